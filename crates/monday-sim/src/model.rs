@@ -1,0 +1,515 @@
+//! The emulated account: users, teams, workspaces, boards and who belongs to what.
+//!
+//! `Org` is the serialisable ground truth (what `monday-sim dump` writes and `--state` loads);
+//! `World` wraps it with the indexes the API needs and is only built from a validated `Org`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Most user subscribers one board may have (monday.com: 400).
+pub const MAX_BOARD_USER_SUBSCRIBERS: usize = 400;
+/// Most team subscribers one board may have (monday.com: 100).
+pub const MAX_BOARD_TEAM_SUBSCRIBERS: usize = 100;
+
+/// A user's role in the account, as `User.kind` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserKind {
+    Admin,
+    Member,
+    Viewer,
+    Guest,
+}
+
+impl UserKind {
+    /// The lowercase string monday.com serves in `User.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserKind::Admin => "admin",
+            UserKind::Member => "member",
+            UserKind::Viewer => "viewer",
+            UserKind::Guest => "guest",
+        }
+    }
+
+    /// The `UserKindFilter` enum value that selects this kind.
+    pub fn filter_name(self) -> &'static str {
+        match self {
+            UserKind::Admin => "ADMIN",
+            UserKind::Member => "MEMBER",
+            UserKind::Viewer => "VIEW_ONLY",
+            UserKind::Guest => "GUEST",
+        }
+    }
+}
+
+/// A user's account status (`UserStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UserStatus {
+    /// Joined and enabled.
+    Active,
+    /// Deactivated.
+    Inactive,
+    /// Invited, has not accepted yet.
+    Pending,
+}
+
+impl UserStatus {
+    /// The `UserStatus` enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "ACTIVE",
+            UserStatus::Inactive => "INACTIVE",
+            UserStatus::Pending => "PENDING",
+        }
+    }
+}
+
+/// How the user came into the account (`InvitationMethod`), the values Roster sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InvitationMethod {
+    User,
+    Scim,
+    Sso,
+    AuthDomain,
+    FirstUser,
+    ApiUserCreation,
+}
+
+impl InvitationMethod {
+    /// The `InvitationMethod` enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationMethod::User => "USER",
+            InvitationMethod::Scim => "SCIM",
+            InvitationMethod::Sso => "SSO",
+            InvitationMethod::AuthDomain => "AUTH_DOMAIN",
+            InvitationMethod::FirstUser => "FIRST_USER",
+            InvitationMethod::ApiUserCreation => "API_USER_CREATION",
+        }
+    }
+}
+
+/// One person in the account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: u64,
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    pub kind: UserKind,
+    pub status: UserStatus,
+    pub is_email_confirmed: bool,
+    pub created_at: DateTime<Utc>,
+    pub became_active_at: Option<DateTime<Utc>>,
+    pub last_activity: Option<DateTime<Utc>>,
+    pub time_zone_identifier: Option<String>,
+    pub utc_hours_diff: Option<f64>,
+    pub invitation_method: InvitationMethod,
+    pub birthday: Option<String>,
+    pub country_code: Option<String>,
+    pub location: Option<String>,
+    pub phone: Option<String>,
+    pub mobile_phone: Option<String>,
+    pub current_language: Option<String>,
+    pub has_photo: bool,
+}
+
+/// A monday.com team (a SCIM group).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: u64,
+    pub name: String,
+    pub is_guest: bool,
+    pub created_at: DateTime<Utc>,
+    /// Member user ids, sorted.
+    pub members: Vec<u64>,
+    /// Owner user ids, sorted; every owner is a member.
+    pub owners: Vec<u64>,
+}
+
+/// `WorkspaceKind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkspaceKind {
+    Open,
+    Closed,
+    Template,
+}
+
+impl WorkspaceKind {
+    /// The enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkspaceKind::Open => "open",
+            WorkspaceKind::Closed => "closed",
+            WorkspaceKind::Template => "template",
+        }
+    }
+}
+
+/// `State` of a board or workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Active,
+    Archived,
+    Deleted,
+}
+
+impl State {
+    /// The enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Active => "active",
+            State::Archived => "archived",
+            State::Deleted => "deleted",
+        }
+    }
+}
+
+/// `BoardKind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardKind {
+    Public,
+    Private,
+    Share,
+}
+
+impl BoardKind {
+    /// The enum value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoardKind::Public => "public",
+            BoardKind::Private => "private",
+            BoardKind::Share => "share",
+        }
+    }
+}
+
+/// A workspace and its members.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: u64,
+    pub name: String,
+    pub kind: WorkspaceKind,
+    pub state: State,
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// User subscribers (members), sorted; includes the owners.
+    pub members: Vec<u64>,
+    /// User owners, sorted.
+    pub owners: Vec<u64>,
+    /// Team subscribers, sorted; includes the team owners.
+    pub team_members: Vec<u64>,
+    /// Team owners, sorted.
+    pub team_owners: Vec<u64>,
+}
+
+/// A board and who can reach it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    pub id: u64,
+    pub name: String,
+    pub kind: BoardKind,
+    pub state: State,
+    /// `None`: the account's main workspace.
+    pub workspace_id: Option<u64>,
+    pub creator_id: u64,
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Who may edit: `everyone`, `collaborators`, `assignee` or `owners`.
+    pub permissions: String,
+    /// User subscribers, sorted; includes the owners.
+    pub subscribers: Vec<u64>,
+    /// User owners, sorted.
+    pub owners: Vec<u64>,
+    /// Team subscribers, sorted; includes the team owners.
+    pub team_subscribers: Vec<u64>,
+    /// Team owners, sorted.
+    pub team_owners: Vec<u64>,
+    /// Subscribed to by "everyone in the account" (served as team id `-1`).
+    pub everyone: bool,
+}
+
+/// The account's plan (`Plan`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub max_users: i32,
+    pub period: String,
+    pub tier: String,
+    pub version: i32,
+}
+
+/// One product of the account (`AccountProduct`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: u64,
+    pub kind: String,
+    pub tier: String,
+    pub default_workspace_id: Option<u64>,
+}
+
+/// The account itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: u64,
+    pub name: String,
+    pub slug: String,
+    pub tier: String,
+    pub plan: Plan,
+    pub products: Vec<Product>,
+    pub country_code: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An API token and the user it acts as.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub token: String,
+    pub user_id: u64,
+}
+
+impl std::fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiToken").field("token", &"***").field("user_id", &self.user_id).finish()
+    }
+}
+
+/// The whole emulated account: the ground truth `dump` writes and `--state` loads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Org {
+    pub account: Account,
+    pub users: Vec<User>,
+    pub teams: Vec<Team>,
+    pub workspaces: Vec<Workspace>,
+    pub boards: Vec<Board>,
+    pub tokens: Vec<ApiToken>,
+}
+
+/// Why an `Org` cannot be served.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum OrgError {
+    #[error("{kind} id {id} appears more than once")]
+    DuplicateId { kind: &'static str, id: u64 },
+    #[error("email {0:?} is used by more than one user (emails compare case-insensitively)")]
+    DuplicateEmail(String),
+    #[error("{owner} refers to {kind} {id}, which does not exist")]
+    Dangling { owner: String, kind: &'static str, id: u64 },
+    #[error("{0}: an owner must also be a member/subscriber")]
+    OwnerNotMember(String),
+    #[error("board {id} has {count} {what} subscribers; monday.com allows at most {max}")]
+    BoardLimit { id: u64, what: &'static str, count: usize, max: usize },
+    #[error("token for user {0} is empty")]
+    EmptyToken(u64),
+}
+
+/// An `Org` with lookup indexes; the read side of every API call.
+#[derive(Debug, Clone)]
+pub struct World {
+    org: Org,
+    user_idx: HashMap<u64, usize>,
+    team_idx: HashMap<u64, usize>,
+    workspace_idx: HashMap<u64, usize>,
+    board_idx: HashMap<u64, usize>,
+    /// Teams each user belongs to, sorted.
+    user_teams: HashMap<u64, Vec<u64>>,
+}
+
+fn index<T>(items: &[T], kind: &'static str, id: impl Fn(&T) -> u64) -> Result<HashMap<u64, usize>, OrgError> {
+    let mut map = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if map.insert(id(item), i).is_some() {
+            return Err(OrgError::DuplicateId { kind, id: id(item) });
+        }
+    }
+    Ok(map)
+}
+
+fn check_refs(owner: &str, kind: &'static str, ids: &[u64], known: &HashMap<u64, usize>) -> Result<(), OrgError> {
+    match ids.iter().find(|id| !known.contains_key(id)) {
+        Some(&id) => Err(OrgError::Dangling { owner: owner.to_string(), kind, id }),
+        None => Ok(()),
+    }
+}
+
+fn check_subset(owner: &str, owners: &[u64], members: &[u64]) -> Result<(), OrgError> {
+    let set: HashSet<&u64> = members.iter().collect();
+    if owners.iter().all(|o| set.contains(o)) {
+        Ok(())
+    } else {
+        Err(OrgError::OwnerNotMember(owner.to_string()))
+    }
+}
+
+impl World {
+    /// Checks every invariant of `org` and builds the indexes.
+    pub fn new(mut org: Org) -> Result<World, OrgError> {
+        org.users.sort_by_key(|u| u.id);
+        org.teams.sort_by_key(|t| t.id);
+        org.workspaces.sort_by_key(|w| w.id);
+        org.boards.sort_by_key(|b| b.id);
+        let user_idx = index(&org.users, "user", |u| u.id)?;
+        let team_idx = index(&org.teams, "team", |t| t.id)?;
+        let workspace_idx = index(&org.workspaces, "workspace", |w| w.id)?;
+        let board_idx = index(&org.boards, "board", |b| b.id)?;
+        let mut emails = HashSet::with_capacity(org.users.len());
+        for u in &org.users {
+            if !emails.insert(u.email.to_lowercase()) {
+                return Err(OrgError::DuplicateEmail(u.email.clone()));
+            }
+        }
+        let mut user_teams: HashMap<u64, Vec<u64>> = HashMap::new();
+        for t in &mut org.teams {
+            t.members.sort_unstable();
+            t.members.dedup();
+            t.owners.sort_unstable();
+            t.owners.dedup();
+            let name = format!("team {}", t.id);
+            check_refs(&name, "user", &t.members, &user_idx)?;
+            check_subset(&name, &t.owners, &t.members)?;
+            for m in &t.members {
+                user_teams.entry(*m).or_default().push(t.id);
+            }
+        }
+        for w in &mut org.workspaces {
+            for list in [&mut w.members, &mut w.owners, &mut w.team_members, &mut w.team_owners] {
+                list.sort_unstable();
+                list.dedup();
+            }
+            let name = format!("workspace {}", w.id);
+            check_refs(&name, "user", &w.members, &user_idx)?;
+            check_refs(&name, "team", &w.team_members, &team_idx)?;
+            check_subset(&name, &w.owners, &w.members)?;
+            check_subset(&name, &w.team_owners, &w.team_members)?;
+        }
+        for b in &mut org.boards {
+            for list in [&mut b.subscribers, &mut b.owners, &mut b.team_subscribers, &mut b.team_owners] {
+                list.sort_unstable();
+                list.dedup();
+            }
+            let name = format!("board {}", b.id);
+            check_refs(&name, "user", &b.subscribers, &user_idx)?;
+            check_refs(&name, "user", &[b.creator_id], &user_idx)?;
+            check_refs(&name, "team", &b.team_subscribers, &team_idx)?;
+            if let Some(ws) = b.workspace_id {
+                check_refs(&name, "workspace", &[ws], &workspace_idx)?;
+            }
+            check_subset(&name, &b.owners, &b.subscribers)?;
+            check_subset(&name, &b.team_owners, &b.team_subscribers)?;
+            if b.subscribers.len() > MAX_BOARD_USER_SUBSCRIBERS {
+                return Err(OrgError::BoardLimit {
+                    id: b.id,
+                    what: "user",
+                    count: b.subscribers.len(),
+                    max: MAX_BOARD_USER_SUBSCRIBERS,
+                });
+            }
+            if b.team_subscribers.len() > MAX_BOARD_TEAM_SUBSCRIBERS {
+                return Err(OrgError::BoardLimit {
+                    id: b.id,
+                    what: "team",
+                    count: b.team_subscribers.len(),
+                    max: MAX_BOARD_TEAM_SUBSCRIBERS,
+                });
+            }
+        }
+        for t in &org.tokens {
+            if t.token.is_empty() {
+                return Err(OrgError::EmptyToken(t.user_id));
+            }
+            check_refs("a token", "user", &[t.user_id], &user_idx)?;
+        }
+        for list in user_teams.values_mut() {
+            list.sort_unstable();
+        }
+        Ok(World { org, user_idx, team_idx, workspace_idx, board_idx, user_teams })
+    }
+
+    /// The ground truth.
+    pub fn org(&self) -> &Org {
+        &self.org
+    }
+
+    /// Gives the `Org` back (for a mutation that rebuilds the world).
+    pub fn into_org(self) -> Org {
+        self.org
+    }
+
+    /// All users, sorted by id.
+    pub fn users(&self) -> &[User] {
+        &self.org.users
+    }
+    /// All teams, sorted by id.
+    pub fn teams(&self) -> &[Team] {
+        &self.org.teams
+    }
+    /// All workspaces, sorted by id.
+    pub fn workspaces(&self) -> &[Workspace] {
+        &self.org.workspaces
+    }
+    /// All boards, sorted by id.
+    pub fn boards(&self) -> &[Board] {
+        &self.org.boards
+    }
+    /// The account.
+    pub fn account(&self) -> &Account {
+        &self.org.account
+    }
+
+    /// Position of a user in `users()`.
+    pub fn user_pos(&self, id: u64) -> Option<usize> {
+        self.user_idx.get(&id).copied()
+    }
+    /// Position of a team in `teams()`.
+    pub fn team_pos(&self, id: u64) -> Option<usize> {
+        self.team_idx.get(&id).copied()
+    }
+    /// Position of a workspace in `workspaces()`.
+    pub fn workspace_pos(&self, id: u64) -> Option<usize> {
+        self.workspace_idx.get(&id).copied()
+    }
+    /// Position of a board in `boards()`.
+    pub fn board_pos(&self, id: u64) -> Option<usize> {
+        self.board_idx.get(&id).copied()
+    }
+    /// The teams a user belongs to.
+    pub fn teams_of(&self, user_id: u64) -> &[u64] {
+        self.user_teams.get(&user_id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The user a token acts as.
+    pub fn token_user(&self, token: &str) -> Option<&User> {
+        let t = self.org.tokens.iter().find(|t| t.token == token)?;
+        self.user_pos(t.user_id).map(|i| &self.org.users[i])
+    }
+
+    /// Whether `viewer` may see `board` (monday.com shows private and shareable boards only to
+    /// their subscribers; admins see every board [INF]; guests only shareable boards they are on).
+    pub fn can_see_board(&self, viewer: &User, board: &Board) -> bool {
+        let subscribed = board.subscribers.binary_search(&viewer.id).is_ok()
+            || board.team_subscribers.iter().any(|t| self.teams_of(viewer.id).binary_search(t).is_ok());
+        match viewer.kind {
+            UserKind::Admin => true,
+            UserKind::Guest => board.kind == BoardKind::Share && subscribed,
+            _ => board.kind == BoardKind::Public || subscribed,
+        }
+    }
+
+    /// Whether `viewer` may see `ws` (closed workspaces only to members; admins all [INF]).
+    pub fn can_see_workspace(&self, viewer: &User, ws: &Workspace) -> bool {
+        let member = ws.members.binary_search(&viewer.id).is_ok()
+            || ws.team_members.iter().any(|t| self.teams_of(viewer.id).binary_search(t).is_ok());
+        match viewer.kind {
+            UserKind::Admin => true,
+            UserKind::Guest => member,
+            _ => ws.kind != WorkspaceKind::Closed || member,
+        }
+    }
+}

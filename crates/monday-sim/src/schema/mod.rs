@@ -1,0 +1,78 @@
+//! monday-sim's GraphQL schema, one per API version, built with async-graphql's dynamic
+//! schema so that the differences between versions are a few `if`s, not two copies.
+//!
+//! Only the subset Roster uses is declared, with monday.com's names, argument types, defaults
+//! and nullability; a test checks it against monday.com's published schemas.
+
+mod account;
+mod boards;
+mod members;
+pub mod resolve;
+mod teams;
+mod types;
+mod users;
+mod workspaces;
+
+use std::sync::Arc;
+
+use async_graphql::dynamic::{Object, Schema, SchemaError, TypeRef};
+
+pub use users::UsersQuery;
+
+use crate::limits::Charge;
+use crate::model::{User, World};
+use crate::version::ApiVersion;
+
+/// Deepest selection nesting accepted [INF: monday.com's limit is unpublished].
+pub const MAX_DEPTH: usize = 12;
+
+/// What every resolver of one request sees.
+pub struct RequestCtx {
+    /// The state as of the start of the request.
+    pub world: Arc<World>,
+    /// The version answering.
+    pub version: ApiVersion,
+    /// The token's user, by position in `world.users()`.
+    pub viewer_pos: usize,
+    /// What this request was charged.
+    pub charge: Charge,
+}
+
+impl RequestCtx {
+    /// The token's user.
+    pub fn viewer(&self) -> &User {
+        &self.world.users()[self.viewer_pos]
+    }
+}
+
+/// Builds the schema of `version`.
+pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
+    let query = Object::new("Query")
+        .field(users::me_field())
+        .field(account::account_field())
+        .field(users::users_field())
+        .field(teams::teams_field())
+        .field(workspaces::workspaces_field())
+        .field(boards::boards_field())
+        .field(resolve::root("complexity", TypeRef::named("Complexity"), |_, _| {
+            Ok(resolve::object(types::ComplexityRef))
+        }))
+        .field(resolve::root("version", TypeRef::named_nn("Version"), |_, _| Ok(resolve::object(types::VersionRef))));
+    let mut b = Schema::build("Query", None, None)
+        .register(query)
+        .register(users::user_type(version))
+        .register(users::photo_type())
+        .register(teams::team_type(version))
+        .register(account::account_type())
+        .register(account::plan_type())
+        .register(account::product_type())
+        .register(workspaces::workspace_type())
+        .register(boards::board_type());
+    for t in workspaces::settings_types() {
+        b = b.register(t);
+    }
+    b = types::register(b);
+    b = types::register_meta(b);
+    b = types::register_unmodelled(b, version);
+    b.limit_depth(MAX_DEPTH).limit_directives(20).finish()
+}

@@ -1,0 +1,156 @@
+//! Enums, scalars, input objects and the small leaf types (`Version`, `Complexity`, `PhotoUrl`,
+//! workspace settings) plus the types of data monday-sim does not model (tags, groups, views,
+//! updates, columns, activity logs), which are always served as empty lists.
+
+use async_graphql::dynamic::{Enum, InputObject, InputValue, Object, Scalar, SchemaBuilder, TypeRef};
+use async_graphql::Value;
+
+use super::resolve::{enum_value, scalar};
+use crate::version::ApiVersion;
+
+/// The `version` query's answer.
+pub struct VersionRef;
+/// The `complexity` query's answer.
+pub struct ComplexityRef;
+
+fn enumeration(name: &str, items: &[&str]) -> Enum {
+    Enum::new(name).items(items.iter().copied())
+}
+
+/// Registers every enum, scalar and input object the subset uses.
+pub fn register(b: SchemaBuilder) -> SchemaBuilder {
+    b.register(Scalar::new("Date"))
+        .register(Scalar::new("ISO8601DateTime"))
+        .register(enumeration("UserStatus", &["ACTIVE", "INACTIVE", "PENDING"]))
+        .register(enumeration("UserKind", &["all", "guests", "non_guests", "non_pending"]))
+        .register(enumeration("UserKindFilter", &["ADMIN", "MEMBER", "GUEST", "VIEW_ONLY"]))
+        .register(enumeration("UsersSortField", &["CREATED_AT"]))
+        .register(enumeration("UsersSortDirection", &["ASC", "DESC"]))
+        .register(enumeration(
+            "InvitationMethod",
+            &[
+                "USER",
+                "SCIM",
+                "SSO",
+                "AUTH_DOMAIN",
+                "FIRST_USER",
+                "CONSOLIDATION",
+                "INTERNAL_CREATION",
+                "UNKNOWN",
+                "API_USER_CREATION",
+            ],
+        ))
+        .register(enumeration("State", &["active", "all", "archived", "deleted"]))
+        .register(enumeration("BoardKind", &["private", "public", "share"]))
+        .register(enumeration("BoardAccessLevel", &["edit", "view"]))
+        .register(enumeration("BoardObjectType", &["board", "custom_object", "document", "sub_items_board"]))
+        .register(enumeration("BoardHierarchy", &["classic", "multi_level"]))
+        .register(enumeration("BoardsOrderBy", &["created_at", "used_at"]))
+        .register(enumeration("WorkspaceKind", &["closed", "open", "template"]))
+        .register(enumeration("WorkspaceMembershipKind", &["all", "member"]))
+        .register(enumeration("WorkspacesOrderBy", &["created_at"]))
+        .register(enumeration(
+            "WorkspacesQueryAccountProductKind",
+            &["core", "crm", "forms", "marketing", "project_management", "service", "software", "whiteboard"],
+        ))
+        .register(enumeration(
+            "VersionKind",
+            &[
+                "current",
+                "deprecated",
+                "dev",
+                "maintenance",
+                "old__maintenance",
+                "old_previous_maintenance",
+                "previous_maintenance",
+                "release_candidate",
+            ],
+        ))
+        .register(enumeration("FirstDayOfTheWeek", &["monday", "sunday"]))
+        .register(
+            InputObject::new("UserKindFilterInput")
+                .field(InputValue::new("in", TypeRef::named_nn_list("UserKindFilter")))
+                .field(InputValue::new("not_in", TypeRef::named_nn_list("UserKindFilter"))),
+        )
+        .register(
+            InputObject::new("UsersSortInput")
+                .field(InputValue::new("field", TypeRef::named_nn("UsersSortField")))
+                .field(InputValue::new("direction", TypeRef::named_nn("UsersSortDirection"))),
+        )
+        .register(
+            InputObject::new("WorkspacesQueryInput")
+                .field(InputValue::new("account_product_kind", TypeRef::named("WorkspacesQueryAccountProductKind"))),
+        )
+}
+
+/// Registers `Version` and `Complexity`.
+pub fn register_meta(b: SchemaBuilder) -> SchemaBuilder {
+    let version = Object::new("Version")
+        .field(scalar::<VersionRef, _>("display_name", TypeRef::named_nn(TypeRef::STRING), |c, _| {
+            Value::from(c.version.kind().1)
+        }))
+        .field(scalar::<VersionRef, _>("kind", TypeRef::named_nn("VersionKind"), |c, _| enum_value(c.version.kind().0)))
+        .field(scalar::<VersionRef, _>("value", TypeRef::named_nn(TypeRef::STRING), |c, _| {
+            Value::from(c.version.as_str())
+        }));
+    let int = |v: u64| Value::from(v.min(i32::MAX as u64) as i32);
+    let complexity = Object::new("Complexity")
+        .field(scalar::<ComplexityRef, _>("after", TypeRef::named_nn(TypeRef::INT), move |c, _| int(c.charge.after)))
+        .field(scalar::<ComplexityRef, _>("before", TypeRef::named_nn(TypeRef::INT), move |c, _| int(c.charge.before)))
+        .field(scalar::<ComplexityRef, _>("query", TypeRef::named_nn(TypeRef::INT), move |c, _| int(c.charge.query)))
+        .field(scalar::<ComplexityRef, _>("reset_in_x_seconds", TypeRef::named_nn(TypeRef::INT), move |c, _| {
+            int(c.charge.reset_in_x_seconds)
+        }));
+    b.register(version).register(complexity)
+}
+
+fn leaf(name: &str, fields: &[(&str, TypeRef)]) -> Object {
+    // Types never instantiated: their fields are only declared so that lists of them can be
+    // served empty. The resolver is never reached.
+    fields.iter().fold(Object::new(name), |o, (f, ty)| o.field(super::resolve::null_field(f, ty.clone())))
+}
+
+/// Registers the types of data monday-sim does not model.
+pub fn register_unmodelled(b: SchemaBuilder, _version: ApiVersion) -> SchemaBuilder {
+    let s = || TypeRef::named_nn(TypeRef::STRING);
+    let id = || TypeRef::named_nn(TypeRef::ID);
+    b.register(leaf("Tag", &[("color", s()), ("id", id()), ("name", s())]))
+        .register(leaf(
+            "Group",
+            &[
+                ("archived", TypeRef::named(TypeRef::BOOLEAN)),
+                ("color", s()),
+                ("deleted", TypeRef::named(TypeRef::BOOLEAN)),
+                ("id", id()),
+                ("position", s()),
+                ("title", s()),
+            ],
+        ))
+        .register(leaf("BoardView", &[("id", id()), ("name", s()), ("type", TypeRef::named(TypeRef::STRING))]))
+        .register(leaf(
+            "Update",
+            &[
+                ("id", id()),
+                ("body", s()),
+                ("text_body", TypeRef::named(TypeRef::STRING)),
+                ("created_at", TypeRef::named("Date")),
+            ],
+        ))
+        .register(leaf("Column", &[("id", id()), ("title", s()), ("description", TypeRef::named(TypeRef::STRING))]))
+        .register(leaf(
+            "ActivityLogType",
+            &[
+                ("account_id", s()),
+                ("created_at", s()),
+                ("data", s()),
+                ("entity", s()),
+                ("event", s()),
+                ("id", s()),
+                ("user_id", s()),
+            ],
+        ))
+        .register(leaf(
+            "OutOfOffice",
+            &[("active", TypeRef::named(TypeRef::BOOLEAN)), ("type", TypeRef::named(TypeRef::STRING))],
+        ))
+}
