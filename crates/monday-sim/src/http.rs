@@ -280,8 +280,9 @@ async fn run_query(
     }
     let resp = vs.schema.execute(gql).await;
     // Resolver errors always carry our extensions (code, status_code); validation errors never do.
-    let validation_failed =
-        resp.data == async_graphql::Value::Null && !resp.errors.is_empty() && resp.errors.iter().all(|e| e.extensions.is_none());
+    let validation_failed = resp.data == async_graphql::Value::Null
+        && !resp.errors.is_empty()
+        && resp.errors.iter().all(|e| e.extensions.is_none());
     let mut body = Map::new();
     if validation_failed {
         sim.limiter.refund(token, cost);
