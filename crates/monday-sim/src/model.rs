@@ -513,3 +513,49 @@ impl World {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generator::{generate, GenConfig};
+
+    fn org() -> Org {
+        generate(&GenConfig { users: 60, teams: 4, workspaces: 3, boards: 10, ..GenConfig::default() }).unwrap()
+    }
+
+    #[test]
+    fn rejects_broken_states_naming_the_problem() {
+        let mut o = org();
+        o.users[1].id = o.users[0].id;
+        assert_eq!(World::new(o).unwrap_err(), OrgError::DuplicateId { kind: "user", id: 40_000_001 });
+
+        let mut o = org();
+        o.users[1].email = o.users[0].email.to_uppercase();
+        assert!(matches!(World::new(o).unwrap_err(), OrgError::DuplicateEmail(_)));
+
+        let mut o = org();
+        o.boards[0].subscribers.push(1);
+        let e = World::new(o).unwrap_err();
+        assert!(e.to_string().contains("refers to user 1, which does not exist"), "{e}");
+
+        let mut o = org();
+        let outsider = o.users.iter().map(|u| u.id).find(|id| !o.teams[0].members.contains(id)).unwrap();
+        o.teams[0].owners.push(outsider);
+        assert!(matches!(World::new(o).unwrap_err(), OrgError::OwnerNotMember(_)));
+
+        let mut o = generate(&GenConfig { users: 600, boards: 20, ..GenConfig::default() }).unwrap();
+        let extra: Vec<u64> = o.users.iter().map(|u| u.id).filter(|id| !o.boards[0].subscribers.contains(id)).collect();
+        let need = 401 - o.boards[0].subscribers.len();
+        o.boards[0].subscribers.extend(&extra[..need]);
+        assert_eq!(
+            World::new(o).unwrap_err().to_string(),
+            format!("board {} has 401 user subscribers; monday.com allows at most 400", 1_800_000_001)
+        );
+    }
+
+    #[test]
+    fn token_secrets_stay_out_of_debug() {
+        let o = org();
+        assert!(!format!("{o:?}").contains("sim-admin-token"));
+    }
+}
