@@ -1,11 +1,14 @@
 // Referee: every type, field, argument and enum value monday-sim declares for an API version
 // must exist in monday.com's published schema of that version, with the same type.
-// Usage: node scripts/check-schema-subset.js OURS.graphql PUBLISHED.graphql
+// Also: every scalar/enum field of the types named in --all-scalars (comma-separated) is served,
+// so a client asking for every field of them gets an answer.
+// Usage: node scripts/check-schema-subset.js OURS.graphql PUBLISHED.graphql [--all-scalars User,Board]
 'use strict';
 const fs = require('fs');
-const { buildSchema, isObjectType, isInputObjectType, isEnumType, isScalarType, isInterfaceType, isUnionType } = require('graphql');
+const { buildSchema, getNamedType, isLeafType, isObjectType, isInputObjectType, isEnumType, isScalarType, isInterfaceType, isUnionType } = require('graphql');
 
-const [oursPath, theirsPath] = process.argv.slice(2);
+const [oursPath, theirsPath, flag, list] = process.argv.slice(2);
+const allScalars = flag === '--all-scalars' ? list.split(',') : [];
 if (!oursPath || !theirsPath) {
   console.error('usage: check-schema-subset.js OURS.graphql PUBLISHED.graphql');
   process.exit(2);
@@ -50,6 +53,15 @@ for (const [name, t] of Object.entries(ours.getTypeMap())) {
         problems.push(`${name}.${fname} lacks the required argument ${b.name}`);
       }
     }
+  }
+}
+for (const name of allScalars) {
+  const t = ours.getType(name);
+  const u = theirs.getType(name);
+  if (!t || !u) { problems.push(`--all-scalars: type ${name} missing`); continue; }
+  for (const f of Object.values(u.getFields())) {
+    checked++;
+    if (isLeafType(getNamedType(f.type)) && !t.getFields()[f.name]) problems.push(`${name}.${f.name} (${f.type}) is not served`);
   }
 }
 if (problems.length) {

@@ -68,6 +68,11 @@ pub fn board_type() -> Object {
         .field(scalar::<BoardRef, _>("hierarchy_type", TypeRef::named("BoardHierarchy"), |_, _| enum_value("classic")))
         .field(scalar::<BoardRef, _>("type", TypeRef::named("BoardObjectType"), |_, _| enum_value("board")))
         .field(scalar::<BoardRef, _>("items_count", TypeRef::named(TypeRef::INT), |_, _| Value::from(0)))
+        .field(scalar::<BoardRef, _>("items_limit", TypeRef::named(TypeRef::INT), |_, _| Value::from(10_000)))
+        .field(scalar::<BoardRef, _>("item_terminology", TypeRef::named(TypeRef::STRING), |_, _| Value::from("item")))
+        .field(null_field("columns_namespace", TypeRef::named(TypeRef::STRING)))
+        .field(null_field("communication", TypeRef::named("JSON")))
+        .field(null_field("object_type_unique_key", TypeRef::named(TypeRef::STRING)))
         .field(scalar::<BoardRef, _>("url", TypeRef::named_nn(TypeRef::STRING), |c, r| {
             Value::from(format!("https://{}.monday.com/boards/{}", c.world.account().slug, board(c, r).id))
         }))

@@ -21,6 +21,7 @@ fn enumeration(name: &str, items: &[&str]) -> Enum {
 pub fn register(b: SchemaBuilder) -> SchemaBuilder {
     b.register(Scalar::new("Date"))
         .register(Scalar::new("ISO8601DateTime"))
+        .register(Scalar::new("JSON"))
         .register(enumeration("UserStatus", &["ACTIVE", "INACTIVE", "PENDING"]))
         .register(enumeration("UserKind", &["all", "guests", "non_guests", "non_pending"]))
         .register(enumeration("UserKindFilter", &["ADMIN", "MEMBER", "GUEST", "VIEW_ONLY"]))

@@ -98,6 +98,9 @@ pub fn user_type(version: ApiVersion) -> Object {
             enum_value(user(c, r).invitation_method.as_str())
         }))
         .field(null_field("serial_number", TypeRef::named(TypeRef::INT)))
+        .field(scalar::<UserRef, _>("bb_visitor_id", TypeRef::named_nn(TypeRef::ID), |c, r| {
+            Value::from(format!("bb-{}-{}", c.world.account().id, user(c, r).id))
+        }))
         .field(scalar::<UserRef, _>("is_deleted", TypeRef::named_nn(TypeRef::BOOLEAN), |_, _| Value::from(false)))
         .field(child::<UserRef, _>("photo_url", TypeRef::named("PhotoUrl"), |_, r, _| Ok(object(PhotoRef(r.0)))))
         .field(scalar::<UserRef, _>("became_active_at", TypeRef::named("ISO8601DateTime"), |c, r| {
@@ -121,6 +124,10 @@ pub fn user_type(version: ApiVersion) -> Object {
                     Value::from(user(c, r).status != UserStatus::Inactive)
                 })
                 .deprecation(Some("Please use status instead.")),
+            )
+            .field(
+                null_field("encrypt_api_token", TypeRef::named(TypeRef::STRING))
+                    .deprecation(Some("This field is deprecated.")),
             )
             .field(b("is_admin", |u| u.kind == UserKind::Admin))
             .field(b("is_guest", |u| u.kind == UserKind::Guest))
