@@ -353,7 +353,7 @@ fn with_rate_headers(sim: &Sim, token: &str, mut a: Answer) -> Answer {
     let mut policy = Vec::new();
     let mut state = Vec::new();
     if let (Some(q), Some((r, t))) = (cfg.requests_per_minute, rem.requests) {
-        policy.push(format!("\"minuteRate\";q={q};w=60"));
+        policy.push(format!("\"minuteRate\";q={q};w={}", cfg.window_secs));
         state.push(format!("\"minuteRate\";r={r};t={t}"));
     }
     if let (Some(q), Some(r)) = (cfg.max_concurrency, rem.concurrency) {
@@ -361,7 +361,7 @@ fn with_rate_headers(sim: &Sim, token: &str, mut a: Answer) -> Answer {
         state.push(format!("\"concurrency\";r={r}"));
     }
     if let (Some(q), Some((r, t))) = (cfg.complexity_per_minute, rem.complexity) {
-        policy.push(format!("\"complexityMinute\";q={q};w=60"));
+        policy.push(format!("\"complexityMinute\";q={q};w={}", cfg.window_secs));
         state.push(format!("\"complexityMinute\";r={r};t={t}"));
     }
     if !policy.is_empty() {

@@ -21,6 +21,14 @@ pub struct LimitsConfig {
     pub max_concurrency: Option<u32>,
     /// Calls per UTC day (Enterprise 25,000).
     pub daily_calls: Option<u32>,
+    /// Length of the budget and request-rate window in seconds (monday.com: 60). Tests shorten
+    /// it so that a client's wait for a refill takes seconds, not a minute.
+    #[serde(default = "default_window")]
+    pub window_secs: u64,
+}
+
+fn default_window() -> u64 {
+    60
 }
 
 impl Default for LimitsConfig {
@@ -31,6 +39,7 @@ impl Default for LimitsConfig {
             requests_per_minute: Some(5_000),
             max_concurrency: Some(250),
             daily_calls: Some(25_000),
+            window_secs: 60,
         }
     }
 }
@@ -44,6 +53,7 @@ impl LimitsConfig {
             requests_per_minute: None,
             max_concurrency: None,
             daily_calls: None,
+            window_secs: 60,
         }
     }
 }
@@ -69,7 +79,6 @@ pub struct Charge {
     pub reset_in_x_seconds: u64,
 }
 
-const MINUTE: Duration = Duration::from_secs(60);
 const DAY_SECS: u64 = 86_400;
 
 #[derive(Debug, Default)]
@@ -120,8 +129,8 @@ fn secs_until(start: Duration, window: Duration, now: Duration) -> u64 {
     end.saturating_sub(now).as_secs_f64().ceil() as u64
 }
 
-fn window_expired(start: Option<Duration>, now: Duration) -> bool {
-    start.is_none_or(|s| now >= s + MINUTE)
+fn window_expired(start: Option<Duration>, window: Duration, now: Duration) -> bool {
+    start.is_none_or(|s| now >= s + window)
 }
 
 impl Limiter {
@@ -151,6 +160,7 @@ impl Limiter {
     /// Counts a request against the daily, per-minute and concurrency limits.
     pub fn admit(self: &Arc<Self>, token: &str, now: Duration) -> Result<Slot, LimitError> {
         let cfg = self.config();
+        let window = Duration::from_secs(cfg.window_secs.max(1));
         let mut tokens = self.tokens.lock();
         let s = tokens.entry(token.to_string()).or_default();
         let day = (now.as_secs() + self.day_offset_secs) / DAY_SECS;
@@ -169,7 +179,7 @@ impl Limiter {
                 });
             }
         }
-        if window_expired(s.rate_start, now) {
+        if window_expired(s.rate_start, window, now) {
             s.rate_start = Some(now);
             s.rate_count = 0;
         }
@@ -178,7 +188,7 @@ impl Limiter {
                 return Err(LimitError {
                     code: "MINUTE_RATE_LIMIT_EXCEEDED",
                     message: "Rate Limit Exceeded".to_string(),
-                    retry_in_seconds: Some(secs_until(start, MINUTE, now).max(1)),
+                    retry_in_seconds: Some(secs_until(start, window, now).max(1)),
                     details: vec![],
                 });
             }
@@ -202,15 +212,16 @@ impl Limiter {
     /// Charges `cost` complexity points to the token's budget, or refuses the query.
     pub fn charge(&self, token: &str, cost: u64, now: Duration) -> Result<Charge, LimitError> {
         let cfg = self.config();
+        let window = Duration::from_secs(cfg.window_secs.max(1));
         let mut tokens = self.tokens.lock();
         let s = tokens.entry(token.to_string()).or_default();
         // monday's window starts with the first call and the whole budget returns 60 s later.
-        if window_expired(s.budget_start, now) {
+        if window_expired(s.budget_start, window, now) {
             s.budget_start = Some(now);
             s.budget_used = 0;
         }
         let start = s.budget_start.unwrap_or(now);
-        let reset_in = secs_until(start, MINUTE, now);
+        let reset_in = secs_until(start, window, now);
         let budget = cfg.complexity_per_minute.unwrap_or(u64::MAX);
         let left = budget.saturating_sub(s.budget_used);
         if let Some(cap) = cfg.max_query_complexity {
@@ -251,20 +262,21 @@ impl Limiter {
     /// What is left of each limit, for the `RateLimit` header.
     pub fn remaining(&self, token: &str, now: Duration) -> Remaining {
         let cfg = self.config();
+        let window = Duration::from_secs(cfg.window_secs.max(1));
         let tokens = self.tokens.lock();
         let s = tokens.get(token);
         let requests = cfg.requests_per_minute.map(|max| match s {
-            Some(s) if !window_expired(s.rate_start, now) => {
-                (max.saturating_sub(s.rate_count), secs_until(s.rate_start.unwrap_or(now), MINUTE, now))
+            Some(s) if !window_expired(s.rate_start, window, now) => {
+                (max.saturating_sub(s.rate_count), secs_until(s.rate_start.unwrap_or(now), window, now))
             }
-            _ => (max, 60),
+            _ => (max, window.as_secs()),
         });
         let concurrency = cfg.max_concurrency.map(|max| max.saturating_sub(s.map_or(0, |s| s.in_flight)));
         let complexity = cfg.complexity_per_minute.map(|max| match s {
-            Some(s) if !window_expired(s.budget_start, now) => {
-                (max.saturating_sub(s.budget_used), secs_until(s.budget_start.unwrap_or(now), MINUTE, now))
+            Some(s) if !window_expired(s.budget_start, window, now) => {
+                (max.saturating_sub(s.budget_used), secs_until(s.budget_start.unwrap_or(now), window, now))
             }
-            _ => (max, 60),
+            _ => (max, window.as_secs()),
         });
         Remaining { requests, concurrency, complexity }
     }

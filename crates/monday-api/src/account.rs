@@ -1,0 +1,40 @@
+//! The account: plan, tier, seats, products, and who the token acts as.
+
+use crate::client::{malformed, parse_id, Client};
+use crate::error::Error;
+use crate::models::{Account, Plan, Product, UserKind};
+use crate::queries::{account, Account as AccountQuery};
+
+impl Client {
+    /// The account the token belongs to.
+    pub async fn account(&self) -> Result<Account, Error> {
+        let d = self.query::<AccountQuery>("Account", account::Variables {}).await?;
+        let a = d.account.ok_or_else(|| malformed("account", "monday.com returned no account"))?;
+        let me = d.me.ok_or_else(|| malformed("me", "monday.com returned no user for the token"))?;
+        let products = a
+            .products
+            .unwrap_or_default()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                Ok(Product {
+                    id: p.id.as_deref().map(|i| parse_id(i, "account product")).transpose()?,
+                    kind: p.kind,
+                    tier: p.tier,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Account {
+            id: parse_id(&a.id, "account")?,
+            name: a.name,
+            slug: a.slug,
+            tier: a.tier,
+            active_members_count: a.active_members_count,
+            plan: a.plan.map(|p| Plan { max_users: p.max_users, period: p.period, tier: p.tier }),
+            products,
+            me_id: parse_id(&me.id, "me")?,
+            me_kind: UserKind::parse(&me.kind),
+            api_version: d.version.value,
+        })
+    }
+}

@@ -1,0 +1,152 @@
+//! The complexity budget as the client sees it: learnt from `complexity { after
+//! reset_in_x_seconds }` in every answer, used to pause *before* a query would hit the wall.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use tokio::time::Instant;
+
+/// Extra wait after the announced reset, so the first query of the new window is not early.
+const RESET_MARGIN: Duration = Duration::from_millis(300);
+
+#[derive(Debug, Default)]
+struct State {
+    /// Points left in the current window, if known.
+    remaining: Option<u64>,
+    /// When the window refills, if known.
+    reset_at: Option<Instant>,
+    /// Points promised to requests in flight.
+    reserved: u64,
+    /// Last cost seen per operation key, as the estimate of the next one.
+    estimates: HashMap<String, u64>,
+}
+
+/// Shared budget tracker of one client (one token).
+#[derive(Debug, Default, Clone)]
+pub struct Budget {
+    state: Arc<Mutex<State>>,
+}
+
+/// Points held for one request in flight; given back when dropped.
+#[derive(Debug)]
+pub struct Reservation {
+    state: Arc<Mutex<State>>,
+    amount: u64,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        let mut s = self.state.lock();
+        s.reserved = s.reserved.saturating_sub(self.amount);
+    }
+}
+
+impl Budget {
+    /// The expected cost of the operation `key` (0 until it has run once).
+    pub fn estimate(&self, key: &str) -> u64 {
+        self.state.lock().estimates.get(key).copied().unwrap_or(0)
+    }
+
+    /// How long to wait before `estimate` points fit, or `None` when they fit now (and are
+    /// then reserved).
+    fn try_reserve(&self, estimate: u64, now: Instant) -> Result<Reservation, Duration> {
+        let mut s = self.state.lock();
+        if s.reset_at.is_some_and(|r| now >= r) {
+            s.remaining = None;
+            s.reset_at = None;
+        }
+        let fits = match s.remaining {
+            None => true,
+            Some(left) => left.saturating_sub(s.reserved) >= estimate,
+        };
+        if fits {
+            s.reserved += estimate;
+            return Ok(Reservation { state: Arc::clone(&self.state), amount: estimate });
+        }
+        // Not enough left: wait for the refill (or a second, if the refill time is unknown
+        // and requests in flight may give points back).
+        Err(s.reset_at.map_or(Duration::from_secs(1), |r| r.saturating_duration_since(now) + RESET_MARGIN))
+    }
+
+    /// Waits until `estimate` points are (probably) available and reserves them.
+    pub async fn acquire(&self, estimate: u64) -> Reservation {
+        loop {
+            match self.try_reserve(estimate, Instant::now()) {
+                Ok(r) => return r,
+                Err(wait) => {
+                    tracing::info!(
+                        wait_ms = wait.as_millis() as u64,
+                        estimate,
+                        "pausing until monday.com's complexity budget refills"
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    /// Records what an answer said: the query cost `query`, `after` points left, refill in
+    /// `reset_in` seconds.
+    pub fn observe(&self, key: &str, query: u64, after: u64, reset_in: u64) {
+        let now = Instant::now();
+        let reset_at = now + Duration::from_secs(reset_in);
+        let mut s = self.state.lock();
+        s.estimates.insert(key.to_string(), query);
+        // Answers can arrive out of order: within one window the lowest figure is the truth;
+        // a later reset time means a new window.
+        let new_window = s.reset_at.is_none_or(|old| reset_at > old + Duration::from_secs(1));
+        s.remaining = Some(if new_window { after } else { s.remaining.map_or(after, |r| r.min(after)) });
+        if new_window {
+            s.reset_at = Some(reset_at);
+        }
+    }
+
+    /// Records that monday.com said the budget is spent until `retry_after` from now.
+    pub fn exhausted(&self, retry_after: Duration) {
+        let mut s = self.state.lock();
+        s.remaining = Some(0);
+        s.reset_at = Some(Instant::now() + retry_after);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_for_the_refill_only_when_needed() {
+        let b = Budget::default();
+        drop(b.acquire(100).await); // nothing known yet: go
+        b.observe("users", 100, 150, 30);
+        assert_eq!(b.estimate("users"), 100);
+        let start = Instant::now();
+        drop(b.acquire(100).await);
+        assert_eq!(start.elapsed(), Duration::ZERO, "150 left, 100 needed");
+        b.observe("users", 100, 50, 29);
+        drop(b.acquire(100).await);
+        let waited = start.elapsed();
+        // The window opened 30 s before its first refill; a later answer does not move it.
+        assert_eq!(waited, Duration::from_secs(30) + RESET_MARGIN);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn reservations_count_requests_in_flight() {
+        let b = Budget::default();
+        b.observe("q", 60, 100, 10);
+        let first = b.acquire(60).await;
+        assert!(b.try_reserve(60, Instant::now()).is_err(), "the first reservation holds 60 of 100");
+        drop(first);
+        assert!(b.try_reserve(60, Instant::now()).is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn exhausted_waits_exactly_as_told() {
+        let b = Budget::default();
+        b.exhausted(Duration::from_secs(22));
+        let start = Instant::now();
+        drop(b.acquire(1).await);
+        assert_eq!(start.elapsed(), Duration::from_secs(22) + RESET_MARGIN);
+    }
+}

@@ -1,0 +1,280 @@
+//! The client: sends one GraphQL document, paced by the complexity budget, retried on rate
+//! limits, 5xx, timeouts and dropped connections, and never on errors retrying cannot fix.
+
+use std::time::Instant;
+
+use backon::BackoffBuilder;
+use graphql_client::GraphQLQuery;
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use serde_json::{Map, Value};
+use tokio::sync::Semaphore;
+use tracing::{field, Instrument};
+
+use crate::budget::Budget;
+use crate::config::ClientConfig;
+use crate::error::{parse_response, Error};
+use crate::metrics::{Metrics, MetricsSnapshot};
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the monday.com API token is empty: set it in the environment variable or file your configuration names")]
+    EmptyToken,
+    #[error("the endpoint {0} is not an http(s) URL")]
+    BadEndpoint(String),
+    #[error("max_concurrency must be at least 1")]
+    NoConcurrency,
+    #[error("page sizes must be between 1 and {max} ({what} is {got})")]
+    PageSize { what: &'static str, got: u32, max: u32 },
+    #[error("cannot build the HTTP client: {0}")]
+    Http(String),
+}
+
+/// What monday.com charged one answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ComplexityReport {
+    pub before: u64,
+    pub query: u64,
+    pub after: u64,
+    pub reset_in_x_seconds: u64,
+}
+
+/// A monday.com GraphQL client for one token.
+#[derive(Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    config: ClientConfig,
+    budget: Budget,
+    slots: Semaphore,
+    metrics: Metrics,
+}
+
+fn complexity_of(data: &Map<String, Value>) -> Option<ComplexityReport> {
+    let c = data.get("complexity")?;
+    let n = |k: &str| c.get(k).and_then(Value::as_u64);
+    Some(ComplexityReport {
+        before: n("before")?,
+        query: n("query")?,
+        after: n("after")?,
+        reset_in_x_seconds: n("reset_in_x_seconds")?,
+    })
+}
+
+impl Client {
+    /// Builds a client; checks the configuration.
+    pub fn new(config: ClientConfig) -> Result<Client, ConfigError> {
+        if config.token.is_empty() {
+            return Err(ConfigError::EmptyToken);
+        }
+        if !matches!(config.endpoint.scheme(), "http" | "https") {
+            return Err(ConfigError::BadEndpoint(config.endpoint.to_string()));
+        }
+        if config.max_concurrency == 0 {
+            return Err(ConfigError::NoConcurrency);
+        }
+        for (what, got, max) in [
+            ("users_page", config.users_page, 1000),
+            ("boards_page", config.boards_page, 500),
+            ("workspaces_page", config.workspaces_page, 500),
+        ] {
+            if got == 0 || got > max {
+                return Err(ConfigError::PageSize { what, got, max });
+            }
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.request_timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(config.user_agent.clone())
+            .build()
+            .map_err(|e| ConfigError::Http(e.to_string()))?;
+        Ok(Client {
+            http,
+            slots: Semaphore::new(config.max_concurrency),
+            config,
+            budget: Budget::default(),
+            metrics: Metrics::default(),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The counters so far.
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.metrics.snapshot()
+    }
+
+    /// Runs a read query: paced, retried, typed. `key` names the query and its page size, for
+    /// the budget estimate.
+    pub async fn query<Q: GraphQLQuery>(&self, key: &str, variables: Q::Variables) -> Result<Q::ResponseData, Error> {
+        let body = serde_json::to_value(Q::build_query(variables)).map_err(|e| Error::MalformedResponse {
+            status: 0,
+            detail: format!("cannot encode the request: {e}"),
+            request_id: None,
+        })?;
+        let (data, _) = self.send(key, &body).await?;
+        serde_json::from_value(Value::Object(data)).map_err(|e| Error::MalformedResponse {
+            status: 200,
+            detail: format!("the answer to {key} does not have the expected shape: {e}"),
+            request_id: None,
+        })
+    }
+
+    /// Sends `body` until it succeeds, fails for good, or retries run out.
+    async fn send(&self, key: &str, body: &Value) -> Result<(Map<String, Value>, Option<ComplexityReport>), Error> {
+        let policy = &self.config.retry;
+        let mut backoff = backon::ExponentialBuilder::default()
+            .with_jitter()
+            .with_min_delay(policy.min_backoff)
+            .with_max_delay(policy.max_backoff)
+            .with_max_times(policy.max_retries)
+            .build();
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let reservation = self.budget.acquire(self.budget.estimate(key)).await;
+            let outcome = {
+                let _slot = self.slots.acquire().await.map_err(|_| Error::Transport {
+                    url: self.config.endpoint.to_string(),
+                    detail: "client is shutting down".into(),
+                    timeout: false,
+                })?;
+                let span = tracing::info_span!(
+                    "monday_request",
+                    operation = key,
+                    attempt,
+                    api_version = self.config.api_version.as_str(),
+                    status = field::Empty,
+                    complexity = field::Empty,
+                    latency_ms = field::Empty
+                );
+                self.attempt(body).instrument(span).await
+            };
+            drop(reservation);
+            let err = match outcome {
+                Ok((data, complexity)) => {
+                    if let Some(c) = complexity {
+                        self.budget.observe(key, c.query, c.after, c.reset_in_x_seconds);
+                    }
+                    self.metrics.success(complexity.map_or(0, |c| c.query));
+                    return Ok((data, complexity));
+                }
+                Err(e) => e,
+            };
+            if !err.is_retryable() {
+                self.metrics.failure();
+                tracing::warn!(operation = key, attempt, error = %err, "monday.com call failed");
+                return Err(err);
+            }
+            // Wait exactly as long as monday.com says when it says; otherwise back off.
+            let wait = match err.retry_after() {
+                Some(w) => {
+                    if matches!(&err, Error::RateLimited { code, .. } if code.to_ascii_uppercase().contains("COMPLEXITY"))
+                    {
+                        self.budget.exhausted(w);
+                    }
+                    Some(w)
+                }
+                None => backoff.next(),
+            };
+            let give_up = match wait {
+                None => true,
+                Some(w) => attempt as usize > policy.max_retries || started.elapsed() + w > policy.total_deadline,
+            };
+            if give_up {
+                self.metrics.failure();
+                tracing::warn!(operation = key, attempt, error = %err, "monday.com call failed after retries");
+                return Err(Error::RetriesExhausted {
+                    attempts: attempt,
+                    elapsed: started.elapsed(),
+                    last: Box::new(err),
+                });
+            }
+            let wait = wait.unwrap_or_default();
+            self.metrics.retry(matches!(err, Error::RateLimited { .. }));
+            tracing::info!(operation = key, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying monday.com call");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One HTTP exchange.
+    async fn attempt(&self, body: &Value) -> Result<(Map<String, Value>, Option<ComplexityReport>), Error> {
+        let span = tracing::Span::current();
+        let started = Instant::now();
+        self.metrics.request();
+        let mut auth = HeaderValue::from_str(self.config.token.expose()).map_err(|_| Error::Unauthorized {
+            message: "the API token contains characters that cannot be sent in a header".into(),
+            request_id: None,
+        })?;
+        auth.set_sensitive(true);
+        let url = self.config.endpoint.to_string();
+        let transport =
+            |e: reqwest::Error| Error::Transport { url: url.clone(), detail: without_url(&e), timeout: e.is_timeout() };
+        let resp = self
+            .http
+            .post(self.config.endpoint.clone())
+            .header(AUTHORIZATION, auth)
+            .header(CONTENT_TYPE, "application/json")
+            .header("API-Version", self.config.api_version.as_str())
+            .json(body)
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = resp.status().as_u16();
+        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let retry_after = header(RETRY_AFTER.as_str());
+        let request_id = header("x-request-id");
+        let bytes = resp.bytes().await.map_err(transport)?;
+        span.record("status", status);
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let data = parse_response(
+            status,
+            retry_after.as_deref(),
+            request_id.as_deref(),
+            &bytes,
+            self.config.api_version.as_str(),
+        )?;
+        let complexity = complexity_of(&data);
+        if let Some(c) = complexity {
+            span.record("complexity", c.query);
+        }
+        tracing::debug!(status, "monday.com answered");
+        Ok((data, complexity))
+    }
+}
+
+/// reqwest's message without the URL it repeats (the caller names the endpoint once).
+fn without_url(e: &reqwest::Error) -> String {
+    let mut parts = vec![];
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p: &String| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    let joined = parts.join(": ");
+    match e.url() {
+        Some(u) => joined.replace(&format!(" ({u})"), "").replace(u.as_str(), "the endpoint"),
+        None => joined,
+    }
+}
+
+/// A failure building one page, with what was being fetched.
+pub(crate) fn malformed(what: &str, detail: impl std::fmt::Display) -> Error {
+    Error::MalformedResponse { status: 200, detail: format!("{what}: {detail}"), request_id: None }
+}
+
+/// Parses a monday.com id.
+pub(crate) fn parse_id(raw: &str, what: &str) -> Result<u64, Error> {
+    raw.trim().parse().map_err(|_| malformed(what, format!("id {raw:?} is not a number")))
+}
+
+/// Parses a team id, which may be `-1` ("everyone").
+pub(crate) fn parse_team_id(raw: &str, what: &str) -> Result<i64, Error> {
+    raw.trim().parse().map_err(|_| malformed(what, format!("team id {raw:?} is not a number")))
+}

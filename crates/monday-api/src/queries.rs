@@ -1,0 +1,100 @@
+//! The query documents the client sends, compiled against the crate's schema subsets
+//! (`src/schema/*.graphql`) by graphql_client: a misspelled field does not build.
+
+#![allow(clippy::upper_case_acronyms, missing_docs)]
+
+use graphql_client::GraphQLQuery;
+
+use crate::config::ApiVersion;
+
+type Date = String;
+type ISO8601DateTime = String;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/account.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Account;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/users.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Users;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-07.graphql",
+    query_path = "src/queries/users_legacy.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct UsersLegacy;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/teams.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Teams;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/workspaces.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Workspaces;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/workspace_members.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct WorkspaceMembers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/boards.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Boards;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/board_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct BoardTeams;
+
+/// Every document the client can send with `version`, by operation name.
+pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
+    let users = match version {
+        ApiVersion::V2026_07 => ("UsersLegacy", users_legacy::QUERY),
+        ApiVersion::V2026_10 => ("Users", users::QUERY),
+    };
+    vec![
+        ("Account", account::QUERY),
+        users,
+        ("Teams", teams::QUERY),
+        ("Workspaces", workspaces::QUERY),
+        ("WorkspaceMembers", workspace_members::QUERY),
+        ("Boards", boards::QUERY),
+        ("BoardTeams", board_teams::QUERY),
+    ]
+}

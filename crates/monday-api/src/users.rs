@@ -1,0 +1,201 @@
+//! Users, every status, paged 1000 at a time; on API 2026-07 the legacy booleans fill in
+//! where the new fields are missing.
+
+use futures::Stream;
+
+use crate::client::{parse_id, Client};
+use crate::config::ApiVersion;
+use crate::error::Error;
+use crate::models::{time, User, UserKind, UserStatus};
+use crate::pager::pages;
+use crate::queries::{users, users_legacy, Users, UsersLegacy};
+
+/// Which users to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Statuses wanted; all three by default (monday.com's own default leaves deactivated
+    /// users out).
+    pub statuses: Vec<UserStatus>,
+}
+
+impl Default for UserFilter {
+    fn default() -> Self {
+        UserFilter { statuses: vec![UserStatus::Active, UserStatus::Deactivated, UserStatus::Pending] }
+    }
+}
+
+fn status_name(s: UserStatus) -> &'static str {
+    match s {
+        UserStatus::Active => "ACTIVE",
+        UserStatus::Deactivated => "INACTIVE",
+        UserStatus::Pending => "PENDING",
+    }
+}
+
+fn parse_status(s: &str, who: u64) -> Result<UserStatus, Error> {
+    match s {
+        "ACTIVE" => Ok(UserStatus::Active),
+        "INACTIVE" => Ok(UserStatus::Deactivated),
+        "PENDING" => Ok(UserStatus::Pending),
+        other => Err(crate::client::malformed(&format!("user {who}"), format!("unknown status {other:?}"))),
+    }
+}
+
+/// The legacy booleans of API 2026-07 and earlier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LegacyFlags {
+    pub is_admin: Option<bool>,
+    pub is_guest: Option<bool>,
+    pub is_view_only: Option<bool>,
+    pub is_pending: Option<bool>,
+    pub enabled: Option<bool>,
+}
+
+/// The role from `kind`, or from the legacy booleans where `kind` is missing or unknown.
+pub fn kind_with_fallback(kind: &str, legacy: LegacyFlags) -> UserKind {
+    match UserKind::parse(kind) {
+        UserKind::Other(_) if legacy != LegacyFlags::default() => {
+            if legacy.is_admin == Some(true) {
+                UserKind::Admin
+            } else if legacy.is_guest == Some(true) {
+                UserKind::Guest
+            } else if legacy.is_view_only == Some(true) {
+                UserKind::Viewer
+            } else {
+                UserKind::Member
+            }
+        }
+        k => k,
+    }
+}
+
+/// The status from `status`, or from the legacy booleans where it is missing or unknown.
+pub fn status_with_fallback(status: Option<&str>, legacy: LegacyFlags, who: u64) -> Result<UserStatus, Error> {
+    match status {
+        Some(s @ ("ACTIVE" | "INACTIVE" | "PENDING")) => parse_status(s, who),
+        _ if legacy.enabled == Some(false) => Ok(UserStatus::Deactivated),
+        _ if legacy.is_pending == Some(true) => Ok(UserStatus::Pending),
+        _ if legacy.enabled == Some(true) => Ok(UserStatus::Active),
+        other => parse_status(other.unwrap_or("(missing)"), who),
+    }
+}
+
+impl Client {
+    /// Streams every user the filter selects, a page at a time.
+    pub fn users(&self, filter: UserFilter) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
+        let statuses: Vec<&'static str> = filter.statuses.iter().copied().map(status_name).collect();
+        pages(self.config().users_page, move |limit, page| {
+            let statuses = statuses.clone();
+            async move {
+                match self.config().api_version {
+                    ApiVersion::V2026_10 => self.users_page_current(limit, page, &statuses).await,
+                    ApiVersion::V2026_07 => self.users_page_legacy(limit, page, &statuses).await,
+                }
+            }
+        })
+    }
+
+    async fn users_page_current(&self, limit: u32, page: u32, statuses: &[&str]) -> Result<Vec<User>, Error> {
+        let vars = users::Variables {
+            limit: limit.into(),
+            page: page.into(),
+            status: Some(statuses.iter().map(|s| crate::boards::gql_enum(s)).collect::<Result<_, _>>()?),
+        };
+        let d = self.query::<Users>(&format!("Users/{limit}"), vars).await?;
+        d.users
+            .unwrap_or_default()
+            .into_iter()
+            .map(|u| {
+                let id = parse_id(&u.id, "user")?;
+                let what = |f: &str| format!("user {id} {f}");
+                Ok(User {
+                    id,
+                    kind: UserKind::parse(&u.kind),
+                    status: parse_status(&crate::gql_name(&u.status), id)?,
+                    name: u.name,
+                    email: u.email,
+                    title: u.title,
+                    is_email_confirmed: u.is_email_confirmed,
+                    created_at: time(Some(&u.created_at), &what("created_at"))?,
+                    became_active_at: time(u.became_active_at.as_deref(), &what("became_active_at"))?,
+                    last_activity: time(u.last_activity.as_deref(), &what("last_activity"))?,
+                    time_zone: u.time_zone_identifier,
+                    invitation_method: Some(crate::gql_name(&u.invitation_method)),
+                })
+            })
+            .collect()
+    }
+
+    async fn users_page_legacy(&self, limit: u32, page: u32, statuses: &[&str]) -> Result<Vec<User>, Error> {
+        let vars = users_legacy::Variables {
+            limit: limit.into(),
+            page: page.into(),
+            status: Some(statuses.iter().map(|s| crate::boards::gql_enum(s)).collect::<Result<_, _>>()?),
+        };
+        let d = self.query::<UsersLegacy>(&format!("UsersLegacy/{limit}"), vars).await?;
+        d.users
+            .unwrap_or_default()
+            .into_iter()
+            .map(|u| {
+                let id = parse_id(&u.id, "user")?;
+                let what = |f: &str| format!("user {id} {f}");
+                let legacy = LegacyFlags {
+                    is_admin: u.is_admin,
+                    is_guest: u.is_guest,
+                    is_view_only: u.is_view_only,
+                    is_pending: u.is_pending,
+                    enabled: Some(u.enabled),
+                };
+                let status = crate::gql_name(&u.status);
+                Ok(User {
+                    id,
+                    kind: kind_with_fallback(&u.kind, legacy),
+                    status: status_with_fallback(Some(&status), legacy, id)?,
+                    name: u.name,
+                    email: u.email,
+                    title: u.title,
+                    is_email_confirmed: u.is_email_confirmed || u.is_verified == Some(true),
+                    created_at: time(Some(&u.created_at), &what("created_at"))?,
+                    became_active_at: match time(u.became_active_at.as_deref(), &what("became_active_at"))? {
+                        Some(t) => Some(t),
+                        None => time(u.join_date.as_deref(), &what("join_date"))?,
+                    },
+                    last_activity: time(u.last_activity.as_deref(), &what("last_activity"))?,
+                    time_zone: u.time_zone_identifier,
+                    invitation_method: Some(crate::gql_name(&u.invitation_method)),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_booleans_fill_in_missing_fields() {
+        let admin = LegacyFlags { is_admin: Some(true), enabled: Some(true), ..LegacyFlags::default() };
+        assert_eq!(kind_with_fallback("", admin), UserKind::Admin);
+        assert_eq!(kind_with_fallback("guest", admin), UserKind::Guest, "kind wins when present");
+        let viewer = LegacyFlags { is_view_only: Some(true), enabled: Some(true), ..LegacyFlags::default() };
+        assert_eq!(kind_with_fallback("", viewer), UserKind::Viewer);
+        assert_eq!(
+            kind_with_fallback("", LegacyFlags { enabled: Some(true), ..LegacyFlags::default() }),
+            UserKind::Member
+        );
+        let off = LegacyFlags { enabled: Some(false), ..LegacyFlags::default() };
+        assert_eq!(status_with_fallback(None, off, 1).unwrap(), UserStatus::Deactivated);
+        let pending = LegacyFlags { is_pending: Some(true), enabled: Some(true), ..LegacyFlags::default() };
+        assert_eq!(status_with_fallback(None, pending, 1).unwrap(), UserStatus::Pending);
+        assert_eq!(
+            status_with_fallback(Some("ACTIVE"), off, 1).unwrap(),
+            UserStatus::Active,
+            "status wins when present"
+        );
+        assert!(status_with_fallback(Some("WEIRD"), LegacyFlags::default(), 7)
+            .unwrap_err()
+            .to_string()
+            .contains("user 7"));
+    }
+}
