@@ -49,6 +49,15 @@ pub struct Teams;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/team_ids.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct TeamIds;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
     query_path = "src/queries/workspaces.graphql",
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
@@ -92,6 +101,7 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
         ("Account", account::QUERY),
         users,
         ("Teams", teams::QUERY),
+        ("TeamIds", team_ids::QUERY),
         ("Workspaces", workspaces::QUERY),
         ("WorkspaceMembers", workspace_members::QUERY),
         ("Boards", boards::QUERY),

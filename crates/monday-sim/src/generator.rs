@@ -497,8 +497,9 @@ fn gen_workspaces(
                 let n = rng.random_range(1..=3);
                 sample_from(rng, owners_pool, n)
             };
+            // The first workspace is the company-wide one: hundreds of members, several pages.
             let mut members = {
-                let n = skewed(rng, 0, 20, 600);
+                let n = if i == 0 { staff.len().min(600) } else { skewed(rng, 0, 20, 600) };
                 sample_from(rng, staff, n)
             };
             members.extend(&owners);
