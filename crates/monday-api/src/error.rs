@@ -333,7 +333,7 @@ pub fn parse_response(
             .unwrap_or(first);
         return Err(classify_entry(pick, status, retry_header, request_id, version));
     }
-    if status >= 400 || status < 200 {
+    if !(200..400).contains(&status) {
         let e = RawError { message: format!("HTTP {status} without an error message"), ..RawError::default() };
         return Err(classify_entry(&e, status, retry_header, request_id, version));
     }
