@@ -39,6 +39,16 @@ pub struct ComplexityReport {
     pub reset_in_x_seconds: u64,
 }
 
+/// Whether a call may be repeated after a failure that leaves its outcome unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Reads, and changes whose repetition is harmless: retried on every retryable error.
+    Safe,
+    /// Changes that must not happen twice: retried only when monday.com certainly did not
+    /// act (a rate limit, or a connection that was never made).
+    Unsafe,
+}
+
 /// A monday.com GraphQL client for one token.
 #[derive(Debug)]
 pub struct Client {
@@ -114,7 +124,28 @@ impl Client {
             detail: format!("cannot encode the request: {e}"),
             request_id: None,
         })?;
-        let (data, _) = self.send(key, &body).await?;
+        let (data, _) = self.send(key, &body, Idempotency::Safe).await?;
+        serde_json::from_value(Value::Object(data)).map_err(|e| Error::MalformedResponse {
+            status: 200,
+            detail: format!("the answer to {key} does not have the expected shape: {e}"),
+            request_id: None,
+        })
+    }
+
+    /// Runs a mutation; with `Idempotency::Unsafe` it is never repeated when monday.com may
+    /// already have applied it (the error then says so, and the next sync tells).
+    pub async fn mutate<Q: GraphQLQuery>(
+        &self,
+        key: &str,
+        variables: Q::Variables,
+        idempotency: Idempotency,
+    ) -> Result<Q::ResponseData, Error> {
+        let body = serde_json::to_value(Q::build_query(variables)).map_err(|e| Error::MalformedResponse {
+            status: 0,
+            detail: format!("cannot encode the request: {e}"),
+            request_id: None,
+        })?;
+        let (data, _) = self.send(key, &body, idempotency).await?;
         serde_json::from_value(Value::Object(data)).map_err(|e| Error::MalformedResponse {
             status: 200,
             detail: format!("the answer to {key} does not have the expected shape: {e}"),
@@ -123,7 +154,12 @@ impl Client {
     }
 
     /// Sends `body` until it succeeds, fails for good, or retries run out.
-    async fn send(&self, key: &str, body: &Value) -> Result<(Map<String, Value>, Option<ComplexityReport>), Error> {
+    async fn send(
+        &self,
+        key: &str,
+        body: &Value,
+        idempotency: Idempotency,
+    ) -> Result<(Map<String, Value>, Option<ComplexityReport>), Error> {
         let policy = &self.config.retry;
         let mut backoff = backon::ExponentialBuilder::default()
             .with_jitter()
@@ -141,6 +177,7 @@ impl Client {
                     url: self.config.endpoint.to_string(),
                     detail: "client is shutting down".into(),
                     timeout: false,
+                    connect: true,
                 })?;
                 let span = tracing::info_span!(
                     "monday_request",
@@ -164,7 +201,8 @@ impl Client {
                 }
                 Err(e) => e,
             };
-            if !err.is_retryable() {
+            let retryable = err.is_retryable() && (idempotency == Idempotency::Safe || err.not_processed());
+            if !retryable {
                 self.metrics.failure();
                 tracing::warn!(operation = key, attempt, error = %err, "monday.com call failed");
                 return Err(err);
@@ -211,8 +249,12 @@ impl Client {
         })?;
         auth.set_sensitive(true);
         let url = self.config.endpoint.to_string();
-        let transport =
-            |e: reqwest::Error| Error::Transport { url: url.clone(), detail: without_url(&e), timeout: e.is_timeout() };
+        let transport = |e: reqwest::Error| Error::Transport {
+            url: url.clone(),
+            detail: without_url(&e),
+            timeout: e.is_timeout(),
+            connect: e.is_connect(),
+        };
         let resp = self
             .http
             .post(self.config.endpoint.clone())

@@ -34,7 +34,7 @@ pub enum Error {
     Server { status: u16, message: String, request_id: Option<String> },
     /// No answer: connection refused or dropped, DNS, TLS, timeout.
     #[error("could not get an answer from {url}: {detail}. Check the endpoint URL and the network")]
-    Transport { url: String, detail: String, timeout: bool },
+    Transport { url: String, detail: String, timeout: bool, connect: bool },
     /// An answer that is not what monday.com sends.
     #[error("monday.com sent an answer Roster cannot read (HTTP {status}): {detail}{}", rid(.request_id))]
     MalformedResponse { status: u16, detail: String, request_id: Option<String> },
@@ -58,6 +58,14 @@ impl Error {
     /// Whether trying the same request again may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(self, Error::RateLimited { .. } | Error::Server { .. } | Error::Transport { .. })
+    }
+
+    /// Whether monday.com certainly did not act on the request, so that even a change that is
+    /// not idempotent can be sent again: it was refused by a rate limit, or never left this
+    /// machine (connection refused). After a 5xx, a timeout or a dropped connection the change
+    /// may have happened.
+    pub fn not_processed(&self) -> bool {
+        matches!(self, Error::RateLimited { .. } | Error::Transport { connect: true, .. })
     }
 
     /// How long monday.com asked us to wait, when it said.

@@ -193,3 +193,15 @@ fn success_returns_data() {
             .unwrap();
     assert_eq!(data["me"]["id"], "1");
 }
+
+#[test]
+fn which_failures_prove_nothing_happened() {
+    let rate =
+        parse(429, Some("3"), r#"{"errors":[{"message":"x","extensions":{"code":"MINUTE_RATE_LIMIT_EXCEEDED"}}]}"#);
+    assert!(rate.not_processed());
+    let server = parse(503, None, "Service Unavailable");
+    assert!(server.is_retryable() && !server.not_processed(), "a 5xx may come after the change was made");
+    let refused = Error::Transport { url: "u".into(), detail: "refused".into(), timeout: false, connect: true };
+    let dropped = Error::Transport { url: "u".into(), detail: "reset".into(), timeout: false, connect: false };
+    assert!(refused.not_processed() && !dropped.not_processed());
+}

@@ -26,7 +26,7 @@ mod workspaces;
 mod error_corpus;
 
 pub use boards::BoardFilter;
-pub use client::{Client, ComplexityReport, ConfigError};
+pub use client::{Client, ComplexityReport, ConfigError, Idempotency};
 pub use config::{ApiToken, ApiVersion, ClientConfig, RetryPolicy};
 pub use error::Error;
 pub use metrics::MetricsSnapshot;
