@@ -33,7 +33,12 @@ pub struct BoardFilter {
 impl Client {
     /// Streams every board the filter selects, with complete member lists.
     pub fn boards(&self, filter: BoardFilter) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
-        pages(self.config().boards_page, move |limit, page| {
+        self.boards_from(filter, 0)
+    }
+
+    /// The same, skipping the first `offset` boards (to resume an interrupted read).
+    pub fn boards_from(&self, filter: BoardFilter, offset: u64) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
+        pages(self.config().boards_page, offset, move |limit, page| {
             let filter = filter.clone();
             async move {
                 let vars = boards::Variables {

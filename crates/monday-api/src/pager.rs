@@ -15,8 +15,9 @@ fn gcd(a: u32, b: u32) -> u32 {
     }
 }
 
-/// Streams pages from `fetch(limit, page)`, starting with `limit` items a page.
-pub(crate) fn pages<T, F, Fut>(limit: u32, fetch: F) -> impl Stream<Item = Result<Vec<T>, Error>>
+/// Streams pages from `fetch(limit, page)`, `limit` items a page, skipping the first `offset`
+/// items (to resume; the page size shrinks to fit if `offset` is not a multiple of `limit`).
+pub(crate) fn pages<T, F, Fut>(limit: u32, offset: u64, fetch: F) -> impl Stream<Item = Result<Vec<T>, Error>>
 where
     F: FnMut(u32, u32) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
@@ -27,7 +28,9 @@ where
         offset: u64,
         done: bool,
     }
-    futures::stream::unfold(S { fetch, limit: limit.max(1), offset: 0, done: false }, |mut s| async move {
+    let limit = limit.max(1);
+    let aligned = if offset % limit as u64 == 0 { limit } else { gcd(limit, (offset % limit as u64) as u32).max(1) };
+    futures::stream::unfold(S { fetch, limit: aligned, offset, done: false }, |mut s| async move {
         if s.done {
             return None;
         }
@@ -69,10 +72,10 @@ mod tests {
 
     #[tokio::test]
     async fn pages_until_a_short_page() {
-        let got: Vec<u32> = pages(10, |l, p| async move { Ok(items(25, l, p)) }).map(|r| r.unwrap()).concat().await;
+        let got: Vec<u32> = pages(10, 0, |l, p| async move { Ok(items(25, l, p)) }).map(|r| r.unwrap()).concat().await;
         assert_eq!(got, (0..25).collect::<Vec<_>>());
         let calls = std::sync::atomic::AtomicU32::new(0);
-        let got: Vec<u32> = pages(5, |l, p| {
+        let got: Vec<u32> = pages(5, 0, |l, p| {
             calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             async move { Ok(items(10, l, p)) }
         })
@@ -86,7 +89,7 @@ mod tests {
     #[tokio::test]
     async fn too_complex_pages_are_halved_without_gaps_or_repeats() {
         // Pages over 8 items are refused.
-        let got: Vec<u32> = pages(30, |l, p| async move {
+        let got: Vec<u32> = pages(30, 0, |l, p| async move {
             if l > 8 {
                 Err(Error::QueryTooComplex { complexity: None, limit: None, request_id: None })
             } else {
@@ -100,8 +103,17 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn resumes_from_an_offset() {
+        let got: Vec<u32> = pages(10, 20, |l, p| async move { Ok(items(35, l, p)) }).map(|r| r.unwrap()).concat().await;
+        assert_eq!(got, (20..35).collect::<Vec<_>>());
+        // An offset that is not a multiple of the page size: smaller pages, nothing skipped.
+        let got: Vec<u32> = pages(10, 15, |l, p| async move { Ok(items(35, l, p)) }).map(|r| r.unwrap()).concat().await;
+        assert_eq!(got, (15..35).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
     async fn an_error_ends_the_stream() {
-        let got: Vec<Result<Vec<u32>, Error>> = pages(10, |_, p| async move {
+        let got: Vec<Result<Vec<u32>, Error>> = pages(10, 0, |_, p| async move {
             if p == 2 {
                 Err(Error::Unauthorized { message: "x".into(), request_id: None })
             } else {

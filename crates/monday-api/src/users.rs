@@ -83,8 +83,13 @@ pub fn status_with_fallback(status: Option<&str>, legacy: LegacyFlags, who: u64)
 impl Client {
     /// Streams every user the filter selects, a page at a time.
     pub fn users(&self, filter: UserFilter) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
+        self.users_from(filter, 0)
+    }
+
+    /// The same, skipping the first `offset` users (to resume an interrupted read).
+    pub fn users_from(&self, filter: UserFilter, offset: u64) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
         let statuses: Vec<&'static str> = filter.statuses.iter().copied().map(status_name).collect();
-        pages(self.config().users_page, move |limit, page| {
+        pages(self.config().users_page, offset, move |limit, page| {
             let statuses = statuses.clone();
             async move {
                 match self.config().api_version {

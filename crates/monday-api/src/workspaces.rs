@@ -44,7 +44,16 @@ fn ids<I: IntoIterator<Item = Option<String>>>(list: Option<I>, what: &str) -> R
 impl Client {
     /// Streams every workspace in `state`, with complete member lists.
     pub fn workspaces(&self, state: StateFilter) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
-        pages(self.config().workspaces_page, move |limit, page| async move {
+        self.workspaces_from(state, 0)
+    }
+
+    /// The same, skipping the first `offset` workspaces (to resume an interrupted read).
+    pub fn workspaces_from(
+        &self,
+        state: StateFilter,
+        offset: u64,
+    ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
+        pages(self.config().workspaces_page, offset, move |limit, page| async move {
             let vars = workspaces::Variables {
                 limit: limit.into(),
                 page: page.into(),

@@ -1,0 +1,207 @@
+//! Events: what changed between two snapshots, and (later) what Roster did.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::entitlement::Grant;
+use crate::records::{AccountRecord, ResourceRecord, UserRecord};
+
+/// The kinds of change a diff reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    UserAdded,
+    UserRemoved,
+    UserStatusChanged,
+    UserRoleChanged,
+    UserEmailChanged,
+    UserNameChanged,
+    GrantAdded,
+    GrantRemoved,
+    ResourceAdded,
+    ResourceRemoved,
+    ResourceRenamed,
+    SeatsChanged,
+    /// A sync finished; its detail holds the counts.
+    SyncCompleted,
+}
+
+impl EventKind {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::UserAdded => "user_added",
+            EventKind::UserRemoved => "user_removed",
+            EventKind::UserStatusChanged => "user_status_changed",
+            EventKind::UserRoleChanged => "user_role_changed",
+            EventKind::UserEmailChanged => "user_email_changed",
+            EventKind::UserNameChanged => "user_name_changed",
+            EventKind::GrantAdded => "grant_added",
+            EventKind::GrantRemoved => "grant_removed",
+            EventKind::ResourceAdded => "resource_added",
+            EventKind::ResourceRemoved => "resource_removed",
+            EventKind::ResourceRenamed => "resource_renamed",
+            EventKind::SeatsChanged => "seats_changed",
+            EventKind::SyncCompleted => "sync_completed",
+        }
+    }
+}
+
+/// One change, about one subject (`user:1`, `board:7`, `board:7:owner`, `account`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub kind: EventKind,
+    pub subject: String,
+    pub detail: Value,
+}
+
+fn ev(kind: EventKind, subject: String, detail: Value) -> Event {
+    Event { kind, subject, detail }
+}
+
+/// The events between two versions of one user (either may be absent).
+pub fn user_events(old: Option<&UserRecord>, new: Option<&UserRecord>) -> Vec<Event> {
+    match (old, new) {
+        (None, None) => vec![],
+        (None, Some(n)) => vec![ev(
+            EventKind::UserAdded,
+            format!("user:{}", n.id),
+            json!({ "email": n.email, "name": n.name, "role": n.role.as_str(), "status": n.status.as_str() }),
+        )],
+        (Some(o), None) => {
+            vec![ev(EventKind::UserRemoved, format!("user:{}", o.id), json!({ "email": o.email, "name": o.name }))]
+        }
+        (Some(o), Some(n)) => {
+            let subject = || format!("user:{}", n.id);
+            let mut out = vec![];
+            if o.status != n.status {
+                out.push(ev(
+                    EventKind::UserStatusChanged,
+                    subject(),
+                    json!({ "from": o.status.as_str(), "to": n.status.as_str(), "email": n.email }),
+                ));
+            }
+            if o.role != n.role {
+                out.push(ev(
+                    EventKind::UserRoleChanged,
+                    subject(),
+                    json!({ "from": o.role.as_str(), "to": n.role.as_str(), "email": n.email }),
+                ));
+            }
+            // An email change is a change of the same person (users are keyed by id), and a
+            // change of letter case alone is no change.
+            if !o.has_email(&n.email) {
+                out.push(ev(EventKind::UserEmailChanged, subject(), json!({ "from": o.email, "to": n.email })));
+            }
+            if o.name != n.name {
+                out.push(ev(EventKind::UserNameChanged, subject(), json!({ "from": o.name, "to": n.name })));
+            }
+            out
+        }
+    }
+}
+
+/// The events between two versions of one resource.
+pub fn resource_events(old: Option<&ResourceRecord>, new: Option<&ResourceRecord>) -> Vec<Event> {
+    match (old, new) {
+        (None, None) => vec![],
+        (None, Some(n)) => vec![ev(
+            EventKind::ResourceAdded,
+            format!("{}:{}", n.rtype, n.id),
+            json!({ "name": n.name, "kind": n.kind, "state": n.state }),
+        )],
+        (Some(o), None) => {
+            vec![ev(EventKind::ResourceRemoved, format!("{}:{}", o.rtype, o.id), json!({ "name": o.name }))]
+        }
+        (Some(o), Some(n)) if o.name != n.name => {
+            vec![ev(
+                EventKind::ResourceRenamed,
+                format!("{}:{}", n.rtype, n.id),
+                json!({ "from": o.name, "to": n.name }),
+            )]
+        }
+        _ => vec![],
+    }
+}
+
+/// The event for a grant that appeared (`added`) or disappeared.
+pub fn grant_event(grant: &Grant, added: bool) -> Event {
+    let kind = if added { EventKind::GrantAdded } else { EventKind::GrantRemoved };
+    ev(
+        kind,
+        grant.entitlement.to_string(),
+        json!({ "principal": grant.principal.to_string(), "source": grant.source.as_string() }),
+    )
+}
+
+/// The event for a change of seats.
+pub fn account_events(old: Option<&AccountRecord>, new: &AccountRecord) -> Vec<Event> {
+    match old {
+        Some(o) if o.max_users != new.max_users => {
+            vec![ev(EventKind::SeatsChanged, "account".into(), json!({ "from": o.max_users, "to": new.max_users }))]
+        }
+        _ => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{Role, UserStatus};
+    use crate::{Entitlement, Principal, ResourceType};
+
+    fn user() -> UserRecord {
+        UserRecord {
+            id: "1".into(),
+            name: "Zoë O'Brien".into(),
+            email: "zoe@example.com".into(),
+            title: String::new(),
+            role: Role::Member,
+            status: UserStatus::Active,
+            is_email_confirmed: true,
+            created_at: None,
+            became_active_at: None,
+            last_activity: None,
+            time_zone: None,
+            invitation_method: None,
+        }
+    }
+
+    #[test]
+    fn user_changes_name_exactly_what_changed() {
+        let a = user();
+        assert!(user_events(Some(&a), Some(&a)).is_empty());
+        let mut b = a.clone();
+        b.email = "ZOE@example.com".into();
+        assert!(user_events(Some(&a), Some(&b)).is_empty(), "case is not a change");
+        b.email = "zoe.obrien@example.com".into();
+        b.role = Role::Admin;
+        b.status = UserStatus::Deactivated;
+        let kinds: Vec<EventKind> = user_events(Some(&a), Some(&b)).into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, vec![EventKind::UserStatusChanged, EventKind::UserRoleChanged, EventKind::UserEmailChanged]);
+        assert_eq!(user_events(None, Some(&a))[0].kind, EventKind::UserAdded);
+        assert_eq!(user_events(Some(&a), None)[0].subject, "user:1");
+    }
+
+    #[test]
+    fn resources_and_grants() {
+        let r = ResourceRecord {
+            rtype: ResourceType::Board,
+            id: "7".into(),
+            name: "Roadmap".into(),
+            parent: None,
+            kind: None,
+            state: None,
+        };
+        let mut s = r.clone();
+        s.name = "Roadmap 2027".into();
+        let e = resource_events(Some(&r), Some(&s));
+        assert_eq!((e[0].kind, e[0].subject.as_str()), (EventKind::ResourceRenamed, "board:7"));
+        let g = crate::Grant::direct(Entitlement::new(ResourceType::Board, "7", "owner").unwrap(), Principal::user(3));
+        let e = grant_event(&g, false);
+        assert_eq!(
+            (e.kind, e.subject.as_str(), e.detail["principal"].as_str()),
+            (EventKind::GrantRemoved, "board:7:owner", Some("user:3"))
+        );
+    }
+}

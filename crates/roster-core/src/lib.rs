@@ -1,0 +1,14 @@
+//! # roster-core
+//!
+//! Roster's domain model, modelled on ConductorOne's baton so a c1z export is a mapping:
+//! resource types, resources, entitlements (`type:id:slug`), grants (who holds an
+//! entitlement, directly or through a team), the records a sync stores, and the events a diff
+//! between two snapshots produces. Pure code: no I/O, no clock, no async.
+
+pub mod entitlement;
+pub mod events;
+pub mod records;
+
+pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Principal, PrincipalType, ResourceType};
+pub use events::{Event, EventKind};
+pub use records::{AccountRecord, ResourceRecord, Role, UserRecord, UserStatus};

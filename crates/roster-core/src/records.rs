@@ -1,0 +1,125 @@
+//! What one sync stores about users, resources and the account.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A user's role in the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Member,
+    Viewer,
+    Guest,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Member, Role::Viewer, Role::Guest];
+
+    /// The name used everywhere.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+            Role::Guest => "guest",
+        }
+    }
+
+    /// Reads a role name (`view_only` is monday's older word for viewer).
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "admin" => Some(Role::Admin),
+            "member" => Some(Role::Member),
+            "viewer" | "view_only" => Some(Role::Viewer),
+            "guest" => Some(Role::Guest),
+            _ => None,
+        }
+    }
+}
+
+/// A user's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    Active,
+    Pending,
+    Deactivated,
+}
+
+impl UserStatus {
+    /// The name used everywhere.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "active",
+            UserStatus::Pending => "pending",
+            UserStatus::Deactivated => "deactivated",
+        }
+    }
+
+    /// Reads a status name.
+    pub fn parse(s: &str) -> Option<UserStatus> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "active" => Some(UserStatus::Active),
+            "pending" => Some(UserStatus::Pending),
+            "deactivated" | "inactive" => Some(UserStatus::Deactivated),
+            _ => None,
+        }
+    }
+}
+
+/// One user as a sync saw them. Keyed by monday's immutable id, never by e-mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRecord {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    pub role: Role,
+    pub status: UserStatus,
+    pub is_email_confirmed: bool,
+    pub created_at: Option<DateTime<Utc>>,
+    pub became_active_at: Option<DateTime<Utc>>,
+    pub last_activity: Option<DateTime<Utc>>,
+    pub time_zone: Option<String>,
+    pub invitation_method: Option<String>,
+}
+
+impl UserRecord {
+    /// Whether `email` is this user's, compared case-insensitively as monday.com does.
+    pub fn has_email(&self, email: &str) -> bool {
+        self.email.trim().eq_ignore_ascii_case(email.trim())
+    }
+
+    /// Whole days since the last activity as of `now` (`None`: never active).
+    pub fn inactive_days(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.last_activity.map(|t| (now - t).num_days().max(0))
+    }
+}
+
+/// A team, workspace or board as a sync saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRecord {
+    pub rtype: crate::ResourceType,
+    pub id: String,
+    pub name: String,
+    /// The containing resource, e.g. `workspace:9` for a board.
+    pub parent: Option<String>,
+    /// `kind` (open/closed, public/private/share), `state` (active/archived/deleted), ...
+    pub kind: Option<String>,
+    pub state: Option<String>,
+}
+
+/// The account as a sync saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    pub monday_id: String,
+    pub name: String,
+    pub slug: String,
+    pub tier: Option<String>,
+    pub plan_tier: Option<String>,
+    /// Seats the plan pays for.
+    pub max_users: Option<i64>,
+    pub active_members_count: Option<i64>,
+}

@@ -1,0 +1,13 @@
+//! # roster-engine
+//!
+//! Turns a monday.com account into a complete, trustworthy access graph: syncs it page by
+//! page into the store (checkpointed, resumable, never replacing the last good snapshot with a
+//! partial one), expands team access into each member's access, and diffs each new snapshot
+//! against the previous one into events. Later: provisioning, reconcile, reviews, JIT.
+
+mod diff;
+mod error;
+pub mod sync;
+
+pub use error::SyncError;
+pub use sync::{sync_account, NoProgress, SyncOptions, SyncProgress, SyncReport};

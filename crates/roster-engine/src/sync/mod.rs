@@ -1,0 +1,132 @@
+//! A full sync of one account: the account, users, teams, workspaces and boards, fetched
+//! concurrently, written page by page with their checkpoints, then team access expanded and
+//! the snapshot diffed against the previous completed one.
+
+mod account;
+mod boards;
+mod teams;
+mod users;
+mod workspaces;
+
+use chrono::Utc;
+use monday_api::{Client, StateFilter};
+use roster_store::{Page, PartProgress, Store, SyncStats};
+
+use crate::error::SyncError;
+
+/// What to sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SyncOptions {
+    /// Boards in which states (monday.com's default: active).
+    pub board_state: StateFilter,
+    /// Workspaces in which states.
+    pub workspace_state: StateFilter,
+}
+
+/// Told about each page as it is stored (progress bars, logs).
+pub trait SyncProgress: Send + Sync {
+    /// `items` more of `part` were stored; `total` so far.
+    fn page(&self, part: &str, items: usize, total: u64);
+    /// `part` is complete.
+    fn done(&self, part: &str, total: u64);
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl SyncProgress for NoProgress {
+    fn page(&self, _: &str, _: usize, _: u64) {}
+    fn done(&self, _: &str, _: u64) {}
+}
+
+/// What a finished sync did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncReport {
+    pub sync_id: i64,
+    pub account: String,
+    /// Whether it continued an interrupted sync.
+    pub resumed: bool,
+    pub counts: roster_store::Counts,
+    /// Changes since the previous completed sync (none for the first).
+    pub events: usize,
+    pub previous: Option<i64>,
+    pub requests: u64,
+    pub complexity: u64,
+}
+
+/// Where a part stands at the start of this run.
+pub(crate) fn start_of(progress: &[PartProgress], part: &str) -> (u64, bool) {
+    progress.iter().find(|p| p.part == part).map_or((0, false), |p| (p.next_offset, p.done))
+}
+
+/// Writes a page, telling `progress`.
+pub(crate) async fn store_page(
+    store: &dyn Store,
+    sync_id: i64,
+    page: Page,
+    items: usize,
+    progress: &dyn SyncProgress,
+) -> Result<(), SyncError> {
+    let (part, total, done) = (page.part.clone(), page.next_offset, page.done);
+    store.write_page(sync_id, &page).await?;
+    if done {
+        progress.done(&part, total);
+    } else {
+        progress.page(&part, items, total);
+    }
+    Ok(())
+}
+
+/// Syncs `account` through `client` into `store`.
+pub async fn sync_account(
+    store: &dyn Store,
+    client: &Client,
+    account: &str,
+    opts: &SyncOptions,
+    progress: &dyn SyncProgress,
+) -> Result<SyncReport, SyncError> {
+    let before = client.metrics();
+    let run = store.begin_sync(account, client.config().api_version.as_str(), Utc::now()).await?;
+    let resumed = run.resumed > 0;
+    if resumed {
+        tracing::info!(account, sync_id = run.id, "resuming an interrupted sync from its checkpoint");
+    }
+    let parts = store.progress(run.id).await?;
+    let result = tokio::try_join!(
+        account::sync(store, client, run.id, &parts, progress),
+        users::sync(store, client, run.id, &parts, progress),
+        teams::sync(store, client, run.id, &parts, progress),
+        workspaces::sync(store, client, run.id, &parts, opts.workspace_state, progress),
+        boards::sync(store, client, run.id, &parts, opts.board_state, progress),
+    );
+    if let Err(e) = result {
+        // The partial snapshot stays, marked interrupted: the next sync resumes it, and the
+        // last completed snapshot stays the one every read uses.
+        store.interrupt_sync(run.id, &e.to_string(), Utc::now()).await?;
+        return Err(e);
+    }
+    store.expand_team_grants(run.id).await?;
+    let previous = store.last_completed(account).await?.map(|r| r.id);
+    let mut events = match previous {
+        Some(prev) => crate::diff::events_between(store, prev, run.id).await?,
+        None => vec![],
+    };
+    let counts = store.counts(run.id).await?;
+    events.push(crate::diff::sync_completed(&counts, previous, resumed));
+    let after = client.metrics();
+    let requests = after.requests - before.requests;
+    let complexity = after.complexity - before.complexity;
+    let stats = SyncStats { requests: requests as i64, complexity: complexity as i64 };
+    store.complete_sync(run.id, stats, &events, Utc::now()).await?;
+    Ok(SyncReport {
+        sync_id: run.id,
+        account: account.to_string(),
+        resumed,
+        counts,
+        events: events.len() - 1,
+        previous,
+        requests,
+        complexity,
+    })
+}

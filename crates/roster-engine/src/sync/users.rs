@@ -1,0 +1,94 @@
+//! Users of every status, and their role grants (`role:<role>:assigned`).
+
+use futures::StreamExt;
+use monday_api::{Client, UserFilter, UserKind};
+use roster_core::{Entitlement, Grant, Principal, ResourceType, Role, UserRecord, UserStatus};
+use roster_store::{Page, PartProgress, Store};
+
+use super::{start_of, store_page, SyncProgress};
+use crate::error::SyncError;
+
+fn role(kind: &UserKind, id: u64) -> Role {
+    match kind {
+        UserKind::Admin => Role::Admin,
+        UserKind::Member => Role::Member,
+        UserKind::Viewer => Role::Viewer,
+        UserKind::Guest => Role::Guest,
+        UserKind::Other(k) => {
+            // monday.com's newer kinds (agents, service users) hold member-level access.
+            tracing::warn!(user = id, kind = %k, "unknown user kind; recorded as member");
+            Role::Member
+        }
+    }
+}
+
+/// A user as Roster records them.
+pub(crate) fn record(u: &monday_api::User) -> UserRecord {
+    UserRecord {
+        id: u.id.to_string(),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        title: u.title.clone(),
+        role: role(&u.kind, u.id),
+        status: match u.status {
+            monday_api::UserStatus::Active => UserStatus::Active,
+            monday_api::UserStatus::Pending => UserStatus::Pending,
+            monday_api::UserStatus::Deactivated => UserStatus::Deactivated,
+        },
+        is_email_confirmed: u.is_email_confirmed,
+        created_at: u.created_at,
+        became_active_at: u.became_active_at,
+        last_activity: u.last_activity,
+        time_zone: u.time_zone.clone(),
+        invitation_method: u.invitation_method.clone(),
+    }
+}
+
+pub(crate) async fn sync(
+    store: &dyn Store,
+    client: &Client,
+    sync_id: i64,
+    parts: &[PartProgress],
+    progress: &dyn SyncProgress,
+) -> Result<(), SyncError> {
+    let (mut offset, done) = start_of(parts, "users");
+    if done {
+        return Ok(());
+    }
+    let mut pages = std::pin::pin!(client.users_from(UserFilter::default(), offset));
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|source| SyncError::Api { part: "users", source })?;
+        let users: Vec<UserRecord> = page.iter().map(record).collect();
+        let grants = users
+            .iter()
+            .map(|u| {
+                Grant::direct(
+                    Entitlement {
+                        rtype: ResourceType::Role,
+                        rid: u.role.as_str().to_string(),
+                        slug: "assigned".into(),
+                    },
+                    Principal::user(&u.id),
+                )
+            })
+            .collect();
+        offset += users.len() as u64;
+        let n = users.len();
+        store_page(
+            store,
+            sync_id,
+            Page { part: "users".into(), users, grants, next_offset: offset, ..Page::default() },
+            n,
+            progress,
+        )
+        .await?;
+    }
+    store_page(
+        store,
+        sync_id,
+        Page { part: "users".into(), next_offset: offset, done: true, ..Page::default() },
+        0,
+        progress,
+    )
+    .await
+}

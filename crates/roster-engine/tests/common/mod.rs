@@ -1,0 +1,106 @@
+//! Shared helpers: monday-sim on a loopback port, a client, and the ground truth of an org.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use monday_api::{ApiToken, ApiVersion, Client, ClientConfig, StateFilter};
+use monday_sim::faults::FaultConfig;
+use monday_sim::limits::LimitsConfig;
+use monday_sim::model::{Org, UserKind as K};
+use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
+use roster_engine::SyncOptions;
+use roster_store::{SqliteStore, Store};
+
+pub fn org(users: usize, seed: u64) -> Org {
+    generate(&GenConfig {
+        users,
+        teams: users / 20,
+        workspaces: users / 50,
+        boards: users / 5,
+        seed,
+        ..GenConfig::default()
+    })
+    .unwrap()
+}
+
+pub async fn sim(org: Org, faults: FaultConfig) -> RunningSim {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sim = Sim::new(org, SimConfig { limits: LimitsConfig::default(), faults, frozen_clock: false }).unwrap();
+    monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap()
+}
+
+pub fn client(sim: &RunningSim, version: ApiVersion, retries: usize) -> Client {
+    let mut cfg = ClientConfig::new(ApiToken::new("sim-admin-token"))
+        .with_endpoint(sim.graphql_url().parse().unwrap())
+        .with_version(version);
+    cfg.retry.max_retries = retries;
+    cfg.retry.min_backoff = Duration::from_millis(2);
+    cfg.retry.max_backoff = Duration::from_millis(20);
+    cfg.users_page = 100;
+    cfg.boards_page = 25;
+    Client::new(cfg).unwrap()
+}
+
+pub const ALL: SyncOptions = SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All };
+
+/// Every grant the account holds, written independently of the engine's code.
+pub fn truth(org: &Org) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut add = |e: String, p: String, s: &str| {
+        out.insert(format!("{e}|{p}|{s}"));
+    };
+    for u in &org.users {
+        let role = match u.kind {
+            K::Admin => "admin",
+            K::Member => "member",
+            K::Viewer => "viewer",
+            K::Guest => "guest",
+        };
+        add(format!("role:{role}:assigned"), format!("user:{}", u.id), "direct");
+    }
+    let members = |team: u64| org.teams.iter().find(|t| t.id == team).map(|t| t.members.clone()).unwrap_or_default();
+    for t in &org.teams {
+        t.members.iter().for_each(|m| add(format!("team:{}:member", t.id), format!("user:{m}"), "direct"));
+        t.owners.iter().for_each(|m| add(format!("team:{}:owner", t.id), format!("user:{m}"), "direct"));
+    }
+    for w in &org.workspaces {
+        for (slug, users, teams) in [("member", &w.members, &w.team_members), ("owner", &w.owners, &w.team_owners)] {
+            users.iter().for_each(|u| add(format!("workspace:{}:{slug}", w.id), format!("user:{u}"), "direct"));
+            for t in teams {
+                add(format!("workspace:{}:{slug}", w.id), format!("team:{t}"), "direct");
+                members(*t)
+                    .iter()
+                    .for_each(|m| add(format!("workspace:{}:{slug}", w.id), format!("user:{m}"), &format!("team:{t}")));
+            }
+        }
+    }
+    for b in &org.boards {
+        for (slug, users, teams) in
+            [("subscriber", &b.subscribers, &b.team_subscribers), ("owner", &b.owners, &b.team_owners)]
+        {
+            users.iter().for_each(|u| add(format!("board:{}:{slug}", b.id), format!("user:{u}"), "direct"));
+            for t in teams {
+                add(format!("board:{}:{slug}", b.id), format!("team:{t}"), "direct");
+                members(*t)
+                    .iter()
+                    .for_each(|m| add(format!("board:{}:{slug}", b.id), format!("user:{m}"), &format!("team:{t}")));
+            }
+        }
+        if b.everyone {
+            add(format!("board:{}:subscriber", b.id), "team:-1".into(), "direct");
+        }
+    }
+    out
+}
+
+pub async fn stored(store: &SqliteStore, sync_id: i64) -> BTreeSet<String> {
+    store
+        .all_grants(sync_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|g| format!("{}|{}|{}", g.entitlement, g.principal, g.source.as_string()))
+        .collect()
+}

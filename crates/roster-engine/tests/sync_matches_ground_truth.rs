@@ -1,0 +1,95 @@
+//! After a sync of a generated org, every grant in the store (users, teams, workspaces, boards,
+//! roles, and access through teams) equals the ground truth computed from monday-sim's state,
+//! exactly, as sets; and a failed sync never replaces the last completed snapshot but resumes.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use monday_api::ApiVersion;
+use monday_sim::faults::FaultConfig;
+use roster_engine::{sync_account, NoProgress};
+use roster_store::{SqliteStore, Store, SyncStatus};
+
+#[tokio::test]
+async fn grants_equal_the_ground_truth_on_both_versions() {
+    let org = org(1000, 91);
+    let sim = sim(org.clone(), FaultConfig::default()).await;
+    let want = truth(&org);
+    for version in ApiVersion::ALL {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let report = sync_account(&store, &client(&sim, version, 3), "acme", &ALL, &NoProgress).await.unwrap();
+        assert_eq!(report.counts.users as usize, org.users.len());
+        assert_eq!(report.counts.boards as usize, org.boards.len());
+        let got = stored(&store, report.sync_id).await;
+        let missing: Vec<_> = want.difference(&got).take(5).collect();
+        let extra: Vec<_> = got.difference(&want).take(5).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "{version}: missing {missing:?}, extra {extra:?}");
+        assert!(
+            got.iter().any(|g| g.split('|').nth(2).is_some_and(|s| s.starts_with("team:"))),
+            "team-expanded grants exist"
+        );
+        let run = store.last_completed("acme").await.unwrap().unwrap();
+        assert_eq!(run.status, SyncStatus::Completed);
+        assert!(run.requests > 0 && run.complexity > 0);
+    }
+}
+
+#[tokio::test]
+async fn exact_under_injected_faults() {
+    let org = org(600, 92);
+    let sim =
+        sim(org.clone(), FaultConfig { error_rate: 0.1, drop_rate: 0.1, seed: 5, ..FaultConfig::default() }).await;
+    let store = SqliteStore::in_memory().await.unwrap();
+    let c = client(&sim, ApiVersion::V2026_10, 12);
+    let report = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    assert_eq!(stored(&store, report.sync_id).await, truth(&org));
+    assert!(c.metrics().retries > 0);
+}
+
+#[tokio::test]
+async fn a_failed_sync_keeps_the_last_snapshot_and_resumes() {
+    let org = org(1000, 93);
+    let sim = sim(org.clone(), FaultConfig::default()).await;
+    let store = SqliteStore::in_memory().await.unwrap();
+    let first = sync_account(&store, &client(&sim, ApiVersion::V2026_10, 3), "acme", &ALL, &NoProgress).await.unwrap();
+    let fresh_requests = sim.sim.stats().requests;
+
+    // The next sync dies part-way: after a few pages, monday.com answers only 503.
+    sim.sim.faults().set(FaultConfig::default());
+    let c = client(&sim, ApiVersion::V2026_10, 1);
+    let stop_after = fresh_requests / 2;
+    let sim_ref = sim.sim.clone();
+    let watcher = tokio::spawn(async move {
+        loop {
+            if sim_ref.stats().requests >= fresh_requests + stop_after {
+                sim_ref.faults().set(FaultConfig { error_rate: 1.0, ..FaultConfig::default() });
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    let err = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap_err();
+    watcher.abort();
+    assert!(err.to_string().contains("monday.com"), "{err}");
+    let last = store.last_completed("acme").await.unwrap().unwrap();
+    assert_eq!(last.id, first.sync_id, "the failed sync did not replace the last good snapshot");
+    let interrupted = store.syncs(Some("acme"), 10).await.unwrap();
+    assert_eq!(interrupted[0].status, SyncStatus::Interrupted);
+
+    // Resume: fewer requests than a fresh sync, and the exact ground truth.
+    sim.sim.faults().set(FaultConfig::default());
+    let before = sim.sim.stats().requests;
+    let resumed =
+        sync_account(&store, &client(&sim, ApiVersion::V2026_10, 3), "acme", &ALL, &NoProgress).await.unwrap();
+    let resumed_requests = sim.sim.stats().requests - before;
+    assert!(resumed.resumed);
+    assert_eq!(resumed.sync_id, interrupted[0].id);
+    assert!(
+        resumed_requests < fresh_requests,
+        "resumed with {resumed_requests} requests; a fresh sync took {fresh_requests}"
+    );
+    assert_eq!(stored(&store, resumed.sync_id).await, truth(&org));
+    assert_eq!(resumed.events, 0, "nothing changed in monday.com between the two syncs");
+}

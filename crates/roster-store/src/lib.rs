@@ -1,0 +1,94 @@
+//! # roster-store
+//!
+//! Roster's persistence behind one trait, [`Store`]: accounts, sync runs with their
+//! checkpoints, snapshots (account, users, resources, grants) per completed sync, and events.
+//! [`SqliteStore`] is the embedded default; the SQL is kept portable so a PostgreSQL
+//! implementation of the same trait can follow without touching the engine.
+//!
+//! Not for: talking to monday.com (the engine does), or deciding what a change means (core).
+
+mod error;
+mod sqlite;
+mod types;
+
+pub use error::StoreError;
+pub use sqlite::SqliteStore;
+pub use types::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use roster_core::{AccountRecord, Event, Grant, Principal, ResourceRecord, ResourceType, UserRecord};
+
+/// Result of store calls.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Everything Roster keeps.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Registers an account name (idempotent).
+    async fn ensure_account(&self, name: &str, now: DateTime<Utc>) -> Result<()>;
+
+    /// Starts a sync of `account`, or resumes its unfinished one if it began after the last
+    /// completed sync (a sync killed or failed half-way).
+    async fn begin_sync(&self, account: &str, api_version: &str, now: DateTime<Utc>) -> Result<SyncRun>;
+    /// How far each part of a sync got.
+    async fn progress(&self, sync_id: i64) -> Result<Vec<PartProgress>>;
+    /// Writes one page of a part and its checkpoint, atomically.
+    async fn write_page(&self, sync_id: i64, page: &Page) -> Result<()>;
+    /// Adds each user's access through teams (a team's grant, for every member of the team).
+    async fn expand_team_grants(&self, sync_id: i64) -> Result<u64>;
+    /// Marks a sync interrupted (resumable) with the reason.
+    async fn interrupt_sync(&self, sync_id: i64, error: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Records the events and marks the sync completed, atomically.
+    async fn complete_sync(&self, sync_id: i64, stats: SyncStats, events: &[Event], now: DateTime<Utc>) -> Result<()>;
+
+    /// The last completed sync of an account.
+    async fn last_completed(&self, account: &str) -> Result<Option<SyncRun>>;
+    /// One sync.
+    async fn sync_run(&self, sync_id: i64) -> Result<Option<SyncRun>>;
+    /// Syncs, newest first (of one account, or all).
+    async fn syncs(&self, account: Option<&str>, limit: u32) -> Result<Vec<SyncRun>>;
+    /// Account names.
+    async fn accounts(&self) -> Result<Vec<String>>;
+
+    /// Users that differ between two syncs, as (before, after) pairs.
+    async fn changed_users(&self, old: i64, new: i64) -> Result<Vec<(Option<UserRecord>, Option<UserRecord>)>>;
+    /// Resources that differ between two syncs.
+    async fn changed_resources(
+        &self,
+        old: i64,
+        new: i64,
+    ) -> Result<Vec<(Option<ResourceRecord>, Option<ResourceRecord>)>>;
+    /// Grants of sync `a` that sync `b` does not have.
+    async fn grants_missing_from(&self, a: i64, b: i64) -> Result<Vec<Grant>>;
+    /// The account as one sync saw it.
+    async fn account_snapshot(&self, sync_id: i64) -> Result<Option<AccountRecord>>;
+
+    /// Users of one sync matching `q`, sorted by id.
+    async fn users(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>>;
+    /// One user by id or e-mail (case-insensitive).
+    async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>>;
+    /// Resources of one type, sorted by id.
+    async fn resources(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ResourceRecord>>;
+    /// One resource.
+    async fn resource(&self, sync_id: i64, rtype: ResourceType, id: &str) -> Result<Option<ResourceRecord>>;
+    /// Every grant held by a principal (direct and through teams).
+    async fn grants_of(&self, sync_id: i64, principal: &Principal) -> Result<Vec<Grant>>;
+    /// Every grant on a resource.
+    async fn grants_on(&self, sync_id: i64, rtype: ResourceType, rid: &str) -> Result<Vec<Grant>>;
+    /// Every grant of a sync.
+    async fn all_grants(&self, sync_id: i64) -> Result<Vec<Grant>>;
+    /// Row counts of a sync.
+    async fn counts(&self, sync_id: i64) -> Result<Counts>;
+
+    /// Appends events outside a sync (actions, decisions).
+    async fn append_events(
+        &self,
+        account: &str,
+        sync_id: Option<i64>,
+        events: &[Event],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Events matching `q`, oldest first.
+    async fn events(&self, q: &EventQuery) -> Result<Vec<EventRow>>;
+}

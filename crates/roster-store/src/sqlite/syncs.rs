@@ -1,0 +1,167 @@
+//! Accounts and sync runs: begin or resume, interrupt, complete.
+
+use chrono::{DateTime, Utc};
+use roster_core::Event;
+use sqlx::Row;
+
+use super::rows::{self, ts};
+use super::{writes, SqliteStore};
+use crate::types::*;
+use crate::{Result, StoreError};
+
+const SYNC_COLUMNS: &str =
+    "id, account, status, started_at, finished_at, error, api_version, resumed, requests, complexity";
+
+impl SqliteStore {
+    pub(super) async fn ensure_account_impl(&self, name: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("INSERT INTO accounts (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(ts(Some(now)))
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("register account"))?;
+        Ok(())
+    }
+
+    pub(super) async fn begin_sync_impl(
+        &self,
+        account: &str,
+        api_version: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SyncRun> {
+        self.ensure_account_impl(account, now).await?;
+        let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
+        // The newest unfinished run after the last completed one is resumed.
+        let unfinished = sqlx::query(sql!(
+            "SELECT {SYNC_COLUMNS} FROM syncs WHERE account = ? AND status IN ('running', 'interrupted')
+             AND id > COALESCE((SELECT MAX(id) FROM syncs WHERE account = ? AND status = 'completed'), 0)
+             ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(account)
+        .bind(account)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::query("find unfinished sync"))?;
+        let id = match unfinished {
+            Some(row) => {
+                let run = rows::sync_run(&row)?;
+                sqlx::query("UPDATE syncs SET status = 'running', resumed = resumed + 1, error = NULL WHERE id = ?")
+                    .bind(run.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::query("resume sync"))?;
+                run.id
+            }
+            None => sqlx::query(
+                "INSERT INTO syncs (account, status, started_at, api_version) VALUES (?, 'running', ?, ?) RETURNING id",
+            )
+            .bind(account)
+            .bind(ts(Some(now)))
+            .bind(api_version)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(StoreError::query("start sync"))?
+            .try_get::<i64, _>("id")
+            .map_err(StoreError::query("start sync"))?,
+        };
+        tx.commit().await.map_err(StoreError::query("commit"))?;
+        self.sync_run_impl(id).await?.ok_or_else(|| StoreError::NotFound(format!("sync {id} vanished")))
+    }
+
+    pub(super) async fn progress_impl(&self, sync_id: i64) -> Result<Vec<PartProgress>> {
+        let rows =
+            sqlx::query("SELECT part, next_offset, pages, done FROM sync_progress WHERE sync_id = ? ORDER BY part")
+                .bind(sync_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::query("read progress"))?;
+        rows.iter()
+            .map(|r| {
+                Ok(PartProgress {
+                    part: r.try_get("part").map_err(StoreError::query("progress"))?,
+                    next_offset: r.try_get::<i64, _>("next_offset").map_err(StoreError::query("progress"))? as u64,
+                    pages: r.try_get::<i64, _>("pages").map_err(StoreError::query("progress"))? as u64,
+                    done: r.try_get::<i64, _>("done").map_err(StoreError::query("progress"))? != 0,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn interrupt_sync_impl(&self, sync_id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE syncs SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+        )
+        .bind(error)
+        .bind(ts(Some(now)))
+        .bind(sync_id)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("interrupt sync"))?;
+        Ok(())
+    }
+
+    pub(super) async fn complete_sync_impl(
+        &self,
+        sync_id: i64,
+        stats: SyncStats,
+        events: &[Event],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let run = self
+            .sync_run_impl(sync_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("sync {sync_id} does not exist")))?;
+        let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
+        writes::insert_events(&mut tx, &run.account, Some(sync_id), events, now).await?;
+        sqlx::query("UPDATE syncs SET status = 'completed', finished_at = ?, error = NULL, requests = requests + ?, complexity = complexity + ? WHERE id = ?")
+            .bind(ts(Some(now)))
+            .bind(stats.requests)
+            .bind(stats.complexity)
+            .bind(sync_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("complete sync"))?;
+        tx.commit().await.map_err(StoreError::query("commit"))
+    }
+
+    pub(super) async fn last_completed_impl(&self, account: &str) -> Result<Option<SyncRun>> {
+        let row = sqlx::query(sql!(
+            "SELECT {SYNC_COLUMNS} FROM syncs WHERE account = ? AND status = 'completed' ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(account)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::query("last completed sync"))?;
+        row.as_ref().map(rows::sync_run).transpose()
+    }
+
+    pub(super) async fn sync_run_impl(&self, sync_id: i64) -> Result<Option<SyncRun>> {
+        let row = sqlx::query(sql!("SELECT {SYNC_COLUMNS} FROM syncs WHERE id = ?"))
+            .bind(sync_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read sync"))?;
+        row.as_ref().map(rows::sync_run).transpose()
+    }
+
+    pub(super) async fn syncs_impl(&self, account: Option<&str>, limit: u32) -> Result<Vec<SyncRun>> {
+        let rows = sqlx::query(sql!(
+            "SELECT {SYNC_COLUMNS} FROM syncs WHERE (? IS NULL OR account = ?) ORDER BY id DESC LIMIT ?"
+        ))
+        .bind(account)
+        .bind(account)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("list syncs"))?;
+        rows.iter().map(rows::sync_run).collect()
+    }
+
+    pub(super) async fn accounts_impl(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT name FROM accounts ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query("list accounts"))?;
+        rows.iter().map(|r| r.try_get("name").map_err(StoreError::query("list accounts"))).collect()
+    }
+}

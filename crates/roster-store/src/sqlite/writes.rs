@@ -1,0 +1,147 @@
+//! Writing pages (rows and checkpoint together), team expansion and events.
+
+use chrono::{DateTime, Utc};
+use roster_core::Event;
+use sqlx::{Sqlite, Transaction};
+
+use super::rows::ts;
+use super::SqliteStore;
+use crate::types::Page;
+use crate::{Result, StoreError};
+
+pub(crate) async fn insert_events(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: &str,
+    sync_id: Option<i64>,
+    events: &[Event],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for e in events {
+        sqlx::query("INSERT INTO events (account, sync_id, at, kind, subject, detail) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(account)
+            .bind(sync_id)
+            .bind(ts(Some(now)))
+            .bind(e.kind.as_str())
+            .bind(&e.subject)
+            .bind(e.detail.to_string())
+            .execute(&mut **tx)
+            .await
+            .map_err(StoreError::query("insert event"))?;
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    pub(super) async fn write_page_impl(&self, sync_id: i64, page: &Page) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
+        if let Some(a) = &page.account {
+            sqlx::query(
+                "INSERT INTO account_snapshots (sync_id, monday_id, name, slug, tier, plan_tier, max_users, active_members_count)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (sync_id) DO UPDATE SET monday_id = excluded.monday_id, name = excluded.name, slug = excluded.slug,
+                   tier = excluded.tier, plan_tier = excluded.plan_tier, max_users = excluded.max_users,
+                   active_members_count = excluded.active_members_count",
+            )
+            .bind(sync_id)
+            .bind(&a.monday_id)
+            .bind(&a.name)
+            .bind(&a.slug)
+            .bind(&a.tier)
+            .bind(&a.plan_tier)
+            .bind(a.max_users)
+            .bind(a.active_members_count)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("write account"))?;
+        }
+        // Upserts: a resumed page may repeat rows the interrupted run had written.
+        for u in &page.users {
+            sqlx::query(
+                "INSERT INTO users (sync_id, id, name, email, email_lower, title, role, status, is_email_confirmed,
+                   created_at, became_active_at, last_activity, time_zone, invitation_method)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (sync_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, email_lower = excluded.email_lower,
+                   title = excluded.title, role = excluded.role, status = excluded.status, is_email_confirmed = excluded.is_email_confirmed,
+                   created_at = excluded.created_at, became_active_at = excluded.became_active_at, last_activity = excluded.last_activity,
+                   time_zone = excluded.time_zone, invitation_method = excluded.invitation_method",
+            )
+            .bind(sync_id)
+            .bind(&u.id)
+            .bind(&u.name)
+            .bind(&u.email)
+            .bind(u.email.trim().to_lowercase())
+            .bind(&u.title)
+            .bind(u.role.as_str())
+            .bind(u.status.as_str())
+            .bind(u.is_email_confirmed as i64)
+            .bind(ts(u.created_at))
+            .bind(ts(u.became_active_at))
+            .bind(ts(u.last_activity))
+            .bind(&u.time_zone)
+            .bind(&u.invitation_method)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("write user"))?;
+        }
+        for r in &page.resources {
+            sqlx::query(
+                "INSERT INTO resources (sync_id, rtype, id, name, parent, kind, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (sync_id, rtype, id) DO UPDATE SET name = excluded.name, parent = excluded.parent, kind = excluded.kind, state = excluded.state",
+            )
+            .bind(sync_id)
+            .bind(r.rtype.as_str())
+            .bind(&r.id)
+            .bind(&r.name)
+            .bind(&r.parent)
+            .bind(&r.kind)
+            .bind(&r.state)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("write resource"))?;
+        }
+        for g in &page.grants {
+            sqlx::query("INSERT INTO grants (sync_id, rtype, rid, slug, ptype, pid, source) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .bind(sync_id)
+                .bind(g.entitlement.rtype.as_str())
+                .bind(&g.entitlement.rid)
+                .bind(&g.entitlement.slug)
+                .bind(g.principal.ptype.as_str())
+                .bind(&g.principal.id)
+                .bind(g.source.as_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::query("write grant"))?;
+        }
+        sqlx::query(
+            "INSERT INTO sync_progress (sync_id, part, next_offset, pages, done) VALUES (?, ?, ?, 1, ?)
+             ON CONFLICT (sync_id, part) DO UPDATE SET next_offset = excluded.next_offset, pages = sync_progress.pages + 1, done = excluded.done",
+        )
+        .bind(sync_id)
+        .bind(&page.part)
+        .bind(page.next_offset as i64)
+        .bind(page.done as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::query("write checkpoint"))?;
+        tx.commit().await.map_err(StoreError::query("commit page"))
+    }
+
+    pub(super) async fn expand_team_grants_impl(&self, sync_id: i64) -> Result<u64> {
+        // A team's grant on a board or workspace reaches each member of the team; the grant
+        // keeps the team as its source. Team -1 ("everyone") has no member rows and stays a
+        // team grant.
+        let done = sqlx::query(
+            "INSERT INTO grants (sync_id, rtype, rid, slug, ptype, pid, source)
+             SELECT g.sync_id, g.rtype, g.rid, g.slug, 'user', m.pid, 'team:' || g.pid
+             FROM grants g
+             JOIN grants m ON m.sync_id = g.sync_id AND m.rtype = 'team' AND m.rid = g.pid AND m.slug = 'member' AND m.ptype = 'user'
+             WHERE g.sync_id = ? AND g.ptype = 'team' AND g.rtype IN ('board', 'workspace') AND g.source = 'direct'
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(sync_id)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("expand team grants"))?;
+        Ok(done.rows_affected())
+    }
+}

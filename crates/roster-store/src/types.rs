@@ -1,0 +1,119 @@
+//! The values that go in and out of the store.
+
+use chrono::{DateTime, Utc};
+use roster_core::{AccountRecord, Grant, ResourceRecord, Role, UserRecord, UserStatus};
+use serde::{Deserialize, Serialize};
+
+/// Where a sync run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStatus {
+    Running,
+    /// Stopped part-way (killed or failed); the next sync of the account resumes it.
+    Interrupted,
+    Completed,
+}
+
+impl SyncStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncStatus::Running => "running",
+            SyncStatus::Interrupted => "interrupted",
+            SyncStatus::Completed => "completed",
+        }
+    }
+}
+
+/// One sync run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRun {
+    pub id: i64,
+    pub account: String,
+    pub status: SyncStatus,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+    pub api_version: String,
+    /// How many times it was resumed.
+    pub resumed: i64,
+    pub requests: i64,
+    pub complexity: i64,
+}
+
+/// Progress of one part (`account`, `users`, `teams`, `workspaces`, `boards`) of a sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartProgress {
+    pub part: String,
+    /// Items read so far (the next page starts here).
+    pub next_offset: u64,
+    pub pages: u64,
+    pub done: bool,
+}
+
+/// One page of a sync: rows and where the part stands after it.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub part: String,
+    pub account: Option<AccountRecord>,
+    pub users: Vec<UserRecord>,
+    pub resources: Vec<ResourceRecord>,
+    pub grants: Vec<Grant>,
+    pub next_offset: u64,
+    pub done: bool,
+}
+
+/// What a sync cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStats {
+    pub requests: i64,
+    pub complexity: i64,
+}
+
+/// Filters for listing users.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserQuery {
+    pub status: Option<UserStatus>,
+    pub role: Option<Role>,
+    /// Members of this team (id).
+    pub team: Option<String>,
+    /// No activity for at least this many days as of `now` (never active counts as inactive).
+    pub inactive_days: Option<(i64, DateTime<Utc>)>,
+    /// Case-insensitive substring of the e-mail.
+    pub email_contains: Option<String>,
+}
+
+/// Row counts of one sync.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub users: i64,
+    pub teams: i64,
+    pub workspaces: i64,
+    pub boards: i64,
+    pub grants: i64,
+}
+
+/// A stored event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub id: i64,
+    pub account: String,
+    pub sync_id: Option<i64>,
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub subject: String,
+    pub detail: serde_json::Value,
+}
+
+/// Filters for listing events.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventQuery {
+    pub account: Option<String>,
+    /// Kinds starting with this (`user_`, `grant_added`, ...).
+    pub kind_prefix: Option<String>,
+    /// Events of this sync only.
+    pub sync_id: Option<i64>,
+    /// Events after this id (a polling cursor).
+    pub after_id: Option<i64>,
+    pub limit: Option<u32>,
+}
