@@ -233,7 +233,11 @@ impl Client {
             }
             let wait = wait.unwrap_or_default();
             self.metrics.retry(matches!(err, Error::RateLimited { .. }));
-            tracing::info!(operation = key, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying monday.com call");
+            if matches!(err, Error::RateLimited { .. }) {
+                tracing::info!(operation = key, attempt, wait_ms = wait.as_millis() as u64, error = %err, "waiting out a monday.com rate limit");
+            } else {
+                tracing::warn!(operation = key, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying monday.com call");
+            }
             tokio::time::sleep(wait).await;
         }
     }

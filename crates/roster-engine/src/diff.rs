@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::error::SyncError;
 
 /// Every change from snapshot `old` to snapshot `new`.
-pub(crate) async fn events_between(store: &dyn Store, old: i64, new: i64) -> Result<Vec<Event>, SyncError> {
+pub async fn events_between(store: &dyn Store, old: i64, new: i64) -> Result<Vec<Event>, SyncError> {
     let mut out = Vec::new();
     if let Some(a) = store.account_snapshot(new).await? {
         out.extend(account_events(store.account_snapshot(old).await?.as_ref(), &a));

@@ -9,5 +9,6 @@ mod diff;
 mod error;
 pub mod sync;
 
+pub use diff::events_between;
 pub use error::SyncError;
 pub use sync::{sync_account, NoProgress, SyncOptions, SyncProgress, SyncReport};

@@ -80,6 +80,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn all_grants(&self, sync_id: i64) -> Result<Vec<Grant>>;
     /// Row counts of a sync.
     async fn counts(&self, sync_id: i64) -> Result<Counts>;
+    /// Per resource of `rtype`: direct user members (or subscribers), owners, and teams.
+    async fn member_counts(
+        &self,
+        sync_id: i64,
+        rtype: ResourceType,
+    ) -> Result<std::collections::HashMap<String, MemberCounts>>;
 
     /// Appends events outside a sync (actions, decisions).
     async fn append_events(

@@ -117,3 +117,16 @@ pub struct EventQuery {
     pub after_id: Option<i64>,
     pub limit: Option<u32>,
 }
+
+/// Direct holders of one resource's entitlements.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberCounts {
+    /// Users holding the member/subscriber entitlement directly.
+    pub members: i64,
+    /// Users holding the owner entitlement directly.
+    pub owners: i64,
+    /// Teams holding any entitlement on it.
+    pub teams: i64,
+    /// Users with access through a team.
+    pub via_teams: i64,
+}

@@ -167,6 +167,13 @@ impl Store for SqliteStore {
     async fn counts(&self, sync_id: i64) -> Result<Counts> {
         self.counts_impl(sync_id).await
     }
+    async fn member_counts(
+        &self,
+        sync_id: i64,
+        rtype: ResourceType,
+    ) -> Result<std::collections::HashMap<String, MemberCounts>> {
+        self.member_counts_impl(sync_id, rtype).await
+    }
     async fn append_events(
         &self,
         account: &str,

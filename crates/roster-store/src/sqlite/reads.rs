@@ -134,6 +134,40 @@ impl SqliteStore {
         })
     }
 
+    pub(super) async fn member_counts_impl(
+        &self,
+        sync_id: i64,
+        rtype: ResourceType,
+    ) -> Result<std::collections::HashMap<String, MemberCounts>> {
+        let rows = sqlx::query(
+            "SELECT rid,
+                    SUM(CASE WHEN ptype = 'user' AND source = 'direct' AND slug <> 'owner' THEN 1 ELSE 0 END) AS members,
+                    SUM(CASE WHEN ptype = 'user' AND source = 'direct' AND slug = 'owner' THEN 1 ELSE 0 END) AS owners,
+                    COUNT(DISTINCT CASE WHEN ptype = 'team' THEN pid END) AS teams,
+                    COUNT(DISTINCT CASE WHEN ptype = 'user' AND source <> 'direct' THEN pid END) AS via_teams
+             FROM grants WHERE sync_id = ? AND rtype = ? GROUP BY rid",
+        )
+        .bind(sync_id)
+        .bind(rtype.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("member counts"))?;
+        rows.iter()
+            .map(|r| {
+                let n = |k: &str| r.try_get::<i64, _>(k).map_err(StoreError::query("member counts"));
+                Ok((
+                    r.try_get("rid").map_err(StoreError::query("member counts"))?,
+                    MemberCounts {
+                        members: n("members")?,
+                        owners: n("owners")?,
+                        teams: n("teams")?,
+                        via_teams: n("via_teams")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     pub(super) async fn account_snapshot_impl(&self, sync_id: i64) -> Result<Option<AccountRecord>> {
         let row = sqlx::query("SELECT monday_id, name, slug, tier, plan_tier, max_users, active_members_count FROM account_snapshots WHERE sync_id = ?")
             .bind(sync_id)

@@ -1,0 +1,168 @@
+//! `roster bench`: syncs generated orgs against monday-sim with monday.com's default budget
+//! and prints requests, complexity, wall time, peak memory, and the fewest requests the page
+//! and complexity limits allow. Each size runs in its own process, so memory figures are its
+//! own.
+
+use std::net::SocketAddr;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use monday_api::{ApiToken, Client, ClientConfig, StateFilter};
+use monday_sim::faults::FaultConfig;
+use monday_sim::limits::LimitsConfig;
+use monday_sim::{generate, GenConfig, Sim, SimConfig};
+use roster_engine::{sync_account, NoProgress, SyncOptions};
+use roster_store::SqliteStore;
+use serde::{Deserialize, Serialize};
+
+/// What to measure.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Org sizes in users (boards = users / 5).
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+    pub sizes: Vec<usize>,
+    /// Latency monday-sim adds to each request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Complexity budget per minute (monday.com: 10,000,000).
+    #[arg(long, default_value_t = 10_000_000)]
+    pub budget: u64,
+    /// Run one size in this process and print its figures as JSON (used by the parent run).
+    #[arg(long, hide = true)]
+    pub single: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Figures {
+    users: usize,
+    boards: usize,
+    requests: u64,
+    lower_bound_requests: u64,
+    complexity: u64,
+    budget_minutes: f64,
+    wall_seconds: f64,
+    rss_before_mib: f64,
+    peak_rss_mib: f64,
+    grants: i64,
+}
+
+fn proc_status(key: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
+    let cfg = GenConfig {
+        users,
+        teams: (users / 50).max(3),
+        workspaces: (users / 100).max(3),
+        boards: (users / 5).max(5),
+        seed: 42,
+        ..GenConfig::default()
+    };
+    let org = generate(&cfg)?;
+    // Fewest requests: a page per 1000 users and per 100 boards/workspaces, one for teams and
+    // one for the account, one more per list longer than a nested page.
+    let nested = org
+        .boards
+        .iter()
+        .filter(|b| b.team_subscribers.len() + b.everyone as usize >= 25 || b.team_owners.len() >= 25)
+        .count()
+        + org
+            .workspaces
+            .iter()
+            .filter(|w| {
+                [w.members.len(), w.owners.len(), w.team_members.len(), w.team_owners.len()].iter().any(|&n| n >= 25)
+            })
+            .count();
+    let lower = users.div_ceil(1000) as u64
+        + cfg.boards.div_ceil(100) as u64
+        + cfg.workspaces.div_ceil(100) as u64
+        + 2
+        + nested as u64;
+    let limits = LimitsConfig { complexity_per_minute: Some(a.budget), ..LimitsConfig::default() };
+    let faults = FaultConfig { latency_ms: a.latency_ms, ..FaultConfig::default() };
+    let sim = monday_sim::spawn(
+        Sim::new(org, SimConfig { limits, faults, frozen_clock: false })?,
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await?;
+    let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let store = SqliteStore::open(&dir.join("bench.db")).await?;
+    let client = Client::new(
+        ClientConfig::new(ApiToken::new(monday_sim::generator::DEFAULT_ADMIN_TOKEN))
+            .with_endpoint(sim.graphql_url().parse()?),
+    )?;
+    let rss_before = proc_status("VmRSS:");
+    let started = Instant::now();
+    let opts = SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All };
+    let report = sync_account(&store, &client, "bench", &opts, &NoProgress).await?;
+    let wall = started.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(Figures {
+        users,
+        boards: cfg.boards,
+        requests: report.requests,
+        lower_bound_requests: lower,
+        complexity: report.complexity,
+        budget_minutes: report.complexity as f64 / a.budget as f64,
+        wall_seconds: wall,
+        rss_before_mib: rss_before,
+        peak_rss_mib: proc_status("VmHWM:"),
+        grants: report.counts.grants,
+    })
+}
+
+pub async fn run(a: &BenchArgs) -> Result<()> {
+    if a.single {
+        let [size] = a.sizes.as_slice() else { bail!("--single takes one size") };
+        println!("{}", serde_json::to_string(&one(*size, a).await?)?);
+        return Ok(());
+    }
+    let exe = std::env::current_exe().context("cannot find the roster executable to run each size")?;
+    println!("users   boards  requests  (lower bound)  complexity   budget-min  wall-s   rss-before-MiB  peak-RSS-MiB  grants");
+    for size in &a.sizes {
+        let out = Command::new(&exe)
+            .args([
+                "bench",
+                "--single",
+                "--sizes",
+                &size.to_string(),
+                "--latency-ms",
+                &a.latency_ms.to_string(),
+                "--budget",
+                &a.budget.to_string(),
+            ])
+            .output()
+            .context("cannot run a bench child process")?;
+        if !out.status.success() {
+            bail!("bench of {size} users failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let f: Figures = serde_json::from_slice(out.stdout.trim_ascii()).context("bench child printed no figures")?;
+        println!(
+            "{:<7} {:<7} {:<9} {:<14} {:<12} {:<11.2} {:<8.1} {:<15.0} {:<13.0} {}",
+            f.users,
+            f.boards,
+            f.requests,
+            f.lower_bound_requests,
+            f.complexity,
+            f.budget_minutes,
+            f.wall_seconds,
+            f.rss_before_mib,
+            f.peak_rss_mib,
+            f.grants
+        );
+    }
+    println!("(monday-sim runs in the same process: peak RSS includes it; rss-before is after the org was generated. budget-min: complexity / budget per minute, the floor on wall time)");
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! `roster diff`, `roster events`, `roster syncs`: what changed, and when.
+
+use std::io::Write;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use roster_store::{EventQuery, SyncStatus};
+
+use crate::context::{self, snapshot};
+use crate::output::{when, Listing};
+use crate::Cli;
+
+/// Filters of `roster events`.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Kinds starting with this: user_, grant_added, resource_, sync_completed, ...
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only this sync's events.
+    #[arg(long)]
+    pub sync: Option<i64>,
+    /// Only events after this id (to poll).
+    #[arg(long)]
+    pub after: Option<i64>,
+    /// At most this many.
+    #[arg(long, default_value_t = 1000)]
+    pub limit: u32,
+}
+
+pub async fn diff(cli: &Cli, from: Option<i64>, to: Option<i64>, out: &mut dyn Write) -> Result<()> {
+    let s = snapshot(cli).await?;
+    let completed: Vec<i64> = s
+        .store
+        .syncs(Some(&s.account), 1000)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == SyncStatus::Completed)
+        .map(|r| r.id)
+        .collect();
+    let (from, to) = match (from, to) {
+        (Some(f), Some(t)) => (f, t),
+        (Some(f), None) => (f, s.sync.id),
+        (None, _) => match completed.as_slice() {
+            [newest, older, ..] => (*older, *newest),
+            _ => bail!("account {:?} has fewer than two completed syncs: nothing to compare yet", s.account),
+        },
+    };
+    for id in [from, to] {
+        let run = s.store.sync_run(id).await?.with_context(|| format!("there is no sync {id} (see `roster syncs`)"))?;
+        if run.status != SyncStatus::Completed || run.account != s.account {
+            bail!("sync {id} is not a completed sync of {:?} (see `roster syncs`)", s.account);
+        }
+    }
+    let events = roster_engine::events_between(s.store.as_ref(), from, to).await?;
+    let mut l = Listing::new(&["kind", "subject", "detail"]);
+    for e in events {
+        l.row(vec![e.kind.as_str().into(), e.subject, e.detail.to_string()]);
+    }
+    if cli.output == crate::output::Format::Table {
+        writeln!(out, "changes from sync {from} to sync {to}:")?;
+    }
+    l.print(cli.output, out)
+}
+
+pub async fn events(cli: &Cli, a: &EventsArgs, out: &mut dyn Write) -> Result<()> {
+    let cfg = context::config(cli)?;
+    let store = context::open_store(cli, cfg.as_ref()).await?;
+    let q = EventQuery {
+        account: cli.account.clone(),
+        kind_prefix: a.kind.clone(),
+        sync_id: a.sync,
+        after_id: a.after,
+        limit: Some(a.limit),
+    };
+    let events = store.events(&q).await?;
+    if cli.output == crate::output::Format::Json {
+        // Events keep their structured detail in JSON.
+        serde_json::to_writer_pretty(&mut *out, &events)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let mut l = Listing::new(&["id", "at", "account", "sync", "kind", "subject", "detail"]);
+    for e in events {
+        l.row(vec![
+            e.id.to_string(),
+            when(Some(e.at)),
+            e.account,
+            e.sync_id.map(|s| s.to_string()).unwrap_or_default(),
+            e.kind,
+            e.subject,
+            e.detail.to_string(),
+        ]);
+    }
+    l.print(cli.output, out)
+}
+
+pub async fn syncs(cli: &Cli, limit: u32, out: &mut dyn Write) -> Result<()> {
+    let cfg = context::config(cli)?;
+    let store = context::open_store(cli, cfg.as_ref()).await?;
+    let mut l =
+        Listing::new(&["id", "account", "status", "started", "finished", "resumed", "requests", "complexity", "error"]);
+    for r in store.syncs(cli.account.as_deref(), limit).await? {
+        l.row(vec![
+            r.id.to_string(),
+            r.account,
+            r.status.as_str().into(),
+            when(Some(r.started_at)),
+            when(r.finished_at),
+            r.resumed.to_string(),
+            r.requests.to_string(),
+            r.complexity.to_string(),
+            r.error.unwrap_or_default(),
+        ]);
+    }
+    l.print(cli.output, out)
+}

@@ -1,0 +1,42 @@
+//! One module per group of commands; `run` dispatches.
+
+pub mod access;
+pub mod bench;
+pub mod demo;
+pub mod history;
+pub mod inventory;
+pub mod sync;
+
+use anyhow::{bail, Result};
+
+use crate::{config, Cli, Command};
+
+/// Runs the command `cli` names.
+pub async fn run(cli: Cli) -> Result<()> {
+    let out = &mut std::io::stdout().lock();
+    match &cli.command {
+        Command::Init { force } => init(&cli, *force),
+        Command::Demo(args) => demo::run(args, &cli).await,
+        Command::Sync => sync::run(&cli).await,
+        Command::Users(args) => inventory::users(&cli, args, out).await,
+        Command::Teams => inventory::teams(&cli, out).await,
+        Command::Workspaces => inventory::workspaces(&cli, out).await,
+        Command::Boards => inventory::boards(&cli, out).await,
+        Command::Access { user } => access::access(&cli, user, out).await,
+        Command::Who { resource } => access::who(&cli, resource, out).await,
+        Command::Diff { from, to } => history::diff(&cli, *from, *to, out).await,
+        Command::Events(args) => history::events(&cli, args, out).await,
+        Command::Syncs { limit } => history::syncs(&cli, *limit, out).await,
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+fn init(cli: &Cli, force: bool) -> Result<()> {
+    if cli.config.exists() && !force {
+        bail!("{} already exists: pass --force to overwrite it", cli.config.display());
+    }
+    std::fs::write(&cli.config, config::EXAMPLE)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", cli.config.display()))?;
+    println!("wrote {}: set MONDAY_TOKEN (or token_file), then run `roster sync`", cli.config.display());
+    Ok(())
+}

@@ -1,0 +1,275 @@
+//! `roster.toml`: accounts (API URL, version, where the token comes from), the store, and sync
+//! options. Tokens are read from an environment variable or a file the config names, never
+//! from the config itself or the command line.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use monday_api::{ApiToken, ApiVersion, ClientConfig, StateFilter};
+use serde::Deserialize;
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub store: StoreConfig,
+    #[serde(default)]
+    pub sync: SyncConfig,
+    #[serde(default)]
+    pub accounts: Vec<AccountConfig>,
+}
+
+/// `[store]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    /// SQLite file, relative to the config file.
+    #[serde(default = "default_store")]
+    pub path: PathBuf,
+}
+
+fn default_store() -> PathBuf {
+    PathBuf::from("roster.db")
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig { path: default_store() }
+    }
+}
+
+/// `[sync]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncConfig {
+    /// Boards in these states: active (default), archived, deleted or all.
+    #[serde(default = "active")]
+    pub board_state: String,
+    /// Workspaces in these states.
+    #[serde(default = "active")]
+    pub workspace_state: String,
+}
+
+fn active() -> String {
+    "active".into()
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig { board_state: active(), workspace_state: active() }
+    }
+}
+
+/// One `[[accounts]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    pub name: String,
+    #[serde(default = "default_url")]
+    pub api_url: String,
+    #[serde(default = "default_version")]
+    pub api_version: String,
+    /// Environment variable holding the API token.
+    pub token_env: Option<String>,
+    /// File holding the API token (relative to the config file).
+    pub token_file: Option<PathBuf>,
+    /// Requests in flight at once.
+    pub max_concurrency: Option<usize>,
+    /// Retries of a failed request before giving up (default 10).
+    pub max_retries: Option<usize>,
+}
+
+fn default_url() -> String {
+    monday_api::config::DEFAULT_ENDPOINT.into()
+}
+
+fn default_version() -> String {
+    "2026-10".into()
+}
+
+/// Reads a state filter.
+pub fn state(s: &str, what: &str) -> Result<StateFilter> {
+    Ok(match s {
+        "active" => StateFilter::Active,
+        "archived" => StateFilter::Archived,
+        "deleted" => StateFilter::Deleted,
+        "all" => StateFilter::All,
+        other => bail!("[sync] {what} = {other:?}: use active, archived, deleted or all"),
+    })
+}
+
+impl Config {
+    /// Reads and checks `path`; relative paths in it are made relative to its folder.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!("cannot read the configuration {}: create one with `roster init`", path.display())
+        })?;
+        let mut cfg: Config =
+            toml::from_str(&text).with_context(|| format!("{} is not a valid Roster configuration", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        if cfg.store.path.is_relative() {
+            cfg.store.path = base.join(&cfg.store.path);
+        }
+        for a in &mut cfg.accounts {
+            if let Some(f) = &a.token_file {
+                if f.is_relative() {
+                    a.token_file = Some(base.join(f));
+                }
+            }
+        }
+        cfg.check().with_context(|| format!("in {}", path.display()))?;
+        Ok(cfg)
+    }
+
+    fn check(&self) -> Result<()> {
+        state(&self.sync.board_state, "board_state")?;
+        state(&self.sync.workspace_state, "workspace_state")?;
+        let mut names = HashSet::new();
+        for a in &self.accounts {
+            if a.name.trim().is_empty() || !a.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+                bail!("account name {:?}: use letters, digits, '-', '_' or '.'", a.name);
+            }
+            if !names.insert(a.name.as_str()) {
+                bail!("account {:?} is configured twice", a.name);
+            }
+            match (&a.token_env, &a.token_file) {
+                (Some(_), Some(_)) => bail!("account {:?}: set token_env or token_file, not both", a.name),
+                (None, None) => bail!(
+                    "account {:?}: set token_env (an environment variable) or token_file (a file) for its API token",
+                    a.name
+                ),
+                _ => {}
+            }
+            let url = url::Url::parse(&a.api_url)
+                .with_context(|| format!("account {:?}: api_url {:?} is not a URL", a.name, a.api_url))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                bail!("account {:?}: api_url must be http(s), got {:?}", a.name, a.api_url);
+            }
+            a.api_version
+                .parse::<ApiVersion>()
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("account {:?}", a.name))?;
+        }
+        Ok(())
+    }
+
+    /// The account called `name`, or the only one.
+    pub fn account(&self, name: Option<&str>) -> Result<&AccountConfig> {
+        match name {
+            Some(n) => self.accounts.iter().find(|a| a.name == n).with_context(|| {
+                let known: Vec<&str> = self.accounts.iter().map(|a| a.name.as_str()).collect();
+                format!("no account {n:?} in the configuration (configured: {})", known.join(", "))
+            }),
+            None => match self.accounts.as_slice() {
+                [one] => Ok(one),
+                [] => bail!("no account is configured: add an [[accounts]] entry (see `roster init`)"),
+                many => bail!(
+                    "several accounts are configured ({}): choose one with --account",
+                    many.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            },
+        }
+    }
+}
+
+impl AccountConfig {
+    /// Reads the token from where the configuration says.
+    pub fn token(&self) -> Result<ApiToken> {
+        let token = match (&self.token_env, &self.token_file) {
+            (Some(var), _) => std::env::var(var).with_context(|| format!("account {:?}: the environment variable {var} (token_env) is not set: export it with the monday.com API token", self.name))?,
+            (_, Some(file)) => std::fs::read_to_string(file).with_context(|| format!("account {:?}: cannot read the token file {} (token_file)", self.name, file.display()))?,
+            (None, None) => bail!("account {:?} has no token source", self.name),
+        };
+        let token = ApiToken::new(token);
+        if token.is_empty() {
+            bail!("account {:?}: the API token is empty", self.name);
+        }
+        Ok(token)
+    }
+
+    /// The client configuration for this account.
+    pub fn client_config(&self) -> Result<ClientConfig> {
+        let mut cfg = ClientConfig::new(self.token()?)
+            .with_endpoint(self.api_url.parse().with_context(|| format!("account {:?}: bad api_url", self.name))?)
+            .with_version(self.api_version.parse().map_err(anyhow::Error::msg)?);
+        if let Some(n) = self.max_concurrency {
+            cfg.max_concurrency = n;
+        }
+        if let Some(n) = self.max_retries {
+            cfg.retry.max_retries = n;
+        }
+        Ok(cfg)
+    }
+}
+
+/// The example `roster init` writes.
+pub const EXAMPLE: &str = r#"# Roster configuration. Paths are relative to this file.
+
+[store]
+# The embedded SQLite database (created on first sync).
+path = "roster.db"
+
+[sync]
+# Which boards and workspaces to include: active (monday.com's default), archived, deleted or all.
+board_state = "active"
+workspace_state = "active"
+
+# One entry per monday.com account.
+[[accounts]]
+name = "acme"
+api_url = "https://api.monday.com/v2"
+# 2026-10 (current) or 2026-07 (maintenance).
+api_version = "2026-10"
+# The API token comes from an environment variable ...
+token_env = "MONDAY_TOKEN"
+# ... or from a file (use one of the two, never the token itself):
+# token_file = "/run/secrets/monday-token"
+# Requests in flight at once (default 8).
+# max_concurrency = 8
+# Retries of a failed request (rate limits, 5xx, network) before giving up (default 10).
+# max_retries = 10
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        let cfg: Config = toml::from_str(text)?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    #[test]
+    fn the_example_is_valid() {
+        let cfg = parse(EXAMPLE).unwrap();
+        assert_eq!(cfg.accounts[0].name, "acme");
+        assert_eq!(cfg.account(None).unwrap().token_env.as_deref(), Some("MONDAY_TOKEN"));
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let err = |t: &str| format!("{:#}", parse(t).unwrap_err());
+        assert!(err("[[accounts]]\nname = \"a\"\n").contains("token_env"));
+        assert!(err("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\ntoken_file = \"f\"\n").contains("not both"));
+        assert!(err("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\napi_version = \"2024-01\"\n").contains("2026-10"));
+        assert!(err("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\napi_url = \"ftp://x\"\n").contains("http"));
+        assert!(err("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\n[[accounts]]\nname = \"a\"\ntoken_env = \"Y\"\n")
+            .contains("twice"));
+        assert!(err("[sync]\nboard_state = \"gone\"\n").contains("board_state"));
+        assert!(err("[store]\npth = \"x\"\n").contains("unknown field"));
+        assert!(
+            err("[[accounts]]\nname = \"a\"\ntoken = \"secret\"\n").contains("unknown field"),
+            "a token in the file is refused"
+        );
+    }
+
+    #[test]
+    fn missing_token_variable_says_what_to_do() {
+        let cfg = parse("[[accounts]]\nname = \"a\"\ntoken_env = \"ROSTER_TEST_SURELY_UNSET\"\n").unwrap();
+        let e = format!("{:#}", cfg.accounts[0].token().unwrap_err());
+        assert!(e.contains("ROSTER_TEST_SURELY_UNSET") && e.contains("export"), "{e}");
+    }
+}

@@ -1,0 +1,116 @@
+//! `roster`: see who has access to what in monday.com, and keep it fresh.
+
+mod commands;
+mod config;
+mod context;
+mod output;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::output::Format;
+
+#[derive(Parser)]
+#[command(name = "roster", version, about = "Self-hosted identity governance and lifecycle for monday.com")]
+pub struct Cli {
+    /// Configuration file.
+    #[arg(long, global = true, env = "ROSTER_CONFIG", default_value = "roster.toml")]
+    pub config: PathBuf,
+    /// Store file (overrides [store] path).
+    #[arg(long, global = true, env = "ROSTER_STORE")]
+    pub store: Option<PathBuf>,
+    /// Account to work on (needed when several are configured).
+    #[arg(long, global = true, env = "ROSTER_ACCOUNT")]
+    pub account: Option<String>,
+    /// Output format of lists.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Write a commented example roster.toml.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Start monday-sim with a generated org, sync it into a fresh store, print a summary.
+    Demo(commands::demo::DemoArgs),
+    /// Sync every configured account (or --account) into a new snapshot.
+    Sync,
+    /// List users.
+    Users(commands::inventory::UsersArgs),
+    /// List teams with their member and owner counts.
+    Teams,
+    /// List workspaces with their member and owner counts.
+    Workspaces,
+    /// List boards with their subscriber and owner counts.
+    Boards,
+    /// Every entitlement of one user (id or e-mail), with its source.
+    Access {
+        /// User id or e-mail.
+        user: String,
+    },
+    /// Who has access to a board, workspace or team, and why (e.g. board:123, team:5).
+    Who {
+        /// type:id, for example board:123.
+        resource: String,
+    },
+    /// Changes between two syncs (default: the last two completed).
+    Diff {
+        /// Older sync id.
+        from: Option<i64>,
+        /// Newer sync id.
+        to: Option<i64>,
+    },
+    /// Stored events (changes and syncs), oldest first.
+    Events(commands::history::EventsArgs),
+    /// Sync runs, newest first.
+    Syncs {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Measure syncs of generated orgs against monday-sim with monday's default budget.
+    Bench(commands::bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `roster users | head` closes the pipe early: that is not a failure.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

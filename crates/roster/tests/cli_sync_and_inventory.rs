@@ -1,0 +1,161 @@
+//! The `roster` binary against monday-sim: configure, sync, list, look up access; and each
+//! error a user can hit says what to do.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_roster");
+
+pub struct Dir(pub PathBuf);
+
+impl Dir {
+    pub fn new(name: &str) -> Dir {
+        let d = std::env::temp_dir().join(format!("roster-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        Dir(d)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn sim(users: usize) -> (RunningSim, monday_sim::Org) {
+    let org =
+        generate(&GenConfig { users, teams: 15, workspaces: 6, boards: users / 5, seed: 8, ..GenConfig::default() })
+            .unwrap();
+    let sim = Sim::new(org.clone(), SimConfig::default()).unwrap();
+    (monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap(), org)
+}
+
+fn write_config(dir: &Path, url: &str) -> PathBuf {
+    let cfg = dir.join("roster.toml");
+    let text = format!(
+        "[store]\npath = \"roster.db\"\n\n[sync]\nboard_state = \"all\"\n\n[[accounts]]\nname = \"acme\"\napi_url = \"{url}\"\ntoken_env = \"ROSTER_TEST_TOKEN\"\nmax_retries = 2\n"
+    );
+    std::fs::write(&cfg, text).unwrap();
+    cfg
+}
+
+async fn roster(cfg: &Path, token: Option<&str>, args: &[&str]) -> Output {
+    let mut c = Command::new(BIN);
+    c.arg("--config")
+        .arg(cfg)
+        .args(args)
+        .env_remove("ROSTER_TEST_TOKEN")
+        .env_remove("ROSTER_STORE")
+        .env_remove("ROSTER_ACCOUNT");
+    if let Some(t) = token {
+        c.env("ROSTER_TEST_TOKEN", t);
+    }
+    tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn sync_then_inventory() {
+    let (sim, org) = sim(300).await;
+    let dir = Dir::new("inventory");
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    let o = roster(&cfg, Some("sim-admin-token"), &["sync"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("synced acme: 300 users"), "{}", stdout(&o));
+
+    let o = roster(&cfg, None, &["users", "-o", "json"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let users: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(users.len(), org.users.len());
+    let ids: Vec<u64> = users.iter().map(|u| u["id"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "stable order by id");
+
+    let admins = org.users.iter().filter(|u| u.kind == monday_sim::model::UserKind::Admin).count();
+    let o = roster(&cfg, None, &["users", "--role", "admin", "-o", "csv"]).await;
+    assert_eq!(stdout(&o).lines().count(), admins + 1, "header + one line per admin");
+
+    // access by e-mail in another letter case; who for a board.
+    let u = &org.users[5];
+    let o = roster(&cfg, None, &["access", &u.email.to_uppercase(), "-o", "json"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let grants: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(grants.iter().any(|g| g["entitlement"].as_str().unwrap().starts_with("role:")));
+    let board = org.boards.iter().find(|b| !b.team_subscribers.is_empty()).unwrap();
+    let o = roster(&cfg, None, &["who", &format!("board:{}", board.id), "-o", "json"]).await;
+    let holders: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let direct_users = holders
+        .iter()
+        .filter(|h| {
+            h["source"] == "direct"
+                && h["principal"].as_str().unwrap().starts_with("user:")
+                && h["entitlement"] == "subscriber"
+        })
+        .count();
+    assert_eq!(direct_users, board.subscribers.len());
+    assert!(holders.iter().any(|h| h["source"].as_str().unwrap().starts_with("via team")));
+
+    for cmd in [vec!["teams"], vec!["workspaces"], vec!["boards"], vec!["syncs"], vec!["events"]] {
+        let o = roster(&cfg, None, &cmd).await;
+        assert!(o.status.success(), "{cmd:?}: {}", stderr(&o));
+        assert!(stdout(&o).lines().count() > 1, "{cmd:?} printed rows");
+    }
+    // A second sync: diff has nothing to show, events has two sync records.
+    assert!(roster(&cfg, Some("sim-admin-token"), &["sync"]).await.status.success());
+    let o = roster(&cfg, None, &["diff", "-o", "json"]).await;
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&stdout(&o)).unwrap().len(), 0);
+    let o = roster(&cfg, None, &["events", "--kind", "sync_completed", "-o", "json"]).await;
+    assert_eq!(serde_json::from_str::<Vec<Value>>(&stdout(&o)).unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn errors_say_what_to_do() {
+    let (sim, _) = sim(60).await;
+    let dir = Dir::new("errors");
+    let missing = dir.0.join("nope.toml");
+    let o = roster(&missing, None, &["sync"]).await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("roster init"), "{}", stderr(&o));
+
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    let o = roster(&cfg, None, &["users"]).await;
+    assert!(stderr(&o).contains("roster sync"), "no store yet: {}", stderr(&o));
+    let o = roster(&cfg, None, &["sync"]).await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("ROSTER_TEST_TOKEN") && stderr(&o).contains("export"), "{}", stderr(&o));
+
+    let o = roster(&cfg, Some("wrong-token"), &["sync"]).await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("rejected the API token"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("wrong-token"), "the token is never printed");
+
+    let unreachable = write_config(&dir.0, "http://127.0.0.1:9/v2");
+    let o = roster(&unreachable, Some("t"), &["sync"]).await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("127.0.0.1:9"), "{}", stderr(&o));
+
+    std::fs::write(dir.0.join("roster.db"), b"this is not a database, it is a text file of some length to look real")
+        .unwrap();
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    let o = roster(&cfg, Some("sim-admin-token"), &["sync"]).await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not a Roster store"), "{}", stderr(&o));
+
+    let o = roster(&cfg, None, &["init"]).await;
+    assert!(!o.status.success() && stderr(&o).contains("--force"));
+    let fresh = dir.0.join("fresh.toml");
+    let o = roster(&fresh, None, &["init"]).await;
+    assert!(o.status.success());
+    assert!(std::fs::read_to_string(&fresh).unwrap().contains("token_env"));
+}
