@@ -111,22 +111,21 @@ impl Client {
             .unwrap_or_default()
             .into_iter()
             .map(|u| {
-                let id = parse_id(&u.id, "user")?;
-                let what = |f: &str| format!("user {id} {f}");
-                Ok(User {
-                    id,
-                    kind: UserKind::parse(&u.kind),
-                    status: parse_status(&crate::gql_name(&u.status), id)?,
+                let raw = RawUser {
+                    id: u.id,
                     name: u.name,
                     email: u.email,
                     title: u.title,
+                    kind: u.kind,
+                    status: crate::gql_name(&u.status),
                     is_email_confirmed: u.is_email_confirmed,
-                    created_at: time(Some(&u.created_at), &what("created_at"))?,
-                    became_active_at: time(u.became_active_at.as_deref(), &what("became_active_at"))?,
-                    last_activity: time(u.last_activity.as_deref(), &what("last_activity"))?,
+                    created_at: u.created_at,
+                    became_active_at: u.became_active_at,
+                    last_activity: u.last_activity,
                     time_zone: u.time_zone_identifier,
-                    invitation_method: Some(crate::gql_name(&u.invitation_method)),
-                })
+                    invitation_method: crate::gql_name(&u.invitation_method),
+                };
+                raw.into_user(LegacyFlags::default(), None)
             })
             .collect()
     }
@@ -142,8 +141,6 @@ impl Client {
             .unwrap_or_default()
             .into_iter()
             .map(|u| {
-                let id = parse_id(&u.id, "user")?;
-                let what = |f: &str| format!("user {id} {f}");
                 let legacy = LegacyFlags {
                     is_admin: u.is_admin,
                     is_guest: u.is_guest,
@@ -151,26 +148,65 @@ impl Client {
                     is_pending: u.is_pending,
                     enabled: Some(u.enabled),
                 };
-                let status = crate::gql_name(&u.status);
-                Ok(User {
-                    id,
-                    kind: kind_with_fallback(&u.kind, legacy),
-                    status: status_with_fallback(Some(&status), legacy, id)?,
+                let raw = RawUser {
+                    id: u.id,
                     name: u.name,
                     email: u.email,
                     title: u.title,
+                    kind: u.kind,
+                    status: crate::gql_name(&u.status),
                     is_email_confirmed: u.is_email_confirmed || u.is_verified == Some(true),
-                    created_at: time(Some(&u.created_at), &what("created_at"))?,
-                    became_active_at: match time(u.became_active_at.as_deref(), &what("became_active_at"))? {
-                        Some(t) => Some(t),
-                        None => time(u.join_date.as_deref(), &what("join_date"))?,
-                    },
-                    last_activity: time(u.last_activity.as_deref(), &what("last_activity"))?,
+                    created_at: u.created_at,
+                    became_active_at: u.became_active_at,
+                    last_activity: u.last_activity,
                     time_zone: u.time_zone_identifier,
-                    invitation_method: Some(crate::gql_name(&u.invitation_method)),
-                })
+                    invitation_method: crate::gql_name(&u.invitation_method),
+                };
+                raw.into_user(legacy, u.join_date)
             })
             .collect()
+    }
+}
+
+/// A user as either version's answer has it, before parsing.
+struct RawUser {
+    id: String,
+    name: String,
+    email: String,
+    title: String,
+    kind: String,
+    status: String,
+    is_email_confirmed: bool,
+    created_at: String,
+    became_active_at: Option<String>,
+    last_activity: Option<String>,
+    time_zone: Option<String>,
+    invitation_method: String,
+}
+
+impl RawUser {
+    /// Parses ids and times; `legacy` and `join_date` fill in where the new fields are missing.
+    fn into_user(self, legacy: LegacyFlags, join_date: Option<String>) -> Result<User, Error> {
+        let id = parse_id(&self.id, "user")?;
+        let what = |f: &str| format!("user {id} {f}");
+        let became_active_at = match time(self.became_active_at.as_deref(), &what("became_active_at"))? {
+            Some(t) => Some(t),
+            None => time(join_date.as_deref(), &what("join_date"))?,
+        };
+        Ok(User {
+            id,
+            kind: kind_with_fallback(&self.kind, legacy),
+            status: status_with_fallback(Some(&self.status), legacy, id)?,
+            name: self.name,
+            email: self.email,
+            title: self.title,
+            is_email_confirmed: self.is_email_confirmed,
+            created_at: time(Some(&self.created_at), &what("created_at"))?,
+            became_active_at,
+            last_activity: time(self.last_activity.as_deref(), &what("last_activity"))?,
+            time_zone: self.time_zone,
+            invitation_method: Some(self.invitation_method),
+        })
     }
 }
 

@@ -145,8 +145,12 @@ async fn errors_say_what_to_do() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("127.0.0.1:9"), "{}", stderr(&o));
 
-    std::fs::write(dir.0.join("roster.db"), b"this is not a database, it is a text file of some length to look real")
-        .unwrap();
+    // A store file that is not a database (its write-ahead log removed too: SQLite could
+    // otherwise rebuild the first page from it).
+    for f in ["roster.db-wal", "roster.db-shm"] {
+        let _ = std::fs::remove_file(dir.0.join(f));
+    }
+    std::fs::write(dir.0.join("roster.db"), "not a database. ".repeat(512)).unwrap();
     let cfg = write_config(&dir.0, &sim.graphql_url());
     let o = roster(&cfg, Some("sim-admin-token"), &["sync"]).await;
     assert!(!o.status.success());

@@ -1,12 +1,11 @@
 //! Boards with user and team subscribers and owners; team `-1` is everyone in the account.
 
-use futures::StreamExt;
 use monday_api::{BoardFilter, Client, StateFilter};
 use roster_core::entitlement::membership_grants;
 use roster_core::{ResourceRecord, ResourceType};
-use roster_store::{Page, PartProgress, Store};
+use roster_store::{PartProgress, Store};
 
-use super::{start_of, store_page, SyncProgress};
+use super::{paged_part, start_of, Rows, SyncProgress};
 use crate::error::SyncError;
 
 pub(crate) async fn sync(
@@ -17,19 +16,15 @@ pub(crate) async fn sync(
     state: StateFilter,
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
-    let (mut offset, done) = start_of(parts, "boards");
+    let (offset, done) = start_of(parts, "boards");
     if done {
         return Ok(());
     }
-    let filter = BoardFilter { state, ..BoardFilter::default() };
-    let mut pages = std::pin::pin!(client.boards_from(filter, offset));
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|source| SyncError::Api { part: "boards", source })?;
-        let mut resources = Vec::with_capacity(page.len());
-        let mut grants = Vec::new();
-        for b in &page {
+    let to_rows = |page: &[monday_api::Board]| {
+        let mut rows = Rows::default();
+        for b in page {
             let id = b.id.to_string();
-            resources.push(ResourceRecord {
+            rows.resources.push(ResourceRecord {
                 rtype: ResourceType::Board,
                 id: id.clone(),
                 name: b.name.clone(),
@@ -37,7 +32,7 @@ pub(crate) async fn sync(
                 kind: Some(b.kind.clone()),
                 state: Some(b.state.clone()),
             });
-            grants.extend(membership_grants(
+            rows.grants.extend(membership_grants(
                 ResourceType::Board,
                 &id,
                 &b.subscribers,
@@ -46,22 +41,8 @@ pub(crate) async fn sync(
                 &b.team_owners,
             ));
         }
-        offset += page.len() as u64;
-        store_page(
-            store,
-            sync_id,
-            Page { part: "boards".into(), resources, grants, next_offset: offset, ..Page::default() },
-            page.len(),
-            progress,
-        )
-        .await?;
-    }
-    store_page(
-        store,
-        sync_id,
-        Page { part: "boards".into(), next_offset: offset, done: true, ..Page::default() },
-        0,
-        progress,
-    )
-    .await
+        rows
+    };
+    let filter = BoardFilter { state, ..BoardFilter::default() };
+    paged_part(store, sync_id, "boards", offset, client.boards_from(filter, offset), to_rows, progress).await
 }

@@ -78,6 +78,47 @@ pub(crate) async fn store_page(
     Ok(())
 }
 
+/// Rows one page of a part becomes.
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    pub users: Vec<roster_core::UserRecord>,
+    pub resources: Vec<roster_core::ResourceRecord>,
+    pub grants: Vec<roster_core::Grant>,
+}
+
+/// Reads a paged part from its checkpoint to the end: each page becomes rows, stored with the
+/// offset it reached, and a last empty page marks the part done.
+pub(crate) async fn paged_part<T, S>(
+    store: &dyn Store,
+    sync_id: i64,
+    part: &'static str,
+    mut offset: u64,
+    pages: S,
+    to_rows: impl Fn(&[T]) -> Rows,
+    progress: &dyn SyncProgress,
+) -> Result<(), SyncError>
+where
+    S: futures::Stream<Item = Result<Vec<T>, monday_api::Error>>,
+{
+    use futures::StreamExt;
+    let mut pages = std::pin::pin!(pages);
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|source| SyncError::Api { part, source })?;
+        let Rows { users, resources, grants } = to_rows(&page);
+        offset += page.len() as u64;
+        let rows = Page { part: part.into(), users, resources, grants, next_offset: offset, ..Page::default() };
+        store_page(store, sync_id, rows, page.len(), progress).await?;
+    }
+    store_page(
+        store,
+        sync_id,
+        Page { part: part.into(), next_offset: offset, done: true, ..Page::default() },
+        0,
+        progress,
+    )
+    .await
+}
+
 /// Syncs `account` through `client` into `store`.
 pub async fn sync_account(
     store: &dyn Store,

@@ -1,11 +1,10 @@
 //! Users of every status, and their role grants (`role:<role>:assigned`).
 
-use futures::StreamExt;
 use monday_api::{Client, UserFilter, UserKind};
 use roster_core::{Entitlement, Grant, Principal, ResourceType, Role, UserRecord, UserStatus};
-use roster_store::{Page, PartProgress, Store};
+use roster_store::{PartProgress, Store};
 
-use super::{start_of, store_page, SyncProgress};
+use super::{paged_part, start_of, Rows, SyncProgress};
 use crate::error::SyncError;
 
 fn role(kind: &UserKind, id: u64) -> Role {
@@ -51,13 +50,11 @@ pub(crate) async fn sync(
     parts: &[PartProgress],
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
-    let (mut offset, done) = start_of(parts, "users");
+    let (offset, done) = start_of(parts, "users");
     if done {
         return Ok(());
     }
-    let mut pages = std::pin::pin!(client.users_from(UserFilter::default(), offset));
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|source| SyncError::Api { part: "users", source })?;
+    let to_rows = |page: &[monday_api::User]| {
         let users: Vec<UserRecord> = page.iter().map(record).collect();
         let grants = users
             .iter()
@@ -72,23 +69,8 @@ pub(crate) async fn sync(
                 )
             })
             .collect();
-        offset += users.len() as u64;
-        let n = users.len();
-        store_page(
-            store,
-            sync_id,
-            Page { part: "users".into(), users, grants, next_offset: offset, ..Page::default() },
-            n,
-            progress,
-        )
-        .await?;
-    }
-    store_page(
-        store,
-        sync_id,
-        Page { part: "users".into(), next_offset: offset, done: true, ..Page::default() },
-        0,
-        progress,
-    )
-    .await
+        Rows { users, grants, ..Rows::default() }
+    };
+    paged_part(store, sync_id, "users", offset, client.users_from(UserFilter::default(), offset), to_rows, progress)
+        .await
 }
