@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use crate::errors;
 use crate::faults::Outcome;
 use crate::limits::{Charge, LimitError};
-use crate::schema::RequestCtx;
+use crate::schema::{CtxCell, RequestCtx};
 use crate::sim::Sim;
 use crate::version::{self, ApiVersion};
 
@@ -273,8 +273,8 @@ async fn run_query(
         return Answer::error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "Not Authenticated", id);
     };
     let roots = root_fields(&doc);
-    let ctx = RequestCtx { world, version, viewer_pos, charge };
-    let mut gql = async_graphql::Request::new(req.query).variables(req.variables).data(ctx);
+    let ctx = RequestCtx { world, version, viewer_pos, charge, state: sim.shared() };
+    let mut gql = async_graphql::Request::new(req.query).variables(req.variables).data(CtxCell::new(ctx));
     if let Some(op) = req.operation_name {
         gql = gql.operation_name(op);
     }

@@ -53,9 +53,12 @@ pub(crate) struct VersionSchema {
     pub cost: CostModel,
 }
 
+/// The state every request reads and mutations replace.
+pub type SharedWorld = Arc<RwLock<Arc<World>>>;
+
 /// One running emulator.
 pub struct Sim {
-    world: RwLock<Arc<World>>,
+    world: SharedWorld,
     pub(crate) schemas: Vec<(ApiVersion, VersionSchema)>,
     pub(crate) limiter: Arc<Limiter>,
     pub(crate) faults: Faults,
@@ -85,7 +88,7 @@ impl Sim {
         let clock = Clock::new();
         clock.set_frozen(config.frozen_clock);
         Ok(Sim {
-            world: RwLock::new(Arc::new(world)),
+            world: Arc::new(RwLock::new(Arc::new(world))),
             schemas,
             limiter: Arc::new(Limiter::new(config.limits, 0)),
             faults: Faults::new(config.faults),
@@ -98,6 +101,11 @@ impl Sim {
     /// The state now (cheap: shares the data).
     pub fn world(&self) -> Arc<World> {
         Arc::clone(&self.world.read())
+    }
+
+    /// The shared state handle (for mutations).
+    pub(crate) fn shared(&self) -> SharedWorld {
+        Arc::clone(&self.world)
     }
 
     /// Replaces the whole state with a validated `org`.

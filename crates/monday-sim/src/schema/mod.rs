@@ -7,6 +7,7 @@
 mod account;
 mod boards;
 mod members;
+mod mutations;
 pub mod resolve;
 mod teams;
 mod types;
@@ -36,6 +37,38 @@ pub struct RequestCtx {
     pub viewer_pos: usize,
     /// What this request was charged.
     pub charge: Charge,
+    /// The emulator's shared state, which mutations change.
+    pub state: crate::sim::SharedWorld,
+}
+
+/// The context of one request, replaced when a mutation changes the world, so that every
+/// field resolved afterwards (GraphQL runs mutations one after the other) sees the change.
+pub struct CtxCell(parking_lot::RwLock<Arc<RequestCtx>>);
+
+impl CtxCell {
+    /// A cell holding `ctx`.
+    pub fn new(ctx: RequestCtx) -> CtxCell {
+        CtxCell(parking_lot::RwLock::new(Arc::new(ctx)))
+    }
+
+    /// The context now.
+    pub fn current(&self) -> Arc<RequestCtx> {
+        Arc::clone(&self.0.read())
+    }
+
+    /// Installs a new world (the viewer is found again by id).
+    pub fn set_world(&self, world: Arc<World>) {
+        let mut guard = self.0.write();
+        let viewer_id = guard.viewer().id;
+        let viewer_pos = world.user_pos(viewer_id).unwrap_or(guard.viewer_pos);
+        *guard = Arc::new(RequestCtx {
+            world,
+            version: guard.version,
+            viewer_pos,
+            charge: guard.charge,
+            state: guard.state.clone(),
+        });
+    }
 }
 
 impl RequestCtx {
@@ -58,7 +91,7 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
             Ok(resolve::object(types::ComplexityRef))
         }))
         .field(resolve::root("version", TypeRef::named_nn("Version"), |_, _| Ok(resolve::object(types::VersionRef))));
-    let mut b = Schema::build("Query", None, None)
+    let mut b = Schema::build("Query", Some("Mutation"), None)
         .register(query)
         .register(users::user_type(version))
         .register(users::photo_type())
@@ -74,5 +107,6 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
     b = types::register(b);
     b = types::register_meta(b);
     b = types::register_unmodelled(b, version);
+    b = mutations::register(b);
     b.limit_depth(MAX_DEPTH).limit_directives(20).finish()
 }

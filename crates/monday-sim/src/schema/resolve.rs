@@ -6,7 +6,7 @@ use std::any::Any;
 use async_graphql::dynamic::{Field, FieldFuture, FieldValue, ObjectAccessor, ResolverContext, TypeRef, ValueAccessor};
 use async_graphql::{ErrorExtensions, Name, Value};
 
-use super::RequestCtx;
+use super::{CtxCell, RequestCtx};
 
 /// Resolver result.
 pub type Res<T> = async_graphql::Result<T>;
@@ -33,7 +33,18 @@ where
     F: Fn(&RequestCtx, &ObjectAccessor) -> Res<Option<FieldValue<'static>>> + Send + Sync + 'static,
 {
     Field::new(name, ty, move |rc: ResolverContext| {
-        let r = rc.ctx.data::<RequestCtx>().and_then(|c| f(c, &rc.args));
+        let r = rc.ctx.data::<CtxCell>().and_then(|cell| f(&cell.current(), &rc.args));
+        finish(r)
+    })
+}
+
+/// A mutation root field: it gets the request's cell, to install the world it changes.
+pub fn root_mut<F>(name: &str, ty: TypeRef, f: F) -> Field
+where
+    F: Fn(&CtxCell, &RequestCtx, &ObjectAccessor) -> Res<Option<FieldValue<'static>>> + Send + Sync + 'static,
+{
+    Field::new(name, ty, move |rc: ResolverContext| {
+        let r = rc.ctx.data::<CtxCell>().and_then(|cell| f(cell, &cell.current(), &rc.args));
         finish(r)
     })
 }
@@ -47,8 +58,8 @@ where
     Field::new(name, ty, move |rc: ResolverContext| {
         let r = rc
             .ctx
-            .data::<RequestCtx>()
-            .and_then(|c| rc.parent_value.try_downcast_ref::<P>().and_then(|p| f(c, p, &rc.args)));
+            .data::<CtxCell>()
+            .and_then(|cell| rc.parent_value.try_downcast_ref::<P>().and_then(|p| f(&cell.current(), p, &rc.args)));
         finish(r)
     })
 }

@@ -10,16 +10,19 @@ use crate::version::ApiVersion;
 
 /// A team by position in `World::teams()`, or the pseudo-team `-1`, "everyone in the account",
 /// which appears only among a board's team subscribers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum TeamRef {
     Team(usize),
     Everyone,
+    /// A team `delete_team` just removed, as it was.
+    Deleted(Box<Team>),
 }
 
-fn team<'a>(c: &'a super::RequestCtx, r: &TeamRef) -> Option<&'a Team> {
+fn team<'a>(c: &'a super::RequestCtx, r: &'a TeamRef) -> Option<&'a Team> {
     match r {
         TeamRef::Team(i) => Some(&c.world.teams()[*i]),
         TeamRef::Everyone => None,
+        TeamRef::Deleted(t) => Some(t),
     }
 }
 
