@@ -11,6 +11,7 @@
 mod account;
 mod boards;
 mod budget;
+pub mod changes;
 mod client;
 pub mod config;
 pub mod error;
@@ -26,6 +27,7 @@ mod workspaces;
 mod error_corpus;
 
 pub use boards::BoardFilter;
+pub use changes::{BatchOutcome, ItemFailure};
 pub use client::{Client, ComplexityReport, ConfigError, Idempotency};
 pub use config::{ApiToken, ApiVersion, ClientConfig, RetryPolicy};
 pub use error::Error;

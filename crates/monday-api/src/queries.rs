@@ -91,6 +91,114 @@ pub struct Boards;
 )]
 pub struct BoardTeams;
 
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/invite_users.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct InviteUsers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/update_users_role.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct UpdateUsersRole;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/deactivate_users.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct DeactivateUsers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/activate_users.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct ActivateUsers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/team_members.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct TeamMembers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/team_owners.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct TeamOwners;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/create_team.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct CreateTeam;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/delete_team.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct DeleteTeam;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/workspace_users.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct WorkspaceUsers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/workspace_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct WorkspaceTeams;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/board_users.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct BoardUsers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/board_teams.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct BoardTeamsChange;
+
 /// Every document the client can send with `version`, by operation name.
 pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
     let users = match version {
@@ -106,5 +214,17 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
         ("WorkspaceMembers", workspace_members::QUERY),
         ("Boards", boards::QUERY),
         ("BoardTeams", board_teams::QUERY),
+        ("InviteUsers", invite_users::QUERY),
+        ("UpdateUsersRole", update_users_role::QUERY),
+        ("DeactivateUsers", deactivate_users::QUERY),
+        ("ActivateUsers", activate_users::QUERY),
+        ("TeamMembers", team_members::QUERY),
+        ("TeamOwners", team_owners::QUERY),
+        ("CreateTeam", create_team::QUERY),
+        ("DeleteTeam", delete_team::QUERY),
+        ("WorkspaceUsers", workspace_users::QUERY),
+        ("WorkspaceTeams", workspace_teams::QUERY),
+        ("BoardUsers", board_users::QUERY),
+        ("BoardTeamsChange", board_teams_change::QUERY),
     ]
 }

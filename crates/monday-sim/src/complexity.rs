@@ -103,6 +103,19 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
+    /// Whether `@skip(if: true)` or `@include(if: false)` leaves a selection out.
+    fn skipped(&self, directives: &[async_graphql::Positioned<async_graphql::parser::types::Directive>]) -> bool {
+        directives.iter().any(|d| {
+            let cond = d.node.arguments.iter().find(|(n, _)| n.node == "if").and_then(|(_, v)| {
+                v.node.clone().into_const_with(|var| self.variables.get(&var).cloned().ok_or(())).ok()
+            });
+            matches!(
+                (d.node.name.node.as_str(), cond),
+                ("skip", Some(Value::Boolean(true))) | ("include", Some(Value::Boolean(false)))
+            )
+        })
+    }
+
     fn arg(&self, field: &async_graphql::parser::types::Field, name: &str) -> Option<Value> {
         let (_, v) = field.arguments.iter().find(|(n, _)| n.node == name)?;
         v.node.clone().into_const_with(|var| self.variables.get(&var).cloned().ok_or(())).ok()
@@ -129,6 +142,7 @@ impl Walker<'_> {
         let mut total: u64 = 0;
         for item in &set.items {
             let cost = match &item.node {
+                Selection::Field(f) if self.skipped(&f.node.directives) => 0,
                 Selection::Field(f) => {
                     let f = &f.node;
                     match self.model.fields.get(&(ty.to_string(), f.name.node.to_string())) {
@@ -194,5 +208,6 @@ mod tests {
         assert_eq!(cost("{ ...F } fragment F on Query { me { id } }", serde_json::json!({})), 10);
         assert_eq!(cost("{ teams(ids: [1, 2]) { id } }", serde_json::json!({})), 20);
         assert_eq!(cost("{ me { id name email } }", serde_json::json!({})), 10);
+        assert_eq!(cost("query($a: Boolean!) { me @include(if: $a) { id } }", serde_json::json!({"a": false})), 0);
     }
 }

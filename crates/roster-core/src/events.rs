@@ -24,6 +24,16 @@ pub enum EventKind {
     SeatsChanged,
     /// A sync finished; its detail holds the counts.
     SyncCompleted,
+    /// An action of a plan was asked for (by whom, why).
+    ActionRequested,
+    /// monday.com carried it out (or it was already so).
+    ActionSucceeded,
+    /// monday.com refused it, with the reason.
+    ActionFailed,
+    /// A later sync saw the change.
+    ActionConfirmed,
+    /// A later sync did not see the change.
+    ActionNotConfirmed,
 }
 
 impl EventKind {
@@ -43,6 +53,11 @@ impl EventKind {
             EventKind::ResourceRenamed => "resource_renamed",
             EventKind::SeatsChanged => "seats_changed",
             EventKind::SyncCompleted => "sync_completed",
+            EventKind::ActionRequested => "action_requested",
+            EventKind::ActionSucceeded => "action_succeeded",
+            EventKind::ActionFailed => "action_failed",
+            EventKind::ActionConfirmed => "action_confirmed",
+            EventKind::ActionNotConfirmed => "action_not_confirmed",
         }
     }
 }

@@ -5,10 +5,12 @@
 //! entitlement, directly or through a team), the records a sync stores, and the events a diff
 //! between two snapshots produces. Pure code: no I/O, no clock, no async.
 
+pub mod action;
 pub mod entitlement;
 pub mod events;
 pub mod records;
 
+pub use action::{Action, ActionError, Guard, MassChange};
 pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Principal, PrincipalType, ResourceType};
 pub use events::{Event, EventKind};
 pub use records::{AccountRecord, ResourceRecord, Role, UserRecord, UserStatus};

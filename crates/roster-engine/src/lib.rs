@@ -7,8 +7,10 @@
 
 mod diff;
 mod error;
+pub mod provision;
 pub mod sync;
 
 pub use diff::events_between;
 pub use error::SyncError;
+pub use provision::{apply_plan, ApplyOptions, ApplyReport, ProvisionError, Status};
 pub use sync::{sync_account, NoProgress, SyncOptions, SyncProgress, SyncReport};

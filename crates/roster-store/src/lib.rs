@@ -87,6 +87,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         rtype: ResourceType,
     ) -> Result<std::collections::HashMap<String, MemberCounts>>;
 
+    /// Records changes made, to be confirmed by a later sync.
+    async fn add_pending(
+        &self,
+        account: &str,
+        plan_id: &str,
+        actions: &[roster_core::Action],
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Changes of an account still waiting for confirmation, oldest first.
+    async fn open_pending(&self, account: &str) -> Result<Vec<PendingChange>>;
+    /// Marks a pending change as seen (or not) by sync `sync_id`.
+    async fn resolve_pending(&self, id: i64, sync_id: i64, confirmed: bool) -> Result<()>;
+
     /// Appends events outside a sync (actions, decisions).
     async fn append_events(
         &self,

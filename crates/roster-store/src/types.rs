@@ -130,3 +130,13 @@ pub struct MemberCounts {
     /// Users with access through a team.
     pub via_teams: i64,
 }
+
+/// A change Roster made, waiting for a sync to confirm it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingChange {
+    pub id: i64,
+    pub account: String,
+    pub plan_id: String,
+    pub action: roster_core::Action,
+    pub created_at: DateTime<Utc>,
+}

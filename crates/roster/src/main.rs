@@ -77,6 +77,56 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+    /// Invite people (they stay pending until they accept).
+    Invite {
+        #[arg(required = true)]
+        emails: Vec<String>,
+        /// admin, member, viewer or guest.
+        #[arg(long, default_value = "member")]
+        role: String,
+        #[command(flatten)]
+        opts: commands::change::ChangeOpts,
+    },
+    /// Change a user's role.
+    Role {
+        /// User id or e-mail.
+        user: String,
+        /// admin, member, viewer or guest.
+        role: String,
+        #[command(flatten)]
+        opts: commands::change::ChangeOpts,
+    },
+    /// Deactivate users (id or e-mail).
+    Deactivate {
+        #[arg(required = true)]
+        users: Vec<String>,
+        #[command(flatten)]
+        opts: commands::change::ChangeOpts,
+    },
+    /// Activate deactivated users (id or e-mail).
+    Activate {
+        #[arg(required = true)]
+        users: Vec<String>,
+        #[command(flatten)]
+        opts: commands::change::ChangeOpts,
+    },
+    /// Grant an entitlement (board:123:subscriber, workspace:9:owner, team:5:member) to a user (id or e-mail) or a team (team:5).
+    Grant {
+        principal: String,
+        entitlement: String,
+        #[command(flatten)]
+        opts: commands::change::ChangeOpts,
+    },
+    /// Revoke an entitlement from a user or a team.
+    Revoke {
+        principal: String,
+        entitlement: String,
+        #[command(flatten)]
+        opts: commands::change::ChangeOpts,
+    },
+    /// Create or delete teams.
+    #[command(subcommand)]
+    Team(commands::change::TeamCommand),
     /// Measure syncs of generated orgs against monday-sim with monday's default budget.
     Bench(commands::bench::BenchArgs),
 }

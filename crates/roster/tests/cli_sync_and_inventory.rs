@@ -163,3 +163,67 @@ async fn errors_say_what_to_do() {
     assert!(o.status.success());
     assert!(std::fs::read_to_string(&fresh).unwrap().contains("token_env"));
 }
+
+#[tokio::test]
+async fn changes_from_the_command_line() {
+    let (sim, org) = sim(300).await;
+    let dir = Dir::new("changes");
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    let token = Some("sim-admin-token");
+    assert!(roster(&cfg, token, &["sync"]).await.status.success());
+    let member = org
+        .users
+        .iter()
+        .find(|u| {
+            u.kind == monday_sim::model::UserKind::Member
+                && u.status == monday_sim::model::UserStatus::Active
+                && u.id != org.users[1].id
+        })
+        .unwrap();
+    let board = org
+        .boards
+        .iter()
+        .find(|b| b.kind == monday_sim::model::BoardKind::Public && !b.subscribers.contains(&member.id))
+        .unwrap();
+
+    // Dry run: a plan, no change.
+    let state = serde_json::to_vec(sim.sim.world().org()).unwrap();
+    let o = roster(&cfg, token, &["deactivate", &member.email, "--dry-run"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("dry run") && stdout(&o).contains("planned"), "{}", stdout(&o));
+    assert_eq!(serde_json::to_vec(sim.sim.world().org()).unwrap(), state);
+
+    // A grant by e-mail, with a reason.
+    let ent = format!("board:{}:subscriber", board.id);
+    let o = roster(&cfg, token, &["grant", &member.email, &ent, "--reason", "joins the project"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("succeeded"));
+    let w = sim.sim.world();
+    assert!(w.boards()[w.board_pos(board.id).unwrap()].subscribers.contains(&member.id));
+    let o = roster(&cfg, None, &["events", "--kind", "action_requested", "-o", "json"]).await;
+    let evs: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(evs[0]["detail"]["reason"], "joins the project");
+
+    // The guard: more than 10 users.
+    let many: Vec<String> = org
+        .users
+        .iter()
+        .filter(|u| u.status == monday_sim::model::UserStatus::Active && u.kind == monday_sim::model::UserKind::Member)
+        .skip(3)
+        .take(11)
+        .map(|u| u.id.to_string())
+        .collect();
+    let mut args = vec!["deactivate"];
+    args.extend(many.iter().map(String::as_str));
+    let o = roster(&cfg, token, &args).await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--allow-mass-change"), "{}", stderr(&o));
+
+    // Errors name the object.
+    let o = roster(&cfg, token, &["grant", "nobody@nowhere.example", &ent]).await;
+    assert!(!o.status.success() && stderr(&o).contains("nobody@nowhere.example"), "{}", stderr(&o));
+    let o = roster(&cfg, token, &["grant", &member.email, "board:123"]).await;
+    assert!(stderr(&o).contains("type:id:slug"), "{}", stderr(&o));
+    let o = roster(&cfg, token, &["role", &member.email, "boss"]).await;
+    assert!(stderr(&o).contains("admin, member, viewer or guest"));
+}

@@ -160,6 +160,9 @@ pub async fn sync_account(
     let complexity = after.complexity - before.complexity;
     let stats = SyncStats { requests: requests as i64, complexity: complexity as i64 };
     store.complete_sync(run.id, stats, &events, Utc::now()).await?;
+    if let Some(done) = store.sync_run(run.id).await? {
+        crate::provision::confirm_pending(store, &done).await?;
+    }
     Ok(SyncReport {
         sync_id: run.id,
         account: account.to_string(),

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod bench;
+pub mod change;
 pub mod demo;
 pub mod history;
 pub mod inventory;
@@ -28,6 +29,44 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Events(args) => history::events(&cli, args, out).await,
         Command::Syncs { limit } => history::syncs(&cli, *limit, out).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Invite { emails, role, opts } => change::run(&cli, change::invite(emails, role)?, opts, out).await,
+        Command::Role { user, role, opts } => change::run(&cli, vec![change::set_role(user, role)?], opts, out).await,
+        Command::Deactivate { users, opts } => {
+            change::run(
+                &cli,
+                users.iter().map(|u| roster_core::Action::Deactivate { user: u.clone() }).collect(),
+                opts,
+                out,
+            )
+            .await
+        }
+        Command::Activate { users, opts } => {
+            change::run(
+                &cli,
+                users.iter().map(|u| roster_core::Action::Activate { user: u.clone() }).collect(),
+                opts,
+                out,
+            )
+            .await
+        }
+        Command::Grant { principal, entitlement, opts } => {
+            change::run(&cli, vec![change::grant(principal, entitlement, true)?], opts, out).await
+        }
+        Command::Revoke { principal, entitlement, opts } => {
+            change::run(&cli, vec![change::grant(principal, entitlement, false)?], opts, out).await
+        }
+        Command::Team(change::TeamCommand::Create { name, members, opts }) => {
+            change::run(
+                &cli,
+                vec![roster_core::Action::CreateTeam { name: name.clone(), members: members.clone() }],
+                opts,
+                out,
+            )
+            .await
+        }
+        Command::Team(change::TeamCommand::Delete { team, opts }) => {
+            change::run(&cli, vec![roster_core::Action::DeleteTeam { team: team.clone() }], opts, out).await
+        }
     }
 }
 

@@ -1,0 +1,138 @@
+//! Checking a plan against the last snapshot: everything it names must exist; notes for what
+//! is already so; and how many users it would take access from.
+
+use std::collections::HashSet;
+
+use roster_core::{Action, GrantSource, PrincipalType, ResourceType, UserStatus};
+use roster_store::Store;
+
+use super::ProvisionError;
+
+/// One note per action (or `None`), or every problem found.
+pub(super) async fn check(
+    store: &dyn Store,
+    sync: i64,
+    actions: &[Action],
+) -> Result<Vec<Option<String>>, ProvisionError> {
+    let mut problems = Vec::new();
+    let mut notes = Vec::with_capacity(actions.len());
+    for a in actions {
+        if let Err(e) = a.validate() {
+            problems.push(format!("{a}: {e}"));
+            notes.push(None);
+            continue;
+        }
+        let mut note = None;
+        match a {
+            Action::Invite { email, .. } => {
+                if let Some(u) = store.find_user(sync, email).await? {
+                    note = Some(format!("{email} is already user {} ({})", u.id, u.status.as_str()));
+                }
+            }
+            Action::SetRole { user, role } => match store.find_user(sync, user).await? {
+                None => problems.push(missing_user(user)),
+                Some(u) if u.role == *role => note = Some(format!("already {}", role.as_str())),
+                Some(_) => {}
+            },
+            Action::Deactivate { user } | Action::Activate { user } => match store.find_user(sync, user).await? {
+                None => problems.push(missing_user(user)),
+                Some(u) => {
+                    let want = if matches!(a, Action::Deactivate { .. }) {
+                        UserStatus::Deactivated
+                    } else {
+                        UserStatus::Active
+                    };
+                    if u.status == want {
+                        note = Some(format!("already {}", want.as_str()));
+                    } else if u.status == UserStatus::Pending {
+                        problems.push(format!("{a}: user {user} has not accepted the invitation; pending users cannot be activated or deactivated"));
+                    }
+                }
+            },
+            Action::Grant { entitlement: e, principal: p } | Action::Revoke { entitlement: e, principal: p } => {
+                if e.rtype != ResourceType::Role && store.resource(sync, e.rtype, &e.rid).await?.is_none() {
+                    problems.push(format!("{a}: there is no {} {} in the last sync", e.rtype, e.rid));
+                }
+                match p.ptype {
+                    PrincipalType::User if store.find_user(sync, &p.id).await?.is_none() => {
+                        problems.push(missing_user(&p.id))
+                    }
+                    PrincipalType::Team
+                        if p.id != "-1" && store.resource(sync, ResourceType::Team, &p.id).await?.is_none() =>
+                    {
+                        problems.push(format!("{a}: there is no team {} in the last sync", p.id))
+                    }
+                    _ => {}
+                }
+                let held = store
+                    .grants_of(sync, p)
+                    .await?
+                    .iter()
+                    .any(|g| g.entitlement == *e && g.source == GrantSource::Direct);
+                match (a, held) {
+                    (Action::Grant { .. }, true) => note = Some("already granted".into()),
+                    (Action::Revoke { .. }, false) => note = Some("not held directly in the last sync".into()),
+                    _ => {}
+                }
+            }
+            Action::CreateTeam { name, members } => {
+                for m in members {
+                    if store.find_user(sync, m).await?.is_none() {
+                        problems.push(missing_user(m));
+                    }
+                }
+                if store.resources(sync, ResourceType::Team).await?.iter().any(|t| t.name.eq_ignore_ascii_case(name)) {
+                    problems.push(format!("{a}: a team named {name:?} already exists"));
+                }
+            }
+            Action::DeleteTeam { team } => {
+                if store.resource(sync, ResourceType::Team, team).await?.is_none() {
+                    problems.push(format!("{a}: there is no team {team} in the last sync"));
+                }
+            }
+        }
+        notes.push(note);
+    }
+    if problems.is_empty() {
+        Ok(notes)
+    } else {
+        Err(ProvisionError::Invalid(problems))
+    }
+}
+
+fn missing_user(user: &str) -> String {
+    format!("there is no user {user:?} in the last sync (ids and e-mails are accepted; run `roster sync` if they were just added)")
+}
+
+/// Distinct users a plan takes access from: deactivated users, users whose grants are revoked,
+/// the members of teams whose grants are revoked or that are deleted, and every active user
+/// when "everyone" (team -1) loses a board.
+pub(super) async fn affected_users(store: &dyn Store, sync: i64, actions: &[Action]) -> Result<usize, ProvisionError> {
+    let mut users: HashSet<String> = HashSet::new();
+    for a in actions {
+        let team = match a {
+            Action::Deactivate { user } => {
+                users.insert(store.find_user(sync, user).await?.map_or(user.clone(), |u| u.id));
+                continue;
+            }
+            Action::Revoke { principal, .. } if principal.ptype == PrincipalType::User => {
+                users.insert(principal.id.clone());
+                continue;
+            }
+            Action::Revoke { principal, .. } => principal.id.clone(),
+            Action::DeleteTeam { team } => team.clone(),
+            _ => continue,
+        };
+        if team == "-1" {
+            let active = roster_store::UserQuery { status: Some(UserStatus::Active), ..Default::default() };
+            users.extend(store.users(sync, &active).await?.into_iter().map(|u| u.id));
+            continue;
+        }
+        for g in store.grants_on(sync, ResourceType::Team, &team).await? {
+            if g.entitlement.slug == "member" && g.principal.ptype == PrincipalType::User {
+                users.insert(g.principal.id);
+            }
+        }
+    }
+    Ok(users.len())
+}

@@ -1,0 +1,152 @@
+//! Provisioning: a plan of actions is checked against the last snapshot, stopped by the
+//! mass-change guard if it takes access from too many users, recorded (`action_requested`),
+//! carried out through monday.com's mutations in batches, and each action's outcome recorded
+//! (`action_succeeded` / `action_failed` with monday.com's reason). Changes made wait as
+//! pending until a later sync confirms them (`action_confirmed` / `action_not_confirmed`).
+
+mod check;
+mod confirm;
+mod execute;
+
+use chrono::Utc;
+use monday_api::Client;
+use roster_core::{Action, Event, EventKind, Guard, MassChange};
+use roster_store::{Store, StoreError};
+use serde::Serialize;
+use serde_json::json;
+
+pub use confirm::confirm_pending;
+
+/// How to apply a plan.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Who asked (recorded with each action).
+    pub requested_by: String,
+    /// Why (recorded with each action).
+    pub reason: Option<String>,
+    /// Show the plan, change nothing.
+    pub dry_run: bool,
+    /// Let a plan through the mass-change guard.
+    pub allow_mass_change: bool,
+    pub guard: Guard,
+}
+
+/// Where one action ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Dry run: not sent.
+    Planned,
+    Succeeded,
+    Failed,
+}
+
+/// One action and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionResult {
+    pub action: Action,
+    pub status: Status,
+    /// What happened: monday.com's reason for a failure, or a note ("already granted").
+    pub note: Option<String>,
+}
+
+/// What applying a plan did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplyReport {
+    pub plan_id: String,
+    /// The snapshot the plan was checked against.
+    pub sync_id: i64,
+    pub results: Vec<ActionResult>,
+}
+
+impl ApplyReport {
+    /// How many actions failed.
+    pub fn failed(&self) -> usize {
+        self.results.iter().filter(|r| r.status == Status::Failed).count()
+    }
+}
+
+/// Why a plan was not applied at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    #[error("account {0:?} has no completed sync to check the plan against: run `roster sync` first")]
+    NoSnapshot(String),
+    #[error("the plan cannot be applied:\n  - {}", .0.join("\n  - "))]
+    Invalid(Vec<String>),
+    #[error(transparent)]
+    MassChange(#[from] MassChange),
+    #[error("the store failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+fn plan_id() -> String {
+    let now = Utc::now();
+    format!(
+        "plan-{}-{:06x}",
+        now.format("%Y%m%dT%H%M%S"),
+        (now.timestamp_subsec_nanos() ^ std::process::id()) & 0xff_ffff
+    )
+}
+
+/// Checks, guards, records and carries out `actions` on `account`.
+pub async fn apply_plan(
+    store: &dyn Store,
+    client: &Client,
+    account: &str,
+    actions: Vec<Action>,
+    opts: &ApplyOptions,
+) -> Result<ApplyReport, ProvisionError> {
+    let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.to_string()))?;
+    let notes = check::check(store, snap.id, &actions).await?;
+    if !opts.allow_mass_change {
+        let affected = check::affected_users(store, snap.id, &actions).await?;
+        let active = store
+            .users(
+                snap.id,
+                &roster_store::UserQuery { status: Some(roster_core::UserStatus::Active), ..Default::default() },
+            )
+            .await?
+            .len();
+        opts.guard.check(affected, active)?;
+    }
+    let plan_id = plan_id();
+    if opts.dry_run {
+        let results = actions
+            .into_iter()
+            .zip(notes)
+            .map(|(action, note)| ActionResult { action, status: Status::Planned, note })
+            .collect();
+        return Ok(ApplyReport { plan_id, sync_id: snap.id, results });
+    }
+    let requested: Vec<Event> = actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Event {
+            kind: EventKind::ActionRequested,
+            subject: a.subject(),
+            detail: json!({ "plan": plan_id, "index": i, "action": a, "by": opts.requested_by, "reason": opts.reason, "description": a.to_string() }),
+        })
+        .collect();
+    store.append_events(account, None, &requested, Utc::now()).await?;
+    let outcomes = execute::execute(client, &actions).await;
+    let mut results = Vec::with_capacity(actions.len());
+    let mut events = Vec::with_capacity(actions.len());
+    let mut changed = Vec::new();
+    for (i, ((action, (ok, detail)), note)) in actions.into_iter().zip(outcomes).zip(notes).enumerate() {
+        let note = match (ok, detail, note) {
+            (true, None, note) => note,
+            (true, Some(d), None) => Some(d),
+            (true, Some(d), Some(n)) => Some(format!("{d}; {n}")),
+            (false, d, _) => d,
+        };
+        let kind = if ok { EventKind::ActionSucceeded } else { EventKind::ActionFailed };
+        events.push(Event { kind, subject: action.subject(), detail: json!({ "plan": plan_id, "index": i, "description": action.to_string(), "note": note, "by": opts.requested_by }) });
+        if ok {
+            changed.push(action.clone());
+        }
+        results.push(ActionResult { action, status: if ok { Status::Succeeded } else { Status::Failed }, note });
+    }
+    store.append_events(account, None, &events, Utc::now()).await?;
+    store.add_pending(account, &plan_id, &changed, Utc::now()).await?;
+    Ok(ApplyReport { plan_id, sync_id: snap.id, results })
+}

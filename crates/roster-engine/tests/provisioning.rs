@@ -1,0 +1,320 @@
+//! Every change goes intent → plan → action → event, and the next sync confirms it: each
+//! action changes monday-sim's state, is recorded, and the next sync shows exactly that.
+
+mod common;
+
+use common::*;
+use monday_api::{ApiToken, ApiVersion, Client, ClientConfig};
+use monday_sim::faults::FaultConfig;
+use monday_sim::model::{BoardKind, Org, UserKind, UserStatus};
+use monday_sim::RunningSim;
+use roster_core::{Action, Guard, Principal, Role};
+use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress, ProvisionError, Status};
+use roster_store::{EventQuery, SqliteStore, Store};
+use std::collections::BTreeSet;
+
+fn opts() -> ApplyOptions {
+    ApplyOptions {
+        requested_by: "test".into(),
+        reason: Some("testing".into()),
+        dry_run: false,
+        allow_mass_change: false,
+        guard: Guard::default(),
+    }
+}
+
+async fn setup(users: usize, seed: u64) -> (RunningSim, Org, SqliteStore, Client) {
+    let org = org(users, seed);
+    let sim = sim(org.clone(), FaultConfig::default()).await;
+    let store = SqliteStore::in_memory().await.unwrap();
+    let c = client(&sim, ApiVersion::V2026_10, 8);
+    sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    (sim, org, store, c)
+}
+
+fn ent(s: &str) -> roster_core::Entitlement {
+    s.parse().unwrap()
+}
+
+async fn events_of(store: &SqliteStore, kind: &str) -> Vec<roster_store::EventRow> {
+    store.events(&EventQuery { kind_prefix: Some(kind.into()), ..EventQuery::default() }).await.unwrap()
+}
+
+#[tokio::test]
+async fn every_action_changes_monday_and_the_next_sync_shows_exactly_that() {
+    let (sim, org, store, c) = setup(300, 301).await;
+    let members: Vec<u64> = org
+        .users
+        .iter()
+        .filter(|u| u.kind == UserKind::Member && u.status == UserStatus::Active)
+        .map(|u| u.id)
+        .skip(3)
+        .take(6)
+        .collect();
+    let off = org.users.iter().find(|u| u.status == UserStatus::Inactive).unwrap().id;
+    let board =
+        org.boards.iter().find(|b| b.kind == BoardKind::Public && !b.subscribers.contains(&members[2])).unwrap().id;
+    let ws = org.workspaces.iter().find(|w| !w.members.contains(&members[3])).unwrap().id;
+    let team = org.teams.iter().find(|t| !t.is_guest && !t.members.contains(&members[4])).unwrap().id;
+    let other_team = org.teams.iter().find(|t| !t.is_guest && t.id != team).unwrap().id;
+    let before = truth(&org);
+    let actions = vec![
+        Action::Invite { email: "new.hire@acme-example.com".into(), role: Role::Member },
+        Action::SetRole { user: members[0].to_string(), role: Role::Viewer },
+        Action::Deactivate { user: members[1].to_string() },
+        Action::Activate { user: off.to_string() },
+        Action::Grant {
+            entitlement: ent(&format!("board:{board}:subscriber")),
+            principal: Principal::user(members[2]),
+        },
+        Action::Grant { entitlement: ent(&format!("workspace:{ws}:member")), principal: Principal::user(members[3]) },
+        Action::Grant { entitlement: ent(&format!("team:{team}:member")), principal: Principal::user(members[4]) },
+        Action::Grant {
+            entitlement: ent(&format!("board:{board}:subscriber")),
+            principal: Principal::team(other_team),
+        },
+        Action::CreateTeam { name: "Platform Guild".into(), members: vec![members[5].to_string()] },
+    ];
+    let report = apply_plan(&store, &c, "acme", actions.clone(), &opts()).await.unwrap();
+    for r in &report.results {
+        assert_eq!(r.status, Status::Succeeded, "{}: {:?}", r.action, r.note);
+    }
+    // monday-sim's state changed.
+    let w = sim.sim.world();
+    let u = |id: u64| w.users()[w.user_pos(id).unwrap()].clone();
+    assert!(w.users().iter().any(|x| x.email == "new.hire@acme-example.com" && x.status == UserStatus::Pending));
+    assert_eq!(u(members[0]).kind, UserKind::Viewer);
+    assert_eq!(u(members[1]).status, UserStatus::Inactive);
+    assert_eq!(u(off).status, UserStatus::Active);
+    assert!(w.boards()[w.board_pos(board).unwrap()].subscribers.contains(&members[2]));
+    assert!(w.boards()[w.board_pos(board).unwrap()].team_subscribers.contains(&other_team));
+    assert!(w.workspaces()[w.workspace_pos(ws).unwrap()].members.contains(&members[3]));
+    assert!(w.teams()[w.team_pos(team).unwrap()].members.contains(&members[4]));
+    assert!(w.teams().iter().any(|t| t.name == "Platform Guild"));
+    // Recorded: requested and succeeded, once each.
+    assert_eq!(events_of(&store, "action_requested").await.len(), actions.len());
+    assert_eq!(events_of(&store, "action_succeeded").await.len(), actions.len());
+    let req = &events_of(&store, "action_requested").await[0];
+    assert_eq!((req.detail["by"].as_str(), req.detail["reason"].as_str()), (Some("test"), Some("testing")));
+
+    // The next sync shows exactly the intended difference, and confirms every pending change.
+    let second = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    let after = truth(&w.org().clone());
+    let q = EventQuery { sync_id: Some(second.sync_id), ..EventQuery::default() };
+    let evs = store.events(&q).await.unwrap();
+    let key = |e: &roster_store::EventRow| {
+        format!("{}|{}|{}", e.subject, e.detail["principal"].as_str().unwrap(), e.detail["source"].as_str().unwrap())
+    };
+    let added: BTreeSet<String> = evs.iter().filter(|e| e.kind == "grant_added").map(key).collect();
+    let removed: BTreeSet<String> = evs.iter().filter(|e| e.kind == "grant_removed").map(key).collect();
+    assert_eq!(added, after.difference(&before).cloned().collect());
+    assert_eq!(removed, before.difference(&after).cloned().collect());
+    let kinds: BTreeSet<(String, String)> = evs
+        .iter()
+        .filter(|e| e.kind.starts_with("user_") || e.kind.starts_with("resource_"))
+        .map(|e| (e.kind.clone(), e.subject.clone()))
+        .collect();
+    let new_id = w.users().iter().find(|x| x.email == "new.hire@acme-example.com").unwrap().id;
+    let new_team = w.teams().iter().find(|t| t.name == "Platform Guild").unwrap().id;
+    let want: BTreeSet<(String, String)> = [
+        ("user_added".to_string(), format!("user:{new_id}")),
+        ("user_role_changed".to_string(), format!("user:{}", members[0])),
+        ("user_status_changed".to_string(), format!("user:{}", members[1])),
+        ("user_status_changed".to_string(), format!("user:{off}")),
+        ("resource_added".to_string(), format!("team:{new_team}")),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(kinds, want);
+    assert_eq!(events_of(&store, "action_confirmed").await.len(), actions.len());
+    assert!(events_of(&store, "action_not_confirmed").await.is_empty());
+
+    // Revoking and undoing: the same path.
+    let undo = vec![
+        Action::Revoke {
+            entitlement: ent(&format!("board:{board}:subscriber")),
+            principal: Principal::user(members[2]),
+        },
+        Action::Revoke { entitlement: ent(&format!("team:{team}:member")), principal: Principal::user(members[4]) },
+        Action::DeleteTeam { team: new_team.to_string() },
+    ];
+    let r = apply_plan(&store, &c, "acme", undo, &opts()).await.unwrap();
+    assert_eq!(r.failed(), 0, "{:?}", r.results);
+    let w = sim.sim.world();
+    assert!(!w.boards()[w.board_pos(board).unwrap()].subscribers.contains(&members[2]));
+    assert!(w.team_pos(new_team).is_none());
+}
+
+#[tokio::test]
+async fn idempotent_changes_are_successes_with_a_note() {
+    let (_sim, org, store, c) = setup(200, 302).await;
+    let b = &org.boards[0];
+    let holder = b.subscribers[0];
+    let off = org.users.iter().find(|u| u.status == UserStatus::Inactive).unwrap().id;
+    let actions = vec![
+        Action::Grant { entitlement: ent(&format!("board:{}:subscriber", b.id)), principal: Principal::user(holder) },
+        Action::Deactivate { user: off.to_string() },
+        Action::Invite { email: org.users[4].email.to_uppercase(), role: Role::Member },
+    ];
+    let r = apply_plan(&store, &c, "acme", actions, &opts()).await.unwrap();
+    assert!(r.results.iter().all(|x| x.status == Status::Succeeded), "{:?}", r.results);
+    assert!(r.results.iter().all(|x| x.note.is_some()), "each says it was already so: {:?}", r.results);
+}
+
+#[tokio::test]
+async fn a_batch_with_one_bad_user_applies_the_rest_and_reports_the_one() {
+    let (sim, org, store, c) = setup(300, 303).await;
+    let team = org
+        .teams
+        .iter()
+        .find(|t| {
+            !t.is_guest && t.members.iter().any(|m| org.users.iter().any(|u| u.id == *m && u.kind == UserKind::Viewer))
+        })
+        .unwrap();
+    let viewer =
+        *team.members.iter().find(|m| org.users.iter().any(|u| u.id == **m && u.kind == UserKind::Viewer)).unwrap();
+    let members: Vec<u64> = team
+        .members
+        .iter()
+        .copied()
+        .filter(|m| org.users.iter().any(|u| u.id == *m && u.kind == UserKind::Member && !team.owners.contains(m)))
+        .take(2)
+        .collect();
+    assert_eq!(members.len(), 2);
+    let actions: Vec<Action> = members
+        .iter()
+        .chain([&viewer])
+        .map(|u| Action::Grant { entitlement: ent(&format!("team:{}:owner", team.id)), principal: Principal::user(*u) })
+        .collect();
+    let r = apply_plan(&store, &c, "acme", actions, &opts()).await.unwrap();
+    assert_eq!(r.results.iter().filter(|x| x.status == Status::Succeeded).count(), 2);
+    let failed = r.results.iter().find(|x| x.status == Status::Failed).unwrap();
+    assert!(failed.note.as_deref().unwrap().contains("VIEWERS_OR_GUESTS"), "{failed:?}");
+    let w = sim.sim.world();
+    let owners = &w.teams()[w.team_pos(team.id).unwrap()].owners;
+    assert!(members.iter().all(|m| owners.contains(m)) && !owners.contains(&viewer));
+    assert_eq!(events_of(&store, "action_failed").await.len(), 1);
+}
+
+#[tokio::test]
+async fn faults_during_a_plan_never_apply_an_action_twice() {
+    let (sim, org, store, _) = setup(400, 304).await;
+    sim.sim.faults().set(FaultConfig { error_rate: 0.15, drop_rate: 0.3, seed: 11, ..FaultConfig::default() });
+    let c = client(&sim, ApiVersion::V2026_10, 20);
+    let board = org.boards.iter().find(|b| b.kind == BoardKind::Public && b.subscribers.len() < 300).unwrap().id;
+    let grant: Vec<u64> = org
+        .users
+        .iter()
+        .filter(|u| u.kind == UserKind::Member && u.status == UserStatus::Active)
+        .map(|u| u.id)
+        .filter(|u| !org.boards.iter().any(|b| b.id == board && b.subscribers.contains(u)))
+        .take(8)
+        .collect();
+    let deactivate: Vec<u64> = org
+        .users
+        .iter()
+        .filter(|u| u.kind == UserKind::Member && u.status == UserStatus::Active && !grant.contains(&u.id))
+        .map(|u| u.id)
+        .skip(5)
+        .take(4)
+        .collect();
+    let mut actions: Vec<Action> = grant
+        .iter()
+        .map(|u| Action::Grant {
+            entitlement: ent(&format!("board:{board}:subscriber")),
+            principal: Principal::user(*u),
+        })
+        .collect();
+    actions.extend(deactivate.iter().map(|u| Action::Deactivate { user: u.to_string() }));
+    actions.push(Action::SetRole { user: grant[0].to_string(), role: Role::Admin });
+    let r = apply_plan(&store, &c, "acme", actions.clone(), &opts()).await.unwrap();
+    assert_eq!(r.failed(), 0, "{:?}", r.results);
+    assert!(c.metrics().retries > 0, "faults were met");
+    sim.sim.faults().set(FaultConfig::default());
+    let w = sim.sim.world();
+    let b = &w.boards()[w.board_pos(board).unwrap()];
+    assert!(grant.iter().all(|g| b.subscribers.contains(g)));
+    for d in &deactivate {
+        assert_eq!(w.users()[w.user_pos(*d).unwrap()].status, UserStatus::Inactive);
+    }
+    assert_eq!(w.users()[w.user_pos(grant[0]).unwrap()].kind, UserKind::Admin);
+    // Exactly one outcome per action.
+    let succeeded = events_of(&store, "action_succeeded").await;
+    assert_eq!(succeeded.len(), actions.len());
+    let indices: BTreeSet<u64> = succeeded.iter().map(|e| e.detail["index"].as_u64().unwrap()).collect();
+    assert_eq!(indices.len(), actions.len());
+}
+
+#[tokio::test]
+async fn the_guard_stops_mass_changes_before_anything_happens() {
+    let (sim, org, store, c) = setup(300, 305).await;
+    let victims: Vec<Action> = org
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Active && u.kind == UserKind::Member)
+        .skip(2)
+        .take(11)
+        .map(|u| Action::Deactivate { user: u.id.to_string() })
+        .collect();
+    let state = serde_json::to_string(sim.sim.world().org()).unwrap();
+    let requests = sim.sim.stats().requests;
+    let e = apply_plan(&store, &c, "acme", victims.clone(), &opts()).await.unwrap_err();
+    assert!(matches!(e, ProvisionError::MassChange(_)), "{e}");
+    assert!(e.to_string().contains("--allow-mass-change"));
+    assert_eq!(serde_json::to_string(sim.sim.world().org()).unwrap(), state, "nothing changed");
+    assert_eq!(sim.sim.stats().requests, requests, "nothing was sent");
+    assert!(events_of(&store, "action_").await.is_empty(), "nothing was recorded");
+    let mut allow = opts();
+    allow.allow_mass_change = true;
+    let r = apply_plan(&store, &c, "acme", victims, &allow).await.unwrap();
+    assert_eq!(r.failed(), 0);
+}
+
+#[tokio::test]
+async fn dry_run_changes_nothing_byte_for_byte() {
+    let (sim, org, store, c) = setup(200, 306).await;
+    let state = serde_json::to_vec(sim.sim.world().org()).unwrap();
+    let requests = sim.sim.stats().requests;
+    let mut dry = opts();
+    dry.dry_run = true;
+    let actions = vec![
+        Action::Deactivate { user: org.users[5].id.to_string() },
+        Action::Invite { email: "x.y@acme-example.com".into(), role: Role::Guest },
+    ];
+    let r = apply_plan(&store, &c, "acme", actions, &dry).await.unwrap();
+    assert!(r.results.iter().all(|x| x.status == Status::Planned));
+    assert_eq!(serde_json::to_vec(sim.sim.world().org()).unwrap(), state);
+    assert_eq!(sim.sim.stats().requests, requests);
+    assert!(events_of(&store, "action_").await.is_empty());
+}
+
+#[tokio::test]
+async fn clear_errors_name_the_object() {
+    let (sim, org, store, c) = setup(200, 307).await;
+    let actions = vec![
+        Action::Deactivate { user: "nobody@acme-example.com".into() },
+        Action::Grant { entitlement: ent("board:1:subscriber"), principal: Principal::user(org.users[3].id) },
+        Action::Grant { entitlement: ent("team:5:member"), principal: Principal::team(6) },
+    ];
+    let e = apply_plan(&store, &c, "acme", actions, &opts()).await.unwrap_err().to_string();
+    assert!(
+        e.contains("nobody@acme-example.com") && e.contains("no board 1") && e.contains("a team cannot be a member"),
+        "{e}"
+    );
+    // A member's token: monday.com refuses, and the reason is named.
+    let member = Client::new(
+        ClientConfig::new(ApiToken::new("sim-member-token")).with_endpoint(sim.graphql_url().parse().unwrap()),
+    )
+    .unwrap();
+    let target = org
+        .users
+        .iter()
+        .find(|u| u.status == UserStatus::Active && u.kind == UserKind::Member && u.id != org.users[1].id)
+        .unwrap()
+        .id;
+    let r = apply_plan(&store, &member, "acme", vec![Action::Deactivate { user: target.to_string() }], &opts())
+        .await
+        .unwrap();
+    assert_eq!(r.failed(), 1);
+    assert!(r.results[0].note.as_deref().unwrap().contains("USER_UNAUTHORIZED"), "{:?}", r.results[0]);
+}
