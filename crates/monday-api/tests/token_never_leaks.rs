@@ -42,7 +42,7 @@ async fn token_stays_out_of_everything() {
     let org = generate(&GenConfig { users: 60, admin_token: SECRET.to_string(), ..GenConfig::default() }).unwrap();
     let limits = LimitsConfig { requests_per_minute: Some(3), window_secs: 1, ..LimitsConfig::unlimited() };
     let faults = FaultConfig { error_rate: 0.3, seed: 2, ..FaultConfig::default() };
-    let sim = Sim::new(org, SimConfig { limits, faults, frozen_clock: false }).unwrap();
+    let sim = Sim::new(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false }).unwrap();
     let sim = monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
 
     let mut cfg = ClientConfig::new(ApiToken::new(SECRET))

@@ -14,6 +14,8 @@ use crate::model::*;
 pub const DEFAULT_ADMIN_TOKEN: &str = "sim-admin-token";
 /// Default API token of a generated regular member.
 pub const DEFAULT_MEMBER_TOKEN: &str = "sim-member-token";
+/// Default SCIM bearer token of a generated account.
+pub const DEFAULT_SCIM_TOKEN: &str = "sim-scim-token";
 /// Default API token of a generated guest.
 pub const DEFAULT_GUEST_TOKEN: &str = "sim-guest-token";
 
@@ -325,6 +327,7 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
             ApiToken { token: DEFAULT_MEMBER_TOKEN.to_string(), user_id: member },
             ApiToken { token: DEFAULT_GUEST_TOKEN.to_string(), user_id: guest },
         ],
+        scim_token: Some(DEFAULT_SCIM_TOKEN.to_string()),
     })
 }
 
@@ -427,6 +430,8 @@ fn gen_users(rng: &mut ChaCha8Rng, cfg: &GenConfig, account_created: DateTime<Ut
                 mobile_phone: None,
                 current_language: Some(if cc == "FR" { "fr" } else { "en" }.to_string()),
                 has_photo: rng.random_range(0..2) == 0,
+                external_id: None,
+                scim_attributes: Default::default(),
             }
         })
         .collect()
@@ -465,6 +470,9 @@ fn gen_teams(
                 created_at: account_created + Duration::seconds(rng.random_range(0..span)),
                 members,
                 owners,
+                // A third of the teams came from the IdP through SCIM.
+                scim_provisioned: i % 3 == 0,
+                external_id: (i % 3 == 0).then(|| format!("idp-group-{}", i + 1)),
             }
         })
         .collect()

@@ -18,6 +18,7 @@ mod http;
 pub mod limits;
 pub mod model;
 pub mod schema;
+pub mod scim;
 mod server;
 pub mod sim;
 pub mod version;

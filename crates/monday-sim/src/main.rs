@@ -127,6 +127,10 @@ struct ServeArgs {
     /// Start with a clock that only moves through POST /_sim/clock.
     #[arg(long)]
     frozen_clock: bool,
+    /// Accept SCIM userNames that are not e-mail addresses (for the RFC referee; monday.com
+    /// requires e-mails).
+    #[arg(long)]
+    scim_any_username: bool,
 }
 
 fn rss_mib() -> Option<f64> {
@@ -153,7 +157,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
         ..FaultConfig::default()
     };
     let counts = (org.users.len(), org.teams.len(), org.workspaces.len(), org.boards.len());
-    let sim = Sim::new(org, SimConfig { limits, faults, frozen_clock: args.frozen_clock })?;
+    let sim = Sim::new(
+        org,
+        SimConfig { limits, faults, frozen_clock: args.frozen_clock, scim_any_user_name: args.scim_any_username },
+    )?;
     let running = monday_sim::spawn(sim, SocketAddr::new(args.host, args.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;

@@ -117,6 +117,13 @@ pub struct User {
     pub mobile_phone: Option<String>,
     pub current_language: Option<String>,
     pub has_photo: bool,
+    /// The IdP's id for the user (SCIM `externalId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// SCIM attributes monday.com keeps but does not show through GraphQL (name parts,
+    /// locale, addresses, phone numbers, ...), as the IdP sent them.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub scim_attributes: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A monday.com team (a SCIM group).
@@ -130,6 +137,12 @@ pub struct Team {
     pub members: Vec<u64>,
     /// Owner user ids, sorted; every owner is a member.
     pub owners: Vec<u64>,
+    /// Created (and managed) through SCIM.
+    #[serde(default)]
+    pub scim_provisioned: bool,
+    /// The IdP's id for the group (SCIM `externalId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
 }
 
 /// `WorkspaceKind`.
@@ -291,6 +304,9 @@ pub struct Org {
     pub workspaces: Vec<Workspace>,
     pub boards: Vec<Board>,
     pub tokens: Vec<ApiToken>,
+    /// The SCIM bearer token (separate from API tokens); `None`: SCIM is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_token: Option<String>,
 }
 
 /// Why an `Org` cannot be served.

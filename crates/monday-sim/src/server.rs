@@ -25,6 +25,7 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .route("/_sim/stats", get(control::get_stats))
         .route("/_sim/stats/reset", post(control::reset_stats))
         .route("/_sim/schema", get(control::get_schema))
+        .nest("/scim/v2", crate::scim::router())
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({ "errors": [{ "message": "Not found: monday-sim serves GraphQL at POST /v2 and its controls under /_sim/" }] }))) })
         .with_state(sim)
 }

@@ -22,6 +22,10 @@ pub struct SimConfig {
     pub faults: FaultConfig,
     /// Start with a clock that only moves when told to (`/_sim/clock`).
     pub frozen_clock: bool,
+    /// Accept SCIM `userName`s that are not e-mail addresses. monday.com requires e-mails;
+    /// this exists for the RFC referee, which sends random strings.
+    #[serde(default)]
+    pub scim_any_user_name: bool,
 }
 
 /// Why the emulator cannot start.
@@ -65,6 +69,7 @@ pub struct Sim {
     pub(crate) clock: Clock,
     pub(crate) stats: Mutex<Stats>,
     request_seq: AtomicU64,
+    pub(crate) scim_any_user_name: bool,
 }
 
 impl std::fmt::Debug for Sim {
@@ -95,6 +100,7 @@ impl Sim {
             clock,
             stats: Mutex::new(Stats::default()),
             request_seq: AtomicU64::new(0),
+            scim_any_user_name: config.scim_any_user_name,
         })
     }
 

@@ -27,7 +27,11 @@ async fn budget_is_charged_reported_and_refilled_on_schedule() {
         max_query_complexity: Some(20_000),
         ..LimitsConfig::unlimited()
     };
-    let sim = start_with(org(100, 41), SimConfig { limits, faults: FaultConfig::default(), frozen_clock: true }).await;
+    let sim = start_with(
+        org(100, 41),
+        SimConfig { limits, faults: FaultConfig::default(), frozen_clock: true, scim_any_user_name: false },
+    )
+    .await;
     let q = "{ complexity { before query after reset_in_x_seconds } users(limit: 1000) { id } }";
     // 10 (complexity) + 1000 × 10 (users): monday's published figure.
     let a = gql(&sim, ADMIN, None, q, json!({})).await;
@@ -78,7 +82,11 @@ async fn a_query_over_the_single_query_cap_is_refused_without_a_retry_hint() {
 #[tokio::test]
 async fn invalid_queries_are_not_charged_and_budget_reset_works() {
     let limits = LimitsConfig { complexity_per_minute: Some(1_000), ..LimitsConfig::unlimited() };
-    let sim = start_with(org(100, 43), SimConfig { limits, faults: FaultConfig::default(), frozen_clock: true }).await;
+    let sim = start_with(
+        org(100, 43),
+        SimConfig { limits, faults: FaultConfig::default(), frozen_clock: true, scim_any_user_name: false },
+    )
+    .await;
     let a = gql(&sim, ADMIN, None, "{ users(limit: 50) { id nmae } }", json!({})).await;
     assert_eq!(a.code(), "undefinedField");
     let a = gql(&sim, ADMIN, None, "{ complexity { before } users(limit: 50) { id } }", json!({})).await;

@@ -144,7 +144,11 @@ async fn transport_errors() {
 #[tokio::test]
 async fn rate_limits_answer_429_with_retry_after() {
     let limits = LimitsConfig { requests_per_minute: Some(3), ..LimitsConfig::unlimited() };
-    let sim = start_with(org(50, 36), SimConfig { limits, faults: FaultConfig::default(), frozen_clock: true }).await;
+    let sim = start_with(
+        org(50, 36),
+        SimConfig { limits, faults: FaultConfig::default(), frozen_clock: true, scim_any_user_name: false },
+    )
+    .await;
     for _ in 0..3 {
         assert_eq!(gql(&sim, ADMIN, None, "{ me { id } }", json!({})).await.status, 200);
     }

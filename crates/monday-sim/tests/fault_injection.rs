@@ -40,6 +40,7 @@ fn faulty(seed: u64) -> SimConfig {
         limits: LimitsConfig::unlimited(),
         faults: FaultConfig { error_rate: 0.15, drop_rate: 0.1, seed, ..FaultConfig::default() },
         frozen_clock: false,
+        scim_any_user_name: false,
     }
 }
 
@@ -83,6 +84,7 @@ async fn latency_is_added() {
         limits: LimitsConfig::unlimited(),
         faults: FaultConfig { latency_ms: 150, ..FaultConfig::default() },
         frozen_clock: false,
+        scim_any_user_name: false,
     };
     let sim = start_with(org(30, 53), cfg).await;
     let t = std::time::Instant::now();

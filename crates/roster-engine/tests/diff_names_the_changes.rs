@@ -22,7 +22,12 @@ async fn events_are_exactly_the_changes() {
             .unwrap();
     let sim = Sim::new(
         org.clone(),
-        SimConfig { limits: LimitsConfig::unlimited(), faults: FaultConfig::default(), frozen_clock: false },
+        SimConfig {
+            limits: LimitsConfig::unlimited(),
+            faults: FaultConfig::default(),
+            frozen_clock: false,
+            scim_any_user_name: false,
+        },
     )
     .unwrap();
     let sim = monday_sim::spawn(sim, std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();

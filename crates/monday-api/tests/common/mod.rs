@@ -26,7 +26,7 @@ pub fn org(users: usize, seed: u64) -> Org {
 
 pub async fn sim(org: Org, limits: LimitsConfig, faults: FaultConfig) -> RunningSim {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let sim = Sim::new(org, SimConfig { limits, faults, frozen_clock: false }).expect("sim");
+    let sim = Sim::new(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false }).expect("sim");
     monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("spawn")
 }
 

@@ -36,7 +36,12 @@ pub async fn start_with(org: Org, config: SimConfig) -> RunningSim {
 pub async fn start(org: Org) -> RunningSim {
     start_with(
         org,
-        SimConfig { limits: LimitsConfig::unlimited(), faults: FaultConfig::default(), frozen_clock: false },
+        SimConfig {
+            limits: LimitsConfig::unlimited(),
+            faults: FaultConfig::default(),
+            frozen_clock: false,
+            scim_any_user_name: false,
+        },
     )
     .await
 }

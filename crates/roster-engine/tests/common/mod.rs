@@ -27,7 +27,11 @@ pub fn org(users: usize, seed: u64) -> Org {
 
 pub async fn sim(org: Org, faults: FaultConfig) -> RunningSim {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let sim = Sim::new(org, SimConfig { limits: LimitsConfig::default(), faults, frozen_clock: false }).unwrap();
+    let sim = Sim::new(
+        org,
+        SimConfig { limits: LimitsConfig::default(), faults, frozen_clock: false, scim_any_user_name: false },
+    )
+    .unwrap();
     monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap()
 }
 

@@ -92,7 +92,7 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     let limits = LimitsConfig { complexity_per_minute: Some(a.budget), ..LimitsConfig::default() };
     let faults = FaultConfig { latency_ms: a.latency_ms, ..FaultConfig::default() };
     let sim = monday_sim::spawn(
-        Sim::new(org, SimConfig { limits, faults, frozen_clock: false })?,
+        Sim::new(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false })?,
         SocketAddr::from(([127, 0, 0, 1], 0)),
     )
     .await?;

@@ -185,6 +185,8 @@ pub fn fields(root: Object) -> Object {
                     created_at: chrono::Utc::now(),
                     members: members.clone(),
                     owners: vec![],
+                    scim_provisioned: false,
+                    external_id: None,
                 });
                 Ok(id)
             })?;

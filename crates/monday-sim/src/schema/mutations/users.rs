@@ -120,6 +120,8 @@ pub fn fields(root: Object) -> Object {
                         mobile_phone: None,
                         current_language: None,
                         has_photo: false,
+                        external_id: None,
+                        scim_attributes: Default::default(),
                     });
                     invited.push(next);
                     next += 7;
