@@ -34,6 +34,17 @@ pub enum EventKind {
     ActionConfirmed,
     /// A later sync did not see the change.
     ActionNotConfirmed,
+    /// SCIM provisioning calls (JumpCloud Directory Insights' vocabulary).
+    ScimUserCreate,
+    ScimUserUpdate,
+    ScimUserDeprovision,
+    ScimUserReactivate,
+    ScimUserDelete,
+    ScimGroupCreate,
+    ScimGroupUpdate,
+    ScimGroupMemberAdd,
+    ScimGroupMemberRemove,
+    ScimGroupDelete,
 }
 
 impl EventKind {
@@ -58,6 +69,16 @@ impl EventKind {
             EventKind::ActionFailed => "action_failed",
             EventKind::ActionConfirmed => "action_confirmed",
             EventKind::ActionNotConfirmed => "action_not_confirmed",
+            EventKind::ScimUserCreate => "scim.user_create_provision",
+            EventKind::ScimUserUpdate => "scim.user_update_provision",
+            EventKind::ScimUserDeprovision => "scim.user_deprovision",
+            EventKind::ScimUserReactivate => "scim.user_reactivate_provision",
+            EventKind::ScimUserDelete => "scim.user_delete_provision",
+            EventKind::ScimGroupCreate => "scim.group_create_provision",
+            EventKind::ScimGroupUpdate => "scim.group_update_provision",
+            EventKind::ScimGroupMemberAdd => "scim.group_membership_add",
+            EventKind::ScimGroupMemberRemove => "scim.group_membership_remove",
+            EventKind::ScimGroupDelete => "scim.group_delete_provision",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod action;
 pub mod entitlement;
 pub mod events;
 pub mod records;
+pub mod scim_plan;
 
 pub use action::{Action, ActionError, Guard, MassChange};
 pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Principal, PrincipalType, ResourceType};

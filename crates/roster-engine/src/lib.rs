@@ -8,6 +8,7 @@
 mod diff;
 mod error;
 pub mod provision;
+pub mod scim;
 pub mod sync;
 
 pub use diff::events_between;

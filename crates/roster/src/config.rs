@@ -79,6 +79,15 @@ pub struct AccountConfig {
     pub max_concurrency: Option<usize>,
     /// Retries of a failed request before giving up (default 10).
     pub max_retries: Option<usize>,
+    /// SCIM base URL (`https://<slug>.monday.com/scim/v2`), for `roster scim`.
+    pub scim_url: Option<String>,
+    /// Environment variable holding the SCIM token (a token separate from the API token).
+    pub scim_token_env: Option<String>,
+    /// File holding the SCIM token.
+    pub scim_token_file: Option<PathBuf>,
+    /// Source field → SCIM attribute, on top of the default mapping (email → userName, ...).
+    #[serde(default)]
+    pub scim_mapping: std::collections::BTreeMap<String, String>,
 }
 
 fn default_url() -> String {
@@ -113,9 +122,9 @@ impl Config {
             cfg.store.path = base.join(&cfg.store.path);
         }
         for a in &mut cfg.accounts {
-            if let Some(f) = &a.token_file {
+            for f in [&mut a.token_file, &mut a.scim_token_file].into_iter().flatten() {
                 if f.is_relative() {
-                    a.token_file = Some(base.join(f));
+                    *f = base.join(&*f);
                 }
             }
         }
@@ -189,6 +198,20 @@ impl AccountConfig {
         Ok(token)
     }
 
+    /// The SCIM client configuration for this account.
+    pub fn scim_config(&self) -> Result<scim_client::ScimConfig> {
+        let url = self.scim_url.as_deref().with_context(|| {
+            format!("account {:?} has no scim_url: set it to https://<account>.monday.com/scim/v2", self.name)
+        })?;
+        let token = match (&self.scim_token_env, &self.scim_token_file) {
+            (Some(var), _) => std::env::var(var).with_context(|| format!("account {:?}: the environment variable {var} (scim_token_env) is not set: export the SCIM token (Admin > Security > SCIM)", self.name))?,
+            (_, Some(file)) => std::fs::read_to_string(file).with_context(|| format!("account {:?}: cannot read the SCIM token file {}", self.name, file.display()))?,
+            (None, None) => bail!("account {:?}: set scim_token_env or scim_token_file for the SCIM token (separate from the API token)", self.name),
+        };
+        let url = url.parse().with_context(|| format!("account {:?}: scim_url {url:?} is not a URL", self.name))?;
+        Ok(scim_client::ScimConfig::new(url, scim_client::ScimToken::new(token)))
+    }
+
     /// The client configuration for this account.
     pub fn client_config(&self) -> Result<ClientConfig> {
         let mut cfg = ClientConfig::new(self.token()?)
@@ -230,6 +253,13 @@ token_env = "MONDAY_TOKEN"
 # max_concurrency = 8
 # Retries of a failed request (rate limits, 5xx, network) before giving up (default 10).
 # max_retries = 10
+# SCIM provisioning (`roster scim ...`; Enterprise plan): its own URL and token.
+# scim_url = "https://acme.monday.com/scim/v2"
+# scim_token_env = "MONDAY_SCIM_TOKEN"
+# Source columns with other names: source field = SCIM attribute.
+# [accounts.scim_mapping]
+# mail = "userName"
+# job = "title"
 "#;
 
 #[cfg(test)]

@@ -127,6 +127,9 @@ pub enum Command {
     /// Create or delete teams.
     #[command(subcommand)]
     Team(commands::change::TeamCommand),
+    /// Provision users and groups from a source of truth through SCIM (plan, apply, import).
+    #[command(subcommand)]
+    Scim(commands::scim::ScimCommand),
     /// Measure syncs of generated orgs against monday-sim with monday's default budget.
     Bench(commands::bench::BenchArgs),
 }

@@ -227,3 +227,50 @@ async fn changes_from_the_command_line() {
     let o = roster(&cfg, token, &["role", &member.email, "boss"]).await;
     assert!(stderr(&o).contains("admin, member, viewer or guest"));
 }
+
+#[tokio::test]
+async fn scim_plan_apply_import_from_the_command_line() {
+    let (sim, _) = sim(60).await;
+    let dir = Dir::new("scim");
+    let cfg = dir.0.join("roster.toml");
+    let text = format!(
+        "[[accounts]]\nname = \"acme\"\napi_url = \"{}\"\ntoken_env = \"ROSTER_TEST_TOKEN\"\nscim_url = \"{}/scim/v2\"\nscim_token_env = \"ROSTER_TEST_TOKEN\"\n[accounts.scim_mapping]\nmail = \"userName\"\n",
+        sim.graphql_url(),
+        sim.url()
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let people = dir.0.join("people.csv");
+    std::fs::write(&people, "mail,first_name,last_name,title,groups\nnew.one@acme-example.com,New,One,Analyst,Guild\nnew.two@acme-example.com,New,Two,Analyst,Guild\n").unwrap();
+    let plan = dir.0.join("plan.json");
+    let (src, planf) = (people.to_str().unwrap(), plan.to_str().unwrap());
+    let o = roster(&cfg, Some("sim-scim-token"), &["scim", "plan", "--source", src, "--out", planf]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("create user new.one@acme-example.com"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("create group \"Guild\""), "{}", stdout(&o));
+    // The SCIM-provisioned users of the generated org are not in the source: the plan
+    // deactivates them, which the guard stops.
+    let o = roster(&cfg, Some("sim-scim-token"), &["scim", "apply", "--plan", planf]).await;
+    assert!(!o.status.success() && stderr(&o).contains("--allow-mass-change"), "{}", stderr(&o));
+    let o = roster(&cfg, Some("sim-scim-token"), &["scim", "apply", "--plan", planf, "--allow-mass-change"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(sim.sim.world().users().iter().any(|u| u.email == "new.one@acme-example.com"));
+    let o = roster(&cfg, Some("sim-scim-token"), &["scim", "plan", "--source", src, "--out", planf]).await;
+    assert!(stdout(&o).contains("0 step(s)"), "converged: {}", stdout(&o));
+    let out = dir.0.join("export.json");
+    let o = roster(&cfg, Some("sim-scim-token"), &["scim", "import", "--out", out.to_str().unwrap()]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let exported: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(exported["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["email"] == "new.two@acme-example.com" && u["groups"] == "Guild"));
+    let o = roster(
+        &cfg,
+        None,
+        &["--store", dir.0.join("roster.db").to_str().unwrap(), "events", "--kind", "scim", "-o", "json"],
+    )
+    .await;
+    let evs: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(evs.iter().any(|e| e["kind"] == "scim.user_create_provision"), "{}", stdout(&o));
+}

@@ -6,6 +6,7 @@ pub mod change;
 pub mod demo;
 pub mod history;
 pub mod inventory;
+pub mod scim;
 pub mod sync;
 
 use anyhow::{bail, Result};
@@ -29,6 +30,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Events(args) => history::events(&cli, args, out).await,
         Command::Syncs { limit } => history::syncs(&cli, *limit, out).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Scim(cmd) => scim::run(&cli, cmd, out).await,
         Command::Invite { emails, role, opts } => change::run(&cli, change::invite(emails, role)?, opts, out).await,
         Command::Role { user, role, opts } => change::run(&cli, vec![change::set_role(user, role)?], opts, out).await,
         Command::Deactivate { users, opts } => {

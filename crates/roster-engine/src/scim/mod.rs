@@ -1,0 +1,104 @@
+//! SCIM reconcile: a source of truth → a plan (shown before anything changes, tied to the
+//! state it was computed from) → apply (refused if that state changed), each call an event.
+
+mod apply;
+pub mod import;
+pub mod source;
+pub mod state;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use roster_core::scim_plan::{plan, CurrentGroup, CurrentUser, ReconcileOptions, ScimStep};
+use roster_core::{Guard, MassChange};
+use roster_store::{Store, StoreError};
+use scim_client::{ScimClient, ScimConfig, ScimError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A reconcile plan, as written to a file by `roster scim plan` and read by `roster scim apply`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScimPlan {
+    pub account: String,
+    pub created_at: DateTime<Utc>,
+    /// SHA-256 of the SCIM state the plan was computed from.
+    pub state: String,
+    pub steps: Vec<ScimStep>,
+}
+
+/// Why a reconcile could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    #[error(transparent)]
+    Source(#[from] source::SourceError),
+    #[error("reading or changing monday.com through SCIM failed: {0}")]
+    Scim(#[from] ScimError),
+    #[error(transparent)]
+    MassChange(#[from] MassChange),
+    #[error("monday.com's SCIM state changed since the plan was made (it was computed from {planned}, it is now {now}): run `roster scim plan` again and review the new plan")]
+    Stale { planned: String, now: String },
+    #[error("the plan is for account {plan:?}, not {account:?}")]
+    WrongAccount { plan: String, account: String },
+    #[error("the store failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+fn fingerprint(users: &[CurrentUser], groups: &[CurrentGroup]) -> String {
+    let text = serde_json::to_string(&(users, groups)).unwrap_or_default();
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect::<String>()[..16].to_string()
+}
+
+/// Reads the source and the SCIM state and computes the plan.
+pub async fn make_plan(
+    account: &str,
+    cfg: &ScimConfig,
+    source_file: &Path,
+    mapping: &BTreeMap<String, String>,
+    opts: ReconcileOptions,
+) -> Result<ScimPlan, ReconcileError> {
+    let src = source::read(source_file, mapping)?;
+    let (users, groups) = state::read(cfg).await?;
+    let steps = plan(&src.users, &src.groups, &users, &groups, opts);
+    Ok(ScimPlan { account: account.to_string(), created_at: Utc::now(), state: fingerprint(&users, &groups), steps })
+}
+
+/// What `apply_plan` did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplyResult {
+    pub succeeded: usize,
+    pub failed: Vec<String>,
+}
+
+/// Applies `plan` if the SCIM state is still the one it was computed from.
+pub async fn apply_plan(
+    store: &dyn Store,
+    account: &str,
+    cfg: &ScimConfig,
+    plan: &ScimPlan,
+    guard: Option<Guard>,
+) -> Result<ApplyResult, ReconcileError> {
+    if plan.account != account {
+        return Err(ReconcileError::WrongAccount { plan: plan.account.clone(), account: account.to_string() });
+    }
+    let (users, groups) = state::read(cfg).await?;
+    let now = fingerprint(&users, &groups);
+    if now != plan.state {
+        return Err(ReconcileError::Stale { planned: plan.state.clone(), now });
+    }
+    if let Some(g) = guard {
+        let losing: usize = plan.steps.iter().map(ScimStep::users_losing_access).sum();
+        g.check(losing, users.iter().filter(|u| u.active).count())?;
+    }
+    let client = ScimClient::new(cfg.clone())?;
+    let events = apply::apply(&client, &plan.steps).await;
+    store.ensure_account(account, Utc::now()).await?;
+    store.append_events(account, None, &events, Utc::now()).await?;
+    let failed: Vec<String> = events
+        .iter()
+        .filter(|e| e.detail["status"] == "failed")
+        .map(|e| format!("{}: {}", e.subject, e.detail["error"].as_str().unwrap_or("")))
+        .collect();
+    Ok(ApplyResult { succeeded: events.len() - failed.len(), failed })
+}
