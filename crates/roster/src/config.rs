@@ -19,6 +19,19 @@ pub struct Config {
     pub sync: SyncConfig,
     #[serde(default)]
     pub accounts: Vec<AccountConfig>,
+    #[serde(default)]
+    pub server: ServerConfig,
+}
+
+/// `[server]`: `roster serve`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on (default 127.0.0.1:8080).
+    pub listen: Option<String>,
+    /// API keys, stored as hashes (`roster key hash` prints one).
+    #[serde(default)]
+    pub api_keys: Vec<roster_server::ApiKey>,
 }
 
 /// `[store]`.
@@ -79,6 +92,8 @@ pub struct AccountConfig {
     pub max_concurrency: Option<usize>,
     /// Retries of a failed request before giving up (default 10).
     pub max_retries: Option<usize>,
+    /// Seconds between scheduled syncs in `roster serve` (default 3600).
+    pub sync_interval_seconds: Option<u64>,
     /// SCIM base URL (`https://<slug>.monday.com/scim/v2`), for `roster scim`.
     pub scim_url: Option<String>,
     /// Environment variable holding the SCIM token (a token separate from the API token).
@@ -135,6 +150,11 @@ impl Config {
     fn check(&self) -> Result<()> {
         state(&self.sync.board_state, "board_state")?;
         state(&self.sync.workspace_state, "workspace_state")?;
+        for k in &self.server.api_keys {
+            if !k.hash.starts_with("sha256:") || k.hash.len() != 71 {
+                bail!("[server] api key {:?}: hash must be sha256:<64 hex digits>, as `roster key hash` prints it (the key itself never goes in the file)", k.name);
+            }
+        }
         let mut names = HashSet::new();
         for a in &self.accounts {
             if a.name.trim().is_empty() || !a.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
@@ -226,6 +246,18 @@ impl AccountConfig {
         Ok(cfg)
     }
 }
+
+/// The example `roster init` writes (the [server] part).
+pub const EXAMPLE_SERVER: &str = r#"
+# `roster serve`: the HTTP API and the sync scheduler.
+[server]
+listen = "127.0.0.1:8080"
+# Keys are stored hashed: `echo -n "$KEY" | roster key hash` prints the line to paste.
+# [[server.api_keys]]
+# name = "ops"
+# role = "admin"        # or "reader"
+# hash = "sha256:..."
+"#;
 
 /// The example `roster init` writes.
 pub const EXAMPLE: &str = r#"# Roster configuration. Paths are relative to this file.

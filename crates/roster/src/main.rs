@@ -130,8 +130,19 @@ pub enum Command {
     /// Provision users and groups from a source of truth through SCIM (plan, apply, import).
     #[command(subcommand)]
     Scim(commands::scim::ScimCommand),
+    /// Run the HTTP API and sync every account on its schedule.
+    Serve,
+    /// API keys for `roster serve`.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Measure syncs of generated orgs against monday-sim with monday's default budget.
     Bench(commands::bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Read a key on standard input and print the hash to put in [[server.api_keys]].
+    Hash,
 }
 
 fn main() -> ExitCode {

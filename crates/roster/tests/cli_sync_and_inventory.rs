@@ -274,3 +274,68 @@ async fn scim_plan_apply_import_from_the_command_line() {
     let evs: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(evs.iter().any(|e| e["kind"] == "scim.user_create_provision"), "{}", stdout(&o));
 }
+
+#[tokio::test]
+async fn serve_answers_and_stops_cleanly() {
+    use std::io::{BufRead, BufReader, Write};
+    let (sim, org) = sim(80).await;
+    let dir = Dir::new("serve");
+    // The key's hash, from `roster key hash`.
+    let mut child = Command::new(BIN)
+        .args(["key", "hash"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a-long-random-admin-key-0123456789").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let hash_line = String::from_utf8(out.stdout).unwrap();
+    assert!(hash_line.starts_with("hash = \"sha256:"), "{hash_line}");
+    let cfg = dir.0.join("roster.toml");
+    let text = format!(
+        "[server]\nlisten = \"127.0.0.1:0\"\n[[server.api_keys]]\nname = \"ops\"\nrole = \"admin\"\n{hash_line}\n[[accounts]]\nname = \"acme\"\napi_url = \"{}\"\ntoken_env = \"ROSTER_TEST_TOKEN\"\n",
+        sim.graphql_url()
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let mut server = Command::new(BIN)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("serve")
+        .env("ROSTER_TEST_TOKEN", "sim-admin-token")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base =
+        line.split_whitespace().find(|w| w.starts_with("http://")).unwrap().trim_end_matches("/api/v1").to_string();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let health = http.get(format!("{base}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    // The scheduler syncs at start; wait for it, then read.
+    let mut users = Value::Null;
+    for _ in 0..100 {
+        let r = http
+            .get(format!("{base}/api/v1/accounts/acme/users?limit=1000"))
+            .bearer_auth("a-long-random-admin-key-0123456789")
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 200 {
+            users = r.json().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(users["total"].as_u64(), Some(org.users.len() as u64), "{users}");
+    let denied = http.get(format!("{base}/api/v1/accounts")).bearer_auth("wrong").send().await.unwrap();
+    assert_eq!(denied.status(), 401);
+    let metrics = http.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("roster_syncs_total"), "{metrics}");
+    // SIGTERM: a clean exit.
+    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let status = server.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}

@@ -7,11 +7,12 @@ pub mod demo;
 pub mod history;
 pub mod inventory;
 pub mod scim;
+pub mod serve;
 pub mod sync;
 
 use anyhow::{bail, Result};
 
-use crate::{config, Cli, Command};
+use crate::{config, Cli, Command, KeyCommand};
 
 /// Runs the command `cli` names.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -31,6 +32,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Syncs { limit } => history::syncs(&cli, *limit, out).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Scim(cmd) => scim::run(&cli, cmd, out).await,
+        Command::Serve => serve::run(&cli).await,
+        Command::Key(KeyCommand::Hash) => serve::hash_from_stdin(out),
         Command::Invite { emails, role, opts } => change::run(&cli, change::invite(emails, role)?, opts, out).await,
         Command::Role { user, role, opts } => change::run(&cli, vec![change::set_role(user, role)?], opts, out).await,
         Command::Deactivate { users, opts } => {
@@ -76,7 +79,7 @@ fn init(cli: &Cli, force: bool) -> Result<()> {
     if cli.config.exists() && !force {
         bail!("{} already exists: pass --force to overwrite it", cli.config.display());
     }
-    std::fs::write(&cli.config, config::EXAMPLE)
+    std::fs::write(&cli.config, format!("{}{}", config::EXAMPLE, config::EXAMPLE_SERVER))
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", cli.config.display()))?;
     println!("wrote {}: set MONDAY_TOKEN (or token_file), then run `roster sync`", cli.config.display());
     Ok(())

@@ -1,0 +1,94 @@
+//! Bearer API keys, kept as SHA-256 hashes: the configuration never holds a key itself.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything.
+    Admin,
+    /// Read only.
+    Reader,
+}
+
+/// One configured key.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub name: String,
+    pub role: Role,
+    /// `sha256:<hex>` of the key.
+    pub hash: String,
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKey").field("name", &self.name).field("role", &self.role).finish_non_exhaustive()
+    }
+}
+
+/// The stored form of a key.
+pub fn hash_key(key: &str) -> String {
+    let d = Sha256::digest(key.trim().as_bytes());
+    format!("sha256:{}", d.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Compares without stopping at the first difference, so timing says nothing of the hash.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub name: String,
+    pub role: Role,
+}
+
+impl Caller {
+    /// Refuses callers without the admin role.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        match self.role {
+            Role::Admin => Ok(()),
+            Role::Reader => {
+                Err(ApiError::Forbidden(format!("key {:?} is a reader key; this route needs an admin key", self.name)))
+            }
+        }
+    }
+}
+
+impl FromRequestParts<std::sync::Arc<AppState>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &std::sync::Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let Some(key) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim).filter(|k| !k.is_empty()) else {
+            return Err(ApiError::Unauthorized("send an API key as Authorization: Bearer <key>".into()));
+        };
+        let hashed = hash_key(key);
+        match state.keys.iter().find(|k| same(&k.hash, &hashed)) {
+            Some(k) => Ok(Caller { name: k.name.clone(), role: k.role }),
+            None => Err(ApiError::Unauthorized("the API key is not valid".into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_and_never_prints_keys() {
+        assert_eq!(hash_key("k"), hash_key(" k\n"));
+        assert!(hash_key("k").starts_with("sha256:") && hash_key("k").len() == 71);
+        let k = ApiKey { name: "ops".into(), role: Role::Admin, hash: hash_key("secret") };
+        assert!(!format!("{k:?}").contains(&hash_key("secret")));
+        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
+    }
+}

@@ -1,0 +1,70 @@
+//! # roster-server
+//!
+//! `roster serve`: Roster's HTTP API under `/api/v1` (JSON, bearer API keys with `admin` and
+//! `reader` roles, documented by an OpenAPI document generated from the routes themselves),
+//! `/healthz`, `/readyz`, `/metrics` (Prometheus), and the scheduler that syncs each account on
+//! its interval, never two syncs of one account at once. Handlers are thin: they read the store
+//! and call the engine.
+
+pub mod auth;
+mod error;
+mod routes;
+pub mod scheduler;
+mod state;
+mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use auth::{hash_key, ApiKey, Role};
+pub use state::{AppState, ServedAccount};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Roster API", description = "Who has access to what in monday.com, and the changes to it."),
+    modifiers(&BearerAuth),
+    tags((name = "inventory", description = "Snapshots: users, teams, workspaces, boards, access"), (name = "history", description = "Syncs and events"), (name = "operations", description = "Syncs on demand"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The whole HTTP application and its OpenAPI document (every route is in both).
+pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
+    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(routes::accounts))
+        .routes(routes!(routes::users))
+        .routes(routes!(routes::teams))
+        .routes(routes!(routes::workspaces))
+        .routes(routes!(routes::boards))
+        .routes(routes!(routes::access))
+        .routes(routes!(routes::who))
+        .routes(routes!(routes::syncs))
+        .routes(routes!(routes::events))
+        .routes(routes!(routes::trigger_sync))
+        .split_for_parts();
+    let doc_json = doc.clone();
+    let router = Router::new()
+        .merge(api)
+        .route("/api/v1/openapi.json", axum::routing::get(move || async move { axum::Json(doc_json.clone()) }))
+        .route("/healthz", axum::routing::get(routes::healthz))
+        .route("/readyz", axum::routing::get(routes::readyz))
+        .route("/metrics", axum::routing::get(routes::metrics))
+        .with_state(state);
+    (router, doc)
+}

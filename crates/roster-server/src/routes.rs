@@ -1,0 +1,274 @@
+//! The handlers: thin readers of the store, and the sync trigger.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use roster_core::{Principal, ResourceType, Role, UserStatus};
+use roster_store::{EventQuery, UserQuery};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::views::*;
+
+type S = State<Arc<AppState>>;
+
+async fn snapshot(state: &AppState, account: &str) -> Result<i64, ApiError> {
+    if state.account(account).is_none() && !state.store.accounts().await?.iter().any(|a| a == account) {
+        return Err(ApiError::NotFound(format!("no account {account:?}")));
+    }
+    state
+        .store
+        .last_completed(account)
+        .await?
+        .map(|r| r.id)
+        .ok_or_else(|| ApiError::NotFound(format!("account {account:?} has no completed sync yet")))
+}
+
+/// Accounts and their last sync.
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "inventory", security(("bearer" = [])), responses((status = 200, body = [AccountView]), (status = 401, description = "no or wrong key")))]
+pub async fn accounts(State(s): S, _c: Caller) -> Result<Json<Vec<AccountView>>, ApiError> {
+    let mut names: Vec<String> = s.accounts.iter().map(|a| a.name.clone()).collect();
+    for a in s.store.accounts().await? {
+        if !names.contains(&a) {
+            names.push(a);
+        }
+    }
+    let mut out = Vec::new();
+    for name in names {
+        let last_sync = s.store.syncs(Some(&name), 1).await?.into_iter().next().map(SyncView::from);
+        out.push(AccountView { name, last_sync });
+    }
+    Ok(Json(out))
+}
+
+/// Users of the last completed sync.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/users", tag = "inventory", params(("account" = String, Path), UserFilters), security(("bearer" = [])), responses((status = 200, body = Page<UserView>), (status = 400), (status = 404)))]
+pub async fn users(
+    State(s): S,
+    _c: Caller,
+    Path(account): Path<String>,
+    Query(f): Query<UserFilters>,
+) -> Result<Json<Page<UserView>>, ApiError> {
+    let sync = snapshot(&s, &account).await?;
+    let q = UserQuery {
+        status: f
+            .status
+            .as_deref()
+            .map(|v| {
+                UserStatus::parse(v)
+                    .ok_or_else(|| ApiError::BadRequest(format!("status {v:?}: use active, pending or deactivated")))
+            })
+            .transpose()?,
+        role: f
+            .role
+            .as_deref()
+            .map(|v| {
+                Role::parse(v)
+                    .ok_or_else(|| ApiError::BadRequest(format!("role {v:?}: use admin, member, viewer or guest")))
+            })
+            .transpose()?,
+        team: f.team.clone(),
+        inactive_days: f.inactive_days.map(|d| (d, chrono::Utc::now())),
+        email_contains: f.email.clone(),
+    };
+    let users: Vec<UserView> = s.store.users(sync, &q).await?.into_iter().map(UserView::from).collect();
+    Ok(Json(Paging { offset: f.offset, limit: f.limit }.apply(users)))
+}
+
+async fn resources(
+    s: &AppState,
+    account: &str,
+    rtype: ResourceType,
+    p: Paging,
+) -> Result<Json<Page<ResourceView>>, ApiError> {
+    let sync = snapshot(s, account).await?;
+    let counts = s.store.member_counts(sync, rtype).await?;
+    let list: Vec<ResourceView> = s
+        .store
+        .resources(sync, rtype)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let c = counts.get(&r.id).copied().unwrap_or_default();
+            ResourceView {
+                id: r.id,
+                name: r.name,
+                kind: r.kind,
+                state: r.state,
+                parent: r.parent,
+                members: c.members,
+                owners: c.owners,
+                teams: c.teams,
+                via_teams: c.via_teams,
+            }
+        })
+        .collect();
+    Ok(Json(p.apply(list)))
+}
+
+/// Teams of the last completed sync.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/teams", tag = "inventory", params(("account" = String, Path), Paging), security(("bearer" = [])), responses((status = 200, body = Page<ResourceView>), (status = 404)))]
+pub async fn teams(
+    State(s): S,
+    _c: Caller,
+    Path(account): Path<String>,
+    Query(p): Query<Paging>,
+) -> Result<Json<Page<ResourceView>>, ApiError> {
+    resources(&s, &account, ResourceType::Team, p).await
+}
+
+/// Workspaces of the last completed sync.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/workspaces", tag = "inventory", params(("account" = String, Path), Paging), security(("bearer" = [])), responses((status = 200, body = Page<ResourceView>), (status = 404)))]
+pub async fn workspaces(
+    State(s): S,
+    _c: Caller,
+    Path(account): Path<String>,
+    Query(p): Query<Paging>,
+) -> Result<Json<Page<ResourceView>>, ApiError> {
+    resources(&s, &account, ResourceType::Workspace, p).await
+}
+
+/// Boards of the last completed sync.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/boards", tag = "inventory", params(("account" = String, Path), Paging), security(("bearer" = [])), responses((status = 200, body = Page<ResourceView>), (status = 404)))]
+pub async fn boards(
+    State(s): S,
+    _c: Caller,
+    Path(account): Path<String>,
+    Query(p): Query<Paging>,
+) -> Result<Json<Page<ResourceView>>, ApiError> {
+    resources(&s, &account, ResourceType::Board, p).await
+}
+
+/// Every entitlement of a user (id or e-mail), with its source.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/access/{user}", tag = "inventory", params(("account" = String, Path), ("user" = String, Path, description = "user id or e-mail")), security(("bearer" = [])), responses((status = 200, body = [GrantView]), (status = 404)))]
+pub async fn access(
+    State(s): S,
+    _c: Caller,
+    Path((account, user)): Path<(String, String)>,
+) -> Result<Json<Vec<GrantView>>, ApiError> {
+    let sync = snapshot(&s, &account).await?;
+    let u = s
+        .store
+        .find_user(sync, &user)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no user {user:?} in the last sync")))?;
+    Ok(Json(s.store.grants_of(sync, &Principal::user(&u.id)).await?.into_iter().map(GrantView::from).collect()))
+}
+
+/// Who has access to a board, workspace or team, and why.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/who/{resource_type}/{id}", tag = "inventory", params(("account" = String, Path), ("resource_type" = String, Path, description = "board, workspace or team"), ("id" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [GrantView]), (status = 400), (status = 404)))]
+pub async fn who(
+    State(s): S,
+    _c: Caller,
+    Path((account, rtype, id)): Path<(String, String, String)>,
+) -> Result<Json<Vec<GrantView>>, ApiError> {
+    let sync = snapshot(&s, &account).await?;
+    let rtype: ResourceType =
+        rtype.parse().map_err(|e: roster_core::EntitlementError| ApiError::BadRequest(e.to_string()))?;
+    if !matches!(rtype, ResourceType::Board | ResourceType::Workspace | ResourceType::Team) {
+        return Err(ApiError::BadRequest("who answers for boards, workspaces and teams".into()));
+    }
+    s.store
+        .resource(sync, rtype, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no {rtype} {id} in the last sync")))?;
+    Ok(Json(s.store.grants_on(sync, rtype, &id).await?.into_iter().map(GrantView::from).collect()))
+}
+
+/// Sync runs of an account, newest first.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/syncs", tag = "history", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [SyncView])))]
+pub async fn syncs(State(s): S, _c: Caller, Path(account): Path<String>) -> Result<Json<Vec<SyncView>>, ApiError> {
+    Ok(Json(s.store.syncs(Some(&account), 100).await?.into_iter().map(SyncView::from).collect()))
+}
+
+/// Events of an account, oldest first; poll with `since` = the last id seen.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/events", tag = "history", params(("account" = String, Path), EventFilters), security(("bearer" = [])), responses((status = 200, body = [EventView])))]
+pub async fn events(
+    State(s): S,
+    _c: Caller,
+    Path(account): Path<String>,
+    Query(f): Query<EventFilters>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    let q = EventQuery {
+        account: Some(account),
+        kind_prefix: f.kind,
+        sync_id: None,
+        after_id: f.since,
+        limit: Some(f.limit.unwrap_or(100).clamp(1, 1000)),
+    };
+    Ok(Json(
+        s.store
+            .events(&q)
+            .await?
+            .into_iter()
+            .map(|e| EventView {
+                id: e.id,
+                account: e.account,
+                sync_id: e.sync_id,
+                at: e.at.to_rfc3339(),
+                kind: e.kind,
+                subject: e.subject,
+                detail: e.detail,
+            })
+            .collect(),
+    ))
+}
+
+/// Syncs an account now (admin). 409 if a sync of it is already running.
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/sync", tag = "operations", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 200, body = SyncResult), (status = 403), (status = 404), (status = 409)))]
+pub async fn trigger_sync(State(s): S, c: Caller, Path(account): Path<String>) -> Result<Json<SyncResult>, ApiError> {
+    c.require_admin()?;
+    let a = s.account(&account).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))?;
+    let r = crate::scheduler::sync_now(&s, a)
+        .await?
+        .ok_or_else(|| ApiError::Conflict(format!("a sync of {account:?} is already running")))?;
+    Ok(Json(SyncResult {
+        sync_id: r.sync_id,
+        resumed: r.resumed,
+        users: r.counts.users,
+        grants: r.counts.grants,
+        events: r.events,
+    }))
+}
+
+/// The process is up.
+pub async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// The store answers and no account's last sync failed.
+pub async fn readyz(State(s): S) -> impl IntoResponse {
+    let mut problems = Vec::new();
+    match s.store.accounts().await {
+        Err(e) => problems.push(format!("store: {e}")),
+        Ok(_) => {
+            for a in &s.accounts {
+                if let Ok(runs) = s.store.syncs(Some(&a.name), 1).await {
+                    if let Some(r) = runs.first().filter(|r| r.status == roster_store::SyncStatus::Interrupted) {
+                        problems.push(format!(
+                            "{}: last sync {} failed: {}",
+                            a.name,
+                            r.id,
+                            r.error.clone().unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        (StatusCode::OK, Json(serde_json::json!({ "status": "ready" })))
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "not ready", "problems": problems })))
+    }
+}
+
+/// Prometheus metrics.
+pub async fn metrics(State(s): S) -> impl IntoResponse {
+    let body = s.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}

@@ -1,0 +1,186 @@
+//! What the API returns, with its OpenAPI schema.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// An account and its last sync.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub name: String,
+    pub last_sync: Option<SyncView>,
+}
+
+/// A sync run.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncView {
+    pub id: i64,
+    pub account: String,
+    pub status: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub resumed: i64,
+    pub requests: i64,
+    pub complexity: i64,
+    pub error: Option<String>,
+}
+
+impl From<roster_store::SyncRun> for SyncView {
+    fn from(r: roster_store::SyncRun) -> Self {
+        SyncView {
+            id: r.id,
+            account: r.account,
+            status: r.status.as_str().into(),
+            started_at: r.started_at.to_rfc3339(),
+            finished_at: r.finished_at.map(|t| t.to_rfc3339()),
+            resumed: r.resumed,
+            requests: r.requests,
+            complexity: r.complexity,
+            error: r.error,
+        }
+    }
+}
+
+/// A user.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub title: String,
+    pub role: String,
+    pub status: String,
+    pub last_activity: Option<String>,
+    pub invitation_method: Option<String>,
+}
+
+impl From<roster_core::UserRecord> for UserView {
+    fn from(u: roster_core::UserRecord) -> Self {
+        UserView {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            title: u.title,
+            role: u.role.as_str().into(),
+            status: u.status.as_str().into(),
+            last_activity: u.last_activity.map(|t| t.to_rfc3339()),
+            invitation_method: u.invitation_method,
+        }
+    }
+}
+
+/// A team, workspace or board with its direct member counts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResourceView {
+    pub id: String,
+    pub name: String,
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    pub parent: Option<String>,
+    pub members: i64,
+    pub owners: i64,
+    pub teams: i64,
+    pub via_teams: i64,
+}
+
+/// A grant: who holds what, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantView {
+    /// `type:id:slug`
+    pub entitlement: String,
+    /// `user:<id>` or `team:<id>`
+    pub principal: String,
+    /// `direct` or `team:<id>`
+    pub source: String,
+}
+
+impl From<roster_core::Grant> for GrantView {
+    fn from(g: roster_core::Grant) -> Self {
+        GrantView {
+            entitlement: g.entitlement.to_string(),
+            principal: g.principal.to_string(),
+            source: g.source.as_string(),
+        }
+    }
+}
+
+/// An event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    pub id: i64,
+    pub account: String,
+    pub sync_id: Option<i64>,
+    pub at: String,
+    pub kind: String,
+    pub subject: String,
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+}
+
+/// A page of items.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Items before paging.
+    pub total: usize,
+    /// Offset of the next page, if there is one.
+    pub next: Option<usize>,
+}
+
+/// Paging parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct Paging {
+    /// Items to skip.
+    pub offset: Option<usize>,
+    /// Items per page (default 100, at most 1000).
+    pub limit: Option<usize>,
+}
+
+impl Paging {
+    /// Cuts `items` to this page.
+    pub fn apply<T>(&self, items: Vec<T>) -> Page<T> {
+        let total = items.len();
+        let offset = self.offset.unwrap_or(0);
+        let limit = self.limit.unwrap_or(100).clamp(1, 1000);
+        let items: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
+        let next = (offset + items.len() < total).then_some(offset + items.len());
+        Page { items, total, next }
+    }
+}
+
+/// Filters of the users route (as `roster users`).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UserFilters {
+    /// active, pending or deactivated
+    pub status: Option<String>,
+    /// admin, member, viewer or guest
+    pub role: Option<String>,
+    /// team id
+    pub team: Option<String>,
+    /// no activity for at least this many days
+    pub inactive_days: Option<i64>,
+    /// e-mail contains
+    pub email: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+/// Filters of the events route.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct EventFilters {
+    /// Only events after this id (a polling cursor).
+    pub since: Option<i64>,
+    /// Kinds starting with this.
+    pub kind: Option<String>,
+    /// At most this many (default 100, at most 1000).
+    pub limit: Option<u32>,
+}
+
+/// The answer to a sync request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncResult {
+    pub sync_id: i64,
+    pub resumed: bool,
+    pub users: i64,
+    pub grants: i64,
+    pub events: usize,
+}
