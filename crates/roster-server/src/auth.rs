@@ -73,7 +73,15 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Caller {
         };
         let hashed = hash_key(key);
         match state.keys.iter().find(|k| same(&k.hash, &hashed)) {
-            Some(k) => Ok(Caller { name: k.name.clone(), role: k.role }),
+            Some(k) => {
+                if state.limiter.check_key(&k.name).is_err() {
+                    return Err(ApiError::TooManyRequests(format!(
+                        "key {:?} sends too many requests; slow down",
+                        k.name
+                    )));
+                }
+                Ok(Caller { name: k.name.clone(), role: k.role })
+            }
             None => Err(ApiError::Unauthorized("the API key is not valid".into())),
         }
     }

@@ -8,6 +8,7 @@
 
 pub mod auth;
 mod error;
+mod extract;
 mod routes;
 pub mod scheduler;
 mod state;
@@ -57,6 +58,8 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::syncs))
         .routes(routes!(routes::events))
         .routes(routes!(routes::trigger_sync))
+        .routes(routes!(routes::submit_plan))
+        .routes(routes!(routes::plan_events))
         .split_for_parts();
     let doc_json = doc.clone();
     let router = Router::new()

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
@@ -11,6 +11,7 @@ use roster_store::{EventQuery, UserQuery};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::extract::{Body, Params};
 use crate::state::AppState;
 use crate::views::*;
 
@@ -51,7 +52,7 @@ pub async fn users(
     State(s): S,
     _c: Caller,
     Path(account): Path<String>,
-    Query(f): Query<UserFilters>,
+    Params(f): Params<UserFilters>,
 ) -> Result<Json<Page<UserView>>, ApiError> {
     let sync = snapshot(&s, &account).await?;
     let q = UserQuery {
@@ -116,7 +117,7 @@ pub async fn teams(
     State(s): S,
     _c: Caller,
     Path(account): Path<String>,
-    Query(p): Query<Paging>,
+    Params(p): Params<Paging>,
 ) -> Result<Json<Page<ResourceView>>, ApiError> {
     resources(&s, &account, ResourceType::Team, p).await
 }
@@ -127,7 +128,7 @@ pub async fn workspaces(
     State(s): S,
     _c: Caller,
     Path(account): Path<String>,
-    Query(p): Query<Paging>,
+    Params(p): Params<Paging>,
 ) -> Result<Json<Page<ResourceView>>, ApiError> {
     resources(&s, &account, ResourceType::Workspace, p).await
 }
@@ -138,7 +139,7 @@ pub async fn boards(
     State(s): S,
     _c: Caller,
     Path(account): Path<String>,
-    Query(p): Query<Paging>,
+    Params(p): Params<Paging>,
 ) -> Result<Json<Page<ResourceView>>, ApiError> {
     resources(&s, &account, ResourceType::Board, p).await
 }
@@ -191,7 +192,7 @@ pub async fn events(
     State(s): S,
     _c: Caller,
     Path(account): Path<String>,
-    Query(f): Query<EventFilters>,
+    Params(f): Params<EventFilters>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
     let q = EventQuery {
         account: Some(account),
@@ -271,4 +272,76 @@ pub async fn readyz(State(s): S) -> impl IntoResponse {
 pub async fn metrics(State(s): S) -> impl IntoResponse {
     let body = s.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}
+
+/// Applies (or, with `dry_run`, checks) a plan of actions (admin).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/plans", tag = "operations", params(("account" = String, Path)), request_body = PlanRequest, security(("bearer" = [])), responses((status = 200, body = PlanResult), (status = 400), (status = 403), (status = 404), (status = 409, description = "stopped by the mass-change guard")))]
+pub async fn submit_plan(
+    State(s): S,
+    c: Caller,
+    Path(account): Path<String>,
+    Body(req): Body<PlanRequest>,
+) -> Result<Json<PlanResult>, ApiError> {
+    c.require_admin()?;
+    let a = s.account(&account).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))?;
+    if req.actions.is_empty() {
+        return Err(ApiError::BadRequest("the plan has no actions".into()));
+    }
+    let opts = roster_engine::ApplyOptions {
+        requested_by: c.name.clone(),
+        reason: req.reason,
+        dry_run: req.dry_run,
+        allow_mass_change: req.allow_mass_change,
+        guard: roster_core::Guard::default(),
+    };
+    let report = roster_engine::apply_plan(s.store.as_ref(), &a.client, &account, req.actions, &opts).await.map_err(
+        |e| match e {
+            roster_engine::ProvisionError::Invalid(_) => ApiError::BadRequest(e.to_string()),
+            roster_engine::ProvisionError::NoSnapshot(_) => ApiError::NotFound(e.to_string()),
+            roster_engine::ProvisionError::MassChange(_) => ApiError::Conflict(e.to_string()),
+            roster_engine::ProvisionError::Store(e) => ApiError::Internal(e.to_string()),
+        },
+    )?;
+    Ok(Json(PlanResult {
+        failed: report.failed(),
+        plan_id: report.plan_id,
+        sync_id: report.sync_id,
+        results: report.results,
+    }))
+}
+
+/// The recorded events of a plan (requested, succeeded, failed, confirmed).
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/plans/{plan_id}", tag = "operations", params(("account" = String, Path), ("plan_id" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [EventView]), (status = 404)))]
+pub async fn plan_events(
+    State(s): S,
+    _c: Caller,
+    Path((account, plan_id)): Path<(String, String)>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    let q = EventQuery {
+        account: Some(account),
+        kind_prefix: Some("action_".into()),
+        sync_id: None,
+        after_id: None,
+        limit: Some(100_000),
+    };
+    let list: Vec<EventView> = s
+        .store
+        .events(&q)
+        .await?
+        .into_iter()
+        .filter(|e| e.detail["plan"].as_str() == Some(plan_id.as_str()))
+        .map(|e| EventView {
+            id: e.id,
+            account: e.account,
+            sync_id: e.sync_id,
+            at: e.at.to_rfc3339(),
+            kind: e.kind,
+            subject: e.subject,
+            detail: e.detail,
+        })
+        .collect();
+    if list.is_empty() {
+        return Err(ApiError::NotFound(format!("no plan {plan_id:?}")));
+    }
+    Ok(Json(list))
 }

@@ -184,3 +184,30 @@ pub struct SyncResult {
     pub grants: i64,
     pub events: usize,
 }
+
+/// A plan of changes: the same actions and guard as the CLI.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PlanRequest {
+    /// Actions such as `{"action": "deactivate", "user": "40000123"}` or `{"action": "grant",
+    /// "entitlement": {"rtype": "board", "rid": "1", "slug": "subscriber"}, "principal": {"ptype": "user", "id": "7"}}`.
+    #[schema(value_type = Vec<Object>)]
+    pub actions: Vec<roster_core::Action>,
+    /// Check and show, change nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Let a plan through the mass-change guard.
+    #[serde(default)]
+    pub allow_mass_change: bool,
+    /// Why (recorded with each action).
+    pub reason: Option<String>,
+}
+
+/// What a plan did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanResult {
+    pub plan_id: String,
+    pub sync_id: i64,
+    pub failed: usize,
+    #[schema(value_type = Vec<Object>)]
+    pub results: Vec<roster_engine::provision::ActionResult>,
+}

@@ -103,6 +103,8 @@ async fn routes_auth_paging_filters_and_errors() {
     assert!(admins["items"].as_array().unwrap().iter().all(|u| u["role"] == "admin" && u["status"] == "active"));
     let (s, b) = call(&e, "GET", "/api/v1/accounts/acme/users?role=boss", Some(READER)).await;
     assert_eq!((s, b["error"]["code"].as_str()), (400, Some("bad_request")));
+    let (s, b) = call(&e, "GET", "/api/v1/accounts/acme/users?limit=many", Some(READER)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (400, Some("bad_request")), "a bad query parameter, answered in JSON");
     // Resources, access, who.
     for r in ["teams", "workspaces", "boards"] {
         let (s, b) = call(&e, "GET", &format!("/api/v1/accounts/acme/{r}?limit=5"), Some(READER)).await;
@@ -159,6 +161,8 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/accounts/{account}/syncs",
         "/api/v1/accounts/{account}/events",
         "/api/v1/accounts/{account}/sync",
+        "/api/v1/accounts/{account}/plans",
+        "/api/v1/accounts/{account}/plans/{plan_id}",
     ] {
         assert!(paths.contains(&p.to_string()), "{p} missing from {paths:?}");
     }
@@ -190,4 +194,114 @@ async fn scheduled_syncs_never_overlap() {
             w[0].id
         );
     }
+}
+
+async fn post_json(e: &Env, path: &str, key: &str, body: Value) -> (u16, Value) {
+    let r = reqwest::Client::new().post(format!("{}{path}", e.base)).bearer_auth(key).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn plans_go_through_the_same_path_as_the_cli() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    call(&e, "POST", "/api/v1/accounts/acme/sync", Some(ADMIN)).await;
+    let world = e.sim.sim.world();
+    let target = world
+        .users()
+        .iter()
+        .find(|u| {
+            u.status == monday_sim::model::UserStatus::Active
+                && u.kind == monday_sim::model::UserKind::Member
+                && u.id != world.users()[1].id
+        })
+        .unwrap()
+        .id;
+    let plan =
+        serde_json::json!({ "actions": [{ "action": "deactivate", "user": target.to_string() }], "reason": "left" });
+    let (s, _) = post_json(&e, "/api/v1/accounts/acme/plans", READER, plan.clone()).await;
+    assert_eq!(s, 403, "readers cannot change access");
+    let mut dry = plan.clone();
+    dry["dry_run"] = serde_json::json!(true);
+    let (s, b) = post_json(&e, "/api/v1/accounts/acme/plans", ADMIN, dry).await;
+    assert_eq!((s, b["results"][0]["status"].as_str()), (200, Some("planned")), "{b}");
+    let (s, b) = post_json(&e, "/api/v1/accounts/acme/plans", ADMIN, plan).await;
+    assert_eq!((s, b["failed"].as_u64()), (200, Some(0)), "{b}");
+    let w = e.sim.sim.world();
+    assert_eq!(w.users()[w.user_pos(target).unwrap()].status, monday_sim::model::UserStatus::Inactive);
+    let plan_id = b["plan_id"].as_str().unwrap();
+    let (s, evs) = call(&e, "GET", &format!("/api/v1/accounts/acme/plans/{plan_id}"), Some(READER)).await;
+    assert_eq!(s, 200);
+    let kinds: Vec<&str> = evs.as_array().unwrap().iter().map(|ev| ev["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["action_requested", "action_succeeded"]);
+    assert_eq!(evs[0]["detail"]["by"], "ops");
+    // Invalid and mass plans.
+    let (s, b) = post_json(
+        &e,
+        "/api/v1/accounts/acme/plans",
+        ADMIN,
+        serde_json::json!({ "actions": [{ "action": "deactivate", "user": "nobody@x.io" }] }),
+    )
+    .await;
+    assert_eq!(s, 400, "{b}");
+    let many: Vec<Value> = w
+        .users()
+        .iter()
+        .filter(|u| u.status == monday_sim::model::UserStatus::Active)
+        .skip(3)
+        .take(12)
+        .map(|u| serde_json::json!({ "action": "deactivate", "user": u.id.to_string() }))
+        .collect();
+    let (s, b) = post_json(&e, "/api/v1/accounts/acme/plans", ADMIN, serde_json::json!({ "actions": many })).await;
+    assert_eq!(s, 409, "{b}");
+    assert!(
+        b["error"]["message"].as_str().unwrap().contains("allow_mass_change")
+            || b["error"]["message"].as_str().unwrap().contains("--allow-mass-change")
+    );
+    let (s, b) = post_json(&e, "/api/v1/accounts/acme/plans", ADMIN, serde_json::json!({ "actions": "nope" })).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (422, Some("invalid_body")),
+        "a body that is not a plan, answered in JSON"
+    );
+}
+
+#[tokio::test]
+async fn abusive_clients_are_rate_limited_per_key() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    let state = Arc::new(
+        AppState::new(
+            Arc::clone(&e.store),
+            vec![],
+            vec![
+                ApiKey { name: "a".into(), role: Role::Reader, hash: hash_key("key-a-0123456789") },
+                ApiKey { name: "b".into(), role: Role::Reader, hash: hash_key("key-b-0123456789") },
+            ],
+            None,
+        )
+        .with_rate_limit(1, 5),
+    );
+    let (router, _) = app(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(
+            http.get(format!("{base}/api/v1/accounts"))
+                .bearer_auth("key-a-0123456789")
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(&statuses[..5], &[200; 5]);
+    assert!(statuses[5..].contains(&429), "{statuses:?}");
+    let other = http.get(format!("{base}/api/v1/accounts")).bearer_auth("key-b-0123456789").send().await.unwrap();
+    assert_eq!(other.status(), 200, "another key has its own allowance");
 }
