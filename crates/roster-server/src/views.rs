@@ -128,6 +128,7 @@ pub struct Page<T> {
 
 /// Paging parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Items to skip.
     pub offset: Option<usize>,
@@ -149,6 +150,7 @@ impl Paging {
 
 /// Filters of the users route (as `roster users`).
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserFilters {
     /// active, pending or deactivated
     pub status: Option<String>,
@@ -166,6 +168,7 @@ pub struct UserFilters {
 
 /// Filters of the events route.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventFilters {
     /// Only events after this id (a polling cursor).
     pub since: Option<i64>,
