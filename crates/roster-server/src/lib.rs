@@ -13,6 +13,7 @@ mod routes;
 pub mod scheduler;
 mod state;
 mod views;
+pub mod webhooks;
 
 use std::sync::Arc;
 

@@ -100,6 +100,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Marks a pending change as seen (or not) by sync `sync_id`.
     async fn resolve_pending(&self, id: i64, sync_id: i64, confirmed: bool) -> Result<()>;
 
+    /// The last event id webhook `name` delivered (0: none yet).
+    async fn webhook_cursor(&self, name: &str) -> Result<i64>;
+    /// Records that webhook `name` delivered everything up to `event_id`.
+    async fn set_webhook_cursor(&self, name: &str, event_id: i64) -> Result<()>;
+
     /// Appends events outside a sync (actions, decisions).
     async fn append_events(
         &self,

@@ -32,6 +32,40 @@ pub struct ServerConfig {
     /// API keys, stored as hashes (`roster key hash` prints one).
     #[serde(default)]
     pub api_keys: Vec<roster_server::ApiKey>,
+    /// Where events are pushed.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookConfig>,
+}
+
+/// One `[[server.webhooks]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    pub name: String,
+    pub url: String,
+    /// Event kinds or prefixes (`user_`, `grant_added`, `action_failed`); empty: all.
+    #[serde(default)]
+    pub events: Vec<String>,
+    /// Environment variable holding the HMAC-SHA256 signing secret.
+    pub secret_env: String,
+}
+
+impl WebhookConfig {
+    /// The webhook with its secret read from the environment.
+    pub fn resolve(&self) -> Result<roster_server::webhooks::Webhook> {
+        let secret = std::env::var(&self.secret_env).with_context(|| {
+            format!("webhook {:?}: the environment variable {} (secret_env) is not set", self.name, self.secret_env)
+        })?;
+        if secret.trim().len() < 16 {
+            bail!("webhook {:?}: the secret in {} is shorter than 16 characters", self.name, self.secret_env);
+        }
+        Ok(roster_server::webhooks::Webhook {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            events: self.events.clone(),
+            secret: secret.trim().to_string(),
+        })
+    }
 }
 
 /// `[store]`.
@@ -257,6 +291,12 @@ listen = "127.0.0.1:8080"
 # name = "ops"
 # role = "admin"        # or "reader"
 # hash = "sha256:..."
+# Events pushed as signed JSON (X-Roster-Signature: sha256=HMAC), with a Slack-ready "text".
+# [[server.webhooks]]
+# name = "security-slack"
+# url = "https://hooks.slack.com/services/..."
+# events = ["user_role_changed", "user_status_changed", "grant_added", "action_failed"]
+# secret_env = "ROSTER_WEBHOOK_SECRET"
 "#;
 
 /// The example `roster init` writes.
@@ -326,6 +366,17 @@ mod tests {
             err("[[accounts]]\nname = \"a\"\ntoken = \"secret\"\n").contains("unknown field"),
             "a token in the file is refused"
         );
+    }
+
+    #[test]
+    fn the_deploy_example_is_valid() {
+        let cfg = parse(include_str!("../../../deploy/roster.toml")).unwrap();
+        assert_eq!(cfg.server.listen.as_deref(), Some("0.0.0.0:8080"));
+        assert_eq!(cfg.accounts[0].sync_interval_seconds, Some(3600));
+        let full = format!("{EXAMPLE}{EXAMPLE_SERVER}");
+        assert!(parse(&full).is_ok(), "what `roster init` writes parses");
+        let bad = "[server]\n[[server.api_keys]]\nname = \"x\"\nrole = \"admin\"\nhash = \"plain-key\"\n";
+        assert!(format!("{:#}", parse(bad).unwrap_err()).contains("roster key hash"));
     }
 
     #[test]

@@ -228,6 +228,23 @@ impl Store for SqliteStore {
             .map_err(StoreError::query("resolve pending change"))?;
         Ok(())
     }
+    async fn webhook_cursor(&self, name: &str) -> Result<i64> {
+        let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read webhook cursor"))?;
+        Ok(v.unwrap_or(0))
+    }
+    async fn set_webhook_cursor(&self, name: &str, event_id: i64) -> Result<()> {
+        sqlx::query("INSERT INTO webhook_cursors (name, last_event_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last_event_id = excluded.last_event_id")
+            .bind(name)
+            .bind(event_id)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("write webhook cursor"))?;
+        Ok(())
+    }
     async fn append_events(
         &self,
         account: &str,

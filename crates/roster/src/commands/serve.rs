@@ -56,6 +56,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
             interval,
         });
     }
+    let hooks = cfg.server.webhooks.iter().map(|w| w.resolve()).collect::<Result<Vec<_>>>()?;
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
     let state = Arc::new(roster_server::AppState::new(store, accounts, cfg.server.api_keys.clone(), metrics));
     let (router, _) = roster_server::app(Arc::clone(&state));
@@ -68,7 +69,9 @@ pub async fn run(cli: &Cli) -> Result<()> {
         cfg.accounts.len()
     );
     let scheduler = tokio::spawn(roster_server::scheduler::run(Arc::clone(&state)));
+    let notifier = tokio::spawn(roster_server::webhooks::run(Arc::clone(&state.store), hooks, Duration::from_secs(2)));
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("the HTTP server stopped")?;
     scheduler.abort();
+    notifier.abort();
     Ok(())
 }
