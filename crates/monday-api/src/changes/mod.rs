@@ -54,3 +54,13 @@ pub(crate) fn ids_of<I: IntoIterator<Item = String>>(list: I, what: &str) -> Res
 pub(crate) fn failure(key: Option<String>, code: String, message: Option<String>) -> ItemFailure {
     ItemFailure { key: key.unwrap_or_default(), code, message: message.unwrap_or_default() }
 }
+
+/// One item monday.com refused, with its error code as monday spells it (each mutation's
+/// generated module has its own code enum, hence the generic).
+pub(crate) fn refused<C: std::fmt::Debug>(
+    key: Option<String>,
+    code: Option<C>,
+    message: Option<String>,
+) -> ItemFailure {
+    failure(key, code.map(|c| crate::gql_name(&c)).unwrap_or_default(), message)
+}

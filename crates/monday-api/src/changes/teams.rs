@@ -1,6 +1,6 @@
 //! Team membership and ownership; creating and deleting teams.
 
-use super::{check_batch, failure, ids_of, strings, BatchOutcome};
+use super::{check_batch, failure, ids_of, refused, strings, BatchOutcome};
 use crate::client::{parse_id, Client, Idempotency};
 use crate::error::Error;
 use crate::queries::{
@@ -49,14 +49,11 @@ impl Client {
                 .errors
                 .unwrap_or_default()
                 .into_iter()
-                .map(|e| failure(e.user_id, e.code.map(|c| crate::gql_name(&c)).unwrap_or_default(), e.message))
+                .map(|e| refused(e.user_id, e.code, e.message))
                 .collect::<Vec<_>>(),
-            (_, Some(r)) => r
-                .errors
-                .unwrap_or_default()
-                .into_iter()
-                .map(|e| failure(e.user_id, e.code.map(|c| crate::gql_name(&c)).unwrap_or_default(), e.message))
-                .collect(),
+            (_, Some(r)) => {
+                r.errors.unwrap_or_default().into_iter().map(|e| refused(e.user_id, e.code, e.message)).collect()
+            }
             _ => return Err(crate::client::malformed("team owner change", "no result")),
         };
         let done = ids.iter().copied().filter(|id| !errors.iter().any(|e| e.key == id.to_string())).collect();

@@ -1,6 +1,6 @@
 //! Invitations, roles, deactivation and activation.
 
-use super::{check_batch, failure, ids_of, strings, BatchOutcome};
+use super::{check_batch, ids_of, refused, strings, BatchOutcome};
 use crate::boards::gql_enum;
 use crate::client::{Client, Idempotency};
 use crate::error::Error;
@@ -48,12 +48,7 @@ impl Client {
             .into_iter()
             .map(|u| Ok((crate::client::parse_id(&u.id, "invited user")?, u.email)))
             .collect::<Result<_, Error>>()?;
-        let failed = r
-            .errors
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| failure(e.email, e.code.map(|c| crate::gql_name(&c)).unwrap_or_default(), e.message))
-            .collect();
+        let failed = r.errors.unwrap_or_default().into_iter().map(|e| refused(e.email, e.code, e.message)).collect();
         Ok(InviteOutcome { invited, failed })
     }
 
@@ -65,12 +60,7 @@ impl Client {
         let r = d.update_users_role.ok_or_else(|| crate::client::malformed("update_users_role", "no result"))?;
         Ok(BatchOutcome {
             done: ids_of(r.updated_users.unwrap_or_default().into_iter().map(|u| u.id), "updated user")?,
-            failed: r
-                .errors
-                .unwrap_or_default()
-                .into_iter()
-                .map(|e| failure(e.user_id, e.code.map(|c| crate::gql_name(&c)).unwrap_or_default(), e.message))
-                .collect(),
+            failed: r.errors.unwrap_or_default().into_iter().map(|e| refused(e.user_id, e.code, e.message)).collect(),
         })
     }
 
@@ -87,12 +77,7 @@ impl Client {
         let r = d.deactivate_users.ok_or_else(|| crate::client::malformed("deactivate_users", "no result"))?;
         Ok(BatchOutcome {
             done: ids_of(r.deactivated_users.unwrap_or_default().into_iter().map(|u| u.id), "deactivated user")?,
-            failed: r
-                .errors
-                .unwrap_or_default()
-                .into_iter()
-                .map(|e| failure(e.user_id, e.code.map(|c| crate::gql_name(&c)).unwrap_or_default(), e.message))
-                .collect(),
+            failed: r.errors.unwrap_or_default().into_iter().map(|e| refused(e.user_id, e.code, e.message)).collect(),
         })
     }
 
@@ -109,12 +94,7 @@ impl Client {
         let r = d.activate_users.ok_or_else(|| crate::client::malformed("activate_users", "no result"))?;
         Ok(BatchOutcome {
             done: ids_of(r.activated_users.unwrap_or_default().into_iter().map(|u| u.id), "activated user")?,
-            failed: r
-                .errors
-                .unwrap_or_default()
-                .into_iter()
-                .map(|e| failure(e.user_id, e.code.map(|c| crate::gql_name(&c)).unwrap_or_default(), e.message))
-                .collect(),
+            failed: r.errors.unwrap_or_default().into_iter().map(|e| refused(e.user_id, e.code, e.message)).collect(),
         })
     }
 }
