@@ -12,7 +12,7 @@ use monday_sim::limits::LimitsConfig;
 use monday_sim::model::{User, UserKind};
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
 use roster_engine::{sync_account, NoProgress, SyncOptions};
-use roster_store::{EventQuery, SqliteStore, Store};
+use roster_store::{EventQuery, SqlStore, Store};
 
 #[tokio::test]
 async fn events_are_exactly_the_changes() {
@@ -35,7 +35,7 @@ async fn events_are_exactly_the_changes() {
         ClientConfig::new(ApiToken::new("sim-admin-token")).with_endpoint(sim.graphql_url().parse().unwrap()),
     )
     .unwrap();
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     let opts = SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All };
     let first = sync_account(&store, &client, "acme", &opts, &NoProgress).await.unwrap();
     let before = truth(&org);

@@ -10,7 +10,7 @@ use monday_sim::model::{BoardKind, Org, UserKind, UserStatus};
 use monday_sim::RunningSim;
 use roster_core::{Action, Guard, Principal, Role};
 use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress, ProvisionError, Status};
-use roster_store::{EventQuery, SqliteStore, Store};
+use roster_store::{EventQuery, SqlStore, Store};
 use std::collections::BTreeSet;
 
 fn opts() -> ApplyOptions {
@@ -23,10 +23,10 @@ fn opts() -> ApplyOptions {
     }
 }
 
-async fn setup(users: usize, seed: u64) -> (RunningSim, Org, SqliteStore, Client) {
+async fn setup(users: usize, seed: u64) -> (RunningSim, Org, SqlStore, Client) {
     let org = org(users, seed);
     let sim = sim(org.clone(), FaultConfig::default()).await;
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     let c = client(&sim, ApiVersion::V2026_10, 8);
     sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
     (sim, org, store, c)
@@ -36,7 +36,7 @@ fn ent(s: &str) -> roster_core::Entitlement {
     s.parse().unwrap()
 }
 
-async fn events_of(store: &SqliteStore, kind: &str) -> Vec<roster_store::EventRow> {
+async fn events_of(store: &SqlStore, kind: &str) -> Vec<roster_store::EventRow> {
     store.events(&EventQuery { kind_prefix: Some(kind.into()), ..EventQuery::default() }).await.unwrap()
 }
 

@@ -14,7 +14,7 @@ use roster_core::scim_plan::{ReconcileOptions, ScimStep};
 use roster_core::Guard;
 use roster_engine::scim::{apply_plan, make_plan, source::default_mapping, ReconcileError};
 use roster_engine::{sync_account, NoProgress};
-use roster_store::{EventQuery, SqliteStore, Store};
+use roster_store::{EventQuery, SqlStore, Store};
 use scim_client::{ScimConfig, ScimToken};
 
 fn scim_cfg(sim: &RunningSim) -> ScimConfig {
@@ -47,7 +47,7 @@ async fn empty_account() -> RunningSim {
 #[tokio::test]
 async fn from_empty_to_converged_and_graphql_agrees() {
     let sim = empty_account().await;
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     let cfg = scim_cfg(&sim);
     let src = source("empty.csv", &people(20, 0));
     let plan = make_plan("acme", &cfg, &src, &default_mapping(), ReconcileOptions::default()).await.unwrap();
@@ -78,7 +78,7 @@ async fn from_empty_to_converged_and_graphql_agrees() {
 #[tokio::test]
 async fn drift_renames_and_leavers() {
     let sim = empty_account().await;
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     let cfg = scim_cfg(&sim);
     let first = source("first.yaml", "users:\n  - {email: a@acme-example.com, title: Dev, groups: [Engineering]}\n  - {email: b@acme-example.com, title: Dev, groups: [Engineering]}\n  - {email: c@acme-example.com, title: Ops, groups: [Engineering]}\ngroups:\n  - {name: Engineering, external_id: g-eng}\n");
     let plan = make_plan("acme", &cfg, &first, &default_mapping(), ReconcileOptions::default()).await.unwrap();
@@ -137,7 +137,7 @@ async fn existing_users_and_teams_are_adopted_not_duplicated() {
 #[tokio::test]
 async fn the_guard_and_stale_plans() {
     let sim = empty_account().await;
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     let cfg = scim_cfg(&sim);
     let all = source("all.csv", &people(30, 0));
     apply_plan(

@@ -10,7 +10,7 @@ use common::*;
 use monday_api::ApiVersion;
 use monday_sim::faults::FaultConfig;
 use roster_engine::{sync_account, NoProgress};
-use roster_store::{SqliteStore, Store, SyncStatus};
+use roster_store::{SqlStore, Store, SyncStatus};
 
 #[tokio::test]
 async fn grants_equal_the_ground_truth_on_both_versions() {
@@ -18,7 +18,7 @@ async fn grants_equal_the_ground_truth_on_both_versions() {
     let sim = sim(org.clone(), FaultConfig::default()).await;
     let want = truth(&org);
     for version in ApiVersion::ALL {
-        let store = SqliteStore::in_memory().await.unwrap();
+        let store = SqlStore::in_memory().await.unwrap();
         let report = sync_account(&store, &client(&sim, version, 3), "acme", &ALL, &NoProgress).await.unwrap();
         assert_eq!(report.counts.users as usize, org.users.len());
         assert_eq!(report.counts.boards as usize, org.boards.len());
@@ -41,7 +41,7 @@ async fn exact_under_injected_faults() {
     let org = org(600, 92);
     let sim =
         sim(org.clone(), FaultConfig { error_rate: 0.1, drop_rate: 0.1, seed: 5, ..FaultConfig::default() }).await;
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     let c = client(&sim, ApiVersion::V2026_10, 12);
     let report = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
     assert_eq!(stored(&store, report.sync_id).await, truth(&org));
@@ -52,7 +52,7 @@ async fn exact_under_injected_faults() {
 async fn a_failed_sync_keeps_the_last_snapshot_and_resumes() {
     let org = org(1000, 93);
     let sim = sim(org.clone(), FaultConfig::default()).await;
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     let first = sync_account(&store, &client(&sim, ApiVersion::V2026_10, 3), "acme", &ALL, &NoProgress).await.unwrap();
     let fresh_requests = sim.sim.stats().requests;
 

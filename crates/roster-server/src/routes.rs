@@ -75,9 +75,16 @@ pub async fn users(
         team: f.team.clone(),
         inactive_days: f.inactive_days.map(|d| (d, chrono::Utc::now())),
         email_contains: f.email.clone(),
+        ..UserQuery::default()
     };
-    let users: Vec<UserView> = s.store.users(sync, &q).await?.into_iter().map(UserView::from).collect();
-    Ok(Json(Paging { offset: f.offset, limit: f.limit }.apply(users)))
+    // Paged in the database: a 100,000-user snapshot is never read whole for one page.
+    let paging = Paging { offset: f.offset, limit: f.limit };
+    let (offset, limit) = paging.window();
+    let total = s.store.count_users(sync, &q).await? as usize;
+    let page = UserQuery { offset: offset as u64, limit: Some(limit as u64), ..q };
+    let items: Vec<UserView> = s.store.users(sync, &page).await?.into_iter().map(UserView::from).collect();
+    let next = (offset + items.len() < total).then_some(offset + items.len());
+    Ok(Json(Page { items, total, next }))
 }
 
 async fn resources(

@@ -137,11 +137,15 @@ pub struct Paging {
 }
 
 impl Paging {
+    /// The offset and the page size (default 100, at most 1000).
+    pub fn window(&self) -> (usize, usize) {
+        (self.offset.unwrap_or(0), self.limit.unwrap_or(100).clamp(1, 1000))
+    }
+
     /// Cuts `items` to this page.
     pub fn apply<T>(&self, items: Vec<T>) -> Page<T> {
         let total = items.len();
-        let offset = self.offset.unwrap_or(0);
-        let limit = self.limit.unwrap_or(100).clamp(1, 1000);
+        let (offset, limit) = self.window();
         let items: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
         let next = (offset + items.len() < total).then_some(offset + items.len());
         Page { items, total, next }

@@ -10,7 +10,7 @@ use monday_sim::faults::FaultConfig;
 use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
 use roster_engine::SyncOptions;
 use roster_server::{app, hash_key, ApiKey, AppState, Role, ServedAccount};
-use roster_store::{SqliteStore, Store};
+use roster_store::{SqlStore, Store};
 use serde_json::Value;
 
 const ADMIN: &str = "admin-key-123";
@@ -40,7 +40,7 @@ async fn env(latency_ms: u64, interval: Duration) -> Env {
         ClientConfig::new(ApiToken::new("sim-admin-token")).with_endpoint(sim.graphql_url().parse().unwrap()),
     )
     .unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let store: Arc<dyn Store> = Arc::new(SqlStore::in_memory().await.unwrap());
     let accounts = vec![ServedAccount {
         name: "acme".into(),
         client: Arc::new(client),

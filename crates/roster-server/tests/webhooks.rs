@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use roster_core::{Event, EventKind};
 use roster_server::webhooks::{deliver_pending, signature, Webhook};
-use roster_store::{SqliteStore, Store};
+use roster_store::{SqlStore, Store};
 use serde_json::json;
 
 #[derive(Default)]
@@ -41,7 +41,7 @@ async fn signed_retried_in_order_nothing_lost() {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     store.ensure_account("acme", chrono::Utc::now()).await.unwrap();
     let ev = |kind, n: i32| Event { kind, subject: format!("user:{n}"), detail: json!({ "n": n }) };
     store
@@ -73,7 +73,7 @@ async fn signed_retried_in_order_nothing_lost() {
 #[tokio::test]
 async fn a_receiver_that_stays_down_loses_nothing() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let store = SqliteStore::in_memory().await.unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
     store.ensure_account("acme", chrono::Utc::now()).await.unwrap();
     store
         .append_events(

@@ -2,17 +2,18 @@
 //!
 //! Roster's persistence behind one trait, [`Store`]: accounts, sync runs with their
 //! checkpoints, snapshots (account, users, resources, grants) per completed sync, and events.
-//! [`SqliteStore`] is the embedded default; the SQL is kept portable so a PostgreSQL
-//! implementation of the same trait can follow without touching the engine.
+//! [`SqlStore`] implements it once, in portable SQL through sqlx's `Any` driver, on SQLite (the
+//! embedded default, one machine) or PostgreSQL (several `roster serve` workers sharing the
+//! accounts through leases); each database has its own migration folder.
 //!
 //! Not for: talking to monday.com (the engine does), or deciding what a change means (core).
 
 mod error;
-mod sqlite;
+mod sql;
 mod types;
 
 pub use error::StoreError;
-pub use sqlite::SqliteStore;
+pub use sql::SqlStore;
 pub use types::*;
 
 use async_trait::async_trait;
@@ -66,6 +67,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Users of one sync matching `q`, sorted by id.
     async fn users(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>>;
+    /// How many users match `q` (its offset and limit aside).
+    async fn count_users(&self, sync_id: i64, q: &UserQuery) -> Result<i64>;
     /// One user by id or e-mail (case-insensitive).
     async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>>;
     /// Resources of one type, sorted by id.
@@ -99,6 +102,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn open_pending(&self, account: &str) -> Result<Vec<PendingChange>>;
     /// Marks a pending change as seen (or not) by sync `sync_id`.
     async fn resolve_pending(&self, id: i64, sync_id: i64, confirmed: bool) -> Result<()>;
+
+    /// Takes lease `name` for `holder` until `until`, or renews it when `holder` has it; false
+    /// when another holder's lease has not expired at `now`.
+    async fn acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool>;
+    /// Gives lease `name` up, if `holder` has it.
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()>;
 
     /// The last event id webhook `name` delivered (0: none yet).
     async fn webhook_cursor(&self, name: &str) -> Result<i64>;

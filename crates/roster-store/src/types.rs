@@ -81,6 +81,10 @@ pub struct UserQuery {
     pub inactive_days: Option<(i64, DateTime<Utc>)>,
     /// Case-insensitive substring of the e-mail.
     pub email_contains: Option<String>,
+    /// Matching users to skip (in id order).
+    pub offset: u64,
+    /// At most this many users (`None`: all).
+    pub limit: Option<u64>,
 }
 
 /// Row counts of one sync.

@@ -68,13 +68,31 @@ impl WebhookConfig {
     }
 }
 
-/// `[store]`.
+/// `[store]`: an SQLite file (one machine), or PostgreSQL (several `roster serve` workers).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreConfig {
     /// SQLite file, relative to the config file.
     #[serde(default = "default_store")]
     pub path: PathBuf,
+    /// Environment variable holding a PostgreSQL URL (`postgres://user:password@host/db`); when
+    /// set, the store is there and `path` is not used. An environment variable, because the URL
+    /// carries the password.
+    pub url_env: Option<String>,
+}
+
+impl StoreConfig {
+    /// The PostgreSQL URL, when the store is on PostgreSQL.
+    pub fn postgres_url(&self) -> Result<Option<String>> {
+        let Some(var) = &self.url_env else { return Ok(None) };
+        let url = std::env::var(var).with_context(|| {
+            format!("[store] url_env: the environment variable {var} is not set: export the PostgreSQL URL in it")
+        })?;
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            bail!("[store] url_env: {var} must hold a postgres:// URL");
+        }
+        Ok(Some(url))
+    }
 }
 
 fn default_store() -> PathBuf {
@@ -83,7 +101,7 @@ fn default_store() -> PathBuf {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { path: default_store() }
+        StoreConfig { path: default_store(), url_env: None }
     }
 }
 
@@ -305,6 +323,8 @@ pub const EXAMPLE: &str = r#"# Roster configuration. Paths are relative to this 
 [store]
 # The embedded SQLite database (created on first sync).
 path = "roster.db"
+# Or PostgreSQL, for several `roster serve` workers: the URL comes from this variable.
+# url_env = "ROSTER_DATABASE_URL"
 
 [sync]
 # Which boards and workspaces to include: active (monday.com's default), archived, deleted or all.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use roster_store::{SqliteStore, Store, SyncRun};
+use roster_store::{SqlStore, Store, SyncRun};
 
 use crate::config::Config;
 use crate::Cli;
@@ -28,10 +28,21 @@ pub fn store_path(cli: &Cli, cfg: Option<&Config>) -> PathBuf {
     cli.store.clone().or_else(|| cfg.map(|c| c.store.path.clone())).unwrap_or_else(|| PathBuf::from("roster.db"))
 }
 
+/// The PostgreSQL URL when the store is there (`--store` names an SQLite file and wins).
+fn postgres_url(cli: &Cli, cfg: Option<&Config>) -> Result<Option<String>> {
+    match cfg {
+        Some(c) if cli.store.is_none() => c.store.postgres_url(),
+        _ => Ok(None),
+    }
+}
+
 /// Opens the store.
 pub async fn open_store(cli: &Cli, cfg: Option<&Config>) -> Result<Arc<dyn Store>> {
+    if let Some(url) = postgres_url(cli, cfg)? {
+        return Ok(Arc::new(SqlStore::connect_postgres(&url).await?));
+    }
     let path = store_path(cli, cfg);
-    Ok(Arc::new(SqliteStore::open(&path).await?))
+    Ok(Arc::new(SqlStore::open(&path).await?))
 }
 
 /// A store, an account and the snapshot reads use.
@@ -45,7 +56,7 @@ pub struct Snapshot {
 pub async fn snapshot(cli: &Cli) -> Result<Snapshot> {
     let cfg = config(cli)?;
     let path = store_path(cli, cfg.as_ref());
-    if !path.exists() {
+    if postgres_url(cli, cfg.as_ref())?.is_none() && !path.exists() {
         bail!("there is no store at {} yet: run `roster sync` first (or `roster demo`)", path.display());
     }
     let store = open_store(cli, cfg.as_ref()).await?;

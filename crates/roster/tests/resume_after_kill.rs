@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use monday_sim::faults::FaultConfig;
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
-use roster_store::{SqliteStore, Store, SyncStatus};
+use roster_store::{SqlStore, Store, SyncStatus};
 
 const BIN: &str = env!("CARGO_BIN_EXE_roster");
 
@@ -26,7 +26,7 @@ fn sync_cmd(cfg: &Path) -> Command {
 }
 
 async fn grants(db: &Path, sync: i64) -> BTreeSet<String> {
-    let store = SqliteStore::open(db).await.unwrap();
+    let store = SqlStore::open(db).await.unwrap();
     store.all_grants(sync).await.unwrap().iter().map(|g| g.to_string()).collect()
 }
 
@@ -57,7 +57,7 @@ async fn a_killed_sync_resumes_from_its_checkpoint() {
     .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let fresh = sim.sim.stats().requests;
-    let first = SqliteStore::open(&db).await.unwrap().last_completed("acme").await.unwrap().unwrap();
+    let first = SqlStore::open(&db).await.unwrap().last_completed("acme").await.unwrap().unwrap();
     let first_grants = grants(&db, first.id).await;
     assert!(!first_grants.is_empty());
 
@@ -76,7 +76,7 @@ async fn a_killed_sync_resumes_from_its_checkpoint() {
     child.wait().unwrap();
     let killed_at = sim.sim.stats().requests - fresh;
 
-    let store = SqliteStore::open(&db).await.unwrap();
+    let store = SqlStore::open(&db).await.unwrap();
     let runs = store.syncs(Some("acme"), 10).await.unwrap();
     assert_eq!(runs[0].status, SyncStatus::Running, "killed mid-run: {runs:?}");
     let progress = store.progress(runs[0].id).await.unwrap();
@@ -104,7 +104,7 @@ async fn a_killed_sync_resumes_from_its_checkpoint() {
         resumed_requests < fresh,
         "resume sent {resumed_requests} requests (killed after {killed_at}); a fresh sync sends {fresh}"
     );
-    let store = SqliteStore::open(&db).await.unwrap();
+    let store = SqlStore::open(&db).await.unwrap();
     let done = store.last_completed("acme").await.unwrap().unwrap();
     assert_eq!(done.id, runs[0].id, "the interrupted run was completed, not replaced");
     assert_eq!(grants(&db, done.id).await, first_grants, "nothing changed in monday.com: the same grants");

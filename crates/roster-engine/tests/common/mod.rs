@@ -11,7 +11,7 @@ use monday_sim::limits::LimitsConfig;
 use monday_sim::model::{Org, UserKind as K};
 use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
 use roster_engine::SyncOptions;
-use roster_store::{SqliteStore, Store};
+use roster_store::{SqlStore, Store};
 
 pub fn org(users: usize, seed: u64) -> Org {
     generate(&GenConfig {
@@ -99,7 +99,7 @@ pub fn truth(org: &Org) -> BTreeSet<String> {
     out
 }
 
-pub async fn stored(store: &SqliteStore, sync_id: i64) -> BTreeSet<String> {
+pub async fn stored(store: &SqlStore, sync_id: i64) -> BTreeSet<String> {
     store
         .all_grants(sync_id)
         .await

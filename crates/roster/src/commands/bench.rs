@@ -14,7 +14,7 @@ use monday_sim::faults::FaultConfig;
 use monday_sim::limits::LimitsConfig;
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
 use roster_engine::{sync_account, NoProgress, SyncOptions};
-use roster_store::SqliteStore;
+use roster_store::SqlStore;
 use serde::{Deserialize, Serialize};
 
 /// What to measure.
@@ -98,7 +98,7 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     .await?;
     let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let store = SqliteStore::open(&dir.join("bench.db")).await?;
+    let store = SqlStore::open(&dir.join("bench.db")).await?;
     let client = Client::new(
         ClientConfig::new(ApiToken::new(monday_sim::generator::DEFAULT_ADMIN_TOKEN))
             .with_endpoint(sim.graphql_url().parse()?),

@@ -11,7 +11,7 @@ use monday_api::{ApiToken, Client, ClientConfig, StateFilter};
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
 use roster_core::{ResourceType, Role, UserStatus};
 use roster_engine::{sync_account, SyncOptions};
-use roster_store::{SqliteStore, Store, UserQuery};
+use roster_store::{SqlStore, Store, UserQuery};
 
 use crate::output::{Format, Listing};
 use crate::progress::Progress;
@@ -61,7 +61,7 @@ pub async fn run(a: &DemoArgs, cli: &Cli) -> Result<()> {
     if cli.store.is_none() {
         let _ = std::fs::remove_file(&path);
     }
-    let store = SqliteStore::open(&path).await?;
+    let store = SqlStore::open(&path).await?;
     let client = Client::new(ClientConfig::new(ApiToken::new(token)).with_endpoint(sim.graphql_url().parse()?))?;
     let opts = SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All };
     let started = std::time::Instant::now();
@@ -70,7 +70,7 @@ pub async fn run(a: &DemoArgs, cli: &Cli) -> Result<()> {
     reports(&store, report.sync_id, &path, cli.output).await
 }
 
-async fn reports(store: &SqliteStore, sync: i64, path: &Path, format: Format) -> Result<()> {
+async fn reports(store: &SqlStore, sync: i64, path: &Path, format: Format) -> Result<()> {
     let out = &mut std::io::stdout().lock();
     let users = store.users(sync, &UserQuery::default()).await?;
     let mut l = Listing::new(&["role", "active", "pending", "deactivated"]);

@@ -66,6 +66,7 @@ pub async fn users(cli: &Cli, a: &UsersArgs, out: &mut dyn Write) -> Result<()> 
         },
         inactive_days: a.inactive_days.map(|d| (d, now)),
         email_contains: a.email.clone(),
+        ..UserQuery::default()
     };
     let mut l =
         Listing::new(&["id", "name", "email", "role", "status", "last_activity", "inactive_days", "invitation"]);

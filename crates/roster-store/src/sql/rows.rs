@@ -5,7 +5,7 @@ use roster_core::{
     AccountRecord, Entitlement, Grant, GrantSource, Principal, PrincipalType, ResourceRecord, Role, UserRecord,
     UserStatus,
 };
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow as SqliteRow;
 use sqlx::Row;
 
 use crate::types::{SyncRun, SyncStatus};
@@ -24,7 +24,7 @@ pub(crate) fn ts(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
-fn col<'r, T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>>(row: &'r SqliteRow, name: &str) -> Result<T> {
+fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r SqliteRow, name: &str) -> Result<T> {
     row.try_get(name).map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
 }
 

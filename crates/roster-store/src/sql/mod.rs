@@ -1,4 +1,4 @@
-//! The SQLite store: one file, WAL mode, runtime queries in portable SQL.
+//! The SQL store: SQLite (one file, WAL mode) or PostgreSQL, runtime queries in portable SQL.
 
 /// SQL assembled from this crate's own constants (column lists), never from input: input is
 /// always bound as a parameter.
@@ -9,91 +9,138 @@ macro_rules! sql {
 }
 
 mod diff;
+mod leases;
 mod reads;
 mod rows;
 mod syncs;
 mod writes;
 
 use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use roster_core::{AccountRecord, Event, Grant, Principal, ResourceRecord, ResourceType, UserRecord};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use sqlx::Executor;
 
 use crate::types::*;
 use crate::{Result, Store, StoreError};
 
-/// The embedded store.
+/// The store on SQLite (embedded, the default) or PostgreSQL (several workers): one
+/// implementation in portable SQL through sqlx's `Any` driver, with a migration folder per
+/// database.
 #[derive(Debug, Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
+pub struct SqlStore {
+    pool: AnyPool,
+    /// The few statements the two databases spell differently look here.
+    postgres: bool,
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-impl SqliteStore {
-    /// Opens (creating if needed) the store file at `path` and brings its schema up to date.
-    pub async fn open(path: &Path) -> Result<SqliteStore> {
+const HINT: &str = "If the file is not a Roster store (or is damaged), move it away and run `roster sync` again, or point [store] path elsewhere.";
+
+impl SqlStore {
+    /// Opens (creating if needed) the SQLite store file at `path` and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<SqlStore> {
         let shown = path.display().to_string();
-        let opts = SqliteConnectOptions::from_str(&format!("sqlite://{shown}"))
-            .map_err(|e| StoreError::Open {
-                path: shown.clone(),
-                detail: e.to_string(),
-                hint: "Check the [store] path in roster.toml.",
-            })?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
-        Self::connect(opts, &shown).await
+        Self::connect_sqlite(&format!("sqlite://{shown}?mode=rwc"), &shown, 4).await
     }
 
-    /// A private in-memory store (tests).
-    pub async fn in_memory() -> Result<SqliteStore> {
-        let opts = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(|e| StoreError::Open { path: ":memory:".into(), detail: e.to_string(), hint: "" })?
-            .foreign_keys(true);
-        Self::connect(opts, ":memory:").await
+    /// A private in-memory SQLite store (tests).
+    pub async fn in_memory() -> Result<SqlStore> {
+        // One connection: each connection to ":memory:" would be a database of its own.
+        Self::connect_sqlite("sqlite::memory:", ":memory:", 1).await
     }
 
-    async fn connect(opts: SqliteConnectOptions, shown: &str) -> Result<SqliteStore> {
-        let in_memory = shown == ":memory:";
-        let pool = SqlitePoolOptions::new()
-            // One connection for an in-memory database (each connection would be its own).
-            .max_connections(if in_memory { 1 } else { 4 })
-            .connect_with(opts)
+    /// Connects to PostgreSQL (`postgres://user@host:port/db`) and brings the schema up to date.
+    pub async fn connect_postgres(url: &str) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let shown = redact(url);
+        let pool = AnyPoolOptions::new().max_connections(8).connect(url).await.map_err(|e| StoreError::Open {
+            path: shown.clone(),
+            detail: e.to_string(),
+            hint: "Check the PostgreSQL URL, that the server runs, and the credentials.",
+        })?;
+        POSTGRES.run(&pool).await.map_err(|e| StoreError::Migrate(e.to_string()))?;
+        Ok(SqlStore { pool, postgres: true })
+    }
+
+    /// Creates database `name` on the PostgreSQL server at `admin_url` (if it does not exist)
+    /// and connects a store to it.
+    pub async fn create_postgres(admin_url: &str, name: &str) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(StoreError::Open {
+                path: name.into(),
+                detail: "database names take letters, digits and _".into(),
+                hint: "",
+            });
+        }
+        let admin = AnyPoolOptions::new().max_connections(1).connect(admin_url).await.map_err(|e| {
+            StoreError::Open { path: redact(admin_url), detail: e.to_string(), hint: "Check the PostgreSQL URL." }
+        })?;
+        let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+            .bind(name)
+            .fetch_optional(&admin)
             .await
-            .map_err(|e| StoreError::Open {
-                path: shown.to_string(),
-                detail: e.to_string(),
-                hint: "If the file is not a Roster store (or is damaged), move it away and run `roster sync` again, or point [store] path elsewhere.",
-            })?;
-        MIGRATOR.run(&pool).await.map_err(|e| match e {
-            sqlx::migrate::MigrateError::Execute(sqlx::Error::Database(d)) if d.message().contains("not a database") => StoreError::Open {
-                path: shown.to_string(),
-                detail: d.message().to_string(),
-                hint: "The file is not a Roster store or is damaged: move it away, or point [store] path elsewhere.",
-            },
-            other => {
-                let text = other.to_string();
-                if text.contains("not a database") || text.contains("malformed") {
-                    StoreError::Open { path: shown.to_string(), detail: text, hint: "The file is not a Roster store or is damaged: move it away, or point [store] path elsewhere." }
-                } else {
-                    StoreError::Migrate(text)
+            .map_err(StoreError::query("find database"))?;
+        if exists.is_none() {
+            admin
+                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .map_err(StoreError::query("create database"))?;
+        }
+        let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+        Self::connect_postgres(&format!("{base}/{name}")).await
+    }
+
+    async fn connect_sqlite(url: &str, shown: &str, connections: u32) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(connections)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await
+            .map_err(|e| StoreError::Open { path: shown.to_string(), detail: e.to_string(), hint: HINT })?;
+        SQLITE.run(&pool).await.map_err(|e| {
+            let text = e.to_string();
+            if text.contains("not a database") || text.contains("malformed") {
+                StoreError::Open {
+                    path: shown.to_string(),
+                    detail: text,
+                    hint:
+                        "The file is not a Roster store or is damaged: move it away, or point [store] path elsewhere.",
                 }
+            } else {
+                StoreError::Migrate(text)
             }
         })?;
-        Ok(SqliteStore { pool })
+        Ok(SqlStore { pool, postgres: false })
+    }
+}
+
+/// A URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..s + 3], &url[at..])
+        }
+        _ => url.to_string(),
     }
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl Store for SqlStore {
     async fn ensure_account(&self, name: &str, now: DateTime<Utc>) -> Result<()> {
         self.ensure_account_impl(name, now).await
     }
@@ -146,6 +193,9 @@ impl Store for SqliteStore {
     async fn users(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>> {
         self.users_impl(sync_id, q).await
     }
+    async fn count_users(&self, sync_id: i64, q: &UserQuery) -> Result<i64> {
+        self.count_users_impl(sync_id, q).await
+    }
     async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>> {
         self.find_user_impl(sync_id, id_or_email).await
     }
@@ -184,7 +234,7 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
         for a in actions {
             let json = serde_json::to_string(a).map_err(|e| StoreError::Corrupt(format!("action: {e}")))?;
-            sqlx::query("INSERT INTO pending_changes (account, plan_id, action, created_at) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO pending_changes (account, plan_id, action, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(account)
                 .bind(plan_id)
                 .bind(json)
@@ -197,7 +247,7 @@ impl Store for SqliteStore {
     }
     async fn open_pending(&self, account: &str) -> Result<Vec<PendingChange>> {
         use sqlx::Row;
-        let found = sqlx::query("SELECT id, account, plan_id, action, created_at FROM pending_changes WHERE account = ? AND resolved_sync IS NULL ORDER BY id")
+        let found = sqlx::query("SELECT id, account, plan_id, action, created_at FROM pending_changes WHERE account = $1 AND resolved_sync IS NULL ORDER BY id")
             .bind(account)
             .fetch_all(&self.pool)
             .await
@@ -219,7 +269,7 @@ impl Store for SqliteStore {
             .collect()
     }
     async fn resolve_pending(&self, id: i64, sync_id: i64, confirmed: bool) -> Result<()> {
-        sqlx::query("UPDATE pending_changes SET resolved_sync = ?, confirmed = ? WHERE id = ?")
+        sqlx::query("UPDATE pending_changes SET resolved_sync = $1, confirmed = $2 WHERE id = $3")
             .bind(sync_id)
             .bind(confirmed as i64)
             .bind(id)
@@ -228,8 +278,14 @@ impl Store for SqliteStore {
             .map_err(StoreError::query("resolve pending change"))?;
         Ok(())
     }
+    async fn acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool> {
+        self.acquire_lease_impl(name, holder, now, until).await
+    }
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        self.release_lease_impl(name, holder).await
+    }
     async fn webhook_cursor(&self, name: &str) -> Result<i64> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = ?")
+        let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = $1")
             .bind(name)
             .fetch_optional(&self.pool)
             .await
@@ -237,7 +293,7 @@ impl Store for SqliteStore {
         Ok(v.unwrap_or(0))
     }
     async fn set_webhook_cursor(&self, name: &str, event_id: i64) -> Result<()> {
-        sqlx::query("INSERT INTO webhook_cursors (name, last_event_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last_event_id = excluded.last_event_id")
+        sqlx::query("INSERT INTO webhook_cursors (name, last_event_id) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET last_event_id = excluded.last_event_id")
             .bind(name)
             .bind(event_id)
             .execute(&self.pool)

@@ -2,22 +2,22 @@
 
 use chrono::{DateTime, Utc};
 use roster_core::Event;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::rows::ts;
-use super::SqliteStore;
+use super::SqlStore;
 use crate::types::Page;
 use crate::{Result, StoreError};
 
 pub(crate) async fn insert_events(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     account: &str,
     sync_id: Option<i64>,
     events: &[Event],
     now: DateTime<Utc>,
 ) -> Result<()> {
     for e in events {
-        sqlx::query("INSERT INTO events (account, sync_id, at, kind, subject, detail) VALUES (?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO events (account, sync_id, at, kind, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(account)
             .bind(sync_id)
             .bind(ts(Some(now)))
@@ -31,13 +31,13 @@ pub(crate) async fn insert_events(
     Ok(())
 }
 
-impl SqliteStore {
+impl SqlStore {
     pub(super) async fn write_page_impl(&self, sync_id: i64, page: &Page) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
         if let Some(a) = &page.account {
             sqlx::query(
                 "INSERT INTO account_snapshots (sync_id, monday_id, name, slug, tier, plan_tier, max_users, active_members_count)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (sync_id) DO UPDATE SET monday_id = excluded.monday_id, name = excluded.name, slug = excluded.slug,
                    tier = excluded.tier, plan_tier = excluded.plan_tier, max_users = excluded.max_users,
                    active_members_count = excluded.active_members_count",
@@ -59,7 +59,7 @@ impl SqliteStore {
             sqlx::query(
                 "INSERT INTO users (sync_id, id, name, email, email_lower, title, role, status, is_email_confirmed,
                    created_at, became_active_at, last_activity, time_zone, invitation_method)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                  ON CONFLICT (sync_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, email_lower = excluded.email_lower,
                    title = excluded.title, role = excluded.role, status = excluded.status, is_email_confirmed = excluded.is_email_confirmed,
                    created_at = excluded.created_at, became_active_at = excluded.became_active_at, last_activity = excluded.last_activity,
@@ -85,7 +85,7 @@ impl SqliteStore {
         }
         for r in &page.resources {
             sqlx::query(
-                "INSERT INTO resources (sync_id, rtype, id, name, parent, kind, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+                "INSERT INTO resources (sync_id, rtype, id, name, parent, kind, state) VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (sync_id, rtype, id) DO UPDATE SET name = excluded.name, parent = excluded.parent, kind = excluded.kind, state = excluded.state",
             )
             .bind(sync_id)
@@ -100,7 +100,7 @@ impl SqliteStore {
             .map_err(StoreError::query("write resource"))?;
         }
         for g in &page.grants {
-            sqlx::query("INSERT INTO grants (sync_id, rtype, rid, slug, ptype, pid, source) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            sqlx::query("INSERT INTO grants (sync_id, rtype, rid, slug, ptype, pid, source) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING")
                 .bind(sync_id)
                 .bind(g.entitlement.rtype.as_str())
                 .bind(&g.entitlement.rid)
@@ -113,7 +113,7 @@ impl SqliteStore {
                 .map_err(StoreError::query("write grant"))?;
         }
         sqlx::query(
-            "INSERT INTO sync_progress (sync_id, part, next_offset, pages, done) VALUES (?, ?, ?, 1, ?)
+            "INSERT INTO sync_progress (sync_id, part, next_offset, pages, done) VALUES ($1, $2, $3, 1, $4)
              ON CONFLICT (sync_id, part) DO UPDATE SET next_offset = excluded.next_offset, pages = sync_progress.pages + 1, done = excluded.done",
         )
         .bind(sync_id)
@@ -135,7 +135,7 @@ impl SqliteStore {
              SELECT g.sync_id, g.rtype, g.rid, g.slug, 'user', m.pid, 'team:' || g.pid
              FROM grants g
              JOIN grants m ON m.sync_id = g.sync_id AND m.rtype = 'team' AND m.rid = g.pid AND m.slug = 'member' AND m.ptype = 'user'
-             WHERE g.sync_id = ? AND g.ptype = 'team' AND g.rtype IN ('board', 'workspace') AND g.source = 'direct'
+             WHERE g.sync_id = $1 AND g.ptype = 'team' AND g.rtype IN ('board', 'workspace') AND g.source = 'direct'
              ON CONFLICT DO NOTHING",
         )
         .bind(sync_id)

@@ -1,48 +1,84 @@
 //! Reading a snapshot: users with filters, resources, grants, counts, events.
 
 use roster_core::{AccountRecord, Grant, Principal, ResourceRecord, ResourceType, UserRecord};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
 
 use super::rows::{self, ts};
-use super::SqliteStore;
+use super::SqlStore;
 use crate::types::*;
 use crate::{Result, StoreError};
 
 const USER_COLUMNS: &str = "u.id, u.name, u.email, u.title, u.role, u.status, u.is_email_confirmed, u.created_at, u.became_active_at, u.last_activity, u.time_zone, u.invitation_method";
 pub(super) const GRANT_COLUMNS: &str = "rtype, rid, slug, ptype, pid, source";
 
-impl SqliteStore {
+/// The user filters; each is `($n IS NULL OR ...)`, so one statement serves every combination.
+const USER_FILTER: &str = "u.sync_id = $1
+    AND ($2 IS NULL OR u.status = $2)
+    AND ($3 IS NULL OR u.role = $3)
+    AND ($4 IS NULL OR EXISTS (SELECT 1 FROM grants g WHERE g.sync_id = u.sync_id AND g.rtype = 'team' AND g.slug = 'member' AND g.ptype = 'user' AND g.pid = u.id AND g.rid = $4))
+    AND ($5 IS NULL OR u.last_activity IS NULL OR u.last_activity <= $5)
+    AND ($6 IS NULL OR u.email_lower LIKE $6 ESCAPE '!')";
+
+/// Binds `USER_FILTER`'s parameters $1..$6.
+fn bind_filter<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    sync_id: i64,
+    q: &UserQuery,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let cutoff = q.inactive_days.and_then(|(days, now)| ts(Some(now - chrono::Duration::days(days))));
+    // A substring of the e-mail, as a LIKE pattern with its wildcards escaped.
+    let pattern = q.email_contains.as_ref().map(|s| {
+        let escaped: String = s
+            .trim()
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '!' | '%' | '_' => vec!['!', c],
+                c => vec![c],
+            })
+            .collect();
+        format!("%{escaped}%")
+    });
+    query
+        .bind(sync_id)
+        .bind(q.status.map(|s| s.as_str().to_string()))
+        .bind(q.role.map(|r| r.as_str().to_string()))
+        .bind(q.team.clone())
+        .bind(cutoff)
+        .bind(pattern)
+}
+
+impl SqlStore {
     pub(super) async fn users_impl(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>> {
-        let mut b: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {USER_COLUMNS} FROM users u WHERE u.sync_id = "));
-        b.push_bind(sync_id);
-        if let Some(s) = q.status {
-            b.push(" AND u.status = ").push_bind(s.as_str());
-        }
-        if let Some(r) = q.role {
-            b.push(" AND u.role = ").push_bind(r.as_str());
-        }
-        if let Some(team) = &q.team {
-            b.push(" AND EXISTS (SELECT 1 FROM grants g WHERE g.sync_id = u.sync_id AND g.rtype = 'team' AND g.slug = 'member' AND g.ptype = 'user' AND g.pid = u.id AND g.rid = ")
-                .push_bind(team.clone())
-                .push(")");
-        }
-        if let Some((days, now)) = q.inactive_days {
-            let cutoff = now - chrono::Duration::days(days);
-            b.push(" AND (u.last_activity IS NULL OR u.last_activity <= ").push_bind(ts(Some(cutoff))).push(")");
-        }
-        if let Some(s) = &q.email_contains {
-            b.push(" AND instr(u.email_lower, ").push_bind(s.trim().to_lowercase()).push(") > 0");
-        }
-        b.push(" ORDER BY CAST(u.id AS INTEGER), u.id");
-        let rows = b.build().fetch_all(&self.pool).await.map_err(StoreError::query("list users"))?;
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE {USER_FILTER}
+             ORDER BY CAST(u.id AS BIGINT), u.id LIMIT $7 OFFSET $8"
+        );
+        // SQLite reads LIMIT -1 as "no limit"; PostgreSQL reads LIMIT NULL so.
+        let limit = q.limit.map(|l| l.min(i64::MAX as u64) as i64);
+        let limit = if self.postgres { limit } else { Some(limit.unwrap_or(-1)) };
+        let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, q)
+            .bind(limit)
+            .bind(q.offset.min(i64::MAX as u64) as i64)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query("list users"))?;
         rows.iter().map(rows::user).collect()
+    }
+
+    pub(super) async fn count_users_impl(&self, sync_id: i64, q: &UserQuery) -> Result<i64> {
+        let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE {USER_FILTER}");
+        let row = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, q)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::query("count users"))?;
+        row.try_get::<i64, _>(0).map_err(StoreError::query("count users"))
     }
 
     pub(super) async fn find_user_impl(&self, sync_id: i64, key: &str) -> Result<Option<UserRecord>> {
         let key = key.trim();
         let row = sqlx::query(sql!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.sync_id = ? AND (u.id = ? OR u.email_lower = ?) LIMIT 1"
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.sync_id = $1 AND (u.id = $2 OR u.email_lower = $3) LIMIT 1"
         ))
         .bind(sync_id)
         .bind(key)
@@ -54,7 +90,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn resources_impl(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ResourceRecord>> {
-        let rows = sqlx::query("SELECT rtype, id, name, parent, kind, state FROM resources WHERE sync_id = ? AND rtype = ? ORDER BY CAST(id AS INTEGER), id")
+        let rows = sqlx::query("SELECT rtype, id, name, parent, kind, state FROM resources WHERE sync_id = $1 AND rtype = $2 ORDER BY CAST(id AS BIGINT), id")
             .bind(sync_id)
             .bind(rtype.as_str())
             .fetch_all(&self.pool)
@@ -70,7 +106,7 @@ impl SqliteStore {
         id: &str,
     ) -> Result<Option<ResourceRecord>> {
         let row = sqlx::query(
-            "SELECT rtype, id, name, parent, kind, state FROM resources WHERE sync_id = ? AND rtype = ? AND id = ?",
+            "SELECT rtype, id, name, parent, kind, state FROM resources WHERE sync_id = $1 AND rtype = $2 AND id = $3",
         )
         .bind(sync_id)
         .bind(rtype.as_str())
@@ -82,7 +118,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn grants_of_impl(&self, sync_id: i64, p: &Principal) -> Result<Vec<Grant>> {
-        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = ? AND ptype = ? AND pid = ? ORDER BY rtype, CAST(rid AS INTEGER), slug, source"))
+        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = $1 AND ptype = $2 AND pid = $3 ORDER BY rtype, CAST(rid AS BIGINT), slug, source"))
             .bind(sync_id)
             .bind(p.ptype.as_str())
             .bind(&p.id)
@@ -93,7 +129,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn grants_on_impl(&self, sync_id: i64, rtype: ResourceType, rid: &str) -> Result<Vec<Grant>> {
-        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = ? AND rtype = ? AND rid = ? ORDER BY slug, ptype DESC, CAST(pid AS INTEGER), source"))
+        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = $1 AND rtype = $2 AND rid = $3 ORDER BY slug, ptype DESC, CAST(pid AS BIGINT), source"))
             .bind(sync_id)
             .bind(rtype.as_str())
             .bind(rid)
@@ -104,7 +140,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn all_grants_impl(&self, sync_id: i64) -> Result<Vec<Grant>> {
-        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = ?"))
+        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = $1"))
             .bind(sync_id)
             .fetch_all(&self.pool)
             .await
@@ -114,11 +150,11 @@ impl SqliteStore {
 
     pub(super) async fn counts_impl(&self, sync_id: i64) -> Result<Counts> {
         let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM users WHERE sync_id = ?1) AS users,
-                    (SELECT COUNT(*) FROM resources WHERE sync_id = ?1 AND rtype = 'team') AS teams,
-                    (SELECT COUNT(*) FROM resources WHERE sync_id = ?1 AND rtype = 'workspace') AS workspaces,
-                    (SELECT COUNT(*) FROM resources WHERE sync_id = ?1 AND rtype = 'board') AS boards,
-                    (SELECT COUNT(*) FROM grants WHERE sync_id = ?1) AS grants",
+            "SELECT (SELECT COUNT(*) FROM users WHERE sync_id = $1) AS users,
+                    (SELECT COUNT(*) FROM resources WHERE sync_id = $1 AND rtype = 'team') AS teams,
+                    (SELECT COUNT(*) FROM resources WHERE sync_id = $1 AND rtype = 'workspace') AS workspaces,
+                    (SELECT COUNT(*) FROM resources WHERE sync_id = $1 AND rtype = 'board') AS boards,
+                    (SELECT COUNT(*) FROM grants WHERE sync_id = $1) AS grants",
         )
         .bind(sync_id)
         .fetch_one(&self.pool)
@@ -145,7 +181,7 @@ impl SqliteStore {
                     SUM(CASE WHEN ptype = 'user' AND source = 'direct' AND slug = 'owner' THEN 1 ELSE 0 END) AS owners,
                     COUNT(DISTINCT CASE WHEN ptype = 'team' THEN pid END) AS teams,
                     COUNT(DISTINCT CASE WHEN ptype = 'user' AND source <> 'direct' THEN pid END) AS via_teams
-             FROM grants WHERE sync_id = ? AND rtype = ? GROUP BY rid",
+             FROM grants WHERE sync_id = $1 AND rtype = $2 GROUP BY rid",
         )
         .bind(sync_id)
         .bind(rtype.as_str())
@@ -169,7 +205,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn account_snapshot_impl(&self, sync_id: i64) -> Result<Option<AccountRecord>> {
-        let row = sqlx::query("SELECT monday_id, name, slug, tier, plan_tier, max_users, active_members_count FROM account_snapshots WHERE sync_id = ?")
+        let row = sqlx::query("SELECT monday_id, name, slug, tier, plan_tier, max_users, active_members_count FROM account_snapshots WHERE sync_id = $1")
             .bind(sync_id)
             .fetch_optional(&self.pool)
             .await
@@ -178,22 +214,22 @@ impl SqliteStore {
     }
 
     pub(super) async fn events_impl(&self, q: &EventQuery) -> Result<Vec<EventRow>> {
-        let mut b: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT id, account, sync_id, at, kind, subject, detail FROM events WHERE 1 = 1");
-        if let Some(a) = &q.account {
-            b.push(" AND account = ").push_bind(a.clone());
-        }
-        if let Some(k) = &q.kind_prefix {
-            b.push(" AND substr(kind, 1, length(").push_bind(k.clone()).push(")) = ").push_bind(k.clone());
-        }
-        if let Some(s) = q.sync_id {
-            b.push(" AND sync_id = ").push_bind(s);
-        }
-        if let Some(after) = q.after_id {
-            b.push(" AND id > ").push_bind(after);
-        }
-        b.push(" ORDER BY id LIMIT ").push_bind(q.limit.unwrap_or(1000) as i64);
-        let rows = b.build().fetch_all(&self.pool).await.map_err(StoreError::query("list events"))?;
+        let rows = sqlx::query(
+            "SELECT id, account, sync_id, at, kind, subject, detail FROM events
+             WHERE ($1 IS NULL OR account = $1)
+               AND ($2 IS NULL OR substr(kind, 1, length($2)) = $2)
+               AND ($3 IS NULL OR sync_id = $3)
+               AND ($4 IS NULL OR id > $4)
+             ORDER BY id LIMIT $5",
+        )
+        .bind(q.account.clone())
+        .bind(q.kind_prefix.clone())
+        .bind(q.sync_id)
+        .bind(q.after_id)
+        .bind(q.limit.unwrap_or(1000) as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("list events"))?;
         rows.iter()
             .map(|r| {
                 let detail: String = r.try_get("detail").map_err(StoreError::query("event"))?;

@@ -5,16 +5,16 @@ use roster_core::Event;
 use sqlx::Row;
 
 use super::rows::{self, ts};
-use super::{writes, SqliteStore};
+use super::{writes, SqlStore};
 use crate::types::*;
 use crate::{Result, StoreError};
 
 const SYNC_COLUMNS: &str =
     "id, account, status, started_at, finished_at, error, api_version, resumed, requests, complexity";
 
-impl SqliteStore {
+impl SqlStore {
     pub(super) async fn ensure_account_impl(&self, name: &str, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query("INSERT INTO accounts (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+        sqlx::query("INSERT INTO accounts (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
             .bind(name)
             .bind(ts(Some(now)))
             .execute(&self.pool)
@@ -33,8 +33,8 @@ impl SqliteStore {
         let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
         // The newest unfinished run after the last completed one is resumed.
         let unfinished = sqlx::query(sql!(
-            "SELECT {SYNC_COLUMNS} FROM syncs WHERE account = ? AND status IN ('running', 'interrupted')
-             AND id > COALESCE((SELECT MAX(id) FROM syncs WHERE account = ? AND status = 'completed'), 0)
+            "SELECT {SYNC_COLUMNS} FROM syncs WHERE account = $1 AND status IN ('running', 'interrupted')
+             AND id > COALESCE((SELECT MAX(id) FROM syncs WHERE account = $2 AND status = 'completed'), 0)
              ORDER BY id DESC LIMIT 1"
         ))
         .bind(account)
@@ -45,7 +45,7 @@ impl SqliteStore {
         let id = match unfinished {
             Some(row) => {
                 let run = rows::sync_run(&row)?;
-                sqlx::query("UPDATE syncs SET status = 'running', resumed = resumed + 1, error = NULL WHERE id = ?")
+                sqlx::query("UPDATE syncs SET status = 'running', resumed = resumed + 1, error = NULL WHERE id = $1")
                     .bind(run.id)
                     .execute(&mut *tx)
                     .await
@@ -53,7 +53,7 @@ impl SqliteStore {
                 run.id
             }
             None => sqlx::query(
-                "INSERT INTO syncs (account, status, started_at, api_version) VALUES (?, 'running', ?, ?) RETURNING id",
+                "INSERT INTO syncs (account, status, started_at, api_version) VALUES ($1, 'running', $2, $3) RETURNING id",
             )
             .bind(account)
             .bind(ts(Some(now)))
@@ -70,7 +70,7 @@ impl SqliteStore {
 
     pub(super) async fn progress_impl(&self, sync_id: i64) -> Result<Vec<PartProgress>> {
         let rows =
-            sqlx::query("SELECT part, next_offset, pages, done FROM sync_progress WHERE sync_id = ? ORDER BY part")
+            sqlx::query("SELECT part, next_offset, pages, done FROM sync_progress WHERE sync_id = $1 ORDER BY part")
                 .bind(sync_id)
                 .fetch_all(&self.pool)
                 .await
@@ -89,7 +89,7 @@ impl SqliteStore {
 
     pub(super) async fn interrupt_sync_impl(&self, sync_id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
         sqlx::query(
-            "UPDATE syncs SET status = 'interrupted', error = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+            "UPDATE syncs SET status = 'interrupted', error = $1, finished_at = $2 WHERE id = $3 AND status = 'running'",
         )
         .bind(error)
         .bind(ts(Some(now)))
@@ -113,7 +113,7 @@ impl SqliteStore {
             .ok_or_else(|| StoreError::NotFound(format!("sync {sync_id} does not exist")))?;
         let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
         writes::insert_events(&mut tx, &run.account, Some(sync_id), events, now).await?;
-        sqlx::query("UPDATE syncs SET status = 'completed', finished_at = ?, error = NULL, requests = requests + ?, complexity = complexity + ? WHERE id = ?")
+        sqlx::query("UPDATE syncs SET status = 'completed', finished_at = $1, error = NULL, requests = requests + $2, complexity = complexity + $3 WHERE id = $4")
             .bind(ts(Some(now)))
             .bind(stats.requests)
             .bind(stats.complexity)
@@ -126,7 +126,7 @@ impl SqliteStore {
 
     pub(super) async fn last_completed_impl(&self, account: &str) -> Result<Option<SyncRun>> {
         let row = sqlx::query(sql!(
-            "SELECT {SYNC_COLUMNS} FROM syncs WHERE account = ? AND status = 'completed' ORDER BY id DESC LIMIT 1"
+            "SELECT {SYNC_COLUMNS} FROM syncs WHERE account = $1 AND status = 'completed' ORDER BY id DESC LIMIT 1"
         ))
         .bind(account)
         .fetch_optional(&self.pool)
@@ -136,7 +136,7 @@ impl SqliteStore {
     }
 
     pub(super) async fn sync_run_impl(&self, sync_id: i64) -> Result<Option<SyncRun>> {
-        let row = sqlx::query(sql!("SELECT {SYNC_COLUMNS} FROM syncs WHERE id = ?"))
+        let row = sqlx::query(sql!("SELECT {SYNC_COLUMNS} FROM syncs WHERE id = $1"))
             .bind(sync_id)
             .fetch_optional(&self.pool)
             .await
@@ -146,7 +146,7 @@ impl SqliteStore {
 
     pub(super) async fn syncs_impl(&self, account: Option<&str>, limit: u32) -> Result<Vec<SyncRun>> {
         let rows = sqlx::query(sql!(
-            "SELECT {SYNC_COLUMNS} FROM syncs WHERE (? IS NULL OR account = ?) ORDER BY id DESC LIMIT ?"
+            "SELECT {SYNC_COLUMNS} FROM syncs WHERE ($1 IS NULL OR account = $2) ORDER BY id DESC LIMIT $3"
         ))
         .bind(account)
         .bind(account)

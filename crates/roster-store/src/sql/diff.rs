@@ -5,12 +5,12 @@ use roster_core::{Grant, ResourceRecord, UserRecord};
 
 use super::reads::GRANT_COLUMNS;
 use super::rows;
-use super::SqliteStore;
+use super::SqlStore;
 use crate::{Result, StoreError};
 
 const USER_FIELDS: &str = "id, name, email, title, role, status, is_email_confirmed, created_at, became_active_at, last_activity, time_zone, invitation_method";
 
-impl SqliteStore {
+impl SqlStore {
     pub(super) async fn changed_users_impl(
         &self,
         old: i64,
@@ -19,14 +19,14 @@ impl SqliteStore {
         // Users whose compared fields differ, or who exist on one side only.
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM (
-                SELECT id, name, email_lower, role, status FROM users WHERE sync_id = ?1
-                EXCEPT SELECT id, name, email_lower, role, status FROM users WHERE sync_id = ?2
-             )
+                SELECT id, name, email_lower, role, status FROM users WHERE sync_id = $1
+                EXCEPT SELECT id, name, email_lower, role, status FROM users WHERE sync_id = $2
+             ) AS gone
              UNION
              SELECT id FROM (
-                SELECT id, name, email_lower, role, status FROM users WHERE sync_id = ?2
-                EXCEPT SELECT id, name, email_lower, role, status FROM users WHERE sync_id = ?1
-             )",
+                SELECT id, name, email_lower, role, status FROM users WHERE sync_id = $2
+                EXCEPT SELECT id, name, email_lower, role, status FROM users WHERE sync_id = $1
+             ) AS came",
         )
         .bind(old)
         .bind(new)
@@ -38,7 +38,7 @@ impl SqliteStore {
             let get = |sync: i64| {
                 let id = id.clone();
                 async move {
-                    let row = sqlx::query(sql!("SELECT {USER_FIELDS} FROM users WHERE sync_id = ? AND id = ?"))
+                    let row = sqlx::query(sql!("SELECT {USER_FIELDS} FROM users WHERE sync_id = $1 AND id = $2"))
                         .bind(sync)
                         .bind(id)
                         .fetch_optional(&self.pool)
@@ -60,12 +60,12 @@ impl SqliteStore {
     ) -> Result<Vec<(Option<ResourceRecord>, Option<ResourceRecord>)>> {
         let keys: Vec<(String, String)> = sqlx::query_as(
             "SELECT rtype, id FROM (
-                SELECT rtype, id, name FROM resources WHERE sync_id = ?1 EXCEPT SELECT rtype, id, name FROM resources WHERE sync_id = ?2
-             )
+                SELECT rtype, id, name FROM resources WHERE sync_id = $1 EXCEPT SELECT rtype, id, name FROM resources WHERE sync_id = $2
+             ) AS gone
              UNION
              SELECT rtype, id FROM (
-                SELECT rtype, id, name FROM resources WHERE sync_id = ?2 EXCEPT SELECT rtype, id, name FROM resources WHERE sync_id = ?1
-             )",
+                SELECT rtype, id, name FROM resources WHERE sync_id = $2 EXCEPT SELECT rtype, id, name FROM resources WHERE sync_id = $1
+             ) AS came",
         )
         .bind(old)
         .bind(new)
@@ -77,7 +77,7 @@ impl SqliteStore {
             let get = |sync: i64| {
                 let (rtype, id) = (rtype.clone(), id.clone());
                 async move {
-                    let row = sqlx::query("SELECT rtype, id, name, parent, kind, state FROM resources WHERE sync_id = ? AND rtype = ? AND id = ?")
+                    let row = sqlx::query("SELECT rtype, id, name, parent, kind, state FROM resources WHERE sync_id = $1 AND rtype = $2 AND id = $3")
                         .bind(sync)
                         .bind(rtype)
                         .bind(id)
@@ -94,7 +94,7 @@ impl SqliteStore {
 
     pub(super) async fn grants_missing_from_impl(&self, a: i64, b: i64) -> Result<Vec<Grant>> {
         let rows = sqlx::query(sql!(
-            "SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = ?1 EXCEPT SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = ?2 ORDER BY 1, 2, 3, 4, 5, 6"
+            "SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = $1 EXCEPT SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = $2 ORDER BY 1, 2, 3, 4, 5, 6"
         ))
         .bind(a)
         .bind(b)

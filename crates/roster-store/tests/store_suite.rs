@@ -1,0 +1,308 @@
+//! One suite for every database behind the Store trait: SQLite always, PostgreSQL when
+//! `ROSTER_TEST_POSTGRES` names a server (the test script starts one; under the test script a
+//! missing server fails the run instead of skipping).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::{Duration, Utc};
+use roster_core::{
+    Action, Entitlement, Event, EventKind, Grant, GrantSource, Principal, ResourceRecord, ResourceType, Role,
+    UserRecord, UserStatus,
+};
+use roster_store::{EventQuery, Page, SqlStore, Store, SyncStats, SyncStatus, UserQuery};
+use serde_json::json;
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+async fn stores() -> Vec<(String, Box<dyn Store>)> {
+    let mut out: Vec<(String, Box<dyn Store>)> =
+        vec![("sqlite".into(), Box::new(SqlStore::in_memory().await.unwrap()))];
+    match std::env::var("ROSTER_TEST_POSTGRES") {
+        Ok(url) => {
+            let name = format!("roster_suite_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+            out.push(("postgres".into(), Box::new(SqlStore::create_postgres(&url, &name).await.unwrap())));
+        }
+        Err(_) => {
+            assert!(std::env::var_os("ROSTER_REFEREES").is_none(), "the test script must provide ROSTER_TEST_POSTGRES")
+        }
+    }
+    out
+}
+
+fn user(id: &str, email: &str, role: Role, status: UserStatus, days_idle: Option<i64>) -> UserRecord {
+    UserRecord {
+        id: id.into(),
+        name: format!("User {id}"),
+        email: email.into(),
+        title: String::new(),
+        role,
+        status,
+        is_email_confirmed: true,
+        created_at: Some(Utc::now() - Duration::days(400)),
+        became_active_at: None,
+        last_activity: days_idle.map(|d| Utc::now() - Duration::days(d)),
+        time_zone: None,
+        invitation_method: Some("SCIM".into()),
+    }
+}
+
+fn res(rtype: ResourceType, id: &str, name: &str) -> ResourceRecord {
+    ResourceRecord { rtype, id: id.into(), name: name.into(), parent: None, kind: None, state: Some("active".into()) }
+}
+
+fn g(e: &str, p: Principal) -> Grant {
+    Grant::direct(e.parse::<Entitlement>().unwrap(), p)
+}
+
+async fn snapshot(
+    s: &dyn Store,
+    account: &str,
+    users: Vec<UserRecord>,
+    resources: Vec<ResourceRecord>,
+    grants: Vec<Grant>,
+) -> i64 {
+    let run = s.begin_sync(account, "2026-10", Utc::now()).await.unwrap();
+    s.write_page(run.id, &Page { part: "users".into(), users, next_offset: 3, done: true, ..Page::default() })
+        .await
+        .unwrap();
+    s.write_page(
+        run.id,
+        &Page { part: "boards".into(), resources, grants, next_offset: 2, done: true, ..Page::default() },
+    )
+    .await
+    .unwrap();
+    s.expand_team_grants(run.id).await.unwrap();
+    s.complete_sync(run.id, SyncStats { requests: 3, complexity: 100 }, &[], Utc::now()).await.unwrap();
+    run.id
+}
+
+#[tokio::test]
+async fn syncs_resume_and_snapshots_stay() {
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let first = s.begin_sync("acme", "2026-10", Utc::now()).await.unwrap();
+        s.write_page(
+            first.id,
+            &Page {
+                part: "users".into(),
+                users: vec![user("1", "a@x.io", Role::Admin, UserStatus::Active, Some(1))],
+                next_offset: 1,
+                ..Page::default()
+            },
+        )
+        .await
+        .unwrap();
+        s.interrupt_sync(first.id, "boom", Utc::now()).await.unwrap();
+        let again = s.begin_sync("acme", "2026-10", Utc::now()).await.unwrap();
+        assert_eq!(
+            (again.id, again.resumed, again.status),
+            (first.id, 1, SyncStatus::Running),
+            "{db}: an interrupted sync resumes"
+        );
+        let progress = s.progress(again.id).await.unwrap();
+        assert_eq!((progress[0].part.as_str(), progress[0].next_offset, progress[0].done), ("users", 1, false), "{db}");
+        // A repeated page is harmless (upsert).
+        s.write_page(
+            again.id,
+            &Page {
+                part: "users".into(),
+                users: vec![user("1", "A@x.io", Role::Admin, UserStatus::Active, Some(1))],
+                next_offset: 1,
+                done: true,
+                ..Page::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(s.last_completed("acme").await.unwrap().is_none(), "{db}: nothing completed yet");
+        s.complete_sync(
+            again.id,
+            SyncStats::default(),
+            &[Event { kind: EventKind::SyncCompleted, subject: "account".into(), detail: json!({}) }],
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.last_completed("acme").await.unwrap().unwrap().id, first.id, "{db}");
+        assert_eq!(
+            s.find_user(first.id, "a@X.IO").await.unwrap().unwrap().email,
+            "A@x.io",
+            "{db}: e-mails match without case"
+        );
+        assert_eq!(s.accounts().await.unwrap(), vec!["acme".to_string()], "{db}");
+    }
+}
+
+#[tokio::test]
+async fn grants_teams_filters_and_diffs() {
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let users = vec![
+            user("1", "admin@x.io", Role::Admin, UserStatus::Active, Some(2)),
+            user("2", "idle@x.io", Role::Member, UserStatus::Active, Some(200)),
+            user("3", "gone@x.io", Role::Guest, UserStatus::Deactivated, None),
+        ];
+        let resources = vec![res(ResourceType::Team, "9", "Eng"), res(ResourceType::Board, "7", "Roadmap")];
+        let grants = vec![
+            g("team:9:member", Principal::user(1)),
+            g("team:9:member", Principal::user(2)),
+            g("board:7:subscriber", Principal::team(9)),
+            g("board:7:owner", Principal::user(1)),
+            g("board:7:subscriber", Principal::user(1)),
+            g("board:7:subscriber", Principal::team(-1)),
+        ];
+        let a = snapshot(s, "acme", users.clone(), resources.clone(), grants.clone()).await;
+        // Team access expanded, the team kept as the source; "everyone" stays one grant.
+        let on = s.grants_on(a, ResourceType::Board, "7").await.unwrap();
+        assert!(
+            on.contains(&Grant {
+                entitlement: "board:7:subscriber".parse().unwrap(),
+                principal: Principal::user(2),
+                source: GrantSource::Team("9".into())
+            }),
+            "{db}"
+        );
+        assert_eq!(on.iter().filter(|x| x.principal.id == "-1").count(), 1, "{db}");
+        assert_eq!(
+            s.grants_of(a, &Principal::user(1)).await.unwrap().len(),
+            4,
+            "{db}: team member, owner, subscriber direct and via team"
+        );
+        let c = s.counts(a).await.unwrap();
+        assert_eq!((c.users, c.teams, c.boards), (3, 1, 1), "{db}");
+        let m = s.member_counts(a, ResourceType::Board).await.unwrap();
+        let b = m.get("7").unwrap();
+        assert_eq!((b.members, b.owners, b.teams, b.via_teams), (1, 1, 2, 2), "{db}");
+        // Filters.
+        let q = |status, role, team: Option<&str>, idle: Option<i64>, email: Option<&str>| UserQuery {
+            status,
+            role,
+            team: team.map(str::to_string),
+            inactive_days: idle.map(|d| (d, Utc::now())),
+            email_contains: email.map(str::to_string),
+            ..UserQuery::default()
+        };
+        let ids = |v: Vec<UserRecord>| v.into_iter().map(|u| u.id).collect::<Vec<_>>();
+        assert_eq!(ids(s.users(a, &q(None, None, None, None, None)).await.unwrap()), vec!["1", "2", "3"], "{db}");
+        assert_eq!(
+            ids(s.users(a, &q(Some(UserStatus::Active), Some(Role::Member), None, None, None)).await.unwrap()),
+            vec!["2"],
+            "{db}"
+        );
+        assert_eq!(ids(s.users(a, &q(None, None, Some("9"), None, None)).await.unwrap()), vec!["1", "2"], "{db}");
+        assert_eq!(
+            ids(s.users(a, &q(None, None, None, Some(90), None)).await.unwrap()),
+            vec!["2", "3"],
+            "{db}: never active counts as inactive"
+        );
+        assert_eq!(ids(s.users(a, &q(None, None, None, None, Some("IDLE"))).await.unwrap()), vec!["2"], "{db}");
+        assert!(
+            s.users(a, &q(None, None, None, None, Some("%"))).await.unwrap().is_empty(),
+            "{db}: wildcards are literal"
+        );
+        assert_eq!(ids(s.users(a, &q(None, None, None, None, Some("@X.IO"))).await.unwrap()).len(), 3, "{db}");
+        // Paging in the database, in id order, with the total beside it.
+        let page = UserQuery { offset: 1, limit: Some(1), ..UserQuery::default() };
+        assert_eq!(ids(s.users(a, &page).await.unwrap()), vec!["2"], "{db}");
+        assert_eq!(s.count_users(a, &page).await.unwrap(), 3, "{db}");
+        let active = UserQuery { status: Some(UserStatus::Active), offset: 5, ..UserQuery::default() };
+        assert!(s.users(a, &active).await.unwrap().is_empty(), "{db}: past the end");
+        assert_eq!(s.count_users(a, &active).await.unwrap(), 2, "{db}");
+        // A second snapshot: a role change, a removed user, a renamed board, a moved grant.
+        let mut users2 = users.clone();
+        users2[1].role = Role::Admin;
+        users2.pop();
+        let resources2 = vec![res(ResourceType::Team, "9", "Eng"), res(ResourceType::Board, "7", "Roadmap 2027")];
+        let mut grants2 = grants.clone();
+        grants2.retain(|x| x.principal != Principal::team(-1));
+        grants2.push(g("board:7:owner", Principal::user(2)));
+        let b2 = snapshot(s, "acme", users2, resources2, grants2).await;
+        let changed = s.changed_users(a, b2).await.unwrap();
+        assert_eq!(changed.len(), 2, "{db}");
+        assert_eq!(changed[0].1.as_ref().unwrap().role, Role::Admin, "{db}");
+        assert!(changed[1].1.is_none(), "{db}: user 3 is gone");
+        assert_eq!(s.changed_resources(a, b2).await.unwrap().len(), 1, "{db}");
+        let added = s.grants_missing_from(b2, a).await.unwrap();
+        let removed = s.grants_missing_from(a, b2).await.unwrap();
+        assert_eq!((added.len(), removed.len()), (1, 1), "{db}");
+        assert_eq!(added[0].to_string(), "user:2 → board:7:owner (direct)", "{db}");
+    }
+}
+
+#[tokio::test]
+async fn events_pending_changes_and_webhook_cursors() {
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        s.ensure_account("acme", Utc::now()).await.unwrap();
+        let ev = |kind, n: i64| Event { kind, subject: format!("user:{n}"), detail: json!({ "n": n }) };
+        s.append_events(
+            "acme",
+            None,
+            &[ev(EventKind::UserAdded, 1), ev(EventKind::GrantAdded, 2), ev(EventKind::UserRoleChanged, 3)],
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let all = s.events(&EventQuery { account: Some("acme".into()), ..EventQuery::default() }).await.unwrap();
+        assert_eq!(all.len(), 3, "{db}");
+        let users = s.events(&EventQuery { kind_prefix: Some("user_".into()), ..EventQuery::default() }).await.unwrap();
+        assert_eq!(users.len(), 2, "{db}");
+        let after =
+            s.events(&EventQuery { after_id: Some(all[0].id), limit: Some(1), ..EventQuery::default() }).await.unwrap();
+        assert_eq!((after.len(), after[0].detail["n"].as_i64()), (1, Some(2)), "{db}");
+        let actions = vec![Action::Deactivate { user: "1".into() }];
+        s.add_pending("acme", "plan-1", &actions, Utc::now()).await.unwrap();
+        let open = s.open_pending("acme").await.unwrap();
+        assert_eq!(open[0].action, actions[0], "{db}");
+        let run = s.begin_sync("acme", "2026-10", Utc::now()).await.unwrap();
+        s.resolve_pending(open[0].id, run.id, true).await.unwrap();
+        assert!(s.open_pending("acme").await.unwrap().is_empty(), "{db}");
+        assert_eq!(s.webhook_cursor("hook").await.unwrap(), 0, "{db}");
+        s.set_webhook_cursor("hook", all[1].id).await.unwrap();
+        s.set_webhook_cursor("hook", all[2].id).await.unwrap();
+        assert_eq!(s.webhook_cursor("hook").await.unwrap(), all[2].id, "{db}");
+    }
+}
+
+#[tokio::test]
+async fn leases_have_one_holder_until_they_expire() {
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let t0 = Utc::now();
+        let secs = |n: i64| t0 + Duration::seconds(n);
+        assert!(s.acquire_lease("sync:acme", "w1", t0, secs(30)).await.unwrap(), "{db}: free lease taken");
+        assert!(!s.acquire_lease("sync:acme", "w2", secs(10), secs(40)).await.unwrap(), "{db}: held by w1");
+        assert!(s.acquire_lease("sync:acme", "w1", secs(20), secs(50)).await.unwrap(), "{db}: w1 renews");
+        assert!(!s.acquire_lease("sync:acme", "w2", secs(45), secs(75)).await.unwrap(), "{db}: renewal counted");
+        assert!(s.acquire_lease("sync:other", "w2", secs(45), secs(75)).await.unwrap(), "{db}: leases are per name");
+        assert!(s.acquire_lease("sync:acme", "w2", secs(51), secs(81)).await.unwrap(), "{db}: expired, taken over");
+        assert!(!s.acquire_lease("sync:acme", "w1", secs(52), secs(82)).await.unwrap(), "{db}: w1 lost it");
+        s.release_lease("sync:acme", "w1").await.unwrap();
+        assert!(
+            !s.acquire_lease("sync:acme", "w3", secs(53), secs(83)).await.unwrap(),
+            "{db}: only the holder releases"
+        );
+        s.release_lease("sync:acme", "w2").await.unwrap();
+        assert!(s.acquire_lease("sync:acme", "w3", secs(53), secs(83)).await.unwrap(), "{db}: released, free");
+    }
+}
+
+#[tokio::test]
+async fn racing_workers_never_share_a_lease() {
+    for (db, s) in stores().await {
+        let s: std::sync::Arc<dyn Store> = std::sync::Arc::from(s);
+        let now = Utc::now();
+        let mut tasks = Vec::new();
+        for w in 0..8 {
+            let s = std::sync::Arc::clone(&s);
+            tasks.push(tokio::spawn(async move {
+                s.acquire_lease("sync:race", &format!("w{w}"), now, now + Duration::seconds(30)).await.unwrap()
+            }));
+        }
+        let mut won = 0;
+        for t in tasks {
+            won += t.await.unwrap() as usize;
+        }
+        assert_eq!(won, 1, "{db}: exactly one of eight racing workers holds the lease");
+    }
+}
