@@ -72,7 +72,7 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Caller {
             return Err(ApiError::Unauthorized("send an API key as Authorization: Bearer <key>".into()));
         };
         let hashed = hash_key(key);
-        match state.keys.iter().find(|k| same(&k.hash, &hashed)) {
+        match state.api_keys().iter().find(|k| same(&k.hash, &hashed)) {
             Some(k) => {
                 if state.limiter.check_key(&k.name).is_err() {
                     return Err(ApiError::TooManyRequests(format!(

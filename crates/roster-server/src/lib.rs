@@ -9,6 +9,7 @@
 pub mod auth;
 mod error;
 mod extract;
+pub mod lease;
 mod routes;
 pub mod scheduler;
 mod state;

@@ -1,21 +1,103 @@
 //! Syncs on schedule (each account on its interval, jittered) and on demand, never two syncs of
-//! one account at once.
+//! one account at once, even across several workers: the sync runs under the account's lease,
+//! and whether a sync is due is decided under that lease from the store's own record of the
+//! last run, so a worker that wins the lease just after another finished does not sync again.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use rand::Rng;
 use roster_engine::{sync_account, NoProgress, SyncReport};
+use roster_store::{SyncRun, SyncStatus};
 
 use crate::error::ApiError;
+use crate::lease::LeaseError;
 use crate::state::{AppState, ServedAccount};
 
-/// Syncs `account` unless a sync of it is running (then `None`).
-pub async fn sync_now(state: &AppState, account: &ServedAccount) -> Result<Option<SyncReport>, ApiError> {
-    let Some(lock) = state.sync_locks.get(&account.name) else {
-        return Err(ApiError::NotFound(format!("account {:?} is not served", account.name)));
+/// What the scheduler does next for one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    /// Sync now (or resume the unfinished run).
+    Sync,
+    /// The next sync is due after this long.
+    Wait(Duration),
+}
+
+/// Decides from the account's newest run: none yet, or one left running by a worker that
+/// died, means sync now; a completed run means wait until `interval` after it started; an
+/// interrupted (failed) run is retried `retry` after it failed.
+pub fn next_turn(latest: Option<&SyncRun>, interval: Duration, retry: Duration, now: DateTime<Utc>) -> Turn {
+    let due = match latest {
+        None => return Turn::Sync,
+        Some(r) => match r.status {
+            SyncStatus::Running => return Turn::Sync,
+            SyncStatus::Completed => r.started_at + interval,
+            SyncStatus::Interrupted => r.finished_at.unwrap_or(r.started_at) + retry,
+        },
     };
+    match (due - now).to_std() {
+        Ok(wait) if !wait.is_zero() => Turn::Wait(wait),
+        _ => Turn::Sync,
+    }
+}
+
+/// What one scheduling turn did.
+#[derive(Debug)]
+pub enum Outcome {
+    Synced(Box<SyncReport>),
+    NotDue(Duration),
+    /// A sync of the account runs (here or on another worker).
+    Busy,
+}
+
+/// The lease that guards an account's syncs.
+fn lease_name(account: &str) -> String {
+    format!("sync:{account}")
+}
+
+/// Syncs `account` unless a sync of it is running here or on another worker (then `None`).
+pub async fn sync_now(state: &AppState, account: &ServedAccount) -> Result<Option<SyncReport>, ApiError> {
+    let lock = lock_of(state, account)?;
     let Ok(_guard) = lock.try_lock() else { return Ok(None) };
+    match state.leaser.hold(&lease_name(&account.name), run_sync(state, account)).await {
+        Ok(r) => r.map(Some),
+        Err(LeaseError::Busy(_)) => Ok(None),
+        Err(e) => Err(ApiError::Internal(e.to_string())),
+    }
+}
+
+/// Syncs `account` if it is due (decided under its lease).
+pub async fn sync_if_due(state: &AppState, account: &ServedAccount) -> Result<Outcome, ApiError> {
+    let lock = lock_of(state, account)?;
+    let Ok(_guard) = lock.try_lock() else { return Ok(Outcome::Busy) };
+    let work = async {
+        let latest = state.store.syncs(Some(&account.name), 1).await?;
+        match next_turn(latest.first(), account.interval, retry_delay(account.interval), (state.leaser.clock)()) {
+            Turn::Wait(d) => Ok(Outcome::NotDue(d)),
+            Turn::Sync => run_sync(state, account).await.map(|r| Outcome::Synced(Box::new(r))),
+        }
+    };
+    match state.leaser.hold(&lease_name(&account.name), work).await {
+        Ok(r) => r,
+        Err(LeaseError::Busy(_)) => Ok(Outcome::Busy),
+        Err(e) => Err(ApiError::Internal(e.to_string())),
+    }
+}
+
+fn lock_of<'a>(state: &'a AppState, account: &ServedAccount) -> Result<&'a Arc<tokio::sync::Mutex<()>>, ApiError> {
+    state
+        .sync_locks
+        .get(&account.name)
+        .ok_or_else(|| ApiError::NotFound(format!("account {:?} is not served", account.name)))
+}
+
+/// A failed sync is retried after this long (the interval, at most a minute).
+fn retry_delay(interval: Duration) -> Duration {
+    interval.min(Duration::from_secs(60))
+}
+
+async fn run_sync(state: &AppState, account: &ServedAccount) -> Result<SyncReport, ApiError> {
     let started = Instant::now();
     let result =
         sync_account(state.store.as_ref(), &account.client, &account.name, &account.options, &NoProgress).await;
@@ -31,7 +113,7 @@ pub async fn sync_now(state: &AppState, account: &ServedAccount) -> Result<Optio
         Ok(r) => {
             metrics::gauge!("roster_grants", "account" => account.name.clone()).set(r.counts.grants as f64);
             metrics::counter!("roster_events_total", "account" => account.name.clone()).increment(r.events as u64 + 1);
-            Ok(Some(r))
+            Ok(r)
         }
         Err(e) => {
             tracing::warn!(account = %account.name, error = %e, "sync failed; the next one resumes it");
@@ -40,11 +122,19 @@ pub async fn sync_now(state: &AppState, account: &ServedAccount) -> Result<Optio
     }
 }
 
-/// The wait before the next sync: the interval, give or take 10 %.
-fn jittered(interval: Duration) -> Duration {
-    let ms = interval.as_millis() as u64;
-    let spread = ms / 10;
-    Duration::from_millis(ms - spread + rand::rng().random_range(0..=2 * spread))
+/// Gives up this worker's sync leases (at shutdown), so a restarted worker resumes at once
+/// instead of waiting for them to expire.
+pub async fn release_leases(state: &AppState) {
+    for a in &state.accounts {
+        state.leaser.release(&lease_name(&a.name)).await;
+    }
+    state.leaser.release("webhooks").await;
+}
+
+/// Up to a tenth of the interval, so accounts (and workers) do not all wake at once.
+fn jitter(interval: Duration) -> Duration {
+    let spread = (interval.as_millis() / 10) as u64;
+    Duration::from_millis(rand::rng().random_range(0..=spread))
 }
 
 /// Runs each account's schedule until the task is dropped.
@@ -53,15 +143,70 @@ pub async fn run(state: Arc<AppState>) {
     for a in state.accounts.clone() {
         let state = Arc::clone(&state);
         tasks.push(tokio::spawn(async move {
+            // Another worker's lease is checked again at this pace (a dead worker's sync is
+            // resumed within about one lease lifetime).
+            let poll = (state.leaser.ttl / 3).max(Duration::from_millis(100));
             loop {
-                if let Ok(None) = sync_now(&state, &a).await {
-                    tracing::info!(account = %a.name, "a sync is already running; skipping this turn");
-                }
-                tokio::time::sleep(jittered(a.interval)).await;
+                let wait = match sync_if_due(&state, &a).await {
+                    Ok(Outcome::Synced(_)) => Duration::ZERO,
+                    Ok(Outcome::NotDue(d)) => d + jitter(a.interval),
+                    Ok(Outcome::Busy) => poll,
+                    Err(e) => {
+                        tracing::warn!(account = %a.name, error = %e, "scheduled sync did not run");
+                        poll
+                    }
+                };
+                tokio::time::sleep(wait).await;
             }
         }));
     }
     for t in tasks {
         let _ = t.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(status: SyncStatus, started: DateTime<Utc>, finished: Option<DateTime<Utc>>) -> SyncRun {
+        SyncRun {
+            id: 1,
+            account: "acme".into(),
+            status,
+            started_at: started,
+            finished_at: finished,
+            error: None,
+            api_version: "2026-10".into(),
+            resumed: 0,
+            requests: 0,
+            complexity: 0,
+        }
+    }
+
+    #[test]
+    fn turns_follow_the_last_run() {
+        let t0 = Utc::now();
+        let hour = Duration::from_secs(3600);
+        let min = Duration::from_secs(60);
+        let at = |s: i64| t0 + chrono::Duration::seconds(s);
+        assert_eq!(next_turn(None, hour, min, t0), Turn::Sync, "never synced");
+        let done = run(SyncStatus::Completed, t0, Some(at(300)));
+        assert_eq!(next_turn(Some(&done), hour, min, at(300)), Turn::Wait(Duration::from_secs(3300)));
+        assert_eq!(next_turn(Some(&done), hour, min, at(3599)), Turn::Wait(Duration::from_secs(1)));
+        assert_eq!(next_turn(Some(&done), hour, min, at(3600)), Turn::Sync, "an interval after it started");
+        assert_eq!(next_turn(Some(&done), hour, min, at(9000)), Turn::Sync, "overdue");
+        let failed = run(SyncStatus::Interrupted, t0, Some(at(10)));
+        assert_eq!(next_turn(Some(&failed), hour, min, at(20)), Turn::Wait(Duration::from_secs(50)), "retried");
+        assert_eq!(next_turn(Some(&failed), hour, min, at(70)), Turn::Sync);
+        let orphan = run(SyncStatus::Running, t0, None);
+        assert_eq!(next_turn(Some(&orphan), hour, min, at(1)), Turn::Sync, "a dead worker's run resumes");
+    }
+
+    #[test]
+    fn jitter_stays_within_a_tenth() {
+        for _ in 0..1000 {
+            assert!(jitter(Duration::from_secs(100)) <= Duration::from_secs(10));
+        }
     }
 }

@@ -10,6 +10,7 @@ use roster_store::Store;
 use tokio::sync::Mutex;
 
 use crate::auth::ApiKey;
+use crate::lease::{system_clock, worker_id, Leaser};
 
 /// Requests per second per key, and the burst above it [a sane default for an admin API].
 pub const RATE_PER_SECOND: u32 = 50;
@@ -29,7 +30,11 @@ pub struct ServedAccount {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub accounts: Vec<ServedAccount>,
-    pub keys: Vec<ApiKey>,
+    /// Replaced whole on a configuration reload (SIGHUP); requests in flight keep the keys they
+    /// were checked with.
+    pub keys: std::sync::RwLock<Arc<Vec<ApiKey>>>,
+    /// This worker's leases (syncs, webhook delivery) and its clock.
+    pub leaser: Leaser,
     pub metrics: Option<PrometheusHandle>,
     /// Held while an account syncs: a second sync of it never starts meanwhile.
     pub sync_locks: HashMap<String, Arc<Mutex<()>>>,
@@ -62,12 +67,56 @@ impl AppState {
             std::num::NonZeroU32::new(per_second.max(1)).unwrap_or(std::num::NonZeroU32::MIN),
         )
         .allow_burst(std::num::NonZeroU32::new(burst.max(1)).unwrap_or(std::num::NonZeroU32::MIN));
-        AppState { store, accounts, keys, metrics, sync_locks, limiter: governor::RateLimiter::keyed(quota) }
+        let leaser = Leaser {
+            store: Arc::clone(&store),
+            holder: worker_id(),
+            ttl: Duration::from_secs(60),
+            clock: system_clock(),
+        };
+        AppState {
+            store,
+            accounts,
+            keys: std::sync::RwLock::new(Arc::new(keys)),
+            leaser,
+            metrics,
+            sync_locks,
+            limiter: governor::RateLimiter::keyed(quota),
+        }
     }
 
     /// The same with another rate limit per key (requests per second, burst).
     pub fn with_rate_limit(self, per_second: u32, burst: u32) -> AppState {
-        AppState::with_rate(self.store, self.accounts, self.keys, self.metrics, self.sync_locks, per_second, burst)
+        let keys = self.api_keys().as_ref().clone();
+        let leaser = self.leaser.clone();
+        let mut s =
+            AppState::with_rate(self.store, self.accounts, keys, self.metrics, self.sync_locks, per_second, burst);
+        s.leaser = leaser;
+        s
+    }
+
+    /// The same with another lease lifetime and clock (several workers; tests).
+    pub fn with_leases(mut self, ttl: Duration, clock: crate::lease::Clock) -> AppState {
+        self.leaser.ttl = ttl;
+        self.leaser.clock = clock;
+        self
+    }
+
+    /// The API keys now in force.
+    pub fn api_keys(&self) -> Arc<Vec<ApiKey>> {
+        match self.keys.read() {
+            Ok(k) => Arc::clone(&k),
+            // A panic while swapping cannot leave a half-written Arc: the value is still whole.
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Puts new API keys in force (configuration reload).
+    pub fn set_api_keys(&self, keys: Vec<ApiKey>) {
+        let mut slot = match self.keys.write() {
+            Ok(k) => k,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = Arc::new(keys);
     }
 
     /// The served account called `name`.

@@ -3,7 +3,6 @@
 //! a delivery that fails is retried with backoff and never skipped, so nothing is lost, across
 //! restarts too.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -11,6 +10,8 @@ use roster_store::{EventQuery, EventRow, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Sha256;
+
+use crate::lease::{LeaseError, Leaser};
 
 /// One webhook target.
 #[derive(Clone, Serialize, Deserialize)]
@@ -116,12 +117,25 @@ pub async fn deliver_pending(
     }
 }
 
-/// Runs every webhook forever, polling the event stream every `every`.
-pub async fn run(store: Arc<dyn Store>, hooks: Vec<Webhook>, every: Duration) {
+/// Runs the webhooks forever, polling the event stream every `every`. With several workers,
+/// one delivers at a time (the `webhooks` lease), so nothing is sent twice. `hooks` follows
+/// configuration reloads.
+pub async fn run(leaser: Leaser, hooks: tokio::sync::watch::Receiver<Vec<Webhook>>, every: Duration) {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
     loop {
-        for w in &hooks {
-            let _ = deliver_pending(store.as_ref(), &http, w, 5).await;
+        let current = hooks.borrow().clone();
+        if !current.is_empty() {
+            let round = async {
+                for w in &current {
+                    let _ = deliver_pending(leaser.store.as_ref(), &http, w, 5).await;
+                }
+            };
+            match leaser.hold("webhooks", round).await {
+                Ok(()) | Err(LeaseError::Busy(_)) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "webhook delivery stopped; the next round goes on from the cursor")
+                }
+            }
         }
         tokio::time::sleep(every).await;
     }

@@ -305,3 +305,44 @@ async fn abusive_clients_are_rate_limited_per_key() {
     let other = http.get(format!("{base}/api/v1/accounts")).bearer_auth("key-b-0123456789").send().await.unwrap();
     assert_eq!(other.status(), 200, "another key has its own allowance");
 }
+
+#[tokio::test]
+async fn syncs_happen_when_due_on_a_controllable_clock() {
+    use roster_server::scheduler::{sync_if_due, Outcome};
+    use std::sync::atomic::{AtomicI64, Ordering};
+    // The scheduler's clock is the wall clock moved on by hand: hours pass in no time.
+    let offset = Arc::new(AtomicI64::new(0));
+    let clock: roster_server::lease::Clock = {
+        let offset = Arc::clone(&offset);
+        Arc::new(move || chrono::Utc::now() + chrono::Duration::seconds(offset.load(Ordering::SeqCst)))
+    };
+    let e = env(0, Duration::from_secs(3600)).await;
+    let state = AppState::new(Arc::clone(&e.store), e.state.accounts.clone(), vec![], None)
+        .with_leases(Duration::from_secs(30), clock);
+    let acme = &state.accounts[0];
+    assert!(matches!(sync_if_due(&state, acme).await.unwrap(), Outcome::Synced(_)), "never synced: due");
+    let wait = |o: Outcome| match o {
+        Outcome::NotDue(d) => d,
+        other => panic!("expected to wait, got {other:?}"),
+    };
+    let d = wait(sync_if_due(&state, acme).await.unwrap());
+    assert!(d > Duration::from_secs(3590) && d <= Duration::from_secs(3600), "an hour after it started: {d:?}");
+    offset.fetch_add(1800, Ordering::SeqCst);
+    let d = wait(sync_if_due(&state, acme).await.unwrap());
+    assert!(d > Duration::from_secs(1790) && d <= Duration::from_secs(1800), "half an hour later: {d:?}");
+    assert_eq!(e.store.syncs(Some("acme"), 10).await.unwrap().len(), 1, "not due: no sync");
+    offset.fetch_add(1800, Ordering::SeqCst);
+    assert!(matches!(sync_if_due(&state, acme).await.unwrap(), Outcome::Synced(_)), "due after an hour");
+    assert_eq!(e.store.syncs(Some("acme"), 10).await.unwrap().len(), 2);
+    // Another worker holding the account's lease: this one neither syncs nor waits for it.
+    let now = chrono::Utc::now() + chrono::Duration::seconds(offset.load(Ordering::SeqCst) + 7200);
+    offset.fetch_add(7200, Ordering::SeqCst);
+    assert!(e
+        .store
+        .acquire_lease("sync:acme", "other-worker", now, now + chrono::Duration::seconds(30))
+        .await
+        .unwrap());
+    assert!(matches!(sync_if_due(&state, acme).await.unwrap(), Outcome::Busy), "the other worker's turn");
+    offset.fetch_add(31, Ordering::SeqCst);
+    assert!(matches!(sync_if_due(&state, acme).await.unwrap(), Outcome::Synced(_)), "its lease expired: taken over");
+}

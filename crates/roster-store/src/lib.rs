@@ -108,6 +108,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool>;
     /// Gives lease `name` up, if `holder` has it.
     async fn release_lease(&self, name: &str, holder: &str) -> Result<()>;
+    /// Who holds lease `name` and until when (an expired lease is still shown).
+    async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>>;
 
     /// The last event id webhook `name` delivered (0: none yet).
     async fn webhook_cursor(&self, name: &str) -> Result<i64>;

@@ -276,6 +276,9 @@ async fn leases_have_one_holder_until_they_expire() {
         assert!(!s.acquire_lease("sync:acme", "w2", secs(45), secs(75)).await.unwrap(), "{db}: renewal counted");
         assert!(s.acquire_lease("sync:other", "w2", secs(45), secs(75)).await.unwrap(), "{db}: leases are per name");
         assert!(s.acquire_lease("sync:acme", "w2", secs(51), secs(81)).await.unwrap(), "{db}: expired, taken over");
+        let (holder, until) = s.lease("sync:acme").await.unwrap().unwrap();
+        assert_eq!((holder.as_str(), until.timestamp_millis()), ("w2", secs(81).timestamp_millis()), "{db}");
+        assert!(s.lease("sync:nothing").await.unwrap().is_none(), "{db}");
         assert!(!s.acquire_lease("sync:acme", "w1", secs(52), secs(82)).await.unwrap(), "{db}: w1 lost it");
         s.release_lease("sync:acme", "w1").await.unwrap();
         assert!(

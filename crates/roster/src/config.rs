@@ -35,6 +35,9 @@ pub struct ServerConfig {
     /// Where events are pushed.
     #[serde(default)]
     pub webhooks: Vec<WebhookConfig>,
+    /// Seconds a worker's lease on a sync lasts without renewal (default 60): with several
+    /// workers on PostgreSQL, how soon another one resumes the sync of a worker that died.
+    pub lease_seconds: Option<u64>,
 }
 
 /// One `[[server.webhooks]]`.
@@ -202,6 +205,9 @@ impl Config {
     fn check(&self) -> Result<()> {
         state(&self.sync.board_state, "board_state")?;
         state(&self.sync.workspace_state, "workspace_state")?;
+        if matches!(self.server.lease_seconds, Some(s) if !(2..=3600).contains(&s)) {
+            bail!("[server] lease_seconds must be between 2 and 3600");
+        }
         for k in &self.server.api_keys {
             if !k.hash.starts_with("sha256:") || k.hash.len() != 71 {
                 bail!("[server] api key {:?}: hash must be sha256:<64 hex digits>, as `roster key hash` prints it (the key itself never goes in the file)", k.name);
@@ -227,6 +233,9 @@ impl Config {
                 .with_context(|| format!("account {:?}: api_url {:?} is not a URL", a.name, a.api_url))?;
             if !matches!(url.scheme(), "http" | "https") {
                 bail!("account {:?}: api_url must be http(s), got {:?}", a.name, a.api_url);
+            }
+            if a.sync_interval_seconds == Some(0) {
+                bail!("account {:?}: sync_interval_seconds must be at least 1 (the default is 3600)", a.name);
             }
             a.api_version
                 .parse::<ApiVersion>()
@@ -315,6 +324,9 @@ listen = "127.0.0.1:8080"
 # url = "https://hooks.slack.com/services/..."
 # events = ["user_role_changed", "user_status_changed", "grant_added", "action_failed"]
 # secret_env = "ROSTER_WEBHOOK_SECRET"
+# With several workers on one PostgreSQL store: seconds before a dead worker's sync is taken over.
+# lease_seconds = 60
+# `kill -HUP <pid>` reloads api_keys and webhooks without dropping requests in flight.
 "#;
 
 /// The example `roster init` writes.

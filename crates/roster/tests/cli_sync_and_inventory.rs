@@ -296,7 +296,7 @@ async fn serve_answers_and_stops_cleanly() {
         "[server]\nlisten = \"127.0.0.1:0\"\n[[server.api_keys]]\nname = \"ops\"\nrole = \"admin\"\n{hash_line}\n[[accounts]]\nname = \"acme\"\napi_url = \"{}\"\ntoken_env = \"ROSTER_TEST_TOKEN\"\n",
         sim.graphql_url()
     );
-    std::fs::write(&cfg, text).unwrap();
+    std::fs::write(&cfg, &text).unwrap();
     let mut server = Command::new(BIN)
         .arg("--config")
         .arg(&cfg)
@@ -334,6 +334,52 @@ async fn serve_answers_and_stops_cleanly() {
     assert_eq!(denied.status(), 401);
     let metrics = http.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("roster_syncs_total"), "{metrics}");
+    // SIGHUP: the key is rotated in the file and reloaded; requests meanwhile all get answers.
+    let new_key = "a-second-long-random-key-0123456789";
+    let rotated = text.replace(hash_line.trim(), &format!("hash = \"{}\"", roster_server::hash_key(new_key)));
+    assert_ne!(rotated, text);
+    let during = tokio::spawn({
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let mut codes = Vec::new();
+            for _ in 0..40 {
+                let r = http
+                    .get(format!("{base}/api/v1/accounts"))
+                    .bearer_auth("a-long-random-admin-key-0123456789")
+                    .send()
+                    .await;
+                codes.push(r.map(|r| r.status().as_u16()).map_err(|e| e.to_string()));
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            codes
+        }
+    });
+    std::fs::write(&cfg, &rotated).unwrap();
+    let _ = Command::new("kill").args(["-HUP", &server.id().to_string()]).status();
+    let codes = during.await.unwrap();
+    assert!(
+        codes.iter().all(|c| matches!(c, Ok(200) | Ok(401))),
+        "every request answered across the reload: {codes:?}"
+    );
+    let status_with = |key: &'static str| {
+        let (http, base) = (http.clone(), base.clone());
+        async move { http.get(format!("{base}/api/v1/accounts")).bearer_auth(key).send().await.unwrap().status().as_u16() }
+    };
+    let mut reloaded = false;
+    for _ in 0..100 {
+        if status_with(new_key).await == 200 {
+            reloaded = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(reloaded, "the new key works after SIGHUP");
+    assert_eq!(status_with("a-long-random-admin-key-0123456789").await, 401, "the old key no longer does");
+    // A broken file is refused whole on reload: the keys in force stay.
+    std::fs::write(&cfg, "[server]\nlisten = 5\n").unwrap();
+    let _ = Command::new("kill").args(["-HUP", &server.id().to_string()]).status();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(status_with(new_key).await, 200, "a bad reload keeps the configuration in force");
     // SIGTERM: a clean exit.
     let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
     let status = server.wait().unwrap();

@@ -40,4 +40,18 @@ impl SqlStore {
             .map_err(StoreError::query("release lease"))?;
         Ok(())
     }
+
+    pub(super) async fn lease_impl(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>> {
+        let row: Option<(String, i64)> = sqlx::query_as("SELECT holder, expires_ms FROM leases WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read lease"))?;
+        row.map(|(holder, ms)| {
+            DateTime::from_timestamp_millis(ms)
+                .map(|t| (holder, t))
+                .ok_or_else(|| StoreError::Corrupt(format!("lease {name:?} expires at {ms} ms, not a time")))
+        })
+        .transpose()
+    }
 }

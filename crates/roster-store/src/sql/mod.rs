@@ -284,6 +284,9 @@ impl Store for SqlStore {
     async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
         self.release_lease_impl(name, holder).await
     }
+    async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>> {
+        self.lease_impl(name).await
+    }
     async fn webhook_cursor(&self, name: &str) -> Result<i64> {
         let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = $1")
             .bind(name)

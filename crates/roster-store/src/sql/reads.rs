@@ -11,24 +11,32 @@ use crate::{Result, StoreError};
 const USER_COLUMNS: &str = "u.id, u.name, u.email, u.title, u.role, u.status, u.is_email_confirmed, u.created_at, u.became_active_at, u.last_activity, u.time_zone, u.invitation_method";
 pub(super) const GRANT_COLUMNS: &str = "rtype, rid, slug, ptype, pid, source";
 
-/// The user filters; each is `($n IS NULL OR ...)`, so one statement serves every combination.
-const USER_FILTER: &str = "u.sync_id = $1
-    AND ($2 IS NULL OR u.status = $2)
-    AND ($3 IS NULL OR u.role = $3)
-    AND ($4 IS NULL OR EXISTS (SELECT 1 FROM grants g WHERE g.sync_id = u.sync_id AND g.rtype = 'team' AND g.slug = 'member' AND g.ptype = 'user' AND g.pid = u.id AND g.rid = $4))
-    AND ($5 IS NULL OR u.last_activity IS NULL OR u.last_activity <= $5)
-    AND ($6 IS NULL OR u.email_lower LIKE $6 ESCAPE '!')";
-
-/// Binds `USER_FILTER`'s parameters $1..$6.
-fn bind_filter<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
-    sync_id: i64,
-    q: &UserQuery,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    let cutoff = q.inactive_days.and_then(|(days, now)| ts(Some(now - chrono::Duration::days(days))));
-    // A substring of the e-mail, as a LIKE pattern with its wildcards escaped.
-    let pattern = q.email_contains.as_ref().map(|s| {
-        let escaped: String = s
+/// The WHERE clause for `q` with only the filters it sets (so the planner sees plain index
+/// ranges), and their values in placeholder order after `$1` (the sync id). The SQL comes
+/// from constants here; every value is bound.
+fn user_filter(q: &UserQuery) -> (String, Vec<String>) {
+    let mut sql = String::from("u.sync_id = $1");
+    let mut values = Vec::new();
+    let mut add = |clause: &str, value: String| {
+        values.push(value);
+        sql.push_str(" AND ");
+        sql.push_str(&clause.replace("$n", &format!("${}", values.len() + 1)));
+    };
+    if let Some(s) = q.status {
+        add("u.status = $n", s.as_str().to_string());
+    }
+    if let Some(r) = q.role {
+        add("u.role = $n", r.as_str().to_string());
+    }
+    if let Some(t) = &q.team {
+        add("EXISTS (SELECT 1 FROM grants g WHERE g.sync_id = u.sync_id AND g.ptype = 'user' AND g.pid = u.id AND g.rtype = 'team' AND g.rid = $n AND g.slug = 'member')", t.clone());
+    }
+    if let Some(cutoff) = q.inactive_days.and_then(|(days, now)| ts(Some(now - chrono::Duration::days(days)))) {
+        add("(u.last_activity IS NULL OR u.last_activity <= $n)", cutoff);
+    }
+    if let Some(e) = &q.email_contains {
+        // A substring of the e-mail, as a LIKE pattern with its wildcards escaped.
+        let escaped: String = e
             .trim()
             .to_lowercase()
             .chars()
@@ -37,27 +45,37 @@ fn bind_filter<'q>(
                 c => vec![c],
             })
             .collect();
-        format!("%{escaped}%")
-    });
+        add("u.email_lower LIKE $n ESCAPE '!'", format!("%{escaped}%"));
+    }
+    (sql, values)
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    sync_id: i64,
+    values: Vec<String>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    query = query.bind(sync_id);
+    for v in values {
+        query = query.bind(v);
+    }
     query
-        .bind(sync_id)
-        .bind(q.status.map(|s| s.as_str().to_string()))
-        .bind(q.role.map(|r| r.as_str().to_string()))
-        .bind(q.team.clone())
-        .bind(cutoff)
-        .bind(pattern)
 }
 
 impl SqlStore {
     pub(super) async fn users_impl(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>> {
+        let (filter, values) = user_filter(q);
+        let n = values.len();
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE {USER_FILTER}
-             ORDER BY CAST(u.id AS BIGINT), u.id LIMIT $7 OFFSET $8"
+            "SELECT {USER_COLUMNS} FROM users u WHERE {filter}
+             ORDER BY CAST(u.id AS BIGINT), u.id LIMIT ${} OFFSET ${}",
+            n + 2,
+            n + 3
         );
         // SQLite reads LIMIT -1 as "no limit"; PostgreSQL reads LIMIT NULL so.
         let limit = q.limit.map(|l| l.min(i64::MAX as u64) as i64);
         let limit = if self.postgres { limit } else { Some(limit.unwrap_or(-1)) };
-        let rows = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, q)
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, values)
             .bind(limit)
             .bind(q.offset.min(i64::MAX as u64) as i64)
             .fetch_all(&self.pool)
@@ -67,8 +85,9 @@ impl SqlStore {
     }
 
     pub(super) async fn count_users_impl(&self, sync_id: i64, q: &UserQuery) -> Result<i64> {
-        let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE {USER_FILTER}");
-        let row = bind_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, q)
+        let (filter, values) = user_filter(q);
+        let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE {filter}");
+        let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, values)
             .fetch_one(&self.pool)
             .await
             .map_err(StoreError::query("count users"))?;
@@ -77,16 +96,20 @@ impl SqlStore {
 
     pub(super) async fn find_user_impl(&self, sync_id: i64, key: &str) -> Result<Option<UserRecord>> {
         let key = key.trim();
-        let row = sqlx::query(sql!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.sync_id = $1 AND (u.id = $2 OR u.email_lower = $3) LIMIT 1"
-        ))
-        .bind(sync_id)
-        .bind(key)
-        .bind(key.to_lowercase())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(StoreError::query("find user"))?;
-        row.as_ref().map(rows::user).transpose()
+        // By id, then by e-mail: two index lookups (one `id = .. OR email = ..` scans the snapshot).
+        for (column, value) in [("u.id", key.to_string()), ("u.email_lower", key.to_lowercase())] {
+            let row =
+                sqlx::query(sql!("SELECT {USER_COLUMNS} FROM users u WHERE u.sync_id = $1 AND {column} = $2 LIMIT 1"))
+                    .bind(sync_id)
+                    .bind(value)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(StoreError::query("find user"))?;
+            if let Some(row) = row {
+                return rows::user(&row).map(Some);
+            }
+        }
+        Ok(None)
     }
 
     pub(super) async fn resources_impl(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ResourceRecord>> {

@@ -32,6 +32,53 @@ pub struct BenchArgs {
     /// Run one size in this process and print its figures as JSON (used by the parent run).
     #[arg(long, hide = true)]
     pub single: bool,
+    /// Instead: load the read API of `roster serve` (users pages, access of a user) on a store
+    /// synced from the first size, and print requests per second and latency percentiles.
+    #[arg(long)]
+    pub api: bool,
+    /// With --api: seconds of load per route.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// With --api: requests in flight at once.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+}
+
+/// The org `roster bench` generates for `users` users.
+fn gen_config(users: usize) -> GenConfig {
+    GenConfig {
+        users,
+        teams: (users / 50).max(3),
+        workspaces: (users / 100).max(3),
+        boards: (users / 5).max(5),
+        seed: 42,
+        ..GenConfig::default()
+    }
+}
+
+/// Syncs a generated org from an in-process monday-sim into the SQLite store at `db`.
+pub(super) async fn synced_store(
+    org: monday_sim::Org,
+    budget: u64,
+    latency_ms: u64,
+    db: &std::path::Path,
+) -> Result<(SqlStore, roster_engine::SyncReport, f64)> {
+    let limits = LimitsConfig { complexity_per_minute: Some(budget), ..LimitsConfig::default() };
+    let faults = FaultConfig { latency_ms, ..FaultConfig::default() };
+    let sim = monday_sim::spawn(
+        Sim::new(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false })?,
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await?;
+    let store = SqlStore::open(db).await?;
+    let client = Client::new(
+        ClientConfig::new(ApiToken::new(monday_sim::generator::DEFAULT_ADMIN_TOKEN))
+            .with_endpoint(sim.graphql_url().parse()?),
+    )?;
+    let started = Instant::now();
+    let opts = SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All };
+    let report = sync_account(&store, &client, "bench", &opts, &NoProgress).await?;
+    Ok((store, report, started.elapsed().as_secs_f64()))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -61,14 +108,7 @@ fn proc_status(key: &str) -> f64 {
 }
 
 async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
-    let cfg = GenConfig {
-        users,
-        teams: (users / 50).max(3),
-        workspaces: (users / 100).max(3),
-        boards: (users / 5).max(5),
-        seed: 42,
-        ..GenConfig::default()
-    };
+    let cfg = gen_config(users);
     let org = generate(&cfg)?;
     // Fewest requests: a page per 1000 users and per 100 boards/workspaces, one for teams and
     // one for the account, one more per list longer than a nested page.
@@ -89,26 +129,12 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
         + cfg.workspaces.div_ceil(100) as u64
         + 2
         + nested as u64;
-    let limits = LimitsConfig { complexity_per_minute: Some(a.budget), ..LimitsConfig::default() };
-    let faults = FaultConfig { latency_ms: a.latency_ms, ..FaultConfig::default() };
-    let sim = monday_sim::spawn(
-        Sim::new(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false })?,
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await?;
     let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let store = SqlStore::open(&dir.join("bench.db")).await?;
-    let client = Client::new(
-        ClientConfig::new(ApiToken::new(monday_sim::generator::DEFAULT_ADMIN_TOKEN))
-            .with_endpoint(sim.graphql_url().parse()?),
-    )?;
     let rss_before = proc_status("VmRSS:");
-    let started = Instant::now();
-    let opts = SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All };
-    let report = sync_account(&store, &client, "bench", &opts, &NoProgress).await?;
-    let wall = started.elapsed().as_secs_f64();
+    let synced = synced_store(org, a.budget, a.latency_ms, &dir.join("bench.db")).await;
     let _ = std::fs::remove_dir_all(&dir);
+    let (_, report, wall) = synced?;
     Ok(Figures {
         users,
         boards: cfg.boards,
@@ -124,6 +150,11 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
 }
 
 pub async fn run(a: &BenchArgs) -> Result<()> {
+    if a.api {
+        let size = *a.sizes.first().context("--sizes names no size")?;
+        let org = generate(&gen_config(size))?;
+        return super::bench_api::run(org, a.seconds, a.concurrency).await;
+    }
     if a.single {
         let [size] = a.sizes.as_slice() else { bail!("--single takes one size") };
         println!("{}", serde_json::to_string(&one(*size, a).await?)?);

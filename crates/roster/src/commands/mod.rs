@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod bench;
+mod bench_api;
 pub mod change;
 pub mod demo;
 pub mod history;

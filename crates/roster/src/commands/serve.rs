@@ -1,12 +1,18 @@
-//! `roster serve`: the HTTP API and the scheduler; `roster key hash`.
+//! `roster serve`: the HTTP API, the scheduler and the webhooks, with the configuration
+//! reloaded on SIGHUP; `roster key hash`.
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use monday_api::Client;
+use roster_server::webhooks::Webhook;
+use roster_server::AppState;
+use tokio::sync::watch;
 
+use crate::config::Config;
 use crate::context;
 use crate::Cli;
 
@@ -36,6 +42,75 @@ async fn shutdown_signal() {
     tracing::warn!("shutting down: in-flight requests finish; a sync in flight resumes at the next start");
 }
 
+fn webhooks(cfg: &Config) -> Result<Vec<Webhook>> {
+    cfg.server.webhooks.iter().map(|w| w.resolve()).collect()
+}
+
+/// What a reload can change in place: the API keys and the webhooks. The rest (store,
+/// listen address, accounts) is named in a warning: it takes a restart.
+fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec<Webhook>>) -> Result<Config> {
+    let cfg = Config::load(path)?;
+    if cfg.server.api_keys.is_empty() {
+        bail!("[server] has no api_keys: keeping the keys in force");
+    }
+    let new_hooks = webhooks(&cfg)?;
+    state.set_api_keys(cfg.server.api_keys.clone());
+    hooks.send_replace(new_hooks);
+    let accounts = |c: &Config| {
+        format!(
+            "{:?}",
+            c.accounts
+                .iter()
+                .map(|a| (&a.name, &a.api_url, &a.api_version, a.sync_interval_seconds))
+                .collect::<Vec<_>>()
+        )
+    };
+    for (what, changed) in [
+        (
+            "[store]",
+            format!("{:?}", (&old.store.path, &old.store.url_env))
+                != format!("{:?}", (&cfg.store.path, &cfg.store.url_env)),
+        ),
+        ("[server] listen", old.server.listen != cfg.server.listen),
+        ("[[accounts]]", accounts(old) != accounts(&cfg)),
+    ] {
+        if changed {
+            tracing::warn!("{what} changed: that takes a restart of roster serve; the rest is reloaded");
+        }
+    }
+    Ok(cfg)
+}
+
+/// Reloads the configuration on every SIGHUP; a configuration with errors is refused whole.
+#[cfg(unix)]
+async fn reload_on_hangup(
+    path: std::path::PathBuf,
+    mut cfg: Config,
+    state: Arc<AppState>,
+    hooks: watch::Sender<Vec<Webhook>>,
+) {
+    let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP: configuration reload is off");
+        return;
+    };
+    while hup.recv().await.is_some() {
+        match reload(&path, &cfg, &state, &hooks) {
+            Ok(new) => {
+                cfg = new;
+                tracing::info!(
+                    keys = cfg.server.api_keys.len(),
+                    webhooks = cfg.server.webhooks.len(),
+                    "configuration reloaded"
+                );
+            }
+            Err(e) => tracing::error!(
+                error = format!("{e:#}"),
+                "configuration reload refused; the previous one stays in force"
+            ),
+        }
+    }
+}
+
 pub async fn run(cli: &Cli) -> Result<()> {
     let Some(cfg) = context::config(cli)? else {
         bail!("`roster serve` needs a configuration: create one with `roster init`")
@@ -48,7 +123,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
     let mut accounts = Vec::new();
     for a in &cfg.accounts {
         let client = Client::new(a.client_config()?).with_context(|| format!("account {:?}", a.name))?;
-        let interval = Duration::from_secs(a.sync_interval_seconds.unwrap_or(3600).max(60));
+        let interval = Duration::from_secs(a.sync_interval_seconds.unwrap_or(3600));
         accounts.push(roster_server::ServedAccount {
             name: a.name.clone(),
             client: Arc::new(client),
@@ -56,22 +131,34 @@ pub async fn run(cli: &Cli) -> Result<()> {
             interval,
         });
     }
-    let hooks = cfg.server.webhooks.iter().map(|w| w.resolve()).collect::<Result<Vec<_>>>()?;
+    let (hooks_tx, hooks_rx) = watch::channel(webhooks(&cfg)?);
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
-    let state = Arc::new(roster_server::AppState::new(store, accounts, cfg.server.api_keys.clone(), metrics));
+    let lease = Duration::from_secs(cfg.server.lease_seconds.unwrap_or(60));
+    let state = Arc::new(
+        AppState::new(store, accounts, cfg.server.api_keys.clone(), metrics)
+            .with_leases(lease, roster_server::lease::system_clock()),
+    );
     let (router, _) = roster_server::app(Arc::clone(&state));
     let listen = cfg.server.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
     let listener =
         tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     println!(
-        "roster serve: http://{}/api/v1 (OpenAPI at /api/v1/openapi.json), {} account(s)",
+        "roster serve: http://{}/api/v1 (OpenAPI at /api/v1/openapi.json), {} account(s), worker {}",
         listener.local_addr()?,
-        cfg.accounts.len()
+        cfg.accounts.len(),
+        state.leaser.holder
     );
     let scheduler = tokio::spawn(roster_server::scheduler::run(Arc::clone(&state)));
-    let notifier = tokio::spawn(roster_server::webhooks::run(Arc::clone(&state.store), hooks, Duration::from_secs(2)));
+    let notifier = tokio::spawn(roster_server::webhooks::run(state.leaser.clone(), hooks_rx, Duration::from_secs(2)));
+    #[cfg(unix)]
+    let reloader = tokio::spawn(reload_on_hangup(cli.config.clone(), cfg, Arc::clone(&state), hooks_tx));
+    #[cfg(not(unix))]
+    drop((cfg, hooks_tx));
     axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("the HTTP server stopped")?;
     scheduler.abort();
     notifier.abort();
+    #[cfg(unix)]
+    reloader.abort();
+    roster_server::scheduler::release_leases(&state).await;
     Ok(())
 }

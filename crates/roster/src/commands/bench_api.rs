@@ -1,0 +1,141 @@
+//! `roster bench --api`: the read API under load. A generated org is synced into an SQLite
+//! store (budget unlimited: the sync is not what is measured), `roster serve`'s router is
+//! served on loopback, and a load generator in the same process keeps `--concurrency`
+//! requests in flight against `users` (random 100-user pages) and then `access/{user}`
+//! (random users), printing requests per second and latency percentiles for each. Server and
+//! load share the machine's cores, so the figures are a floor.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use rand::Rng;
+use roster_server::{hash_key, ApiKey, AppState, Role};
+use roster_store::Store;
+
+const KEY: &str = "bench-api-key-0123456789abcdef";
+
+/// Makes the path of each request (random page, random user).
+type PathFn = Box<dyn Fn(&mut rand::rngs::ThreadRng) -> String + Send + Sync>;
+
+struct Figures {
+    requests: usize,
+    errors: usize,
+    rps: f64,
+    p50: Duration,
+    p99: Duration,
+    max: Duration,
+}
+
+/// Keeps `concurrency` requests to `path(rng)` in flight for `seconds`.
+async fn load(
+    base: &str,
+    seconds: u64,
+    concurrency: usize,
+    path: impl Fn(&mut rand::rngs::ThreadRng) -> String + Send + Sync + 'static,
+) -> Result<Figures> {
+    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let path = Arc::new(path);
+    let end = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (http, base, path) = (http.clone(), base.to_string(), Arc::clone(&path));
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0;
+            while Instant::now() < end {
+                let url = format!("{base}{}", path(&mut rand::rng()));
+                let t = Instant::now();
+                match http.get(url).bearer_auth(KEY).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                    }
+                    _ => errors += 1,
+                }
+                lat.push(t.elapsed());
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, e) = t.await?;
+        all.extend(lat);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort();
+    if all.is_empty() {
+        bail!("no request completed");
+    }
+    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    Ok(Figures {
+        requests: all.len(),
+        errors,
+        rps: all.len() as f64 / elapsed,
+        p50: pct(0.50),
+        p99: pct(0.99),
+        max: all[all.len() - 1],
+    })
+}
+
+pub async fn run(org: monday_sim::Org, seconds: u64, concurrency: usize) -> Result<()> {
+    let users = org.users.len();
+    let dir = std::env::temp_dir().join(format!("roster-bench-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let result = measure(org, users, seconds, concurrency, &dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn measure(
+    org: monday_sim::Org,
+    users: usize,
+    seconds: u64,
+    concurrency: usize,
+    dir: &std::path::Path,
+) -> Result<()> {
+    println!("syncing a generated org of {users} users into {} ...", dir.display());
+    let (store, report, wall) = super::bench::synced_store(org, u64::MAX / 4, 0, &dir.join("bench.db")).await?;
+    println!("synced in {wall:.1} s: {} users, {} grants", report.counts.users, report.counts.grants);
+    let store: Arc<dyn Store> = Arc::new(store);
+    let sync = store.last_completed("bench").await?.context("the bench sync did not complete")?;
+    let ids: Arc<Vec<String>> =
+        Arc::new(store.users(sync.id, &roster_store::UserQuery::default()).await?.into_iter().map(|u| u.id).collect());
+    let keys = vec![ApiKey { name: "bench".into(), role: Role::Reader, hash: hash_key(KEY) }];
+    // The per-key rate limit is lifted: it is the server being measured, not the limiter.
+    let state = Arc::new(AppState::new(store, vec![], keys, None).with_rate_limit(10_000_000, 10_000_000));
+    let (router, _) = roster_server::app(state);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}/api/v1/accounts/bench", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    println!("route                     requests  errors  req/s     p50-ms  p99-ms  max-ms   ({concurrency} in flight, {seconds} s each)");
+    let pages = users.div_ceil(100).max(1);
+    let routes: Vec<(&str, PathFn)> = vec![
+        (
+            "users?offset=R&limit=100",
+            Box::new(move |r| format!("/users?offset={}&limit=100", r.random_range(0..pages) * 100)),
+        ),
+        ("access/{random user}", {
+            let ids = Arc::clone(&ids);
+            Box::new(move |r| format!("/access/{}", ids[r.random_range(0..ids.len())]))
+        }),
+    ];
+    for (name, path) in routes {
+        let f = load(&base, seconds, concurrency, path).await?;
+        println!(
+            "{name:<25} {:<9} {:<7} {:<9.0} {:<7.1} {:<7.1} {:.1}",
+            f.requests,
+            f.errors,
+            f.rps,
+            f.p50.as_secs_f64() * 1e3,
+            f.p99.as_secs_f64() * 1e3,
+            f.max.as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
+}
