@@ -80,11 +80,30 @@ pub async fn users(
     // Paged in the database: a 100,000-user snapshot is never read whole for one page.
     let paging = Paging { offset: f.offset, limit: f.limit };
     let (offset, limit) = paging.window();
-    let total = s.store.count_users(sync, &q).await? as usize;
+    let total = user_total(&s, sync, &q).await?;
     let page = UserQuery { offset: offset as u64, limit: Some(limit as u64), ..q };
     let items: Vec<UserView> = s.store.users(sync, &page).await?.into_iter().map(UserView::from).collect();
     let next = (offset + items.len() < total).then_some(offset + items.len());
     Ok(Json(Page { items, total, next }))
+}
+
+/// The number of users matching `q` in snapshot `sync`, counted once per snapshot and filter.
+async fn user_total(s: &AppState, sync: i64, q: &UserQuery) -> Result<usize, ApiError> {
+    // `inactive_days` carries "now", which changes: those counts are not cached.
+    let key =
+        (q.inactive_days.is_none()).then(|| (sync, format!("{:?}", (q.status, q.role, &q.team, &q.email_contains))));
+    let cached = |k: &(i64, String)| s.user_totals.lock().ok().and_then(|m| m.get(k).copied());
+    if let Some(total) = key.as_ref().and_then(cached) {
+        return Ok(total);
+    }
+    let total = s.store.count_users(sync, q).await? as usize;
+    if let (Some(k), Ok(mut m)) = (key, s.user_totals.lock()) {
+        if m.len() >= 10_000 {
+            m.clear();
+        }
+        m.insert(k, total);
+    }
+    Ok(total)
 }
 
 async fn resources(

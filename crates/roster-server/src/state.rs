@@ -38,6 +38,9 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// Held while an account syncs: a second sync of it never starts meanwhile.
     pub sync_locks: HashMap<String, Arc<Mutex<()>>>,
+    /// How many users match a filter in a completed snapshot. Snapshots never change once
+    /// completed, so an entry is never stale; the map is emptied when it grows large.
+    pub user_totals: std::sync::Mutex<HashMap<(i64, String), usize>>,
     /// Requests allowed per key (a burst, refilled per second).
     pub limiter: governor::DefaultKeyedRateLimiter<String>,
 }
@@ -81,6 +84,7 @@ impl AppState {
             metrics,
             sync_locks,
             limiter: governor::RateLimiter::keyed(quota),
+            user_totals: std::sync::Mutex::new(HashMap::new()),
         }
     }
 

@@ -405,6 +405,16 @@ mod tests {
         let cfg = parse(include_str!("../../../deploy/roster.toml")).unwrap();
         assert_eq!(cfg.server.listen.as_deref(), Some("0.0.0.0:8080"));
         assert_eq!(cfg.accounts[0].sync_interval_seconds, Some(3600));
+        assert_eq!(cfg.store.url_env.as_deref(), Some("ROSTER_DATABASE_URL"), "the containers share PostgreSQL");
+        // The Kubernetes ConfigMap carries the same file.
+        let manifest = include_str!("../../../deploy/kubernetes/roster.yaml");
+        let (_, after) = manifest.split_once("  roster.toml: |\n").unwrap();
+        let embedded: String = after
+            .lines()
+            .take_while(|l| !l.starts_with("---"))
+            .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
+            .collect();
+        assert_eq!(embedded, include_str!("../../../deploy/roster.toml"), "the ConfigMap is deploy/roster.toml");
         let full = format!("{EXAMPLE}{EXAMPLE_SERVER}");
         assert!(parse(&full).is_ok(), "what `roster init` writes parses");
         let bad = "[server]\n[[server.api_keys]]\nname = \"x\"\nrole = \"admin\"\nhash = \"plain-key\"\n";
