@@ -8,6 +8,7 @@
 mod diff;
 mod error;
 pub mod provision;
+pub mod reports;
 pub mod scim;
 pub mod sync;
 

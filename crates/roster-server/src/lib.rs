@@ -57,6 +57,7 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::boards))
         .routes(routes!(routes::access))
         .routes(routes!(routes::who))
+        .routes(routes!(routes::report))
         .routes(routes!(routes::syncs))
         .routes(routes!(routes::events))
         .routes(routes!(routes::trigger_sync))

@@ -186,6 +186,35 @@ pub async fn access(
     Ok(Json(s.store.grants_of(sync, &Principal::user(&u.id)).await?.into_iter().map(GrantView::from).collect()))
 }
 
+/// A governance report on the last snapshot: inactive, seats, admins, external,
+/// everyone-boards, ownerless or offboarding.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/reports/{name}", tag = "inventory", params(("account" = String, Path), ("name" = String, Path, description = "inactive, seats, admins, external, everyone-boards, ownerless or offboarding"), ReportParams), security(("bearer" = [])), responses((status = 200, body = ReportView), (status = 400), (status = 404)))]
+pub async fn report(
+    State(s): S,
+    _c: Caller,
+    Path((account, name)): Path<(String, String)>,
+    Params(p): Params<ReportParams>,
+) -> Result<Json<ReportView>, ApiError> {
+    use roster_engine::reports::{ReportError, ReportOptions};
+    let sync = snapshot(&s, &account).await?;
+    let list = |v: &Option<String>| -> Vec<String> {
+        v.as_deref().map(|x| x.split(',').map(str::to_string).collect()).unwrap_or_default()
+    };
+    let o = ReportOptions {
+        now: chrono::Utc::now(),
+        inactive_days: p.days.unwrap_or(90),
+        exempt: list(&p.exempt),
+        domains: list(&p.domain),
+        user: p.user.clone(),
+    };
+    match roster_engine::reports::report(s.store.as_ref(), sync, &name, &o).await {
+        Ok(r) => Ok(Json(r.into())),
+        Err(e @ ReportError::Unknown(_)) => Err(ApiError::NotFound(e.to_string())),
+        Err(e @ ReportError::Options { .. }) => Err(ApiError::BadRequest(e.to_string())),
+        Err(ReportError::Store(e)) => Err(e.into()),
+    }
+}
+
 /// Who has access to a board, workspace or team, and why.
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/who/{resource_type}/{id}", tag = "inventory", params(("account" = String, Path), ("resource_type" = String, Path, description = "board, workspace or team"), ("id" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [GrantView]), (status = 400), (status = 404)))]
 pub async fn who(

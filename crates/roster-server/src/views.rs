@@ -218,3 +218,34 @@ pub struct PlanResult {
     #[schema(value_type = Vec<Object>)]
     pub results: Vec<roster_engine::provision::ActionResult>,
 }
+
+/// A governance report: a table.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    pub name: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    /// One object per row, keyed by column.
+    pub rows: Vec<std::collections::BTreeMap<String, String>>,
+}
+
+impl From<roster_engine::reports::Report> for ReportView {
+    fn from(r: roster_engine::reports::Report) -> Self {
+        let rows = r.rows.into_iter().map(|row| r.columns.iter().map(|c| c.to_string()).zip(row).collect()).collect();
+        ReportView { name: r.name, title: r.title, columns: r.columns.iter().map(|c| c.to_string()).collect(), rows }
+    }
+}
+
+/// Options of the reports route (as `roster report`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    /// inactive: no activity for at least this many days (default 90)
+    pub days: Option<i64>,
+    /// inactive: e-mails never reported, comma-separated
+    pub exempt: Option<String>,
+    /// external: the company's e-mail domains, comma-separated
+    pub domain: Option<String>,
+    /// offboarding: the user leaving (id or e-mail)
+    pub user: Option<String>,
+}

@@ -91,6 +91,22 @@ async fn routes_auth_paging_filters_and_errors() {
     assert_eq!(b["users"], 200);
     let (_, b) = call(&e, "GET", "/api/v1/accounts", Some(READER)).await;
     assert_eq!(b[0]["last_sync"]["status"], "completed");
+    // Reports, for readers too; the admins report agrees with the users route.
+    let (s, r) = call(&e, "GET", "/api/v1/accounts/acme/reports/admins", Some(READER)).await;
+    assert_eq!(s, 200, "{r}");
+    let (_, admins) = call(&e, "GET", "/api/v1/accounts/acme/users?role=admin&status=active", Some(READER)).await;
+    assert_eq!(r["rows"].as_array().unwrap().len() as u64, admins["total"].as_u64().unwrap());
+    assert_eq!(r["rows"][0]["id"], admins["items"][0]["id"]);
+    let (s, r) =
+        call(&e, "GET", "/api/v1/accounts/acme/reports/external?domain=acme-example.com,corp.example", Some(READER))
+            .await;
+    assert_eq!((s, r["name"].as_str()), (200, Some("external")), "{r}");
+    let (s, b) = call(&e, "GET", "/api/v1/accounts/acme/reports/external", Some(READER)).await;
+    assert!(s == 400 && b["error"]["message"].as_str().unwrap().contains("domain"), "{b}");
+    let (s, b) = call(&e, "GET", "/api/v1/accounts/acme/reports/nope", Some(READER)).await;
+    assert!(s == 404 && b["error"]["message"].as_str().unwrap().contains("seats"), "{b}");
+    let (s, _) = call(&e, "GET", "/api/v1/accounts/acme/reports/inactive?days=x", Some(READER)).await;
+    assert_eq!(s, 400, "a bad number is a 400");
     // Users: paging and filters.
     let (_, p1) = call(&e, "GET", "/api/v1/accounts/acme/users?limit=50", Some(READER)).await;
     assert_eq!(
@@ -158,6 +174,7 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/accounts/{account}/boards",
         "/api/v1/accounts/{account}/access/{user}",
         "/api/v1/accounts/{account}/who/{resource_type}/{id}",
+        "/api/v1/accounts/{account}/reports/{name}",
         "/api/v1/accounts/{account}/syncs",
         "/api/v1/accounts/{account}/events",
         "/api/v1/accounts/{account}/sync",

@@ -137,6 +137,8 @@ pub enum Command {
     Key(KeyCommand),
     /// Measure syncs of generated orgs against monday-sim with monday's default budget.
     Bench(commands::bench::BenchArgs),
+    /// Governance reports: inactive, seats, admins, external, everyone-boards, ownerless, offboarding.
+    Report(commands::report::ReportArgs),
 }
 
 #[derive(Subcommand)]

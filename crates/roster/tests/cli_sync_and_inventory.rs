@@ -85,6 +85,17 @@ async fn sync_then_inventory() {
     let admins = org.users.iter().filter(|u| u.kind == monday_sim::model::UserKind::Admin).count();
     let o = roster(&cfg, None, &["users", "--role", "admin", "-o", "csv"]).await;
     assert_eq!(stdout(&o).lines().count(), admins + 1, "header + one line per admin");
+    // Reports: the same admins; a report that needs an option says which.
+    let o = roster(&cfg, None, &["report", "admins", "-o", "csv"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let active_admins = org
+        .users
+        .iter()
+        .filter(|u| u.kind == monday_sim::model::UserKind::Admin && u.status == monday_sim::model::UserStatus::Active)
+        .count();
+    assert_eq!(stdout(&o).lines().count(), active_admins + 1, "{}", stdout(&o));
+    let o = roster(&cfg, None, &["report", "offboarding"]).await;
+    assert!(!o.status.success() && stderr(&o).contains("--user"), "{}", stderr(&o));
 
     // access by e-mail in another letter case; who for a board.
     let u = &org.users[5];

@@ -7,6 +7,7 @@ pub mod change;
 pub mod demo;
 pub mod history;
 pub mod inventory;
+pub mod report;
 pub mod scim;
 pub mod serve;
 pub mod sync;
@@ -32,6 +33,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Events(args) => history::events(&cli, args, out).await,
         Command::Syncs { limit } => history::syncs(&cli, *limit, out).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Report(args) => report::run(&cli, args, out).await,
         Command::Scim(cmd) => scim::run(&cli, cmd, out).await,
         Command::Serve => serve::run(&cli).await,
         Command::Key(KeyCommand::Hash) => serve::hash_from_stdin(out),

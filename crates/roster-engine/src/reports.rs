@@ -1,0 +1,258 @@
+//! Governance reports over one snapshot: inactive users, seats, admins, users outside the
+//! company's domains, boards open to the whole account, resources without an active owner,
+//! and the offboarding plan for one user. Each is a table (columns and rows of text) so the
+//! CLI prints it as a table, JSON or CSV, and the API serves it as JSON.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use roster_core::{GrantSource, PrincipalType, ResourceType, Role, UserRecord, UserStatus};
+use roster_store::{Store, StoreError, UserQuery};
+use serde::Serialize;
+
+/// The report names, in the order `roster report --help` lists them.
+pub const NAMES: [&str; 7] = ["inactive", "seats", "admins", "external", "everyone-boards", "ownerless", "offboarding"];
+
+/// Options some reports take.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub now: DateTime<Utc>,
+    /// `inactive`: no activity for this many days (default 90).
+    pub inactive_days: i64,
+    /// `inactive`: e-mails never reported.
+    pub exempt: Vec<String>,
+    /// `external`: the company's e-mail domains.
+    pub domains: Vec<String>,
+    /// `offboarding`: the user leaving (id or e-mail).
+    pub user: Option<String>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions { now: Utc::now(), inactive_days: 90, exempt: vec![], domains: vec![], user: None }
+    }
+}
+
+/// One report: a table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub name: String,
+    pub title: String,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("no report {0:?}: the reports are {list}", list = NAMES.join(", "))]
+    Unknown(String),
+    #[error("report {report}: {problem}")]
+    Options { report: &'static str, problem: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Report {
+    fn new(name: &str, title: String, columns: &[&'static str]) -> Report {
+        Report { name: name.into(), title, columns: columns.to_vec(), rows: vec![] }
+    }
+}
+
+fn day(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "never".into())
+}
+
+/// Makes report `name` from snapshot `sync`.
+pub async fn report(store: &dyn Store, sync: i64, name: &str, o: &ReportOptions) -> Result<Report, ReportError> {
+    match name {
+        "inactive" => inactive(store, sync, o).await,
+        "seats" => seats(store, sync, o).await,
+        "admins" => admins(store, sync).await,
+        "external" => external(store, sync, o).await,
+        "everyone-boards" => everyone_boards(store, sync).await,
+        "ownerless" => ownerless(store, sync).await,
+        "offboarding" => offboarding(store, sync, o).await,
+        other => Err(ReportError::Unknown(other.into())),
+    }
+}
+
+async fn inactive(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+    if o.inactive_days < 1 {
+        return Err(ReportError::Options { report: "inactive", problem: "--days must be at least 1".into() });
+    }
+    let exempt: HashSet<String> = o.exempt.iter().map(|e| e.trim().to_lowercase()).collect();
+    let q = UserQuery {
+        status: Some(UserStatus::Active),
+        inactive_days: Some((o.inactive_days, o.now)),
+        ..UserQuery::default()
+    };
+    let mut r = Report::new(
+        "inactive",
+        format!("Active users with no activity for {} days or more", o.inactive_days),
+        &["id", "email", "role", "last_activity", "days_idle"],
+    );
+    for u in store.users(sync, &q).await? {
+        if exempt.contains(&u.email.to_lowercase()) {
+            continue;
+        }
+        let idle = u.last_activity.map(|t| (o.now - t).num_days().to_string()).unwrap_or_else(|| "never active".into());
+        r.rows.push(vec![u.id, u.email, u.role.as_str().into(), day(u.last_activity), idle]);
+    }
+    Ok(r)
+}
+
+/// Who owns what (direct or via a team), from the snapshot's owner grants.
+async fn owners(store: &dyn Store, sync: i64) -> Result<BTreeMap<(ResourceType, String), Vec<String>>, StoreError> {
+    let mut map: BTreeMap<(ResourceType, String), Vec<String>> = BTreeMap::new();
+    for g in store.all_grants(sync).await? {
+        if g.entitlement.slug == "owner" && g.principal.ptype == PrincipalType::User {
+            map.entry((g.entitlement.rtype, g.entitlement.rid.clone())).or_default().push(g.principal.id.clone());
+        }
+    }
+    Ok(map)
+}
+
+async fn seats(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+    let account = store.account_snapshot(sync).await?;
+    let users = store.users(sync, &UserQuery::default()).await?;
+    let count = |f: &dyn Fn(&UserRecord) -> bool| users.iter().filter(|u| f(u)).count();
+    let active = |role: Role| count(&|u| u.status == UserStatus::Active && u.role == role);
+    // monday.com bills admins and members; guests and viewers take no paid seat.
+    let billable = active(Role::Admin) + active(Role::Member);
+    let pending: Vec<&UserRecord> = users.iter().filter(|u| u.status == UserStatus::Pending).collect();
+    let oldest = pending.iter().filter_map(|u| u.created_at).min().map(|t| (o.now - t).num_days());
+    let deactivated: HashSet<&str> =
+        users.iter().filter(|u| u.status == UserStatus::Deactivated).map(|u| u.id.as_str()).collect();
+    let owning = owners(store, sync)
+        .await?
+        .iter()
+        .filter(|((t, _), _)| *t == ResourceType::Board)
+        .flat_map(|(_, ids)| ids.iter().filter(|id| deactivated.contains(id.as_str())))
+        .collect::<HashSet<_>>()
+        .len();
+    let max = account.as_ref().and_then(|a| a.max_users);
+    let mut r = Report::new("seats", "Seats: what the plan pays for and who takes it".into(), &["metric", "value"]);
+    let mut row = |k: &str, v: String| r.rows.push(vec![k.into(), v]);
+    row("max_users (plan seats)", max.map_or("unknown".into(), |m| m.to_string()));
+    row("billable (active admins and members)", billable.to_string());
+    row("free seats", max.map_or("unknown".into(), |m| (m - billable as i64).to_string()));
+    row("active guests", active(Role::Guest).to_string());
+    row("active viewers", active(Role::Viewer).to_string());
+    row("pending invitations", pending.len().to_string());
+    row("oldest pending invitation (days)", oldest.map_or("-".into(), |d| d.to_string()));
+    row("deactivated users still owning boards", owning.to_string());
+    Ok(r)
+}
+
+async fn admins(store: &dyn Store, sync: i64) -> Result<Report, ReportError> {
+    let q = UserQuery { status: Some(UserStatus::Active), role: Some(Role::Admin), ..UserQuery::default() };
+    let mut r = Report::new("admins", "Active admins".into(), &["id", "email", "name", "last_activity"]);
+    for u in store.users(sync, &q).await? {
+        r.rows.push(vec![u.id, u.email, u.name, day(u.last_activity)]);
+    }
+    Ok(r)
+}
+
+async fn external(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+    let domains: HashSet<String> =
+        o.domains.iter().map(|d| d.trim().trim_start_matches('@').to_lowercase()).filter(|d| !d.is_empty()).collect();
+    if domains.is_empty() {
+        return Err(ReportError::Options {
+            report: "external",
+            problem: "name the company's e-mail domains (--domain example.com, repeatable)".into(),
+        });
+    }
+    let mut r = Report::new(
+        "external",
+        format!("Users outside {}", domains.iter().cloned().collect::<Vec<_>>().join(", ")),
+        &["id", "email", "role", "status"],
+    );
+    for u in store.users(sync, &UserQuery::default()).await? {
+        let domain = u.email.rsplit_once('@').map(|(_, d)| d.to_lowercase()).unwrap_or_default();
+        if u.status != UserStatus::Deactivated && !domains.contains(&domain) {
+            r.rows.push(vec![u.id, u.email, u.role.as_str().into(), u.status.as_str().into()]);
+        }
+    }
+    Ok(r)
+}
+
+async fn everyone_boards(store: &dyn Store, sync: i64) -> Result<Report, ReportError> {
+    let names: HashMap<String, String> =
+        store.resources(sync, ResourceType::Board).await?.into_iter().map(|b| (b.id, b.name)).collect();
+    let mut r = Report::new(
+        "everyone-boards",
+        "Boards open to everyone in the account (team -1)".into(),
+        &["board", "name", "entitlement"],
+    );
+    for g in store.all_grants(sync).await? {
+        if g.entitlement.rtype == ResourceType::Board && g.principal.id == "-1" && g.source == GrantSource::Direct {
+            let name = names.get(&g.entitlement.rid).cloned().unwrap_or_default();
+            r.rows.push(vec![g.entitlement.rid.clone(), name, g.entitlement.to_string()]);
+        }
+    }
+    Ok(r)
+}
+
+async fn ownerless(store: &dyn Store, sync: i64) -> Result<Report, ReportError> {
+    let active: HashSet<String> = store
+        .users(sync, &UserQuery { status: Some(UserStatus::Active), ..UserQuery::default() })
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    let owners = owners(store, sync).await?;
+    let mut r = Report::new(
+        "ownerless",
+        "Boards, workspaces and teams without an active owner".into(),
+        &["type", "id", "name", "inactive_owners"],
+    );
+    for rtype in [ResourceType::Board, ResourceType::Workspace, ResourceType::Team] {
+        for res in store.resources(sync, rtype).await? {
+            let held = owners.get(&(rtype, res.id.clone())).cloned().unwrap_or_default();
+            if !held.iter().any(|id| active.contains(id)) {
+                r.rows.push(vec![rtype.as_str().into(), res.id, res.name, held.len().to_string()]);
+            }
+        }
+    }
+    Ok(r)
+}
+
+async fn offboarding(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+    let key = o.user.as_deref().ok_or_else(|| ReportError::Options {
+        report: "offboarding",
+        problem: "name the user leaving (--user ID or e-mail)".into(),
+    })?;
+    let user = store.find_user(sync, key).await?.ok_or_else(|| ReportError::Options {
+        report: "offboarding",
+        problem: format!("no user {key:?} in the last sync"),
+    })?;
+    let active: HashSet<String> = store
+        .users(sync, &UserQuery { status: Some(UserStatus::Active), ..UserQuery::default() })
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    let owners = owners(store, sync).await?;
+    let mut r = Report::new(
+        "offboarding",
+        format!(
+            "Offboarding {}: move ownership before deactivating (monday.com turns off a deactivated user's automations and integrations)",
+            user.email
+        ),
+        &["type", "id", "name", "other_active_owners", "step"],
+    );
+    for rtype in [ResourceType::Board, ResourceType::Workspace, ResourceType::Team] {
+        for res in store.resources(sync, rtype).await? {
+            let held = owners.get(&(rtype, res.id.clone())).cloned().unwrap_or_default();
+            if !held.contains(&user.id) {
+                continue;
+            }
+            let others = held.iter().filter(|id| **id != user.id && active.contains(*id)).count();
+            let step = if others == 0 { "transfer ownership first (sole active owner)" } else { "remove as owner" };
+            r.rows.push(vec![rtype.as_str().into(), res.id, res.name, others.to_string(), step.into()]);
+        }
+    }
+    r.rows.push(vec!["user".into(), user.id, user.email, "-".into(), "then deactivate".into()]);
+    Ok(r)
+}

@@ -1,0 +1,115 @@
+//! Every governance report, on a synced generated org, states what the org itself says:
+//! expectations are computed from monday-sim's model, not from the store.
+
+mod common;
+
+use std::collections::{BTreeSet, HashSet};
+
+use chrono::Utc;
+use monday_api::ApiVersion;
+use monday_sim::faults::FaultConfig;
+use monday_sim::model::{UserKind, UserStatus};
+use roster_engine::reports::{report, ReportError, ReportOptions};
+use roster_engine::{sync_account, NoProgress};
+use roster_store::{SqlStore, Store};
+
+fn column(r: &roster_engine::reports::Report, name: &str) -> BTreeSet<String> {
+    let i = r.columns.iter().position(|c| *c == name).unwrap();
+    r.rows.iter().map(|row| row[i].clone()).collect()
+}
+
+fn metric(r: &roster_engine::reports::Report, name: &str) -> String {
+    r.rows.iter().find(|row| row[0].starts_with(name)).unwrap()[1].clone()
+}
+
+#[tokio::test]
+async fn reports_state_what_the_org_says() {
+    let org = common::org(600, 77);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let sync = store.last_completed("acme").await.unwrap().unwrap().id;
+    let o = ReportOptions::default();
+    let ids = |f: &dyn Fn(&monday_sim::model::User) -> bool| -> BTreeSet<String> {
+        org.users.iter().filter(|u| f(u)).map(|u| u.id.to_string()).collect()
+    };
+
+    let admins = report(&store, sync, "admins", &o).await.unwrap();
+    assert_eq!(column(&admins, "id"), ids(&|u| u.kind == UserKind::Admin && u.status == UserStatus::Active));
+
+    let days = 90;
+    let idle = report(&store, sync, "inactive", &o).await.unwrap();
+    let cutoff = Utc::now() - chrono::Duration::days(days);
+    let expected = ids(&|u| u.status == UserStatus::Active && u.last_activity.is_none_or(|t| t <= cutoff));
+    assert_eq!(column(&idle, "id"), expected);
+    let exempt = org.users.iter().find(|u| expected.contains(&u.id.to_string())).unwrap().email.to_uppercase();
+    let fewer = report(&store, sync, "inactive", &ReportOptions { exempt: vec![exempt], ..o.clone() }).await.unwrap();
+    assert_eq!(fewer.rows.len(), expected.len() - 1, "an exempt user (any case) is left out");
+
+    let domain = "acme-example.com";
+    let external =
+        report(&store, sync, "external", &ReportOptions { domains: vec![format!("@{domain}")], ..o.clone() })
+            .await
+            .unwrap();
+    let outside =
+        ids(&|u| u.status != UserStatus::Inactive && !u.email.to_lowercase().ends_with(&format!("@{domain}")));
+    assert!(!outside.is_empty());
+    assert_eq!(column(&external, "id"), outside);
+
+    let open = report(&store, sync, "everyone-boards", &o).await.unwrap();
+    let everyone: BTreeSet<String> = org.boards.iter().filter(|b| b.everyone).map(|b| b.id.to_string()).collect();
+    assert!(!everyone.is_empty());
+    assert_eq!(column(&open, "board"), everyone);
+
+    let seats = report(&store, sync, "seats", &o).await.unwrap();
+    let billable =
+        ids(&|u| u.status == UserStatus::Active && matches!(u.kind, UserKind::Admin | UserKind::Member)).len();
+    assert_eq!(metric(&seats, "billable"), billable.to_string());
+    assert_eq!(metric(&seats, "pending invitations"), ids(&|u| u.status == UserStatus::Pending).len().to_string());
+    assert_eq!(metric(&seats, "max_users"), org.account.plan.max_users.to_string());
+
+    // Boards without an active owner: no active direct owner and no active member of an owner team.
+    let active: HashSet<u64> = org.users.iter().filter(|u| u.status == UserStatus::Active).map(|u| u.id).collect();
+    let team_has_active =
+        |t: &u64| org.teams.iter().any(|team| team.id == *t && team.members.iter().any(|m| active.contains(m)));
+    let ownerless: BTreeSet<String> = org
+        .boards
+        .iter()
+        .filter(|b| !b.owners.iter().any(|o| active.contains(o)) && !b.team_owners.iter().any(team_has_active))
+        .map(|b| b.id.to_string())
+        .collect();
+    let r = report(&store, sync, "ownerless", &o).await.unwrap();
+    let boards: BTreeSet<String> = r.rows.iter().filter(|row| row[0] == "board").map(|row| row[1].clone()).collect();
+    assert_eq!(boards, ownerless);
+
+    // Offboarding the user who owns the most boards alone.
+    let leaver = org
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Active)
+        .max_by_key(|u| org.boards.iter().filter(|b| b.owners.contains(&u.id)).count())
+        .unwrap();
+    let plan = report(&store, sync, "offboarding", &ReportOptions { user: Some(leaver.email.clone()), ..o.clone() })
+        .await
+        .unwrap();
+    let owned: BTreeSet<String> =
+        org.boards.iter().filter(|b| b.owners.contains(&leaver.id)).map(|b| b.id.to_string()).collect();
+    let listed: BTreeSet<String> = plan.rows.iter().filter(|row| row[0] == "board").map(|row| row[1].clone()).collect();
+    assert!(owned.is_subset(&listed), "every board the leaver owns is in the plan");
+    assert_eq!(plan.rows.last().unwrap()[4], "then deactivate");
+    for row in plan.rows.iter().filter(|row| row[0] == "board") {
+        let step_alone = row[3] == "0";
+        assert_eq!(row[4].starts_with("transfer"), step_alone, "{row:?}");
+    }
+
+    // Errors name the problem.
+    assert!(matches!(report(&store, sync, "nope", &o).await, Err(ReportError::Unknown(_))));
+    let e = report(&store, sync, "external", &o).await.unwrap_err().to_string();
+    assert!(e.contains("--domain"), "{e}");
+    let e = report(&store, sync, "offboarding", &ReportOptions { user: Some("nobody@x.io".into()), ..o.clone() })
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nobody@x.io"), "{e}");
+}
