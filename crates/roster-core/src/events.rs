@@ -45,6 +45,10 @@ pub enum EventKind {
     ScimGroupMemberAdd,
     ScimGroupMemberRemove,
     ScimGroupDelete,
+    /// A user holds entitlements a separation-of-duties rule keeps apart.
+    SodViolation,
+    /// A violation seen before is gone.
+    SodCleared,
 }
 
 impl EventKind {
@@ -79,6 +83,8 @@ impl EventKind {
             EventKind::ScimGroupMemberAdd => "scim.group_membership_add",
             EventKind::ScimGroupMemberRemove => "scim.group_membership_remove",
             EventKind::ScimGroupDelete => "scim.group_delete_provision",
+            EventKind::SodViolation => "sod_violation",
+            EventKind::SodCleared => "sod_cleared",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod entitlement;
 pub mod events;
 pub mod records;
 pub mod scim_plan;
+pub mod sod;
 
 pub use action::{Action, ActionError, Guard, MassChange};
 pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Principal, PrincipalType, ResourceType};

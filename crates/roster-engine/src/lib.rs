@@ -10,6 +10,7 @@ mod error;
 pub mod provision;
 pub mod reports;
 pub mod scim;
+pub mod sod;
 pub mod sync;
 
 pub use diff::events_between;

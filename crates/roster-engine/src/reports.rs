@@ -11,7 +11,8 @@ use roster_store::{Store, StoreError, UserQuery};
 use serde::Serialize;
 
 /// The report names, in the order `roster report --help` lists them.
-pub const NAMES: [&str; 7] = ["inactive", "seats", "admins", "external", "everyone-boards", "ownerless", "offboarding"];
+pub const NAMES: [&str; 8] =
+    ["inactive", "seats", "admins", "external", "everyone-boards", "ownerless", "offboarding", "sod"];
 
 /// Options some reports take.
 #[derive(Debug, Clone)]
@@ -25,11 +26,20 @@ pub struct ReportOptions {
     pub domains: Vec<String>,
     /// `offboarding`: the user leaving (id or e-mail).
     pub user: Option<String>,
+    /// `sod`: the separation-of-duties rules.
+    pub sod_rules: Vec<roster_core::sod::SodRule>,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { now: Utc::now(), inactive_days: 90, exempt: vec![], domains: vec![], user: None }
+        ReportOptions {
+            now: Utc::now(),
+            inactive_days: 90,
+            exempt: vec![],
+            domains: vec![],
+            user: None,
+            sod_rules: vec![],
+        }
     }
 }
 
@@ -73,6 +83,7 @@ pub async fn report(store: &dyn Store, sync: i64, name: &str, o: &ReportOptions)
         "everyone-boards" => everyone_boards(store, sync).await,
         "ownerless" => ownerless(store, sync).await,
         "offboarding" => offboarding(store, sync, o).await,
+        "sod" => sod(store, sync, o).await,
         other => Err(ReportError::Unknown(other.into())),
     }
 }
@@ -254,5 +265,23 @@ async fn offboarding(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<
         }
     }
     r.rows.push(vec!["user".into(), user.id, user.email, "-".into(), "then deactivate".into()]);
+    Ok(r)
+}
+
+async fn sod(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+    if o.sod_rules.is_empty() {
+        return Err(ReportError::Options {
+            report: "sod",
+            problem: "no separation-of-duties rules are configured ([[sod]] in roster.toml)".into(),
+        });
+    }
+    let mut r = Report::new(
+        "sod",
+        format!("Separation-of-duties violations ({} rules)", o.sod_rules.len()),
+        &["rule", "user", "email", "held"],
+    );
+    for v in crate::sod::violations(store, sync, &o.sod_rules, o.now).await? {
+        r.rows.push(vec![v.rule, v.user, v.email, v.held.join(" + ")]);
+    }
     Ok(r)
 }

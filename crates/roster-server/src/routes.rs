@@ -188,7 +188,7 @@ pub async fn access(
 
 /// A governance report on the last snapshot: inactive, seats, admins, external,
 /// everyone-boards, ownerless or offboarding.
-#[utoipa::path(get, path = "/api/v1/accounts/{account}/reports/{name}", tag = "inventory", params(("account" = String, Path), ("name" = String, Path, description = "inactive, seats, admins, external, everyone-boards, ownerless or offboarding"), ReportParams), security(("bearer" = [])), responses((status = 200, body = ReportView), (status = 400), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/reports/{name}", tag = "inventory", params(("account" = String, Path), ("name" = String, Path, description = "inactive, seats, admins, external, everyone-boards, ownerless, offboarding or sod"), ReportParams), security(("bearer" = [])), responses((status = 200, body = ReportView), (status = 400), (status = 404)))]
 pub async fn report(
     State(s): S,
     _c: Caller,
@@ -206,6 +206,7 @@ pub async fn report(
         exempt: list(&p.exempt),
         domains: list(&p.domain),
         user: p.user.clone(),
+        sod_rules: s.sod().as_ref().clone(),
     };
     match roster_engine::reports::report(s.store.as_ref(), sync, &name, &o).await {
         Ok(r) => Ok(Json(r.into())),

@@ -111,6 +111,15 @@ async fn run_sync(state: &AppState, account: &ServedAccount) -> Result<SyncRepor
     metrics::gauge!("roster_monday_complexity", "account" => account.name.clone()).set(m.complexity as f64);
     match result {
         Ok(r) => {
+            let rules = state.sod();
+            if !rules.is_empty() {
+                match roster_engine::sod::after_sync(state.store.as_ref(), &account.name, &rules, Utc::now()).await {
+                    Ok(v) => {
+                        metrics::gauge!("roster_sod_violations", "account" => account.name.clone()).set(v.len() as f64)
+                    }
+                    Err(e) => tracing::warn!(account = %account.name, error = %e, "separation-of-duties check failed"),
+                }
+            }
             metrics::gauge!("roster_grants", "account" => account.name.clone()).set(r.counts.grants as f64);
             metrics::counter!("roster_events_total", "account" => account.name.clone()).increment(r.events as u64 + 1);
             Ok(r)

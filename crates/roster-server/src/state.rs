@@ -41,6 +41,8 @@ pub struct AppState {
     /// How many users match a filter in a completed snapshot. Snapshots never change once
     /// completed, so an entry is never stale; the map is emptied when it grows large.
     pub user_totals: std::sync::Mutex<HashMap<(i64, String), usize>>,
+    /// Separation-of-duties rules checked after every sync (replaced on reload).
+    pub sod_rules: std::sync::RwLock<Arc<Vec<roster_core::sod::SodRule>>>,
     /// Requests allowed per key (a burst, refilled per second).
     pub limiter: governor::DefaultKeyedRateLimiter<String>,
 }
@@ -85,6 +87,7 @@ impl AppState {
             sync_locks,
             limiter: governor::RateLimiter::keyed(quota),
             user_totals: std::sync::Mutex::new(HashMap::new()),
+            sod_rules: std::sync::RwLock::new(Arc::new(vec![])),
         }
     }
 
@@ -103,6 +106,23 @@ impl AppState {
         self.leaser.ttl = ttl;
         self.leaser.clock = clock;
         self
+    }
+
+    /// The separation-of-duties rules now in force.
+    pub fn sod(&self) -> Arc<Vec<roster_core::sod::SodRule>> {
+        match self.sod_rules.read() {
+            Ok(r) => Arc::clone(&r),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Puts separation-of-duties rules in force (start, reload).
+    pub fn set_sod(&self, rules: Vec<roster_core::sod::SodRule>) {
+        let mut slot = match self.sod_rules.write() {
+            Ok(r) => r,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = Arc::new(rules);
     }
 
     /// The API keys now in force.

@@ -21,6 +21,9 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     #[serde(default)]
     pub server: ServerConfig,
+    /// Separation-of-duties rules (`[[sod]]`), evaluated after every sync.
+    #[serde(default)]
+    pub sod: Vec<roster_core::sod::SodRule>,
 }
 
 /// `[server]`: `roster serve`.
@@ -208,6 +211,9 @@ impl Config {
         if matches!(self.server.lease_seconds, Some(s) if !(2..=3600).contains(&s)) {
             bail!("[server] lease_seconds must be between 2 and 3600");
         }
+        for r in &self.sod {
+            r.check()?;
+        }
         for k in &self.server.api_keys {
             if !k.hash.starts_with("sha256:") || k.hash.len() != 71 {
                 bail!("[server] api key {:?}: hash must be sha256:<64 hex digits>, as `roster key hash` prints it (the key itself never goes in the file)", k.name);
@@ -327,6 +333,16 @@ listen = "127.0.0.1:8080"
 # With several workers on one PostgreSQL store: seconds before a dead worker's sync is taken over.
 # lease_seconds = 60
 # `kill -HUP <pid>` reloads api_keys and webhooks without dropping requests in flight.
+
+# Separation of duties: entitlements nobody may hold together, checked after every sync
+# (violations become sod_violation events; `roster sod check` lists them).
+# [[sod]]
+# name = "admins do not own finance boards"
+# entitlements = ["role:admin:assigned", "board:123:owner"]   # board:*:owner = any board
+# [[sod.exemptions]]
+# user = "cfo@acme.com"
+# reason = "CFO owns the budget board; approved by the audit committee"
+# expires = "2027-03-31"
 "#;
 
 /// The example `roster init` writes.

@@ -137,8 +137,17 @@ pub enum Command {
     Key(KeyCommand),
     /// Measure syncs of generated orgs against monday-sim with monday's default budget.
     Bench(commands::bench::BenchArgs),
-    /// Governance reports: inactive, seats, admins, external, everyone-boards, ownerless, offboarding.
+    /// Governance reports: inactive, seats, admins, external, everyone-boards, ownerless, offboarding, sod.
     Report(commands::report::ReportArgs),
+    /// Separation-of-duties rules ([[sod]] in the configuration).
+    #[command(subcommand)]
+    Sod(SodCommand),
+}
+
+#[derive(Subcommand)]
+pub enum SodCommand {
+    /// List the violations in the last snapshot (exit status 1 when there are any).
+    Check,
 }
 
 #[derive(Subcommand)]

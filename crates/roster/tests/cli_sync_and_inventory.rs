@@ -396,3 +396,54 @@ async fn serve_answers_and_stops_cleanly() {
     let status = server.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn separation_of_duties_from_the_command_line() {
+    let (sim, org) = sim(120).await;
+    let dir = Dir::new("sod");
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    // Admins owning any board, directly or through an owner team: the generated org has some.
+    let team_members =
+        |t: &u64| org.teams.iter().filter(|x| x.id == *t).flat_map(|x| x.members.clone()).collect::<Vec<_>>();
+    let owners: std::collections::BTreeSet<String> = org
+        .boards
+        .iter()
+        .flat_map(|b| b.owners.iter().copied().chain(b.team_owners.iter().flat_map(team_members)).collect::<Vec<_>>())
+        .filter(|o| {
+            org.users.iter().any(|u| {
+                u.id == *o
+                    && u.kind == monday_sim::model::UserKind::Admin
+                    && u.status != monday_sim::model::UserStatus::Inactive
+            })
+        })
+        .map(|o| o.to_string())
+        .collect();
+    assert!(!owners.is_empty());
+    let rule =
+        "\n[[sod]]\nname = \"admins own no boards\"\nentitlements = [\"role:admin:assigned\", \"board:*:owner\"]\n";
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}{rule}")).unwrap();
+    let o = roster(&cfg, Some("sim-admin-token"), &["sync"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(&format!("separation of duties: {} violation(s)", owners.len())),
+        "{owners:?} {}",
+        stdout(&o)
+    );
+    let o = roster(&cfg, None, &["sod", "check", "-o", "csv"]).await;
+    assert!(!o.status.success(), "violations fail the check");
+    let listed: std::collections::BTreeSet<String> =
+        stdout(&o).lines().skip(1).map(|l| l.split(',').nth(1).unwrap().to_string()).collect();
+    assert_eq!(listed, owners);
+    let o = roster(&cfg, None, &["report", "sod", "-o", "json"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&o)).unwrap().as_array().unwrap().len(), owners.len());
+    let o = roster(&cfg, None, &["events", "--kind", "sod_", "-o", "json"]).await;
+    let evs: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(evs.as_array().unwrap().len(), owners.len(), "one sod_violation event per violation");
+    // A broken rule is refused with its name.
+    std::fs::write(&cfg, format!("{text}\n[[sod]]\nname = \"lonely\"\nentitlements = [\"role:admin:assigned\"]\n"))
+        .unwrap();
+    let o = roster(&cfg, None, &["sod", "check"]).await;
+    assert!(stderr(&o).contains("lonely") && stderr(&o).contains("at least two"), "{}", stderr(&o));
+}

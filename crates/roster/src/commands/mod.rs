@@ -10,11 +10,12 @@ pub mod inventory;
 pub mod report;
 pub mod scim;
 pub mod serve;
+pub mod sod;
 pub mod sync;
 
 use anyhow::{bail, Result};
 
-use crate::{config, Cli, Command, KeyCommand};
+use crate::{config, Cli, Command, KeyCommand, SodCommand};
 
 /// Runs the command `cli` names.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -34,6 +35,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Syncs { limit } => history::syncs(&cli, *limit, out).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Report(args) => report::run(&cli, args, out).await,
+        Command::Sod(SodCommand::Check) => sod::check(&cli, out).await,
         Command::Scim(cmd) => scim::run(&cli, cmd, out).await,
         Command::Serve => serve::run(&cli).await,
         Command::Key(KeyCommand::Hash) => serve::hash_from_stdin(out),

@@ -14,7 +14,7 @@ use crate::Cli;
 /// Which report, and its options.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// inactive, seats, admins, external, everyone-boards, ownerless or offboarding.
+    /// inactive, seats, admins, external, everyone-boards, ownerless, offboarding or sod.
     pub name: String,
     /// inactive: no activity for at least this many days.
     #[arg(long, default_value_t = 90)]
@@ -32,7 +32,9 @@ pub struct ReportArgs {
 
 pub async fn run(cli: &Cli, a: &ReportArgs, out: &mut dyn Write) -> Result<()> {
     let s = snapshot(cli).await?;
+    let sod_rules = crate::context::config(cli)?.map(|c| c.sod).unwrap_or_default();
     let o = ReportOptions {
+        sod_rules,
         now: Utc::now(),
         inactive_days: a.days,
         exempt: a.exempt.clone(),

@@ -55,6 +55,7 @@ fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec
     }
     let new_hooks = webhooks(&cfg)?;
     state.set_api_keys(cfg.server.api_keys.clone());
+    state.set_sod(cfg.sod.clone());
     hooks.send_replace(new_hooks);
     let accounts = |c: &Config| {
         format!(
@@ -138,6 +139,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
         AppState::new(store, accounts, cfg.server.api_keys.clone(), metrics)
             .with_leases(lease, roster_server::lease::system_clock()),
     );
+    state.set_sod(cfg.sod.clone());
     let (router, _) = roster_server::app(Arc::clone(&state));
     let listen = cfg.server.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
     let listener =

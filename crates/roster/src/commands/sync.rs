@@ -58,7 +58,14 @@ pub async fn run(cli: &Cli) -> Result<()> {
         }
         .await;
         match result {
-            Ok(report) => println!("{}", summary(&report)),
+            Ok(report) => {
+                println!("{}", summary(&report));
+                if !cfg.sod.is_empty() {
+                    let v =
+                        roster_engine::sod::after_sync(store.as_ref(), &a.name, &cfg.sod, chrono::Utc::now()).await?;
+                    println!("separation of duties: {} violation(s) (`roster sod check` lists them)", v.len());
+                }
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("error: account {:?}: {e:#}", a.name);

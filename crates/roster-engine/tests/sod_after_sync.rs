@@ -1,0 +1,87 @@
+//! Separation-of-duties rules after each sync: a violation introduced in monday.com is reported
+//! (event) by the sync that first sees it, once, and cleared by the sync after the fix.
+
+mod common;
+
+use chrono::Utc;
+use monday_api::ApiVersion;
+use monday_sim::faults::FaultConfig;
+use monday_sim::model::{UserKind, UserStatus};
+use roster_core::sod::SodRule;
+use roster_engine::{sod, sync_account, NoProgress};
+use roster_store::{EventQuery, SqlStore, Store};
+
+#[tokio::test]
+async fn violations_are_reported_once_and_cleared_after_the_fix() {
+    let mut org = common::org(300, 5);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    // A board no admin owns (directly or via a team), and an active member who does not own it.
+    let admins: Vec<u64> = org.users.iter().filter(|u| u.kind == UserKind::Admin).map(|u| u.id).collect();
+    let b = org
+        .boards
+        .iter()
+        .position(|b| b.team_owners.is_empty() && !b.owners.iter().any(|o| admins.contains(o)))
+        .unwrap();
+    let board = org.boards[b].id;
+    let u = org
+        .users
+        .iter()
+        .position(|u| {
+            u.kind == UserKind::Member && u.status == UserStatus::Active && !org.boards[b].owners.contains(&u.id)
+        })
+        .unwrap();
+    let user = org.users[u].id;
+    let rules = vec![SodRule {
+        name: "admins do not own the budget board".into(),
+        entitlements: vec!["role:admin:assigned".into(), format!("board:{board}:owner")],
+        exemptions: vec![],
+    }];
+    rules[0].check().unwrap();
+    let sod_events = |sync: i64| {
+        let store = &store;
+        async move {
+            store
+                .events(&EventQuery { sync_id: Some(sync), kind_prefix: Some("sod_".into()), ..EventQuery::default() })
+                .await
+                .unwrap()
+        }
+    };
+    let sync_and_check = || {
+        let (store, client, rules) = (&store, &client, &rules);
+        async move {
+            sync_account(store, client, "acme", &common::ALL, &NoProgress).await.unwrap();
+            let v = sod::after_sync(store, "acme", rules, Utc::now()).await.unwrap();
+            (store.last_completed("acme").await.unwrap().unwrap().id, v)
+        }
+    };
+
+    let (s1, v1) = sync_and_check().await;
+    assert!(v1.is_empty(), "{v1:?}");
+    assert!(sod_events(s1).await.is_empty());
+
+    // The member becomes an admin and an owner of the board.
+    org.users[u].kind = UserKind::Admin;
+    org.boards[b].owners.push(user);
+    if !org.boards[b].subscribers.contains(&user) {
+        org.boards[b].subscribers.push(user);
+    }
+    sim.sim.replace(org.clone()).unwrap();
+    let (s2, v2) = sync_and_check().await;
+    assert_eq!(v2.len(), 1, "{v2:?}");
+    assert_eq!(v2[0].user, user.to_string());
+    let ev = sod_events(s2).await;
+    assert_eq!((ev.len(), ev[0].kind.as_str(), ev[0].subject.clone()), (1, "sod_violation", format!("user:{user}")));
+    // Checking the same sync again records nothing more.
+    sod::after_sync(&store, "acme", &rules, Utc::now()).await.unwrap();
+    assert_eq!(sod_events(s2).await.len(), 1);
+
+    // The fix: no longer an owner.
+    org.boards[b].owners.retain(|o| *o != user);
+    sim.sim.replace(org.clone()).unwrap();
+    let (s3, v3) = sync_and_check().await;
+    assert!(v3.is_empty(), "{v3:?}");
+    let ev = sod_events(s3).await;
+    assert_eq!((ev.len(), ev[0].kind.as_str()), (1, "sod_cleared"));
+}
