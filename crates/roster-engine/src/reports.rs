@@ -113,6 +113,12 @@ async fn inactive(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Rep
     Ok(r)
 }
 
+/// The ids of the snapshot's active users.
+async fn active_ids(store: &dyn Store, sync: i64) -> Result<HashSet<String>, StoreError> {
+    let q = UserQuery { status: Some(UserStatus::Active), ..UserQuery::default() };
+    Ok(store.users(sync, &q).await?.into_iter().map(|u| u.id).collect())
+}
+
 /// Who owns what (direct or via a team), from the snapshot's owner grants.
 async fn owners(store: &dyn Store, sync: i64) -> Result<BTreeMap<(ResourceType, String), Vec<String>>, StoreError> {
     let mut map: BTreeMap<(ResourceType, String), Vec<String>> = BTreeMap::new();
@@ -206,12 +212,7 @@ async fn everyone_boards(store: &dyn Store, sync: i64) -> Result<Report, ReportE
 }
 
 async fn ownerless(store: &dyn Store, sync: i64) -> Result<Report, ReportError> {
-    let active: HashSet<String> = store
-        .users(sync, &UserQuery { status: Some(UserStatus::Active), ..UserQuery::default() })
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
+    let active = active_ids(store, sync).await?;
     let owners = owners(store, sync).await?;
     let mut r = Report::new(
         "ownerless",
@@ -238,12 +239,7 @@ async fn offboarding(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<
         report: "offboarding",
         problem: format!("no user {key:?} in the last sync"),
     })?;
-    let active: HashSet<String> = store
-        .users(sync, &UserQuery { status: Some(UserStatus::Active), ..UserQuery::default() })
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
+    let active = active_ids(store, sync).await?;
     let owners = owners(store, sync).await?;
     let mut r = Report::new(
         "offboarding",
