@@ -49,6 +49,14 @@ pub enum EventKind {
     SodViolation,
     /// A violation seen before is gone.
     SodCleared,
+    /// Just-in-time access: asked for, approved (granted), denied, about to expire, expired
+    /// (revoked, or kept when held before), failed.
+    JitRequested,
+    JitApproved,
+    JitDenied,
+    JitExpiring,
+    JitExpired,
+    JitFailed,
 }
 
 impl EventKind {
@@ -85,6 +93,12 @@ impl EventKind {
             EventKind::ScimGroupDelete => "scim.group_delete_provision",
             EventKind::SodViolation => "sod_violation",
             EventKind::SodCleared => "sod_cleared",
+            EventKind::JitRequested => "jit_requested",
+            EventKind::JitApproved => "jit_approved",
+            EventKind::JitDenied => "jit_denied",
+            EventKind::JitExpiring => "jit_expiring",
+            EventKind::JitExpired => "jit_expired",
+            EventKind::JitFailed => "jit_failed",
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod diff;
 mod error;
+pub mod jit;
 pub mod provision;
 pub mod reports;
 pub mod scim;

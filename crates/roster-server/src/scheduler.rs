@@ -136,6 +136,7 @@ async fn run_sync(state: &AppState, account: &ServedAccount) -> Result<SyncRepor
 pub async fn release_leases(state: &AppState) {
     for a in &state.accounts {
         state.leaser.release(&lease_name(&a.name)).await;
+        state.leaser.release(&format!("jit:{}", a.name)).await;
     }
     state.leaser.release("webhooks").await;
 }
@@ -146,9 +147,43 @@ fn jitter(interval: Duration) -> Duration {
     Duration::from_millis(rand::rng().random_range(0..=spread))
 }
 
-/// Runs each account's schedule until the task is dropped.
+/// Revokes expired just-in-time grants of `account` and sends the notices, under the
+/// account's `jit` lease (one worker at a time; each grant is also claimed in the store).
+pub async fn expire_jit(state: &AppState, account: &ServedAccount) -> Result<(), ApiError> {
+    let policy = roster_engine::jit::JitPolicy::default();
+    let work = roster_engine::jit::expire_due(
+        state.store.as_ref(),
+        &account.client,
+        &account.name,
+        &policy,
+        (state.leaser.clock)(),
+    );
+    match state.leaser.hold(&format!("jit:{}", account.name), work).await {
+        Ok(Ok(r)) if r.failed > 0 => {
+            tracing::warn!(account = %account.name, failed = r.failed, "some expired just-in-time grants could not be revoked");
+            Ok(())
+        }
+        Ok(Ok(_)) | Err(LeaseError::Busy(_)) => Ok(()),
+        Ok(Err(e)) => Err(ApiError::Internal(e.to_string())),
+        Err(e) => Err(ApiError::Internal(e.to_string())),
+    }
+}
+
+/// Runs each account's schedule (syncs, and every minute the just-in-time expiry) until the
+/// task is dropped.
 pub async fn run(state: Arc<AppState>) {
     let mut tasks = Vec::new();
+    for a in state.accounts.clone() {
+        let state = Arc::clone(&state);
+        tasks.push(tokio::spawn(async move {
+            loop {
+                if let Err(e) = expire_jit(&state, &a).await {
+                    tracing::warn!(account = %a.name, error = %e, "just-in-time expiry did not run");
+                }
+                tokio::time::sleep(Duration::from_secs(60)).await;
+            }
+        }));
+    }
     for a in state.accounts.clone() {
         let state = Arc::clone(&state);
         tasks.push(tokio::spawn(async move {

@@ -111,6 +111,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Who holds lease `name` and until when (an expired lease is still shown).
     async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>>;
 
+    /// Records a just-in-time access request (status `requested`); returns its id.
+    async fn add_jit(&self, g: &JitGrant) -> Result<i64>;
+    /// An account's just-in-time grants (of one status, or all), oldest first.
+    async fn jits(&self, account: &str, status: Option<&str>) -> Result<Vec<JitGrant>>;
+    /// One just-in-time grant.
+    async fn jit(&self, id: i64) -> Result<Option<JitGrant>>;
+    /// Moves grant `id` from `t.from` to `t.to`; false (and no change) when it is no longer in
+    /// `t.from`, so of two workers only one acts.
+    async fn transition_jit(&self, id: i64, t: &JitTransition) -> Result<bool>;
+
     /// The last event id webhook `name` delivered (0: none yet).
     async fn webhook_cursor(&self, name: &str) -> Result<i64>;
     /// Records that webhook `name` delivered everything up to `event_id`.

@@ -144,3 +144,41 @@ pub struct PendingChange {
     pub action: roster_core::Action,
     pub created_at: DateTime<Utc>,
 }
+
+/// A just-in-time access grant, from request to expiry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JitGrant {
+    pub id: i64,
+    pub account: String,
+    /// Who asked (a person's name or e-mail, as given to Roster).
+    pub requester: String,
+    /// The monday.com user who gets the access.
+    pub user_id: String,
+    pub entitlement: String,
+    pub justification: String,
+    pub duration_s: i64,
+    /// requested, denied, active, expiring (being revoked), expired or failed.
+    pub status: String,
+    /// The user held the access before: the expiry leaves it.
+    pub preexisting: bool,
+    pub decided_by: Option<String>,
+    pub created_ms: i64,
+    pub expires_ms: Option<i64>,
+    /// The before-expiry notice went out.
+    pub warned: bool,
+    pub ended_ms: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// A change of a just-in-time grant's status, made only if it is still in `from`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JitTransition {
+    pub from: String,
+    pub to: String,
+    pub decided_by: Option<String>,
+    pub preexisting: Option<bool>,
+    pub expires_ms: Option<i64>,
+    pub warned: Option<bool>,
+    pub ended_ms: Option<i64>,
+    pub note: Option<String>,
+}

@@ -309,3 +309,56 @@ async fn racing_workers_never_share_a_lease() {
         assert_eq!(won, 1, "{db}: exactly one of eight racing workers holds the lease");
     }
 }
+
+#[tokio::test]
+async fn jit_grants_move_forward_once() {
+    use roster_store::{JitGrant, JitTransition};
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let g = JitGrant {
+            id: 0,
+            account: "acme".into(),
+            requester: "dana".into(),
+            user_id: "7".into(),
+            entitlement: "board:1:subscriber".into(),
+            justification: "incident".into(),
+            duration_s: 3600,
+            status: "requested".into(),
+            preexisting: false,
+            decided_by: None,
+            created_ms: 1_000,
+            expires_ms: None,
+            warned: false,
+            ended_ms: None,
+            note: None,
+        };
+        let id = s.add_jit(&g).await.unwrap();
+        let approve = JitTransition {
+            from: "requested".into(),
+            to: "active".into(),
+            decided_by: Some("sam".into()),
+            preexisting: Some(true),
+            expires_ms: Some(5_000),
+            ..JitTransition::default()
+        };
+        assert!(s.transition_jit(id, &approve).await.unwrap(), "{db}");
+        assert!(!s.transition_jit(id, &approve).await.unwrap(), "{db}: only once");
+        let warn = JitTransition {
+            from: "active".into(),
+            to: "active".into(),
+            warned: Some(true),
+            ..JitTransition::default()
+        };
+        assert!(s.transition_jit(id, &warn).await.unwrap(), "{db}");
+        let got = s.jit(id).await.unwrap().unwrap();
+        assert_eq!(
+            (got.status.as_str(), got.decided_by.as_deref(), got.preexisting, got.expires_ms, got.warned),
+            ("active", Some("sam"), true, Some(5_000), true),
+            "{db}: earlier fields kept"
+        );
+        assert_eq!(s.jits("acme", Some("active")).await.unwrap().len(), 1, "{db}");
+        assert_eq!(s.jits("acme", None).await.unwrap().len(), 1, "{db}");
+        assert!(s.jits("acme", Some("expired")).await.unwrap().is_empty(), "{db}");
+        assert!(s.jits("other", None).await.unwrap().is_empty(), "{db}");
+    }
+}

@@ -139,6 +139,9 @@ pub enum Command {
     Bench(commands::bench::BenchArgs),
     /// Governance reports: inactive, seats, admins, external, everyone-boards, ownerless, offboarding, sod.
     Report(commands::report::ReportArgs),
+    /// Just-in-time access: request, approve, deny, list, expire.
+    #[command(subcommand)]
+    Jit(commands::jit::JitCommand),
     /// Separation-of-duties rules ([[sod]] in the configuration).
     #[command(subcommand)]
     Sod(SodCommand),

@@ -447,3 +447,68 @@ async fn separation_of_duties_from_the_command_line() {
     let o = roster(&cfg, None, &["sod", "check"]).await;
     assert!(stderr(&o).contains("lonely") && stderr(&o).contains("at least two"), "{}", stderr(&o));
 }
+
+#[tokio::test]
+async fn just_in_time_access_from_the_command_line() {
+    let (sim, org) = sim(120).await;
+    let dir = Dir::new("jit");
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    assert!(roster(&cfg, Some("sim-admin-token"), &["sync"]).await.status.success());
+    let b = org.boards.iter().find(|b| b.team_subscribers.is_empty() && !b.subscribers.is_empty()).unwrap();
+    let u = org
+        .users
+        .iter()
+        .find(|u| {
+            u.kind == monday_sim::model::UserKind::Member
+                && u.status == monday_sim::model::UserStatus::Active
+                && !b.subscribers.contains(&u.id)
+        })
+        .unwrap();
+    let ent = format!("board:{}:subscriber", b.id);
+    let args = [
+        "jit",
+        "request",
+        "--user",
+        &u.email,
+        "--entitlement",
+        &ent,
+        "--minutes",
+        "30",
+        "--justification",
+        "on call tonight",
+        "--requester",
+        "dana",
+    ];
+    let o = roster(&cfg, None, &args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("request 1:"), "{}", stdout(&o));
+    let o = roster(&cfg, Some("sim-admin-token"), &["jit", "approve", "1", "--approver", "dana"]).await;
+    assert!(!o.status.success() && stderr(&o).contains("own request"), "{}", stderr(&o));
+    let o = roster(&cfg, Some("sim-admin-token"), &["jit", "approve", "1", "--approver", "sam"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let w = sim.sim.world();
+    assert!(w.boards()[w.board_pos(b.id).unwrap()].subscribers.contains(&u.id), "granted in monday.com");
+    let o = roster(&cfg, None, &["jit", "list", "--status", "active", "-o", "json"]).await;
+    let rows: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!((rows.as_array().unwrap().len(), rows[0]["approver"].as_str()), (1, Some("sam")), "{rows}");
+    let o = roster(&cfg, Some("sim-admin-token"), &["jit", "expire"]).await;
+    assert!(stdout(&o).contains("revoked 0"), "not yet: {}", stdout(&o));
+    let o = roster(
+        &cfg,
+        None,
+        &[
+            "jit",
+            "request",
+            "--user",
+            &u.email,
+            "--entitlement",
+            &ent,
+            "--minutes",
+            "6000",
+            "--justification",
+            "too long",
+        ],
+    )
+    .await;
+    assert!(!o.status.success() && stderr(&o).contains("at most"), "{}", stderr(&o));
+}

@@ -9,6 +9,7 @@ macro_rules! sql {
 }
 
 mod diff;
+mod jit;
 mod leases;
 mod reads;
 mod rows;
@@ -286,6 +287,18 @@ impl Store for SqlStore {
     }
     async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>> {
         self.lease_impl(name).await
+    }
+    async fn add_jit(&self, g: &JitGrant) -> Result<i64> {
+        self.add_jit_impl(g).await
+    }
+    async fn jits(&self, account: &str, status: Option<&str>) -> Result<Vec<JitGrant>> {
+        self.jits_impl(account, status).await
+    }
+    async fn jit(&self, id: i64) -> Result<Option<JitGrant>> {
+        self.jit_impl(id).await
+    }
+    async fn transition_jit(&self, id: i64, t: &JitTransition) -> Result<bool> {
+        self.transition_jit_impl(id, t).await
     }
     async fn webhook_cursor(&self, name: &str) -> Result<i64> {
         let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = $1")

@@ -7,6 +7,7 @@ pub mod change;
 pub mod demo;
 pub mod history;
 pub mod inventory;
+pub mod jit;
 pub mod report;
 pub mod scim;
 pub mod serve;
@@ -36,6 +37,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench(args) => bench::run(args).await,
         Command::Report(args) => report::run(&cli, args, out).await,
         Command::Sod(SodCommand::Check) => sod::check(&cli, out).await,
+        Command::Jit(cmd) => jit::run(&cli, cmd, out).await,
         Command::Scim(cmd) => scim::run(&cli, cmd, out).await,
         Command::Serve => serve::run(&cli).await,
         Command::Key(KeyCommand::Hash) => serve::hash_from_stdin(out),

@@ -1,0 +1,127 @@
+//! Just-in-time access on monday-sim with a controllable clock (`now` is passed in): granted on
+//! approval, a notice before expiry, revoked at expiry even after a restart (a new store handle
+//! on the same file), access held before the request kept, self-approval refused, and two
+//! workers expiring at once revoke once.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use monday_api::ApiVersion;
+use monday_sim::faults::FaultConfig;
+use monday_sim::model::{UserKind, UserStatus};
+use roster_engine::jit::{approve, deny, expire_due, request, JitError, JitPolicy};
+use roster_engine::{sync_account, NoProgress};
+use roster_store::{EventQuery, SqlStore, Store};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grant_notice_expiry_restart_and_preexisting_access() {
+    let org = common::org(300, 44);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let dir = std::env::temp_dir().join(format!("roster-jit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("roster.db");
+    let store = SqlStore::open(&db).await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let policy = JitPolicy::default();
+    let t0 = Utc::now();
+
+    // A board, a member not subscribed to it, and one who is.
+    let b = org.boards.iter().position(|b| b.subscribers.len() >= 2 && b.team_subscribers.is_empty()).unwrap();
+    let board = org.boards[b].id;
+    let active_member = |u: &&monday_sim::model::User| u.kind == UserKind::Member && u.status == UserStatus::Active;
+    let outsider = org.users.iter().filter(active_member).find(|u| !org.boards[b].subscribers.contains(&u.id)).unwrap();
+    let insider = org
+        .users
+        .iter()
+        .filter(active_member)
+        .find(|u| org.boards[b].subscribers.contains(&u.id) && !org.boards[b].owners.contains(&u.id))
+        .unwrap();
+    let ent = format!("board:{board}:subscriber");
+    let subscribed = |id: u64| {
+        let w = sim.sim.world();
+        w.boards()[w.board_pos(board).unwrap()].subscribers.contains(&id)
+    };
+
+    // Requests are checked against the policy.
+    let hour = Duration::from_secs(3600);
+    let too_long = request(
+        &store,
+        "acme",
+        "dana",
+        &outsider.email,
+        &ent,
+        Duration::from_secs(48 * 3600),
+        "incident 42",
+        &policy,
+        t0,
+    )
+    .await;
+    assert!(matches!(too_long, Err(JitError::Invalid(ref m)) if m.contains("at most")), "{too_long:?}");
+    let role =
+        request(&store, "acme", "dana", &outsider.email, "role:admin:assigned", hour, "incident 42", &policy, t0).await;
+    assert!(role.is_err());
+    let id = request(&store, "acme", "dana", &outsider.email, &ent, hour, "incident 42: read the board", &policy, t0)
+        .await
+        .unwrap();
+
+    // Self-approval is refused: the requester, or the user who gets the access.
+    assert!(matches!(approve(&store, &client, "acme", id, "DANA", t0).await, Err(JitError::SelfApproval(_))));
+    assert!(matches!(approve(&store, &client, "acme", id, &outsider.email, t0).await, Err(JitError::SelfApproval(_))));
+    assert!(!subscribed(outsider.id));
+    let g = approve(&store, &client, "acme", id, "sam-admin", t0).await.unwrap();
+    assert_eq!((g.status.as_str(), g.preexisting), ("active", false));
+    assert!(subscribed(outsider.id), "granted in monday.com");
+    assert!(approve(&store, &client, "acme", id, "sam-admin", t0).await.is_err(), "decided once");
+
+    // Pre-existing access: approved, nothing to grant, kept at expiry.
+    let kept = request(&store, "acme", "dana", &insider.email, &ent, hour, "already has it, asks anyway", &policy, t0)
+        .await
+        .unwrap();
+    assert!(approve(&store, &client, "acme", kept, "sam-admin", t0).await.unwrap().preexisting);
+    let denied =
+        request(&store, "acme", "dana", &outsider.email, &ent, hour, "a second time", &policy, t0).await.unwrap();
+    deny(&store, "acme", denied, "sam-admin", "one is enough", t0).await.unwrap();
+
+    // Ten minutes before expiry: the notice, once.
+    let near = t0 + chrono::Duration::minutes(50);
+    assert_eq!(expire_due(&store, &client, "acme", &policy, near).await.unwrap().warned, 2);
+    assert_eq!(expire_due(&store, &client, "acme", &policy, near).await.unwrap().warned, 0);
+    assert!(subscribed(outsider.id), "not yet expired");
+
+    // A restart: a new store handle on the same file; two workers expire at once.
+    drop(store);
+    let a = SqlStore::open(&db).await.unwrap();
+    let b2 = SqlStore::open(&db).await.unwrap();
+    let later = t0 + chrono::Duration::minutes(61);
+    let (ra, rb) =
+        tokio::join!(expire_due(&a, &client, "acme", &policy, later), expire_due(&b2, &client, "acme", &policy, later));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!((ra.revoked + rb.revoked, ra.kept + rb.kept, ra.failed + rb.failed), (1, 1, 0), "{ra:?} {rb:?}");
+    assert!(!subscribed(outsider.id), "revoked at expiry");
+    assert!(subscribed(insider.id), "access held before the request is never revoked by the expiry");
+    let revokes = a
+        .events(&EventQuery { kind_prefix: Some("action_succeeded".into()), ..EventQuery::default() })
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.detail.to_string().contains("revoke"))
+        .count();
+    assert_eq!(revokes, 1, "one revoke sent to monday.com");
+    let kinds: Vec<String> = a
+        .events(&EventQuery { kind_prefix: Some("jit_".into()), ..EventQuery::default() })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    for k in ["jit_requested", "jit_approved", "jit_denied", "jit_expiring", "jit_expired"] {
+        assert!(kinds.iter().any(|x| x == k), "{k} in {kinds:?}");
+    }
+    assert_eq!(a.jit(id).await.unwrap().unwrap().status, "expired");
+    assert_eq!(a.jits("acme", Some("active")).await.unwrap().len(), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

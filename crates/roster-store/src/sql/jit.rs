@@ -1,0 +1,95 @@
+//! Just-in-time grants: rows that move forward by conditional updates.
+
+use sqlx::Row;
+
+use super::SqlStore;
+use crate::types::{JitGrant, JitTransition};
+use crate::{Result, StoreError};
+
+const JIT_COLUMNS: &str = "id, account, requester, user_id, entitlement, justification, duration_s, status, preexisting, decided_by, created_ms, expires_ms, warned, ended_ms, note";
+
+fn jit_row(r: &sqlx::any::AnyRow) -> Result<JitGrant> {
+    let q = StoreError::query("read jit grant");
+    Ok(JitGrant {
+        id: r.try_get("id").map_err(&q)?,
+        account: r.try_get("account").map_err(&q)?,
+        requester: r.try_get("requester").map_err(&q)?,
+        user_id: r.try_get("user_id").map_err(&q)?,
+        entitlement: r.try_get("entitlement").map_err(&q)?,
+        justification: r.try_get("justification").map_err(&q)?,
+        duration_s: r.try_get("duration_s").map_err(&q)?,
+        status: r.try_get("status").map_err(&q)?,
+        preexisting: r.try_get::<i64, _>("preexisting").map_err(&q)? != 0,
+        decided_by: r.try_get("decided_by").map_err(&q)?,
+        created_ms: r.try_get("created_ms").map_err(&q)?,
+        expires_ms: r.try_get("expires_ms").map_err(&q)?,
+        warned: r.try_get::<i64, _>("warned").map_err(&q)? != 0,
+        ended_ms: r.try_get("ended_ms").map_err(&q)?,
+        note: r.try_get("note").map_err(&q)?,
+    })
+}
+
+impl SqlStore {
+    pub(super) async fn add_jit_impl(&self, g: &JitGrant) -> Result<i64> {
+        let row = sqlx::query(
+            "INSERT INTO jit_grants (account, requester, user_id, entitlement, justification, duration_s, status, created_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7) RETURNING id",
+        )
+        .bind(&g.account)
+        .bind(&g.requester)
+        .bind(&g.user_id)
+        .bind(&g.entitlement)
+        .bind(&g.justification)
+        .bind(g.duration_s)
+        .bind(g.created_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::query("add jit request"))?;
+        row.try_get::<i64, _>("id").map_err(StoreError::query("add jit request"))
+    }
+
+    pub(super) async fn jits_impl(&self, account: &str, status: Option<&str>) -> Result<Vec<JitGrant>> {
+        let rows = sqlx::query(sql!(
+            "SELECT {JIT_COLUMNS} FROM jit_grants WHERE account = $1 AND ($2 IS NULL OR status = $3) ORDER BY id"
+        ))
+        .bind(account)
+        .bind(status)
+        .bind(status)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("list jit grants"))?;
+        rows.iter().map(jit_row).collect()
+    }
+
+    pub(super) async fn jit_impl(&self, id: i64) -> Result<Option<JitGrant>> {
+        let row = sqlx::query(sql!("SELECT {JIT_COLUMNS} FROM jit_grants WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read jit grant"))?;
+        row.as_ref().map(jit_row).transpose()
+    }
+
+    pub(super) async fn transition_jit_impl(&self, id: i64, t: &JitTransition) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE jit_grants SET status = $1,
+                decided_by = COALESCE($2, decided_by), preexisting = COALESCE($3, preexisting),
+                expires_ms = COALESCE($4, expires_ms), warned = COALESCE($5, warned),
+                ended_ms = COALESCE($6, ended_ms), note = COALESCE($7, note)
+             WHERE id = $8 AND status = $9",
+        )
+        .bind(&t.to)
+        .bind(t.decided_by.clone())
+        .bind(t.preexisting.map(i64::from))
+        .bind(t.expires_ms)
+        .bind(t.warned.map(i64::from))
+        .bind(t.ended_ms)
+        .bind(t.note.clone())
+        .bind(id)
+        .bind(&t.from)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("update jit grant"))?;
+        Ok(done.rows_affected() == 1)
+    }
+}

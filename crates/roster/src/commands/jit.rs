@@ -1,0 +1,148 @@
+//! `roster jit request|approve|deny|list|expire`: just-in-time access. `roster serve` runs the
+//! expiry every minute; `roster jit expire` runs it once (for a cron job without the service).
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use clap::Subcommand;
+use monday_api::Client;
+use roster_engine::jit::{self, JitPolicy};
+
+use crate::context::snapshot;
+use crate::output::{when, Format, Listing};
+use crate::Cli;
+
+/// Who is at the keyboard, when not given.
+fn me() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "roster-cli".into())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JitCommand {
+    /// Ask for temporary access.
+    Request {
+        /// The user who gets it (id or e-mail).
+        #[arg(long)]
+        user: String,
+        /// board:ID:subscriber|owner, workspace:ID:member|owner or team:ID:member|owner.
+        #[arg(long)]
+        entitlement: String,
+        /// How long (policy: boards 24 h, workspaces and teams 8 h at most).
+        #[arg(long)]
+        minutes: u64,
+        /// Why it is needed.
+        #[arg(long)]
+        justification: String,
+        /// Who asks (default: $USER).
+        #[arg(long)]
+        requester: Option<String>,
+    },
+    /// Approve a request and grant the access (not your own request).
+    Approve {
+        id: i64,
+        /// Who approves (default: $USER).
+        #[arg(long)]
+        approver: Option<String>,
+    },
+    /// Deny a request.
+    Deny {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        approver: Option<String>,
+    },
+    /// Requests and grants, oldest first (--status requested|active|expired|denied|failed).
+    List {
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Revoke what has expired and send the notices now.
+    Expire,
+}
+
+async fn client(cli: &Cli, account: &str) -> Result<Client> {
+    let cfg = crate::context::config(cli)?
+        .context("just-in-time grants need the configuration that names the account's API token")?;
+    Ok(Client::new(cfg.account(Some(account))?.client_config()?)?)
+}
+
+pub async fn run(cli: &Cli, cmd: &JitCommand, out: &mut dyn Write) -> Result<()> {
+    let s = snapshot(cli).await?;
+    let store = s.store.as_ref();
+    let policy = JitPolicy::default();
+    let now = Utc::now();
+    match cmd {
+        JitCommand::Request { user, entitlement, minutes, justification, requester } => {
+            let who = requester.clone().unwrap_or_else(me);
+            let id = jit::request(
+                store,
+                &s.account,
+                &who,
+                user,
+                entitlement,
+                Duration::from_secs(minutes * 60),
+                justification,
+                &policy,
+                now,
+            )
+            .await?;
+            writeln!(
+                out,
+                "request {id}: {entitlement} for {user}, {minutes} minutes; an approver runs `roster jit approve {id}`"
+            )?;
+        }
+        JitCommand::Approve { id, approver } => {
+            let c = client(cli, &s.account).await?;
+            let g = jit::approve(store, &c, &s.account, *id, &approver.clone().unwrap_or_else(me), now).await?;
+            let until = g.expires_ms.and_then(chrono::DateTime::from_timestamp_millis);
+            let how = if g.preexisting {
+                "already held: nothing granted, and the expiry will not revoke it"
+            } else {
+                "granted"
+            };
+            writeln!(
+                out,
+                "request {id} approved: {} for user {} {how}; expires {}",
+                g.entitlement,
+                g.user_id,
+                when(until)
+            )?;
+        }
+        JitCommand::Deny { id, reason, approver } => {
+            jit::deny(store, &s.account, *id, &approver.clone().unwrap_or_else(me), reason, now).await?;
+            writeln!(out, "request {id} denied")?;
+        }
+        JitCommand::List { status } => {
+            let mut l =
+                Listing::new(&["id", "status", "user", "entitlement", "requester", "approver", "expires", "note"]);
+            for g in store.jits(&s.account, status.as_deref()).await? {
+                l.row(vec![
+                    g.id.to_string(),
+                    g.status,
+                    g.user_id,
+                    g.entitlement,
+                    g.requester,
+                    g.decided_by.unwrap_or_default(),
+                    when(g.expires_ms.and_then(chrono::DateTime::from_timestamp_millis)),
+                    g.note.unwrap_or_default(),
+                ]);
+            }
+            l.print(cli.output, out)?;
+        }
+        JitCommand::Expire => {
+            let c = client(cli, &s.account).await?;
+            let r = jit::expire_due(store, &c, &s.account, &policy, now).await?;
+            if cli.output == Format::Table || r.failed > 0 {
+                writeln!(
+                    out,
+                    "revoked {}, kept (held before) {}, notices {}, failed {}",
+                    r.revoked, r.kept, r.warned, r.failed
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
