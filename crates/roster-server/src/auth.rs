@@ -16,6 +16,8 @@ pub enum Role {
     Admin,
     /// Read only.
     Reader,
+    /// Asks for just-in-time access and sees their own requests; reads nothing else.
+    Requester,
 }
 
 /// One configured key.
@@ -56,9 +58,40 @@ impl Caller {
     pub fn require_admin(&self) -> Result<(), ApiError> {
         match self.role {
             Role::Admin => Ok(()),
-            Role::Reader => {
-                Err(ApiError::Forbidden(format!("key {:?} is a reader key; this route needs an admin key", self.name)))
-            }
+            Role::Reader | Role::Requester => Err(ApiError::Forbidden(format!(
+                "key {:?} is a {} key; this route needs an admin key",
+                self.name,
+                self.role.as_str()
+            ))),
+        }
+    }
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Reader => "reader",
+            Role::Requester => "requester",
+        }
+    }
+}
+
+/// A caller allowed to read the inventory and history (admin or reader keys).
+#[derive(Debug, Clone)]
+pub struct Reader(pub Caller);
+
+impl FromRequestParts<std::sync::Arc<AppState>> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &std::sync::Arc<AppState>) -> Result<Self, Self::Rejection> {
+        let c = Caller::from_request_parts(parts, state).await?;
+        match c.role {
+            Role::Admin | Role::Reader => Ok(Reader(c)),
+            Role::Requester => Err(ApiError::Forbidden(format!(
+                "key {:?} is a requester key: it asks for just-in-time access (/jit) and reads nothing else",
+                c.name
+            ))),
         }
     }
 }

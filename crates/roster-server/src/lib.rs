@@ -9,6 +9,7 @@
 pub mod auth;
 mod error;
 mod extract;
+mod jit_routes;
 pub mod lease;
 mod routes;
 pub mod scheduler;
@@ -63,6 +64,9 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::trigger_sync))
         .routes(routes!(routes::submit_plan))
         .routes(routes!(routes::plan_events))
+        .routes(routes!(jit_routes::jit_request, jit_routes::jit_list))
+        .routes(routes!(jit_routes::jit_approve))
+        .routes(routes!(jit_routes::jit_deny))
         .split_for_parts();
     let doc_json = doc.clone();
     let router = Router::new()

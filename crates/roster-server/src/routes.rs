@@ -9,7 +9,7 @@ use axum::Json;
 use roster_core::{Principal, ResourceType, Role, UserStatus};
 use roster_store::{EventQuery, UserQuery};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Reader};
 use crate::error::ApiError;
 use crate::extract::{Body, Params};
 use crate::state::AppState;
@@ -31,7 +31,7 @@ async fn snapshot(state: &AppState, account: &str) -> Result<i64, ApiError> {
 
 /// Accounts and their last sync.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "inventory", security(("bearer" = [])), responses((status = 200, body = [AccountView]), (status = 401, description = "no or wrong key")))]
-pub async fn accounts(State(s): S, _c: Caller) -> Result<Json<Vec<AccountView>>, ApiError> {
+pub async fn accounts(State(s): S, _c: Reader) -> Result<Json<Vec<AccountView>>, ApiError> {
     let mut names: Vec<String> = s.accounts.iter().map(|a| a.name.clone()).collect();
     for a in s.store.accounts().await? {
         if !names.contains(&a) {
@@ -50,7 +50,7 @@ pub async fn accounts(State(s): S, _c: Caller) -> Result<Json<Vec<AccountView>>,
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/users", tag = "inventory", params(("account" = String, Path), UserFilters), security(("bearer" = [])), responses((status = 200, body = Page<UserView>), (status = 400), (status = 404)))]
 pub async fn users(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path(account): Path<String>,
     Params(f): Params<UserFilters>,
 ) -> Result<Json<Page<UserView>>, ApiError> {
@@ -141,7 +141,7 @@ async fn resources(
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/teams", tag = "inventory", params(("account" = String, Path), Paging), security(("bearer" = [])), responses((status = 200, body = Page<ResourceView>), (status = 404)))]
 pub async fn teams(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path(account): Path<String>,
     Params(p): Params<Paging>,
 ) -> Result<Json<Page<ResourceView>>, ApiError> {
@@ -152,7 +152,7 @@ pub async fn teams(
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/workspaces", tag = "inventory", params(("account" = String, Path), Paging), security(("bearer" = [])), responses((status = 200, body = Page<ResourceView>), (status = 404)))]
 pub async fn workspaces(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path(account): Path<String>,
     Params(p): Params<Paging>,
 ) -> Result<Json<Page<ResourceView>>, ApiError> {
@@ -163,7 +163,7 @@ pub async fn workspaces(
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/boards", tag = "inventory", params(("account" = String, Path), Paging), security(("bearer" = [])), responses((status = 200, body = Page<ResourceView>), (status = 404)))]
 pub async fn boards(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path(account): Path<String>,
     Params(p): Params<Paging>,
 ) -> Result<Json<Page<ResourceView>>, ApiError> {
@@ -174,7 +174,7 @@ pub async fn boards(
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/access/{user}", tag = "inventory", params(("account" = String, Path), ("user" = String, Path, description = "user id or e-mail")), security(("bearer" = [])), responses((status = 200, body = [GrantView]), (status = 404)))]
 pub async fn access(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path((account, user)): Path<(String, String)>,
 ) -> Result<Json<Vec<GrantView>>, ApiError> {
     let sync = snapshot(&s, &account).await?;
@@ -191,7 +191,7 @@ pub async fn access(
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/reports/{name}", tag = "inventory", params(("account" = String, Path), ("name" = String, Path, description = "inactive, seats, admins, external, everyone-boards, ownerless, offboarding or sod"), ReportParams), security(("bearer" = [])), responses((status = 200, body = ReportView), (status = 400), (status = 404)))]
 pub async fn report(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path((account, name)): Path<(String, String)>,
     Params(p): Params<ReportParams>,
 ) -> Result<Json<ReportView>, ApiError> {
@@ -220,7 +220,7 @@ pub async fn report(
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/who/{resource_type}/{id}", tag = "inventory", params(("account" = String, Path), ("resource_type" = String, Path, description = "board, workspace or team"), ("id" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [GrantView]), (status = 400), (status = 404)))]
 pub async fn who(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path((account, rtype, id)): Path<(String, String, String)>,
 ) -> Result<Json<Vec<GrantView>>, ApiError> {
     let sync = snapshot(&s, &account).await?;
@@ -238,7 +238,7 @@ pub async fn who(
 
 /// Sync runs of an account, newest first.
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/syncs", tag = "history", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [SyncView])))]
-pub async fn syncs(State(s): S, _c: Caller, Path(account): Path<String>) -> Result<Json<Vec<SyncView>>, ApiError> {
+pub async fn syncs(State(s): S, _c: Reader, Path(account): Path<String>) -> Result<Json<Vec<SyncView>>, ApiError> {
     Ok(Json(s.store.syncs(Some(&account), 100).await?.into_iter().map(SyncView::from).collect()))
 }
 
@@ -246,7 +246,7 @@ pub async fn syncs(State(s): S, _c: Caller, Path(account): Path<String>) -> Resu
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/events", tag = "history", params(("account" = String, Path), EventFilters), security(("bearer" = [])), responses((status = 200, body = [EventView])))]
 pub async fn events(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path(account): Path<String>,
     Params(f): Params<EventFilters>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
@@ -370,7 +370,7 @@ pub async fn submit_plan(
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/plans/{plan_id}", tag = "operations", params(("account" = String, Path), ("plan_id" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [EventView]), (status = 404)))]
 pub async fn plan_events(
     State(s): S,
-    _c: Caller,
+    _c: Reader,
     Path((account, plan_id)): Path<(String, String)>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
     let q = EventQuery {

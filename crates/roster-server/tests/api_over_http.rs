@@ -15,6 +15,7 @@ use serde_json::Value;
 
 const ADMIN: &str = "admin-key-123";
 const READER: &str = "reader-key-456";
+const REQUESTER: &str = "requester-key-789";
 
 struct Env {
     sim: RunningSim,
@@ -50,6 +51,7 @@ async fn env(latency_ms: u64, interval: Duration) -> Env {
     let keys = vec![
         ApiKey { name: "ops".into(), role: Role::Admin, hash: hash_key(ADMIN) },
         ApiKey { name: "auditor".into(), role: Role::Reader, hash: hash_key(READER) },
+        ApiKey { name: "dana".into(), role: Role::Requester, hash: hash_key(REQUESTER) },
     ];
     let state = Arc::new(AppState::new(Arc::clone(&store), accounts, keys, None));
     let (router, doc) = app(Arc::clone(&state));
@@ -175,6 +177,9 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/accounts/{account}/access/{user}",
         "/api/v1/accounts/{account}/who/{resource_type}/{id}",
         "/api/v1/accounts/{account}/reports/{name}",
+        "/api/v1/accounts/{account}/jit",
+        "/api/v1/accounts/{account}/jit/{id}/approve",
+        "/api/v1/accounts/{account}/jit/{id}/deny",
         "/api/v1/accounts/{account}/syncs",
         "/api/v1/accounts/{account}/events",
         "/api/v1/accounts/{account}/sync",
@@ -362,4 +367,59 @@ async fn syncs_happen_when_due_on_a_controllable_clock() {
     assert!(matches!(sync_if_due(&state, acme).await.unwrap(), Outcome::Busy), "the other worker's turn");
     offset.fetch_add(31, Ordering::SeqCst);
     assert!(matches!(sync_if_due(&state, acme).await.unwrap(), Outcome::Synced(_)), "its lease expired: taken over");
+}
+
+#[tokio::test]
+async fn just_in_time_access_over_http_with_roles() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    call(&e, "POST", "/api/v1/accounts/acme/sync", Some(ADMIN)).await;
+    let (s, b) = call(&e, "GET", "/api/v1/accounts/acme/users", Some(REQUESTER)).await;
+    assert_eq!((s, b["error"]["code"].as_str()), (403, Some("forbidden")), "a requester key reads nothing else");
+    let world = e.sim.sim.world();
+    let board = world.boards().iter().find(|b| b.team_subscribers.is_empty() && !b.everyone).unwrap().clone();
+    let user = world
+        .users()
+        .iter()
+        .find(|u| {
+            u.status == monday_sim::model::UserStatus::Active
+                && u.kind == monday_sim::model::UserKind::Member
+                && !board.subscribers.contains(&u.id)
+        })
+        .unwrap()
+        .clone();
+    let ask = serde_json::json!({ "user": user.email, "entitlement": format!("board:{}:subscriber", board.id), "minutes": 60, "justification": "incident 7" });
+    let (s, _) = post_json(&e, "/api/v1/accounts/acme/jit", READER, ask.clone()).await;
+    assert_eq!(s, 403, "readers do not ask");
+    let (s, b) = post_json(&e, "/api/v1/accounts/acme/jit", REQUESTER, ask.clone()).await;
+    assert_eq!((s, b["status"].as_str(), b["requester"].as_str()), (200, Some("requested"), Some("dana")), "{b}");
+    let id = b["id"].as_i64().unwrap();
+    let mut too_long = ask.clone();
+    too_long["minutes"] = serde_json::json!(100_000);
+    let (s, b) = post_json(&e, "/api/v1/accounts/acme/jit", REQUESTER, too_long).await;
+    assert!(s == 400 && b["error"]["message"].as_str().unwrap().contains("at most"), "{b}");
+    let (s, _) = post_json(&e, &format!("/api/v1/accounts/acme/jit/{id}/approve"), REQUESTER, Value::Null).await;
+    assert_eq!(s, 403, "requesters do not approve");
+    let (s, b) = post_json(&e, &format!("/api/v1/accounts/acme/jit/{id}/approve"), ADMIN, Value::Null).await;
+    assert_eq!((s, b["status"].as_str()), (200, Some("active")), "{b}");
+    let w = e.sim.sim.world();
+    assert!(w.boards()[w.board_pos(board.id).unwrap()].subscribers.contains(&user.id), "granted in monday.com");
+    let (s, _) = post_json(&e, &format!("/api/v1/accounts/acme/jit/{id}/approve"), ADMIN, Value::Null).await;
+    assert_eq!(s, 409, "decided once");
+    // The admin's own request, denied; the requester sees only theirs.
+    let (_, b) = post_json(&e, "/api/v1/accounts/acme/jit", ADMIN, ask).await;
+    let own = b["id"].as_i64().unwrap();
+    let (s, _) = post_json(&e, &format!("/api/v1/accounts/acme/jit/{own}/approve"), ADMIN, Value::Null).await;
+    assert_eq!(s, 409, "no self-approval");
+    let (s, b) = post_json(
+        &e,
+        &format!("/api/v1/accounts/acme/jit/{own}/deny"),
+        ADMIN,
+        serde_json::json!({ "reason": "not needed" }),
+    )
+    .await;
+    assert_eq!((s, b["status"].as_str()), (200, Some("denied")), "{b}");
+    let (_, mine) = call(&e, "GET", "/api/v1/accounts/acme/jit", Some(REQUESTER)).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    let (_, all) = call(&e, "GET", "/api/v1/accounts/acme/jit?status=denied", Some(ADMIN)).await;
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
 }

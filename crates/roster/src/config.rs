@@ -322,7 +322,7 @@ listen = "127.0.0.1:8080"
 # Keys are stored hashed: `echo -n "$KEY" | roster key hash` prints the line to paste.
 # [[server.api_keys]]
 # name = "ops"
-# role = "admin"        # or "reader"
+# role = "admin"        # or "reader", or "requester" (just-in-time requests only)
 # hash = "sha256:..."
 # Events pushed as signed JSON (X-Roster-Signature: sha256=HMAC), with a Slack-ready "text".
 # [[server.webhooks]]

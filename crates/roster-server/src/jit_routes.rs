@@ -1,0 +1,167 @@
+//! Just-in-time access over HTTP: requester (and admin) keys ask; admin keys approve or deny;
+//! a requester sees only their own requests. The requester and approver are the key's name.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use roster_engine::jit::{self, JitError, JitPolicy};
+use roster_store::JitGrant;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::extract::{Body, Params};
+use crate::state::AppState;
+
+type S = State<Arc<AppState>>;
+
+/// A request for temporary access.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct JitRequest {
+    /// The user who gets it (id or e-mail).
+    pub user: String,
+    /// board:ID:subscriber|owner, workspace:ID:member|owner or team:ID:member|owner.
+    pub entitlement: String,
+    pub minutes: u64,
+    pub justification: String,
+}
+
+/// Why a request is denied.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct JitDenial {
+    pub reason: String,
+}
+
+/// Filter of the list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JitFilter {
+    /// requested, active, expiring, expired, denied or failed
+    pub status: Option<String>,
+}
+
+/// One just-in-time grant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JitView {
+    pub id: i64,
+    pub status: String,
+    pub user_id: String,
+    pub entitlement: String,
+    pub requester: String,
+    pub justification: String,
+    pub minutes: i64,
+    pub approver: Option<String>,
+    /// The user held it before: the expiry keeps it.
+    pub preexisting: bool,
+    pub expires_at: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<JitGrant> for JitView {
+    fn from(g: JitGrant) -> Self {
+        JitView {
+            id: g.id,
+            status: g.status,
+            user_id: g.user_id,
+            entitlement: g.entitlement,
+            requester: g.requester,
+            justification: g.justification,
+            minutes: g.duration_s / 60,
+            approver: g.decided_by,
+            preexisting: g.preexisting,
+            expires_at: g.expires_ms.and_then(chrono::DateTime::from_timestamp_millis).map(|t| t.to_rfc3339()),
+            note: g.note,
+        }
+    }
+}
+
+fn jit_error(e: JitError) -> ApiError {
+    match e {
+        JitError::Invalid(m) => ApiError::BadRequest(m),
+        e @ JitError::NotFound(..) => ApiError::NotFound(e.to_string()),
+        e @ (JitError::WrongState { .. } | JitError::SelfApproval(_)) => ApiError::Conflict(e.to_string()),
+        e => ApiError::Internal(e.to_string()),
+    }
+}
+
+fn served<'a>(s: &'a AppState, account: &str) -> Result<&'a crate::state::ServedAccount, ApiError> {
+    s.account(account).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))
+}
+
+/// Ask for temporary access (requester or admin keys).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/jit", tag = "operations", params(("account" = String, Path)), request_body = JitRequest, security(("bearer" = [])), responses((status = 200, body = JitView), (status = 400), (status = 403), (status = 404)))]
+pub async fn jit_request(
+    State(s): S,
+    c: Caller,
+    Path(account): Path<String>,
+    Body(r): Body<JitRequest>,
+) -> Result<Json<JitView>, ApiError> {
+    if c.role == Role::Reader {
+        return Err(ApiError::Forbidden(format!(
+            "key {:?} is a reader key; requests need a requester or admin key",
+            c.name
+        )));
+    }
+    served(&s, &account)?;
+    let d = Duration::from_secs(r.minutes.saturating_mul(60));
+    let id = jit::request(
+        s.store.as_ref(),
+        &account,
+        &c.name,
+        &r.user,
+        &r.entitlement,
+        d,
+        &r.justification,
+        &JitPolicy::default(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(jit_error)?;
+    let g = s.store.jit(id).await?.ok_or_else(|| ApiError::Internal(format!("request {id} vanished")))?;
+    Ok(Json(g.into()))
+}
+
+/// Requests and grants; a requester key sees its own only.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/jit", tag = "operations", params(("account" = String, Path), JitFilter), security(("bearer" = [])), responses((status = 200, body = [JitView])))]
+pub async fn jit_list(
+    State(s): S,
+    c: Caller,
+    Path(account): Path<String>,
+    Params(f): Params<JitFilter>,
+) -> Result<Json<Vec<JitView>>, ApiError> {
+    let all = s.store.jits(&account, f.status.as_deref()).await?;
+    let mine = |g: &JitGrant| c.role != Role::Requester || g.requester == c.name;
+    Ok(Json(all.into_iter().filter(mine).map(JitView::from).collect()))
+}
+
+/// Approve a request and grant the access (admin keys; never the requester's own).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/jit/{id}/approve", tag = "operations", params(("account" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = JitView), (status = 403), (status = 404), (status = 409)))]
+pub async fn jit_approve(
+    State(s): S,
+    c: Caller,
+    Path((account, id)): Path<(String, i64)>,
+) -> Result<Json<JitView>, ApiError> {
+    c.require_admin()?;
+    let a = served(&s, &account)?;
+    let g = jit::approve(s.store.as_ref(), &a.client, &account, id, &c.name, chrono::Utc::now())
+        .await
+        .map_err(jit_error)?;
+    Ok(Json(g.into()))
+}
+
+/// Deny a request (admin keys).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/jit/{id}/deny", tag = "operations", params(("account" = String, Path), ("id" = i64, Path)), request_body = JitDenial, security(("bearer" = [])), responses((status = 200, body = JitView), (status = 403), (status = 404), (status = 409)))]
+pub async fn jit_deny(
+    State(s): S,
+    c: Caller,
+    Path((account, id)): Path<(String, i64)>,
+    Body(d): Body<JitDenial>,
+) -> Result<Json<JitView>, ApiError> {
+    c.require_admin()?;
+    jit::deny(s.store.as_ref(), &account, id, &c.name, &d.reason, chrono::Utc::now()).await.map_err(jit_error)?;
+    let g = s.store.jit(id).await?.ok_or_else(|| ApiError::NotFound(format!("no request {id}")))?;
+    Ok(Json(g.into()))
+}
