@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::Json;
-use roster_engine::jit::{self, JitError, JitPolicy};
+use roster_engine::jit::{self, JitError};
 use roster_store::JitGrant;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -115,7 +115,7 @@ pub async fn jit_request(
         &r.entitlement,
         d,
         &r.justification,
-        &JitPolicy::default(),
+        &s.jit_policy,
         chrono::Utc::now(),
     )
     .await

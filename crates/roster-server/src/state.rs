@@ -41,6 +41,8 @@ pub struct AppState {
     /// How many users match a filter in a completed snapshot. Snapshots never change once
     /// completed, so an entry is never stale; the map is emptied when it grows large.
     pub user_totals: std::sync::Mutex<HashMap<(i64, String), usize>>,
+    /// Just-in-time access policy.
+    pub jit_policy: roster_engine::jit::JitPolicy,
     /// Separation-of-duties rules checked after every sync (replaced on reload).
     pub sod_rules: std::sync::RwLock<Arc<Vec<roster_core::sod::SodRule>>>,
     /// Requests allowed per key (a burst, refilled per second).
@@ -88,6 +90,7 @@ impl AppState {
             limiter: governor::RateLimiter::keyed(quota),
             user_totals: std::sync::Mutex::new(HashMap::new()),
             sod_rules: std::sync::RwLock::new(Arc::new(vec![])),
+            jit_policy: roster_engine::jit::JitPolicy::default(),
         }
     }
 
@@ -99,6 +102,12 @@ impl AppState {
             AppState::with_rate(self.store, self.accounts, keys, self.metrics, self.sync_locks, per_second, burst);
         s.leaser = leaser;
         s
+    }
+
+    /// The same with another just-in-time policy.
+    pub fn with_jit_policy(mut self, policy: roster_engine::jit::JitPolicy) -> AppState {
+        self.jit_policy = policy;
+        self
     }
 
     /// The same with another lease lifetime and clock (several workers; tests).

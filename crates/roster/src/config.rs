@@ -24,6 +24,36 @@ pub struct Config {
     /// Separation-of-duties rules (`[[sod]]`), evaluated after every sync.
     #[serde(default)]
     pub sod: Vec<roster_core::sod::SodRule>,
+    /// Just-in-time access policy.
+    #[serde(default)]
+    pub jit: JitConfig,
+}
+
+/// `[jit]`: the longest grant per resource type, and the notice before expiry, in minutes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JitConfig {
+    pub max_board_minutes: Option<u64>,
+    pub max_workspace_minutes: Option<u64>,
+    pub max_team_minutes: Option<u64>,
+    pub warn_minutes: Option<u64>,
+}
+
+impl JitConfig {
+    /// The policy: these values over the defaults (boards 24 h, workspaces and teams 8 h,
+    /// notice 15 minutes).
+    pub fn policy(&self) -> roster_engine::jit::JitPolicy {
+        let d = roster_engine::jit::JitPolicy::default();
+        let m = |v: Option<u64>, default: std::time::Duration| {
+            v.map_or(default, |x| std::time::Duration::from_secs(x * 60))
+        };
+        roster_engine::jit::JitPolicy {
+            max_board: m(self.max_board_minutes, d.max_board),
+            max_workspace: m(self.max_workspace_minutes, d.max_workspace),
+            max_team: m(self.max_team_minutes, d.max_team),
+            warn_before: m(self.warn_minutes, d.warn_before),
+        }
+    }
 }
 
 /// `[server]`: `roster serve`.
@@ -214,6 +244,15 @@ impl Config {
         for r in &self.sod {
             r.check()?;
         }
+        for (name, v) in [
+            ("max_board_minutes", self.jit.max_board_minutes),
+            ("max_workspace_minutes", self.jit.max_workspace_minutes),
+            ("max_team_minutes", self.jit.max_team_minutes),
+        ] {
+            if matches!(v, Some(m) if !(1..=43_200).contains(&m)) {
+                bail!("[jit] {name} must be between 1 and 43200 (30 days)");
+            }
+        }
         for k in &self.server.api_keys {
             if !k.hash.starts_with("sha256:") || k.hash.len() != 71 {
                 bail!("[server] api key {:?}: hash must be sha256:<64 hex digits>, as `roster key hash` prints it (the key itself never goes in the file)", k.name);
@@ -334,6 +373,13 @@ listen = "127.0.0.1:8080"
 # lease_seconds = 60
 # `kill -HUP <pid>` reloads api_keys and webhooks without dropping requests in flight.
 
+# Just-in-time access (`roster jit`): the longest grant per type and the notice before expiry.
+# [jit]
+# max_board_minutes = 1440
+# max_workspace_minutes = 480
+# max_team_minutes = 480
+# warn_minutes = 15
+
 # Separation of duties: entitlements nobody may hold together, checked after every sync
 # (violations become sod_violation events; `roster sod check` lists them).
 # [[sod]]
@@ -414,6 +460,15 @@ mod tests {
             err("[[accounts]]\nname = \"a\"\ntoken = \"secret\"\n").contains("unknown field"),
             "a token in the file is refused"
         );
+    }
+
+    #[test]
+    fn jit_policy_from_the_file() {
+        let cfg = parse("[jit]\nmax_board_minutes = 30\nwarn_minutes = 5\n").unwrap();
+        let p = cfg.jit.policy();
+        assert_eq!((p.max_board.as_secs(), p.warn_before.as_secs(), p.max_team.as_secs()), (1800, 300, 8 * 3600));
+        assert!(format!("{:#}", parse("[jit]\nmax_team_minutes = 0\n").unwrap_err()).contains("max_team_minutes"));
+        assert!(format!("{:#}", parse("[jit]\nmax_users = 3\n").unwrap_err()).contains("unknown field"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub enum JitCommand {
         /// board:ID:subscriber|owner, workspace:ID:member|owner or team:ID:member|owner.
         #[arg(long)]
         entitlement: String,
-        /// How long (policy: boards 24 h, workspaces and teams 8 h at most).
+        /// How long (at most [jit] max_*_minutes: by default 24 h for boards, 8 h for workspaces and teams).
         #[arg(long)]
         minutes: u64,
         /// Why it is needed.
@@ -70,9 +70,9 @@ async fn client(cli: &Cli, account: &str) -> Result<Client> {
 }
 
 pub async fn run(cli: &Cli, cmd: &JitCommand, out: &mut dyn Write) -> Result<()> {
+    let policy = crate::context::config(cli)?.map(|c| c.jit.policy()).unwrap_or_else(JitPolicy::default);
     let s = snapshot(cli).await?;
     let store = s.store.as_ref();
-    let policy = JitPolicy::default();
     let now = Utc::now();
     match cmd {
         JitCommand::Request { user, entitlement, minutes, justification, requester } => {

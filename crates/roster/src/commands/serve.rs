@@ -137,7 +137,8 @@ pub async fn run(cli: &Cli) -> Result<()> {
     let lease = Duration::from_secs(cfg.server.lease_seconds.unwrap_or(60));
     let state = Arc::new(
         AppState::new(store, accounts, cfg.server.api_keys.clone(), metrics)
-            .with_leases(lease, roster_server::lease::system_clock()),
+            .with_leases(lease, roster_server::lease::system_clock())
+            .with_jit_policy(cfg.jit.policy()),
     );
     state.set_sod(cfg.sod.clone());
     let (router, _) = roster_server::app(Arc::clone(&state));
