@@ -220,9 +220,9 @@ pub async fn approve(
         return Err(JitError::WrongState { id, status: "decided meanwhile".into(), wanted: "requested" });
     }
     if !preexisting {
-        if let Some(why) =
-            provision(store, client, &g, true, who).await.or_else(|e| Ok::<_, JitError>(Some(e.to_string())))?
-        {
+        // A refusal and an error end the same way: the grant failed, nothing was given.
+        let refused = provision(store, client, &g, true, who).await.unwrap_or_else(|e| Some(e.to_string()));
+        if let Some(why) = refused {
             store
                 .transition_jit(
                     id,

@@ -24,7 +24,14 @@ fn metric(r: &roster_engine::reports::Report, name: &str) -> String {
 
 #[tokio::test]
 async fn reports_state_what_the_org_says() {
-    let org = common::org(600, 77);
+    let mut org = common::org(600, 77);
+    // One board owned only by a deactivated user, so `ownerless` has something to find.
+    let gone = org.users.iter().find(|u| u.status == UserStatus::Inactive).unwrap().id;
+    let lonely = org.boards.iter_mut().find(|b| b.team_owners.is_empty()).unwrap();
+    lonely.owners = vec![gone];
+    if !lonely.subscribers.contains(&gone) {
+        lonely.subscribers.push(gone);
+    }
     let sim = common::sim(org.clone(), FaultConfig::default()).await;
     let client = common::client(&sim, ApiVersion::V2026_10, 3);
     let store = SqlStore::in_memory().await.unwrap();
@@ -79,6 +86,7 @@ async fn reports_state_what_the_org_says() {
         .filter(|b| !b.owners.iter().any(|o| active.contains(o)) && !b.team_owners.iter().any(team_has_active))
         .map(|b| b.id.to_string())
         .collect();
+    assert!(!ownerless.is_empty(), "the org has boards without an active owner to find");
     let r = report(&store, sync, "ownerless", &o).await.unwrap();
     let boards: BTreeSet<String> = r.rows.iter().filter(|row| row[0] == "board").map(|row| row[1].clone()).collect();
     assert_eq!(boards, ownerless);
@@ -96,6 +104,7 @@ async fn reports_state_what_the_org_says() {
     let owned: BTreeSet<String> =
         org.boards.iter().filter(|b| b.owners.contains(&leaver.id)).map(|b| b.id.to_string()).collect();
     let listed: BTreeSet<String> = plan.rows.iter().filter(|row| row[0] == "board").map(|row| row[1].clone()).collect();
+    assert!(!owned.is_empty());
     assert!(owned.is_subset(&listed), "every board the leaver owns is in the plan");
     assert_eq!(plan.rows.last().unwrap()[4], "then deactivate");
     for row in plan.rows.iter().filter(|row| row[0] == "board") {

@@ -16,6 +16,12 @@ use crate::lease::{system_clock, worker_id, Leaser};
 pub const RATE_PER_SECOND: u32 = 50;
 pub const RATE_BURST: u32 = 200;
 
+/// A per-key limiter: `per_second` requests a second, bursts up to `burst`.
+fn limiter(per_second: u32, burst: u32) -> governor::DefaultKeyedRateLimiter<String> {
+    let nz = |n: u32| std::num::NonZeroU32::new(n.max(1)).unwrap_or(std::num::NonZeroU32::MIN);
+    governor::RateLimiter::keyed(governor::Quota::per_second(nz(per_second)).allow_burst(nz(burst)))
+}
+
 /// One account `roster serve` syncs.
 #[derive(Debug, Clone)]
 pub struct ServedAccount {
@@ -58,22 +64,6 @@ impl AppState {
         metrics: Option<PrometheusHandle>,
     ) -> AppState {
         let sync_locks = accounts.iter().map(|a| (a.name.clone(), Arc::new(Mutex::new(())))).collect();
-        AppState::with_rate(store, accounts, keys, metrics, sync_locks, RATE_PER_SECOND, RATE_BURST)
-    }
-
-    fn with_rate(
-        store: Arc<dyn Store>,
-        accounts: Vec<ServedAccount>,
-        keys: Vec<ApiKey>,
-        metrics: Option<PrometheusHandle>,
-        sync_locks: HashMap<String, Arc<Mutex<()>>>,
-        per_second: u32,
-        burst: u32,
-    ) -> AppState {
-        let quota = governor::Quota::per_second(
-            std::num::NonZeroU32::new(per_second.max(1)).unwrap_or(std::num::NonZeroU32::MIN),
-        )
-        .allow_burst(std::num::NonZeroU32::new(burst.max(1)).unwrap_or(std::num::NonZeroU32::MIN));
         let leaser = Leaser {
             store: Arc::clone(&store),
             holder: worker_id(),
@@ -87,21 +77,17 @@ impl AppState {
             leaser,
             metrics,
             sync_locks,
-            limiter: governor::RateLimiter::keyed(quota),
+            limiter: limiter(RATE_PER_SECOND, RATE_BURST),
             user_totals: std::sync::Mutex::new(HashMap::new()),
             sod_rules: std::sync::RwLock::new(Arc::new(vec![])),
             jit_policy: roster_engine::jit::JitPolicy::default(),
         }
     }
 
-    /// The same with another rate limit per key (requests per second, burst).
-    pub fn with_rate_limit(self, per_second: u32, burst: u32) -> AppState {
-        let keys = self.api_keys().as_ref().clone();
-        let leaser = self.leaser.clone();
-        let mut s =
-            AppState::with_rate(self.store, self.accounts, keys, self.metrics, self.sync_locks, per_second, burst);
-        s.leaser = leaser;
-        s
+    /// The same with another rate limit per key (requests per second, burst); the rest stays.
+    pub fn with_rate_limit(mut self, per_second: u32, burst: u32) -> AppState {
+        self.limiter = limiter(per_second, burst);
+        self
     }
 
     /// The same with another just-in-time policy.

@@ -30,7 +30,7 @@ pub struct Config {
 }
 
 /// `[jit]`: the longest grant per resource type, and the notice before expiry, in minutes.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JitConfig {
     pub max_board_minutes: Option<u64>,
@@ -105,7 +105,7 @@ impl WebhookConfig {
 }
 
 /// `[store]`: an SQLite file (one machine), or PostgreSQL (several `roster serve` workers).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreConfig {
     /// SQLite file, relative to the config file.
@@ -142,7 +142,7 @@ impl Default for StoreConfig {
 }
 
 /// `[sync]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyncConfig {
     /// Boards in these states: active (default), archived, deleted or all.
@@ -164,7 +164,7 @@ impl Default for SyncConfig {
 }
 
 /// One `[[accounts]]` entry.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountConfig {
     pub name: String,

@@ -57,23 +57,12 @@ fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec
     state.set_api_keys(cfg.server.api_keys.clone());
     state.set_sod(cfg.sod.clone());
     hooks.send_replace(new_hooks);
-    let accounts = |c: &Config| {
-        format!(
-            "{:?}",
-            c.accounts
-                .iter()
-                .map(|a| (&a.name, &a.api_url, &a.api_version, a.sync_interval_seconds))
-                .collect::<Vec<_>>()
-        )
-    };
     for (what, changed) in [
-        (
-            "[store]",
-            format!("{:?}", (&old.store.path, &old.store.url_env))
-                != format!("{:?}", (&cfg.store.path, &cfg.store.url_env)),
-        ),
+        ("[store]", old.store != cfg.store),
+        ("[sync]", old.sync != cfg.sync),
         ("[server] listen", old.server.listen != cfg.server.listen),
-        ("[[accounts]]", accounts(old) != accounts(&cfg)),
+        ("[[accounts]]", old.accounts != cfg.accounts),
+        ("[jit]", old.jit != cfg.jit),
     ] {
         if changed {
             tracing::warn!("{what} changed: that takes a restart of roster serve; the rest is reloaded");
