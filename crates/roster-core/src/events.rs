@@ -57,6 +57,16 @@ pub enum EventKind {
     JitExpiring,
     JitExpired,
     JitFailed,
+    /// Access reviews: a campaign created, launched (items frozen), an item decided, a
+    /// reviewer's sign-off, the campaign closed (remediation applied), a revoked access seen
+    /// gone by a later sync, or still there.
+    ReviewCreated,
+    ReviewLaunched,
+    ReviewDecided,
+    ReviewSignedOff,
+    ReviewClosed,
+    ReviewRemediationVerified,
+    ReviewRemediationFailed,
 }
 
 impl EventKind {
@@ -99,6 +109,13 @@ impl EventKind {
             EventKind::JitExpiring => "jit_expiring",
             EventKind::JitExpired => "jit_expired",
             EventKind::JitFailed => "jit_failed",
+            EventKind::ReviewCreated => "review_created",
+            EventKind::ReviewLaunched => "review_launched",
+            EventKind::ReviewDecided => "review_decided",
+            EventKind::ReviewSignedOff => "review_signed_off",
+            EventKind::ReviewClosed => "review_closed",
+            EventKind::ReviewRemediationVerified => "review_remediation_verified",
+            EventKind::ReviewRemediationFailed => "review_remediation_failed",
         }
     }
 }

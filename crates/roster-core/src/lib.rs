@@ -9,6 +9,7 @@ pub mod action;
 pub mod entitlement;
 pub mod events;
 pub mod records;
+pub mod review;
 pub mod scim_plan;
 pub mod sod;
 

@@ -121,6 +121,50 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// `t.from`, so of two workers only one acts.
     async fn transition_jit(&self, id: i64, t: &JitTransition) -> Result<bool>;
 
+    /// Records a review campaign (status `draft`); returns its id.
+    async fn add_campaign(&self, c: &ReviewCampaign) -> Result<i64>;
+    /// One campaign.
+    async fn campaign(&self, id: i64) -> Result<Option<ReviewCampaign>>;
+    /// An account's campaigns, oldest first.
+    async fn campaigns(&self, account: &str) -> Result<Vec<ReviewCampaign>>;
+    /// Moves a draft campaign to `launched` with its items frozen from `sync_id`, atomically;
+    /// false (and nothing written) when it is no longer a draft.
+    async fn launch_campaign(
+        &self,
+        id: i64,
+        sync_id: i64,
+        snapshot_ms: i64,
+        launched_ms: i64,
+        items: &[ReviewItem],
+    ) -> Result<bool>;
+    /// A campaign's items (of one reviewer, or all), in order.
+    async fn review_items(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewItem>>;
+    /// One item.
+    async fn review_item(&self, id: i64) -> Result<Option<ReviewItem>>;
+    /// Decides or reassigns item `id`; false (no change) when its reviewer is no longer
+    /// `d.reviewer`, the reviewer signed off, or the campaign is not launched.
+    async fn decide_item(&self, id: i64, d: &ItemDecision) -> Result<bool>;
+    /// Locks `reviewer`'s decisions in a campaign; false when already signed.
+    async fn sign_off(&self, campaign_id: i64, reviewer: &str, at_ms: i64) -> Result<bool>;
+    /// Who signed off and when (ms).
+    async fn signoffs(&self, campaign_id: i64) -> Result<Vec<(String, i64)>>;
+    /// Moves a campaign from `from` to `to` (recording the plan; `closed` records the time);
+    /// false when it is no longer in `from`.
+    async fn transition_campaign(
+        &self,
+        id: i64,
+        from: &str,
+        to: &str,
+        at_ms: i64,
+        plan_id: Option<&str>,
+    ) -> Result<bool>;
+    /// Records what the close did for an item.
+    async fn set_remediation(&self, item_id: i64, r: &Remediation) -> Result<()>;
+    /// Records a later sync's check of a remediation (`verified` with the time, or `not_removed`).
+    async fn set_verification(&self, item_id: i64, status: &str, absent_ms: Option<i64>) -> Result<()>;
+    /// An account's applied or failed remediations not yet seen gone.
+    async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>>;
+
     /// The last event id webhook `name` delivered (0: none yet).
     async fn webhook_cursor(&self, name: &str) -> Result<i64>;
     /// Records that webhook `name` delivered everything up to `event_id`.

@@ -182,3 +182,83 @@ pub struct JitTransition {
     pub ended_ms: Option<i64>,
     pub note: Option<String>,
 }
+
+/// An access review campaign. `spec` is the campaign's definition as JSON (the engine's
+/// `CampaignSpec`); the store keeps it whole so the evidence shows what was asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewCampaign {
+    pub id: i64,
+    pub account: String,
+    pub name: String,
+    pub spec: String,
+    /// draft, launched, closing (remediation under way) or closed.
+    pub status: String,
+    pub created_by: String,
+    pub created_ms: i64,
+    pub due_ms: i64,
+    pub launched_ms: Option<i64>,
+    /// The snapshot the items were frozen from, and when it completed.
+    pub sync_id: Option<i64>,
+    pub snapshot_ms: Option<i64>,
+    pub closed_ms: Option<i64>,
+    /// The remediation plan applied at close.
+    pub plan_id: Option<String>,
+}
+
+/// One user's access to review, as frozen at launch, with its decision and remediation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub id: i64,
+    pub campaign_id: i64,
+    /// Order within the campaign (1-based).
+    pub seq: i64,
+    pub user_id: String,
+    pub user_email: String,
+    pub user_name: String,
+    pub user_status: String,
+    pub user_role: String,
+    pub user_last_activity_ms: Option<i64>,
+    pub entitlement: String,
+    pub resource_name: String,
+    /// `direct` or `team:<id>`.
+    pub source: String,
+    pub reviewer: String,
+    /// The reviewer assigned at launch (differs after a reassignment).
+    pub original_reviewer: String,
+    /// The reviewer is the user: the decision needs a reason.
+    pub self_review: bool,
+    /// certify or revoke; none while undecided.
+    pub decision: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_ms: Option<i64>,
+    pub justification: Option<String>,
+    /// The action taken at close (`revoke board:1:subscriber from user:2`).
+    pub remediation_action: Option<String>,
+    /// applied, failed, verified (seen gone by a later sync) or not_removed.
+    pub remediation_status: Option<String>,
+    pub remediation_note: Option<String>,
+    pub applied_ms: Option<i64>,
+    pub verified_absent_ms: Option<i64>,
+}
+
+/// A reviewer's act on one item: a decision, or (with `reassign_to`) handing it to another
+/// reviewer, which clears any decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemDecision {
+    /// The reviewer the item must still have (so a concurrent reassignment wins cleanly).
+    pub reviewer: String,
+    pub decision: Option<String>,
+    pub reassign_to: Option<String>,
+    pub by: String,
+    pub justification: Option<String>,
+    pub at_ms: i64,
+}
+
+/// What the close did for one revoked item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Remediation {
+    pub action: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub applied_ms: Option<i64>,
+}

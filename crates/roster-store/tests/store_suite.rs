@@ -362,3 +362,104 @@ async fn jit_grants_move_forward_once() {
         assert!(s.jits("other", None).await.unwrap().is_empty(), "{db}");
     }
 }
+
+#[tokio::test]
+async fn review_campaigns_freeze_decide_lock_and_verify() {
+    use roster_store::{ItemDecision, Remediation, ReviewCampaign, ReviewItem};
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let c = ReviewCampaign {
+            id: 0,
+            account: "acme".into(),
+            name: "Q4 boards".into(),
+            spec: "{}".into(),
+            status: "draft".into(),
+            created_by: "dana".into(),
+            created_ms: 1_000,
+            due_ms: 9_000,
+            launched_ms: None,
+            sync_id: None,
+            snapshot_ms: None,
+            closed_ms: None,
+            plan_id: None,
+        };
+        let id = s.add_campaign(&c).await.unwrap();
+        let item = |seq: i64, reviewer: &str| ReviewItem {
+            id: 0,
+            campaign_id: id,
+            seq,
+            user_id: format!("{seq}"),
+            user_email: format!("u{seq}@acme.test"),
+            user_name: "U".into(),
+            user_status: "active".into(),
+            user_role: "member".into(),
+            user_last_activity_ms: Some(500),
+            entitlement: "board:1:subscriber".into(),
+            resource_name: "Roadmap".into(),
+            source: "direct".into(),
+            reviewer: reviewer.into(),
+            original_reviewer: reviewer.into(),
+            self_review: false,
+            decision: None,
+            decided_by: None,
+            decided_ms: None,
+            justification: None,
+            remediation_action: None,
+            remediation_status: None,
+            remediation_note: None,
+            applied_ms: None,
+            verified_absent_ms: None,
+        };
+        let items = [item(1, "a@x"), item(2, "a@x"), item(3, "b@x")];
+        assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
+        assert!(!s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}: launched once");
+        assert_eq!(s.review_items(id, None).await.unwrap().len(), 3, "{db}: not frozen twice");
+        let mine = s.review_items(id, Some("a@x")).await.unwrap();
+        assert_eq!(mine.iter().map(|i| i.seq).collect::<Vec<_>>(), vec![1, 2], "{db}");
+        let decide = |reviewer: &str, decision: Option<&str>, to: Option<&str>| ItemDecision {
+            reviewer: reviewer.into(),
+            decision: decision.map(String::from),
+            reassign_to: to.map(String::from),
+            by: reviewer.into(),
+            justification: Some("left the team".into()),
+            at_ms: 3_000,
+        };
+        assert!(s.decide_item(mine[0].id, &decide("a@x", Some("revoke"), None)).await.unwrap(), "{db}");
+        assert!(!s.decide_item(mine[0].id, &decide("b@x", Some("certify"), None)).await.unwrap(), "{db}: not b's item");
+        assert!(s.decide_item(mine[1].id, &decide("a@x", None, Some("b@x"))).await.unwrap(), "{db}: reassigned");
+        let moved = s.review_item(mine[1].id).await.unwrap().unwrap();
+        assert_eq!((moved.reviewer.as_str(), moved.original_reviewer.as_str(), moved.decision), ("b@x", "a@x", None));
+        assert!(s.sign_off(id, "a@x", 4_000).await.unwrap(), "{db}");
+        assert!(!s.sign_off(id, "a@x", 4_001).await.unwrap(), "{db}: once");
+        assert!(
+            !s.decide_item(mine[0].id, &decide("a@x", Some("certify"), None)).await.unwrap(),
+            "{db}: signed-off decisions are locked"
+        );
+        assert_eq!(s.signoffs(id).await.unwrap(), vec![("a@x".to_string(), 4_000)], "{db}");
+        assert!(s.transition_campaign(id, "launched", "closing", 5_000, Some("plan-1")).await.unwrap(), "{db}");
+        assert!(
+            !s.decide_item(moved.id, &decide("b@x", Some("certify"), None)).await.unwrap(),
+            "{db}: no decisions after the close began"
+        );
+        let r = Remediation {
+            action: "revoke".into(),
+            status: "applied".into(),
+            note: None,
+            applied_ms: Some(5_100),
+        };
+        s.set_remediation(mine[0].id, &r).await.unwrap();
+        assert!(s.transition_campaign(id, "closing", "closed", 5_200, None).await.unwrap(), "{db}");
+        let closed = s.campaign(id).await.unwrap().unwrap();
+        assert_eq!(
+            (closed.status.as_str(), closed.closed_ms, closed.plan_id.as_deref(), closed.sync_id),
+            ("closed", Some(5_200), Some("plan-1"), Some(42)),
+            "{db}"
+        );
+        let open = s.unverified_remediations("acme").await.unwrap();
+        assert_eq!(open.iter().map(|i| i.id).collect::<Vec<_>>(), vec![mine[0].id], "{db}");
+        assert!(s.unverified_remediations("other").await.unwrap().is_empty(), "{db}");
+        s.set_verification(mine[0].id, "verified", Some(6_000)).await.unwrap();
+        assert!(s.unverified_remediations("acme").await.unwrap().is_empty(), "{db}");
+        assert_eq!(s.campaigns("acme").await.unwrap().len(), 1, "{db}");
+    }
+}

@@ -12,6 +12,7 @@ mod diff;
 mod jit;
 mod leases;
 mod reads;
+mod reviews;
 mod rows;
 mod syncs;
 mod writes;
@@ -299,6 +300,59 @@ impl Store for SqlStore {
     }
     async fn transition_jit(&self, id: i64, t: &JitTransition) -> Result<bool> {
         self.transition_jit_impl(id, t).await
+    }
+    async fn add_campaign(&self, c: &ReviewCampaign) -> Result<i64> {
+        self.add_campaign_impl(c).await
+    }
+    async fn campaign(&self, id: i64) -> Result<Option<ReviewCampaign>> {
+        self.campaign_impl(id).await
+    }
+    async fn campaigns(&self, account: &str) -> Result<Vec<ReviewCampaign>> {
+        self.campaigns_impl(account).await
+    }
+    async fn launch_campaign(
+        &self,
+        id: i64,
+        sync_id: i64,
+        snapshot_ms: i64,
+        launched_ms: i64,
+        items: &[ReviewItem],
+    ) -> Result<bool> {
+        self.launch_campaign_impl(id, sync_id, snapshot_ms, launched_ms, items).await
+    }
+    async fn review_items(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewItem>> {
+        self.review_items_impl(campaign_id, reviewer).await
+    }
+    async fn review_item(&self, id: i64) -> Result<Option<ReviewItem>> {
+        self.review_item_impl(id).await
+    }
+    async fn decide_item(&self, id: i64, d: &ItemDecision) -> Result<bool> {
+        self.decide_item_impl(id, d).await
+    }
+    async fn sign_off(&self, campaign_id: i64, reviewer: &str, at_ms: i64) -> Result<bool> {
+        self.sign_off_impl(campaign_id, reviewer, at_ms).await
+    }
+    async fn signoffs(&self, campaign_id: i64) -> Result<Vec<(String, i64)>> {
+        self.signoffs_impl(campaign_id).await
+    }
+    async fn transition_campaign(
+        &self,
+        id: i64,
+        from: &str,
+        to: &str,
+        at_ms: i64,
+        plan_id: Option<&str>,
+    ) -> Result<bool> {
+        self.transition_campaign_impl(id, from, to, at_ms, plan_id).await
+    }
+    async fn set_remediation(&self, item_id: i64, r: &Remediation) -> Result<()> {
+        self.set_remediation_impl(item_id, r).await
+    }
+    async fn set_verification(&self, item_id: i64, status: &str, absent_ms: Option<i64>) -> Result<()> {
+        self.set_verification_impl(item_id, status, absent_ms).await
+    }
+    async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>> {
+        self.unverified_remediations_impl(account).await
     }
     async fn webhook_cursor(&self, name: &str) -> Result<i64> {
         let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = $1")

@@ -1,0 +1,291 @@
+//! Access review campaigns: definition, items frozen at launch, decisions (refused after the
+//! reviewer's sign-off or once the campaign left `launched`), sign-offs, remediation and its
+//! verification. Every state change is a conditional update, so two callers never both win.
+
+use sqlx::Row;
+
+use super::SqlStore;
+use crate::types::{ItemDecision, Remediation, ReviewCampaign, ReviewItem};
+use crate::{Result, StoreError};
+
+const CAMPAIGN_COLUMNS: &str =
+    "id, account, name, spec, status, created_by, created_ms, due_ms, launched_ms, sync_id, snapshot_ms, closed_ms, plan_id";
+const ITEM_COLUMNS: &str =
+    "id, campaign_id, seq, user_id, user_email, user_name, user_status, user_role, user_last_activity_ms,
+    entitlement, resource_name, source, reviewer, original_reviewer, self_review, decision, decided_by, decided_ms,
+    justification, remediation_action, remediation_status, remediation_note, applied_ms, verified_absent_ms";
+
+fn campaign_row(r: &sqlx::any::AnyRow) -> Result<ReviewCampaign> {
+    let q = StoreError::query("read review campaign");
+    Ok(ReviewCampaign {
+        id: r.try_get("id").map_err(&q)?,
+        account: r.try_get("account").map_err(&q)?,
+        name: r.try_get("name").map_err(&q)?,
+        spec: r.try_get("spec").map_err(&q)?,
+        status: r.try_get("status").map_err(&q)?,
+        created_by: r.try_get("created_by").map_err(&q)?,
+        created_ms: r.try_get("created_ms").map_err(&q)?,
+        due_ms: r.try_get("due_ms").map_err(&q)?,
+        launched_ms: r.try_get("launched_ms").map_err(&q)?,
+        sync_id: r.try_get("sync_id").map_err(&q)?,
+        snapshot_ms: r.try_get("snapshot_ms").map_err(&q)?,
+        closed_ms: r.try_get("closed_ms").map_err(&q)?,
+        plan_id: r.try_get("plan_id").map_err(&q)?,
+    })
+}
+
+fn item_row(r: &sqlx::any::AnyRow) -> Result<ReviewItem> {
+    let q = StoreError::query("read review item");
+    Ok(ReviewItem {
+        id: r.try_get("id").map_err(&q)?,
+        campaign_id: r.try_get("campaign_id").map_err(&q)?,
+        seq: r.try_get("seq").map_err(&q)?,
+        user_id: r.try_get("user_id").map_err(&q)?,
+        user_email: r.try_get("user_email").map_err(&q)?,
+        user_name: r.try_get("user_name").map_err(&q)?,
+        user_status: r.try_get("user_status").map_err(&q)?,
+        user_role: r.try_get("user_role").map_err(&q)?,
+        user_last_activity_ms: r.try_get("user_last_activity_ms").map_err(&q)?,
+        entitlement: r.try_get("entitlement").map_err(&q)?,
+        resource_name: r.try_get("resource_name").map_err(&q)?,
+        source: r.try_get("source").map_err(&q)?,
+        reviewer: r.try_get("reviewer").map_err(&q)?,
+        original_reviewer: r.try_get("original_reviewer").map_err(&q)?,
+        self_review: r.try_get::<i64, _>("self_review").map_err(&q)? != 0,
+        decision: r.try_get("decision").map_err(&q)?,
+        decided_by: r.try_get("decided_by").map_err(&q)?,
+        decided_ms: r.try_get("decided_ms").map_err(&q)?,
+        justification: r.try_get("justification").map_err(&q)?,
+        remediation_action: r.try_get("remediation_action").map_err(&q)?,
+        remediation_status: r.try_get("remediation_status").map_err(&q)?,
+        remediation_note: r.try_get("remediation_note").map_err(&q)?,
+        applied_ms: r.try_get("applied_ms").map_err(&q)?,
+        verified_absent_ms: r.try_get("verified_absent_ms").map_err(&q)?,
+    })
+}
+
+impl SqlStore {
+    pub(super) async fn add_campaign_impl(&self, c: &ReviewCampaign) -> Result<i64> {
+        let row = sqlx::query(
+            "INSERT INTO review_campaigns (account, name, spec, status, created_by, created_ms, due_ms)
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6) RETURNING id",
+        )
+        .bind(&c.account)
+        .bind(&c.name)
+        .bind(&c.spec)
+        .bind(&c.created_by)
+        .bind(c.created_ms)
+        .bind(c.due_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::query("add review campaign"))?;
+        row.try_get::<i64, _>("id").map_err(StoreError::query("add review campaign"))
+    }
+
+    pub(super) async fn campaign_impl(&self, id: i64) -> Result<Option<ReviewCampaign>> {
+        let row = sqlx::query(sql!("SELECT {CAMPAIGN_COLUMNS} FROM review_campaigns WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read review campaign"))?;
+        row.as_ref().map(campaign_row).transpose()
+    }
+
+    pub(super) async fn campaigns_impl(&self, account: &str) -> Result<Vec<ReviewCampaign>> {
+        let rows = sqlx::query(sql!("SELECT {CAMPAIGN_COLUMNS} FROM review_campaigns WHERE account = $1 ORDER BY id"))
+            .bind(account)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query("list review campaigns"))?;
+        rows.iter().map(campaign_row).collect()
+    }
+
+    pub(super) async fn launch_campaign_impl(
+        &self,
+        id: i64,
+        sync_id: i64,
+        snapshot_ms: i64,
+        launched_ms: i64,
+        items: &[ReviewItem],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
+        let moved = sqlx::query(
+            "UPDATE review_campaigns SET status = 'launched', sync_id = $1, snapshot_ms = $2, launched_ms = $3
+             WHERE id = $4 AND status = 'draft'",
+        )
+        .bind(sync_id)
+        .bind(snapshot_ms)
+        .bind(launched_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::query("launch review campaign"))?;
+        if moved.rows_affected() != 1 {
+            return Ok(false);
+        }
+        for it in items {
+            sqlx::query(
+                "INSERT INTO review_items (campaign_id, seq, user_id, user_email, user_name, user_status, user_role,
+                   user_last_activity_ms, entitlement, resource_name, source, reviewer, original_reviewer, self_review)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            )
+            .bind(id)
+            .bind(it.seq)
+            .bind(&it.user_id)
+            .bind(&it.user_email)
+            .bind(&it.user_name)
+            .bind(&it.user_status)
+            .bind(&it.user_role)
+            .bind(it.user_last_activity_ms)
+            .bind(&it.entitlement)
+            .bind(&it.resource_name)
+            .bind(&it.source)
+            .bind(&it.reviewer)
+            .bind(&it.original_reviewer)
+            .bind(i64::from(it.self_review))
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("freeze review item"))?;
+        }
+        tx.commit().await.map_err(StoreError::query("commit launch"))?;
+        Ok(true)
+    }
+
+    pub(super) async fn review_items_impl(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewItem>> {
+        let rows = sqlx::query(sql!(
+            "SELECT {ITEM_COLUMNS} FROM review_items WHERE campaign_id = $1 AND ($2 IS NULL OR reviewer = $3) ORDER BY seq"
+        ))
+        .bind(campaign_id)
+        .bind(reviewer)
+        .bind(reviewer)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("list review items"))?;
+        rows.iter().map(item_row).collect()
+    }
+
+    pub(super) async fn review_item_impl(&self, id: i64) -> Result<Option<ReviewItem>> {
+        let row = sqlx::query(sql!("SELECT {ITEM_COLUMNS} FROM review_items WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read review item"))?;
+        row.as_ref().map(item_row).transpose()
+    }
+
+    pub(super) async fn decide_item_impl(&self, id: i64, d: &ItemDecision) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE review_items SET decision = $1, decided_by = $2, decided_ms = $3, justification = $4,
+                reviewer = COALESCE($5, reviewer)
+             WHERE id = $6 AND reviewer = $7
+               AND EXISTS (SELECT 1 FROM review_campaigns c WHERE c.id = review_items.campaign_id AND c.status = 'launched')
+               AND NOT EXISTS (SELECT 1 FROM review_signoffs s
+                               WHERE s.campaign_id = review_items.campaign_id AND s.reviewer = review_items.reviewer)",
+        )
+        .bind(d.decision.clone())
+        .bind(d.reassign_to.is_none().then(|| d.by.clone()))
+        .bind(d.reassign_to.is_none().then_some(d.at_ms))
+        .bind(d.justification.clone())
+        .bind(d.reassign_to.clone())
+        .bind(id)
+        .bind(&d.reviewer)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("decide review item"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(super) async fn sign_off_impl(&self, campaign_id: i64, reviewer: &str, at_ms: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO review_signoffs (campaign_id, reviewer, signed_ms) VALUES ($1, $2, $3)
+             ON CONFLICT (campaign_id, reviewer) DO NOTHING",
+        )
+        .bind(campaign_id)
+        .bind(reviewer)
+        .bind(at_ms)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("sign off review"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(super) async fn signoffs_impl(&self, campaign_id: i64) -> Result<Vec<(String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT reviewer, signed_ms FROM review_signoffs WHERE campaign_id = $1 ORDER BY signed_ms, reviewer",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("list sign-offs"))?;
+        let q = StoreError::query("read sign-off");
+        rows.iter().map(|r| Ok((r.try_get("reviewer").map_err(&q)?, r.try_get("signed_ms").map_err(&q)?))).collect()
+    }
+
+    pub(super) async fn transition_campaign_impl(
+        &self,
+        id: i64,
+        from: &str,
+        to: &str,
+        at_ms: i64,
+        plan_id: Option<&str>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE review_campaigns SET status = $1, plan_id = COALESCE($2, plan_id),
+                closed_ms = CASE WHEN $3 = 'closed' THEN $4 ELSE closed_ms END
+             WHERE id = $5 AND status = $6",
+        )
+        .bind(to)
+        .bind(plan_id)
+        .bind(to)
+        .bind(at_ms)
+        .bind(id)
+        .bind(from)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("update review campaign"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(super) async fn set_remediation_impl(&self, item_id: i64, r: &Remediation) -> Result<()> {
+        sqlx::query(
+            "UPDATE review_items SET remediation_action = $1, remediation_status = $2, remediation_note = $3, applied_ms = $4
+             WHERE id = $5",
+        )
+        .bind(&r.action)
+        .bind(&r.status)
+        .bind(r.note.clone())
+        .bind(r.applied_ms)
+        .bind(item_id)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("record remediation"))?;
+        Ok(())
+    }
+
+    pub(super) async fn set_verification_impl(&self, item_id: i64, status: &str, absent_ms: Option<i64>) -> Result<()> {
+        sqlx::query("UPDATE review_items SET remediation_status = $1, verified_absent_ms = $2 WHERE id = $3")
+            .bind(status)
+            .bind(absent_ms)
+            .bind(item_id)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("record remediation check"))?;
+        Ok(())
+    }
+
+    pub(super) async fn unverified_remediations_impl(&self, account: &str) -> Result<Vec<ReviewItem>> {
+        let cols = ITEM_COLUMNS.replace("\n    ", " ");
+        let cols: Vec<String> = cols.split(", ").map(|c| format!("i.{}", c.trim())).collect();
+        let rows = sqlx::query(sql!(
+            "SELECT {} FROM review_items i JOIN review_campaigns c ON c.id = i.campaign_id
+             WHERE c.account = $1 AND i.remediation_status IN ('applied', 'failed') AND i.verified_absent_ms IS NULL
+             ORDER BY i.id",
+            cols.join(", ")
+        ))
+        .bind(account)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("list remediations to verify"))?;
+        rows.iter().map(item_row).collect()
+    }
+}
