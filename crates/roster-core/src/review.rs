@@ -268,15 +268,25 @@ fn active_owners(grants: &[Grant], users: &HashMap<&str, &UserRecord>) -> HashMa
 
 /// What taking an item's access away means: a direct grant is revoked; access through a team
 /// is taken by removing the user from that team (the only path monday.com offers that does not
-/// take the access from the team's other members); an extra role falls back to member.
+/// take the access from the team's other members); the admin role falls back to member, and
+/// any other role is the user's access to the account itself, so revoking it deactivates.
 pub fn remediation(user_id: &str, entitlement: &Entitlement, source: &GrantSource) -> Action {
     let principal = Principal::user(user_id);
     match (entitlement.rtype, source) {
-        (ResourceType::Role, _) => Action::SetRole { user: user_id.to_string(), role: Role::Member },
+        (ResourceType::Role, _) if entitlement.rid == Role::Admin.as_str() => {
+            Action::SetRole { user: user_id.to_string(), role: Role::Member }
+        }
+        (ResourceType::Role, _) => Action::Deactivate { user: user_id.to_string() },
         (_, GrantSource::Team(t)) => Action::Revoke {
             entitlement: Entitlement { rtype: ResourceType::Team, rid: t.clone(), slug: "member".into() },
             principal,
         },
+        // monday.com cannot end a board or workspace ownership alone: removing the user from
+        // the resource ends both.
+        (ResourceType::Board | ResourceType::Workspace, GrantSource::Direct) if entitlement.slug == "owner" => {
+            let slug = if entitlement.rtype == ResourceType::Board { "subscriber" } else { "member" };
+            Action::Revoke { entitlement: Entitlement { slug: slug.into(), ..entitlement.clone() }, principal }
+        }
         (_, GrantSource::Direct) => Action::Revoke { entitlement: entitlement.clone(), principal },
     }
 }
@@ -404,6 +414,10 @@ mod tests {
         assert!(matches!(via, Action::Revoke { ref entitlement, .. } if entitlement.to_string() == "team:5:member"));
         let role = remediation("2", &"role:admin:assigned".parse().unwrap(), &GrantSource::Direct);
         assert!(matches!(role, Action::SetRole { role: Role::Member, .. }));
+        let owner = remediation("2", &"board:10:owner".parse().unwrap(), &GrantSource::Direct);
+        assert!(owner.validate().is_ok() && owner.to_string().contains("board:10:subscriber"), "{owner}");
+        let guest = remediation("2", &"role:guest:assigned".parse().unwrap(), &GrantSource::Direct);
+        assert!(matches!(guest, Action::Deactivate { .. }), "never a promotion from guest to member");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod error;
 pub mod jit;
 pub mod provision;
 pub mod reports;
+pub mod review;
 pub mod scim;
 pub mod sod;
 pub mod sync;

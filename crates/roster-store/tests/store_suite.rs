@@ -441,12 +441,7 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
             !s.decide_item(moved.id, &decide("b@x", Some("certify"), None)).await.unwrap(),
             "{db}: no decisions after the close began"
         );
-        let r = Remediation {
-            action: "revoke".into(),
-            status: "applied".into(),
-            note: None,
-            applied_ms: Some(5_100),
-        };
+        let r = Remediation { action: "revoke".into(), status: "applied".into(), note: None, applied_ms: Some(5_100) };
         s.set_remediation(mine[0].id, &r).await.unwrap();
         assert!(s.transition_campaign(id, "closing", "closed", 5_200, None).await.unwrap(), "{db}");
         let closed = s.campaign(id).await.unwrap().unwrap();

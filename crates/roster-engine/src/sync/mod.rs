@@ -162,6 +162,7 @@ pub async fn sync_account(
     store.complete_sync(run.id, stats, &events, Utc::now()).await?;
     if let Some(done) = store.sync_run(run.id).await? {
         crate::provision::confirm_pending(store, &done).await?;
+        crate::review::verify_after_sync(store, &done).await?;
     }
     Ok(SyncReport {
         sync_id: run.id,

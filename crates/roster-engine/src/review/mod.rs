@@ -1,0 +1,338 @@
+//! Access review campaigns: create, launch (freeze the items of the latest snapshot, refused
+//! when it is too old unless forced), decide (certify, revoke with a justification, reassign;
+//! a self-review needs a reason), sign off (locks a reviewer's decisions), close (revocations
+//! and, by policy, unanswered items become one plan through the provisioner), and after every
+//! sync the check that each revoked access is gone (`verified_absent_at`). Evidence export and
+//! its verification live in `evidence`; the PDF summary in `pdf`.
+
+pub mod evidence;
+mod pdf;
+mod remediate;
+
+use chrono::{DateTime, Utc};
+use roster_core::review::{select_items, CampaignSpec, Decision};
+use roster_core::{Event, EventKind};
+use roster_store::{ItemDecision, ReviewCampaign, ReviewItem, Store, StoreError, UserQuery};
+use serde_json::json;
+
+use crate::provision::ProvisionError;
+
+pub use remediate::{close, verify_after_sync, CloseOptions, CloseReport};
+
+/// Why a campaign step did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("review campaign {0} does not exist in account {1:?}")]
+    NotFound(i64, String),
+    #[error("review item {0} does not exist in campaign {1}")]
+    NoItem(i64, i64),
+    #[error("review campaign {id} is {status}: {what}")]
+    WrongState { id: i64, status: String, what: &'static str },
+    #[error(
+        "the last sync of {account} completed {age_h} h ago, more than the campaign allows ({max_h} h): run `roster sync` first, or launch with --force"
+    )]
+    StaleSnapshot { account: String, age_h: i64, max_h: i64 },
+    #[error("{who} is not the reviewer of item {item} (its reviewer is {reviewer})")]
+    NotReviewer { who: String, item: i64, reviewer: String },
+    #[error("{0} signed off: their decisions are locked")]
+    SignedOff(String),
+    #[error(transparent)]
+    Provision(#[from] ProvisionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) async fn record(
+    store: &dyn Store,
+    account: &str,
+    kind: EventKind,
+    subject: String,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    store.append_events(account, None, &[Event { kind, subject, detail }], now).await
+}
+
+/// The campaign `id` of `account`.
+pub async fn load(store: &dyn Store, account: &str, id: i64) -> Result<ReviewCampaign, ReviewError> {
+    store.campaign(id).await?.filter(|c| c.account == account).ok_or_else(|| ReviewError::NotFound(id, account.into()))
+}
+
+/// The definition stored with a campaign.
+pub fn spec_of(c: &ReviewCampaign) -> Result<CampaignSpec, ReviewError> {
+    serde_json::from_str(&c.spec)
+        .map_err(|e| ReviewError::Invalid(format!("campaign {} has an unreadable definition: {e}", c.id)))
+}
+
+/// Records a draft campaign; returns its id.
+pub async fn create(
+    store: &dyn Store,
+    account: &str,
+    name: &str,
+    spec: &CampaignSpec,
+    due: DateTime<Utc>,
+    created_by: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, ReviewError> {
+    spec.check().map_err(|e| ReviewError::Invalid(e.to_string()))?;
+    if name.trim().is_empty() {
+        return Err(ReviewError::Invalid("give the campaign a name".into()));
+    }
+    if due <= now {
+        return Err(ReviewError::Invalid(format!("the due date {due} is not in the future")));
+    }
+    let spec_json = serde_json::to_string(spec).map_err(|e| ReviewError::Invalid(e.to_string()))?;
+    let c = ReviewCampaign {
+        id: 0,
+        account: account.into(),
+        name: name.trim().into(),
+        spec: spec_json,
+        status: "draft".into(),
+        created_by: created_by.trim().into(),
+        created_ms: ms(now),
+        due_ms: ms(due),
+        launched_ms: None,
+        sync_id: None,
+        snapshot_ms: None,
+        closed_ms: None,
+        plan_id: None,
+    };
+    let id = store.add_campaign(&c).await?;
+    let detail = json!({ "campaign": id, "name": c.name, "by": c.created_by, "spec": spec });
+    record(store, account, EventKind::ReviewCreated, format!("review:{id}"), detail, now).await?;
+    Ok(id)
+}
+
+/// The items `spec` yields from snapshot `sync_id`.
+pub(crate) async fn items_in_scope(
+    store: &dyn Store,
+    sync_id: i64,
+    spec: &CampaignSpec,
+) -> Result<Vec<roster_core::review::ItemDraft>, StoreError> {
+    let users = store.users(sync_id, &UserQuery::default()).await?;
+    let mut resources = Vec::new();
+    for t in [roster_core::ResourceType::Board, roster_core::ResourceType::Workspace, roster_core::ResourceType::Team] {
+        resources.extend(store.resources(sync_id, t).await?);
+    }
+    let grants = store.all_grants(sync_id).await?;
+    Ok(select_items(spec, &users, &resources, &grants))
+}
+
+/// Freezes the items of the latest completed snapshot into campaign `id`; returns how many.
+pub async fn launch(
+    store: &dyn Store,
+    account: &str,
+    id: i64,
+    force: bool,
+    now: DateTime<Utc>,
+) -> Result<usize, ReviewError> {
+    let c = load(store, account, id).await?;
+    if c.status != "draft" {
+        return Err(ReviewError::WrongState { id, status: c.status, what: "only a draft can be launched" });
+    }
+    let spec = spec_of(&c)?;
+    let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.into()))?;
+    let taken = snap.finished_at.unwrap_or(snap.started_at);
+    let age = now - taken;
+    if !force && age.num_seconds() > spec.max_snapshot_age_s {
+        return Err(ReviewError::StaleSnapshot {
+            account: account.into(),
+            age_h: age.num_hours(),
+            max_h: spec.max_snapshot_age_s / 3600,
+        });
+    }
+    let drafts = items_in_scope(store, snap.id, &spec).await?;
+    let items: Vec<ReviewItem> = drafts
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| ReviewItem {
+            id: 0,
+            campaign_id: id,
+            seq: i as i64 + 1,
+            user_id: d.user.id.clone(),
+            user_email: d.user.email.clone(),
+            user_name: d.user.name.clone(),
+            user_status: d.user.status.as_str().into(),
+            user_role: d.user.role.as_str().into(),
+            user_last_activity_ms: d.user.last_activity.map(ms),
+            entitlement: d.entitlement.to_string(),
+            resource_name: d.resource_name,
+            source: d.source.as_string(),
+            reviewer: d.reviewer.clone(),
+            original_reviewer: d.reviewer,
+            self_review: d.self_review,
+            decision: None,
+            decided_by: None,
+            decided_ms: None,
+            justification: None,
+            remediation_action: None,
+            remediation_status: None,
+            remediation_note: None,
+            applied_ms: None,
+            verified_absent_ms: None,
+        })
+        .collect();
+    if !store.launch_campaign(id, snap.id, ms(taken), ms(now), &items).await? {
+        return Err(ReviewError::WrongState { id, status: "no longer a draft".into(), what: "launched elsewhere" });
+    }
+    let reviewers: std::collections::BTreeSet<&str> = items.iter().map(|i| i.reviewer.as_str()).collect();
+    let detail = json!({ "campaign": id, "items": items.len(), "sync": snap.id, "reviewers": reviewers, "forced": force && age.num_seconds() > spec.max_snapshot_age_s });
+    record(store, account, EventKind::ReviewLaunched, format!("review:{id}"), detail, now).await?;
+    Ok(items.len())
+}
+
+/// What a reviewer does with an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Act {
+    Decide(Decision),
+    Reassign(String),
+}
+
+/// `who` decides or reassigns item `item` of campaign `id`; returns the item as it now is.
+#[allow(clippy::too_many_arguments)]
+pub async fn decide(
+    store: &dyn Store,
+    account: &str,
+    id: i64,
+    item: i64,
+    who: &str,
+    act: &Act,
+    justification: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ReviewItem, ReviewError> {
+    let c = load(store, account, id).await?;
+    if c.status != "launched" {
+        return Err(ReviewError::WrongState { id, status: c.status, what: "decisions are taken while it is launched" });
+    }
+    let it = store.review_item(item).await?.filter(|i| i.campaign_id == id).ok_or(ReviewError::NoItem(item, id))?;
+    let who = who.trim().to_ascii_lowercase();
+    if it.reviewer != who {
+        return Err(ReviewError::NotReviewer { who, item, reviewer: it.reviewer });
+    }
+    let why = justification.map(str::trim).filter(|j| !j.is_empty());
+    let need = |what: &str| ReviewError::Invalid(format!("{what}: give a justification"));
+    match act {
+        Act::Decide(Decision::Revoke) if why.is_none() => return Err(need("revoking access")),
+        Act::Decide(_) if it.self_review && why.is_none() => {
+            return Err(need(&format!("item {item} is {who}'s own access (a self-review)")))
+        }
+        Act::Reassign(to) => {
+            let to = to.trim().to_ascii_lowercase();
+            if to.is_empty() || to.contains(char::is_whitespace) {
+                return Err(ReviewError::Invalid(format!("{to:?} is not a reviewer (give an e-mail)")));
+            }
+            if to == who {
+                return Err(ReviewError::Invalid(format!("item {item} is already {who}'s")));
+            }
+            if it.user_email.eq_ignore_ascii_case(&to) {
+                return Err(ReviewError::Invalid(format!(
+                    "{to} cannot review their own access: reassign to someone else"
+                )));
+            }
+        }
+        _ => {}
+    }
+    let (decision, reassign_to) = match act {
+        Act::Decide(d) => (Some(d.as_str().to_string()), None),
+        Act::Reassign(to) => (None, Some(to.trim().to_ascii_lowercase())),
+    };
+    let d = ItemDecision {
+        reviewer: who.clone(),
+        decision: decision.clone(),
+        reassign_to: reassign_to.clone(),
+        by: who.clone(),
+        justification: why.map(String::from),
+        at_ms: ms(now),
+    };
+    if !store.decide_item(item, &d).await? {
+        if store.signoffs(id).await?.iter().any(|(r, _)| *r == who) {
+            return Err(ReviewError::SignedOff(who));
+        }
+        return Err(ReviewError::Invalid(format!(
+            "item {item} changed meanwhile (reassigned, or the campaign closed): look again"
+        )));
+    }
+    let detail = json!({
+        "campaign": id, "item": item, "by": who, "decision": decision, "reassigned_to": reassign_to,
+        "justification": why, "self_review": it.self_review, "user": it.user_id, "entitlement": it.entitlement,
+    });
+    record(store, account, EventKind::ReviewDecided, format!("review:{id}:item:{item}"), detail, now).await?;
+    store.review_item(item).await?.ok_or(ReviewError::NoItem(item, id))
+}
+
+/// `reviewer` signs off campaign `id`: their decisions are locked. Refused while any of their
+/// items is undecided (decide or reassign those first).
+pub async fn sign_off(
+    store: &dyn Store,
+    account: &str,
+    id: i64,
+    reviewer: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ReviewError> {
+    let c = load(store, account, id).await?;
+    if c.status != "launched" {
+        return Err(ReviewError::WrongState { id, status: c.status, what: "sign-off happens while it is launched" });
+    }
+    let who = reviewer.trim().to_ascii_lowercase();
+    let mine = store.review_items(id, Some(&who)).await?;
+    if mine.is_empty() {
+        return Err(ReviewError::Invalid(format!("{who} has no items in campaign {id}")));
+    }
+    let open = mine.iter().filter(|i| i.decision.is_none()).count();
+    if open > 0 {
+        return Err(ReviewError::Invalid(format!(
+            "{who} has {open} undecided item(s) in campaign {id}: decide or reassign them before signing off"
+        )));
+    }
+    if !store.sign_off(id, &who, ms(now)).await? {
+        return Err(ReviewError::SignedOff(who));
+    }
+    let detail = json!({ "campaign": id, "reviewer": who, "items": mine.len() });
+    record(store, account, EventKind::ReviewSignedOff, format!("review:{id}"), detail, now).await?;
+    Ok(())
+}
+
+/// Counts over a campaign's items (what the manifest, PDF and progress views state).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
+    pub items: usize,
+    pub certified: usize,
+    pub revoked: usize,
+    pub undecided: usize,
+    pub reassigned: usize,
+    pub self_reviews: usize,
+    pub remediation_applied: usize,
+    pub remediation_failed: usize,
+    pub remediation_verified: usize,
+    pub remediation_not_removed: usize,
+}
+
+impl Counts {
+    /// Counts `items`.
+    pub fn of(items: &[ReviewItem]) -> Counts {
+        let mut c = Counts { items: items.len(), ..Counts::default() };
+        for i in items {
+            match i.decision.as_deref() {
+                Some("certify") => c.certified += 1,
+                Some("revoke") => c.revoked += 1,
+                _ => c.undecided += 1,
+            }
+            c.reassigned += usize::from(i.reviewer != i.original_reviewer);
+            c.self_reviews += usize::from(i.self_review);
+            match i.remediation_status.as_deref() {
+                Some("applied") => c.remediation_applied += 1,
+                Some("failed") => c.remediation_failed += 1,
+                Some("verified") => c.remediation_verified += 1,
+                Some("not_removed") => c.remediation_not_removed += 1,
+                _ => {}
+            }
+        }
+        c
+    }
+}

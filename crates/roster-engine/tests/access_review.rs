@@ -1,0 +1,347 @@
+//! An access review campaign on monday-sim from creation to verified remediation: launch
+//! (stale snapshots refused unless forced), certify, revoke (justification required), reassign,
+//! self-review (reason required), unanswered items, sign-off locking decisions, close through
+//! the provisioner (mass-change guard first), the next sync verifying each revocation (or
+//! reporting the one re-granted meanwhile), and the evidence export: it verifies, and a
+//! one-byte change to any file fails naming the file (and the row, for the row files).
+
+mod common;
+
+use std::path::Path;
+
+use chrono::{Duration, Utc};
+use monday_api::ApiVersion;
+use monday_sim::faults::FaultConfig;
+use roster_core::review::{CampaignSpec, Decision, ReviewerMode, Reviewers, Scope, Unanswered};
+use roster_core::{Action, Guard, ResourceType, Role};
+use roster_engine::review::{self, evidence, Act, CloseOptions, ReviewError};
+use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress, ProvisionError};
+use roster_store::{EventQuery, ReviewItem, SqlStore, Store};
+use serde_json::Value;
+
+fn spec(scope: Scope, unanswered: Unanswered, max_age_h: i64) -> CampaignSpec {
+    CampaignSpec {
+        scope,
+        reviewers: Reviewers { mode: ReviewerMode::Owners, named: vec![], fallback: "security@acme.test".into() },
+        unanswered,
+        max_snapshot_age_s: max_age_h * 3600,
+    }
+}
+
+fn close_opts(guard: Guard, allow: bool) -> CloseOptions {
+    CloseOptions { by: "dana".into(), allow_mass_change: allow, guard }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn campaign_from_creation_to_verified_remediation_and_evidence() {
+    let org = common::org(300, 51);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let t0 = Utc::now();
+
+    let boards = Scope { types: vec![ResourceType::Board], ..Scope::default() };
+    let bad = review::create(
+        &store,
+        "acme",
+        "Q4",
+        &spec(boards.clone(), Unanswered::Keep, 24),
+        t0 - Duration::days(1),
+        "dana",
+        t0,
+    )
+    .await;
+    assert!(matches!(bad, Err(ReviewError::Invalid(ref m)) if m.contains("not in the future")), "{bad:?}");
+    let id = review::create(
+        &store,
+        "acme",
+        "Q4 boards",
+        &spec(boards, Unanswered::Keep, 24),
+        t0 + Duration::days(14),
+        "dana",
+        t0,
+    )
+    .await
+    .unwrap();
+
+    // Launch refuses a snapshot older than the campaign allows, unless forced.
+    let late = review::launch(&store, "acme", id, false, t0 + Duration::hours(25)).await;
+    assert!(matches!(late, Err(ReviewError::StaleSnapshot { .. })), "{late:?}");
+    let n = review::launch(&store, "acme", id, false, t0).await.unwrap();
+    assert!(n > 100, "a 300-user org has many board grants: {n}");
+    assert!(review::launch(&store, "acme", id, false, t0).await.is_err(), "launched once");
+    let items = store.review_items(id, None).await.unwrap();
+    assert_eq!(items.len(), n);
+
+    // Pick the items the story needs.
+    let team_owner = |team: &str, user: &str| {
+        org.teams.iter().any(|t| t.id.to_string() == team && t.owners.iter().any(|o| o.to_string() == user))
+    };
+    let direct = |i: &&ReviewItem| i.source == "direct" && i.entitlement.ends_with(":subscriber") && !i.self_review;
+    let a = items.iter().find(direct).unwrap().clone();
+    let b = items.iter().filter(direct).find(|i| i.user_id != a.user_id && i.reviewer != i.user_email).unwrap().clone();
+    let c = items
+        .iter()
+        .find(|i| {
+            let team = i.source.strip_prefix("team:").unwrap_or("");
+            !team.is_empty() && !i.self_review && i.user_id != b.user_id && !team_owner(team, &i.user_id)
+        })
+        .unwrap()
+        .clone();
+    let d = items.iter().find(|i| i.self_review).expect("owners review their own ownership").clone();
+    let e = items
+        .iter()
+        .find(|i| {
+            !i.self_review && ![&a, &b, &c, &d].iter().any(|x| x.id == i.id) && i.user_email != "auditor@acme.test"
+        })
+        .unwrap()
+        .clone();
+
+    // Certify; the wrong reviewer is refused.
+    let wrong =
+        review::decide(&store, "acme", id, a.id, "someone@else.test", &Act::Decide(Decision::Certify), None, t0).await;
+    assert!(matches!(wrong, Err(ReviewError::NotReviewer { .. })), "{wrong:?}");
+    let certified =
+        review::decide(&store, "acme", id, a.id, &a.reviewer, &Act::Decide(Decision::Certify), None, t0).await.unwrap();
+    assert_eq!(certified.decision.as_deref(), Some("certify"));
+
+    // Revoke needs a justification.
+    let bare =
+        review::decide(&store, "acme", id, b.id, &b.reviewer, &Act::Decide(Decision::Revoke), Some("  "), t0).await;
+    assert!(matches!(bare, Err(ReviewError::Invalid(ref m)) if m.contains("justification")), "{bare:?}");
+    review::decide(&store, "acme", id, b.id, &b.reviewer, &Act::Decide(Decision::Revoke), Some("left the project"), t0)
+        .await
+        .unwrap();
+    review::decide(
+        &store,
+        "acme",
+        id,
+        c.id,
+        &c.reviewer,
+        &Act::Decide(Decision::Revoke),
+        Some("team access not needed"),
+        t0,
+    )
+    .await
+    .unwrap();
+
+    // A self-review needs a reason, even to certify.
+    let own = review::decide(&store, "acme", id, d.id, &d.reviewer, &Act::Decide(Decision::Certify), None, t0).await;
+    assert!(matches!(own, Err(ReviewError::Invalid(ref m)) if m.contains("self-review")), "{own:?}");
+    review::decide(
+        &store,
+        "acme",
+        id,
+        d.id,
+        &d.reviewer,
+        &Act::Decide(Decision::Certify),
+        Some("I run this board"),
+        t0,
+    )
+    .await
+    .unwrap();
+
+    // Reassign: the new reviewer decides, signs off, and cannot change their mind after.
+    let to_self =
+        review::decide(&store, "acme", id, e.id, &e.reviewer, &Act::Reassign(e.user_email.clone()), None, t0).await;
+    assert!(to_self.is_err(), "nobody is handed their own access");
+    let moved =
+        review::decide(&store, "acme", id, e.id, &e.reviewer, &Act::Reassign("Auditor@acme.test".into()), None, t0)
+            .await
+            .unwrap();
+    assert_eq!((moved.reviewer.as_str(), moved.original_reviewer.as_str()), ("auditor@acme.test", e.reviewer.as_str()));
+    let gone = review::decide(&store, "acme", id, e.id, &e.reviewer, &Act::Decide(Decision::Certify), None, t0).await;
+    assert!(matches!(gone, Err(ReviewError::NotReviewer { .. })), "the original reviewer no longer has it");
+    review::decide(&store, "acme", id, e.id, "auditor@acme.test", &Act::Decide(Decision::Certify), None, t0)
+        .await
+        .unwrap();
+    review::sign_off(&store, "acme", id, "auditor@acme.test", t0).await.unwrap();
+    let locked = review::decide(
+        &store,
+        "acme",
+        id,
+        e.id,
+        "auditor@acme.test",
+        &Act::Decide(Decision::Revoke),
+        Some("changed my mind"),
+        t0,
+    )
+    .await;
+    assert!(matches!(locked, Err(ReviewError::SignedOff(_))), "{locked:?}");
+    let early = review::sign_off(&store, "acme", id, &a.reviewer, t0).await;
+    assert!(matches!(early, Err(ReviewError::Invalid(ref m)) if m.contains("undecided")), "{early:?}");
+
+    // Close: the two revocations go out through the provisioner; the rest is kept.
+    let rep = review::close(&store, &client, "acme", id, &close_opts(Guard::default(), false), t0).await.unwrap();
+    assert_eq!((rep.to_remove, rep.applied, rep.failed), (2, 2, 0), "{rep:?}");
+    let world = sim.sim.world();
+    let (b_board, b_user): (u64, u64) =
+        (b.entitlement.split(':').nth(1).unwrap().parse().unwrap(), b.user_id.parse().unwrap());
+    assert!(
+        !world.boards()[world.board_pos(b_board).unwrap()].subscribers.contains(&b_user),
+        "B unsubscribed in monday.com"
+    );
+    let c_team: u64 = c.source.strip_prefix("team:").unwrap().parse().unwrap();
+    let c_user: u64 = c.user_id.parse().unwrap();
+    let in_team = |w: &monday_sim::World| w.org().teams.iter().any(|t| t.id == c_team && t.members.contains(&c_user));
+    assert!(!in_team(&world), "C removed from the team they had the access through");
+    assert!(review::decide(&store, "acme", id, a.id, &a.reviewer, &Act::Decide(Decision::Revoke), Some("late"), t0)
+        .await
+        .is_err());
+
+    // Someone puts C back before the next sync: that remediation is reported as failed; B's is
+    // verified with the sync's time.
+    let regrant = Action::Grant {
+        entitlement: format!("team:{c_team}:member").parse().unwrap(),
+        principal: roster_core::Principal::user(c_user),
+    };
+    let opts = ApplyOptions {
+        requested_by: "someone".into(),
+        reason: None,
+        dry_run: false,
+        allow_mass_change: false,
+        guard: Guard::default(),
+    };
+    apply_plan(&store, &client, "acme", vec![regrant], &opts).await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let after = |x: &ReviewItem| {
+        let s = &store;
+        let id = x.id;
+        async move { s.review_item(id).await.unwrap().unwrap() }
+    };
+    let b2 = after(&b).await;
+    assert_eq!(b2.remediation_status.as_deref(), Some("verified"));
+    assert!(b2.verified_absent_ms.unwrap() >= b2.applied_ms.unwrap());
+    assert_eq!(after(&c).await.remediation_status.as_deref(), Some("not_removed"));
+    let failed = EventQuery { kind_prefix: Some("review_remediation_failed".into()), ..EventQuery::default() };
+    assert_eq!(store.events(&failed).await.unwrap().len(), 1);
+    assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "closed");
+
+    // Evidence.
+    let dir = std::env::temp_dir().join(format!("roster-review-{}-{id}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sum = evidence::export(&store, "acme", id, &dir, Utc::now()).await.unwrap();
+    assert!(sum.complete);
+    assert_eq!((sum.rows, sum.counts.certified, sum.counts.revoked, sum.counts.reassigned), (n, 3, 2, 1));
+    assert_eq!(sum.counts.undecided, n - 5, "unanswered items are kept and counted");
+    assert!(evidence::export(&store, "acme", id, &dir, Utc::now()).await.is_err(), "never overwrites evidence");
+    let ok = evidence::verify(&dir).unwrap();
+    assert_eq!(ok.rows, n);
+    let manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["completeness"]["in_scope"], n);
+    assert_eq!(manifest["signoffs"][0]["reviewer"], "auditor@acme.test");
+    check_pdf(&dir, &manifest);
+    let csv = std::fs::read_to_string(dir.join("items.csv")).unwrap();
+    assert!(csv.lines().any(|l| l.contains("left the project") && l.contains("verified")), "the row tells the story");
+    tamper_each_file(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Flips one byte in each file in turn: verify must fail, naming that file (and, for the row
+/// files, a row); restoring the byte makes it pass again.
+fn tamper_each_file(dir: &Path) {
+    for (file, rows) in [("items.csv", true), ("items.jsonl", true), ("summary.pdf", false), ("manifest.json", false)] {
+        let path = dir.join(file);
+        let original = std::fs::read(&path).unwrap();
+        // A byte in the middle of the file (inside a row for the row files), and the last one.
+        let len = original.len();
+        let middle = (len / 2..len).find(|i| original[*i].is_ascii_alphanumeric()).unwrap();
+        for at in [middle, len - 1] {
+            let mut bytes = original.clone();
+            bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
+            std::fs::write(&path, &bytes).unwrap();
+            let err = evidence::verify(dir).expect_err(&format!("{file} byte {at} changed"));
+            assert_eq!(err.file, file, "{err}");
+            if rows && at == middle {
+                assert!(err.row.is_some_and(|r| r > 0), "names the row: {err}");
+            }
+            std::fs::write(&path, &original).unwrap();
+        }
+        evidence::verify(dir).unwrap();
+    }
+}
+
+/// The PDF opens (pdftoppm renders it) and states the manifest's counts (pdftotext).
+fn check_pdf(dir: &Path, manifest: &Value) {
+    let pdf = dir.join("summary.pdf");
+    let text = match std::process::Command::new("pdftotext").arg(&pdf).arg("-").output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).to_string(),
+        other => {
+            assert!(std::env::var_os("ROSTER_REFEREES").is_none(), "pdftotext (poppler-utils) is required: {other:?}");
+            eprintln!("pdftotext missing: PDF content not checked");
+            return;
+        }
+    };
+    let c = &manifest["counts"];
+    for (label, v) in [
+        ("Items in scope", &manifest["completeness"]["in_scope"]),
+        ("Certified", &c["certified"]),
+        ("Revoked", &c["revoked"]),
+        ("Undecided", &c["undecided"]),
+        ("Reassigned", &c["reassigned"]),
+        ("Verified absent", &c["remediation_verified"]),
+        ("Not removed", &c["remediation_not_removed"]),
+    ] {
+        assert!(text.contains(&format!("{label}: {v}")), "the PDF states {label}: {v}\n{text}");
+    }
+    let png = dir.join("page");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "40", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftoppm renders the PDF: {}", String::from_utf8_lossy(&out.stderr));
+    for f in std::fs::read_dir(dir).unwrap().flatten() {
+        if f.file_name().to_string_lossy().starts_with("page") {
+            std::fs::remove_file(f.path()).unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unanswered_items_revoked_by_policy_only_past_the_guard() {
+    let org = common::org(300, 52);
+    let sim = common::sim(org, FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let t0 = Utc::now();
+    let guests = Scope { types: vec![ResourceType::Board], roles: vec![Role::Guest], ..Scope::default() };
+    let id = review::create(
+        &store,
+        "acme",
+        "guests",
+        &spec(guests, Unanswered::Revoke, 1),
+        t0 + Duration::days(7),
+        "dana",
+        t0,
+    )
+    .await
+    .unwrap();
+    review::launch(&store, "acme", id, true, t0 + Duration::hours(3)).await.unwrap();
+    let items = store.review_items(id, None).await.unwrap();
+    let users: std::collections::BTreeSet<&str> = items.iter().map(|i| i.user_id.as_str()).collect();
+    assert!(users.len() >= 2, "the org has guests on boards: {}", users.len());
+    assert!(items.iter().all(|i| i.user_role == "guest"));
+
+    // Nobody answered: the policy revokes everything, which the guard stops, changing nothing.
+    let tight = Guard { max_users: 1, max_fraction: 0.0 };
+    let before = serde_json::to_string(sim.sim.world().org()).unwrap();
+    let stopped = review::close(&store, &client, "acme", id, &close_opts(tight, false), t0).await;
+    assert!(matches!(stopped, Err(ReviewError::Provision(ProvisionError::MassChange(_)))), "{stopped:?}");
+    assert_eq!(serde_json::to_string(sim.sim.world().org()).unwrap(), before, "nothing changed");
+    assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "launched");
+
+    let rep = review::close(&store, &client, "acme", id, &close_opts(tight, true), t0).await.unwrap();
+    assert_eq!(rep.to_remove, items.len());
+    assert_eq!(rep.failed, 0, "{rep:?}");
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let after = store.review_items(id, None).await.unwrap();
+    assert!(
+        after.iter().all(|i| i.remediation_status.as_deref() == Some("verified")),
+        "every guest's board access is gone"
+    );
+    assert!(after.iter().all(|i| i.remediation_note.as_deref().unwrap_or("").contains("unanswered")));
+}
