@@ -136,6 +136,51 @@ impl CampaignSpec {
         Ok(())
     }
 
+    /// Builds a definition from the words the CLI and the HTTP API take (`board`, `admin`,
+    /// `owners`, `keep`...), naming the first that is not understood; then checks it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_words(
+        types: &[String],
+        workspace: Option<String>,
+        roles: &[String],
+        via_team: Option<String>,
+        mode: &str,
+        named: Vec<String>,
+        fallback: String,
+        unanswered: &str,
+        max_snapshot_age_hours: i64,
+    ) -> Result<CampaignSpec, SpecError> {
+        let types = types
+            .iter()
+            .map(|t| t.trim().parse::<ResourceType>().map_err(|e| SpecError(e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let roles = roles
+            .iter()
+            .map(|r| {
+                Role::parse(r)
+                    .ok_or_else(|| SpecError(format!("{r:?} is not a role: use admin, member, viewer or guest")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mode = match mode.trim() {
+            "owners" => ReviewerMode::Owners,
+            "named" => ReviewerMode::Named,
+            m => return Err(SpecError(format!("reviewers {m:?}: use owners or named"))),
+        };
+        let unanswered = match unanswered.trim() {
+            "keep" => Unanswered::Keep,
+            "revoke" => Unanswered::Revoke,
+            u => return Err(SpecError(format!("unanswered {u:?}: use keep or revoke"))),
+        };
+        let spec = CampaignSpec {
+            scope: Scope { types, workspace, roles, via_team },
+            reviewers: Reviewers { mode, named, fallback },
+            unanswered,
+            max_snapshot_age_s: max_snapshot_age_hours.saturating_mul(3600),
+        };
+        spec.check()?;
+        Ok(spec)
+    }
+
     fn covers_type(&self, t: ResourceType) -> bool {
         if self.scope.types.is_empty() {
             matches!(t, ResourceType::Board | ResourceType::Workspace | ResourceType::Team | ResourceType::Role)
@@ -418,6 +463,34 @@ mod tests {
         assert!(owner.validate().is_ok() && owner.to_string().contains("board:10:subscriber"), "{owner}");
         let guest = remediation("2", &"role:guest:assigned".parse().unwrap(), &GrantSource::Direct);
         assert!(matches!(guest, Action::Deactivate { .. }), "never a promotion from guest to member");
+    }
+
+    #[test]
+    fn specs_are_built_from_words_naming_the_bad_one() {
+        let w = |types: &[&str], roles: &[&str], mode: &str, unanswered: &str| {
+            let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+            CampaignSpec::from_words(
+                &s(types),
+                None,
+                &s(roles),
+                None,
+                mode,
+                vec![],
+                "sec@x.test".into(),
+                unanswered,
+                24,
+            )
+        };
+        let ok = w(&["board", "role"], &["admin"], "owners", "revoke").unwrap();
+        assert_eq!(
+            (ok.scope.roles, ok.unanswered, ok.max_snapshot_age_s),
+            (vec![Role::Admin], Unanswered::Revoke, 86400)
+        );
+        assert!(w(&["boards"], &[], "owners", "keep").unwrap_err().0.contains("boards"));
+        assert!(w(&[], &["root"], "owners", "keep").unwrap_err().0.contains("root"));
+        assert!(w(&[], &[], "managers", "keep").unwrap_err().0.contains("managers"));
+        assert!(w(&[], &[], "owners", "drop").unwrap_err().0.contains("drop"));
+        assert!(w(&[], &[], "named", "keep").unwrap_err().0.contains("at least one"), "checked too");
     }
 
     #[test]

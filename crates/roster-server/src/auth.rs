@@ -18,6 +18,9 @@ pub enum Role {
     Reader,
     /// Asks for just-in-time access and sees their own requests; reads nothing else.
     Requester,
+    /// Sees and decides their own access review items (the key's name is their e-mail);
+    /// reads nothing else.
+    Reviewer,
 }
 
 /// One configured key.
@@ -58,7 +61,7 @@ impl Caller {
     pub fn require_admin(&self) -> Result<(), ApiError> {
         match self.role {
             Role::Admin => Ok(()),
-            Role::Reader | Role::Requester => Err(ApiError::Forbidden(format!(
+            Role::Reader | Role::Requester | Role::Reviewer => Err(ApiError::Forbidden(format!(
                 "key {:?} is a {} key; this route needs an admin key",
                 self.name,
                 self.role.as_str()
@@ -73,6 +76,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Reader => "reader",
             Role::Requester => "requester",
+            Role::Reviewer => "reviewer",
         }
     }
 }
@@ -90,6 +94,10 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Reader {
             Role::Admin | Role::Reader => Ok(Reader(c)),
             Role::Requester => Err(ApiError::Forbidden(format!(
                 "key {:?} is a requester key: it asks for just-in-time access (/jit) and reads nothing else",
+                c.name
+            ))),
+            Role::Reviewer => Err(ApiError::Forbidden(format!(
+                "key {:?} is a reviewer key: it sees and decides its own review items (/reviews) and reads nothing else",
                 c.name
             ))),
         }

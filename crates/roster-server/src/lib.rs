@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod jit_routes;
 pub mod lease;
+mod review_routes;
 mod routes;
 pub mod scheduler;
 mod state;
@@ -31,7 +32,7 @@ pub use state::{AppState, ServedAccount};
 #[openapi(
     info(title = "Roster API", description = "Who has access to what in monday.com, and the changes to it."),
     modifiers(&BearerAuth),
-    tags((name = "inventory", description = "Snapshots: users, teams, workspaces, boards, access"), (name = "history", description = "Syncs and events"), (name = "operations", description = "Syncs on demand"))
+    tags((name = "inventory", description = "Snapshots: users, teams, workspaces, boards, access"), (name = "history", description = "Syncs and events"), (name = "operations", description = "Syncs on demand"), (name = "reviews", description = "Access review campaigns: reviewer keys see and decide their own items"))
 )]
 struct ApiDoc;
 
@@ -67,6 +68,14 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(jit_routes::jit_request, jit_routes::jit_list))
         .routes(routes!(jit_routes::jit_approve))
         .routes(routes!(jit_routes::jit_deny))
+        .routes(routes!(review_routes::create, review_routes::list))
+        .routes(routes!(review_routes::show))
+        .routes(routes!(review_routes::launch))
+        .routes(routes!(review_routes::items))
+        .routes(routes!(review_routes::decide))
+        .routes(routes!(review_routes::signoff))
+        .routes(routes!(review_routes::close))
+        .routes(routes!(review_routes::export))
         .split_for_parts();
     let doc_json = doc.clone();
     let router = Router::new()

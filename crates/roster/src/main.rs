@@ -145,6 +145,9 @@ pub enum Command {
     /// Separation-of-duties rules ([[sod]] in the configuration).
     #[command(subcommand)]
     Sod(SodCommand),
+    /// Access review campaigns: create, launch, list, show, decide, signoff, close, export, verify.
+    #[command(subcommand)]
+    Review(commands::review::ReviewCommand),
 }
 
 #[derive(Subcommand)]

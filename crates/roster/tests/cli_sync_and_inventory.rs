@@ -1,70 +1,13 @@
 //! The `roster` binary against monday-sim: configure, sync, list, look up access; and each
 //! error a user can hit says what to do.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_roster");
+mod common;
 
-pub struct Dir(pub PathBuf);
-
-impl Dir {
-    pub fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("roster-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-async fn sim(users: usize) -> (RunningSim, monday_sim::Org) {
-    let org =
-        generate(&GenConfig { users, teams: 15, workspaces: 6, boards: users / 5, seed: 8, ..GenConfig::default() })
-            .unwrap();
-    let sim = Sim::new(org.clone(), SimConfig::default()).unwrap();
-    (monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap(), org)
-}
-
-fn write_config(dir: &Path, url: &str) -> PathBuf {
-    let cfg = dir.join("roster.toml");
-    let text = format!(
-        "[store]\npath = \"roster.db\"\n\n[sync]\nboard_state = \"all\"\n\n[[accounts]]\nname = \"acme\"\napi_url = \"{url}\"\ntoken_env = \"ROSTER_TEST_TOKEN\"\nmax_retries = 2\n"
-    );
-    std::fs::write(&cfg, text).unwrap();
-    cfg
-}
-
-async fn roster(cfg: &Path, token: Option<&str>, args: &[&str]) -> Output {
-    let mut c = Command::new(BIN);
-    c.arg("--config")
-        .arg(cfg)
-        .args(args)
-        .env_remove("ROSTER_TEST_TOKEN")
-        .env_remove("ROSTER_STORE")
-        .env_remove("ROSTER_ACCOUNT");
-    if let Some(t) = token {
-        c.env("ROSTER_TEST_TOKEN", t);
-    }
-    tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::*;
 
 #[tokio::test]
 async fn sync_then_inventory() {

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::{items_in_scope, load, spec_of, Counts, ReviewError};
 
 /// The columns of a row, in order; `row_hash` follows them.
-pub const COLUMNS: [&str; 30] = [
+pub const COLUMNS: [&str; 31] = [
     "seq",
     "campaign_id",
     "campaign",
@@ -37,6 +37,7 @@ pub const COLUMNS: [&str; 30] = [
     "reviewer",
     "original_reviewer",
     "decision",
+    "decided_by",
     "decided_at",
     "justification",
     "self_review",
@@ -106,6 +107,7 @@ fn row(c: &ReviewCampaign, it: &ReviewItem) -> Vec<String> {
         it.reviewer.clone(),
         it.original_reviewer.clone(),
         s(it.decision.as_deref()),
+        s(it.decided_by.as_deref()),
         time(it.decided_ms),
         s(it.justification.as_deref()),
         it.self_review.to_string(),
@@ -115,6 +117,25 @@ fn row(c: &ReviewCampaign, it: &ReviewItem) -> Vec<String> {
         time(it.applied_ms),
         time(it.verified_absent_ms),
     ]
+}
+
+/// Cells a spreadsheet would run as a formula start with one of these; the CSV prefixes them
+/// (and a leading quote itself) with `'`, which `verify` takes off again.
+const FORMULA_START: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+fn csv_cell(v: &str) -> String {
+    if v.starts_with(FORMULA_START) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    }
+}
+
+fn csv_value(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest.to_string(),
+        _ => cell.to_string(),
+    }
 }
 
 /// What an export wrote.
@@ -176,7 +197,7 @@ pub async fn export(
         prev = chain(&prev, &values);
         let mut with_hash = values.clone();
         with_hash.push(prev.clone());
-        csv_out.write_record(&with_hash).map_err(bad_csv)?;
+        csv_out.write_record(with_hash.iter().map(|v| csv_cell(v))).map_err(bad_csv)?;
         let fields: Vec<String> = header
             .iter()
             .zip(&with_hash)
@@ -299,7 +320,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<ParsedRow>, Tampered> {
     Ok(r.records()
         .enumerate()
         .map(|(i, rec)| {
-            (i + 1, rec.map(|rec| rec.iter().map(String::from).collect()).map_err(|e| format!("unreadable: {e}")))
+            (i + 1, rec.map(|rec| rec.iter().map(csv_value).collect()).map_err(|e| format!("unreadable: {e}")))
         })
         .collect())
 }
@@ -421,6 +442,15 @@ mod tests {
         assert_eq!(check_rows(CSV, bad, &g).unwrap_err().row, Some(2));
         let swapped = vec![(1, with(b, &hb)), (2, with(a, &ha))];
         assert_eq!(check_rows(CSV, swapped, &g).unwrap_err().row, Some(1), "order is part of the chain");
+    }
+
+    #[test]
+    fn formulas_are_defused_in_the_csv_and_read_back_whole() {
+        for v in ["=HYPERLINK(\"x\")", "+1", "-1", "@SUM(A1)", "'quoted", "''=x", "plain", ""] {
+            let cell = csv_cell(v);
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
+            assert_eq!(csv_value(&cell), v);
+        }
     }
 
     #[test]

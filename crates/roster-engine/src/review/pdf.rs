@@ -54,7 +54,7 @@ pub(super) fn summary(
     d.line(format!("Status: {}", c.status));
     d.line(format!("Created by: {} at {}", c.created_by, time(Some(c.created_ms))));
     d.line(format!("Period: {} to {}", time(c.launched_ms), time(Some(c.due_ms))));
-    d.line(format!("Closed: {}", time(c.closed_ms)));
+    d.line(format!("Closed: {}", if c.closed_ms.is_some() { time(c.closed_ms) } else { "not yet".into() }));
     d.line(format!("Snapshot: sync {} completed at {}", c.sync_id.unwrap_or_default(), time(c.snapshot_ms)));
     d.line(format!("Generated: {}", time(Some(now.timestamp_millis()))));
 
@@ -84,6 +84,23 @@ pub(super) fn summary(
     d.line(format!("Reassigned: {}", counts.reassigned));
     d.line(format!("Self-reviews: {}", counts.self_reviews));
     d.line(format!("Complete (in scope = decided + undecided): {}", if complete { "yes" } else { "NO" }));
+
+    d.head("Decisions by reviewer");
+    let mut per: std::collections::BTreeMap<&str, [usize; 3]> = std::collections::BTreeMap::new();
+    for i in items {
+        let slot = match i.decision.as_deref() {
+            Some("certify") => 0,
+            Some("revoke") => 1,
+            _ => 2,
+        };
+        per.entry(i.reviewer.as_str()).or_default()[slot] += 1;
+    }
+    for (r, [cert, rev, open]) in per.iter().take(MAX_LISTED) {
+        d.line(format!("{r}: {cert} certified, {rev} revoked, {open} undecided"));
+    }
+    if per.len() > MAX_LISTED {
+        d.line(format!("... and {} more reviewers (see items.csv)", per.len() - MAX_LISTED));
+    }
 
     d.head("Remediation");
     d.line(format!("Applied: {}", counts.remediation_applied));

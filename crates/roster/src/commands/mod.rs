@@ -9,6 +9,7 @@ pub mod history;
 pub mod inventory;
 pub mod jit;
 pub mod report;
+pub mod review;
 pub mod scim;
 pub mod serve;
 pub mod sod;
@@ -38,6 +39,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(&cli, args, out).await,
         Command::Sod(SodCommand::Check) => sod::check(&cli, out).await,
         Command::Jit(cmd) => jit::run(&cli, cmd, out).await,
+        Command::Review(cmd) => review::run(&cli, cmd, out).await,
         Command::Scim(cmd) => scim::run(&cli, cmd, out).await,
         Command::Serve => serve::run(&cli).await,
         Command::Key(KeyCommand::Hash) => serve::hash_from_stdin(out),

@@ -1,0 +1,427 @@
+//! Access review campaigns over HTTP. Admin keys create, launch, close and export; reviewer keys
+//! see and decide only their own items (the key's name is the reviewer's e-mail); everyone
+//! decides and signs off as themselves, so each decision names the person who took it.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use roster_core::review::{CampaignSpec, Decision};
+use roster_engine::review::{self, evidence, Act, CloseOptions, CloseReport, Counts, ReviewError};
+use roster_store::{ReviewCampaign, ReviewItem};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::extract::{Body, Params};
+use crate::state::AppState;
+
+type S = State<Arc<AppState>>;
+
+/// A campaign to create (a draft until launched).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignCreate {
+    pub name: String,
+    /// Last day (2026-12-31) or an RFC 3339 time.
+    pub due: String,
+    /// board, workspace, team, role (empty: all four).
+    #[serde(default)]
+    pub types: Vec<String>,
+    pub workspace: Option<String>,
+    /// admin, member, viewer, guest (empty: every role).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    pub via_team: Option<String>,
+    /// owners (default) or named.
+    #[serde(default = "owners")]
+    pub reviewers: String,
+    #[serde(default)]
+    pub named: Vec<String>,
+    pub fallback: String,
+    /// keep (default) or revoke.
+    #[serde(default = "keep")]
+    pub unanswered: String,
+    #[serde(default = "day")]
+    pub max_snapshot_age_hours: i64,
+}
+
+fn owners() -> String {
+    "owners".into()
+}
+fn keep() -> String {
+    "keep".into()
+}
+fn day() -> i64 {
+    24
+}
+
+/// Launch options.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchOptions {
+    /// Launch even when the last sync is older than the campaign allows.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// Close options.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    #[serde(default)]
+    pub allow_mass_change: bool,
+}
+
+/// A reviewer's decision on an item.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    /// certify, revoke or reassign.
+    pub decision: String,
+    /// With reassign: the new reviewer's e-mail.
+    pub reassign_to: Option<String>,
+    /// Required to revoke, and for a self-review.
+    pub justification: Option<String>,
+}
+
+/// Which items.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ItemFilter {
+    /// One reviewer's items (a reviewer key always sees its own only).
+    pub reviewer: Option<String>,
+    /// Only items without a decision.
+    pub undecided: Option<bool>,
+}
+
+/// A campaign and its progress.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CampaignView {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub created_by: String,
+    pub due: Option<String>,
+    pub launched_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub snapshot_sync_id: Option<i64>,
+    #[schema(value_type = Object)]
+    pub definition: serde_json::Value,
+    #[schema(value_type = Object)]
+    pub counts: Counts,
+    /// (reviewer, signed at)
+    pub signoffs: Vec<(String, String)>,
+}
+
+/// One item to review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemView {
+    pub id: i64,
+    pub user_id: String,
+    pub user_email: String,
+    pub user_name: String,
+    pub user_role: String,
+    pub entitlement: String,
+    pub resource_name: String,
+    pub source: String,
+    pub reviewer: String,
+    pub original_reviewer: String,
+    pub self_review: bool,
+    pub decision: Option<String>,
+    pub decided_at: Option<String>,
+    pub justification: Option<String>,
+    pub remediation_status: Option<String>,
+    pub verified_absent_at: Option<String>,
+}
+
+fn at(ms: Option<i64>) -> Option<String> {
+    ms.and_then(DateTime::from_timestamp_millis).map(|t| t.to_rfc3339())
+}
+
+impl From<ReviewItem> for ItemView {
+    fn from(i: ReviewItem) -> Self {
+        ItemView {
+            id: i.id,
+            user_id: i.user_id,
+            user_email: i.user_email,
+            user_name: i.user_name,
+            user_role: i.user_role,
+            entitlement: i.entitlement,
+            resource_name: i.resource_name,
+            source: i.source,
+            reviewer: i.reviewer,
+            original_reviewer: i.original_reviewer,
+            self_review: i.self_review,
+            decision: i.decision,
+            decided_at: at(i.decided_ms),
+            justification: i.justification,
+            remediation_status: i.remediation_status,
+            verified_absent_at: at(i.verified_absent_ms),
+        }
+    }
+}
+
+fn review_error(e: ReviewError) -> ApiError {
+    match e {
+        ReviewError::Invalid(m) => ApiError::BadRequest(m),
+        e @ (ReviewError::NotFound(..) | ReviewError::NoItem(..)) => ApiError::NotFound(e.to_string()),
+        e @ ReviewError::NotReviewer { .. } => ApiError::Forbidden(e.to_string()),
+        e @ (ReviewError::WrongState { .. } | ReviewError::StaleSnapshot { .. } | ReviewError::SignedOff(_)) => {
+            ApiError::Conflict(e.to_string())
+        }
+        ReviewError::Provision(p) => match p {
+            roster_engine::ProvisionError::Store(s) => ApiError::Internal(s.to_string()),
+            p => ApiError::Unprocessable(p.to_string()),
+        },
+        ReviewError::Store(s) => ApiError::Internal(s.to_string()),
+    }
+}
+
+/// Callers who may use the review routes at all: admin, reader (read only) and reviewer keys.
+fn allowed(c: &Caller) -> Result<(), ApiError> {
+    match c.role {
+        Role::Requester => Err(ApiError::Forbidden(format!(
+            "key {:?} is a requester key: it asks for just-in-time access (/jit) only",
+            c.name
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The reviewer a caller acts as: the key's name.
+fn me(c: &Caller) -> String {
+    c.name.trim().to_ascii_lowercase()
+}
+
+async fn view(s: &AppState, c: &ReviewCampaign, only: Option<&str>) -> Result<CampaignView, ApiError> {
+    let items = s.store.review_items(c.id, only).await?;
+    let signoffs = s.store.signoffs(c.id).await?;
+    Ok(CampaignView {
+        id: c.id,
+        name: c.name.clone(),
+        status: c.status.clone(),
+        created_by: c.created_by.clone(),
+        due: at(Some(c.due_ms)),
+        launched_at: at(c.launched_ms),
+        closed_at: at(c.closed_ms),
+        snapshot_sync_id: c.sync_id,
+        definition: serde_json::from_str(&c.spec).unwrap_or(serde_json::Value::Null),
+        counts: Counts::of(&items),
+        signoffs: signoffs.into_iter().map(|(r, t)| (r, at(Some(t)).unwrap_or_default())).collect(),
+    })
+}
+
+fn due(s: &str) -> Result<DateTime<Utc>, ApiError> {
+    if let Some(t) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.succ_opt())
+        .and_then(|n| n.and_hms_opt(0, 0, 0))
+    {
+        return Ok(t.and_utc());
+    }
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| ApiError::BadRequest(format!("due {s:?}: give a date (2026-12-31) or an RFC 3339 time")))
+}
+
+fn served(s: &AppState, account: &str) -> Result<(), ApiError> {
+    s.account(account).map(|_| ()).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))
+}
+
+/// Create a campaign (admin keys).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews", tag = "reviews", params(("account" = String, Path)), request_body = CampaignCreate, security(("bearer" = [])), responses((status = 200, body = CampaignView), (status = 400), (status = 403)))]
+pub async fn create(
+    State(s): S,
+    c: Caller,
+    Path(account): Path<String>,
+    Body(r): Body<CampaignCreate>,
+) -> Result<Json<CampaignView>, ApiError> {
+    c.require_admin()?;
+    served(&s, &account)?;
+    let spec = CampaignSpec::from_words(
+        &r.types,
+        r.workspace,
+        &r.roles,
+        r.via_team,
+        &r.reviewers,
+        r.named,
+        r.fallback,
+        &r.unanswered,
+        r.max_snapshot_age_hours,
+    )
+    .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let now = Utc::now();
+    let id = review::create(s.store.as_ref(), &account, &r.name, &spec, due(&r.due)?, &c.name, now)
+        .await
+        .map_err(review_error)?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    Ok(Json(view(&s, &campaign, None).await?))
+}
+
+/// Campaigns with their progress (a reviewer key: those with its items, counted for it).
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/reviews", tag = "reviews", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [CampaignView])))]
+pub async fn list(State(s): S, c: Caller, Path(account): Path<String>) -> Result<Json<Vec<CampaignView>>, ApiError> {
+    allowed(&c)?;
+    let only = (c.role == Role::Reviewer).then(|| me(&c));
+    let mut out = Vec::new();
+    for campaign in s.store.campaigns(&account).await? {
+        let v = view(&s, &campaign, only.as_deref()).await?;
+        if only.is_none() || v.counts.items > 0 {
+            out.push(v);
+        }
+    }
+    Ok(Json(out))
+}
+
+/// One campaign.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/reviews/{id}", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = CampaignView), (status = 404)))]
+pub async fn show(
+    State(s): S,
+    c: Caller,
+    Path((account, id)): Path<(String, i64)>,
+) -> Result<Json<CampaignView>, ApiError> {
+    allowed(&c)?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    let only = (c.role == Role::Reviewer).then(|| me(&c));
+    let v = view(&s, &campaign, only.as_deref()).await?;
+    if only.is_some() && v.counts.items == 0 {
+        return Err(ApiError::NotFound(format!("campaign {id} has no items for {}", me(&c))));
+    }
+    Ok(Json(v))
+}
+
+/// Freeze the last sync's items and open the campaign (admin keys).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews/{id}/launch", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path)), request_body = LaunchOptions, security(("bearer" = [])), responses((status = 200, body = CampaignView), (status = 409)))]
+pub async fn launch(
+    State(s): S,
+    c: Caller,
+    Path((account, id)): Path<(String, i64)>,
+    Body(o): Body<LaunchOptions>,
+) -> Result<Json<CampaignView>, ApiError> {
+    c.require_admin()?;
+    review::launch(s.store.as_ref(), &account, id, o.force, Utc::now()).await.map_err(review_error)?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    Ok(Json(view(&s, &campaign, None).await?))
+}
+
+/// Items (a reviewer key: its own only).
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/reviews/{id}/items", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path), ItemFilter), security(("bearer" = [])), responses((status = 200, body = [ItemView])))]
+pub async fn items(
+    State(s): S,
+    c: Caller,
+    Path((account, id)): Path<(String, i64)>,
+    Params(f): Params<ItemFilter>,
+) -> Result<Json<Vec<ItemView>>, ApiError> {
+    allowed(&c)?;
+    review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    let who = match c.role {
+        Role::Reviewer => Some(me(&c)),
+        _ => f.reviewer.map(|r| r.trim().to_ascii_lowercase()),
+    };
+    let undecided = f.undecided.unwrap_or(false);
+    let items = s.store.review_items(id, who.as_deref()).await?;
+    Ok(Json(items.into_iter().filter(|i| !undecided || i.decision.is_none()).map(ItemView::from).collect()))
+}
+
+/// Decide or reassign an item, as the key's own reviewer name (the item's reviewer only).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews/{id}/items/{item}/decide", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path), ("item" = i64, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses((status = 200, body = ItemView), (status = 400), (status = 403), (status = 409)))]
+pub async fn decide(
+    State(s): S,
+    c: Caller,
+    Path((account, id, item)): Path<(String, i64, i64)>,
+    Body(d): Body<DecisionRequest>,
+) -> Result<Json<ItemView>, ApiError> {
+    if c.role == Role::Reader {
+        return Err(ApiError::Forbidden(format!("key {:?} is a reader key: it cannot decide", c.name)));
+    }
+    allowed(&c)?;
+    let act = match (d.decision.as_str(), d.reassign_to) {
+        ("certify", None) => Act::Decide(Decision::Certify),
+        ("revoke", None) => Act::Decide(Decision::Revoke),
+        ("reassign", Some(to)) => Act::Reassign(to),
+        ("reassign", None) => return Err(ApiError::BadRequest("reassign: give reassign_to (an e-mail)".into())),
+        (_, Some(_)) => return Err(ApiError::BadRequest("reassign_to goes with decision \"reassign\" only".into())),
+        (other, None) => {
+            return Err(ApiError::BadRequest(format!("decision {other:?}: use certify, revoke or reassign")))
+        }
+    };
+    let it =
+        review::decide(s.store.as_ref(), &account, id, item, &me(&c), &act, d.justification.as_deref(), Utc::now())
+            .await
+            .map_err(review_error)?;
+    Ok(Json(it.into()))
+}
+
+/// Sign off: locks the caller's decisions in the campaign.
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews/{id}/signoff", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = CampaignView), (status = 400), (status = 409)))]
+pub async fn signoff(
+    State(s): S,
+    c: Caller,
+    Path((account, id)): Path<(String, i64)>,
+) -> Result<Json<CampaignView>, ApiError> {
+    if c.role == Role::Reader {
+        return Err(ApiError::Forbidden(format!("key {:?} is a reader key: it cannot sign off", c.name)));
+    }
+    allowed(&c)?;
+    review::sign_off(s.store.as_ref(), &account, id, &me(&c), Utc::now()).await.map_err(review_error)?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    Ok(Json(view(&s, &campaign, Some(&me(&c))).await?))
+}
+
+/// Close: revocations go out through the provisioner (admin keys).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews/{id}/close", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path)), request_body = CloseRequest, security(("bearer" = [])), responses((status = 200, body = Object), (status = 409), (status = 422)))]
+pub async fn close(
+    State(s): S,
+    c: Caller,
+    Path((account, id)): Path<(String, i64)>,
+    Body(r): Body<CloseRequest>,
+) -> Result<Json<CloseReport>, ApiError> {
+    c.require_admin()?;
+    let a = s.account(&account).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))?;
+    let opts = CloseOptions {
+        by: c.name.clone(),
+        allow_mass_change: r.allow_mass_change,
+        guard: roster_core::Guard::default(),
+    };
+    let rep =
+        review::close(s.store.as_ref(), &a.client, &account, id, &opts, Utc::now()).await.map_err(review_error)?;
+    Ok(Json(rep))
+}
+
+/// The evidence as one tar archive (items.csv, items.jsonl, summary.pdf, manifest.json), made
+/// at the request (admin and reader keys). `roster review verify` checks the unpacked files.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/reviews/{id}/evidence", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, content_type = "application/x-tar", body = Vec<u8>), (status = 409)))]
+pub async fn export(State(s): S, c: Caller, Path((account, id)): Path<(String, i64)>) -> Result<Response, ApiError> {
+    if !matches!(c.role, Role::Admin | Role::Reader) {
+        return Err(ApiError::Forbidden(format!("key {:?}: the evidence needs an admin or reader key", c.name)));
+    }
+    let dir = std::env::temp_dir().join(format!("roster-evidence-{id}-{}", uuid_like()));
+    let out = evidence::export(s.store.as_ref(), &account, id, &dir, Utc::now()).await.map_err(review_error);
+    let tar = out.and_then(|_| pack(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+    let bytes = tar?;
+    let name = format!("attachment; filename=\"review-{id}-evidence.tar\"");
+    Ok(([(header::CONTENT_TYPE, "application/x-tar".to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
+        .into_response())
+}
+
+/// A name no other export in this process (or another) uses at the same time.
+fn uuid_like() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{}-{}-{n}", std::process::id(), Utc::now().timestamp_micros())
+}
+
+fn pack(dir: &std::path::Path) -> Result<Vec<u8>, ApiError> {
+    let mut b = tar::Builder::new(Vec::new());
+    b.mode(tar::HeaderMode::Deterministic);
+    for f in [evidence::CSV, evidence::JSONL, evidence::PDF, evidence::MANIFEST] {
+        b.append_path_with_name(dir.join(f), f).map_err(|e| ApiError::Internal(format!("packing {f}: {e}")))?;
+    }
+    b.into_inner().map_err(|e| ApiError::Internal(format!("packing the evidence: {e}")))
+}

@@ -1,0 +1,312 @@
+//! `roster review create|launch|list|show|decide|signoff|close|export|verify`: access review
+//! campaigns, from the definition to evidence an auditor can check.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Args, Subcommand, ValueEnum};
+use roster_core::review::{CampaignSpec, Decision};
+use roster_core::Guard;
+use roster_engine::review::{self, evidence, Act, CloseOptions, Counts};
+
+use crate::context::snapshot;
+use crate::output::{when, Listing};
+use crate::Cli;
+
+fn me() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "roster-cli".into())
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Mode {
+    /// Each resource's first active owner (the fallback for the rest).
+    Owners,
+    /// The --reviewer list, one resource to one reviewer in turn.
+    Named,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Policy {
+    Keep,
+    Revoke,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[arg(long)]
+    name: String,
+    /// Last day of the campaign (2026-12-31) or an RFC 3339 time.
+    #[arg(long)]
+    due: String,
+    /// Resource types reviewed (board, workspace, team, role); default all four.
+    #[arg(long, value_delimiter = ',')]
+    types: Vec<String>,
+    /// Only boards in this workspace (and the workspace).
+    #[arg(long)]
+    workspace: Option<String>,
+    /// Only users with these roles (admin, member, viewer, guest).
+    #[arg(long, value_delimiter = ',')]
+    roles: Vec<String>,
+    /// Only access held through this team.
+    #[arg(long)]
+    via_team: Option<String>,
+    #[arg(long, value_enum, default_value = "owners")]
+    reviewers: Mode,
+    /// A named reviewer (repeat; with --reviewers named).
+    #[arg(long = "reviewer")]
+    named: Vec<String>,
+    /// Reviews items without an active owner (and role items).
+    #[arg(long)]
+    fallback: String,
+    /// What happens at close to items nobody decided.
+    #[arg(long, value_enum, default_value = "keep")]
+    unanswered: Policy,
+    /// Launch refuses a last sync older than this, unless --force.
+    #[arg(long, default_value_t = 24)]
+    max_snapshot_age_hours: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Define a campaign (a draft until launched).
+    Create(CreateArgs),
+    /// Freeze the items of the last sync into the campaign and open it to reviewers.
+    Launch {
+        id: i64,
+        /// Launch even when the last sync is older than the campaign allows.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Campaigns with their progress.
+    List,
+    /// A campaign's items (of one reviewer with --reviewer).
+    Show {
+        id: i64,
+        #[arg(long)]
+        reviewer: Option<String>,
+        /// Only items without a decision.
+        #[arg(long)]
+        undecided: bool,
+    },
+    /// Certify, revoke or reassign items (several at once for a bulk decision).
+    Decide {
+        id: i64,
+        #[arg(required = true)]
+        items: Vec<i64>,
+        /// The reviewer deciding (an item's reviewer only).
+        #[arg(long = "as")]
+        reviewer: String,
+        #[arg(long, conflicts_with_all = ["revoke", "reassign"])]
+        certify: bool,
+        #[arg(long, conflicts_with = "reassign")]
+        revoke: bool,
+        /// Hand the items to another reviewer.
+        #[arg(long)]
+        reassign: Option<String>,
+        /// Why (required to revoke, and for a self-review).
+        #[arg(long)]
+        justification: Option<String>,
+    },
+    /// Lock a reviewer's decisions (all their items must be decided).
+    Signoff {
+        id: i64,
+        #[arg(long = "as")]
+        reviewer: String,
+    },
+    /// Close: revoke what was revoked (and, by policy, unanswered items) through the provisioner.
+    Close {
+        id: i64,
+        /// Let the remediation plan through the mass-change guard.
+        #[arg(long)]
+        allow_mass_change: bool,
+    },
+    /// Write the evidence (items.csv, items.jsonl, summary.pdf, manifest.json) into a new directory.
+    Export { id: i64, dir: PathBuf },
+    /// Check an evidence directory has not been altered (exit 1 naming the file and row).
+    Verify { dir: PathBuf },
+}
+
+fn due(s: &str) -> Result<DateTime<Utc>> {
+    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        if let Some(t) = d.succ_opt().and_then(|n| n.and_hms_opt(0, 0, 0)) {
+            return Ok(t.and_utc());
+        }
+    }
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .with_context(|| format!("--due {s:?}: give a date (2026-12-31) or an RFC 3339 time"))
+}
+
+fn spec(a: &CreateArgs) -> Result<CampaignSpec> {
+    let mode = match a.reviewers {
+        Mode::Owners => "owners",
+        Mode::Named => "named",
+    };
+    let unanswered = match a.unanswered {
+        Policy::Keep => "keep",
+        Policy::Revoke => "revoke",
+    };
+    Ok(CampaignSpec::from_words(
+        &a.types,
+        a.workspace.clone(),
+        &a.roles,
+        a.via_team.clone(),
+        mode,
+        a.named.clone(),
+        a.fallback.clone(),
+        unanswered,
+        a.max_snapshot_age_hours,
+    )?)
+}
+
+fn ts(ms: Option<i64>) -> String {
+    when(ms.and_then(DateTime::from_timestamp_millis))
+}
+
+pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<()> {
+    // Verifying evidence needs no store: an auditor runs it on the files alone.
+    if let ReviewCommand::Verify { dir } = cmd {
+        let v =
+            evidence::verify(dir).map_err(|t| anyhow::anyhow!("the evidence in {} was altered: {t}", dir.display()))?;
+        writeln!(
+            out,
+            "{}: campaign {:?}, {} rows, chain head {}: intact",
+            dir.display(),
+            v.campaign,
+            v.rows,
+            v.chain_head
+        )?;
+        return Ok(());
+    }
+    let s = snapshot(cli).await?;
+    let store = s.store.as_ref();
+    let now = Utc::now();
+    match cmd {
+        ReviewCommand::Create(a) => {
+            let id = review::create(store, &s.account, &a.name, &spec(a)?, due(&a.due)?, &me(), now).await?;
+            writeln!(out, "campaign {id} created (draft): launch it with `roster review launch {id}`")?;
+        }
+        ReviewCommand::Launch { id, force } => {
+            let n = review::launch(store, &s.account, *id, *force, now).await?;
+            writeln!(out, "campaign {id} launched with {n} items from sync {}", s.sync.id)?;
+        }
+        ReviewCommand::List => {
+            let mut l = Listing::new(&[
+                "id",
+                "name",
+                "status",
+                "due",
+                "items",
+                "certified",
+                "revoked",
+                "undecided",
+                "snapshot",
+            ]);
+            for c in store.campaigns(&s.account).await? {
+                let n = Counts::of(&store.review_items(c.id, None).await?);
+                l.row(vec![
+                    c.id.to_string(),
+                    c.name,
+                    c.status,
+                    ts(Some(c.due_ms)),
+                    n.items.to_string(),
+                    n.certified.to_string(),
+                    n.revoked.to_string(),
+                    n.undecided.to_string(),
+                    c.sync_id.map(|v| v.to_string()).unwrap_or_default(),
+                ]);
+            }
+            l.print(cli.output, out)?;
+        }
+        ReviewCommand::Show { id, reviewer, undecided } => {
+            review::load(store, &s.account, *id).await?;
+            let who = reviewer.as_deref().map(|r| r.trim().to_ascii_lowercase());
+            let mut l = Listing::new(&[
+                "item",
+                "user",
+                "entitlement",
+                "resource",
+                "source",
+                "reviewer",
+                "decision",
+                "justification",
+                "self",
+                "remediation",
+            ]);
+            for i in store.review_items(*id, who.as_deref()).await? {
+                if *undecided && i.decision.is_some() {
+                    continue;
+                }
+                l.row(vec![
+                    i.id.to_string(),
+                    i.user_email,
+                    i.entitlement,
+                    i.resource_name,
+                    i.source,
+                    i.reviewer,
+                    i.decision.unwrap_or_default(),
+                    i.justification.unwrap_or_default(),
+                    if i.self_review { "self".into() } else { String::new() },
+                    i.remediation_status.unwrap_or_default(),
+                ]);
+            }
+            l.print(cli.output, out)?;
+        }
+        ReviewCommand::Decide { id, items, reviewer, certify, revoke, reassign, justification } => {
+            let act = match (certify, revoke, reassign) {
+                (true, _, _) => Act::Decide(Decision::Certify),
+                (_, true, _) => Act::Decide(Decision::Revoke),
+                (_, _, Some(to)) => Act::Reassign(to.clone()),
+                _ => bail!("say what to do: --certify, --revoke or --reassign EMAIL"),
+            };
+            // Each item is its own decision: one refused item is reported and stops the rest.
+            for item in items {
+                let it = review::decide(store, &s.account, *id, *item, reviewer, &act, justification.as_deref(), now)
+                    .await
+                    .with_context(|| format!("item {item}"))?;
+                let what = it.decision.unwrap_or_else(|| format!("reassigned to {}", it.reviewer));
+                writeln!(out, "item {item}: {what} ({} {})", it.user_email, it.entitlement)?;
+            }
+        }
+        ReviewCommand::Signoff { id, reviewer } => {
+            review::sign_off(store, &s.account, *id, reviewer, now).await?;
+            writeln!(out, "{reviewer} signed off campaign {id}: their decisions are locked")?;
+        }
+        ReviewCommand::Close { id, allow_mass_change } => {
+            let cfg = crate::context::config(cli)?.context(
+                "closing a campaign changes monday.com: it needs the configuration that names the account's API token",
+            )?;
+            let client = monday_api::Client::new(cfg.account(Some(&s.account))?.client_config()?)?;
+            let opts = CloseOptions { by: me(), allow_mass_change: *allow_mass_change, guard: Guard::default() };
+            let r = review::close(store, &client, &s.account, *id, &opts, now).await?;
+            writeln!(
+                out,
+                "campaign {id} closed: {} item(s) to remove, {} action(s) sent, {} applied, {} failed, {} already gone{}; the next sync verifies each removal",
+                r.to_remove,
+                r.actions,
+                r.applied,
+                r.failed,
+                r.already_gone,
+                r.plan_id.map(|p| format!(" (plan {p})")).unwrap_or_default()
+            )?;
+            if r.failed > 0 {
+                bail!("{} remediation(s) failed: see `roster review show {id}` and `roster events`", r.failed);
+            }
+        }
+        ReviewCommand::Export { id, dir } => {
+            let e = evidence::export(store, &s.account, *id, dir, now).await?;
+            writeln!(
+                out,
+                "evidence for campaign {id} in {}: {} rows, complete: {}, chain head {}",
+                e.dir,
+                e.rows,
+                if e.complete { "yes" } else { "NO" },
+                e.chain_head
+            )?;
+        }
+        ReviewCommand::Verify { .. } => {}
+    }
+    Ok(())
+}
