@@ -77,10 +77,12 @@ pub struct CloseRequest {
     pub allow_mass_change: bool,
 }
 
-/// A reviewer's decision on an item.
+/// A reviewer's decision on one or more items (all or none are decided).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRequest {
+    /// Item ids (at most 1000).
+    pub items: Vec<i64>,
     /// certify, revoke or reassign.
     pub decision: String,
     /// With reassign: the new reviewer's e-mail.
@@ -328,18 +330,22 @@ pub async fn items(
     Ok(Json(items.into_iter().filter(|i| !undecided || i.decision.is_none()).map(ItemView::from).collect()))
 }
 
-/// Decide or reassign an item, as the key's own reviewer name (the item's reviewer only).
-#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews/{id}/items/{item}/decide", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path), ("item" = i64, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses((status = 200, body = ItemView), (status = 400), (status = 403), (status = 409)))]
+/// Decide or reassign items, as the key's own reviewer name (the items' reviewer only); every
+/// item is checked before any is decided.
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews/{id}/decisions", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path)), request_body = DecisionRequest, security(("bearer" = [])), responses((status = 200, body = [ItemView]), (status = 400), (status = 403), (status = 409)))]
 pub async fn decide(
     State(s): S,
     c: Caller,
-    Path((account, id, item)): Path<(String, i64, i64)>,
+    Path((account, id)): Path<(String, i64)>,
     Body(d): Body<DecisionRequest>,
-) -> Result<Json<ItemView>, ApiError> {
+) -> Result<Json<Vec<ItemView>>, ApiError> {
     if c.role == Role::Reader {
         return Err(ApiError::Forbidden(format!("key {:?} is a reader key: it cannot decide", c.name)));
     }
     allowed(&c)?;
+    if d.items.len() > 1000 {
+        return Err(ApiError::BadRequest(format!("{} items in one request: send at most 1000", d.items.len())));
+    }
     let act = match (d.decision.as_str(), d.reassign_to) {
         ("certify", None) => Act::Decide(Decision::Certify),
         ("revoke", None) => Act::Decide(Decision::Revoke),
@@ -350,11 +356,19 @@ pub async fn decide(
             return Err(ApiError::BadRequest(format!("decision {other:?}: use certify, revoke or reassign")))
         }
     };
-    let it =
-        review::decide(s.store.as_ref(), &account, id, item, &me(&c), &act, d.justification.as_deref(), Utc::now())
-            .await
-            .map_err(review_error)?;
-    Ok(Json(it.into()))
+    let done = review::decide_many(
+        s.store.as_ref(),
+        &account,
+        id,
+        &d.items,
+        &me(&c),
+        &act,
+        d.justification.as_deref(),
+        Utc::now(),
+    )
+    .await
+    .map_err(review_error)?;
+    Ok(Json(done.into_iter().map(ItemView::from).collect()))
 }
 
 /// Sign off: locks the caller's decisions in the campaign.

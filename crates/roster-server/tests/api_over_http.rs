@@ -16,6 +16,7 @@ use serde_json::Value;
 const ADMIN: &str = "admin-key-123";
 const READER: &str = "reader-key-456";
 const REQUESTER: &str = "requester-key-789";
+const REVIEWER: &str = "reviewer-key-246";
 
 struct Env {
     sim: RunningSim,
@@ -52,6 +53,7 @@ async fn env(latency_ms: u64, interval: Duration) -> Env {
         ApiKey { name: "ops".into(), role: Role::Admin, hash: hash_key(ADMIN) },
         ApiKey { name: "auditor".into(), role: Role::Reader, hash: hash_key(READER) },
         ApiKey { name: "dana".into(), role: Role::Requester, hash: hash_key(REQUESTER) },
+        ApiKey { name: "Rita@acme.test".into(), role: Role::Reviewer, hash: hash_key(REVIEWER) },
     ];
     let state = Arc::new(AppState::new(Arc::clone(&store), accounts, keys, None));
     let (router, doc) = app(Arc::clone(&state));
@@ -422,4 +424,85 @@ async fn just_in_time_access_over_http_with_roles() {
     assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
     let (_, all) = call(&e, "GET", "/api/v1/accounts/acme/jit?status=denied", Some(ADMIN)).await;
     assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+}
+
+#[tokio::test]
+async fn access_reviews_over_http_with_the_reviewer_role() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(call(&e, "POST", "/api/v1/accounts/acme/sync", Some(ADMIN)).await.0, 200);
+    let def = serde_json::json!({
+        "name": "Q4 boards", "due": "2099-01-01", "types": ["board"], "reviewers": "named",
+        "named": ["rita@acme.test", "ops"], "fallback": "sec@acme.test",
+    });
+    let (s, _) = post_json(&e, "/api/v1/accounts/acme/reviews", REVIEWER, def.clone()).await;
+    assert_eq!(s, 403, "only admins create campaigns");
+    let mut bad = def.clone();
+    bad["types"] = serde_json::json!(["boards"]);
+    let (s, b) = post_json(&e, "/api/v1/accounts/acme/reviews", ADMIN, bad).await;
+    assert!(s == 400 && b["error"]["message"].as_str().unwrap().contains("boards"), "{b}");
+    let (s, c) = post_json(&e, "/api/v1/accounts/acme/reviews", ADMIN, def).await;
+    assert_eq!((s, c["status"].as_str()), (200, Some("draft")), "{c}");
+    let id = c["id"].as_i64().unwrap();
+    let base = format!("/api/v1/accounts/acme/reviews/{id}");
+    let (s, c) = post_json(&e, &format!("{base}/launch"), ADMIN, serde_json::json!({})).await;
+    assert_eq!((s, c["status"].as_str()), (200, Some("launched")), "{c}");
+    let total = c["counts"]["items"].as_u64().unwrap();
+
+    // A reviewer key sees its own items only, reads no inventory, and decides as itself.
+    let (s, mine) = call(&e, "GET", &format!("{base}/items?reviewer=ops"), Some(REVIEWER)).await;
+    assert_eq!(s, 200);
+    let mine = mine.as_array().unwrap().clone();
+    assert!(!mine.is_empty() && (mine.len() as u64) < total);
+    assert!(mine.iter().all(|i| i["reviewer"] == "rita@acme.test"), "the filter is ignored for a reviewer key");
+    assert_eq!(call(&e, "GET", "/api/v1/accounts/acme/users", Some(REVIEWER)).await.0, 403);
+    let (_, all) = call(&e, "GET", &format!("{base}/items"), Some(READER)).await;
+    let theirs = all.as_array().unwrap().iter().find(|i| i["reviewer"] == "ops").unwrap().clone();
+    let decisions = format!("{base}/decisions");
+    let with = |items: Vec<&Value>, mut body: Value| {
+        body["items"] = Value::from(items.iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>());
+        body
+    };
+    let certify = serde_json::json!({ "decision": "certify", "justification": "needed" });
+    let (s, _) = post_json(&e, &decisions, REVIEWER, with(vec![&mine[1], &theirs], certify.clone())).await;
+    assert_eq!(s, 403, "not rita's item");
+    let (_, first) = call(&e, "GET", &format!("{base}/items?undecided=true"), Some(REVIEWER)).await;
+    assert_eq!(first.as_array().unwrap().len(), mine.len(), "a refused bulk decision decides none");
+    let (s, _) = post_json(&e, &decisions, READER, with(vec![&mine[0]], certify.clone())).await;
+    assert_eq!(s, 403, "readers do not decide");
+    let (s, b) =
+        post_json(&e, &decisions, REVIEWER, with(vec![&mine[0]], serde_json::json!({ "decision": "revoke" }))).await;
+    assert!(s == 400 && b["error"]["message"].as_str().unwrap().contains("justification"), "{b}");
+    let (s, b) =
+        post_json(&e, &decisions, REVIEWER, with(vec![&mine[0]], serde_json::json!({ "decision": "maybe" }))).await;
+    assert_eq!(s, 400, "{b}");
+    let why = serde_json::json!({ "decision": "revoke", "justification": "not on the project" });
+    let (s, b) = post_json(&e, &decisions, REVIEWER, with(vec![&mine[0]], why)).await;
+    assert_eq!((s, b[0]["decision"].as_str()), (200, Some("revoke")), "{b}");
+    let (s, _) = post_json(&e, &format!("{base}/signoff"), REVIEWER, Value::Null).await;
+    assert_eq!(s, 400, "undecided items remain");
+    let (s, b) = post_json(&e, &decisions, REVIEWER, with(mine[1..].iter().collect(), certify)).await;
+    assert_eq!((s, b.as_array().map(Vec::len)), (200, Some(mine.len() - 1)), "bulk certify");
+    let (s, b) = post_json(&e, &format!("{base}/signoff"), REVIEWER, Value::Null).await;
+    assert_eq!((s, b["signoffs"][0][0].as_str()), (200, Some("rita@acme.test")), "{b}");
+    let again = serde_json::json!({ "decision": "certify" });
+    assert_eq!(post_json(&e, &decisions, REVIEWER, with(vec![&mine[0]], again)).await.0, 409, "locked by the sign-off");
+
+    // Close (admin), then the evidence as a tar archive for admin and reader keys.
+    assert_eq!(post_json(&e, &format!("{base}/close"), REVIEWER, serde_json::json!({})).await.0, 403);
+    let (s, r) = post_json(&e, &format!("{base}/close"), ADMIN, serde_json::json!({})).await;
+    assert_eq!((s, r["applied"].as_u64()), (200, Some(1)), "{r}");
+    let resp =
+        reqwest::Client::new().get(format!("{}{base}/evidence", e.base)).bearer_auth(READER).send().await.unwrap();
+    assert_eq!(resp.headers()["content-type"], "application/x-tar");
+    let tar = resp.bytes().await.unwrap();
+    let mut archive = tar::Archive::new(&tar[..]);
+    let dir = std::env::temp_dir().join(format!("roster-http-evidence-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    archive.unpack(&dir).unwrap();
+    let v = roster_engine::review::evidence::verify(&dir).unwrap();
+    assert_eq!(v.rows as u64, total);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(call(&e, "GET", &format!("{base}/evidence"), Some(REVIEWER)).await.0, 403);
+    let (_, list) = call(&e, "GET", "/api/v1/accounts/acme/reviews", Some(REVIEWER)).await;
+    assert_eq!(list[0]["counts"]["items"].as_u64(), Some(mine.len() as u64), "a reviewer's counts are its own");
 }

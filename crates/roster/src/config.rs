@@ -361,7 +361,8 @@ listen = "127.0.0.1:8080"
 # Keys are stored hashed: `echo -n "$KEY" | roster key hash` prints the line to paste.
 # [[server.api_keys]]
 # name = "ops"
-# role = "admin"        # or "reader", or "requester" (just-in-time requests only)
+# role = "admin"        # or "reader", "requester" (just-in-time requests only),
+#                       # or "reviewer" (its own review items; name it with the reviewer's e-mail)
 # hash = "sha256:..."
 # Events pushed as signed JSON (X-Roster-Signature: sha256=HMAC), with a Slack-ready "text".
 # [[server.webhooks]]

@@ -206,37 +206,72 @@ pub async fn decide(
     justification: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ReviewItem, ReviewError> {
-    let c = load(store, account, id).await?;
-    if c.status != "launched" {
-        return Err(ReviewError::WrongState { id, status: c.status, what: "decisions are taken while it is launched" });
-    }
-    let it = store.review_item(item).await?.filter(|i| i.campaign_id == id).ok_or(ReviewError::NoItem(item, id))?;
-    let who = who.trim().to_ascii_lowercase();
+    let mut done = decide_many(store, account, id, &[item], who, act, justification, now).await?;
+    done.pop().ok_or(ReviewError::NoItem(item, id))
+}
+
+/// Why `who` cannot take `act` on `it`, if anything.
+fn refusal(it: &ReviewItem, who: &str, act: &Act, why: Option<&str>) -> Option<ReviewError> {
+    let item = it.id;
     if it.reviewer != who {
-        return Err(ReviewError::NotReviewer { who, item, reviewer: it.reviewer });
+        return Some(ReviewError::NotReviewer { who: who.into(), item, reviewer: it.reviewer.clone() });
     }
-    let why = justification.map(str::trim).filter(|j| !j.is_empty());
-    let need = |what: &str| ReviewError::Invalid(format!("{what}: give a justification"));
+    let need = |what: &str| Some(ReviewError::Invalid(format!("{what}: give a justification")));
     match act {
-        Act::Decide(Decision::Revoke) if why.is_none() => return Err(need("revoking access")),
+        Act::Decide(Decision::Revoke) if why.is_none() => need(&format!("item {item}: revoking access")),
         Act::Decide(_) if it.self_review && why.is_none() => {
-            return Err(need(&format!("item {item} is {who}'s own access (a self-review)")))
+            need(&format!("item {item} is {who}'s own access (a self-review)"))
         }
         Act::Reassign(to) => {
             let to = to.trim().to_ascii_lowercase();
             if to.is_empty() || to.contains(char::is_whitespace) {
-                return Err(ReviewError::Invalid(format!("{to:?} is not a reviewer (give an e-mail)")));
-            }
-            if to == who {
-                return Err(ReviewError::Invalid(format!("item {item} is already {who}'s")));
-            }
-            if it.user_email.eq_ignore_ascii_case(&to) {
-                return Err(ReviewError::Invalid(format!(
-                    "{to} cannot review their own access: reassign to someone else"
-                )));
+                Some(ReviewError::Invalid(format!("{to:?} is not a reviewer (give an e-mail)")))
+            } else if to == who {
+                Some(ReviewError::Invalid(format!("item {item} is already {who}'s")))
+            } else if it.user_email.eq_ignore_ascii_case(&to) {
+                Some(ReviewError::Invalid(format!(
+                    "{to} cannot review their own access (item {item}): reassign to someone else"
+                )))
+            } else {
+                None
             }
         }
-        _ => {}
+        _ => None,
+    }
+}
+
+/// `who` takes one decision on several items (a bulk certify). Every item is checked first, so
+/// one refused item (not theirs, a missing justification, a sign-off) changes nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn decide_many(
+    store: &dyn Store,
+    account: &str,
+    id: i64,
+    items: &[i64],
+    who: &str,
+    act: &Act,
+    justification: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<ReviewItem>, ReviewError> {
+    let c = load(store, account, id).await?;
+    if c.status != "launched" {
+        return Err(ReviewError::WrongState { id, status: c.status, what: "decisions are taken while it is launched" });
+    }
+    if items.is_empty() {
+        return Err(ReviewError::Invalid("name at least one item".into()));
+    }
+    let who = who.trim().to_ascii_lowercase();
+    if store.signoffs(id).await?.iter().any(|(r, _)| *r == who) {
+        return Err(ReviewError::SignedOff(who));
+    }
+    let why = justification.map(str::trim).filter(|j| !j.is_empty());
+    let mut found = Vec::with_capacity(items.len());
+    for &item in items {
+        let it = store.review_item(item).await?.filter(|i| i.campaign_id == id).ok_or(ReviewError::NoItem(item, id))?;
+        if let Some(e) = refusal(&it, &who, act, why) {
+            return Err(e);
+        }
+        found.push(it);
     }
     let (decision, reassign_to) = match act {
         Act::Decide(d) => (Some(d.as_str().to_string()), None),
@@ -250,20 +285,22 @@ pub async fn decide(
         justification: why.map(String::from),
         at_ms: ms(now),
     };
-    if !store.decide_item(item, &d).await? {
-        if store.signoffs(id).await?.iter().any(|(r, _)| *r == who) {
-            return Err(ReviewError::SignedOff(who));
+    let mut out = Vec::with_capacity(found.len());
+    for it in found {
+        let item = it.id;
+        if !store.decide_item(item, &d).await? {
+            return Err(ReviewError::Invalid(format!(
+                "item {item} changed meanwhile (reassigned, signed off, or the campaign closed): look again"
+            )));
         }
-        return Err(ReviewError::Invalid(format!(
-            "item {item} changed meanwhile (reassigned, or the campaign closed): look again"
-        )));
+        let detail = json!({
+            "campaign": id, "item": item, "by": who, "decision": decision, "reassigned_to": reassign_to,
+            "justification": why, "self_review": it.self_review, "user": it.user_id, "entitlement": it.entitlement,
+        });
+        record(store, account, EventKind::ReviewDecided, format!("review:{id}:item:{item}"), detail, now).await?;
+        out.push(store.review_item(item).await?.ok_or(ReviewError::NoItem(item, id))?);
     }
-    let detail = json!({
-        "campaign": id, "item": item, "by": who, "decision": decision, "reassigned_to": reassign_to,
-        "justification": why, "self_review": it.self_review, "user": it.user_id, "entitlement": it.entitlement,
-    });
-    record(store, account, EventKind::ReviewDecided, format!("review:{id}:item:{item}"), detail, now).await?;
-    store.review_item(item).await?.ok_or(ReviewError::NoItem(item, id))
+    Ok(out)
 }
 
 /// `reviewer` signs off campaign `id`: their decisions are locked. Refused while any of their

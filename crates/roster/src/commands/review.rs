@@ -261,13 +261,13 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
                 (_, _, Some(to)) => Act::Reassign(to.clone()),
                 _ => bail!("say what to do: --certify, --revoke or --reassign EMAIL"),
             };
-            // Each item is its own decision: one refused item is reported and stops the rest.
-            for item in items {
-                let it = review::decide(store, &s.account, *id, *item, reviewer, &act, justification.as_deref(), now)
-                    .await
-                    .with_context(|| format!("item {item}"))?;
+            // All or nothing: one refused item (not theirs, no justification) changes none.
+            let done =
+                review::decide_many(store, &s.account, *id, items, reviewer, &act, justification.as_deref(), now)
+                    .await?;
+            for it in done {
                 let what = it.decision.unwrap_or_else(|| format!("reassigned to {}", it.reviewer));
-                writeln!(out, "item {item}: {what} ({} {})", it.user_email, it.entitlement)?;
+                writeln!(out, "item {}: {what} ({} {})", it.id, it.user_email, it.entitlement)?;
             }
         }
         ReviewCommand::Signoff { id, reviewer } => {
