@@ -20,8 +20,24 @@ pub struct JitPolicy {
     pub max_board: Duration,
     pub max_workspace: Duration,
     pub max_team: Duration,
+    /// A role (`role:admin:assigned`): the user's role is changed, and restored at expiry.
+    pub max_role: Duration,
     /// The notice before expiry (a `jit_expiring` event, so a webhook).
     pub warn_before: Duration,
+    /// Who may approve or deny.
+    pub approvers: Approvers,
+    /// Named approvers allowed whatever the rule (a security team's e-mails, an API key's name).
+    pub named_approvers: Vec<String>,
+}
+
+/// Who may decide a request (never the requester nor the user who gets the access).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Approvers {
+    /// The account's active admins and the resource's active owners (and the named approvers).
+    #[default]
+    AdminsOrOwners,
+    /// Anyone else than the requester and the user.
+    Anyone,
 }
 
 impl Default for JitPolicy {
@@ -31,7 +47,10 @@ impl Default for JitPolicy {
             max_board: hours(24),
             max_workspace: hours(8),
             max_team: hours(8),
+            max_role: hours(4),
             warn_before: Duration::from_secs(900),
+            approvers: Approvers::AdminsOrOwners,
+            named_approvers: Vec::new(),
         }
     }
 }
@@ -47,6 +66,8 @@ pub enum JitError {
     WrongState { id: i64, status: String, wanted: &'static str },
     #[error("{0} cannot approve their own request (or their own access): another approver must")]
     SelfApproval(String),
+    #[error("{who} may not decide this request: {why}")]
+    NotApprover { who: String, why: String },
     #[error(transparent)]
     Provision(#[from] ProvisionError),
     #[error(transparent)]
@@ -91,9 +112,10 @@ pub async fn request(
         ResourceType::Board => policy.max_board,
         ResourceType::Workspace => policy.max_workspace,
         ResourceType::Team => policy.max_team,
+        ResourceType::Role => policy.max_role,
         other => {
             return Err(JitError::Invalid(format!(
-                "just-in-time access covers boards, workspaces and teams, not {} (role changes: `roster role`)",
+                "just-in-time access covers boards, workspaces, teams and roles, not {}",
                 other.as_str()
             )))
         }
@@ -133,6 +155,7 @@ pub async fn request(
         warned: false,
         ended_ms: None,
         note: None,
+        previous: None,
     };
     let id = store.add_jit(&g).await?;
     event(
@@ -159,6 +182,14 @@ async fn load(store: &dyn Store, account: &str, id: i64, wanted: &'static str) -
 fn action(g: &JitGrant, grant: bool) -> Result<Action, JitError> {
     let entitlement: Entitlement =
         g.entitlement.parse().map_err(|x: roster_core::EntitlementError| JitError::Invalid(x.to_string()))?;
+    if entitlement.rtype == ResourceType::Role {
+        // monday.com has no "remove a role": the grant sets it, the expiry sets the one before.
+        let name = if grant { Some(entitlement.rid.as_str()) } else { g.previous.as_deref() };
+        let role = name
+            .and_then(roster_core::Role::parse)
+            .ok_or_else(|| JitError::Invalid(format!("grant {}: the role to restore is not known", g.id)))?;
+        return Ok(Action::SetRole { user: g.user_id.clone(), role });
+    }
     let principal = Principal::user(&g.user_id);
     Ok(if grant { Action::Grant { entitlement, principal } } else { Action::Revoke { entitlement, principal } })
 }
@@ -185,6 +216,45 @@ async fn provision(
         .map(|r| r.note.clone().unwrap_or_else(|| "refused".into())))
 }
 
+/// Refuses `who` as the decider of `g`: the requester, the user, or (under the admins-or-owners
+/// rule) someone who is neither an active admin of the account, an active owner of the
+/// resource, nor a named approver.
+async fn may_decide(store: &dyn Store, sync: i64, g: &JitGrant, who: &str, policy: &JitPolicy) -> Result<(), JitError> {
+    let user = store.find_user(sync, &g.user_id).await?;
+    if who.is_empty()
+        || who.eq_ignore_ascii_case(&g.requester)
+        || user.as_ref().is_some_and(|u| u.has_email(who) || u.id == who)
+    {
+        return Err(JitError::SelfApproval(who.to_string()));
+    }
+    if policy.approvers == Approvers::Anyone
+        || policy.named_approvers.iter().any(|n| n.trim().eq_ignore_ascii_case(who))
+    {
+        return Ok(());
+    }
+    let refuse = |why: String| Err(JitError::NotApprover { who: who.to_string(), why });
+    let Some(a) = store.find_user(sync, who).await? else {
+        return refuse("approvers are the account's admins, the resource's owners and [jit] approvers; this name is none of them (use a monday.com e-mail)".into());
+    };
+    if a.status != roster_core::UserStatus::Active {
+        return refuse(format!("{} is {} in monday.com", a.email, a.status.as_str()));
+    }
+    if a.role == roster_core::Role::Admin {
+        return Ok(());
+    }
+    let e: Entitlement =
+        g.entitlement.parse().map_err(|x: roster_core::EntitlementError| JitError::Invalid(x.to_string()))?;
+    let owns = store
+        .grants_of(sync, &Principal::user(&a.id))
+        .await?
+        .iter()
+        .any(|h| h.entitlement.rtype == e.rtype && h.entitlement.rid == e.rid && h.entitlement.slug == "owner");
+    if owns {
+        return Ok(());
+    }
+    refuse(format!("{} is neither an admin nor an owner of {}:{}", a.email, e.rtype, e.rid))
+}
+
 /// Approves request `id` and grants the access (unless the user already has it directly).
 pub async fn approve(
     store: &dyn Store,
@@ -192,21 +262,21 @@ pub async fn approve(
     account: &str,
     id: i64,
     approver: &str,
+    policy: &JitPolicy,
     now: DateTime<Utc>,
 ) -> Result<JitGrant, JitError> {
     let g = load(store, account, id, "requested").await?;
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.into()))?;
-    let user = store.find_user(snap.id, &g.user_id).await?;
     let who = approver.trim();
-    if who.is_empty()
-        || who.eq_ignore_ascii_case(&g.requester)
-        || user.as_ref().is_some_and(|u| u.has_email(who) || u.id == who)
-    {
-        return Err(JitError::SelfApproval(who.to_string()));
-    }
+    may_decide(store, snap.id, &g, who, policy).await?;
     let held = store.grants_of(snap.id, &Principal::user(&g.user_id)).await?;
     let preexisting =
         held.iter().any(|h| h.entitlement.to_string() == g.entitlement && h.source == GrantSource::Direct);
+    // For a role: the role held now is the one the expiry restores.
+    let previous = match g.entitlement.starts_with("role:") {
+        true => store.find_user(snap.id, &g.user_id).await?.map(|u| u.role.as_str().to_string()),
+        false => None,
+    };
     let expires = now + chrono::Duration::seconds(g.duration_s);
     let claim = JitTransition {
         from: "requested".into(),
@@ -214,6 +284,7 @@ pub async fn approve(
         decided_by: Some(who.into()),
         preexisting: Some(preexisting),
         expires_ms: Some(ms(expires)),
+        previous: previous.clone(),
         ..JitTransition::default()
     };
     if !store.transition_jit(id, &claim).await? {
@@ -221,6 +292,7 @@ pub async fn approve(
     }
     if !preexisting {
         // A refusal and an error end the same way: the grant failed, nothing was given.
+        let g = JitGrant { previous: previous.clone(), ..g.clone() };
         let refused = provision(store, client, &g, true, who).await.unwrap_or_else(|e| Some(e.to_string()));
         if let Some(why) = refused {
             store
@@ -244,23 +316,32 @@ pub async fn approve(
         account,
         EventKind::JitApproved,
         &g,
-        json!({ "approver": who, "expires_at": expires.to_rfc3339(), "preexisting": preexisting }),
+        json!({ "approver": who, "expires_at": expires.to_rfc3339(), "preexisting": preexisting, "previous_role": previous }),
         now,
     )
     .await?;
     store.jit(id).await?.ok_or(JitError::NotFound(id, account.into()))
 }
 
-/// Denies request `id`.
+/// Denies request `id` (an approver), or withdraws it (its requester).
 pub async fn deny(
     store: &dyn Store,
     account: &str,
     id: i64,
     approver: &str,
     reason: &str,
+    policy: &JitPolicy,
     now: DateTime<Utc>,
 ) -> Result<(), JitError> {
     let g = load(store, account, id, "requested").await?;
+    let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.into()))?;
+    // Requesters may withdraw their own request; anyone else denying must be an approver.
+    if !approver.trim().eq_ignore_ascii_case(&g.requester) {
+        may_decide(store, snap.id, &g, approver.trim(), policy).await?;
+    }
+    if reason.trim().is_empty() {
+        return Err(JitError::Invalid("give the reason for the denial".into()));
+    }
     let t = JitTransition {
         from: "requested".into(),
         to: "denied".into(),
@@ -273,6 +354,22 @@ pub async fn deny(
         event(store, account, EventKind::JitDenied, &g, json!({ "approver": approver, "reason": reason }), now).await?;
     }
     Ok(())
+}
+
+/// For a role grant: a sync taken after the approval shows the user with another role than the
+/// one granted, so someone changed it on purpose; the expiry leaves it (and says why).
+async fn role_changed_meanwhile(store: &dyn Store, account: &str, g: &JitGrant) -> Result<Option<String>, JitError> {
+    let Some(target) = g.entitlement.strip_prefix("role:").and_then(|r| r.split(':').next()) else { return Ok(None) };
+    let approved_ms = g.expires_ms.unwrap_or_default() - g.duration_s * 1000;
+    let Some(snap) = store.last_completed(account).await? else { return Ok(None) };
+    if ms(snap.started_at) <= approved_ms {
+        return Ok(None);
+    }
+    Ok(store
+        .find_user(snap.id, &g.user_id)
+        .await?
+        .filter(|u| u.role.as_str() != target)
+        .map(|u| format!("kept: the role was changed to {} meanwhile (sync {}); left as is", u.role.as_str(), snap.id)))
 }
 
 /// What one expiry pass did.
@@ -329,11 +426,19 @@ pub async fn expire_due(
         {
             continue;
         }
-        let outcome = if g.preexisting { Ok(None) } else { provision(store, client, &g, false, "expiry").await };
+        let moved_on = role_changed_meanwhile(store, account, &g).await?;
+        let outcome = match (g.preexisting, &moved_on) {
+            (false, None) => provision(store, client, &g, false, "expiry").await,
+            _ => Ok(None),
+        };
         let (to, kind, note) = match outcome {
             Ok(None) if g.preexisting => {
                 r.kept += 1;
                 ("expired", EventKind::JitExpired, "kept: the user held it before the request".to_string())
+            }
+            Ok(None) if moved_on.is_some() => {
+                r.kept += 1;
+                ("expired", EventKind::JitExpired, moved_on.unwrap_or_default())
             }
             Ok(None) => {
                 r.revoked += 1;

@@ -11,8 +11,9 @@ use chrono::Utc;
 use monday_api::ApiVersion;
 use monday_sim::faults::FaultConfig;
 use monday_sim::model::{UserKind, UserStatus};
+use roster_core::{Action, Guard, Role};
 use roster_engine::jit::{approve, deny, expire_due, request, JitError, JitPolicy};
-use roster_engine::{sync_account, NoProgress};
+use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress};
 use roster_store::{EventQuery, SqlStore, Store};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,30 +62,52 @@ async fn grant_notice_expiry_restart_and_preexisting_access() {
     )
     .await;
     assert!(matches!(too_long, Err(JitError::Invalid(ref m)) if m.contains("at most")), "{too_long:?}");
-    let role =
-        request(&store, "acme", "dana", &outsider.email, "role:admin:assigned", hour, "incident 42", &policy, t0).await;
-    assert!(role.is_err());
+
     let id = request(&store, "acme", "dana", &outsider.email, &ent, hour, "incident 42: read the board", &policy, t0)
         .await
         .unwrap();
 
     // Self-approval is refused: the requester, or the user who gets the access.
-    assert!(matches!(approve(&store, &client, "acme", id, "DANA", t0).await, Err(JitError::SelfApproval(_))));
-    assert!(matches!(approve(&store, &client, "acme", id, &outsider.email, t0).await, Err(JitError::SelfApproval(_))));
+    assert!(matches!(approve(&store, &client, "acme", id, "DANA", &policy, t0).await, Err(JitError::SelfApproval(_))));
+    let own = approve(&store, &client, "acme", id, &outsider.email, &policy, t0).await;
+    assert!(matches!(own, Err(JitError::SelfApproval(_))));
+    // Approvers are the account's admins and the board's owners (or named in the policy).
+    let bystander = org
+        .users
+        .iter()
+        .filter(active_member)
+        .find(|u| u.id != outsider.id && !org.boards[b].owners.contains(&u.id))
+        .unwrap();
+    let nobody = approve(&store, &client, "acme", id, &bystander.email, &policy, t0).await;
+    assert!(matches!(nobody, Err(JitError::NotApprover { .. })), "{nobody:?}");
+    let unknown = approve(&store, &client, "acme", id, "sam-admin", &policy, t0).await;
+    assert!(matches!(unknown, Err(JitError::NotApprover { .. })), "{unknown:?}");
     assert!(!subscribed(outsider.id));
-    let g = approve(&store, &client, "acme", id, "sam-admin", t0).await.unwrap();
+    let admin = org
+        .users
+        .iter()
+        .find(|u| u.kind == UserKind::Admin && u.status == UserStatus::Active && u.id != outsider.id)
+        .unwrap();
+    let sam = admin.email.as_str();
+    let g = approve(&store, &client, "acme", id, sam, &policy, t0).await.unwrap();
     assert_eq!((g.status.as_str(), g.preexisting), ("active", false));
     assert!(subscribed(outsider.id), "granted in monday.com");
-    assert!(approve(&store, &client, "acme", id, "sam-admin", t0).await.is_err(), "decided once");
+    assert!(approve(&store, &client, "acme", id, sam, &policy, t0).await.is_err(), "decided once");
 
     // Pre-existing access: approved, nothing to grant, kept at expiry.
     let kept = request(&store, "acme", "dana", &insider.email, &ent, hour, "already has it, asks anyway", &policy, t0)
         .await
         .unwrap();
-    assert!(approve(&store, &client, "acme", kept, "sam-admin", t0).await.unwrap().preexisting);
+    let named = JitPolicy { named_approvers: vec!["Sam-Admin".into()], ..JitPolicy::default() };
+    assert!(approve(&store, &client, "acme", kept, "sam-admin", &named, t0).await.unwrap().preexisting);
     let denied =
         request(&store, "acme", "dana", &outsider.email, &ent, hour, "a second time", &policy, t0).await.unwrap();
-    deny(&store, "acme", denied, "sam-admin", "one is enough", t0).await.unwrap();
+    let owner = org
+        .users
+        .iter()
+        .find(|u| org.boards[b].owners.contains(&u.id) && u.status == UserStatus::Active && u.id != outsider.id)
+        .unwrap();
+    deny(&store, "acme", denied, &owner.email, "one is enough", &policy, t0).await.unwrap();
 
     // Ten minutes before expiry: the notice, once.
     let near = t0 + chrono::Duration::minutes(50);
@@ -124,4 +147,63 @@ async fn grant_notice_expiry_restart_and_preexisting_access() {
     assert_eq!(a.jit(id).await.unwrap().unwrap().status, "expired");
     assert_eq!(a.jits("acme", Some("active")).await.unwrap().len(), 0);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A role for a while: monday.com has no "remove a role", so approval sets it and remembers the
+/// role before, and the expiry sets that one back; a role someone changed meanwhile (seen by a
+/// sync after the approval) is left as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_for_a_while_is_set_back_at_expiry() {
+    let org = common::org(200, 45);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let policy = JitPolicy::default();
+    let t0 = Utc::now();
+    let active = |k: UserKind| org.users.iter().filter(move |u| u.kind == k && u.status == UserStatus::Active);
+    let admin = active(UserKind::Admin).next().unwrap();
+    let (first, second) = {
+        let mut m = active(UserKind::Member);
+        (m.next().unwrap(), m.next().unwrap())
+    };
+    let kind_of = |id: u64| sim.sim.world().org().users.iter().find(|u| u.id == id).unwrap().kind;
+    let hour = Duration::from_secs(3600);
+    let too_long =
+        request(&store, "acme", "dana", &first.email, "role:admin:assigned", hour * 5, "audit", &policy, t0).await;
+    assert!(matches!(too_long, Err(JitError::Invalid(ref m)) if m.contains("at most 240")), "{too_long:?}");
+    let ask = |u: &str| {
+        let (store, policy) = (&store, &policy);
+        let u = u.to_string();
+        async move {
+            request(store, "acme", "dana", &u, "role:admin:assigned", hour, "quarter-end close", policy, t0)
+                .await
+                .unwrap()
+        }
+    };
+    let one = ask(&first.email).await;
+    let two = ask(&second.email).await;
+    let g = approve(&store, &client, "acme", one, &admin.email, &policy, t0).await.unwrap();
+    assert_eq!((g.previous.as_deref(), g.preexisting), (Some("member"), false));
+    approve(&store, &client, "acme", two, &admin.email, &policy, t0).await.unwrap();
+    assert_eq!(kind_of(first.id), UserKind::Admin, "admin in monday.com");
+
+    // Someone makes the second user a viewer on purpose; a sync sees it.
+    let opts = ApplyOptions {
+        requested_by: "it".into(),
+        reason: None,
+        dry_run: false,
+        allow_mass_change: false,
+        guard: Guard::default(),
+    };
+    let to_viewer = Action::SetRole { user: second.id.to_string(), role: Role::Viewer };
+    apply_plan(&store, &client, "acme", vec![to_viewer], &opts).await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+
+    let r = expire_due(&store, &client, "acme", &policy, t0 + chrono::Duration::minutes(61)).await.unwrap();
+    assert_eq!((r.revoked, r.kept, r.failed), (1, 1, 0), "{r:?}");
+    assert_eq!(kind_of(first.id), UserKind::Member, "the role before is set back");
+    assert_eq!(kind_of(second.id), UserKind::Viewer, "a deliberate change is left");
+    let note = store.jit(two).await.unwrap().unwrap().note.unwrap();
+    assert!(note.contains("changed to viewer"), "{note}");
 }

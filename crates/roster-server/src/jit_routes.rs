@@ -23,7 +23,7 @@ type S = State<Arc<AppState>>;
 pub struct JitRequest {
     /// The user who gets it (id or e-mail).
     pub user: String,
-    /// board:ID:subscriber|owner, workspace:ID:member|owner or team:ID:member|owner.
+    /// board:ID:subscriber|owner, workspace:ID:member|owner, team:ID:member|owner, or a role: role:admin:assigned.
     pub entitlement: String,
     pub minutes: u64,
     pub justification: String,
@@ -83,8 +83,18 @@ fn jit_error(e: JitError) -> ApiError {
         JitError::Invalid(m) => ApiError::BadRequest(m),
         e @ JitError::NotFound(..) => ApiError::NotFound(e.to_string()),
         e @ (JitError::WrongState { .. } | JitError::SelfApproval(_)) => ApiError::Conflict(e.to_string()),
+        e @ JitError::NotApprover { .. } => ApiError::Forbidden(e.to_string()),
         e => ApiError::Internal(e.to_string()),
     }
+}
+
+/// The policy for an admin key deciding: a Roster admin key counts among the admins who may
+/// approve (it could grant the access directly through /plans anyway); the requester and the
+/// user are still refused.
+fn admin_policy(s: &AppState, c: &Caller) -> jit::JitPolicy {
+    let mut p = s.jit_policy.get().as_ref().clone();
+    p.named_approvers.push(c.name.clone());
+    p
 }
 
 fn served<'a>(s: &'a AppState, account: &str) -> Result<&'a crate::state::ServedAccount, ApiError> {
@@ -115,7 +125,7 @@ pub async fn jit_request(
         &r.entitlement,
         d,
         &r.justification,
-        &s.jit_policy,
+        &s.jit_policy.get(),
         chrono::Utc::now(),
     )
     .await
@@ -146,7 +156,7 @@ pub async fn jit_approve(
 ) -> Result<Json<JitView>, ApiError> {
     c.require_admin()?;
     let a = served(&s, &account)?;
-    let g = jit::approve(s.store.as_ref(), &a.client, &account, id, &c.name, chrono::Utc::now())
+    let g = jit::approve(s.store.as_ref(), &a.client, &account, id, &c.name, &admin_policy(&s, &c), chrono::Utc::now())
         .await
         .map_err(jit_error)?;
     Ok(Json(g.into()))
@@ -161,7 +171,9 @@ pub async fn jit_deny(
     Body(d): Body<JitDenial>,
 ) -> Result<Json<JitView>, ApiError> {
     c.require_admin()?;
-    jit::deny(s.store.as_ref(), &account, id, &c.name, &d.reason, chrono::Utc::now()).await.map_err(jit_error)?;
+    jit::deny(s.store.as_ref(), &account, id, &c.name, &d.reason, &admin_policy(&s, &c), chrono::Utc::now())
+        .await
+        .map_err(jit_error)?;
     let g = s.store.jit(id).await?.ok_or_else(|| ApiError::NotFound(format!("no request {id}")))?;
     Ok(Json(g.into()))
 }

@@ -150,7 +150,8 @@ fn jitter(interval: Duration) -> Duration {
 /// Revokes expired just-in-time grants of `account` and sends the notices, under the
 /// account's `jit` lease (one worker at a time; each grant is also claimed in the store).
 pub async fn expire_jit(state: &AppState, account: &ServedAccount) -> Result<(), ApiError> {
-    let policy = roster_engine::jit::JitPolicy::default();
+    // The configured policy (its notice time), as reloaded: not the defaults.
+    let policy = state.jit_policy.get();
     let work = roster_engine::jit::expire_due(
         state.store.as_ref(),
         &account.client,

@@ -22,6 +22,34 @@ fn limiter(per_second: u32, burst: u32) -> governor::DefaultKeyedRateLimiter<Str
     governor::RateLimiter::keyed(governor::Quota::per_second(nz(per_second)).allow_burst(nz(burst)))
 }
 
+/// A value replaced whole on a configuration reload (SIGHUP): readers clone the `Arc`, so a
+/// request in flight keeps the value it started with.
+pub struct Swap<T>(std::sync::RwLock<Arc<T>>);
+
+impl<T> Swap<T> {
+    pub fn new(v: T) -> Swap<T> {
+        Swap(std::sync::RwLock::new(Arc::new(v)))
+    }
+
+    /// The value now in force.
+    pub fn get(&self) -> Arc<T> {
+        match self.0.read() {
+            Ok(v) => Arc::clone(&v),
+            // A panic while swapping cannot leave a half-written Arc: the value is still whole.
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Puts `v` in force.
+    pub fn set(&self, v: T) {
+        let mut slot = match self.0.write() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *slot = Arc::new(v);
+    }
+}
+
 /// One account `roster serve` syncs.
 #[derive(Debug, Clone)]
 pub struct ServedAccount {
@@ -38,7 +66,7 @@ pub struct AppState {
     pub accounts: Vec<ServedAccount>,
     /// Replaced whole on a configuration reload (SIGHUP); requests in flight keep the keys they
     /// were checked with.
-    pub keys: std::sync::RwLock<Arc<Vec<ApiKey>>>,
+    pub keys: Swap<Vec<ApiKey>>,
     /// This worker's leases (syncs, webhook delivery) and its clock.
     pub leaser: Leaser,
     pub metrics: Option<PrometheusHandle>,
@@ -47,10 +75,10 @@ pub struct AppState {
     /// How many users match a filter in a completed snapshot. Snapshots never change once
     /// completed, so an entry is never stale; the map is emptied when it grows large.
     pub user_totals: std::sync::Mutex<HashMap<(i64, String), usize>>,
-    /// Just-in-time access policy.
-    pub jit_policy: roster_engine::jit::JitPolicy,
+    /// Just-in-time access policy (replaced on reload).
+    pub jit_policy: Swap<roster_engine::jit::JitPolicy>,
     /// Separation-of-duties rules checked after every sync (replaced on reload).
-    pub sod_rules: std::sync::RwLock<Arc<Vec<roster_core::sod::SodRule>>>,
+    pub sod_rules: Swap<Vec<roster_core::sod::SodRule>>,
     /// Requests allowed per key (a burst, refilled per second).
     pub limiter: governor::DefaultKeyedRateLimiter<String>,
 }
@@ -73,14 +101,14 @@ impl AppState {
         AppState {
             store,
             accounts,
-            keys: std::sync::RwLock::new(Arc::new(keys)),
+            keys: Swap::new(keys),
             leaser,
             metrics,
             sync_locks,
             limiter: limiter(RATE_PER_SECOND, RATE_BURST),
             user_totals: std::sync::Mutex::new(HashMap::new()),
-            sod_rules: std::sync::RwLock::new(Arc::new(vec![])),
-            jit_policy: roster_engine::jit::JitPolicy::default(),
+            sod_rules: Swap::new(vec![]),
+            jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
         }
     }
 
@@ -91,8 +119,8 @@ impl AppState {
     }
 
     /// The same with another just-in-time policy.
-    pub fn with_jit_policy(mut self, policy: roster_engine::jit::JitPolicy) -> AppState {
-        self.jit_policy = policy;
+    pub fn with_jit_policy(self, policy: roster_engine::jit::JitPolicy) -> AppState {
+        self.jit_policy.set(policy);
         self
     }
 
@@ -105,37 +133,22 @@ impl AppState {
 
     /// The separation-of-duties rules now in force.
     pub fn sod(&self) -> Arc<Vec<roster_core::sod::SodRule>> {
-        match self.sod_rules.read() {
-            Ok(r) => Arc::clone(&r),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.sod_rules.get()
     }
 
     /// Puts separation-of-duties rules in force (start, reload).
     pub fn set_sod(&self, rules: Vec<roster_core::sod::SodRule>) {
-        let mut slot = match self.sod_rules.write() {
-            Ok(r) => r,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        *slot = Arc::new(rules);
+        self.sod_rules.set(rules)
     }
 
     /// The API keys now in force.
     pub fn api_keys(&self) -> Arc<Vec<ApiKey>> {
-        match self.keys.read() {
-            Ok(k) => Arc::clone(&k),
-            // A panic while swapping cannot leave a half-written Arc: the value is still whole.
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+        self.keys.get()
     }
 
     /// Puts new API keys in force (configuration reload).
     pub fn set_api_keys(&self, keys: Vec<ApiKey>) {
-        let mut slot = match self.keys.write() {
-            Ok(k) => k,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        *slot = Arc::new(keys);
+        self.keys.set(keys)
     }
 
     /// The served account called `name`.

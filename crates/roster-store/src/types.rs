@@ -168,6 +168,8 @@ pub struct JitGrant {
     pub warned: bool,
     pub ended_ms: Option<i64>,
     pub note: Option<String>,
+    /// For a role: the role the user had at approval, restored at expiry.
+    pub previous: Option<String>,
 }
 
 /// A change of a just-in-time grant's status, made only if it is still in `from`.
@@ -181,6 +183,7 @@ pub struct JitTransition {
     pub warned: Option<bool>,
     pub ended_ms: Option<i64>,
     pub note: Option<String>,
+    pub previous: Option<String>,
 }
 
 /// An access review campaign. `spec` is the campaign's definition as JSON (the engine's

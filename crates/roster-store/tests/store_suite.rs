@@ -331,6 +331,7 @@ async fn jit_grants_move_forward_once() {
             warned: false,
             ended_ms: None,
             note: None,
+            previous: None,
         };
         let id = s.add_jit(&g).await.unwrap();
         let approve = JitTransition {
@@ -339,6 +340,7 @@ async fn jit_grants_move_forward_once() {
             decided_by: Some("sam".into()),
             preexisting: Some(true),
             expires_ms: Some(5_000),
+            previous: Some("member".into()),
             ..JitTransition::default()
         };
         assert!(s.transition_jit(id, &approve).await.unwrap(), "{db}");
@@ -356,6 +358,7 @@ async fn jit_grants_move_forward_once() {
             ("active", Some("sam"), true, Some(5_000), true),
             "{db}: earlier fields kept"
         );
+        assert_eq!(got.previous.as_deref(), Some("member"), "{db}");
         assert_eq!(s.jits("acme", Some("active")).await.unwrap().len(), 1, "{db}");
         assert_eq!(s.jits("acme", None).await.unwrap().len(), 1, "{db}");
         assert!(s.jits("acme", Some("expired")).await.unwrap().is_empty(), "{db}");

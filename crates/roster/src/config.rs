@@ -36,7 +36,14 @@ pub struct JitConfig {
     pub max_board_minutes: Option<u64>,
     pub max_workspace_minutes: Option<u64>,
     pub max_team_minutes: Option<u64>,
+    pub max_role_minutes: Option<u64>,
     pub warn_minutes: Option<u64>,
+    /// Who may approve: `admins_or_owners` (default: the account's admins and the resource's
+    /// owners) or `anyone` (anyone but the requester and the user).
+    pub approvers: Option<String>,
+    /// Approvers allowed whatever the rule: e-mails, or API key names for `roster serve`.
+    #[serde(default)]
+    pub approver_names: Vec<String>,
 }
 
 impl JitConfig {
@@ -51,7 +58,13 @@ impl JitConfig {
             max_board: m(self.max_board_minutes, d.max_board),
             max_workspace: m(self.max_workspace_minutes, d.max_workspace),
             max_team: m(self.max_team_minutes, d.max_team),
+            max_role: m(self.max_role_minutes, d.max_role),
             warn_before: m(self.warn_minutes, d.warn_before),
+            approvers: match self.approvers.as_deref() {
+                Some("anyone") => roster_engine::jit::Approvers::Anyone,
+                _ => roster_engine::jit::Approvers::AdminsOrOwners,
+            },
+            named_approvers: self.approver_names.clone(),
         }
     }
 }
@@ -248,10 +261,17 @@ impl Config {
             ("max_board_minutes", self.jit.max_board_minutes),
             ("max_workspace_minutes", self.jit.max_workspace_minutes),
             ("max_team_minutes", self.jit.max_team_minutes),
+            ("max_role_minutes", self.jit.max_role_minutes),
         ] {
             if matches!(v, Some(m) if !(1..=43_200).contains(&m)) {
                 bail!("[jit] {name} must be between 1 and 43200 (30 days)");
             }
+        }
+        if let Some(a) = self.jit.approvers.as_deref().filter(|a| !["admins_or_owners", "anyone"].contains(a)) {
+            bail!("[jit] approvers = {a:?}: use \"admins_or_owners\" or \"anyone\"");
+        }
+        if self.jit.approver_names.iter().any(|n| n.trim().is_empty()) {
+            bail!("[jit] approver_names: an empty name");
         }
         for k in &self.server.api_keys {
             if !k.hash.starts_with("sha256:") || k.hash.len() != 71 {
@@ -379,7 +399,10 @@ listen = "127.0.0.1:8080"
 # max_board_minutes = 1440
 # max_workspace_minutes = 480
 # max_team_minutes = 480
+# max_role_minutes = 240             # role:admin:assigned: the role is set, and restored at expiry
 # warn_minutes = 15
+# approvers = "admins_or_owners"   # the account's admins and the resource's owners; or "anyone"
+# approver_names = ["secops@acme.com", "ops"]   # also allowed (e-mails, or API key names)
 
 # Separation of duties: entitlements nobody may hold together, checked after every sync
 # (violations become sod_violation events; `roster sod check` lists them).
@@ -470,6 +493,12 @@ mod tests {
         assert_eq!((p.max_board.as_secs(), p.warn_before.as_secs(), p.max_team.as_secs()), (1800, 300, 8 * 3600));
         assert!(format!("{:#}", parse("[jit]\nmax_team_minutes = 0\n").unwrap_err()).contains("max_team_minutes"));
         assert!(format!("{:#}", parse("[jit]\nmax_users = 3\n").unwrap_err()).contains("unknown field"));
+        assert!(format!("{:#}", parse("[jit]\napprovers = \"everyone\"\n").unwrap_err()).contains("admins_or_owners"));
+        let named = parse("[jit]\napprovers = \"anyone\"\napprover_names = [\"ops\"]\n").unwrap().jit.policy();
+        assert_eq!(
+            (named.approvers, named.named_approvers),
+            (roster_engine::jit::Approvers::Anyone, vec!["ops".to_string()])
+        );
     }
 
     #[test]

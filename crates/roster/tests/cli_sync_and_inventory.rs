@@ -291,8 +291,23 @@ async fn serve_answers_and_stops_cleanly() {
     assert!(metrics.contains("roster_syncs_total"), "{metrics}");
     // SIGHUP: the key is rotated in the file and reloaded; requests meanwhile all get answers.
     let new_key = "a-second-long-random-key-0123456789";
-    let rotated = text.replace(hash_line.trim(), &format!("hash = \"{}\"", roster_server::hash_key(new_key)));
+    let rotated = text.replace(hash_line.trim(), &format!("hash = \"{}\"", roster_server::hash_key(new_key)))
+        + "[jit]\nmax_board_minutes = 5\n";
     assert_ne!(rotated, text);
+    // A 30-minute board request passes the default policy (24 h) before the reload...
+    let ask = serde_json::json!({
+        "user": org.users[0].email, "entitlement": format!("board:{}:subscriber", org.boards[0].id),
+        "minutes": 30, "justification": "checking the reload",
+    });
+    let jit = |key: &'static str| {
+        let (http, base, ask) = (http.clone(), base.clone(), ask.clone());
+        async move {
+            let r =
+                http.post(format!("{base}/api/v1/accounts/acme/jit")).bearer_auth(key).json(&ask).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    assert_eq!(jit("a-long-random-admin-key-0123456789").await.0, 200);
     let during = tokio::spawn({
         let (http, base) = (http.clone(), base.clone());
         async move {
@@ -330,6 +345,9 @@ async fn serve_answers_and_stops_cleanly() {
     }
     assert!(reloaded, "the new key works after SIGHUP");
     assert_eq!(status_with("a-long-random-admin-key-0123456789").await, 401, "the old key no longer does");
+    // ...and the reloaded [jit] policy caps it at 5 minutes.
+    let (code, body) = jit(new_key).await;
+    assert!(code == 400 && body.contains("at most 5 minutes"), "{code} {body}");
     // A broken file is refused whole on reload: the keys in force stay.
     std::fs::write(&cfg, "[server]\nlisten = 5\n").unwrap();
     let _ = Command::new("kill").args(["-HUP", &server.id().to_string()]).status();
@@ -420,12 +438,19 @@ async fn just_in_time_access_from_the_command_line() {
     let o = roster(&cfg, Some("sim-admin-token"), &["jit", "approve", "1", "--approver", "dana"]).await;
     assert!(!o.status.success() && stderr(&o).contains("own request"), "{}", stderr(&o));
     let o = roster(&cfg, Some("sim-admin-token"), &["jit", "approve", "1", "--approver", "sam"]).await;
+    assert!(!o.status.success() && stderr(&o).contains("may not decide"), "sam is no admin: {}", stderr(&o));
+    let sam = org
+        .users
+        .iter()
+        .find(|a| a.kind == monday_sim::model::UserKind::Admin && a.status == monday_sim::model::UserStatus::Active)
+        .unwrap();
+    let o = roster(&cfg, Some("sim-admin-token"), &["jit", "approve", "1", "--approver", &sam.email]).await;
     assert!(o.status.success(), "{}", stderr(&o));
     let w = sim.sim.world();
     assert!(w.boards()[w.board_pos(b.id).unwrap()].subscribers.contains(&u.id), "granted in monday.com");
     let o = roster(&cfg, None, &["jit", "list", "--status", "active", "-o", "json"]).await;
     let rows: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!((rows.as_array().unwrap().len(), rows[0]["approver"].as_str()), (1, Some("sam")), "{rows}");
+    assert_eq!((rows.as_array().unwrap().len(), rows[0]["approver"].as_str()), (1, Some(sam.email.as_str())), "{rows}");
     let o = roster(&cfg, Some("sim-admin-token"), &["jit", "expire"]).await;
     assert!(stdout(&o).contains("revoked 0"), "not yet: {}", stdout(&o));
     let o = roster(&cfg, None, &ask("6000", "too long")).await;

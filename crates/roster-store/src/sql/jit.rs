@@ -6,7 +6,7 @@ use super::SqlStore;
 use crate::types::{JitGrant, JitTransition};
 use crate::{Result, StoreError};
 
-const JIT_COLUMNS: &str = "id, account, requester, user_id, entitlement, justification, duration_s, status, preexisting, decided_by, created_ms, expires_ms, warned, ended_ms, note";
+const JIT_COLUMNS: &str = "id, account, requester, user_id, entitlement, justification, duration_s, status, preexisting, decided_by, created_ms, expires_ms, warned, ended_ms, note, previous";
 
 fn jit_row(r: &sqlx::any::AnyRow) -> Result<JitGrant> {
     let q = StoreError::query("read jit grant");
@@ -26,6 +26,7 @@ fn jit_row(r: &sqlx::any::AnyRow) -> Result<JitGrant> {
         warned: r.try_get::<i64, _>("warned").map_err(&q)? != 0,
         ended_ms: r.try_get("ended_ms").map_err(&q)?,
         note: r.try_get("note").map_err(&q)?,
+        previous: r.try_get("previous").map_err(&q)?,
     })
 }
 
@@ -75,8 +76,8 @@ impl SqlStore {
             "UPDATE jit_grants SET status = $1,
                 decided_by = COALESCE($2, decided_by), preexisting = COALESCE($3, preexisting),
                 expires_ms = COALESCE($4, expires_ms), warned = COALESCE($5, warned),
-                ended_ms = COALESCE($6, ended_ms), note = COALESCE($7, note)
-             WHERE id = $8 AND status = $9",
+                ended_ms = COALESCE($6, ended_ms), note = COALESCE($7, note), previous = COALESCE($8, previous)
+             WHERE id = $9 AND status = $10",
         )
         .bind(&t.to)
         .bind(t.decided_by.clone())
@@ -85,6 +86,7 @@ impl SqlStore {
         .bind(t.warned.map(i64::from))
         .bind(t.ended_ms)
         .bind(t.note.clone())
+        .bind(t.previous.clone())
         .bind(id)
         .bind(&t.from)
         .execute(&self.pool)

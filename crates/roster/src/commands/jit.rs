@@ -26,7 +26,7 @@ pub enum JitCommand {
         /// The user who gets it (id or e-mail).
         #[arg(long)]
         user: String,
-        /// board:ID:subscriber|owner, workspace:ID:member|owner or team:ID:member|owner.
+        /// board:ID:subscriber|owner, workspace:ID:member|owner, team:ID:member|owner, or a role: role:admin:assigned.
         #[arg(long)]
         entitlement: String,
         /// How long (at most [jit] max_*_minutes: by default 24 h for boards, 8 h for workspaces and teams).
@@ -96,7 +96,8 @@ pub async fn run(cli: &Cli, cmd: &JitCommand, out: &mut dyn Write) -> Result<()>
         }
         JitCommand::Approve { id, approver } => {
             let c = client(cli, &s.account).await?;
-            let g = jit::approve(store, &c, &s.account, *id, &approver.clone().unwrap_or_else(me), now).await?;
+            let g =
+                jit::approve(store, &c, &s.account, *id, &approver.clone().unwrap_or_else(me), &policy, now).await?;
             let until = g.expires_ms.and_then(chrono::DateTime::from_timestamp_millis);
             let how = if g.preexisting {
                 "already held: nothing granted, and the expiry will not revoke it"
@@ -112,7 +113,7 @@ pub async fn run(cli: &Cli, cmd: &JitCommand, out: &mut dyn Write) -> Result<()>
             )?;
         }
         JitCommand::Deny { id, reason, approver } => {
-            jit::deny(store, &s.account, *id, &approver.clone().unwrap_or_else(me), reason, now).await?;
+            jit::deny(store, &s.account, *id, &approver.clone().unwrap_or_else(me), reason, &policy, now).await?;
             writeln!(out, "request {id} denied")?;
         }
         JitCommand::List { status } => {

@@ -46,8 +46,9 @@ fn webhooks(cfg: &Config) -> Result<Vec<Webhook>> {
     cfg.server.webhooks.iter().map(|w| w.resolve()).collect()
 }
 
-/// What a reload can change in place: the API keys and the webhooks. The rest (store,
-/// listen address, accounts) is named in a warning: it takes a restart.
+/// What a reload can change in place: the API keys, the webhooks, the separation-of-duties
+/// rules and the just-in-time policy. The rest (store, sync options, listen address, accounts)
+/// is named in a warning: it takes a restart.
 fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec<Webhook>>) -> Result<Config> {
     let cfg = Config::load(path)?;
     if cfg.server.api_keys.is_empty() {
@@ -56,13 +57,13 @@ fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec
     let new_hooks = webhooks(&cfg)?;
     state.set_api_keys(cfg.server.api_keys.clone());
     state.set_sod(cfg.sod.clone());
+    state.jit_policy.set(cfg.jit.policy());
     hooks.send_replace(new_hooks);
     for (what, changed) in [
         ("[store]", old.store != cfg.store),
         ("[sync]", old.sync != cfg.sync),
         ("[server] listen", old.server.listen != cfg.server.listen),
         ("[[accounts]]", old.accounts != cfg.accounts),
-        ("[jit]", old.jit != cfg.jit),
     ] {
         if changed {
             tracing::warn!("{what} changed: that takes a restart of roster serve; the rest is reloaded");
