@@ -12,6 +12,7 @@ pub mod records;
 pub mod review;
 pub mod scim_plan;
 pub mod sod;
+pub mod when;
 
 pub use action::{Action, ActionError, Guard, MassChange};
 pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Principal, PrincipalType, ResourceType};

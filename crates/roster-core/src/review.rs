@@ -253,24 +253,7 @@ pub fn select_items(
             }
         })
         .collect();
-    items.sort_by(|a, b| {
-        (
-            a.entitlement.rtype,
-            num(&a.entitlement.rid),
-            &a.entitlement.rid,
-            num(&a.user.id),
-            &a.entitlement.slug,
-            &a.source,
-        )
-            .cmp(&(
-                b.entitlement.rtype,
-                num(&b.entitlement.rid),
-                &b.entitlement.rid,
-                num(&b.user.id),
-                &b.entitlement.slug,
-                &b.source,
-            ))
-    });
+    items.sort_by(|a, b| order(a).cmp(&order(b)));
     let r = &spec.reviewers;
     for it in &mut items {
         let key = (it.entitlement.rtype, it.entitlement.rid.clone());
@@ -285,6 +268,12 @@ pub fn select_items(
         it.self_review = it.user.has_email(&it.reviewer);
     }
     items
+}
+
+/// Items by resource, then user, then entitlement and source (ids compared as numbers).
+fn order(i: &ItemDraft) -> (ResourceType, i128, &str, i128, &str, &GrantSource) {
+    let e = &i.entitlement;
+    (e.rtype, num(&e.rid), e.rid.as_str(), num(&i.user.id), e.slug.as_str(), &i.source)
 }
 
 fn num(id: &str) -> i128 {

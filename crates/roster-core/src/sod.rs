@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -53,13 +53,7 @@ pub struct SodError {
     pub problem: String,
 }
 
-fn expiry(s: &str) -> Option<DateTime<Utc>> {
-    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        // The whole last day counts.
-        return d.succ_opt()?.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-    }
-    DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| t.with_timezone(&Utc))
-}
+use crate::when::end_of_day_or_time as expiry;
 
 impl SodRule {
     /// Checks the rule is usable: a name, two or more well-formed entitlements, exemptions with

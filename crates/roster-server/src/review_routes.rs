@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use roster_core::review::{CampaignSpec, Decision};
 use roster_engine::review::{self, evidence, Act, CloseOptions, CloseReport, Counts, ReviewError};
 use roster_store::{ReviewCampaign, ReviewItem};
@@ -219,16 +219,8 @@ async fn view(s: &AppState, c: &ReviewCampaign, only: Option<&str>) -> Result<Ca
 }
 
 fn due(s: &str) -> Result<DateTime<Utc>, ApiError> {
-    if let Some(t) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.succ_opt())
-        .and_then(|n| n.and_hms_opt(0, 0, 0))
-    {
-        return Ok(t.and_utc());
-    }
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| ApiError::BadRequest(format!("due {s:?}: give a date (2026-12-31) or an RFC 3339 time")))
+    roster_core::when::end_of_day_or_time(s)
+        .ok_or_else(|| ApiError::BadRequest(format!("due {s:?}: give a date (2026-12-31) or an RFC 3339 time")))
 }
 
 fn served(s: &AppState, account: &str) -> Result<(), ApiError> {

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use roster_core::review::{CampaignSpec, Decision};
 use roster_core::Guard;
@@ -129,13 +129,7 @@ pub enum ReviewCommand {
 }
 
 fn due(s: &str) -> Result<DateTime<Utc>> {
-    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        if let Some(t) = d.succ_opt().and_then(|n| n.and_hms_opt(0, 0, 0)) {
-            return Ok(t.and_utc());
-        }
-    }
-    DateTime::parse_from_rfc3339(s.trim())
-        .map(|t| t.with_timezone(&Utc))
+    roster_core::when::end_of_day_or_time(s)
         .with_context(|| format!("--due {s:?}: give a date (2026-12-31) or an RFC 3339 time"))
 }
 
