@@ -104,6 +104,12 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Reader {
     }
 }
 
+/// The configured key `key` is, if any (compared by hash, in constant time per key).
+pub fn find_key(state: &AppState, key: &str) -> Option<ApiKey> {
+    let hashed = hash_key(key);
+    state.api_keys().iter().find(|k| same(&k.hash, &hashed)).cloned()
+}
+
 impl FromRequestParts<std::sync::Arc<AppState>> for Caller {
     type Rejection = ApiError;
 

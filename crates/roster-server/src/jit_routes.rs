@@ -78,7 +78,7 @@ impl From<JitGrant> for JitView {
     }
 }
 
-fn jit_error(e: JitError) -> ApiError {
+pub(crate) fn jit_error(e: JitError) -> ApiError {
     match e {
         JitError::Invalid(m) => ApiError::BadRequest(m),
         e @ JitError::NotFound(..) => ApiError::NotFound(e.to_string()),
@@ -91,7 +91,7 @@ fn jit_error(e: JitError) -> ApiError {
 /// The policy for an admin key deciding: a Roster admin key counts among the admins who may
 /// approve (it could grant the access directly through /plans anyway); the requester and the
 /// user are still refused.
-fn admin_policy(s: &AppState, c: &Caller) -> jit::JitPolicy {
+pub(crate) fn admin_policy(s: &AppState, c: &Caller) -> jit::JitPolicy {
     let mut p = s.jit_policy.get().as_ref().clone();
     p.named_approvers.push(c.name.clone());
     p

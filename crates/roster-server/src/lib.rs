@@ -16,6 +16,7 @@ mod routes;
 pub mod scheduler;
 mod state;
 mod views;
+pub mod web;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -84,6 +85,7 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .route("/healthz", axum::routing::get(routes::healthz))
         .route("/readyz", axum::routing::get(routes::readyz))
         .route("/metrics", axum::routing::get(routes::metrics))
+        .merge(web::router())
         .with_state(state);
     (router, doc)
 }

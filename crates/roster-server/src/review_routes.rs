@@ -168,7 +168,7 @@ impl From<ReviewItem> for ItemView {
     }
 }
 
-fn review_error(e: ReviewError) -> ApiError {
+pub(crate) fn review_error(e: ReviewError) -> ApiError {
     match e {
         ReviewError::Invalid(m) => ApiError::BadRequest(m),
         e @ (ReviewError::NotFound(..) | ReviewError::NoItem(..)) => ApiError::NotFound(e.to_string()),
@@ -406,8 +406,13 @@ pub async fn export(State(s): S, c: Caller, Path((account, id)): Path<(String, i
     if !matches!(c.role, Role::Admin | Role::Reader) {
         return Err(ApiError::Forbidden(format!("key {:?}: the evidence needs an admin or reader key", c.name)));
     }
+    evidence_download(&s, &account, id).await
+}
+
+/// The evidence of campaign `id` as a tar download (the API and the web UI).
+pub(crate) async fn evidence_download(s: &AppState, account: &str, id: i64) -> Result<Response, ApiError> {
     let dir = std::env::temp_dir().join(format!("roster-evidence-{id}-{}", uuid_like()));
-    let out = evidence::export(s.store.as_ref(), &account, id, &dir, Utc::now()).await.map_err(review_error);
+    let out = evidence::export(s.store.as_ref(), account, id, &dir, Utc::now()).await.map_err(review_error);
     let tar = out.and_then(|_| pack(&dir));
     let _ = std::fs::remove_dir_all(&dir);
     let bytes = tar?;

@@ -17,7 +17,7 @@ use crate::views::*;
 
 type S = State<Arc<AppState>>;
 
-async fn snapshot(state: &AppState, account: &str) -> Result<i64, ApiError> {
+pub(crate) async fn snapshot(state: &AppState, account: &str) -> Result<i64, ApiError> {
     if state.account(account).is_none() && !state.store.accounts().await?.iter().any(|a| a == account) {
         return Err(ApiError::NotFound(format!("no account {account:?}")));
     }
@@ -88,7 +88,7 @@ pub async fn users(
 }
 
 /// The number of users matching `q` in snapshot `sync`, counted once per snapshot and filter.
-async fn user_total(s: &AppState, sync: i64, q: &UserQuery) -> Result<usize, ApiError> {
+pub(crate) async fn user_total(s: &AppState, sync: i64, q: &UserQuery) -> Result<usize, ApiError> {
     // `inactive_days` carries "now", which changes: those counts are not cached.
     let key =
         (q.inactive_days.is_none()).then(|| (sync, format!("{:?}", (q.status, q.role, &q.team, &q.email_contains))));
@@ -256,6 +256,7 @@ pub async fn events(
         sync_id: None,
         after_id: f.since,
         limit: Some(f.limit.unwrap_or(100).clamp(1, 1000)),
+        ..EventQuery::default()
     };
     Ok(Json(
         s.store
@@ -379,6 +380,7 @@ pub async fn plan_events(
         sync_id: None,
         after_id: None,
         limit: Some(100_000),
+        ..EventQuery::default()
     };
     let list: Vec<EventView> = s
         .store

@@ -79,6 +79,8 @@ pub struct AppState {
     pub jit_policy: Swap<roster_engine::jit::JitPolicy>,
     /// Separation-of-duties rules checked after every sync (replaced on reload).
     pub sod_rules: Swap<Vec<roster_core::sod::SodRule>>,
+    /// Web UI sessions (in memory: a restart signs everyone out).
+    pub sessions: crate::web::Sessions,
     /// Requests allowed per key (a burst, refilled per second).
     pub limiter: governor::DefaultKeyedRateLimiter<String>,
 }
@@ -109,6 +111,7 @@ impl AppState {
             user_totals: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
+            sessions: crate::web::Sessions::default(),
         }
     }
 

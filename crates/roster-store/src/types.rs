@@ -119,6 +119,10 @@ pub struct EventQuery {
     pub sync_id: Option<i64>,
     /// Events after this id (a polling cursor).
     pub after_id: Option<i64>,
+    /// Events about this subject only (`user:7`).
+    pub subject: Option<String>,
+    /// The newest first (the last `limit` events) instead of the oldest.
+    pub newest_first: bool,
     pub limit: Option<u32>,
 }
 

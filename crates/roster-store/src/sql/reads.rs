@@ -237,19 +237,22 @@ impl SqlStore {
     }
 
     pub(super) async fn events_impl(&self, q: &EventQuery) -> Result<Vec<EventRow>> {
-        let rows = sqlx::query(
+        let order = if q.newest_first { "DESC" } else { "" };
+        let rows = sqlx::query(sql!(
             "SELECT id, account, sync_id, at, kind, subject, detail FROM events
              WHERE ($1 IS NULL OR account = $1)
                AND ($2 IS NULL OR substr(kind, 1, length($2)) = $2)
                AND ($3 IS NULL OR sync_id = $3)
                AND ($4 IS NULL OR id > $4)
-             ORDER BY id LIMIT $5",
-        )
+               AND ($6 IS NULL OR subject = $6)
+             ORDER BY id {order} LIMIT $5"
+        ))
         .bind(q.account.clone())
         .bind(q.kind_prefix.clone())
         .bind(q.sync_id)
         .bind(q.after_id)
         .bind(q.limit.unwrap_or(1000) as i64)
+        .bind(q.subject.clone())
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::query("list events"))?;

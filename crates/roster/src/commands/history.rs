@@ -71,6 +71,7 @@ pub async fn events(cli: &Cli, a: &EventsArgs, out: &mut dyn Write) -> Result<()
         sync_id: a.sync,
         after_id: a.after,
         limit: Some(a.limit),
+        ..EventQuery::default()
     };
     let events = store.events(&q).await?;
     if cli.output == crate::output::Format::Json {

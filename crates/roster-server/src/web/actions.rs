@@ -1,0 +1,115 @@
+//! Changes from the user page (admins): the form shows the plan first (checked against the
+//! last sync and the mass-change guard, nothing sent), then a confirmation applies it through
+//! the same provisioner as the CLI and the API.
+
+use std::sync::Arc;
+
+use axum::extract::{Form, Path, State};
+use axum::response::Response;
+use minijinja::context;
+use roster_core::{Action, Entitlement, Principal, Role};
+use roster_engine::{apply_plan, ApplyOptions, ProvisionError};
+use serde::Deserialize;
+
+use super::session::Web;
+use super::{check_csrf, render, WebError};
+use crate::state::AppState;
+
+/// One change, as the forms send it.
+#[derive(Debug, Deserialize)]
+pub struct ChangeForm {
+    csrf: String,
+    /// role, deactivate, activate, grant or revoke.
+    action: String,
+    user: String,
+    role: Option<String>,
+    entitlement: Option<String>,
+    reason: Option<String>,
+}
+
+fn action(f: &ChangeForm) -> Result<Action, WebError> {
+    let user = f.user.trim().to_string();
+    let ent = || -> Result<Entitlement, WebError> {
+        f.entitlement
+            .as_deref()
+            .unwrap_or_default()
+            .parse()
+            .map_err(|e: roster_core::EntitlementError| WebError::bad(e.to_string()))
+    };
+    Ok(match f.action.as_str() {
+        "role" => {
+            let r = f.role.as_deref().unwrap_or_default();
+            let role =
+                Role::parse(r).ok_or_else(|| WebError::bad(format!("role {r:?}: admin, member, viewer or guest")))?;
+            Action::SetRole { user, role }
+        }
+        "deactivate" => Action::Deactivate { user },
+        "activate" => Action::Activate { user },
+        "grant" => Action::Grant { entitlement: ent()?, principal: Principal::user(user) },
+        "revoke" => Action::Revoke { entitlement: ent()?, principal: Principal::user(user) },
+        other => return Err(WebError::bad(format!("{other:?} is not a change this page makes"))),
+    })
+}
+
+async fn run(
+    s: &AppState,
+    account: &str,
+    who: &str,
+    f: &ChangeForm,
+    dry_run: bool,
+) -> Result<roster_engine::ApplyReport, WebError> {
+    let a = s.account(account).ok_or_else(|| WebError::bad(format!("account {account:?} is not served here")))?;
+    let opts = ApplyOptions {
+        requested_by: format!("web:{who}"),
+        reason: f.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(String::from),
+        dry_run,
+        allow_mass_change: false,
+        guard: roster_core::Guard::default(),
+    };
+    apply_plan(s.store.as_ref(), &a.client, account, vec![action(f)?], &opts).await.map_err(|e| match e {
+        ProvisionError::Store(e) => WebError::internal(e.to_string()),
+        e => WebError::bad(e.to_string()),
+    })
+}
+
+fn view(account: &str, f: &ChangeForm, r: &roster_engine::ApplyReport, applied: bool) -> minijinja::Value {
+    let rows: Vec<_> = r
+        .results
+        .iter()
+        .map(|x| context! { description => x.action.to_string(), status => format!("{:?}", x.status).to_lowercase(), note => x.note.clone() })
+        .collect();
+    context! {
+        account, applied, rows, plan_id => r.plan_id.clone(), sync_id => r.sync_id,
+        form => context! { action => f.action.clone(), user => f.user.clone(), role => f.role.clone(), entitlement => f.entitlement.clone(), reason => f.reason.clone() },
+    }
+}
+
+/// Shows what the change would do; nothing is sent.
+pub async fn plan(
+    State(s): State<Arc<AppState>>,
+    Web(me): Web,
+    Path(account): Path<String>,
+    Form(f): Form<ChangeForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&me, &f.csrf)?;
+    if !me.is_admin() {
+        return Err(WebError::forbidden("changes need an admin key"));
+    }
+    let r = run(&s, &account, &me.name, &f, true).await?;
+    render("plan.html", Some(&me), view(&account, &f, &r, false))
+}
+
+/// Applies the confirmed change.
+pub async fn apply(
+    State(s): State<Arc<AppState>>,
+    Web(me): Web,
+    Path(account): Path<String>,
+    Form(f): Form<ChangeForm>,
+) -> Result<Response, WebError> {
+    check_csrf(&me, &f.csrf)?;
+    if !me.is_admin() {
+        return Err(WebError::forbidden("changes need an admin key"));
+    }
+    let r = run(&s, &account, &me.name, &f, false).await?;
+    render("plan.html", Some(&me), view(&account, &f, &r, true))
+}

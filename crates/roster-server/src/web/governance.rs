@@ -1,0 +1,288 @@
+//! Reviews and just-in-time access in the browser: a reviewer's inbox (items grouped by
+//! resource, bulk certify, revoke with a justification, reassign, sign-off), campaign progress
+//! and the evidence download for admins; the JIT request form, the approvals queue and the
+//! active grants with their time left.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use minijinja::context;
+use roster_core::review::Decision;
+use roster_engine::jit;
+use roster_engine::review::{self, Act, Counts};
+
+use super::session::{Session, Web};
+use super::{check_csrf, render, WebError};
+use crate::auth::{Caller, Role};
+use crate::jit_routes::{admin_policy, jit_error};
+use crate::review_routes::{evidence_download, review_error};
+use crate::state::AppState;
+
+type S = State<Arc<AppState>>;
+
+/// A form body as name/value pairs (checkbox lists repeat a name, which serde's form
+/// decoding cannot hold).
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn parse(body: &Bytes) -> Fields {
+        Fields(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+    fn one(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).map(str::trim).filter(|v| !v.is_empty())
+    }
+    fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+    fn csrf(&self, me: &Session) -> Result<(), WebError> {
+        check_csrf(me, self.one("csrf").unwrap_or_default())
+    }
+}
+
+fn reviewer_name(me: &Session) -> String {
+    me.name.trim().to_ascii_lowercase()
+}
+
+fn caller(me: &Session) -> Caller {
+    Caller { name: me.name.clone(), role: me.role }
+}
+
+fn no_requesters(me: &Session) -> Result<(), WebError> {
+    if me.role == Role::Requester {
+        return Err(WebError::forbidden("a requester key opens the just-in-time page only"));
+    }
+    Ok(())
+}
+
+/// Campaigns: all with progress (admins, readers), or those with the reviewer's items.
+pub async fn reviews(State(s): S, Web(me): Web, Path(account): Path<String>) -> Result<Response, WebError> {
+    no_requesters(&me)?;
+    let only = (me.role == Role::Reviewer).then(|| reviewer_name(&me));
+    let mut rows = Vec::new();
+    for c in s.store.campaigns(&account).await? {
+        let n = Counts::of(&s.store.review_items(c.id, only.as_deref()).await?);
+        if only.is_some() && n.items == 0 {
+            continue;
+        }
+        let done = n.items - n.undecided;
+        let pct = (done * 100).checked_div(n.items).unwrap_or(100);
+        rows.push(context! { id => c.id, name => c.name, status => c.status, items => n.items, done, pct, revoked => n.revoked,
+            due => chrono::DateTime::from_timestamp_millis(c.due_ms).map(|t| t.format("%Y-%m-%d").to_string()) });
+    }
+    render("reviews.html", Some(&me), context! { account, rows })
+}
+
+/// One campaign: the caller's items grouped by resource, and (admins, readers) the progress
+/// per reviewer and the evidence download.
+pub async fn review(State(s): S, Web(me): Web, Path((account, id)): Path<(String, i64)>) -> Result<Response, WebError> {
+    no_requesters(&me)?;
+    let c = review::load(s.store.as_ref(), &account, id).await.map_err(|e| WebError::from(review_error(e)))?;
+    let mine_name = reviewer_name(&me);
+    let all = s.store.review_items(id, None).await?;
+    let mut groups: BTreeMap<(String, String), Vec<minijinja::Value>> = BTreeMap::new();
+    let mut open = 0;
+    for i in all.iter().filter(|i| i.reviewer == mine_name) {
+        open += usize::from(i.decision.is_none());
+        let resource = i.entitlement.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or_default();
+        groups.entry((resource, i.resource_name.clone())).or_default().push(context! {
+            slug => i.entitlement.rsplit(':').next(), ..super::ser(i)
+        });
+    }
+    let groups: Vec<_> =
+        groups.into_iter().map(|((resource, name), items)| context! { resource, name, items }).collect();
+    let signed = s.store.signoffs(id).await?.iter().any(|(r, _)| *r == mine_name);
+    let progress: Vec<_> = if me.reads() {
+        let mut per: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+        for i in &all {
+            let slot = match i.decision.as_deref() {
+                Some("certify") => 0,
+                Some("revoke") => 1,
+                _ => 2,
+            };
+            per.entry(i.reviewer.as_str()).or_default()[slot] += 1;
+        }
+        per.into_iter()
+            .map(|(r, [c, v, u])| context! { reviewer => r, certified => c, revoked => v, undecided => u })
+            .collect()
+    } else {
+        vec![]
+    };
+    let counts = Counts::of(&all);
+    let launched = c.status == "launched";
+    render(
+        "review.html",
+        Some(&me),
+        context! { account, c => context! { id => c.id, name => c.name, status => c.status }, groups, open, signed, progress, counts => super::ser(&counts), launched },
+    )
+}
+
+/// Decides the checked items: certify, revoke (with the justification), or reassign.
+pub async fn decide(
+    State(s): S,
+    Web(me): Web,
+    Path((account, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let f = Fields::parse(&body);
+    f.csrf(&me)?;
+    no_requesters(&me)?;
+    if me.role == Role::Reader {
+        return Err(WebError::forbidden("a reader key does not decide"));
+    }
+    let items = f
+        .all("item")
+        .iter()
+        .map(|v| v.parse::<i64>().map_err(|_| WebError::bad(format!("item {v:?} is not an item number"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    if items.is_empty() {
+        return Err(WebError::bad("tick at least one item"));
+    }
+    let act = match f.one("decision") {
+        Some("certify") => Act::Decide(Decision::Certify),
+        Some("revoke") => Act::Decide(Decision::Revoke),
+        Some("reassign") => Act::Reassign(f.one("reassign_to").unwrap_or_default().to_string()),
+        other => return Err(WebError::bad(format!("{other:?}: certify, revoke or reassign"))),
+    };
+    review::decide_many(
+        s.store.as_ref(),
+        &account,
+        id,
+        &items,
+        &reviewer_name(&me),
+        &act,
+        f.one("justification"),
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| WebError::from(review_error(e)))?;
+    Ok(Redirect::to(&format!("/ui/a/{account}/reviews/{id}")).into_response())
+}
+
+pub async fn signoff(
+    State(s): S,
+    Web(me): Web,
+    Path((account, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    Fields::parse(&body).csrf(&me)?;
+    no_requesters(&me)?;
+    review::sign_off(s.store.as_ref(), &account, id, &reviewer_name(&me), Utc::now())
+        .await
+        .map_err(|e| WebError::from(review_error(e)))?;
+    Ok(Redirect::to(&format!("/ui/a/{account}/reviews/{id}")).into_response())
+}
+
+/// The evidence archive (admin and reader keys).
+pub async fn evidence(
+    State(s): S,
+    Web(me): Web,
+    Path((account, id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    if !me.reads() {
+        return Err(WebError::forbidden("the evidence needs an admin or reader key"));
+    }
+    Ok(evidence_download(&s, &account, id).await?)
+}
+
+fn left(expires_ms: Option<i64>) -> Option<String> {
+    let ms = expires_ms? - Utc::now().timestamp_millis();
+    Some(if ms <= 0 { "due now".into() } else { format!("{} h {:02} min", ms / 3_600_000, (ms / 60_000) % 60) })
+}
+
+/// The request form, the approvals queue (admins) and the active grants with their time left.
+pub async fn jit(State(s): S, Web(me): Web, Path(account): Path<String>) -> Result<Response, WebError> {
+    if me.role == Role::Reviewer {
+        return Err(WebError::forbidden("a reviewer key opens the reviews pages only"));
+    }
+    let all = s.store.jits(&account, None).await?;
+    let mine = |g: &&roster_store::JitGrant| me.role != Role::Requester || g.requester == me.name;
+    let view = |g: &roster_store::JitGrant| {
+        context! { minutes => g.duration_s / 60, left => left(g.expires_ms), ..super::ser(g) }
+    };
+    let pending: Vec<_> = all.iter().filter(mine).filter(|g| g.status == "requested").map(view).collect();
+    let active: Vec<_> = all.iter().filter(mine).filter(|g| g.status == "active").map(view).collect();
+    let recent: Vec<_> = all
+        .iter()
+        .rev()
+        .filter(mine)
+        .filter(|g| !matches!(g.status.as_str(), "requested" | "active"))
+        .take(20)
+        .map(view)
+        .collect();
+    let p = s.jit_policy.get();
+    let caps = context! { board => p.max_board.as_secs() / 60, workspace => p.max_workspace.as_secs() / 60, team => p.max_team.as_secs() / 60, role => p.max_role.as_secs() / 60 };
+    render("jit.html", Some(&me), context! { account, pending, active, recent, caps })
+}
+
+/// Records a request from the form.
+pub async fn jit_request(
+    State(s): S,
+    Web(me): Web,
+    Path(account): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let f = Fields::parse(&body);
+    f.csrf(&me)?;
+    if matches!(me.role, Role::Reader | Role::Reviewer) {
+        return Err(WebError::forbidden("requests need a requester or admin key"));
+    }
+    let (rtype, rid, slug) =
+        (f.one("rtype").unwrap_or_default(), f.one("rid").unwrap_or_default(), f.one("slug").unwrap_or_default());
+    let slug = if rtype == "board" && slug == "member" {
+        "subscriber"
+    } else if rtype == "role" {
+        "assigned"
+    } else {
+        slug
+    };
+    let entitlement = format!("{rtype}:{rid}:{slug}");
+    let minutes: u64 =
+        f.one("minutes").and_then(|m| m.parse().ok()).ok_or_else(|| WebError::bad("minutes: a whole number"))?;
+    jit::request(
+        s.store.as_ref(),
+        &account,
+        &me.name,
+        f.one("user").unwrap_or_default(),
+        &entitlement,
+        Duration::from_secs(minutes.saturating_mul(60)),
+        f.one("justification").unwrap_or_default(),
+        &s.jit_policy.get(),
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| WebError::from(jit_error(e)))?;
+    Ok(Redirect::to(&format!("/ui/a/{account}/jit")).into_response())
+}
+
+/// Approves or denies a request (admin keys: Roster admins count among the approvers).
+pub async fn jit_decide(
+    State(s): S,
+    Web(me): Web,
+    Path((account, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let f = Fields::parse(&body);
+    f.csrf(&me)?;
+    if !me.is_admin() {
+        return Err(WebError::forbidden("approving and denying need an admin key"));
+    }
+    let a = s.account(&account).ok_or_else(|| WebError::bad(format!("account {account:?} is not served here")))?;
+    let policy = admin_policy(&s, &caller(&me));
+    let now = Utc::now();
+    match f.one("decision") {
+        Some("approve") => {
+            jit::approve(s.store.as_ref(), &a.client, &account, id, &me.name, &policy, now).await.map(|_| ())
+        }
+        Some("deny") => {
+            jit::deny(s.store.as_ref(), &account, id, &me.name, f.one("reason").unwrap_or_default(), &policy, now).await
+        }
+        other => return Err(WebError::bad(format!("{other:?}: approve or deny"))),
+    }
+    .map_err(|e| WebError::from(jit_error(e)))?;
+    Ok(Redirect::to(&format!("/ui/a/{account}/jit")).into_response())
+}

@@ -1,0 +1,83 @@
+//! Shared helpers for the HTTP tests: monday-sim with a generated org, a store, the app on a
+//! loopback port with one key per role, and request helpers.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use monday_api::{ApiToken, Client, ClientConfig, StateFilter};
+use monday_sim::faults::FaultConfig;
+use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
+use roster_engine::SyncOptions;
+use roster_server::{app, hash_key, ApiKey, AppState, Role, ServedAccount};
+use roster_store::{SqlStore, Store};
+use serde_json::Value;
+
+pub const ADMIN: &str = "admin-key-123";
+pub const READER: &str = "reader-key-456";
+pub const REQUESTER: &str = "requester-key-789";
+pub const REVIEWER: &str = "reviewer-key-246";
+
+pub struct Env {
+    pub sim: RunningSim,
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub _server: tokio::task::JoinHandle<()>,
+    pub doc: utoipa::openapi::OpenApi,
+    pub state: Arc<AppState>,
+}
+
+pub async fn env(latency_ms: u64, interval: Duration) -> Env {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let org =
+        generate(&GenConfig { users: 200, teams: 10, workspaces: 5, boards: 40, ..GenConfig::default() }).unwrap();
+    let faults = FaultConfig { latency_ms, ..FaultConfig::default() };
+    let sim = monday_sim::spawn(
+        Sim::new(org, SimConfig { faults, ..SimConfig::default() }).unwrap(),
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await
+    .unwrap();
+    let client = Client::new(
+        ClientConfig::new(ApiToken::new("sim-admin-token")).with_endpoint(sim.graphql_url().parse().unwrap()),
+    )
+    .unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqlStore::in_memory().await.unwrap());
+    let accounts = vec![ServedAccount {
+        name: "acme".into(),
+        client: Arc::new(client),
+        options: SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All },
+        interval,
+    }];
+    let keys = vec![
+        ApiKey { name: "ops".into(), role: Role::Admin, hash: hash_key(ADMIN) },
+        ApiKey { name: "auditor".into(), role: Role::Reader, hash: hash_key(READER) },
+        ApiKey { name: "dana".into(), role: Role::Requester, hash: hash_key(REQUESTER) },
+        ApiKey { name: "Rita@acme.test".into(), role: Role::Reviewer, hash: hash_key(REVIEWER) },
+    ];
+    let state = Arc::new(AppState::new(Arc::clone(&store), accounts, keys, None));
+    let (router, doc) = app(Arc::clone(&state));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Env { sim, base, store, _server: server, doc, state }
+}
+
+pub async fn call(e: &Env, method: &str, path: &str, key: Option<&str>) -> (u16, Value) {
+    let mut req = reqwest::Client::new().request(method.parse().unwrap(), format!("{}{path}", e.base));
+    if let Some(k) = key {
+        req = req.header("Authorization", format!("Bearer {k}"));
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+pub async fn post_json(e: &Env, path: &str, key: &str, body: Value) -> (u16, Value) {
+    let r = reqwest::Client::new().post(format!("{}{path}", e.base)).bearer_auth(key).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}

@@ -1,0 +1,236 @@
+//! The web UI over HTTP (the browser tests in the test script drive the same pages in
+//! Chromium): sign-in and sessions, CSRF on every form, security headers, every page for the
+//! roles that may see it (and refusals for the others), escaping, the plan-then-confirm change,
+//! a reviewer's decisions and the JIT queue.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn new(e: &Env) -> Browser {
+        let http = reqwest::Client::builder().redirect(Policy::none()).build().unwrap();
+        Browser { http, base: e.base.clone(), cookies: vec![] }
+    }
+
+    fn keep(&mut self, r: &reqwest::Response) {
+        for c in r.headers().get_all(SET_COOKIE) {
+            let first = c.to_str().unwrap().split(';').next().unwrap();
+            let (k, v) = first.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !v.is_empty() {
+                self.cookies.push((k.into(), v.into()));
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> (u16, String, reqwest::header::HeaderMap) {
+        let r =
+            self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        self.keep(&r);
+        let (s, h) = (r.status().as_u16(), r.headers().clone());
+        (s, r.text().await.unwrap(), h)
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, String, reqwest::header::HeaderMap) {
+        let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        let (s, h) = (r.status().as_u16(), r.headers().clone());
+        (s, r.text().await.unwrap(), h)
+    }
+
+    /// The value of the first hidden `csrf` field on a page.
+    fn csrf(page: &str) -> String {
+        let at = page.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+        page[at..at + 64].to_string()
+    }
+
+    async fn sign_in(&mut self, key: &str) -> u16 {
+        let (_, page, _) = self.get("/ui/login").await;
+        let csrf = Self::csrf(&page);
+        self.post("/ui/login", &[("key", key), ("csrf", &csrf)]).await.0
+    }
+}
+
+#[tokio::test]
+async fn sign_in_sessions_headers_and_csrf() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(call(&e, "POST", "/api/v1/accounts/acme/sync", Some(ADMIN)).await.0, 200);
+    let mut b = Browser::new(&e);
+    let (s, _, h) = b.get("/ui/").await;
+    assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/ui/login"), "no session: to the sign-in form");
+    let (s, page, h) = b.get("/ui/login").await;
+    assert_eq!(s, 200);
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(!page.contains("<script"), "no scripts at all");
+    assert!(page.contains("<label for=\"key\">"), "labelled inputs");
+    // A form posted from elsewhere (no login cookie) is refused; a wrong key says so.
+    let csrf = Browser::csrf(&page);
+    let mut other = Browser::new(&e);
+    assert_eq!(other.post("/ui/login", &[("key", ADMIN), ("csrf", &csrf)]).await.0, 403);
+    let (s, page, _) = b.post("/ui/login", &[("key", "wrong-key"), ("csrf", &csrf)]).await;
+    assert!(s == 401 && page.contains("not valid"), "{s}");
+    let (s, _, h) = b.post("/ui/login", &[("key", ADMIN), ("csrf", &csrf)]).await;
+    assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/ui/"));
+    let session = h[SET_COOKIE].to_str().unwrap().to_string();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Strict"), "{session}");
+    assert!(!session.contains(ADMIN), "the key never goes to the browser");
+    let (s, page, _) = b.get("/ui/").await;
+    assert!(s == 200 && page.contains("Account acme") && page.contains("<svg") == page.contains("polyline"), "{s}");
+    // Every form needs the session's CSRF token.
+    assert_eq!(b.post("/ui/logout", &[("csrf", "0".repeat(64).as_str())]).await.0, 403);
+    let token = Browser::csrf(&page);
+    let (s, _, h) = b.post("/ui/logout", &[("csrf", &token)]).await;
+    assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/ui/login"));
+    assert_eq!(b.get("/ui/").await.0, 303, "signed out");
+}
+
+#[tokio::test]
+async fn pages_by_role_escaping_changes_reviews_and_jit() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(call(&e, "POST", "/api/v1/accounts/acme/sync", Some(ADMIN)).await.0, 200);
+    let mut admin = Browser::new(&e);
+    assert_eq!(admin.sign_in(ADMIN).await, 303);
+
+    // Users: search, filters, paging; a user's access; resources and who.
+    let (s, page, _) = admin.get("/ui/a/acme/users?status=active&role=&q=").await;
+    assert!(s == 200 && page.contains("Next page"), "{s} {page}");
+    let (s, _, _) = admin.get("/ui/a/acme/users?status=sleeping").await;
+    assert_eq!(s, 400, "a bad filter is named");
+    let (_, all) = call(&e, "GET", "/api/v1/accounts/acme/users?limit=1&status=active&role=member", Some(ADMIN)).await;
+    let user = all["items"][0].clone();
+    let email = user["email"].as_str().unwrap();
+    let (_, page, _) = admin.get(&format!("/ui/a/acme/users?q={}", &email[..email.find('@').unwrap()])).await;
+    assert!(page.contains(email), "found by e-mail");
+    let id = user["id"].as_str().unwrap();
+    let (s, page, _) = admin.get(&format!("/ui/a/acme/users/{id}")).await;
+    assert!(s == 200 && page.contains("Access (") && page.contains("role:member:assigned"), "{s}");
+    for p in [
+        "/ui/a/acme/resources/boards",
+        "/ui/a/acme/resources/teams",
+        "/ui/a/acme/resources/workspaces",
+        "/ui/a/acme/events",
+        "/ui/a/acme/reports/admins",
+        "/ui/a/acme/reviews",
+        "/ui/a/acme/jit",
+    ] {
+        let (s, page, _) = admin.get(p).await;
+        assert!(s == 200 && page.contains("<h1>"), "{p}: {s}");
+    }
+    let (s, csv, h) = admin.get("/ui/a/acme/reports/admins?format=csv").await;
+    assert!(s == 200 && h[CONTENT_TYPE].to_str().unwrap().starts_with("text/csv") && csv.starts_with("id,"), "{csv}");
+
+    // A change shows its plan, changes nothing, and applies only when confirmed.
+    let token = Browser::csrf(&page);
+    let form = [("csrf", token.as_str()), ("action", "role"), ("user", id), ("role", "viewer")];
+    let (s, plan, _) = admin.post("/ui/a/acme/plan", &form).await;
+    assert!(s == 200 && plan.contains("Confirm and apply") && plan.contains("planned"), "{s}");
+    let uid: u64 = id.parse().unwrap();
+    let kind = |e: &Env| e.sim.sim.world().org().users.iter().find(|u| u.id == uid).unwrap().kind;
+    assert_eq!(kind(&e), monday_sim::model::UserKind::Member, "nothing sent yet");
+    let (s, done, _) = admin.post("/ui/a/acme/plan/apply", &form).await;
+    assert!(s == 200 && done.contains("succeeded"), "{s}");
+    assert_eq!(kind(&e), monday_sim::model::UserKind::Viewer, "applied in monday.com");
+
+    // A requester asks (the justification is escaped, never run); the admin approves.
+    let mut dana = Browser::new(&e);
+    assert_eq!(dana.sign_in(REQUESTER).await, 303);
+    let (s, _, _) = dana.get("/ui/a/acme/users").await;
+    assert_eq!(s, 403, "a requester reads no inventory");
+    let (_, page, _) = dana.get("/ui/a/acme/jit").await;
+    let token = Browser::csrf(&page);
+    let board = e.sim.sim.world().org().boards[0].id.to_string();
+    let ask = [
+        ("csrf", token.as_str()),
+        ("user", email),
+        ("rtype", "board"),
+        ("rid", board.as_str()),
+        ("slug", "member"),
+        ("minutes", "30"),
+        ("justification", "<script>alert(1)</script> on call"),
+    ];
+    let (s, _, _) = dana.post("/ui/a/acme/jit", &ask).await;
+    assert_eq!(s, 303);
+    let (_, page, _) = admin.get("/ui/a/acme/jit").await;
+    assert!(page.contains("&lt;script&gt;alert(1)") && !page.contains("<script>"), "escaped");
+    let id_at = page.find("/jit/").unwrap() + 5;
+    let jit_id: String = page[id_at..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let token = Browser::csrf(&page);
+    let dana_token = Browser::csrf(&dana.get("/ui/a/acme/jit").await.1);
+    let (s, _, _) =
+        dana.post(&format!("/ui/a/acme/jit/{jit_id}/decide"), &[("csrf", &dana_token), ("decision", "approve")]).await;
+    assert_eq!(s, 403, "requesters do not approve");
+    let (s, _, _) = admin
+        .post(&format!("/ui/a/acme/jit/{jit_id}/decide"), &[("csrf", token.as_str()), ("decision", "approve")])
+        .await;
+    assert_eq!(s, 303);
+    let (_, page, _) = admin.get("/ui/a/acme/jit").await;
+    assert!(page.contains("Active grants (1)"), "active with its time left");
+
+    // A reviewer: sees the reviews only; certifies one and revokes one with a justification.
+    let def = serde_json::json!({ "name": "Q4", "due": "2099-01-01", "types": ["board"], "reviewers": "named", "named": ["rita@acme.test"], "fallback": "sec@acme.test" });
+    let (_, c) = post_json(&e, "/api/v1/accounts/acme/reviews", ADMIN, def).await;
+    let cid = c["id"].as_i64().unwrap();
+    post_json(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/launch"), ADMIN, serde_json::json!({})).await;
+    let mut rita = Browser::new(&e);
+    assert_eq!(rita.sign_in(REVIEWER).await, 303);
+    assert_eq!(rita.get("/ui/a/acme/users").await.0, 403);
+    assert_eq!(rita.get("/ui/a/acme/jit").await.0, 403);
+    let (s, page, _) = rita.get(&format!("/ui/a/acme/reviews/{cid}")).await;
+    assert!(s == 200 && page.contains("Certify selected"), "{s}");
+    let items: Vec<String> = page
+        .match_indices("name=\"item\" value=\"")
+        .map(|(i, m)| page[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect())
+        .take(2)
+        .collect();
+    let token = Browser::csrf(&page);
+    let path = format!("/ui/a/acme/reviews/{cid}/decide");
+    let (s, _, _) = rita.post(&path, &[("csrf", &token), ("item", &items[1]), ("decision", "revoke")]).await;
+    assert_eq!(s, 400, "revoking needs a justification");
+    let (s, _, _) = rita
+        .post(&path, &[("csrf", &token), ("item", &items[0]), ("decision", "certify"), ("justification", "needed")])
+        .await;
+    assert_eq!(s, 303);
+    let (s, _, _) = rita
+        .post(
+            &path,
+            &[("csrf", &token), ("item", &items[1]), ("decision", "revoke"), ("justification", "left the team")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (_, page, _) = rita.get(&format!("/ui/a/acme/reviews/{cid}")).await;
+    assert!(page.contains("certify") && page.contains("revoke: left the team"), "decisions shown");
+    assert_eq!(
+        rita.get(&format!("/ui/a/acme/reviews/{cid}/evidence")).await.0,
+        403,
+        "evidence is for admins and readers"
+    );
+    let (s, _, h) = admin.get(&format!("/ui/a/acme/reviews/{cid}/evidence")).await;
+    assert!(s == 200 && h[CONTENT_TYPE] == "application/x-tar", "{s}");
+}
