@@ -79,6 +79,8 @@ pub struct AppState {
     pub jit_policy: Swap<roster_engine::jit::JitPolicy>,
     /// Separation-of-duties rules checked after every sync (replaced on reload).
     pub sod_rules: Swap<Vec<roster_core::sod::SodRule>>,
+    /// Row counts per completed snapshot (immutable once completed, so never stale).
+    pub snapshot_counts: std::sync::Mutex<HashMap<i64, roster_store::Counts>>,
     /// Web UI sessions (in memory: a restart signs everyone out).
     pub sessions: crate::web::Sessions,
     /// Requests allowed per key (a burst, refilled per second).
@@ -112,6 +114,7 @@ impl AppState {
             sod_rules: Swap::new(vec![]),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
             sessions: crate::web::Sessions::default(),
+            snapshot_counts: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -152,6 +155,21 @@ impl AppState {
     /// Puts new API keys in force (configuration reload).
     pub fn set_api_keys(&self, keys: Vec<ApiKey>) {
         self.keys.set(keys)
+    }
+
+    /// The row counts of completed snapshot `sync`, counted once.
+    pub async fn counts(&self, sync: i64) -> Result<roster_store::Counts, roster_store::StoreError> {
+        if let Some(c) = self.snapshot_counts.lock().ok().and_then(|m| m.get(&sync).copied()) {
+            return Ok(c);
+        }
+        let c = self.store.counts(sync).await?;
+        if let Ok(mut m) = self.snapshot_counts.lock() {
+            if m.len() >= 1_000 {
+                m.clear();
+            }
+            m.insert(sync, c);
+        }
+        Ok(c)
     }
 
     /// The served account called `name`.

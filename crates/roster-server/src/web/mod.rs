@@ -160,6 +160,14 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+async fn favicon() -> Response {
+    (
+        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        include_str!("static/favicon.svg"),
+    )
+        .into_response()
+}
+
 /// A page of a list: where it starts, and the links before and after.
 #[derive(Debug, Serialize)]
 pub(crate) struct Pager {
@@ -190,6 +198,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/ui/login", get(pages::login_form).post(pages::login))
         .route("/ui/logout", post(pages::logout))
         .route("/ui/static/app.css", get(stylesheet))
+        .route("/ui/static/favicon.svg", get(favicon))
         .route("/ui/a/{account}/users", get(pages::users))
         .route("/ui/a/{account}/users/{id}", get(pages::user))
         .route("/ui/a/{account}/resources/{rtype}", get(pages::resources))

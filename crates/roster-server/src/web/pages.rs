@@ -136,7 +136,7 @@ pub async fn dashboard(State(s): S, Web(me): Web) -> Result<Response, WebError> 
         let mut changes = 0usize;
         let mut history = Vec::new();
         if let (Some(d), true) = (&done, me.reads()) {
-            counts = Some(s.store.counts(d.id).await?);
+            counts = Some(s.counts(d.id).await?);
             for st in [UserStatus::Active, UserStatus::Pending, UserStatus::Deactivated] {
                 let q = UserQuery { status: Some(st), ..UserQuery::default() };
                 by.push((st.as_str(), user_total(&s, d.id, &q).await?));
@@ -180,7 +180,9 @@ pub async fn dashboard(State(s): S, Web(me): Web) -> Result<Response, WebError> 
             chart_from => history.first().map(|p| p.0.clone()), chart_to => history.last().map(|p| p.0.clone()),
         });
     }
-    render("dashboard.html", Some(&me), context! { accounts })
+    // The navigation links to the first account's pages; each account's section links to its own.
+    let account = s.accounts.first().map(|a| a.name.clone());
+    render("dashboard.html", Some(&me), context! { accounts, account })
 }
 
 #[derive(Deserialize, Default)]

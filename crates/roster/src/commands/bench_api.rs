@@ -1,9 +1,11 @@
-//! `roster bench --api`: the read API under load. A generated org is synced into an SQLite
-//! store (budget unlimited: the sync is not what is measured), `roster serve`'s router is
-//! served on loopback, and a load generator in the same process keeps `--concurrency`
-//! requests in flight against `users` (random 100-user pages) and then `access/{user}`
-//! (random users), printing requests per second and latency percentiles for each. Server and
-//! load share the machine's cores, so the figures are a floor.
+//! `roster bench --api`: the read API and the web UI under load. A generated org is synced
+//! into an SQLite store (budget unlimited: the sync is not what is measured), `roster serve`'s
+//! router is served on loopback, and a load generator in the same process keeps
+//! `--concurrency` requests in flight against each route in turn: the API's `users` (random
+//! 100-user pages) and `access/{user}` (random users), then the UI's dashboard, users pages
+//! (random 50-user pages, and an e-mail search) and user pages, printing requests per second
+//! and latency percentiles. Server and load share the machine's cores, so the figures are a
+//! floor.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,6 +34,7 @@ async fn load(
     base: &str,
     seconds: u64,
     concurrency: usize,
+    auth: (&'static str, String),
     path: impl Fn(&mut rand::rngs::ThreadRng) -> String + Send + Sync + 'static,
 ) -> Result<Figures> {
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
@@ -40,14 +43,14 @@ async fn load(
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let (http, base, path) = (http.clone(), base.to_string(), Arc::clone(&path));
+        let (http, base, path, auth) = (http.clone(), base.to_string(), Arc::clone(&path), auth.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0;
             while Instant::now() < end {
                 let url = format!("{base}{}", path(&mut rand::rng()));
                 let t = Instant::now();
-                match http.get(url).bearer_auth(KEY).send().await {
+                match http.get(url).header(auth.0, &auth.1).send().await {
                     Ok(r) if r.status().is_success() => {
                         let _ = r.bytes().await;
                     }
@@ -101,32 +104,69 @@ async fn measure(
     let (store, report, wall) = super::bench::synced_store(org, u64::MAX / 4, 0, &dir.join("bench.db")).await?;
     println!("synced in {wall:.1} s: {} users, {} grants", report.counts.users, report.counts.grants);
     let store: Arc<dyn Store> = Arc::new(store);
+    let base_store = Arc::clone(&store);
     let sync = store.last_completed("bench").await?.context("the bench sync did not complete")?;
     let ids: Arc<Vec<String>> =
         Arc::new(store.users(sync.id, &roster_store::UserQuery::default()).await?.into_iter().map(|u| u.id).collect());
     let keys = vec![ApiKey { name: "bench".into(), role: Role::Reader, hash: hash_key(KEY) }];
+    // The account is served (the UI shows served accounts) but never synced here: its client
+    // points nowhere.
+    let nowhere = monday_api::ClientConfig::new(monday_api::ApiToken::new("unused"))
+        .with_endpoint("http://127.0.0.1:9/v2".parse().context("endpoint")?);
+    let account = roster_server::ServedAccount {
+        name: "bench".into(),
+        client: Arc::new(monday_api::Client::new(nowhere)?),
+        options: roster_engine::SyncOptions::default(),
+        interval: Duration::from_secs(3600),
+    };
     // The per-key rate limit is lifted: it is the server being measured, not the limiter.
-    let state = Arc::new(AppState::new(store, vec![], keys, None).with_rate_limit(10_000_000, 10_000_000));
+    let state = Arc::new(AppState::new(store, vec![account], keys, None).with_rate_limit(10_000_000, 10_000_000));
+    let session = state.sessions.start("bench", Role::Reader);
     let (router, _) = roster_server::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}/api/v1/accounts/bench", listener.local_addr()?);
+    let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
     println!("route                     requests  errors  req/s     p50-ms  p99-ms  max-ms   ({concurrency} in flight, {seconds} s each)");
     let pages = users.div_ceil(100).max(1);
-    let routes: Vec<(&str, PathFn)> = vec![
+    let ui_pages = users.div_ceil(50).max(1);
+    let api = ("authorization", format!("Bearer {KEY}"));
+    let ui = ("cookie", format!("roster_session={session}"));
+    let pick = |ids: &Arc<Vec<String>>| {
+        let ids = Arc::clone(ids);
+        move |r: &mut rand::rngs::ThreadRng| ids[r.random_range(0..ids.len())].clone()
+    };
+    let emails: Arc<Vec<String>> = Arc::new(
+        store_emails(&base_store, sync.id).await?,
+    );
+    let routes: Vec<(&str, (&'static str, String), PathFn)> = vec![
         (
-            "users?offset=R&limit=100",
-            Box::new(move |r| format!("/users?offset={}&limit=100", r.random_range(0..pages) * 100)),
+            "api users?offset=R",
+            api.clone(),
+            Box::new(move |r| format!("/api/v1/accounts/bench/users?offset={}&limit=100", r.random_range(0..pages) * 100)),
         ),
-        ("access/{random user}", {
-            let ids = Arc::clone(&ids);
-            Box::new(move |r| format!("/access/{}", ids[r.random_range(0..ids.len())]))
+        ("api access/{user}", api.clone(), {
+            let one = pick(&ids);
+            Box::new(move |r| format!("/api/v1/accounts/bench/access/{}", one(r)))
+        }),
+        ("ui dashboard", ui.clone(), Box::new(|_| "/ui/".to_string())),
+        (
+            "ui users?offset=R",
+            ui.clone(),
+            Box::new(move |r| format!("/ui/a/bench/users?offset={}", r.random_range(0..ui_pages) * 50)),
+        ),
+        ("ui users?q=email", ui.clone(), {
+            let one = pick(&emails);
+            Box::new(move |r| format!("/ui/a/bench/users?q={}", one(r)))
+        }),
+        ("ui users/{user}", ui.clone(), {
+            let one = pick(&ids);
+            Box::new(move |r| format!("/ui/a/bench/users/{}", one(r)))
         }),
     ];
-    for (name, path) in routes {
-        let f = load(&base, seconds, concurrency, path).await?;
+    for (name, auth, path) in routes {
+        let f = load(&base, seconds, concurrency, auth, path).await?;
         println!(
             "{name:<25} {:<9} {:<7} {:<9.0} {:<7.1} {:<7.1} {:.1}",
             f.requests,
@@ -138,4 +178,10 @@ async fn measure(
         );
     }
     Ok(())
+}
+
+/// Each user's e-mail, URL-encoded (the searches look for a whole address).
+async fn store_emails(store: &Arc<dyn Store>, sync: i64) -> Result<Vec<String>> {
+    let users = store.users(sync, &roster_store::UserQuery::default()).await?;
+    Ok(users.into_iter().map(|u| url::form_urlencoded::byte_serialize(u.email.as_bytes()).collect()).collect())
 }

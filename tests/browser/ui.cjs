@@ -1,0 +1,128 @@
+// The web UI in Chromium (playwright-core, Debian's /usr/bin/chromium): sign in, find a user,
+// open their access, complete a review as a reviewer (certify one, revoke one with a
+// justification), request and approve just-in-time access, download the evidence; axe-core
+// finds no serious or critical violation on the main pages; screenshots of each.
+const { chromium } = require('playwright-core');
+const axe = require('axe-core');
+const assert = require('assert');
+const fs = require('fs');
+
+const { BASE, ADMIN_KEY, REVIEWER_KEY, REQUESTER_KEY, SHOTS } = process.env;
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+async function audit(page, name) {
+  // The pages forbid scripts (CSP); the audit contexts bypass it to inject axe.
+  await page.addScriptTag({ content: axe.source });
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepStrictEqual(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 2).map((n) => n.html).join(' | ')}`), [], `${name}: axe`);
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/${name}-top.png` });
+  console.log(`  ${name}: ${r.violations.length} minor/moderate axe findings, none serious`);
+}
+
+async function signIn(browser, key) {
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  await page.goto(`${BASE}/ui/login`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${BASE}/ui/`);
+  return page;
+}
+
+(async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  try {
+    // The CSP holds in a normal context: the stylesheet loads, no inline script would run.
+    const plain = await (await browser.newContext()).newPage();
+    const errors = [];
+    plain.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await plain.goto(`${BASE}/ui/login`);
+    const bg = await plain.locator('button').evaluate((b) => getComputedStyle(b).backgroundColor);
+    assert.strictEqual(bg, 'rgb(11, 83, 148)', 'the stylesheet applies under the CSP');
+    assert.deepStrictEqual(errors, [], 'no CSP violations on the sign-in page');
+    await plain.keyboard.press('Tab');
+    assert.strictEqual(await plain.evaluate(() => document.activeElement.textContent), 'Skip to content', 'keyboard: the skip link comes first');
+    const probe = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await probe.goto(`${BASE}/ui/login`);
+    await audit(probe, 'login');
+    // The audit can fail: an unlabelled field is caught.
+    await probe.evaluate(() => document.querySelector('form').insertAdjacentHTML('beforeend', '<input name="x">'));
+    const seen = await probe.evaluate(() => window.axe.run(document).then((r) => r.violations.map((v) => v.id)));
+    assert.ok(seen.includes('label'), `axe flags an unlabelled input: ${seen}`);
+
+    // An admin: the dashboard, find a user, open their access.
+    const admin = await signIn(browser, ADMIN_KEY);
+    assert.ok(await admin.getByRole('heading', { name: 'Account acme' }).isVisible());
+    await audit(admin, 'dashboard');
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    const email = (await admin.locator('tbody tr').nth(3).locator('td').nth(1).textContent()).trim();
+    await admin.getByLabel('E-mail contains').fill(email.split('@')[0]);
+    await admin.getByRole('button', { name: 'Search' }).click();
+    assert.ok(await admin.getByRole('cell', { name: email }).isVisible(), 'found by e-mail');
+    await audit(admin, 'users');
+    await admin.locator('tbody tr').first().locator('a').click();
+    await admin.getByRole('heading', { name: /^Access \(\d+\)$/ }).waitFor();
+    await audit(admin, 'user');
+    console.log(`  found ${email} and opened their access`);
+
+    // A reviewer: certify one item, revoke one with a justification.
+    const rita = await signIn(browser, REVIEWER_KEY);
+    await rita.goto(`${BASE}/ui/a/acme/reviews`);
+    await rita.getByRole('link', { name: 'Q4 board access' }).click();
+    const boxes = rita.locator('input[name=item]:not([disabled])');
+    await boxes.nth(0).check();
+    await rita.getByRole('button', { name: 'Certify selected' }).click();
+    await rita.waitForLoadState();
+    const rows = rita.locator('tbody tr');
+    assert.match(await rows.nth(0).textContent(), /certify/);
+    await boxes.nth(1).check();
+    await rita.getByLabel('Justification (required to revoke, and for your own access)').fill('moved to another team');
+    await rita.getByRole('button', { name: 'Revoke selected' }).click();
+    await rita.waitForLoadState();
+    assert.match(await rows.nth(1).textContent(), /revoke: moved to another team/);
+    await audit(rita, 'review');
+    console.log('  the reviewer certified one item and revoked one');
+
+    // A requester asks for a board for 30 minutes; the admin approves.
+    const board = await (async () => {
+      await admin.goto(`${BASE}/ui/a/acme/resources/boards`);
+      return (await admin.locator('tbody tr').first().locator('td').nth(1).textContent()).trim();
+    })();
+    const dana = await signIn(browser, REQUESTER_KEY);
+    await dana.goto(`${BASE}/ui/a/acme/jit`);
+    await dana.getByLabel('For user (e-mail or id)').fill(email);
+    await dana.getByLabel('Resource type').selectOption('board');
+    await dana.getByLabel('Resource id (or role name)').fill(board);
+    await dana.getByLabel(/^Minutes/).fill('30');
+    await dana.getByLabel('Justification').fill('incident 42: read the board');
+    await dana.getByRole('button', { name: 'Request' }).click();
+    await dana.waitForLoadState();
+    assert.ok(await dana.getByRole('heading', { name: 'Waiting for approval (1)' }).isVisible());
+    await admin.goto(`${BASE}/ui/a/acme/jit`);
+    await audit(admin, 'jit');
+    await admin.getByRole('button', { name: /^Approve #\d+$/ }).click();
+    await admin.waitForLoadState();
+    assert.ok(await admin.getByRole('heading', { name: 'Active grants (1)' }).isVisible(), 'approved and granted');
+    console.log('  just-in-time access requested and approved');
+
+    // The evidence download.
+    await admin.goto(`${BASE}/ui/a/acme/reviews/1`);
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('link', { name: 'Download the evidence' }).click()]);
+    const file = `${SHOTS}/evidence.tar`;
+    await download.saveAs(file);
+    const head = fs.readFileSync(file).subarray(0, 512).toString('latin1');
+    assert.ok(head.startsWith('items.csv'), 'a tar archive starting with items.csv');
+    await audit(admin, 'review-admin');
+    await admin.goto(`${BASE}/ui/a/acme/events`);
+    await audit(admin, 'events');
+    console.log('  evidence downloaded; browser checks passed');
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
