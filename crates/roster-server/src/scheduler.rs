@@ -115,7 +115,8 @@ async fn run_sync(state: &AppState, account: &ServedAccount) -> Result<SyncRepor
             if !rules.is_empty() {
                 match roster_engine::sod::after_sync(state.store.as_ref(), &account.name, &rules, Utc::now()).await {
                     Ok(v) => {
-                        metrics::gauge!("roster_sod_violations", "account" => account.name.clone()).set(v.len() as f64)
+                        metrics::gauge!("roster_sod_violations", "account" => account.name.clone()).set(v.len() as f64);
+                        state.remember_violations(r.sync_id, v.len());
                     }
                     Err(e) => tracing::warn!(account = %account.name, error = %e, "separation-of-duties check failed"),
                 }

@@ -81,6 +81,9 @@ pub struct AppState {
     pub sod_rules: Swap<Vec<roster_core::sod::SodRule>>,
     /// Row counts per completed snapshot (immutable once completed, so never stale).
     pub snapshot_counts: std::sync::Mutex<HashMap<i64, roster_store::Counts>>,
+    /// Separation-of-duties violations per completed snapshot under the rules in force (the
+    /// scheduler records them after each sync; a reload of the rules empties it).
+    pub sod_counts: std::sync::Mutex<HashMap<i64, usize>>,
     /// Web UI sessions (in memory: a restart signs everyone out).
     pub sessions: crate::web::Sessions,
     /// Requests allowed per key (a burst, refilled per second).
@@ -115,6 +118,7 @@ impl AppState {
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
             sessions: crate::web::Sessions::default(),
             snapshot_counts: std::sync::Mutex::new(HashMap::new()),
+            sod_counts: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -144,7 +148,27 @@ impl AppState {
 
     /// Puts separation-of-duties rules in force (start, reload).
     pub fn set_sod(&self, rules: Vec<roster_core::sod::SodRule>) {
-        self.sod_rules.set(rules)
+        self.sod_rules.set(rules);
+        if let Ok(mut m) = self.sod_counts.lock() {
+            m.clear();
+        }
+    }
+
+    /// Records how many violations snapshot `sync` has under the rules in force.
+    pub fn remember_violations(&self, sync: i64, n: usize) {
+        if let Ok(mut m) = self.sod_counts.lock() {
+            m.insert(sync, n);
+        }
+    }
+
+    /// The violations of snapshot `sync`: remembered, or evaluated once and remembered.
+    pub async fn violations(&self, sync: i64) -> Result<usize, roster_store::StoreError> {
+        if let Some(n) = self.sod_counts.lock().ok().and_then(|m| m.get(&sync).copied()) {
+            return Ok(n);
+        }
+        let n = roster_engine::sod::violations(self.store.as_ref(), sync, &self.sod(), chrono::Utc::now()).await?.len();
+        self.remember_violations(sync, n);
+        Ok(n)
     }
 
     /// The API keys now in force.

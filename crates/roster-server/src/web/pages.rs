@@ -108,18 +108,19 @@ pub async fn logout(
     Ok(r)
 }
 
-/// Users and seats over the last syncs, as an SVG polyline (server side: no script).
-fn chart(points: &[(String, i64)]) -> Option<String> {
-    if points.len() < 2 {
+/// One line of the chart (users, or seats) as SVG polyline points, on a scale from 0 to `max`
+/// (drawn on the server: no script).
+fn line(values: &[i64], max: i64) -> Option<String> {
+    if values.len() < 2 {
         return None;
     }
-    let max = points.iter().map(|p| p.1).max().unwrap_or(1).max(1) as f64;
     let (w, h) = (600.0, 120.0);
-    let step = w / (points.len() - 1) as f64;
-    let coords: Vec<String> = points
+    let step = w / (values.len() - 1) as f64;
+    let max = max.max(1) as f64;
+    let coords: Vec<String> = values
         .iter()
         .enumerate()
-        .map(|(i, (_, v))| format!("{:.1},{:.1}", i as f64 * step, h - (*v as f64 / max) * (h - 10.0)))
+        .map(|(i, v)| format!("{:.1},{:.1}", i as f64 * step, h - (*v as f64 / max) * (h - 10.0)))
         .collect();
     Some(coords.join(" "))
 }
@@ -161,14 +162,26 @@ pub async fn dashboard(State(s): S, Web(me): Web) -> Result<Response, WebError> 
             };
             let mut rows = s.store.events(&q).await?;
             rows.reverse();
-            history = rows
-                .iter()
-                .map(|e| (e.at.format("%m-%d %H:%M").to_string(), e.detail["users"].as_i64().unwrap_or(0)))
-                .collect();
+            for e in rows {
+                // Seats: the account's billable members as that sync saw them.
+                let seats = match e.sync_id {
+                    Some(id) => s.store.account_snapshot(id).await?.and_then(|a| a.active_members_count),
+                    None => None,
+                };
+                history.push((
+                    e.at.format("%m-%d %H:%M").to_string(),
+                    e.detail["users"].as_i64().unwrap_or(0),
+                    seats.unwrap_or(0),
+                ));
+            }
         }
+        let chart_max = history.iter().map(|p| p.1.max(p.2)).max().unwrap_or(0);
         let campaigns = s.store.campaigns(name).await?.into_iter().filter(|c| c.status == "launched").count();
         let pending = s.store.jits(name, Some("requested")).await?.len();
-        let sod = if s.sod().is_empty() { None } else { Some(s.sod().len()) };
+        let sod = match (&done, s.sod().is_empty() || !me.reads()) {
+            (Some(d), false) => Some((s.sod().len(), s.violations(d.id).await?)),
+            _ => None,
+        };
         accounts.push(context! {
             name, last => last.map(|l| context! {
                 id => l.id, status => format!("{:?}", l.status).to_lowercase(),
@@ -176,7 +189,9 @@ pub async fn dashboard(State(s): S, Web(me): Web) -> Result<Response, WebError> 
             }),
             counts => counts.map(|c| context! { users => c.users, teams => c.teams, workspaces => c.workspaces, boards => c.boards, grants => c.grants }),
             by, changes, campaigns, pending, sod,
-            chart => chart(&history), chart_max => history.iter().map(|p| p.1).max(),
+            chart => line(&history.iter().map(|p| p.1).collect::<Vec<_>>(), chart_max),
+            seats => line(&history.iter().map(|p| p.2).collect::<Vec<_>>(), chart_max),
+            chart_max,
             chart_from => history.first().map(|p| p.0.clone()), chart_to => history.last().map(|p| p.0.clone()),
         });
     }

@@ -137,14 +137,14 @@ async fn measure(
         let ids = Arc::clone(ids);
         move |r: &mut rand::rngs::ThreadRng| ids[r.random_range(0..ids.len())].clone()
     };
-    let emails: Arc<Vec<String>> = Arc::new(
-        store_emails(&base_store, sync.id).await?,
-    );
+    let emails: Arc<Vec<String>> = Arc::new(store_emails(&base_store, sync.id).await?);
     let routes: Vec<(&str, (&'static str, String), PathFn)> = vec![
         (
             "api users?offset=R",
             api.clone(),
-            Box::new(move |r| format!("/api/v1/accounts/bench/users?offset={}&limit=100", r.random_range(0..pages) * 100)),
+            Box::new(move |r| {
+                format!("/api/v1/accounts/bench/users?offset={}&limit=100", r.random_range(0..pages) * 100)
+            }),
         ),
         ("api access/{user}", api.clone(), {
             let one = pick(&ids);
