@@ -84,6 +84,22 @@ fn view(account: &str, f: &ChangeForm, r: &roster_engine::ApplyReport, applied: 
     }
 }
 
+/// The plan (dry run), or the applied change; admins only, with the form's CSRF token.
+async fn change(
+    s: &AppState,
+    me: &super::session::Session,
+    account: &str,
+    f: &ChangeForm,
+    apply: bool,
+) -> Result<Response, WebError> {
+    check_csrf(me, &f.csrf)?;
+    if !me.is_admin() {
+        return Err(WebError::forbidden("changes need an admin key"));
+    }
+    let r = run(s, account, &me.name, f, !apply).await?;
+    render("plan.html", Some(me), view(account, f, &r, apply))
+}
+
 /// Shows what the change would do; nothing is sent.
 pub async fn plan(
     State(s): State<Arc<AppState>>,
@@ -91,12 +107,7 @@ pub async fn plan(
     Path(account): Path<String>,
     Form(f): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&me, &f.csrf)?;
-    if !me.is_admin() {
-        return Err(WebError::forbidden("changes need an admin key"));
-    }
-    let r = run(&s, &account, &me.name, &f, true).await?;
-    render("plan.html", Some(&me), view(&account, &f, &r, false))
+    change(&s, &me, &account, &f, false).await
 }
 
 /// Applies the confirmed change.
@@ -106,10 +117,5 @@ pub async fn apply(
     Path(account): Path<String>,
     Form(f): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
-    check_csrf(&me, &f.csrf)?;
-    if !me.is_admin() {
-        return Err(WebError::forbidden("changes need an admin key"));
-    }
-    let r = run(&s, &account, &me.name, &f, false).await?;
-    render("plan.html", Some(&me), view(&account, &f, &r, true))
+    change(&s, &me, &account, &f, true).await
 }

@@ -81,9 +81,10 @@ pub async fn login(State(s): S, headers: HeaderMap, Form(f): Form<LoginForm>) ->
         return Ok(r);
     };
     let token = s.sessions.start(&k.name, k.role);
+    let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
     let mut r = Redirect::to("/ui/").into_response();
     r.headers_mut()
-        .append(header::SET_COOKIE, session::cookie(&token).parse().map_err(|_| WebError::internal("cookie"))?);
+        .append(header::SET_COOKIE, session::cookie(&token, https).parse().map_err(|_| WebError::internal("cookie"))?);
     Ok(r)
 }
 

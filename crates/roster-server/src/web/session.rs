@@ -108,9 +108,11 @@ pub fn token(parts: &Parts) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// The cookie that carries a new session.
-pub fn cookie(token: &str) -> String {
-    format!("{COOKIE}={token}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age={}", LIFETIME.as_secs())
+/// The cookie that carries a new session; `Secure` when the browser came over HTTPS (through
+/// a TLS-terminating proxy that says so in `X-Forwarded-Proto`).
+pub fn cookie(token: &str, https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; Path=/ui; HttpOnly; SameSite=Strict; Max-Age={}{secure}", LIFETIME.as_secs())
 }
 
 /// The cookie that ends one.
