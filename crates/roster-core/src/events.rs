@@ -67,6 +67,9 @@ pub enum EventKind {
     ReviewClosed,
     ReviewRemediationVerified,
     ReviewRemediationFailed,
+    /// Evidence exported: the manifest's SHA-256 in the audit log, so an export can be matched
+    /// against what Roster recorded, not only against itself.
+    ReviewExported,
 }
 
 impl EventKind {
@@ -116,6 +119,7 @@ impl EventKind {
             EventKind::ReviewClosed => "review_closed",
             EventKind::ReviewRemediationVerified => "review_remediation_verified",
             EventKind::ReviewRemediationFailed => "review_remediation_failed",
+            EventKind::ReviewExported => "review_exported",
         }
     }
 }

@@ -228,6 +228,12 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     assert!(evidence::export(&store, "acme", id, &dir, Utc::now()).await.is_err(), "never overwrites evidence");
     let ok = evidence::verify(&dir).unwrap();
     assert_eq!(ok.rows, n);
+    let exported = store
+        .events(&EventQuery { kind_prefix: Some("review_exported".into()), ..EventQuery::default() })
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 1);
+    assert_eq!(exported[0].detail["manifest_sha256"], ok.manifest_sha256.as_str(), "the audit log knows this export");
     let manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["completeness"]["in_scope"], n);
     assert_eq!(manifest["signoffs"][0]["reviewer"], "auditor@acme.test");

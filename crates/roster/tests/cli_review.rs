@@ -86,6 +86,7 @@ async fn a_campaign_from_the_command_line() {
     assert!(o.status.success() && stdout(&o).contains("complete: yes"), "{}{}", stdout(&o), stderr(&o));
     let o = roster(&cfg, None, &["review", "verify", ev.to_str().unwrap()]).await;
     assert!(o.status.success() && stdout(&o).contains("intact"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("recorded in the audit log as event"), "{}", stdout(&o));
     let csv = ev.join("items.csv");
     let text = std::fs::read_to_string(&csv).unwrap();
     std::fs::write(&csv, text.replacen("moved teams", "moved teamz", 1)).unwrap();

@@ -146,6 +146,8 @@ pub struct ExportSummary {
     pub chain_head: String,
     pub counts: Counts,
     pub complete: bool,
+    /// Also recorded in the audit log (`review_exported`).
+    pub manifest_sha256: String,
 }
 
 fn io(file: &str) -> impl Fn(std::io::Error) -> ReviewError + '_ {
@@ -240,10 +242,19 @@ pub async fn export(
         _ => Map::new(),
     };
     let own = manifest_hash(&m);
-    m.insert("manifest_sha256".into(), Value::from(own));
+    m.insert("manifest_sha256".into(), Value::from(own.clone()));
     let text = serde_json::to_string_pretty(&Value::Object(m)).map_err(|e| ReviewError::Invalid(e.to_string()))?;
     std::fs::write(dir.join(MANIFEST), text + "\n").map_err(io(MANIFEST))?;
-    Ok(ExportSummary { dir: dir.display().to_string(), rows: items.len(), chain_head: prev, counts, complete })
+    let detail = json!({ "campaign": id, "manifest_sha256": own, "chain_head": prev, "rows": items.len() });
+    super::record(store, account, roster_core::EventKind::ReviewExported, format!("review:{id}"), detail, now).await?;
+    Ok(ExportSummary {
+        dir: dir.display().to_string(),
+        rows: items.len(),
+        chain_head: prev,
+        counts,
+        complete,
+        manifest_sha256: own,
+    })
 }
 
 /// Where an export stopped matching.
@@ -264,6 +275,8 @@ fn tampered(file: &str, row: Option<usize>, problem: impl Into<String>) -> Tampe
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Verified {
     pub campaign: String,
+    /// The manifest's own hash: match it against the `review_exported` event.
+    pub manifest_sha256: String,
     pub rows: usize,
     pub chain_head: String,
     pub files: Vec<String>,
@@ -416,7 +429,7 @@ pub fn verify(dir: &Path) -> Result<Verified, Tampered> {
         }
     }
     let campaign = field(&["campaign", "name"]).and_then(Value::as_str).unwrap_or_default().to_string();
-    Ok(Verified { campaign, rows, chain_head: head.to_string(), files: names })
+    Ok(Verified { campaign, manifest_sha256: own.to_string(), rows, chain_head: head.to_string(), files: names })
 }
 
 #[cfg(test)]

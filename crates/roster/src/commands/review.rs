@@ -124,7 +124,8 @@ pub enum ReviewCommand {
     },
     /// Write the evidence (items.csv, items.jsonl, summary.pdf, manifest.json) into a new directory.
     Export { id: i64, dir: PathBuf },
-    /// Check an evidence directory has not been altered (exit 1 naming the file and row).
+    /// Check an evidence directory has not been altered (exit 1 naming the file and row); with a
+    /// store, also that the export is the one recorded in the audit log.
     Verify { dir: PathBuf },
 }
 
@@ -172,6 +173,23 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
             v.rows,
             v.chain_head
         )?;
+        // With a store at hand, the export is also matched against Roster's audit log: a
+        // rewritten export with recomputed hashes would be intact but unknown there.
+        if let Ok(s) = snapshot(cli).await {
+            let q = roster_store::EventQuery {
+                kind_prefix: Some("review_exported".into()),
+                limit: Some(100_000),
+                ..Default::default()
+            };
+            let recorded = s.store.events(&q).await?;
+            match recorded.iter().find(|e| e.detail["manifest_sha256"] == v.manifest_sha256.as_str()) {
+                Some(e) => writeln!(out, "recorded in the audit log as event {} at {}", e.id, e.at.to_rfc3339())?,
+                None => bail!(
+                    "the files are consistent, but no export with manifest SHA-256 {} is in this store's audit log: it was not exported by this Roster, or was rewritten",
+                    v.manifest_sha256
+                ),
+            }
+        }
         return Ok(());
     }
     let s = snapshot(cli).await?;
