@@ -71,6 +71,11 @@ impl Caller {
 }
 
 impl Role {
+    /// Reads a role's name.
+    pub fn from_name(s: &str) -> Option<Role> {
+        [Role::Admin, Role::Reader, Role::Requester, Role::Reviewer].into_iter().find(|r| r.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",

@@ -84,7 +84,7 @@ pub struct AppState {
     /// Separation-of-duties violations per completed snapshot under the rules in force (the
     /// scheduler records them after each sync; a reload of the rules empties it).
     pub sod_counts: std::sync::Mutex<HashMap<i64, usize>>,
-    /// Web UI sessions (in memory: a restart signs everyone out).
+    /// Web UI sessions (kept in the store, shared by every worker).
     pub sessions: crate::web::Sessions,
     /// Requests allowed per key (a burst, refilled per second).
     pub limiter: governor::DefaultKeyedRateLimiter<String>,
@@ -116,7 +116,7 @@ impl AppState {
             user_totals: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
-            sessions: crate::web::Sessions::default(),
+            sessions: crate::web::Sessions,
             snapshot_counts: std::sync::Mutex::new(HashMap::new()),
             sod_counts: std::sync::Mutex::new(HashMap::new()),
         }

@@ -105,6 +105,13 @@ async fn sign_in_sessions_headers_and_csrf() {
     assert!(s == 200 && page.contains("Account acme") && page.contains("<svg") == page.contains("polyline"), "{s}");
     // Every form needs the session's CSRF token.
     assert_eq!(b.post("/ui/logout", &[("csrf", "0".repeat(64).as_str())]).await.0, 403);
+    // Removing the key (a configuration reload) ends its sessions.
+    let mut r = Browser::new(&e);
+    assert_eq!(r.sign_in(READER).await, 303);
+    assert_eq!(r.get("/ui/").await.0, 200);
+    let keys: Vec<_> = e.state.api_keys().iter().filter(|k| k.name != "auditor").cloned().collect();
+    e.state.set_api_keys(keys);
+    assert_eq!(r.get("/ui/").await.0, 303, "a removed key's session has ended");
     let token = Browser::csrf(&page);
     let (s, _, h) = b.post("/ui/logout", &[("csrf", &token)]).await;
     assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/ui/login"));

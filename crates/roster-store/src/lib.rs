@@ -165,6 +165,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// An account's applied or failed remediations not yet seen gone.
     async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>>;
 
+    /// Records a web session.
+    async fn add_session(&self, s: &WebSession) -> Result<()>;
+    /// The web session with this token digest.
+    async fn web_session(&self, digest: &str) -> Result<Option<WebSession>>;
+    /// Marks a web session used at `seen_ms`.
+    async fn touch_session(&self, digest: &str, seen_ms: i64) -> Result<()>;
+    /// Ends the session `digest` (if given) and every session idle since before
+    /// `seen_before_ms` or started before `started_before_ms`; returns how many.
+    async fn end_sessions(&self, digest: Option<&str>, seen_before_ms: i64, started_before_ms: i64) -> Result<u64>;
+
     /// The last event id webhook `name` delivered (0: none yet).
     async fn webhook_cursor(&self, name: &str) -> Result<i64>;
     /// Records that webhook `name` delivered everything up to `event_id`.

@@ -269,3 +269,15 @@ pub struct Remediation {
     pub note: Option<String>,
     pub applied_ms: Option<i64>,
 }
+
+/// A web UI session as stored: the digest of its token, never the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    pub digest: String,
+    /// The API key's name and role it was opened with.
+    pub name: String,
+    pub role: String,
+    pub csrf: String,
+    pub started_ms: i64,
+    pub seen_ms: i64,
+}

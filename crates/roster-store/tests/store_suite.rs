@@ -461,3 +461,30 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
         assert_eq!(s.campaigns("acme").await.unwrap().len(), 1, "{db}");
     }
 }
+
+#[tokio::test]
+async fn web_sessions_are_shared_and_expire() {
+    use roster_store::WebSession;
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let w = |d: &str, started: i64, seen: i64| WebSession {
+            digest: d.into(),
+            name: "ops".into(),
+            role: "admin".into(),
+            csrf: "c".into(),
+            started_ms: started,
+            seen_ms: seen,
+        };
+        s.add_session(&w("a", 1_000, 5_000)).await.unwrap();
+        s.add_session(&w("b", 1_000, 1_000)).await.unwrap();
+        s.add_session(&w("c", 100, 9_000)).await.unwrap();
+        assert_eq!(s.web_session("a").await.unwrap(), Some(w("a", 1_000, 5_000)), "{db}");
+        s.touch_session("a", 6_000).await.unwrap();
+        assert_eq!(s.web_session("a").await.unwrap().unwrap().seen_ms, 6_000, "{db}");
+        // Idle since before 2,000 (b) or started before 500 (c) end; a stays.
+        assert_eq!(s.end_sessions(None, 2_000, 500).await.unwrap(), 2, "{db}");
+        assert!(s.web_session("b").await.unwrap().is_none() && s.web_session("c").await.unwrap().is_none(), "{db}");
+        assert_eq!(s.end_sessions(Some("a"), 0, 0).await.unwrap(), 1, "{db}");
+        assert!(s.web_session("a").await.unwrap().is_none(), "{db}");
+    }
+}

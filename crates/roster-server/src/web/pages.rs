@@ -80,7 +80,7 @@ pub async fn login(State(s): S, headers: HeaderMap, Form(f): Form<LoginForm>) ->
         *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return Ok(r);
     };
-    let token = s.sessions.start(&k.name, k.role);
+    let token = s.sessions.start(s.store.as_ref(), &k.name, k.role).await?;
     let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
     let mut r = Redirect::to("/ui/").into_response();
     r.headers_mut()
@@ -101,7 +101,7 @@ pub async fn logout(
 ) -> Result<Response, WebError> {
     check_csrf(&me, &f.csrf)?;
     if let Some(t) = cookie_value(&headers, session::COOKIE) {
-        s.sessions.end(&t);
+        s.sessions.end(s.store.as_ref(), &t).await?;
     }
     let mut r = Redirect::to("/ui/login").into_response();
     r.headers_mut()

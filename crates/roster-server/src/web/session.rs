@@ -2,14 +2,14 @@
 //! HttpOnly, SameSite=Strict cookie; the key itself is never kept in the browser), which ends at
 //! logout, after 30 idle minutes or 8 hours. Every form carries the session's CSRF token.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+
+use roster_store::{Store, StoreError, WebSession};
 
 use crate::auth::Role;
 use crate::state::AppState;
@@ -17,7 +17,6 @@ use crate::state::AppState;
 pub const COOKIE: &str = "roster_session";
 const IDLE: Duration = Duration::from_secs(30 * 60);
 const LIFETIME: Duration = Duration::from_secs(8 * 3600);
-const MAX_SESSIONS: usize = 10_000;
 
 /// One signed-in person.
 #[derive(Debug, Clone)]
@@ -27,8 +26,6 @@ pub struct Session {
     pub role: Role,
     /// Sent back in every form.
     pub csrf: String,
-    started: Instant,
-    seen: Instant,
 }
 
 impl Session {
@@ -41,10 +38,10 @@ impl Session {
     }
 }
 
-/// Sessions of this process, by the SHA-256 of their token (a memory dump shows no usable
-/// token). Kept in memory: a restart signs everyone out, which is the safe way to fail.
+/// Sessions live in the store, so every worker behind a load balancer knows them, by the
+/// SHA-256 of their token (the database never holds a usable token).
 #[derive(Default)]
-pub struct Sessions(Mutex<HashMap<String, Session>>);
+pub struct Sessions;
 
 /// 32 random bytes as hex: session tokens, CSRF tokens.
 pub(crate) fn random_hex() -> String {
@@ -57,41 +54,46 @@ fn digest(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|x| format!("{x:02x}")).collect()
 }
 
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 impl Sessions {
-    /// Starts a session; returns the cookie's token.
-    pub fn start(&self, name: &str, role: Role) -> String {
+    /// Starts a session (and ends the stale ones); returns the cookie's token.
+    pub async fn start(&self, store: &dyn Store, name: &str, role: Role) -> Result<String, StoreError> {
         let token = random_hex();
-        let now = Instant::now();
-        let s = Session { name: name.into(), role, csrf: random_hex(), started: now, seen: now };
-        if let Ok(mut m) = self.0.lock() {
-            m.retain(|_, s| now.duration_since(s.seen) < IDLE && now.duration_since(s.started) < LIFETIME);
-            if m.len() >= MAX_SESSIONS {
-                m.clear();
-            }
-            m.insert(digest(&token), s);
-        }
-        token
+        let now = now_ms();
+        store.end_sessions(None, now - IDLE.as_millis() as i64, now - LIFETIME.as_millis() as i64).await?;
+        let s = WebSession {
+            digest: digest(&token),
+            name: name.into(),
+            role: role.as_str().into(),
+            csrf: random_hex(),
+            started_ms: now,
+            seen_ms: now,
+        };
+        store.add_session(&s).await?;
+        Ok(token)
     }
 
-    /// The live session of `token`, refreshed.
-    pub fn get(&self, token: &str) -> Option<Session> {
-        let now = Instant::now();
-        let mut m = self.0.lock().ok()?;
+    /// The live session of `token`, marked used (at most once a minute, to spare writes).
+    pub async fn get(&self, store: &dyn Store, token: &str) -> Result<Option<Session>, StoreError> {
         let key = digest(token);
-        let s = m.get_mut(&key)?;
-        if now.duration_since(s.seen) >= IDLE || now.duration_since(s.started) >= LIFETIME {
-            m.remove(&key);
-            return None;
+        let Some(s) = store.web_session(&key).await? else { return Ok(None) };
+        let now = now_ms();
+        if now - s.seen_ms >= IDLE.as_millis() as i64 || now - s.started_ms >= LIFETIME.as_millis() as i64 {
+            store.end_sessions(Some(&key), 0, 0).await?;
+            return Ok(None);
         }
-        s.seen = now;
-        Some(s.clone())
+        if now - s.seen_ms >= 60_000 {
+            store.touch_session(&key, now).await?;
+        }
+        Ok(Role::from_name(&s.role).map(|role| Session { name: s.name, role, csrf: s.csrf }))
     }
 
     /// Ends the session of `token`.
-    pub fn end(&self, token: &str) {
-        if let Ok(mut m) = self.0.lock() {
-            m.remove(&digest(token));
-        }
+    pub async fn end(&self, store: &dyn Store, token: &str) -> Result<(), StoreError> {
+        store.end_sessions(Some(&digest(token)), 0, 0).await.map(|_| ())
     }
 }
 
@@ -120,17 +122,27 @@ pub fn expired_cookie() -> String {
     format!("{COOKIE}=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0")
 }
 
-/// A page's signed-in caller; without a session the page redirects to the sign-in form.
+/// A page's signed-in caller; without a session the page redirects to the sign-in form. A
+/// session whose key was removed or changed role (configuration reload) has ended.
 pub struct Web(pub Session);
 
 impl FromRequestParts<std::sync::Arc<AppState>> for Web {
-    type Rejection = axum::response::Redirect;
+    type Rejection = axum::response::Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &std::sync::Arc<AppState>) -> Result<Self, Self::Rejection> {
-        token(parts)
-            .and_then(|t| state.sessions.get(&t))
-            .map(Web)
-            .ok_or_else(|| axum::response::Redirect::to("/ui/login"))
+        use axum::response::IntoResponse;
+        let to_login = || axum::response::Redirect::to("/ui/login").into_response();
+        let Some(t) = token(parts) else { return Err(to_login()) };
+        let s = match state.sessions.get(state.store.as_ref(), &t).await {
+            Ok(Some(s)) => s,
+            Ok(None) => return Err(to_login()),
+            Err(e) => return Err(super::WebError::internal(e.to_string()).into_response()),
+        };
+        if !state.api_keys().iter().any(|k| k.name == s.name && k.role == s.role) {
+            let _ = state.sessions.end(state.store.as_ref(), &t).await;
+            return Err(to_login());
+        }
+        Ok(Web(s))
     }
 }
 
@@ -138,16 +150,25 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Web {
 mod tests {
     use super::*;
 
-    #[test]
-    fn sessions_start_end_and_tokens_are_not_kept() {
-        let s = Sessions::default();
-        let t = s.start("ops", Role::Admin);
+    #[tokio::test]
+    async fn sessions_start_end_and_tokens_are_not_kept() {
+        let store = roster_store::SqlStore::in_memory().await.unwrap();
+        let s = Sessions;
+        let t = s.start(&store, "ops", Role::Admin).await.unwrap();
         assert_eq!(t.len(), 64);
-        let got = s.get(&t).unwrap();
-        assert_eq!((got.name.as_str(), got.csrf.len()), ("ops", 64));
-        assert!(!s.0.lock().unwrap().contains_key(&t), "stored by digest only");
-        s.end(&t);
-        assert!(s.get(&t).is_none());
-        assert!(s.get("forged").is_none());
+        let got = s.get(&store, &t).await.unwrap().unwrap();
+        assert_eq!((got.name.as_str(), got.role, got.csrf.len()), ("ops", Role::Admin, 64));
+        assert!(store.web_session(&t).await.unwrap().is_none(), "stored by digest only");
+        s.end(&store, &t).await.unwrap();
+        assert!(s.get(&store, &t).await.unwrap().is_none());
+        assert!(s.get(&store, "forged").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn idle_sessions_end() {
+        let store = roster_store::SqlStore::in_memory().await.unwrap();
+        let t = Sessions.start(&store, "ops", Role::Reader).await.unwrap();
+        store.touch_session(&digest(&t), now_ms() - IDLE.as_millis() as i64 - 1).await.unwrap();
+        assert!(Sessions.get(&store, &t).await.unwrap().is_none(), "30 idle minutes end it");
     }
 }

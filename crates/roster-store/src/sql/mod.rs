@@ -14,6 +14,7 @@ mod leases;
 mod reads;
 mod reviews;
 mod rows;
+mod sessions;
 mod syncs;
 mod writes;
 
@@ -353,6 +354,18 @@ impl Store for SqlStore {
     }
     async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>> {
         self.unverified_remediations_impl(account).await
+    }
+    async fn add_session(&self, s: &WebSession) -> Result<()> {
+        self.add_session_impl(s).await
+    }
+    async fn web_session(&self, digest: &str) -> Result<Option<WebSession>> {
+        self.web_session_impl(digest).await
+    }
+    async fn touch_session(&self, digest: &str, seen_ms: i64) -> Result<()> {
+        self.touch_session_impl(digest, seen_ms).await
+    }
+    async fn end_sessions(&self, digest: Option<&str>, seen_before_ms: i64, started_before_ms: i64) -> Result<u64> {
+        self.end_sessions_impl(digest, seen_before_ms, started_before_ms).await
     }
     async fn webhook_cursor(&self, name: &str) -> Result<i64> {
         let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = $1")

@@ -121,7 +121,7 @@ async fn measure(
     };
     // The per-key rate limit is lifted: it is the server being measured, not the limiter.
     let state = Arc::new(AppState::new(store, vec![account], keys, None).with_rate_limit(10_000_000, 10_000_000));
-    let session = state.sessions.start("bench", Role::Reader);
+    let session = state.sessions.start(state.store.as_ref(), "bench", Role::Reader).await?;
     let (router, _) = roster_server::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
