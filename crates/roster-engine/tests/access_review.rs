@@ -218,6 +218,18 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     assert_eq!(store.events(&failed).await.unwrap().len(), 1);
     assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "closed");
 
+    // The counts the pages show come from SQL; they agree with the items.
+    let all = store.review_items(id, None).await.unwrap();
+    assert_eq!(
+        review::Counts::from_tally(&store.review_tally(id, None).await.unwrap(), None),
+        review::Counts::of(&all)
+    );
+    let theirs = review::Counts::from_tally(&store.review_tally(id, Some("auditor@acme.test")).await.unwrap(), None);
+    assert_eq!((theirs.items, theirs.certified, theirs.reassigned), (1, 1, 1));
+    let page = store.review_items_page(id, Some(&a.reviewer), false, 1, 2).await.unwrap();
+    let expected: Vec<i64> = all.iter().filter(|i| i.reviewer == a.reviewer).skip(1).take(2).map(|i| i.id).collect();
+    assert_eq!(page.iter().map(|i| i.id).collect::<Vec<_>>(), expected);
+
     // Evidence.
     let dir = std::env::temp_dir().join(format!("roster-review-{}-{id}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

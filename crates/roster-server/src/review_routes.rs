@@ -99,6 +99,10 @@ pub struct ItemFilter {
     pub reviewer: Option<String>,
     /// Only items without a decision.
     pub undecided: Option<bool>,
+    /// Items to skip (in order).
+    pub offset: Option<i64>,
+    /// At most this many (default and most: 1000).
+    pub limit: Option<i64>,
 }
 
 /// A campaign and its progress.
@@ -201,7 +205,9 @@ fn me(c: &Caller) -> String {
 }
 
 async fn view(s: &AppState, c: &ReviewCampaign, only: Option<&str>) -> Result<CampaignView, ApiError> {
-    let items = s.store.review_items(c.id, only).await?;
+    // Exact counts: the API answers right after a change (the web UI's admin view may show
+    // progress a few seconds old).
+    let tally = s.store.review_tally(c.id, only).await?;
     let signoffs = s.store.signoffs(c.id).await?;
     Ok(CampaignView {
         id: c.id,
@@ -213,7 +219,7 @@ async fn view(s: &AppState, c: &ReviewCampaign, only: Option<&str>) -> Result<Ca
         closed_at: at(c.closed_ms),
         snapshot_sync_id: c.sync_id,
         definition: serde_json::from_str(&c.spec).unwrap_or(serde_json::Value::Null),
-        counts: Counts::of(&items),
+        counts: Counts::from_tally(&tally, None),
         signoffs: signoffs.into_iter().map(|(r, t)| (r, at(Some(t)).unwrap_or_default())).collect(),
     })
 }
@@ -318,8 +324,9 @@ pub async fn items(
         _ => f.reviewer.map(|r| r.trim().to_ascii_lowercase()),
     };
     let undecided = f.undecided.unwrap_or(false);
-    let items = s.store.review_items(id, who.as_deref()).await?;
-    Ok(Json(items.into_iter().filter(|i| !undecided || i.decision.is_none()).map(ItemView::from).collect()))
+    let (offset, limit) = (f.offset.unwrap_or(0).max(0), f.limit.unwrap_or(1000).clamp(1, 1000));
+    let items = s.store.review_items_page(id, who.as_deref(), undecided, offset, limit).await?;
+    Ok(Json(items.into_iter().map(ItemView::from).collect()))
 }
 
 /// Decide or reassign items, as the key's own reviewer name (the items' reviewer only); every

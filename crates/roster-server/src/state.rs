@@ -15,6 +15,8 @@ use crate::lease::{system_clock, worker_id, Leaser};
 /// Requests per second per key, and the burst above it [a sane default for an admin API].
 pub const RATE_PER_SECOND: u32 = 50;
 pub const RATE_BURST: u32 = 200;
+/// How old the whole-campaign progress shown to admins may be.
+pub const TALLY_AGE: Duration = Duration::from_secs(5);
 
 /// A per-key limiter: `per_second` requests a second, bursts up to `burst`.
 fn limiter(per_second: u32, burst: u32) -> governor::DefaultKeyedRateLimiter<String> {
@@ -50,6 +52,9 @@ impl<T> Swap<T> {
     }
 }
 
+/// A campaign's progress and when it was counted.
+pub type Tally = (std::time::Instant, Arc<Vec<roster_store::ReviewTally>>);
+
 /// One account `roster serve` syncs.
 #[derive(Debug, Clone)]
 pub struct ServedAccount {
@@ -84,6 +89,9 @@ pub struct AppState {
     /// Separation-of-duties violations per completed snapshot under the rules in force (the
     /// scheduler records them after each sync; a reload of the rules empties it).
     pub sod_counts: std::sync::Mutex<HashMap<i64, usize>>,
+    /// Whole-campaign progress, counted at most every few seconds per campaign (a campaign
+    /// can hold millions of items; a reviewer's own counts are always exact).
+    pub tallies: std::sync::Mutex<HashMap<i64, Tally>>,
     /// Web UI sessions (kept in the store, shared by every worker).
     pub sessions: crate::web::Sessions,
     /// Requests allowed per key (a burst, refilled per second).
@@ -119,6 +127,7 @@ impl AppState {
             sessions: crate::web::Sessions,
             snapshot_counts: std::sync::Mutex::new(HashMap::new()),
             sod_counts: std::sync::Mutex::new(HashMap::new()),
+            tallies: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -194,6 +203,31 @@ impl AppState {
             m.insert(sync, c);
         }
         Ok(c)
+    }
+
+    /// Campaign `id`'s progress for every reviewer, at most [`TALLY_AGE`] old.
+    pub async fn campaign_tally(
+        &self,
+        id: i64,
+    ) -> Result<Arc<Vec<roster_store::ReviewTally>>, roster_store::StoreError> {
+        let fresh =
+            |m: &HashMap<i64, Tally>| m.get(&id).filter(|(at, _)| at.elapsed() < TALLY_AGE).map(|(_, t)| Arc::clone(t));
+        if let Some(t) = self.tallies.lock().ok().and_then(|m| fresh(&m)) {
+            return Ok(t);
+        }
+        let t = Arc::new(self.store.review_tally(id, None).await?);
+        if let Ok(mut m) = self.tallies.lock() {
+            m.retain(|_, (at, _)| at.elapsed() < TALLY_AGE);
+            m.insert(id, (std::time::Instant::now(), Arc::clone(&t)));
+        }
+        Ok(t)
+    }
+
+    /// Drops campaign `id`'s remembered progress (after a change made through this worker).
+    pub fn forget_tally(&self, id: i64) {
+        if let Ok(mut m) = self.tallies.lock() {
+            m.remove(&id);
+        }
     }
 
     /// The served account called `name`.

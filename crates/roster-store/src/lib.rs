@@ -139,6 +139,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<bool>;
     /// A campaign's items (of one reviewer, or all), in order.
     async fn review_items(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewItem>>;
+    /// One page of a campaign's items (of one reviewer, or all), in order (undecided ones
+    /// only, if asked).
+    async fn review_items_page(
+        &self,
+        campaign_id: i64,
+        reviewer: Option<&str>,
+        undecided_only: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<ReviewItem>>;
+    /// A campaign's items (of one reviewer, or all) counted by reviewer, decision,
+    /// remediation, reassignment and self-review, in SQL (a campaign can hold millions).
+    async fn review_tally(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>>;
     /// One item.
     async fn review_item(&self, id: i64) -> Result<Option<ReviewItem>>;
     /// Decides or reassigns item `id`; false (no change) when its reviewer is no longer

@@ -281,3 +281,15 @@ pub struct WebSession {
     pub started_ms: i64,
     pub seen_ms: i64,
 }
+
+/// Items of a campaign counted by reviewer and state (one row per combination).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewTally {
+    pub reviewer: String,
+    pub decision: Option<String>,
+    pub remediation_status: Option<String>,
+    /// The reviewer is not the one assigned at launch.
+    pub reassigned: bool,
+    pub self_review: bool,
+    pub items: i64,
+}

@@ -439,6 +439,14 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
             "{db}: signed-off decisions are locked"
         );
         assert_eq!(s.signoffs(id).await.unwrap(), vec![("a@x".to_string(), 4_000)], "{db}");
+        let tally = s.review_tally(id, None).await.unwrap();
+        assert_eq!(s.review_tally(id, Some("a@x")).await.unwrap().iter().map(|t| t.items).sum::<i64>(), 1, "{db}");
+        let n = |r: &str| tally.iter().filter(|t| t.reviewer == r).map(|t| t.items).sum::<i64>();
+        assert_eq!((n("a@x"), n("b@x")), (1, 2), "{db}");
+        assert!(tally.iter().any(|t| t.reviewer == "b@x" && t.reassigned && t.items == 1), "{db}: {tally:?}");
+        let open = s.review_items_page(id, Some("b@x"), true, 0, 10).await.unwrap();
+        assert_eq!(open.len(), 2, "{db}");
+        assert_eq!(s.review_items_page(id, None, false, 1, 1).await.unwrap()[0].seq, 2, "{db}");
         assert!(s.transition_campaign(id, "launched", "closing", 5_000, Some("plan-1")).await.unwrap(), "{db}");
         assert!(
             !s.decide_item(moved.id, &decide("b@x", Some("certify"), None)).await.unwrap(),

@@ -351,6 +351,30 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Adds up the store's tally (of one reviewer, or all).
+    pub fn from_tally(rows: &[roster_store::ReviewTally], reviewer: Option<&str>) -> Counts {
+        let mut c = Counts::default();
+        for r in rows.iter().filter(|r| reviewer.is_none_or(|w| r.reviewer == w)) {
+            let n = r.items as usize;
+            c.items += n;
+            match r.decision.as_deref() {
+                Some("certify") => c.certified += n,
+                Some("revoke") => c.revoked += n,
+                _ => c.undecided += n,
+            }
+            c.reassigned += if r.reassigned { n } else { 0 };
+            c.self_reviews += if r.self_review { n } else { 0 };
+            match r.remediation_status.as_deref() {
+                Some("applied") => c.remediation_applied += n,
+                Some("failed") => c.remediation_failed += n,
+                Some("verified") => c.remediation_verified += n,
+                Some("not_removed") => c.remediation_not_removed += n,
+                _ => {}
+            }
+        }
+        c
+    }
+
     /// Counts `items`.
     pub fn of(items: &[ReviewItem]) -> Counts {
         let mut c = Counts { items: items.len(), ..Counts::default() };

@@ -65,7 +65,10 @@ pub async fn reviews(State(s): S, Web(me): Web, Path(account): Path<String>) -> 
     let only = (me.role == Role::Reviewer).then(|| reviewer_name(&me));
     let mut rows = Vec::new();
     for c in s.store.campaigns(&account).await? {
-        let n = Counts::of(&s.store.review_items(c.id, only.as_deref()).await?);
+        let n = match &only {
+            Some(me) => Counts::from_tally(&s.store.review_tally(c.id, Some(me)).await?, None),
+            None => Counts::from_tally(&s.campaign_tally(c.id).await?, None),
+        };
         if only.is_some() && n.items == 0 {
             continue;
         }
@@ -77,17 +80,37 @@ pub async fn reviews(State(s): S, Web(me): Web, Path(account): Path<String>) -> 
     render("reviews.html", Some(&me), context! { account, rows })
 }
 
-/// One campaign: the caller's items grouped by resource, and (admins, readers) the progress
-/// per reviewer and the evidence download.
-pub async fn review(State(s): S, Web(me): Web, Path((account, id)): Path<(String, i64)>) -> Result<Response, WebError> {
+const ITEMS_PAGE: i64 = 200;
+
+#[derive(serde::Deserialize)]
+pub struct InboxQuery {
+    offset: Option<i64>,
+    /// Only undecided items.
+    open: Option<String>,
+}
+
+/// One campaign: a page of the caller's items grouped by resource, and (admins, readers) the
+/// progress per reviewer and the evidence download. Counted and paged in SQL: a campaign can
+/// hold millions of items.
+pub async fn review(
+    State(s): S,
+    Web(me): Web,
+    Path((account, id)): Path<(String, i64)>,
+    axum::extract::Query(q): axum::extract::Query<InboxQuery>,
+) -> Result<Response, WebError> {
     no_requesters(&me)?;
     let c = review::load(s.store.as_ref(), &account, id).await.map_err(|e| WebError::from(review_error(e)))?;
     let mine_name = reviewer_name(&me);
-    let all = s.store.review_items(id, None).await?;
+    // The reviewer's own counts touch their items only; the whole campaign's progress is
+    // counted for admins and readers.
+    let mine_counts = Counts::from_tally(&s.store.review_tally(id, Some(&mine_name)).await?, None);
+    let tally = if me.reads() { s.campaign_tally(id).await? } else { Arc::new(vec![]) };
+    let only_open = q.open.as_deref() == Some("1");
+    let total = if only_open { mine_counts.undecided } else { mine_counts.items } as u64;
+    let offset = q.offset.unwrap_or(0).clamp(0, total as i64);
+    let page = s.store.review_items_page(id, Some(&mine_name), only_open, offset, ITEMS_PAGE).await?;
     let mut groups: BTreeMap<(String, String), Vec<minijinja::Value>> = BTreeMap::new();
-    let mut open = 0;
-    for i in all.iter().filter(|i| i.reviewer == mine_name) {
-        open += usize::from(i.decision.is_none());
+    for i in &page {
         let resource = i.entitlement.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or_default();
         groups.entry((resource, i.resource_name.clone())).or_default().push(context! {
             slug => i.entitlement.rsplit(':').next(), ..super::ser(i)
@@ -97,27 +120,28 @@ pub async fn review(State(s): S, Web(me): Web, Path((account, id)): Path<(String
         groups.into_iter().map(|((resource, name), items)| context! { resource, name, items }).collect();
     let signed = s.store.signoffs(id).await?.iter().any(|(r, _)| *r == mine_name);
     let progress: Vec<_> = if me.reads() {
-        let mut per: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
-        for i in &all {
-            let slot = match i.decision.as_deref() {
-                Some("certify") => 0,
-                Some("revoke") => 1,
-                _ => 2,
-            };
-            per.entry(i.reviewer.as_str()).or_default()[slot] += 1;
-        }
-        per.into_iter()
-            .map(|(r, [c, v, u])| context! { reviewer => r, certified => c, revoked => v, undecided => u })
+        let reviewers: std::collections::BTreeSet<&str> = tally.iter().map(|t| t.reviewer.as_str()).collect();
+        reviewers
+            .into_iter()
+            .map(|r| {
+                let n = Counts::from_tally(&tally, Some(r));
+                context! { reviewer => r, certified => n.certified, revoked => n.revoked, undecided => n.undecided }
+            })
             .collect()
     } else {
         vec![]
     };
-    let counts = Counts::of(&all);
+    let counts = if me.reads() { Counts::from_tally(&tally, None) } else { mine_counts.clone() };
     let launched = c.status == "launched";
+    let pager = super::Pager::new(offset as u64, ITEMS_PAGE as u64, total);
     render(
         "review.html",
         Some(&me),
-        context! { account, c => context! { id => c.id, name => c.name, status => c.status }, groups, open, signed, progress, counts => super::ser(&counts), launched },
+        context! {
+            account, c => context! { id => c.id, name => c.name, status => c.status }, groups, open => mine_counts.undecided,
+            mine => mine_counts.items, signed, progress, counts => super::ser(&counts), launched,
+            pager => super::ser(&pager), only_open,
+        },
     )
 }
 
@@ -160,6 +184,7 @@ pub async fn decide(
     )
     .await
     .map_err(|e| WebError::from(review_error(e)))?;
+    s.forget_tally(id);
     Ok(Redirect::to(&format!("/ui/a/{account}/reviews/{id}")).into_response())
 }
 

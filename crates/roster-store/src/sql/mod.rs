@@ -324,6 +324,19 @@ impl Store for SqlStore {
     async fn review_items(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewItem>> {
         self.review_items_impl(campaign_id, reviewer).await
     }
+    async fn review_items_page(
+        &self,
+        campaign_id: i64,
+        reviewer: Option<&str>,
+        undecided_only: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<ReviewItem>> {
+        self.review_items_page_impl(campaign_id, reviewer, undecided_only, offset, limit).await
+    }
+    async fn review_tally(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
+        self.review_tally_impl(campaign_id, reviewer).await
+    }
     async fn review_item(&self, id: i64) -> Result<Option<ReviewItem>> {
         self.review_item_impl(id).await
     }

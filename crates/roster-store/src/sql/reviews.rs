@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use super::SqlStore;
-use crate::types::{ItemDecision, Remediation, ReviewCampaign, ReviewItem};
+use crate::types::{ItemDecision, Remediation, ReviewCampaign, ReviewItem, ReviewTally};
 use crate::{Result, StoreError};
 
 const CAMPAIGN_COLUMNS: &str =
@@ -162,6 +162,70 @@ impl SqlStore {
         .await
         .map_err(StoreError::query("list review items"))?;
         rows.iter().map(item_row).collect()
+    }
+
+    pub(super) async fn review_items_page_impl(
+        &self,
+        campaign_id: i64,
+        reviewer: Option<&str>,
+        undecided_only: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<ReviewItem>> {
+        let rows = sqlx::query(sql!(
+            "SELECT {ITEM_COLUMNS} FROM review_items WHERE campaign_id = $1 AND ($2 IS NULL OR reviewer = $6)
+               AND ($3 = 0 OR decision IS NULL)
+             ORDER BY seq LIMIT $4 OFFSET $5"
+        ))
+        .bind(campaign_id)
+        .bind(reviewer)
+        .bind(i64::from(undecided_only))
+        .bind(limit)
+        .bind(offset)
+        .bind(reviewer)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("page review items"))?;
+        rows.iter().map(item_row).collect()
+    }
+
+    pub(super) async fn review_tally_impl(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
+        // Served from the `items_tally` index alone (it holds every column read here); the
+        // reviewer filter is written out, not `$2 IS NULL OR ...`, which hides the index from
+        // SQLite's planner.
+        let only = if reviewer.is_some() { "AND reviewer = $2" } else { "" };
+        let q = sqlx::query(sql!(
+            "SELECT reviewer, decision, remediation_status,
+                    CASE WHEN reviewer <> original_reviewer THEN 1 ELSE 0 END AS reassigned,
+                    self_review, COUNT(*) AS n
+             FROM review_items WHERE campaign_id = $1 {only}
+             GROUP BY reviewer, decision, remediation_status, CASE WHEN reviewer <> original_reviewer THEN 1 ELSE 0 END, self_review
+             ORDER BY reviewer"
+        ))
+        .bind(campaign_id);
+        let q = match reviewer {
+            Some(r) => q.bind(r),
+            None => q,
+        };
+        let rows = q.fetch_all(&self.pool).await.map_err(StoreError::query("count review items"))?;
+        let q = StoreError::query("read review counts");
+        rows.iter()
+            .map(|r| {
+                Ok(ReviewTally {
+                    reviewer: r.try_get("reviewer").map_err(&q)?,
+                    decision: r.try_get("decision").map_err(&q)?,
+                    remediation_status: r.try_get("remediation_status").map_err(&q)?,
+                    // An integer literal's CASE is int4 on PostgreSQL, int8 on SQLite.
+                    reassigned: r
+                        .try_get::<i32, _>("reassigned")
+                        .map(|v| v != 0)
+                        .or_else(|_| r.try_get::<i64, _>("reassigned").map(|v| v != 0))
+                        .map_err(&q)?,
+                    self_review: r.try_get::<i64, _>("self_review").map_err(&q)? != 0,
+                    items: r.try_get("n").map_err(&q)?,
+                })
+            })
+            .collect()
     }
 
     pub(super) async fn review_item_impl(&self, id: i64) -> Result<Option<ReviewItem>> {

@@ -108,7 +108,41 @@ async fn measure(
     let sync = store.last_completed("bench").await?.context("the bench sync did not complete")?;
     let ids: Arc<Vec<String>> =
         Arc::new(store.users(sync.id, &roster_store::UserQuery::default()).await?.into_iter().map(|u| u.id).collect());
-    let keys = vec![ApiKey { name: "bench".into(), role: Role::Reader, hash: hash_key(KEY) }];
+    let keys = vec![
+        ApiKey { name: "bench".into(), role: Role::Reader, hash: hash_key(KEY) },
+        ApiKey {
+            name: "reviewer-1@bench.test".into(),
+            role: Role::Reviewer,
+            hash: hash_key("bench-reviewer-key-0123456789"),
+        },
+    ];
+    // A review campaign over every board grant, shared by ten named reviewers: the reviewer's
+    // inbox is one of the pages measured.
+    let spec = roster_core::review::CampaignSpec::from_words(
+        &["board".to_string()],
+        None,
+        &[],
+        None,
+        "named",
+        (1..=10).map(|i| format!("reviewer-{i}@bench.test")).collect(),
+        "security@bench.test".into(),
+        "keep",
+        24,
+    )?;
+    let now = chrono::Utc::now();
+    let t = Instant::now();
+    let campaign = roster_engine::review::create(
+        store.as_ref(),
+        "bench",
+        "bench",
+        &spec,
+        now + chrono::Duration::days(7),
+        "bench",
+        now,
+    )
+    .await?;
+    let items = roster_engine::review::launch(store.as_ref(), "bench", campaign, true, now).await?;
+    println!("review campaign launched: {items} items frozen in {:.1} s", t.elapsed().as_secs_f64());
     // The account is served (the UI shows served accounts) but never synced here: its client
     // points nowhere.
     let nowhere = monday_api::ClientConfig::new(monday_api::ApiToken::new("unused"))
@@ -122,6 +156,8 @@ async fn measure(
     // The per-key rate limit is lifted: it is the server being measured, not the limiter.
     let state = Arc::new(AppState::new(store, vec![account], keys, None).with_rate_limit(10_000_000, 10_000_000));
     let session = state.sessions.start(state.store.as_ref(), "bench", Role::Reader).await?;
+    let reviewer = state.sessions.start(state.store.as_ref(), "reviewer-1@bench.test", Role::Reviewer).await?;
+    let inbox_pages = (items / 10 / 200).max(1);
     let (router, _) = roster_server::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -164,6 +200,14 @@ async fn measure(
             let one = pick(&ids);
             Box::new(move |r| format!("/ui/a/bench/users/{}", one(r)))
         }),
+        (
+            "ui review inbox (page R)",
+            ("cookie", format!("roster_session={reviewer}")),
+            Box::new(move |r| {
+                format!("/ui/a/bench/reviews/{campaign}?offset={}", r.random_range(0..inbox_pages) * 200)
+            }),
+        ),
+        ("ui review (admin view)", ui.clone(), Box::new(move |_| format!("/ui/a/bench/reviews/{campaign}"))),
     ];
     for (name, auth, path) in routes {
         let f = load(&base, seconds, concurrency, auth, path).await?;

@@ -217,7 +217,7 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
                 "snapshot",
             ]);
             for c in store.campaigns(&s.account).await? {
-                let n = Counts::of(&store.review_items(c.id, None).await?);
+                let n = Counts::from_tally(&store.review_tally(c.id, None).await?, None);
                 l.row(vec![
                     c.id.to_string(),
                     c.name,
