@@ -467,6 +467,16 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
         s.set_verification(mine[0].id, "verified", Some(6_000)).await.unwrap();
         assert!(s.unverified_remediations("acme").await.unwrap().is_empty(), "{db}");
         assert_eq!(s.campaigns("acme").await.unwrap().len(), 1, "{db}");
+        // A large launch goes in several multi-row statements, all or nothing.
+        let big = s.add_campaign(&c).await.unwrap();
+        let many: Vec<ReviewItem> = (1..=1_234).map(|n| ReviewItem { campaign_id: big, ..item(n, "a@x") }).collect();
+        assert!(s.launch_campaign(big, 42, 1_500, 2_000, &many).await.unwrap(), "{db}");
+        let back = s.review_items(big, None).await.unwrap();
+        assert_eq!(
+            (back.len(), back[1_233].seq, back[1_233].user_email.as_str()),
+            (1_234, 1_234, "u1234@acme.test"),
+            "{db}"
+        );
     }
 }
 
