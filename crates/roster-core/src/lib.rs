@@ -6,6 +6,7 @@
 //! between two snapshots produces. Pure code: no I/O, no clock, no async.
 
 pub mod action;
+pub mod csv_safe;
 pub mod entitlement;
 pub mod events;
 pub mod records;

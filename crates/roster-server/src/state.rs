@@ -94,6 +94,9 @@ pub struct AppState {
     pub tallies: std::sync::Mutex<HashMap<i64, Tally>>,
     /// Web UI sessions (kept in the store, shared by every worker).
     pub sessions: crate::web::Sessions,
+    /// Web sign-ins allowed, all clients together (keys are long and random; this keeps online
+    /// guessing slow without storing anything about clients).
+    pub login_limiter: governor::DefaultDirectRateLimiter,
     /// Requests allowed per key (a burst, refilled per second).
     pub limiter: governor::DefaultKeyedRateLimiter<String>,
 }
@@ -121,6 +124,10 @@ impl AppState {
             metrics,
             sync_locks,
             limiter: limiter(RATE_PER_SECOND, RATE_BURST),
+            login_limiter: governor::RateLimiter::direct(
+                governor::Quota::per_second(std::num::NonZeroU32::new(5).unwrap_or(std::num::NonZeroU32::MIN))
+                    .allow_burst(std::num::NonZeroU32::new(30).unwrap_or(std::num::NonZeroU32::MIN)),
+            ),
             user_totals: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),

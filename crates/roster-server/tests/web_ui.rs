@@ -116,6 +116,15 @@ async fn sign_in_sessions_headers_and_csrf() {
     let (s, _, h) = b.post("/ui/logout", &[("csrf", &token)]).await;
     assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/ui/login"));
     assert_eq!(b.get("/ui/").await.0, 303, "signed out");
+    // Guessing keys is slowed down: past a burst, sign-ins are refused for a moment.
+    let mut guesser = Browser::new(&e);
+    let (_, page, _) = guesser.get("/ui/login").await;
+    let g = Browser::csrf(&page);
+    let mut codes = Vec::new();
+    for _ in 0..40 {
+        codes.push(guesser.post("/ui/login", &[("key", "guess"), ("csrf", &g)]).await.0);
+    }
+    assert!(codes.contains(&429), "{codes:?}");
 }
 
 #[tokio::test]

@@ -75,8 +75,10 @@ impl Listing {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(out);
                 w.write_record(&self.columns)?;
+                // Cells a spreadsheet would run as formulas are defused (names and titles come
+                // from monday.com, where anyone can write them).
                 for r in &self.rows {
-                    w.write_record(r)?;
+                    w.write_record(r.iter().map(|c| roster_core::csv_safe::cell(c)))?;
                 }
                 w.flush()?;
             }
@@ -112,6 +114,11 @@ mod tests {
         let t = render(Format::Table);
         assert!(t.lines().next().unwrap().contains("ID") && t.contains("Zoë"));
         assert_eq!(render(Format::Csv), "id,name\n1,\"Zoë, \"\"Z\"\"\"\n2,\n");
+        let mut l = Listing::new(&["name"]);
+        l.row(vec!["=HYPERLINK(\"http://x\")".into()]);
+        let mut out = Vec::new();
+        l.print(Format::Csv, &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("'=HYPERLINK"), "a formula is not run by a spreadsheet");
         let j: Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(j[0]["name"], "Zoë, \"Z\"");
         assert_eq!(j[1]["name"], Value::Null);

@@ -70,6 +70,12 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Signs in with an API key: the key is checked and forgotten; the browser gets a session.
 pub async fn login(State(s): S, headers: HeaderMap, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
+    if s.login_limiter.check().is_err() {
+        return Err(WebError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too many sign-in attempts: wait a few seconds and try again",
+        ));
+    }
     let expected = cookie_value(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || expected != f.csrf {
         return Err(WebError::forbidden("the sign-in form is out of date: open it again"));
@@ -452,7 +458,7 @@ pub async fn report(
         let bad = |e: csv::Error| WebError::internal(format!("report CSV: {e}"));
         w.write_record(&r.columns).map_err(bad)?;
         for row in &r.rows {
-            w.write_record(row).map_err(bad)?;
+            w.write_record(row.iter().map(|c| roster_core::csv_safe::cell(c))).map_err(bad)?;
         }
         let body = w.into_inner().map_err(|e| WebError::internal(format!("report CSV: {e}")))?;
         let disposition = format!("attachment; filename=\"{}-{}.csv\"", account, r.name);
