@@ -36,7 +36,7 @@ pub struct SodExemption {
 }
 
 /// A rule broken by a user.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Violation {
     pub rule: String,
     pub user: String,

@@ -73,6 +73,13 @@ async fn violations_are_reported_once_and_cleared_after_the_fix() {
     assert_eq!(v2[0].user, user.to_string());
     let ev = sod_events(s2).await;
     assert_eq!((ev.len(), ev[0].kind.as_str(), ev[0].subject.clone()), (1, "sod_violation", format!("user:{user}")));
+    // Each snapshot's violations are recorded: the next sync compares against them instead of
+    // evaluating this snapshot again.
+    let fp = sod::fingerprint(&rules);
+    let kept: Vec<roster_core::sod::Violation> =
+        serde_json::from_str(&store.sod_result(s2, &fp).await.unwrap().unwrap()).unwrap();
+    assert_eq!(kept, v2);
+    assert!(store.sod_result(s1, &fp).await.unwrap().is_some(), "the earlier snapshot's too");
     // Checking the same sync again records nothing more.
     sod::after_sync(&store, "acme", &rules, Utc::now()).await.unwrap();
     assert_eq!(sod_events(s2).await.len(), 1);

@@ -188,6 +188,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// `seen_before_ms` or started before `started_before_ms`; returns how many.
     async fn end_sessions(&self, digest: Option<&str>, seen_before_ms: i64, started_before_ms: i64) -> Result<u64>;
 
+    /// The separation-of-duties violations (JSON) found in snapshot `sync_id` under the rules
+    /// with fingerprint `rules`, if recorded.
+    async fn sod_result(&self, sync_id: i64, rules: &str) -> Result<Option<String>>;
+    /// Records them.
+    async fn put_sod_result(&self, sync_id: i64, rules: &str, violations: &str) -> Result<()>;
+
     /// The last event id webhook `name` delivered (0: none yet).
     async fn webhook_cursor(&self, name: &str) -> Result<i64>;
     /// Records that webhook `name` delivered everything up to `event_id`.

@@ -506,3 +506,17 @@ async fn web_sessions_are_shared_and_expire() {
         assert!(s.web_session("a").await.unwrap().is_none(), "{db}");
     }
 }
+
+#[tokio::test]
+async fn sod_results_are_kept_per_snapshot_and_rules() {
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        assert_eq!(s.sod_result(7, "fp1").await.unwrap(), None, "{db}");
+        s.put_sod_result(7, "fp1", "[]").await.unwrap();
+        s.put_sod_result(7, "fp1", "[1]").await.unwrap();
+        s.put_sod_result(7, "fp2", "[2]").await.unwrap();
+        assert_eq!(s.sod_result(7, "fp1").await.unwrap().as_deref(), Some("[1]"), "{db}: replaced");
+        assert_eq!(s.sod_result(7, "fp2").await.unwrap().as_deref(), Some("[2]"), "{db}: per rules");
+        assert_eq!(s.sod_result(8, "fp1").await.unwrap(), None, "{db}");
+    }
+}

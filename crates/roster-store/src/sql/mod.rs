@@ -380,6 +380,27 @@ impl Store for SqlStore {
     async fn end_sessions(&self, digest: Option<&str>, seen_before_ms: i64, started_before_ms: i64) -> Result<u64> {
         self.end_sessions_impl(digest, seen_before_ms, started_before_ms).await
     }
+    async fn sod_result(&self, sync_id: i64, rules: &str) -> Result<Option<String>> {
+        sqlx::query_scalar("SELECT violations FROM sod_results WHERE sync_id = $1 AND rules = $2")
+            .bind(sync_id)
+            .bind(rules)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read sod result"))
+    }
+    async fn put_sod_result(&self, sync_id: i64, rules: &str, violations: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sod_results (sync_id, rules, violations) VALUES ($1, $2, $3)
+             ON CONFLICT (sync_id, rules) DO UPDATE SET violations = excluded.violations",
+        )
+        .bind(sync_id)
+        .bind(rules)
+        .bind(violations)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("record sod result"))?;
+        Ok(())
+    }
     async fn webhook_cursor(&self, name: &str) -> Result<i64> {
         let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = $1")
             .bind(name)
