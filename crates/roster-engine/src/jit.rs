@@ -26,7 +26,7 @@ pub struct JitPolicy {
     pub warn_before: Duration,
     /// Who may approve or deny.
     pub approvers: Approvers,
-    /// Named approvers allowed whatever the rule (a security team's e-mails, an API key's name).
+    /// Named approvers allowed whatever the rule (a security team's e-mails).
     pub named_approvers: Vec<String>,
 }
 
@@ -216,10 +216,37 @@ async fn provision(
         .map(|r| r.note.clone().unwrap_or_else(|| "refused".into())))
 }
 
+/// Who decides a request. A Roster admin (an admin API key) counts among the admins the
+/// default rule allows; a person is checked against the account's admins and the resource's
+/// owners. Neither may decide their own request or access.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decider {
+    pub name: String,
+    pub roster_admin: bool,
+}
+
+impl Decider {
+    /// A person, named as in monday.com (an e-mail) or in `[jit] approver_names`.
+    pub fn person(name: impl Into<String>) -> Decider {
+        Decider { name: name.into().trim().to_string(), roster_admin: false }
+    }
+    /// A Roster admin: it could grant the access directly through a plan anyway.
+    pub fn roster_admin(name: impl Into<String>) -> Decider {
+        Decider { name: name.into().trim().to_string(), roster_admin: true }
+    }
+}
+
 /// Refuses `who` as the decider of `g`: the requester, the user, or (under the admins-or-owners
 /// rule) someone who is neither an active admin of the account, an active owner of the
 /// resource, nor a named approver.
-async fn may_decide(store: &dyn Store, sync: i64, g: &JitGrant, who: &str, policy: &JitPolicy) -> Result<(), JitError> {
+async fn may_decide(
+    store: &dyn Store,
+    sync: i64,
+    g: &JitGrant,
+    by: &Decider,
+    policy: &JitPolicy,
+) -> Result<(), JitError> {
+    let who = by.name.as_str();
     let user = store.find_user(sync, &g.user_id).await?;
     if who.is_empty()
         || who.eq_ignore_ascii_case(&g.requester)
@@ -227,7 +254,8 @@ async fn may_decide(store: &dyn Store, sync: i64, g: &JitGrant, who: &str, polic
     {
         return Err(JitError::SelfApproval(who.to_string()));
     }
-    if policy.approvers == Approvers::Anyone
+    if by.roster_admin
+        || policy.approvers == Approvers::Anyone
         || policy.named_approvers.iter().any(|n| n.trim().eq_ignore_ascii_case(who))
     {
         return Ok(());
@@ -261,14 +289,14 @@ pub async fn approve(
     client: &Client,
     account: &str,
     id: i64,
-    approver: &str,
+    by: &Decider,
     policy: &JitPolicy,
     now: DateTime<Utc>,
 ) -> Result<JitGrant, JitError> {
     let g = load(store, account, id, "requested").await?;
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.into()))?;
-    let who = approver.trim();
-    may_decide(store, snap.id, &g, who, policy).await?;
+    let who = by.name.as_str();
+    may_decide(store, snap.id, &g, by, policy).await?;
     let held = store.grants_of(snap.id, &Principal::user(&g.user_id)).await?;
     let preexisting =
         held.iter().any(|h| h.entitlement.to_string() == g.entitlement && h.source == GrantSource::Direct);
@@ -328,16 +356,17 @@ pub async fn deny(
     store: &dyn Store,
     account: &str,
     id: i64,
-    approver: &str,
+    by: &Decider,
     reason: &str,
     policy: &JitPolicy,
     now: DateTime<Utc>,
 ) -> Result<(), JitError> {
     let g = load(store, account, id, "requested").await?;
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.into()))?;
+    let approver = by.name.as_str();
     // Requesters may withdraw their own request; anyone else denying must be an approver.
-    if !approver.trim().eq_ignore_ascii_case(&g.requester) {
-        may_decide(store, snap.id, &g, approver.trim(), policy).await?;
+    if !approver.eq_ignore_ascii_case(&g.requester) {
+        may_decide(store, snap.id, &g, by, policy).await?;
     }
     if reason.trim().is_empty() {
         return Err(JitError::Invalid("give the reason for the denial".into()));
@@ -345,7 +374,7 @@ pub async fn deny(
     let t = JitTransition {
         from: "requested".into(),
         to: "denied".into(),
-        decided_by: Some(approver.trim().into()),
+        decided_by: Some(approver.into()),
         ended_ms: Some(ms(now)),
         note: Some(reason.trim().into()),
         ..JitTransition::default()

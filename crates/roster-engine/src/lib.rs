@@ -6,6 +6,7 @@
 //! against the previous one into events. Later: provisioning, reconcile, reviews, JIT.
 
 mod diff;
+mod digest;
 mod error;
 pub mod jit;
 pub mod provision;

@@ -22,9 +22,7 @@ pub async fn violations(
 
 /// The rules' fingerprint: stored results hold only for the rules they were found under.
 pub fn fingerprint(rules: &[SodRule]) -> String {
-    use sha2::Digest;
-    let text = serde_json::to_string(rules).unwrap_or_default();
-    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(serde_json::to_string(rules).unwrap_or_default().as_bytes())
 }
 
 /// The violations of snapshot `sync`: as recorded by an earlier call under the same rules, or

@@ -12,7 +12,7 @@ use monday_api::ApiVersion;
 use monday_sim::faults::FaultConfig;
 use monday_sim::model::{UserKind, UserStatus};
 use roster_core::{Action, Guard, Role};
-use roster_engine::jit::{approve, deny, expire_due, request, JitError, JitPolicy};
+use roster_engine::jit::{approve, deny, expire_due, request, Decider, JitError, JitPolicy};
 use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress};
 use roster_store::{EventQuery, SqlStore, Store};
 
@@ -68,8 +68,11 @@ async fn grant_notice_expiry_restart_and_preexisting_access() {
         .unwrap();
 
     // Self-approval is refused: the requester, or the user who gets the access.
-    assert!(matches!(approve(&store, &client, "acme", id, "DANA", &policy, t0).await, Err(JitError::SelfApproval(_))));
-    let own = approve(&store, &client, "acme", id, &outsider.email, &policy, t0).await;
+    assert!(matches!(
+        approve(&store, &client, "acme", id, &Decider::person("DANA"), &policy, t0).await,
+        Err(JitError::SelfApproval(_))
+    ));
+    let own = approve(&store, &client, "acme", id, &Decider::person(&outsider.email), &policy, t0).await;
     assert!(matches!(own, Err(JitError::SelfApproval(_))));
     // Approvers are the account's admins and the board's owners (or named in the policy).
     let bystander = org
@@ -78,9 +81,9 @@ async fn grant_notice_expiry_restart_and_preexisting_access() {
         .filter(active_member)
         .find(|u| u.id != outsider.id && !org.boards[b].owners.contains(&u.id))
         .unwrap();
-    let nobody = approve(&store, &client, "acme", id, &bystander.email, &policy, t0).await;
+    let nobody = approve(&store, &client, "acme", id, &Decider::person(&bystander.email), &policy, t0).await;
     assert!(matches!(nobody, Err(JitError::NotApprover { .. })), "{nobody:?}");
-    let unknown = approve(&store, &client, "acme", id, "sam-admin", &policy, t0).await;
+    let unknown = approve(&store, &client, "acme", id, &Decider::person("sam-admin"), &policy, t0).await;
     assert!(matches!(unknown, Err(JitError::NotApprover { .. })), "{unknown:?}");
     assert!(!subscribed(outsider.id));
     let admin = org
@@ -89,17 +92,19 @@ async fn grant_notice_expiry_restart_and_preexisting_access() {
         .find(|u| u.kind == UserKind::Admin && u.status == UserStatus::Active && u.id != outsider.id)
         .unwrap();
     let sam = admin.email.as_str();
-    let g = approve(&store, &client, "acme", id, sam, &policy, t0).await.unwrap();
+    let g = approve(&store, &client, "acme", id, &Decider::person(sam), &policy, t0).await.unwrap();
     assert_eq!((g.status.as_str(), g.preexisting), ("active", false));
     assert!(subscribed(outsider.id), "granted in monday.com");
-    assert!(approve(&store, &client, "acme", id, sam, &policy, t0).await.is_err(), "decided once");
+    assert!(approve(&store, &client, "acme", id, &Decider::person(sam), &policy, t0).await.is_err(), "decided once");
 
     // Pre-existing access: approved, nothing to grant, kept at expiry.
     let kept = request(&store, "acme", "dana", &insider.email, &ent, hour, "already has it, asks anyway", &policy, t0)
         .await
         .unwrap();
     let named = JitPolicy { named_approvers: vec!["Sam-Admin".into()], ..JitPolicy::default() };
-    assert!(approve(&store, &client, "acme", kept, "sam-admin", &named, t0).await.unwrap().preexisting);
+    assert!(
+        approve(&store, &client, "acme", kept, &Decider::person("sam-admin"), &named, t0).await.unwrap().preexisting
+    );
     let denied =
         request(&store, "acme", "dana", &outsider.email, &ent, hour, "a second time", &policy, t0).await.unwrap();
     let owner = org
@@ -107,7 +112,7 @@ async fn grant_notice_expiry_restart_and_preexisting_access() {
         .iter()
         .find(|u| org.boards[b].owners.contains(&u.id) && u.status == UserStatus::Active && u.id != outsider.id)
         .unwrap();
-    deny(&store, "acme", denied, &owner.email, "one is enough", &policy, t0).await.unwrap();
+    deny(&store, "acme", denied, &Decider::person(&owner.email), "one is enough", &policy, t0).await.unwrap();
 
     // Ten minutes before expiry: the notice, once.
     let near = t0 + chrono::Duration::minutes(50);
@@ -183,9 +188,9 @@ async fn a_role_for_a_while_is_set_back_at_expiry() {
     };
     let one = ask(&first.email).await;
     let two = ask(&second.email).await;
-    let g = approve(&store, &client, "acme", one, &admin.email, &policy, t0).await.unwrap();
+    let g = approve(&store, &client, "acme", one, &Decider::person(&admin.email), &policy, t0).await.unwrap();
     assert_eq!((g.previous.as_deref(), g.preexisting), (Some("member"), false));
-    approve(&store, &client, "acme", two, &admin.email, &policy, t0).await.unwrap();
+    approve(&store, &client, "acme", two, &Decider::person(&admin.email), &policy, t0).await.unwrap();
     assert_eq!(kind_of(first.id), UserKind::Admin, "admin in monday.com");
 
     // Someone makes the second user a viewer on purpose; a sync sees it.

@@ -40,8 +40,12 @@ impl std::fmt::Debug for ApiKey {
 
 /// The stored form of a key.
 pub fn hash_key(key: &str) -> String {
-    let d = Sha256::digest(key.trim().as_bytes());
-    format!("sha256:{}", d.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!("sha256:{}", sha256_hex(key.trim().as_bytes()))
+}
+
+/// The SHA-256 of `bytes`, as hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Compares without stopping at the first difference, so timing says nothing of the hash.

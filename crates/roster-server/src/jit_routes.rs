@@ -88,19 +88,6 @@ pub(crate) fn jit_error(e: JitError) -> ApiError {
     }
 }
 
-/// The policy for an admin key deciding: a Roster admin key counts among the admins who may
-/// approve (it could grant the access directly through /plans anyway); the requester and the
-/// user are still refused.
-pub(crate) fn admin_policy(s: &AppState, c: &Caller) -> jit::JitPolicy {
-    let mut p = s.jit_policy.get().as_ref().clone();
-    p.named_approvers.push(c.name.clone());
-    p
-}
-
-fn served<'a>(s: &'a AppState, account: &str) -> Result<&'a crate::state::ServedAccount, ApiError> {
-    s.account(account).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))
-}
-
 /// Ask for temporary access (requester or admin keys).
 #[utoipa::path(post, path = "/api/v1/accounts/{account}/jit", tag = "operations", params(("account" = String, Path)), request_body = JitRequest, security(("bearer" = [])), responses((status = 200, body = JitView), (status = 400), (status = 403), (status = 404)))]
 pub async fn jit_request(
@@ -115,7 +102,7 @@ pub async fn jit_request(
             c.name
         )));
     }
-    served(&s, &account)?;
+    s.served(&account)?;
     let d = Duration::from_secs(r.minutes.saturating_mul(60));
     let id = jit::request(
         s.store.as_ref(),
@@ -155,10 +142,18 @@ pub async fn jit_approve(
     Path((account, id)): Path<(String, i64)>,
 ) -> Result<Json<JitView>, ApiError> {
     c.require_admin()?;
-    let a = served(&s, &account)?;
-    let g = jit::approve(s.store.as_ref(), &a.client, &account, id, &c.name, &admin_policy(&s, &c), chrono::Utc::now())
-        .await
-        .map_err(jit_error)?;
+    let a = s.served(&account)?;
+    let g = jit::approve(
+        s.store.as_ref(),
+        &a.client,
+        &account,
+        id,
+        &jit::Decider::roster_admin(&c.name),
+        &s.jit_policy.get(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(jit_error)?;
     Ok(Json(g.into()))
 }
 
@@ -171,9 +166,17 @@ pub async fn jit_deny(
     Body(d): Body<JitDenial>,
 ) -> Result<Json<JitView>, ApiError> {
     c.require_admin()?;
-    jit::deny(s.store.as_ref(), &account, id, &c.name, &d.reason, &admin_policy(&s, &c), chrono::Utc::now())
-        .await
-        .map_err(jit_error)?;
+    jit::deny(
+        s.store.as_ref(),
+        &account,
+        id,
+        &jit::Decider::roster_admin(&c.name),
+        &d.reason,
+        &s.jit_policy.get(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(jit_error)?;
     let g = s.store.jit(id).await?.ok_or_else(|| ApiError::NotFound(format!("no request {id}")))?;
     Ok(Json(g.into()))
 }

@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use roster_core::review::{CampaignSpec, Decision};
+use roster_core::review::CampaignSpec;
 use roster_engine::review::{self, evidence, Act, CloseOptions, CloseReport, Counts, ReviewError};
 use roster_store::{ReviewCampaign, ReviewItem};
 use serde::{Deserialize, Serialize};
@@ -229,10 +229,6 @@ fn due(s: &str) -> Result<DateTime<Utc>, ApiError> {
         .ok_or_else(|| ApiError::BadRequest(format!("due {s:?}: give a date (2026-12-31) or an RFC 3339 time")))
 }
 
-fn served(s: &AppState, account: &str) -> Result<(), ApiError> {
-    s.account(account).map(|_| ()).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))
-}
-
 /// Create a campaign (admin keys).
 #[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews", tag = "reviews", params(("account" = String, Path)), request_body = CampaignCreate, security(("bearer" = [])), responses((status = 200, body = CampaignView), (status = 400), (status = 403)))]
 pub async fn create(
@@ -242,7 +238,7 @@ pub async fn create(
     Body(r): Body<CampaignCreate>,
 ) -> Result<Json<CampaignView>, ApiError> {
     c.require_admin()?;
-    served(&s, &account)?;
+    s.served(&account)?;
     let spec = CampaignSpec::from_words(
         &r.types,
         r.workspace,
@@ -345,16 +341,10 @@ pub async fn decide(
     if d.items.len() > 1000 {
         return Err(ApiError::BadRequest(format!("{} items in one request: send at most 1000", d.items.len())));
     }
-    let act = match (d.decision.as_str(), d.reassign_to) {
-        ("certify", None) => Act::Decide(Decision::Certify),
-        ("revoke", None) => Act::Decide(Decision::Revoke),
-        ("reassign", Some(to)) => Act::Reassign(to),
-        ("reassign", None) => return Err(ApiError::BadRequest("reassign: give reassign_to (an e-mail)".into())),
-        (_, Some(_)) => return Err(ApiError::BadRequest("reassign_to goes with decision \"reassign\" only".into())),
-        (other, None) => {
-            return Err(ApiError::BadRequest(format!("decision {other:?}: use certify, revoke or reassign")))
-        }
-    };
+    if d.reassign_to.is_some() && d.decision != "reassign" {
+        return Err(ApiError::BadRequest("reassign_to goes with decision \"reassign\" only".into()));
+    }
+    let act = Act::parse(&d.decision, d.reassign_to.as_deref()).map_err(review_error)?;
     let done = review::decide_many(
         s.store.as_ref(),
         &account,
@@ -395,7 +385,7 @@ pub async fn close(
     Body(r): Body<CloseRequest>,
 ) -> Result<Json<CloseReport>, ApiError> {
     c.require_admin()?;
-    let a = s.account(&account).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))?;
+    let a = s.served(&account)?;
     let opts = CloseOptions {
         by: c.name.clone(),
         allow_mass_change: r.allow_mass_change,
@@ -418,7 +408,7 @@ pub async fn export(State(s): S, c: Caller, Path((account, id)): Path<(String, i
 
 /// The evidence of campaign `id` as a tar download (the API and the web UI).
 pub(crate) async fn evidence_download(s: &AppState, account: &str, id: i64) -> Result<Response, ApiError> {
-    let dir = std::env::temp_dir().join(format!("roster-evidence-{id}-{}", uuid_like()));
+    let dir = std::env::temp_dir().join(format!("roster-evidence-{id}-{}", crate::web::session::random_hex()));
     let out = evidence::export(s.store.as_ref(), account, id, &dir, Utc::now()).await.map_err(review_error);
     let tar = out.and_then(|_| pack(&dir));
     let _ = std::fs::remove_dir_all(&dir);
@@ -426,13 +416,6 @@ pub(crate) async fn evidence_download(s: &AppState, account: &str, id: i64) -> R
     let name = format!("attachment; filename=\"review-{id}-evidence.tar\"");
     Ok(([(header::CONTENT_TYPE, "application/x-tar".to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
         .into_response())
-}
-
-/// A name no other export in this process (or another) uses at the same time.
-fn uuid_like() -> String {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!("{}-{}-{n}", std::process::id(), Utc::now().timestamp_micros())
 }
 
 fn pack(dir: &std::path::Path) -> Result<Vec<u8>, ApiError> {

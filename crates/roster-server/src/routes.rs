@@ -280,7 +280,7 @@ pub async fn events(
 #[utoipa::path(post, path = "/api/v1/accounts/{account}/sync", tag = "operations", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 200, body = SyncResult), (status = 403), (status = 404), (status = 409)))]
 pub async fn trigger_sync(State(s): S, c: Caller, Path(account): Path<String>) -> Result<Json<SyncResult>, ApiError> {
     c.require_admin()?;
-    let a = s.account(&account).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))?;
+    let a = s.served(&account)?;
     let r = crate::scheduler::sync_now(&s, a)
         .await?
         .ok_or_else(|| ApiError::Conflict(format!("a sync of {account:?} is already running")))?;
@@ -340,7 +340,7 @@ pub async fn submit_plan(
     Body(req): Body<PlanRequest>,
 ) -> Result<Json<PlanResult>, ApiError> {
     c.require_admin()?;
-    let a = s.account(&account).ok_or_else(|| ApiError::NotFound(format!("account {account:?} is not served")))?;
+    let a = s.served(&account)?;
     if req.actions.is_empty() {
         return Err(ApiError::BadRequest("the plan has no actions".into()));
     }

@@ -237,6 +237,11 @@ impl AppState {
         }
     }
 
+    /// The served account called `name`, or the API's 404 naming it.
+    pub fn served(&self, name: &str) -> Result<&ServedAccount, crate::error::ApiError> {
+        self.account(name).ok_or_else(|| crate::error::ApiError::NotFound(format!("account {name:?} is not served")))
+    }
+
     /// The served account called `name`.
     pub fn account(&self, name: &str) -> Option<&ServedAccount> {
         self.accounts.iter().find(|a| a.name == name)

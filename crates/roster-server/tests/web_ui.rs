@@ -103,6 +103,10 @@ async fn sign_in_sessions_headers_and_csrf() {
     assert!(!session.contains(ADMIN), "the key never goes to the browser");
     let (s, page, _) = b.get("/ui/").await;
     assert!(s == 200 && page.contains("Account acme") && page.contains("<svg") == page.contains("polyline"), "{s}");
+    assert!(
+        page.contains("Counts in the last completed sync") && page.contains(">200</td>"),
+        "the dashboard states the counts"
+    );
     // Every form needs the session's CSRF token.
     assert_eq!(b.post("/ui/logout", &[("csrf", "0".repeat(64).as_str())]).await.0, 403);
     // Removing the key (a configuration reload) ends its sessions.

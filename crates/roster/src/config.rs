@@ -41,7 +41,7 @@ pub struct JitConfig {
     /// Who may approve: `admins_or_owners` (default: the account's admins and the resource's
     /// owners) or `anyone` (anyone but the requester and the user).
     pub approvers: Option<String>,
-    /// Approvers allowed whatever the rule: e-mails, or API key names for `roster serve`.
+    /// Approvers allowed whatever the rule (e-mails); admin API keys always are.
     #[serde(default)]
     pub approver_names: Vec<String>,
 }
@@ -402,7 +402,7 @@ listen = "127.0.0.1:8080"
 # max_role_minutes = 240             # role:admin:assigned: the role is set, and restored at expiry
 # warn_minutes = 15
 # approvers = "admins_or_owners"   # the account's admins and the resource's owners; or "anyone"
-# approver_names = ["secops@acme.com", "ops"]   # also allowed (e-mails, or API key names)
+# approver_names = ["secops@acme.com"]   # also allowed, whatever the rule (admin API keys always are)
 
 # Separation of duties: entitlements nobody may hold together, checked after every sync
 # (violations become sod_violation events; `roster sod check` lists them).

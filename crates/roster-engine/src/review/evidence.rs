@@ -9,7 +9,6 @@ use std::path::Path;
 use chrono::{DateTime, TimeZone, Utc};
 use roster_store::{ReviewCampaign, ReviewItem, Store};
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::{items_in_scope, load, spec_of, Counts, ReviewError};
 
@@ -61,13 +60,7 @@ pub(crate) fn time(ms: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
+use crate::digest::sha256_hex as sha256;
 
 /// The hash of a row: its values (as a JSON array, so no two rows print alike) after the
 /// previous row's hash.

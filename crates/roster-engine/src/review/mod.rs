@@ -194,6 +194,20 @@ pub enum Act {
     Reassign(String),
 }
 
+impl Act {
+    /// Reads the words the API and the web forms send: `certify`, `revoke`, or `reassign` with
+    /// the new reviewer.
+    pub fn parse(decision: &str, reassign_to: Option<&str>) -> Result<Act, ReviewError> {
+        match (decision.trim(), reassign_to.map(str::trim).filter(|t| !t.is_empty())) {
+            ("certify", _) => Ok(Act::Decide(Decision::Certify)),
+            ("revoke", _) => Ok(Act::Decide(Decision::Revoke)),
+            ("reassign", Some(to)) => Ok(Act::Reassign(to.to_string())),
+            ("reassign", None) => Err(ReviewError::Invalid("reassign: give the new reviewer (an e-mail)".into())),
+            (other, _) => Err(ReviewError::Invalid(format!("decision {other:?}: use certify, revoke or reassign"))),
+        }
+    }
+}
+
 /// `who` decides or reassigns item `item` of campaign `id`; returns the item as it now is.
 #[allow(clippy::too_many_arguments)]
 pub async fn decide(
@@ -375,25 +389,19 @@ impl Counts {
         c
     }
 
-    /// Counts `items`.
+    /// Counts `items` (each counts as a tally row of one: one way of counting for both).
     pub fn of(items: &[ReviewItem]) -> Counts {
-        let mut c = Counts { items: items.len(), ..Counts::default() };
-        for i in items {
-            match i.decision.as_deref() {
-                Some("certify") => c.certified += 1,
-                Some("revoke") => c.revoked += 1,
-                _ => c.undecided += 1,
-            }
-            c.reassigned += usize::from(i.reviewer != i.original_reviewer);
-            c.self_reviews += usize::from(i.self_review);
-            match i.remediation_status.as_deref() {
-                Some("applied") => c.remediation_applied += 1,
-                Some("failed") => c.remediation_failed += 1,
-                Some("verified") => c.remediation_verified += 1,
-                Some("not_removed") => c.remediation_not_removed += 1,
-                _ => {}
-            }
-        }
-        c
+        let rows: Vec<roster_store::ReviewTally> = items
+            .iter()
+            .map(|i| roster_store::ReviewTally {
+                reviewer: i.reviewer.clone(),
+                decision: i.decision.clone(),
+                remediation_status: i.remediation_status.clone(),
+                reassigned: i.reviewer != i.original_reviewer,
+                self_review: i.self_review,
+                items: 1,
+            })
+            .collect();
+        Counts::from_tally(&rows, None)
     }
 }

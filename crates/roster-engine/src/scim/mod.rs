@@ -15,7 +15,6 @@ use roster_core::{Guard, MassChange};
 use roster_store::{Store, StoreError};
 use scim_client::{ScimClient, ScimConfig, ScimError};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// A reconcile plan, as written to a file by `roster scim plan` and read by `roster scim apply`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,8 +45,7 @@ pub enum ReconcileError {
 
 fn fingerprint(users: &[CurrentUser], groups: &[CurrentGroup]) -> String {
     let text = serde_json::to_string(&(users, groups)).unwrap_or_default();
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect::<String>()[..16].to_string()
+    crate::digest::sha256_hex(text.as_bytes())[..16].to_string()
 }
 
 /// Reads the source and the SCIM state and computes the plan.

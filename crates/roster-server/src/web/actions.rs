@@ -58,7 +58,7 @@ async fn run(
     f: &ChangeForm,
     dry_run: bool,
 ) -> Result<roster_engine::ApplyReport, WebError> {
-    let a = s.account(account).ok_or_else(|| WebError::bad(format!("account {account:?} is not served here")))?;
+    let a = s.served(account)?;
     let opts = ApplyOptions {
         requested_by: format!("web:{who}"),
         reason: f.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(String::from),

@@ -12,14 +12,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use minijinja::context;
-use roster_core::review::Decision;
 use roster_engine::jit;
 use roster_engine::review::{self, Act, Counts};
 
 use super::session::{Session, Web};
 use super::{check_csrf, render, WebError};
-use crate::auth::{Caller, Role};
-use crate::jit_routes::{admin_policy, jit_error};
+use crate::auth::Role;
+use crate::jit_routes::jit_error;
 use crate::review_routes::{evidence_download, review_error};
 use crate::state::AppState;
 
@@ -46,10 +45,6 @@ impl Fields {
 
 fn reviewer_name(me: &Session) -> String {
     me.name.trim().to_ascii_lowercase()
-}
-
-fn caller(me: &Session) -> Caller {
-    Caller { name: me.name.clone(), role: me.role }
 }
 
 fn no_requesters(me: &Session) -> Result<(), WebError> {
@@ -166,12 +161,8 @@ pub async fn decide(
     if items.is_empty() {
         return Err(WebError::bad("tick at least one item"));
     }
-    let act = match f.one("decision") {
-        Some("certify") => Act::Decide(Decision::Certify),
-        Some("revoke") => Act::Decide(Decision::Revoke),
-        Some("reassign") => Act::Reassign(f.one("reassign_to").unwrap_or_default().to_string()),
-        other => return Err(WebError::bad(format!("{other:?}: certify, revoke or reassign"))),
-    };
+    let act = Act::parse(f.one("decision").unwrap_or_default(), f.one("reassign_to"))
+        .map_err(|e| WebError::from(review_error(e)))?;
     review::decide_many(
         s.store.as_ref(),
         &account,
@@ -296,15 +287,14 @@ pub async fn jit_decide(
     if !me.is_admin() {
         return Err(WebError::forbidden("approving and denying need an admin key"));
     }
-    let a = s.account(&account).ok_or_else(|| WebError::bad(format!("account {account:?} is not served here")))?;
-    let policy = admin_policy(&s, &caller(&me));
+    let a = s.served(&account)?;
+    let policy = s.jit_policy.get();
+    let by = jit::Decider::roster_admin(&me.name);
     let now = Utc::now();
     match f.one("decision") {
-        Some("approve") => {
-            jit::approve(s.store.as_ref(), &a.client, &account, id, &me.name, &policy, now).await.map(|_| ())
-        }
+        Some("approve") => jit::approve(s.store.as_ref(), &a.client, &account, id, &by, &policy, now).await.map(|_| ()),
         Some("deny") => {
-            jit::deny(s.store.as_ref(), &account, id, &me.name, f.one("reason").unwrap_or_default(), &policy, now).await
+            jit::deny(s.store.as_ref(), &account, id, &by, f.one("reason").unwrap_or_default(), &policy, now).await
         }
         other => return Err(WebError::bad(format!("{other:?}: approve or deny"))),
     }

@@ -33,14 +33,6 @@ fn reader(s: &Session) -> Result<(), WebError> {
     }
 }
 
-fn known(state: &AppState, account: &str) -> Result<(), WebError> {
-    if state.account(account).is_some() {
-        Ok(())
-    } else {
-        Err(WebError::new(axum::http::StatusCode::NOT_FOUND, format!("account {account:?} is not served here")))
-    }
-}
-
 /// The sign-in form; it carries a token also set as a cookie, so a form posted from another
 /// site (which cannot read the cookie) is refused.
 pub async fn login_form() -> Result<Response, WebError> {
@@ -57,17 +49,6 @@ pub struct LoginForm {
     csrf: String,
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
-
 /// Signs in with an API key: the key is checked and forgotten; the browser gets a session.
 pub async fn login(State(s): S, headers: HeaderMap, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
     if s.login_limiter.check().is_err() {
@@ -76,7 +57,7 @@ pub async fn login(State(s): S, headers: HeaderMap, Form(f): Form<LoginForm>) ->
             "too many sign-in attempts: wait a few seconds and try again",
         ));
     }
-    let expected = cookie_value(&headers, LOGIN_COOKIE).unwrap_or_default();
+    let expected = session::cookie_value(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || expected != f.csrf {
         return Err(WebError::forbidden("the sign-in form is out of date: open it again"));
     }
@@ -106,7 +87,7 @@ pub async fn logout(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
     check_csrf(&me, &f.csrf)?;
-    if let Some(t) = cookie_value(&headers, session::COOKIE) {
+    if let Some(t) = session::cookie_value(&headers, session::COOKIE) {
         s.sessions.end(s.store.as_ref(), &t).await?;
     }
     let mut r = Redirect::to("/ui/login").into_response();
@@ -185,8 +166,9 @@ pub async fn dashboard(State(s): S, Web(me): Web) -> Result<Response, WebError> 
         let chart_max = history.iter().map(|p| p.1.max(p.2)).max().unwrap_or(0);
         let campaigns = s.store.campaigns(name).await?.into_iter().filter(|c| c.status == "launched").count();
         let pending = s.store.jits(name, Some("requested")).await?.len();
-        let sod = match (&done, s.sod().is_empty() || !me.reads()) {
-            (Some(d), false) => Some((s.sod().len(), s.violations(d.id).await?)),
+        let rules = s.sod();
+        let sod = match (&done, rules.is_empty() || !me.reads()) {
+            (Some(d), false) => Some((rules.len(), s.violations(d.id).await?)),
             _ => None,
         };
         accounts.push(context! {
@@ -229,7 +211,7 @@ pub async fn users(
     Query(f): Query<UserFilter>,
 ) -> Result<Response, WebError> {
     reader(&me)?;
-    known(&s, &account)?;
+    s.served(&account)?;
     let sync = snapshot(&s, &account).await?;
     let bad = |what: &str, v: &str| WebError::bad(format!("{what} {v:?} is not one of the choices"));
     let status = blank(&f.status).map(|v| UserStatus::parse(v).ok_or_else(|| bad("status", v))).transpose()?;
@@ -281,7 +263,7 @@ pub async fn user(
     Path((account, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     reader(&me)?;
-    known(&s, &account)?;
+    s.served(&account)?;
     let sync = snapshot(&s, &account).await?;
     let u =
         s.store.find_user(sync, &id).await?.ok_or_else(|| {
@@ -335,7 +317,7 @@ pub async fn resources(
     Query(p): Query<UserFilter>,
 ) -> Result<Response, WebError> {
     reader(&me)?;
-    known(&s, &account)?;
+    s.served(&account)?;
     let t = match rtype.as_str() {
         "boards" => ResourceType::Board,
         "workspaces" => ResourceType::Workspace,
@@ -374,7 +356,7 @@ pub async fn who(
     Path((account, rtype, id)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
     reader(&me)?;
-    known(&s, &account)?;
+    s.served(&account)?;
     let t: ResourceType = rtype.parse().map_err(|e: roster_core::EntitlementError| WebError::bad(e.to_string()))?;
     let sync = snapshot(&s, &account).await?;
     let r = s
@@ -405,7 +387,7 @@ pub async fn events(
     Query(f): Query<EventFilter>,
 ) -> Result<Response, WebError> {
     reader(&me)?;
-    known(&s, &account)?;
+    s.served(&account)?;
     let q = EventQuery {
         account: Some(account.clone()),
         kind_prefix: blank(&f.kind).map(String::from),
@@ -439,7 +421,7 @@ pub async fn report(
     Query(p): Query<ReportParams>,
 ) -> Result<Response, WebError> {
     reader(&me)?;
-    known(&s, &account)?;
+    s.served(&account)?;
     let sync = snapshot(&s, &account).await?;
     let o = roster_engine::reports::ReportOptions {
         inactive_days: p.days.unwrap_or(90),

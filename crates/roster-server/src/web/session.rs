@@ -7,7 +7,6 @@ use std::time::Duration;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use roster_store::{Store, StoreError, WebSession};
 
@@ -51,7 +50,7 @@ pub(crate) fn random_hex() -> String {
 }
 
 fn digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|x| format!("{x:02x}")).collect()
+    crate::auth::sha256_hex(token.as_bytes())
 }
 
 fn now_ms() -> i64 {
@@ -99,14 +98,18 @@ impl Sessions {
 
 /// The session cookie's token in a request.
 pub fn token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    cookie_value(&parts.headers, COOKIE)
+}
+
+/// The value of cookie `name` in a request's headers.
+pub fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
 }
 

@@ -96,8 +96,16 @@ pub async fn run(cli: &Cli, cmd: &JitCommand, out: &mut dyn Write) -> Result<()>
         }
         JitCommand::Approve { id, approver } => {
             let c = client(cli, &s.account).await?;
-            let g =
-                jit::approve(store, &c, &s.account, *id, &approver.clone().unwrap_or_else(me), &policy, now).await?;
+            let g = jit::approve(
+                store,
+                &c,
+                &s.account,
+                *id,
+                &jit::Decider::person(approver.clone().unwrap_or_else(me)),
+                &policy,
+                now,
+            )
+            .await?;
             let until = g.expires_ms.and_then(chrono::DateTime::from_timestamp_millis);
             let how = if g.preexisting {
                 "already held: nothing granted, and the expiry will not revoke it"
@@ -113,7 +121,16 @@ pub async fn run(cli: &Cli, cmd: &JitCommand, out: &mut dyn Write) -> Result<()>
             )?;
         }
         JitCommand::Deny { id, reason, approver } => {
-            jit::deny(store, &s.account, *id, &approver.clone().unwrap_or_else(me), reason, &policy, now).await?;
+            jit::deny(
+                store,
+                &s.account,
+                *id,
+                &jit::Decider::person(approver.clone().unwrap_or_else(me)),
+                reason,
+                &policy,
+                now,
+            )
+            .await?;
             writeln!(out, "request {id} denied")?;
         }
         JitCommand::List { status } => {
