@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod csv_safe;
+pub mod effect;
 pub mod entitlement;
 pub mod events;
 pub mod records;

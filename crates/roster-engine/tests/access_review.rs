@@ -29,7 +29,7 @@ fn spec(scope: Scope, unanswered: Unanswered, max_age_h: i64) -> CampaignSpec {
 }
 
 fn close_opts(guard: Guard, allow: bool) -> CloseOptions {
-    CloseOptions { by: "dana".into(), allow_mass_change: allow, guard }
+    CloseOptions { by: "dana".into(), allow_mass_change: allow, guard, ..CloseOptions::default() }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,8 +172,23 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     let early = review::sign_off(&store, "acme", id, &a.reviewer, t0).await;
     assert!(matches!(early, Err(ReviewError::Invalid(ref m)) if m.contains("undecided")), "{early:?}");
 
-    // Close: the two revocations go out through the provisioner; the rest is kept.
-    let rep = review::close(&store, &client, "acme", id, &close_opts(Guard::default(), false), t0).await.unwrap();
+    // Close: refused while items are undecided and reviewers have not signed off; a dry run
+    // shows the plan; with force, the two revocations go out through the provisioner and the
+    // rest is kept.
+    let before = serde_json::to_string(sim.sim.world().org()).unwrap();
+    let early = review::close(&store, &client, "acme", id, &close_opts(Guard::default(), false), t0).await;
+    assert!(
+        matches!(&early, Err(ReviewError::Unfinished { why, .. }) if why.contains("undecided") && why.contains("not signed off")),
+        "{early:?}"
+    );
+    let dry = CloseOptions { force: true, dry_run: true, ..close_opts(Guard::default(), false) };
+    let shown = review::close(&store, &client, "acme", id, &dry, t0).await.unwrap();
+    assert!(shown.dry_run && shown.plan.len() == 2 && shown.users_losing_access == 2, "{shown:?}");
+    assert_eq!(serde_json::to_string(sim.sim.world().org()).unwrap(), before, "refusal and dry run change nothing");
+    assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "launched");
+    let forced = CloseOptions { force: true, ..close_opts(Guard::default(), false) };
+    let rep = review::close(&store, &client, "acme", id, &forced, t0).await.unwrap();
+    assert!(!rep.incomplete.is_empty(), "{rep:?}");
     assert_eq!((rep.to_remove, rep.applied, rep.failed), (2, 2, 0), "{rep:?}");
     let world = sim.sim.world();
     let (b_board, b_user): (u64, u64) =
@@ -234,7 +249,7 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     let dir = std::env::temp_dir().join(format!("roster-review-{}-{id}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let sum = evidence::export(&store, "acme", id, &dir, Utc::now()).await.unwrap();
-    assert!(sum.complete);
+    assert!(!sum.complete, "closed with force while items were undecided: the evidence says so");
     assert_eq!((sum.rows, sum.counts.certified, sum.counts.revoked, sum.counts.reassigned), (n, 3, 2, 1));
     assert_eq!(sum.counts.undecided, n - 5, "unanswered items are kept and counted");
     assert!(evidence::export(&store, "acme", id, &dir, Utc::now()).await.is_err(), "never overwrites evidence");
@@ -248,6 +263,9 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     assert_eq!(exported[0].detail["manifest_sha256"], ok.manifest_sha256.as_str(), "the audit log knows this export");
     let manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["completeness"]["in_scope"], n);
+    assert_eq!(manifest["completeness"]["complete"], false);
+    let why = manifest["completeness"]["incomplete_because"].to_string();
+    assert!(why.contains("undecided") && why.contains("not signed off"), "{why}");
     assert_eq!(manifest["signoffs"][0]["reviewer"], "auditor@acme.test");
     check_pdf(&dir, &manifest);
     let csv = std::fs::read_to_string(dir.join("items.csv")).unwrap();
@@ -347,12 +365,15 @@ async fn unanswered_items_revoked_by_policy_only_past_the_guard() {
     // Nobody answered: the policy revokes everything, which the guard stops, changing nothing.
     let tight = Guard { max_users: 1, max_fraction: 0.0 };
     let before = serde_json::to_string(sim.sim.world().org()).unwrap();
-    let stopped = review::close(&store, &client, "acme", id, &close_opts(tight, false), t0).await;
+    let unforced = review::close(&store, &client, "acme", id, &close_opts(tight, false), t0).await;
+    assert!(matches!(unforced, Err(ReviewError::Unfinished { .. })), "{unforced:?}");
+    let force = |allow| CloseOptions { force: true, ..close_opts(tight, allow) };
+    let stopped = review::close(&store, &client, "acme", id, &force(false), t0).await;
     assert!(matches!(stopped, Err(ReviewError::Provision(ProvisionError::MassChange(_)))), "{stopped:?}");
     assert_eq!(serde_json::to_string(sim.sim.world().org()).unwrap(), before, "nothing changed");
     assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "launched");
 
-    let rep = review::close(&store, &client, "acme", id, &close_opts(tight, true), t0).await.unwrap();
+    let rep = review::close(&store, &client, "acme", id, &force(true), t0).await.unwrap();
     assert_eq!(rep.to_remove, items.len());
     assert_eq!(rep.failed, 0, "{rep:?}");
     sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
@@ -362,4 +383,84 @@ async fn unanswered_items_revoked_by_policy_only_past_the_guard() {
         "every guest's board access is gone"
     );
     assert!(after.iter().all(|i| i.remediation_note.as_deref().unwrap_or("").contains("unanswered")));
+}
+
+/// Defect: revoking a user's board ownership while certifying their subscription took both
+/// (monday.com cannot end an ownership alone), and the certified item read `verified`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoke_never_takes_certified_access_with_it() {
+    let org = common::org(300, 53);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let t0 = Utc::now();
+    let boards = Scope { types: vec![ResourceType::Board], ..Scope::default() };
+    let named = Reviewers {
+        mode: ReviewerMode::Named,
+        named: vec!["rita@acme.test".into()],
+        fallback: "rita@acme.test".into(),
+    };
+    let spec = CampaignSpec { reviewers: named, ..spec(boards, Unanswered::Keep, 24) };
+    let id = review::create(&store, "acme", "owners", &spec, t0 + Duration::days(7), "dana", t0).await.unwrap();
+    review::launch(&store, "acme", id, true, t0).await.unwrap();
+    let items = store.review_items(id, None).await.unwrap();
+    // A user who owns a board directly: their owner and subscriber items.
+    let owner = items
+        .iter()
+        .find(|o| {
+            o.entitlement.ends_with(":owner")
+                && o.source == "direct"
+                && o.entitlement.starts_with("board:")
+                && items.iter().any(|s| {
+                    s.user_id == o.user_id
+                        && s.source == "direct"
+                        && s.entitlement == o.entitlement.replace(":owner", ":subscriber")
+                })
+        })
+        .expect("the org has a board owner")
+        .clone();
+    let sub_ent = owner.entitlement.replace(":owner", ":subscriber");
+    let sub = items
+        .iter()
+        .find(|s| s.user_id == owner.user_id && s.entitlement == sub_ent && s.source == "direct")
+        .unwrap()
+        .clone();
+    let reason = Some("reviewed");
+    review::decide(
+        &store,
+        "acme",
+        id,
+        owner.id,
+        "rita@acme.test",
+        &Act::Decide(Decision::Revoke),
+        Some("no longer leads it"),
+        t0,
+    )
+    .await
+    .unwrap();
+    review::decide(&store, "acme", id, sub.id, "rita@acme.test", &Act::Decide(Decision::Certify), reason, t0)
+        .await
+        .unwrap();
+    let rest: Vec<i64> = items.iter().filter(|i| i.id != owner.id && i.id != sub.id).map(|i| i.id).collect();
+    for i in rest {
+        review::decide(&store, "acme", id, i, "rita@acme.test", &Act::Decide(Decision::Certify), reason, t0)
+            .await
+            .unwrap();
+    }
+    review::sign_off(&store, "acme", id, "rita@acme.test", t0).await.unwrap();
+    let rep = review::close(&store, &client, "acme", id, &close_opts(Guard::default(), false), t0).await.unwrap();
+    assert_eq!((rep.manual, rep.actions, rep.applied), (1, 0, 0), "{rep:?}");
+    assert!(rep.incomplete.is_empty(), "{rep:?}");
+    let board: u64 = sub_ent.split(':').nth(1).unwrap().parse().unwrap();
+    let user: u64 = owner.user_id.parse().unwrap();
+    let w = sim.sim.world();
+    assert!(w.boards()[w.board_pos(board).unwrap()].subscribers.contains(&user), "the certified subscription stays");
+    let after = store.review_item(owner.id).await.unwrap().unwrap();
+    assert_eq!(after.remediation_status.as_deref(), Some("manual"));
+    assert!(after.remediation_note.unwrap_or_default().contains(&format!("item {}", sub.id)));
+    // The next sync does not call it verified, nor a failure.
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    assert_eq!(store.review_item(owner.id).await.unwrap().unwrap().remediation_status.as_deref(), Some("manual"));
+    assert_eq!(store.review_item(sub.id).await.unwrap().unwrap().remediation_status, None);
 }

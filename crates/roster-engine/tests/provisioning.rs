@@ -318,3 +318,65 @@ async fn clear_errors_name_the_object() {
     assert_eq!(r.failed(), 1);
     assert!(r.results[0].note.as_deref().unwrap().contains("USER_UNAUTHORIZED"), "{:?}", r.results[0]);
 }
+
+/// Defect: a plan naming users by e-mail went out with user id 0 from every path but the CLI.
+#[tokio::test]
+async fn plans_naming_users_by_email_change_those_users() {
+    let (sim, org, store, c) = setup(200, 41).await;
+    let mut active = org.users.iter().filter(|u| u.kind == UserKind::Member && u.status == UserStatus::Active);
+    let (a, b) = (active.next().unwrap().clone(), active.next().unwrap().clone());
+    let board = org.boards.iter().find(|x| x.kind == BoardKind::Public && !x.subscribers.contains(&b.id)).unwrap().id;
+    let actions = vec![
+        Action::Deactivate { user: a.email.to_uppercase() },
+        Action::Grant { entitlement: ent(&format!("board:{board}:subscriber")), principal: Principal::user(&b.email) },
+    ];
+    let report = apply_plan(&store, &c, "acme", actions, &opts()).await.unwrap();
+    assert!(report.results.iter().all(|r| r.status == Status::Succeeded), "{:#?}", report.results);
+    let w = sim.sim.world();
+    assert_eq!(w.users().iter().find(|u| u.id == a.id).unwrap().status, UserStatus::Inactive);
+    assert!(w.boards().iter().find(|x| x.id == board).unwrap().subscribers.contains(&b.id));
+    assert_eq!(report.results[0].action, Action::Deactivate { user: a.id.to_string() }, "recorded by id");
+}
+
+/// Defect: the guard said "review it with --dry-run", and --dry-run was refused by the guard.
+#[tokio::test]
+async fn a_dry_run_always_answers_and_says_what_the_guard_would_do() {
+    let (sim, org, store, c) = setup(300, 42).await;
+    let many: Vec<Action> = org
+        .users
+        .iter()
+        .filter(|u| u.kind == UserKind::Member && u.status == UserStatus::Active)
+        .take(12)
+        .map(|u| Action::Deactivate { user: u.id.to_string() })
+        .collect();
+    let before = serde_json::to_string(sim.sim.world().org()).unwrap();
+    let dry = ApplyOptions { dry_run: true, ..opts() };
+    let report = apply_plan(&store, &c, "acme", many.clone(), &dry).await.unwrap();
+    assert_eq!(report.users_losing_access, 12);
+    assert!(report.results.iter().all(|r| r.status == Status::Planned));
+    let refusal = report.guard_would_refuse.expect("the guard's verdict is shown").to_string();
+    assert!(refusal.contains("--allow-mass-change"), "{refusal}");
+    assert_eq!(serde_json::to_string(sim.sim.world().org()).unwrap(), before, "a dry run changes nothing");
+    let e = apply_plan(&store, &c, "acme", many, &opts()).await.unwrap_err();
+    assert!(matches!(e, ProvisionError::MassChange(_)), "{e}");
+}
+
+/// Defect: `delete team NAME` silently picked one of several teams of that name.
+#[tokio::test]
+async fn deleting_a_team_by_an_ambiguous_name_lists_the_candidates() {
+    let mut org = org(120, 43);
+    let mut twin = org.teams[0].clone();
+    twin.id = org.teams.iter().map(|t| t.id).max().unwrap() + 1;
+    twin.name = twin.name.to_uppercase();
+    org.teams.push(twin.clone());
+    let sim = sim(org.clone(), FaultConfig::default()).await;
+    let store = SqlStore::in_memory().await.unwrap();
+    let c = client(&sim, ApiVersion::V2026_10, 8);
+    sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    let name = org.teams[0].name.clone();
+    let e = apply_plan(&store, &c, "acme", vec![Action::DeleteTeam { team: name }], &opts()).await.unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains(&org.teams[0].id.to_string()) && text.contains(&twin.id.to_string()), "{text}");
+    assert!(text.contains("by its id"), "{text}");
+    assert_eq!(sim.sim.world().teams().len(), org.teams.len(), "nothing deleted");
+}

@@ -75,6 +75,12 @@ pub struct LaunchOptions {
 pub struct CloseRequest {
     #[serde(default)]
     pub allow_mass_change: bool,
+    /// Close although items are undecided or reviewers have not signed off.
+    #[serde(default)]
+    pub force: bool,
+    /// Answer with the plan and its effect; change nothing.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// A reviewer's decision on one or more items (all or none are decided).
@@ -177,9 +183,10 @@ pub(crate) fn review_error(e: ReviewError) -> ApiError {
         ReviewError::Invalid(m) => ApiError::BadRequest(m),
         e @ (ReviewError::NotFound(..) | ReviewError::NoItem(..)) => ApiError::NotFound(e.to_string()),
         e @ ReviewError::NotReviewer { .. } => ApiError::Forbidden(e.to_string()),
-        e @ (ReviewError::WrongState { .. } | ReviewError::StaleSnapshot { .. } | ReviewError::SignedOff(_)) => {
-            ApiError::Conflict(e.to_string())
-        }
+        e @ (ReviewError::WrongState { .. }
+        | ReviewError::StaleSnapshot { .. }
+        | ReviewError::SignedOff(_)
+        | ReviewError::Unfinished { .. }) => ApiError::Conflict(e.to_string()),
         ReviewError::Provision(p) => match p {
             roster_engine::ProvisionError::Store(s) => ApiError::Internal(s.to_string()),
             p => ApiError::Unprocessable(p.to_string()),
@@ -390,6 +397,8 @@ pub async fn close(
         by: c.name.clone(),
         allow_mass_change: r.allow_mass_change,
         guard: roster_core::Guard::default(),
+        force: r.force,
+        dry_run: r.dry_run,
     };
     let rep =
         review::close(s.store.as_ref(), &a.client, &account, id, &opts, Utc::now()).await.map_err(review_error)?;

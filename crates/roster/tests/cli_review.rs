@@ -32,9 +32,11 @@ async fn a_campaign_from_the_command_line() {
     let revoke = items
         .iter()
         .find(|i| {
-            i["self"].is_null()
-                && i["source"] == "direct"
-                && i["entitlement"].as_str().unwrap().ends_with(":subscriber")
+            let e = i["entitlement"].as_str().unwrap();
+            // Not also an owner: removing the subscription would end a certified ownership.
+            let owns =
+                items.iter().any(|o| o["user"] == i["user"] && o["entitlement"] == e.replace(":subscriber", ":owner"));
+            i["self"].is_null() && i["source"] == "direct" && e.ends_with(":subscriber") && !owns
         })
         .expect("a plain subscription to revoke");
     let reviewer = revoke["reviewer"].as_str().unwrap().to_string();
@@ -64,7 +66,13 @@ async fn a_campaign_from_the_command_line() {
     // Close without a token says what is missing; with one, the revocation reaches monday.com.
     let o = roster(&cfg, None, &["review", "close", "1"]).await;
     assert!(!o.status.success(), "closing needs the token");
+    // Other reviewers have not finished: close refuses, a dry run shows the plan, --force closes.
     let o = roster(&cfg, tok, &["review", "close", "1"]).await;
+    assert!(!o.status.success() && stderr(&o).contains("--force"), "{}{}", stdout(&o), stderr(&o));
+    let o = roster(&cfg, tok, &["review", "close", "1", "--force", "--dry-run"]).await;
+    assert!(o.status.success() && stdout(&o).contains("dry run, nothing changed"), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("incomplete:") && stdout(&o).contains("revoke board:"), "{}", stdout(&o));
+    let o = roster(&cfg, tok, &["review", "close", "1", "--force"]).await;
     assert!(o.status.success() && stdout(&o).contains("1 applied"), "{}{}", stdout(&o), stderr(&o));
     let board: u64 = revoke["entitlement"].as_str().unwrap().split(':').nth(1).unwrap().parse().unwrap();
     let user: String = revoke["user"].as_str().unwrap().to_string();
@@ -83,7 +91,7 @@ async fn a_campaign_from_the_command_line() {
     // Evidence, verified; then one byte changed in a row.
     let ev = dir.0.join("evidence");
     let o = roster(&cfg, None, &["review", "export", "1", ev.to_str().unwrap()]).await;
-    assert!(o.status.success() && stdout(&o).contains("complete: yes"), "{}{}", stdout(&o), stderr(&o));
+    assert!(o.status.success() && stdout(&o).contains("complete: NO"), "{}{}", stdout(&o), stderr(&o));
     let o = roster(&cfg, None, &["review", "verify", ev.to_str().unwrap()]).await;
     assert!(o.status.success() && stdout(&o).contains("intact"), "{}", stderr(&o));
     assert!(stdout(&o).contains("recorded in the audit log as event"), "{}", stdout(&o));

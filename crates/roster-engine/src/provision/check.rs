@@ -3,20 +3,87 @@
 
 use std::collections::HashSet;
 
-use roster_core::{Action, GrantSource, PrincipalType, ResourceType, UserStatus};
+use roster_core::{Action, GrantSource, Principal, PrincipalType, ResourceType, UserStatus};
 use roster_store::Store;
 
 use super::ProvisionError;
 
-/// One note per action (or `None`), or every problem found.
+/// Names users by id wherever a plan names them by e-mail, and teams by id wherever by name,
+/// from the snapshot `sync`, so that every path (CLI, API, web UI) sends monday.com ids. An
+/// unknown key stays as given for `check` to name; a team name that several teams share is a
+/// problem listing them.
+async fn resolve(
+    store: &dyn Store,
+    sync: i64,
+    actions: Vec<Action>,
+    problems: &mut Vec<String>,
+) -> Result<Vec<Action>, ProvisionError> {
+    let mut out = Vec::with_capacity(actions.len());
+    for a in actions {
+        let id_of = |key: String| async move {
+            Ok::<_, ProvisionError>(match store.find_user(sync, &key).await? {
+                Some(u) => u.id,
+                None => key,
+            })
+        };
+        out.push(match a {
+            Action::SetRole { user, role } => Action::SetRole { user: id_of(user).await?, role },
+            Action::Deactivate { user } => Action::Deactivate { user: id_of(user).await? },
+            Action::Activate { user } => Action::Activate { user: id_of(user).await? },
+            Action::Grant { entitlement, principal } if principal.ptype == PrincipalType::User => {
+                Action::Grant { entitlement, principal: Principal::user(id_of(principal.id).await?) }
+            }
+            Action::Revoke { entitlement, principal } if principal.ptype == PrincipalType::User => {
+                Action::Revoke { entitlement, principal: Principal::user(id_of(principal.id).await?) }
+            }
+            Action::CreateTeam { name, members } => {
+                let mut ids = Vec::with_capacity(members.len());
+                for m in members {
+                    ids.push(id_of(m).await?);
+                }
+                Action::CreateTeam { name, members: ids }
+            }
+            Action::DeleteTeam { team } if !team.bytes().all(|c| c.is_ascii_digit()) => {
+                let named: Vec<_> = store
+                    .resources(sync, ResourceType::Team)
+                    .await?
+                    .into_iter()
+                    .filter(|t| t.name.eq_ignore_ascii_case(team.trim()))
+                    .collect();
+                match named.as_slice() {
+                    [one] => Action::DeleteTeam { team: one.id.clone() },
+                    [] => Action::DeleteTeam { team },
+                    many => {
+                        let listed: Vec<String> = many.iter().map(|t| format!("{} ({:?})", t.id, t.name)).collect();
+                        problems.push(format!(
+                            "delete team {team:?}: {} teams have that name: {}; name the one to delete by its id",
+                            many.len(),
+                            listed.join(", ")
+                        ));
+                        Action::DeleteTeam { team }
+                    }
+                }
+            }
+            other => other,
+        });
+    }
+    Ok(out)
+}
+
+/// The plan with users and teams named by id, and one note per action (or `None`), or every
+/// problem found.
 pub(super) async fn check(
     store: &dyn Store,
     sync: i64,
-    actions: &[Action],
-) -> Result<Vec<Option<String>>, ProvisionError> {
+    actions: Vec<Action>,
+) -> Result<(Vec<Action>, Vec<Option<String>>), ProvisionError> {
     let mut problems = Vec::new();
+    let actions = resolve(store, sync, actions, &mut problems).await?;
+    if !problems.is_empty() {
+        return Err(ProvisionError::Invalid(problems));
+    }
     let mut notes = Vec::with_capacity(actions.len());
-    for a in actions {
+    for a in &actions {
         if let Err(e) = a.validate() {
             problems.push(format!("{a}: {e}"));
             notes.push(None);
@@ -94,7 +161,7 @@ pub(super) async fn check(
         notes.push(note);
     }
     if problems.is_empty() {
-        Ok(notes)
+        Ok((actions, notes))
     } else {
         Err(ProvisionError::Invalid(problems))
     }

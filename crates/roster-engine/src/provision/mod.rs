@@ -57,6 +57,18 @@ pub struct ApplyReport {
     /// The snapshot the plan was checked against.
     pub sync_id: i64,
     pub results: Vec<ActionResult>,
+    /// Distinct users the plan takes any access away from.
+    pub users_losing_access: usize,
+    /// On a dry run: the guard's refusal, had it been applied (`None`: within the guard).
+    #[serde(serialize_with = "as_message")]
+    pub guard_would_refuse: Option<MassChange>,
+}
+
+fn as_message<S: serde::Serializer>(m: &Option<MassChange>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => s.serialize_some(&m.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 impl ApplyReport {
@@ -97,26 +109,34 @@ pub async fn apply_plan(
     opts: &ApplyOptions,
 ) -> Result<ApplyReport, ProvisionError> {
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.to_string()))?;
-    let notes = check::check(store, snap.id, &actions).await?;
-    if !opts.allow_mass_change {
-        let affected = check::affected_users(store, snap.id, &actions).await?;
-        let active = store
-            .users(
-                snap.id,
-                &roster_store::UserQuery { status: Some(roster_core::UserStatus::Active), ..Default::default() },
-            )
-            .await?
-            .len();
-        opts.guard.check(affected, active)?;
-    }
+    let (actions, notes) = check::check(store, snap.id, actions).await?;
+    let affected = check::affected_users(store, snap.id, &actions).await?;
+    let active = store
+        .count_users(
+            snap.id,
+            &roster_store::UserQuery { status: Some(roster_core::UserStatus::Active), ..Default::default() },
+        )
+        .await?;
+    let verdict = opts.guard.check(affected, usize::try_from(active).unwrap_or(usize::MAX));
     let plan_id = plan_id();
     if opts.dry_run {
+        // A dry run always answers, and says what the guard would do.
         let results = actions
             .into_iter()
             .zip(notes)
             .map(|(action, note)| ActionResult { action, status: Status::Planned, note })
             .collect();
-        return Ok(ApplyReport { plan_id, sync_id: snap.id, results });
+        let guard_would_refuse = verdict.err().filter(|_| !opts.allow_mass_change);
+        return Ok(ApplyReport {
+            plan_id,
+            sync_id: snap.id,
+            results,
+            users_losing_access: affected,
+            guard_would_refuse,
+        });
+    }
+    if !opts.allow_mass_change {
+        verdict?;
     }
     let requested: Vec<Event> = actions
         .iter()
@@ -148,5 +168,5 @@ pub async fn apply_plan(
     }
     store.append_events(account, None, &events, Utc::now()).await?;
     store.add_pending(account, &plan_id, &changed, Utc::now()).await?;
-    Ok(ApplyReport { plan_id, sync_id: snap.id, results })
+    Ok(ApplyReport { plan_id, sync_id: snap.id, results, users_losing_access: affected, guard_would_refuse: None })
 }

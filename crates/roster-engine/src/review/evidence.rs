@@ -187,7 +187,13 @@ pub async fn export(
     }
     let csv_bytes = csv_out.into_inner().map_err(|e| ReviewError::Invalid(format!("cannot write {CSV}: {e}")))?;
     let decided = counts.certified + counts.revoked;
-    let complete = in_scope == decided + counts.undecided && counts.items == in_scope;
+    // Complete: every item in scope is in the evidence, every one decided, every reviewer
+    // signed off. A campaign closed with force says which of these it is not.
+    let mut incomplete = super::unfinished(store, id).await?;
+    if !(in_scope == decided + counts.undecided && counts.items == in_scope) {
+        incomplete.push(format!("{} row(s) for {in_scope} item(s) in scope in the snapshot", counts.items));
+    }
+    let complete = incomplete.is_empty();
     let signed: Vec<Value> = signoffs.iter().map(|(r, t)| json!({ "reviewer": r, "at": time(Some(*t)) })).collect();
     let pdf_bytes = super::pdf::summary(&c, &spec, &counts, in_scope, complete, &signoffs, &items, &prev, now);
 
@@ -207,7 +213,7 @@ pub async fn export(
         "counts": counts,
         "completeness": {
             "in_scope": in_scope, "decided": decided, "undecided": counts.undecided,
-            "rows": items.len(), "complete": complete,
+            "rows": items.len(), "complete": complete, "incomplete_because": incomplete,
         },
         "signoffs": signed,
         "chain": { "algorithm": "sha256(previous_hash + \"\\n\" + json(values))", "genesis": start, "head": prev, "rows": items.len() },

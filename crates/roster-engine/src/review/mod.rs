@@ -17,7 +17,7 @@ use serde_json::json;
 
 use crate::provision::ProvisionError;
 
-pub use remediate::{close, verify_after_sync, CloseOptions, CloseReport};
+pub use remediate::{close, unfinished, verify_after_sync, CloseOptions, CloseReport};
 
 /// Why a campaign step did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +38,8 @@ pub enum ReviewError {
     NotReviewer { who: String, item: i64, reviewer: String },
     #[error("{0} signed off: their decisions are locked")]
     SignedOff(String),
+    #[error("review campaign {id} is not finished ({why}): finish it, or close with --force (the evidence will then say it is incomplete, and why); --dry-run shows what a close would do")]
+    Unfinished { id: i64, why: String },
     #[error(transparent)]
     Provision(#[from] ProvisionError),
     #[error(transparent)]

@@ -83,7 +83,10 @@ pub(super) fn summary(
     d.line(format!("Undecided: {}", counts.undecided));
     d.line(format!("Reassigned: {}", counts.reassigned));
     d.line(format!("Self-reviews: {}", counts.self_reviews));
-    d.line(format!("Complete (in scope = decided + undecided): {}", if complete { "yes" } else { "NO" }));
+    d.line(format!(
+        "Complete (every item in scope decided, every reviewer signed off): {}",
+        if complete { "yes" } else { "NO" }
+    ));
 
     d.head("Decisions by reviewer");
     let mut per: std::collections::BTreeMap<&str, [usize; 3]> = std::collections::BTreeMap::new();

@@ -3,6 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use monday_api::Client;
+use std::collections::{BTreeMap, BTreeSet};
+
+use roster_core::effect::lost_by;
 use roster_core::review::{remediation, Unanswered};
 use roster_core::{Action, Entitlement, EventKind, GrantSource, Guard, Principal, UserStatus};
 use roster_store::{Remediation, ReviewItem, Store, StoreError, SyncRun};
@@ -13,12 +16,17 @@ use super::{load, ms, record, spec_of, ReviewError};
 use crate::provision::{apply_plan, ApplyOptions, Status};
 
 /// How to close.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CloseOptions {
     pub by: String,
     /// Let the remediation plan through the mass-change guard.
     pub allow_mass_change: bool,
     pub guard: Guard,
+    /// Close although items are undecided or reviewers have not signed off (the evidence then
+    /// says the review is incomplete, and why).
+    pub force: bool,
+    /// Show the plan and its effect; change nothing.
+    pub dry_run: bool,
 }
 
 /// What the close did.
@@ -34,6 +42,46 @@ pub struct CloseReport {
     pub failed: usize,
     /// Items whose access was already gone in the last sync.
     pub already_gone: usize,
+    /// Items not removed because monday.com would take certified access with them: each
+    /// needs a manual step (the reason is in the item's remediation note).
+    pub manual: usize,
+    /// The actions, as sent (or, on a dry run, as they would be).
+    pub plan: Vec<String>,
+    /// Distinct users the plan takes any access away from.
+    pub users_losing_access: usize,
+    /// Why the review is incomplete (closed with `force`); empty when complete.
+    pub incomplete: Vec<String>,
+    /// Nothing was changed: this is what a close would do.
+    pub dry_run: bool,
+    /// On a dry run: the mass-change guard's refusal, had it been applied.
+    pub guard_would_refuse: Option<String>,
+}
+
+/// Why a campaign's review is not finished: undecided items and reviewers without sign-off.
+pub async fn unfinished(store: &dyn Store, id: i64) -> Result<Vec<String>, StoreError> {
+    let items = store.review_items(id, None).await?;
+    let signed: BTreeSet<String> = store.signoffs(id).await?.into_iter().map(|(r, _)| r).collect();
+    let mut out = Vec::new();
+    let undecided = items.iter().filter(|i| i.decision.is_none()).count();
+    if undecided > 0 {
+        out.push(format!("{undecided} of {} item(s) undecided", items.len()));
+    }
+    let reviewers: BTreeSet<&str> = items.iter().map(|i| i.reviewer.as_str()).collect();
+    let unsigned: Vec<&str> = reviewers.iter().copied().filter(|r| !signed.contains(*r)).collect();
+    if !unsigned.is_empty() {
+        out.push(format!(
+            "{} of {} reviewer(s) have not signed off ({})",
+            unsigned.len(),
+            reviewers.len(),
+            unsigned.join(", ")
+        ));
+    }
+    Ok(out)
+}
+
+/// The grant an item is about: (user, entitlement, source), as the snapshot writes it.
+fn key(user: &str, e: &Entitlement, s: &GrantSource) -> (String, String, String) {
+    (user.to_string(), e.to_string(), s.as_string())
 }
 
 fn parse_item(it: &ReviewItem) -> Result<(Entitlement, GrantSource), ReviewError> {
@@ -78,8 +126,18 @@ pub async fn close(
         return Err(ReviewError::WrongState { id, status: c.status, what: "only a launched campaign can be closed" });
     }
     let spec = spec_of(&c)?;
+    let incomplete = unfinished(store, id).await?;
+    if !incomplete.is_empty() && !opts.force && c.status == "launched" {
+        return Err(ReviewError::Unfinished { id, why: incomplete.join("; ") });
+    }
     let snap = store.last_completed(account).await?.ok_or_else(|| crate::ProvisionError::NoSnapshot(account.into()))?;
     let items = store.review_items(id, None).await?;
+    // What reviewers certified is never taken away, not even as a side effect of a removal.
+    let mut certified: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    for it in items.iter().filter(|i| i.decision.as_deref() == Some("certify")) {
+        let (e, s) = parse_item(it)?;
+        certified.insert(key(&it.user_id, &e, &s), it.id);
+    }
     let mut remove: Vec<(&ReviewItem, &'static str)> = Vec::new();
     for it in &items {
         match (it.decision.as_deref(), spec.unanswered) {
@@ -90,6 +148,8 @@ pub async fn close(
     }
     let mut actions: Vec<Action> = Vec::new();
     let mut plan_for: Vec<(&ReviewItem, Option<usize>, &str)> = Vec::new();
+    let mut manual: Vec<(&ReviewItem, String, String)> = Vec::new();
+    let mut losing: BTreeSet<String> = BTreeSet::new();
     for (it, why) in remove.iter().copied() {
         if it.remediation_status.is_some() {
             continue;
@@ -100,6 +160,24 @@ pub async fn close(
         }
         let (e, s) = parse_item(it)?;
         let a = remediation(&it.user_id, &e, &s);
+        let held = store.grants_of(snap.id, &Principal::user(&it.user_id)).await?;
+        let lost = lost_by(&a, &it.user_id, &held);
+        let kept: Vec<String> = lost
+            .iter()
+            .filter_map(|g| certified.get(&key(&it.user_id, &g.entitlement, &g.source)))
+            .map(|item| format!("item {item}"))
+            .collect();
+        if !kept.is_empty() {
+            let note = format!(
+                "{why}; not removed: monday.com would take certified access with it ({a} also ends {}); remove it by hand, or change the certification",
+                kept.join(", ")
+            );
+            manual.push((it, a.to_string(), note));
+            continue;
+        }
+        if !lost.is_empty() {
+            losing.insert(it.user_id.clone());
+        }
         let at = match actions.iter().position(|x| *x == a) {
             Some(i) => i,
             None => {
@@ -116,9 +194,32 @@ pub async fn close(
         allow_mass_change: opts.allow_mass_change,
         guard: opts.guard,
     };
+    let plan: Vec<String> = actions.iter().map(Action::to_string).collect();
+    let mut guard_would_refuse = None;
     if !actions.is_empty() {
         // Checked and guarded before anything changes; a refusal leaves the campaign launched.
-        apply_plan(store, client, account, actions.clone(), &apply(true)).await?;
+        let dry = apply_plan(store, client, account, actions.clone(), &apply(true)).await?;
+        match dry.guard_would_refuse {
+            Some(refusal) if !opts.dry_run => return Err(crate::ProvisionError::MassChange(refusal).into()),
+            refusal => guard_would_refuse = refusal.map(|r| r.to_string()),
+        }
+    }
+    if opts.dry_run {
+        return Ok(CloseReport {
+            campaign: id,
+            plan_id: None,
+            to_remove: plan_for.len(),
+            actions: actions.len(),
+            applied: 0,
+            failed: 0,
+            already_gone: plan_for.iter().filter(|(_, at, _)| at.is_none()).count(),
+            manual: manual.len(),
+            plan,
+            users_losing_access: losing.len(),
+            incomplete,
+            dry_run: true,
+            guard_would_refuse,
+        });
     }
     if c.status == "launched" && !store.transition_campaign(id, "launched", "closing", ms(now), None).await? {
         return Err(ReviewError::Invalid(format!("campaign {id} is being closed elsewhere")));
@@ -160,6 +261,11 @@ pub async fn close(
         };
         store.set_remediation(it.id, &r).await?;
     }
+    for (it, action, note) in &manual {
+        let r =
+            Remediation { action: action.clone(), status: "manual".into(), note: Some(note.clone()), applied_ms: None };
+        store.set_remediation(it.id, &r).await?;
+    }
     let plan_id = report.as_ref().map(|r| r.plan_id.clone());
     store.transition_campaign(id, "closing", "closed", ms(now), plan_id.as_deref()).await?;
     let out = CloseReport {
@@ -170,6 +276,12 @@ pub async fn close(
         applied,
         failed,
         already_gone: gone,
+        manual: manual.len(),
+        plan,
+        users_losing_access: losing.len(),
+        incomplete,
+        dry_run: false,
+        guard_would_refuse: None,
     };
     let detail = json!({ "campaign": id, "by": opts.by, "report": out });
     record(store, account, EventKind::ReviewClosed, format!("review:{id}"), detail, now).await?;
@@ -195,7 +307,7 @@ pub async fn verify_after_sync(store: &dyn Store, run: &SyncRun) -> Result<(usiz
         };
         let (status, at, kind) = if held {
             no += 1;
-            if it.remediation_status.as_deref() == Some("failed") {
+            if matches!(it.remediation_status.as_deref(), Some("failed" | "manual")) {
                 continue;
             }
             ("not_removed", None, EventKind::ReviewRemediationFailed)

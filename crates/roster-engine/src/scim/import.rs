@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use roster_core::scim_plan::GroupRef;
 use scim_client::ScimConfig;
 use serde_json::{json, Value};
 
@@ -12,10 +13,17 @@ use super::ReconcileError;
 /// Writes every user (with its groups) to `path` (.csv, .json, .yaml).
 pub async fn import(cfg: &ScimConfig, path: &Path) -> Result<usize, ReconcileError> {
     let (users, groups) = super::state::read(cfg).await?;
-    let mut names: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // Two teams may share a name in monday.com: such a name is written with the team's id, so
+    // the file names the same teams when it is read back.
+    let mut same_name: BTreeMap<String, usize> = BTreeMap::new();
+    for g in &groups {
+        *same_name.entry(g.name.trim().to_lowercase()).or_default() += 1;
+    }
+    let reference = |name: &str, id: &str| GroupRef::write(name, id, same_name[&name.trim().to_lowercase()] == 1);
+    let mut names: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for g in &groups {
         for m in &g.members {
-            names.entry(m.as_str()).or_default().push(g.name.as_str());
+            names.entry(m.as_str()).or_default().push(reference(&g.name, &g.id));
         }
     }
     let columns = [
@@ -91,7 +99,9 @@ pub async fn import(cfg: &ScimConfig, path: &Path) -> Result<usize, ReconcileErr
                     )
                 })
                 .collect();
-            let doc = json!({ "users": list, "groups": groups.iter().map(|g| json!({"name": g.name, "external_id": g.external_id})).collect::<Vec<_>>() });
+            let listed: Vec<Value> =
+                groups.iter().map(|g| json!({"name": g.name, "external_id": g.external_id, "id": g.id})).collect();
+            let doc = json!({ "users": list, "groups": listed });
             let text = if ext == "json" {
                 serde_json::to_string_pretty(&doc).unwrap_or_default()
             } else {

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use roster_core::scim_plan::{plan, CurrentGroup, CurrentUser, ReconcileOptions, ScimStep};
+use roster_core::scim_plan::{
+    plan, users_losing_access, CurrentGroup, CurrentUser, PlanProblems, ReconcileOptions, ScimStep,
+};
 use roster_core::{Guard, MassChange};
 use roster_store::{Store, StoreError};
 use scim_client::{ScimClient, ScimConfig, ScimError};
@@ -33,6 +35,8 @@ pub enum ReconcileError {
     Source(#[from] source::SourceError),
     #[error("reading or changing monday.com through SCIM failed: {0}")]
     Scim(#[from] ScimError),
+    #[error(transparent)]
+    Problems(#[from] PlanProblems),
     #[error(transparent)]
     MassChange(#[from] MassChange),
     #[error("monday.com's SCIM state changed since the plan was made (it was computed from {planned}, it is now {now}): run `roster scim plan` again and review the new plan")]
@@ -58,7 +62,7 @@ pub async fn make_plan(
 ) -> Result<ScimPlan, ReconcileError> {
     let src = source::read(source_file, mapping)?;
     let (users, groups) = state::read(cfg).await?;
-    let steps = plan(&src.users, &src.groups, &users, &groups, opts);
+    let steps = plan(&src.users, &src.groups, &users, &groups, opts)?;
     Ok(ScimPlan { account: account.to_string(), created_at: Utc::now(), state: fingerprint(&users, &groups), steps })
 }
 
@@ -69,14 +73,25 @@ pub struct ApplyResult {
     pub failed: Vec<String>,
 }
 
-/// Applies `plan` if the SCIM state is still the one it was computed from.
-pub async fn apply_plan(
-    store: &dyn Store,
+/// What a plan would do to access, checked against monday.com's SCIM state now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanCheck {
+    /// Users (SCIM ids) who would lose any access: deactivated, deleted, or taken out of a team.
+    pub losing_access: Vec<String>,
+    /// Active users now.
+    pub active: usize,
+    /// What the mass-change guard says (`None`: no guard, or within it).
+    pub refused: Option<MassChange>,
+}
+
+/// Checks `plan` without changing anything: still for this account, still computed from the
+/// current SCIM state, and what the guard says of its effect.
+pub async fn check_plan(
     account: &str,
     cfg: &ScimConfig,
     plan: &ScimPlan,
     guard: Option<Guard>,
-) -> Result<ApplyResult, ReconcileError> {
+) -> Result<PlanCheck, ReconcileError> {
     if plan.account != account {
         return Err(ReconcileError::WrongAccount { plan: plan.account.clone(), account: account.to_string() });
     }
@@ -85,9 +100,24 @@ pub async fn apply_plan(
     if now != plan.state {
         return Err(ReconcileError::Stale { planned: plan.state.clone(), now });
     }
-    if let Some(g) = guard {
-        let losing: usize = plan.steps.iter().map(ScimStep::users_losing_access).sum();
-        g.check(losing, users.iter().filter(|u| u.active).count())?;
+    let losing_access: Vec<String> = users_losing_access(&plan.steps, &users, &groups).into_iter().collect();
+    let active = users.iter().filter(|u| u.active).count();
+    let refused = guard.and_then(|g| g.check(losing_access.len(), active).err());
+    Ok(PlanCheck { losing_access, active, refused })
+}
+
+/// Applies `plan` if the SCIM state is still the one it was computed from and the guard (if
+/// any) lets its effect through.
+pub async fn apply_plan(
+    store: &dyn Store,
+    account: &str,
+    cfg: &ScimConfig,
+    plan: &ScimPlan,
+    guard: Option<Guard>,
+) -> Result<ApplyResult, ReconcileError> {
+    let check = check_plan(account, cfg, plan, guard).await?;
+    if let Some(refused) = check.refused {
+        return Err(refused.into());
     }
     let client = ScimClient::new(cfg.clone())?;
     let events = apply::apply(&client, &plan.steps).await;

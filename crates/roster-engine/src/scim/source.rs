@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use roster_core::scim_plan::{DesiredGroup, DesiredUser};
+use roster_core::scim_plan::{DesiredGroup, DesiredUser, GroupRef};
 use serde_json::Value;
 
 /// The attributes reconcile keeps equal, by SCIM name.
@@ -191,6 +191,11 @@ pub fn read(path: &Path, mapping: &BTreeMap<String, String>) -> Result<Source, S
             .map(|g| g.trim().to_string())
             .filter(|g| !g.is_empty())
             .collect();
+        let bad: Vec<String> = groups.iter().filter_map(|g| GroupRef::parse(g).err()).collect();
+        if !bad.is_empty() {
+            problems.push(format!("{what} {n}: field {:?}: {}", field_of("groups"), bad.join("; ")));
+            continue;
+        }
         if !attrs.contains_key("displayName") {
             let full = [attrs.get("name.givenName"), attrs.get("name.familyName")]
                 .into_iter()
@@ -219,9 +224,15 @@ pub fn read(path: &Path, mapping: &BTreeMap<String, String>) -> Result<Source, S
             problems.push(format!("group {}: no name", i + 1));
             continue;
         }
+        let id = g.get("id").map(text).filter(|x| !x.is_empty());
+        if let Some(bad) = id.as_ref().filter(|x| x.len() > 20 || !x.bytes().all(|b| b.is_ascii_digit())) {
+            problems.push(format!("group {}: id {bad:?} is not a monday.com team id (a number)", i + 1));
+            continue;
+        }
         desired_groups.push(DesiredGroup {
             name,
             external_id: g.get("external_id").or_else(|| g.get("externalId")).map(text).filter(|x| !x.is_empty()),
+            id,
         });
     }
     if problems.is_empty() {
@@ -278,7 +289,7 @@ mod tests {
             "users:\n  - email: a@x.io\n    groups: [Eng]\ngroups:\n  - name: Eng\n    external_id: g-1\n",
         );
         let s = read(&p, &default_mapping()).unwrap();
-        assert_eq!(s.groups, vec![DesiredGroup { name: "Eng".into(), external_id: Some("g-1".into()) }]);
+        assert_eq!(s.groups, vec![DesiredGroup { name: "Eng".into(), external_id: Some("g-1".into()), id: None }]);
         assert_eq!(s.users[0].groups, vec!["Eng".to_string()]);
         let p = write("ok.json", r#"[{"email": "a@x.io", "active": true}]"#);
         assert_eq!(read(&p, &default_mapping()).unwrap().users.len(), 1);

@@ -359,7 +359,7 @@ impl SqlStore {
         let cols: Vec<String> = cols.split(", ").map(|c| format!("i.{}", c.trim())).collect();
         let rows = sqlx::query(sql!(
             "SELECT {} FROM review_items i JOIN review_campaigns c ON c.id = i.campaign_id
-             WHERE c.account = $1 AND i.remediation_status IN ('applied', 'failed') AND i.verified_absent_ms IS NULL
+             WHERE c.account = $1 AND i.remediation_status IN ('applied', 'failed', 'manual') AND i.verified_absent_ms IS NULL
              ORDER BY i.id",
             cols.join(", ")
         ))

@@ -59,44 +59,6 @@ fn principal(s: &str) -> Principal {
     }
 }
 
-/// Resolves user keys (id or e-mail) to ids from the last snapshot; unknown keys stay as
-/// given, for the plan check to name them.
-async fn resolve(snap: &crate::context::Snapshot, actions: Vec<Action>) -> Result<Vec<Action>> {
-    let id_of = |key: String| async move {
-        Ok::<_, anyhow::Error>(match snap.store.find_user(snap.sync.id, &key).await? {
-            Some(u) => u.id,
-            None => key,
-        })
-    };
-    let mut out = Vec::with_capacity(actions.len());
-    for a in actions {
-        out.push(match a {
-            Action::SetRole { user, role } => Action::SetRole { user: id_of(user).await?, role },
-            Action::Deactivate { user } => Action::Deactivate { user: id_of(user).await? },
-            Action::Activate { user } => Action::Activate { user: id_of(user).await? },
-            Action::Grant { entitlement, principal } if principal.ptype == roster_core::PrincipalType::User => {
-                Action::Grant { entitlement, principal: Principal::user(id_of(principal.id).await?) }
-            }
-            Action::Revoke { entitlement, principal } if principal.ptype == roster_core::PrincipalType::User => {
-                Action::Revoke { entitlement, principal: Principal::user(id_of(principal.id).await?) }
-            }
-            Action::CreateTeam { name, members } => {
-                let mut ids = Vec::new();
-                for m in members {
-                    ids.push(id_of(m).await?);
-                }
-                Action::CreateTeam { name, members: ids }
-            }
-            Action::DeleteTeam { team } if !team.chars().all(|c| c.is_ascii_digit()) => {
-                let teams = snap.store.resources(snap.sync.id, roster_core::ResourceType::Team).await?;
-                Action::DeleteTeam { team: teams.into_iter().find(|t| t.name == team).map_or(team, |t| t.id) }
-            }
-            other => other,
-        });
-    }
-    Ok(out)
-}
-
 /// Plans, applies and reports `actions`.
 pub async fn run(cli: &Cli, actions: Vec<Action>, opts: &ChangeOpts, out: &mut dyn Write) -> Result<()> {
     // A role given as an entitlement (role:admin:assigned) is a role change.
@@ -110,7 +72,6 @@ pub async fn run(cli: &Cli, actions: Vec<Action>, opts: &ChangeOpts, out: &mut d
         })
         .collect();
     let snap = snapshot(cli).await?;
-    let actions = resolve(&snap, actions).await?;
     let cfg =
         crate::context::config(cli)?.context("changes need the configuration that names the account's API token")?;
     let account = cfg.account(Some(&snap.account))?;
@@ -137,6 +98,12 @@ pub async fn run(cli: &Cli, actions: Vec<Action>, opts: &ChangeOpts, out: &mut d
         writeln!(out, "plan {} ({what}; checked against sync {}):", report.plan_id, report.sync_id)?;
     }
     l.print(cli.output, out)?;
+    if cli.output == crate::output::Format::Table {
+        writeln!(out, "this plan takes access away from {} user(s)", report.users_losing_access)?;
+        if let Some(refusal) = &report.guard_would_refuse {
+            writeln!(out, "applied without --dry-run, the guard would refuse it: {refusal}")?;
+        }
+    }
     if report.failed() > 0 {
         bail!(
             "{} of {} action(s) failed; see the notes above and `roster events --kind action_`",

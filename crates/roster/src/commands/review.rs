@@ -121,6 +121,13 @@ pub enum ReviewCommand {
         /// Let the remediation plan through the mass-change guard.
         #[arg(long)]
         allow_mass_change: bool,
+        /// Close although items are undecided or reviewers have not signed off (the evidence
+        /// then says the review is incomplete, and why).
+        #[arg(long)]
+        force: bool,
+        /// Show the remediation plan and its effect; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write the evidence (items.csv, items.jsonl, summary.pdf, manifest.json) into a new directory.
     Export { id: i64, dir: PathBuf },
@@ -286,13 +293,43 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
             review::sign_off(store, &s.account, *id, reviewer, now).await?;
             writeln!(out, "{reviewer} signed off campaign {id}: their decisions are locked")?;
         }
-        ReviewCommand::Close { id, allow_mass_change } => {
+        ReviewCommand::Close { id, allow_mass_change, force, dry_run } => {
             let cfg = crate::context::config(cli)?.context(
                 "closing a campaign changes monday.com: it needs the configuration that names the account's API token",
             )?;
             let client = monday_api::Client::new(cfg.account(Some(&s.account))?.client_config()?)?;
-            let opts = CloseOptions { by: me(), allow_mass_change: *allow_mass_change, guard: Guard::default() };
+            let opts = CloseOptions {
+                by: me(),
+                allow_mass_change: *allow_mass_change,
+                guard: Guard::default(),
+                force: *force,
+                dry_run: *dry_run,
+            };
             let r = review::close(store, &client, &s.account, *id, &opts, now).await?;
+            for why in &r.incomplete {
+                writeln!(out, "incomplete: {why}")?;
+            }
+            if r.dry_run {
+                writeln!(
+                    out,
+                    "dry run, nothing changed: {} item(s) to remove by {} action(s), {} already gone, {} need a manual step; {} user(s) would lose access",
+                    r.to_remove, r.actions, r.already_gone, r.manual, r.users_losing_access
+                )?;
+                for a in &r.plan {
+                    writeln!(out, "  {a}")?;
+                }
+                if let Some(g) = &r.guard_would_refuse {
+                    writeln!(out, "the guard would refuse it: {g}")?;
+                }
+                return Ok(());
+            }
+            if r.manual > 0 {
+                writeln!(
+                    out,
+                    "{} item(s) were not removed: monday.com would take certified access with them; see `roster review show {id}`",
+                    r.manual
+                )?;
+            }
             writeln!(
                 out,
                 "campaign {id} closed: {} item(s) to remove, {} action(s) sent, {} applied, {} failed, {} already gone{}; the next sync verifies each removal",

@@ -27,14 +27,20 @@ pub enum ScimCommand {
         /// Delete users missing from the source (default: deactivate them).
         #[arg(long)]
         delete: bool,
+        /// Delete SCIM-provisioned teams the source does not name (default: leave them alone).
+        #[arg(long)]
+        delete_groups: bool,
     },
     /// Apply a plan written by `roster scim plan` (refused if monday.com changed since).
     Apply {
         #[arg(long, default_value = "scim-plan.json")]
         plan: PathBuf,
-        /// Apply a plan that deactivates more than 10 users or 5 % of the active ones.
+        /// Apply a plan that takes access from more than 10 users or 5 % of the active ones.
         #[arg(long)]
         allow_mass_change: bool,
+        /// Check the plan (still current? what does the guard say?) and change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Write monday.com's users and groups in the source format (.csv, .json, .yaml).
     Import {
@@ -55,9 +61,9 @@ pub async fn run(cli: &Cli, cmd: &ScimCommand, out: &mut dyn Write) -> Result<()
     let mut mapping = default_mapping();
     mapping.extend(acct.scim_mapping.clone());
     match cmd {
-        ScimCommand::Plan { source, out: file, delete } => {
-            let plan =
-                scim::make_plan(&acct.name, &scim_cfg, source, &mapping, ReconcileOptions { delete: *delete }).await?;
+        ScimCommand::Plan { source, out: file, delete, delete_groups } => {
+            let opts = ReconcileOptions { delete: *delete, delete_groups: *delete_groups };
+            let plan = scim::make_plan(&acct.name, &scim_cfg, source, &mapping, opts).await?;
             let mut l = Listing::new(&["step", "detail"]);
             for s in &plan.steps {
                 let v = serde_json::to_value(s)?;
@@ -77,7 +83,7 @@ pub async fn run(cli: &Cli, cmd: &ScimCommand, out: &mut dyn Write) -> Result<()
             }
             l.print(cli.output, out)
         }
-        ScimCommand::Apply { plan, allow_mass_change } => {
+        ScimCommand::Apply { plan, allow_mass_change, dry_run } => {
             let text = std::fs::read(plan).with_context(|| {
                 format!("cannot read the plan {}: make one with `roster scim plan`", plan.display())
             })?;
@@ -85,6 +91,25 @@ pub async fn run(cli: &Cli, cmd: &ScimCommand, out: &mut dyn Write) -> Result<()
                 .with_context(|| format!("{} is not a plan written by `roster scim plan`", plan.display()))?;
             let store = crate::context::open_store(cli, crate::context::config(cli)?.as_ref()).await?;
             let guard = (!allow_mass_change).then(Guard::default);
+            if *dry_run {
+                let check = scim::check_plan(&acct.name, &scim_cfg, &plan, Some(Guard::default())).await?;
+                writeln!(
+                    out,
+                    "dry run, nothing changed: {} step(s); {} of {} active user(s) would lose access",
+                    plan.steps.len(),
+                    check.losing_access.len(),
+                    check.active
+                )?;
+                for s in &plan.steps {
+                    writeln!(out, "  {}", s.describe())?;
+                }
+                match check.refused {
+                    Some(e) if !allow_mass_change => writeln!(out, "the guard would refuse it: {e}")?,
+                    Some(_) => writeln!(out, "above the guard's limit; --allow-mass-change lets it through")?,
+                    None => writeln!(out, "within the mass-change guard")?,
+                }
+                return Ok(());
+            }
             let r = scim::apply_plan(store.as_ref(), &acct.name, &scim_cfg, &plan, guard).await?;
             writeln!(out, "applied {} step(s); {} failed", r.succeeded, r.failed.len())?;
             for f in &r.failed {
