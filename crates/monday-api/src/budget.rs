@@ -91,7 +91,9 @@ impl Budget {
     /// `reset_in` seconds.
     pub fn observe(&self, key: &str, query: u64, after: u64, reset_in: u64) {
         let now = Instant::now();
-        let reset_at = now + Duration::from_secs(reset_in);
+        // A window is a minute on monday.com; a figure beyond a day is not believed (and would
+        // overflow the clock).
+        let reset_at = now + Duration::from_secs(reset_in.min(crate::error::MAX_WAIT_SECS));
         let mut s = self.state.lock();
         s.estimates.insert(key.to_string(), query);
         // Answers can arrive out of order: within one window the lowest figure is the truth;
@@ -114,6 +116,16 @@ impl Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn an_absurd_reset_time_is_bounded_not_a_panic() {
+        let b = Budget::default();
+        b.observe("users", 100, 0, u64::MAX);
+        let start = Instant::now();
+        let waiting = tokio::time::timeout(Duration::from_secs(90_000), b.acquire(100)).await;
+        assert!(waiting.is_ok(), "the wait is bounded by a day");
+        assert!(start.elapsed() <= Duration::from_secs(86_401));
+    }
 
     #[tokio::test(start_paused = true)]
     async fn waits_for_the_refill_only_when_needed() {

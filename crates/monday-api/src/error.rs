@@ -167,6 +167,10 @@ const ARGUMENT_CODES: &[&str] = &[
 const AUTH_CODES: &[&str] = &["UNAUTHENTICATED", "Unauthorized", "NOT_AUTHENTICATED"];
 const FORBIDDEN_CODES: &[&str] = &["USER_UNAUTHORIZED", "UserUnauthorizedException", "USER_ACCESS_DENIED", "FORBIDDEN"];
 
+/// The longest wait an answer can ask for (a day): larger hints are cut to this, so no figure
+/// from the network can overflow a clock or stall a client for ever.
+pub(crate) const MAX_WAIT_SECS: u64 = 86_400;
+
 fn num(v: Option<&Value>) -> Option<u64> {
     match v? {
         Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0).ceil() as u64)),
@@ -187,7 +191,7 @@ fn string(v: Option<&Value>) -> Option<String> {
 fn seconds_in_message(message: &str) -> Option<u64> {
     let lower = message.to_ascii_lowercase();
     let at = lower.find("reset in ").map(|i| i + 9).or_else(|| lower.find("retry in ").map(|i| i + 9))?;
-    lower[at..].split_whitespace().next()?.parse().ok()
+    lower[at..].split_whitespace().next()?.parse::<u64>().ok().map(|s| s.min(MAX_WAIT_SECS))
 }
 
 fn from_extensions(message: String, ext: &Map<String, Value>) -> RawError {
@@ -196,7 +200,7 @@ fn from_extensions(message: String, ext: &Map<String, Value>) -> RawError {
     RawError {
         code: string(ext.get("code")),
         status_code: pick("status_code").map(|s| s as u16),
-        retry_in_seconds: pick("retry_in_seconds"),
+        retry_in_seconds: pick("retry_in_seconds").map(|s| s.min(MAX_WAIT_SECS)),
         complexity: pick("complexity"),
         complexity_limit: pick("max_complexity").or_else(|| pick("complexity_limit")),
         message,
@@ -310,7 +314,8 @@ pub fn parse_response(
     body: &[u8],
     version: &str,
 ) -> Result<Map<String, Value>, Error> {
-    let retry_header = retry_after.and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs);
+    let retry_header =
+        retry_after.and_then(|v| v.trim().parse::<u64>().ok()).map(|s| Duration::from_secs(s.min(MAX_WAIT_SECS)));
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
     let Some(Value::Object(obj)) = parsed else {
         let text: String = String::from_utf8_lossy(body).chars().take(200).collect();

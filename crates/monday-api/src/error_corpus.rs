@@ -205,3 +205,19 @@ fn which_failures_prove_nothing_happened() {
     let dropped = Error::Transport { url: "u".into(), detail: "reset".into(), timeout: false, connect: false };
     assert!(refused.not_processed() && !dropped.not_processed());
 }
+
+/// Numbers from the network are bounded: absurd retry hints are cut to a day, never a panic.
+#[test]
+fn absurd_retry_hints_are_bounded() {
+    let day = Duration::from_secs(86_400);
+    for body in [
+        r#"{"errors":[{"message":"Complexity budget exhausted","extensions":{"code":"COMPLEXITY_BUDGET_EXHAUSTED","retry_in_seconds":1e300}}]}"#,
+        r#"{"errors":[{"message":"Complexity budget exhausted","extensions":{"code":"COMPLEXITY_BUDGET_EXHAUSTED","retry_in_seconds":18446744073709551615}}]}"#,
+        r#"{"errors":[{"message":"Complexity budget exhausted, reset in 18446744073709551615 seconds","extensions":{"code":"COMPLEXITY_BUDGET_EXHAUSTED"}}]}"#,
+    ] {
+        let e = parse(429, None, body);
+        assert!(matches!(&e, Error::RateLimited { retry_after, .. } if *retry_after == day), "{e:?}");
+    }
+    let e = parse(429, Some("18446744073709551615"), "not json");
+    assert!(matches!(&e, Error::RateLimited { retry_after, .. } if *retry_after == day), "{e:?}");
+}

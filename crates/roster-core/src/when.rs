@@ -26,3 +26,41 @@ mod tests {
         assert!(end_of_day_or_time("31/03/2027").is_none());
     }
 }
+
+/// The most days a "for N days" input may say (100 years): larger numbers are refused with a
+/// message naming them, never turned into a time before the calendar begins.
+pub const MAX_DAYS: i64 = 36_500;
+
+/// Checks a day count from outside (`inactive_days`, `--days`): 1 to [`MAX_DAYS`].
+pub fn check_days(what: &str, days: i64) -> Result<i64, String> {
+    if (1..=MAX_DAYS).contains(&days) {
+        Ok(days)
+    } else {
+        Err(format!("{what} is {days}: use a number of days from 1 to {MAX_DAYS}"))
+    }
+}
+
+/// `now` minus `days`, never panicking: past the calendar's start it is the start.
+pub fn days_before(now: chrono::DateTime<chrono::Utc>, days: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::Duration::try_days(days)
+        .and_then(|d| now.checked_sub_signed(d))
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+}
+
+#[cfg(test)]
+mod day_bounds {
+    use super::*;
+
+    #[test]
+    fn day_counts_are_bounded_and_never_panic() {
+        assert_eq!(check_days("inactive_days", 90), Ok(90));
+        for bad in [0, -1, 36_501, 200_000_000_000, i64::MIN, i64::MAX] {
+            let e = check_days("inactive_days", bad).unwrap_err();
+            assert!(e.contains("inactive_days") && e.contains("36500"), "{e}");
+        }
+        let now = chrono::Utc::now();
+        assert_eq!(days_before(now, i64::MAX), chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        assert_eq!(days_before(now, i64::MIN), chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        assert_eq!(days_before(now, 1), now - chrono::Duration::days(1));
+    }
+}

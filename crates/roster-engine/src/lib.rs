@@ -19,4 +19,6 @@ pub mod sync;
 pub use diff::events_between;
 pub use error::SyncError;
 pub use provision::{apply_plan, ApplyOptions, ApplyReport, ProvisionError, Status};
-pub use sync::{sync_account, NoProgress, SyncOptions, SyncProgress, SyncReport};
+pub use sync::{
+    holder_id, sync_account, sync_account_as, NoProgress, SyncLease, SyncOptions, SyncProgress, SyncReport,
+};

@@ -89,8 +89,8 @@ pub async fn report(store: &dyn Store, sync: i64, name: &str, o: &ReportOptions)
 }
 
 async fn inactive(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
-    if o.inactive_days < 1 {
-        return Err(ReportError::Options { report: "inactive", problem: "--days must be at least 1".into() });
+    if let Err(problem) = roster_core::when::check_days("--days", o.inactive_days) {
+        return Err(ReportError::Options { report: "inactive", problem });
     }
     let exempt: HashSet<String> = o.exempt.iter().map(|e| e.trim().to_lowercase()).collect();
     let q = UserQuery {

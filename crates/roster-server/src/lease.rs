@@ -47,8 +47,9 @@ impl std::fmt::Debug for Leaser {
 
 /// A name for this worker: host, process id, random suffix.
 pub fn worker_id() -> String {
-    let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "roster".into());
-    format!("{host}-{}-{:06x}", std::process::id(), rand::random::<u32>() & 0xff_ffff)
+    // The engine's form, so a sync lease left by a worker that died on this machine is
+    // recognised and taken over at once by `roster sync` too.
+    roster_engine::holder_id()
 }
 
 impl Leaser {

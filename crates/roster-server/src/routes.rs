@@ -73,7 +73,11 @@ pub async fn users(
             })
             .transpose()?,
         team: f.team.clone(),
-        inactive_days: f.inactive_days.map(|d| (d, chrono::Utc::now())),
+        inactive_days: f
+            .inactive_days
+            .map(|d| roster_core::when::check_days("inactive_days", d).map_err(ApiError::BadRequest))
+            .transpose()?
+            .map(|d| (d, chrono::Utc::now())),
         email_contains: f.email.clone(),
         ..UserQuery::default()
     };
@@ -202,7 +206,7 @@ pub async fn report(
     };
     let o = ReportOptions {
         now: chrono::Utc::now(),
-        inactive_days: p.days.unwrap_or(90),
+        inactive_days: roster_core::when::check_days("days", p.days.unwrap_or(90)).map_err(ApiError::BadRequest)?,
         exempt: list(&p.exempt),
         domains: list(&p.domain),
         user: p.user.clone(),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
-use roster_engine::{sync_account, NoProgress, SyncReport};
+use roster_engine::{NoProgress, SyncReport};
 use roster_store::{SyncRun, SyncStatus};
 
 use crate::error::ApiError;
@@ -99,8 +99,18 @@ fn retry_delay(interval: Duration) -> Duration {
 
 async fn run_sync(state: &AppState, account: &ServedAccount) -> Result<SyncReport, ApiError> {
     let started = Instant::now();
-    let result =
-        sync_account(state.store.as_ref(), &account.client, &account.name, &account.options, &NoProgress).await;
+    // The engine takes the same lease as this worker (a renewal), so no other sync of the
+    // account can run beside this one, in this process or any other.
+    let lease = roster_engine::SyncLease { holder: state.leaser.holder.clone(), ttl: state.leaser.ttl };
+    let result = roster_engine::sync_account_as(
+        state.store.as_ref(),
+        &account.client,
+        &account.name,
+        &account.options,
+        &NoProgress,
+        &lease,
+    )
+    .await;
     let outcome = if result.is_ok() { "completed" } else { "failed" };
     metrics::counter!("roster_syncs_total", "account" => account.name.clone(), "result" => outcome).increment(1);
     metrics::histogram!("roster_sync_duration_seconds", "account" => account.name.clone())

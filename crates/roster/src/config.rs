@@ -206,6 +206,54 @@ pub struct AccountConfig {
     pub scim_mapping: std::collections::BTreeMap<String, String>,
 }
 
+/// Reads the TOML text. The error names the line and what is wrong, and never quotes the
+/// file: a line of it may hold a secret someone pasted there (`token = "..."`).
+pub(crate) fn from_toml(text: &str) -> std::result::Result<Config, String> {
+    toml::from_str(text).map_err(|e: toml::de::Error| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let what = scrub(e.message().trim());
+        match line {
+            Some(n) => format!("line {n}: {what}"),
+            None => what,
+        }
+    })
+}
+
+/// A parser message without the values it quotes (`invalid type: string "…"`, `unknown
+/// variant `…``): field names stay, values go.
+fn scrub(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        match (c, quoted) {
+            ('"', false) => {
+                quoted = true;
+                out.push_str("\"…");
+            }
+            ('"', true) => {
+                quoted = false;
+                out.push('"');
+            }
+            (_, true) => {}
+            (c, false) => out.push(c),
+        }
+    }
+    match out.split_once("unknown variant `") {
+        Some((head, tail)) => {
+            let rest = tail.split_once('`').map_or("", |(_, r)| r);
+            format!("{head}unknown variant `…`{rest}")
+        }
+        None => out,
+    }
+}
+
+/// The longest interval between scheduled syncs: 30 days.
+const MAX_INTERVAL_S: u64 = 30 * 86_400;
+/// monday.com's limit on concurrent requests per account.
+const MAX_CONCURRENCY: usize = 250;
+/// More retries than this only hide a broken setup.
+const MAX_RETRIES: usize = 100;
+
 fn default_url() -> String {
     monday_api::config::DEFAULT_ENDPOINT.into()
 }
@@ -231,8 +279,9 @@ impl Config {
         let text = std::fs::read_to_string(path).with_context(|| {
             format!("cannot read the configuration {}: create one with `roster init`", path.display())
         })?;
-        let mut cfg: Config =
-            toml::from_str(&text).with_context(|| format!("{} is not a valid Roster configuration", path.display()))?;
+        let mut cfg: Config = from_toml(&text)
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("{} is not a valid Roster configuration", path.display()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         if cfg.store.path.is_relative() {
             cfg.store.path = base.join(&cfg.store.path);
@@ -248,7 +297,7 @@ impl Config {
         Ok(cfg)
     }
 
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         state(&self.sync.board_state, "board_state")?;
         state(&self.sync.workspace_state, "workspace_state")?;
         if matches!(self.server.lease_seconds, Some(s) if !(2..=3600).contains(&s)) {
@@ -299,8 +348,22 @@ impl Config {
             if !matches!(url.scheme(), "http" | "https") {
                 bail!("account {:?}: api_url must be http(s), got {:?}", a.name, a.api_url);
             }
-            if a.sync_interval_seconds == Some(0) {
-                bail!("account {:?}: sync_interval_seconds must be at least 1 (the default is 3600)", a.name);
+            // Numbers are bounded where they are read: a huge interval or concurrency must be
+            // refused here, not overflow a clock or a semaphore later in a running service.
+            if let Some(n) = a.sync_interval_seconds.filter(|n| !(1..=MAX_INTERVAL_S).contains(n)) {
+                bail!(
+                    "account {:?}: sync_interval_seconds is {n}: use 1 to {MAX_INTERVAL_S} (30 days; the default is 3600)",
+                    a.name
+                );
+            }
+            if let Some(n) = a.max_concurrency.filter(|n| !(1..=MAX_CONCURRENCY).contains(n)) {
+                bail!(
+                    "account {:?}: max_concurrency is {n}: use 1 to {MAX_CONCURRENCY} (monday.com answers at most that many at once)",
+                    a.name
+                );
+            }
+            if let Some(n) = a.max_retries.filter(|n| *n > MAX_RETRIES) {
+                bail!("account {:?}: max_retries is {n}: use 0 to {MAX_RETRIES}", a.name);
             }
             a.api_version
                 .parse::<ApiVersion>()
@@ -457,7 +520,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config> {
-        let cfg: Config = toml::from_str(text)?;
+        let cfg: Config = from_toml(text).map_err(anyhow::Error::msg)?;
         cfg.check()?;
         Ok(cfg)
     }
@@ -480,10 +543,25 @@ mod tests {
             .contains("twice"));
         assert!(err("[sync]\nboard_state = \"gone\"\n").contains("board_state"));
         assert!(err("[store]\npth = \"x\"\n").contains("unknown field"));
+        let pasted = err("[[accounts]]\nname = \"a\"\ntoken = \"SECRET-abc123\"\n");
         assert!(
-            err("[[accounts]]\nname = \"a\"\ntoken = \"secret\"\n").contains("unknown field"),
-            "a token in the file is refused"
+            pasted.contains("unknown field") && pasted.contains("line 3"),
+            "a token in the file is refused: {pasted}"
         );
+        assert!(!pasted.contains("SECRET"), "the error never quotes the file: {pasted}");
+        let bad_value = err("[[accounts]]\nname = \"a\"\ntoken_env = 7\nsync_interval_seconds = \"SECRET\"\n");
+        assert!(!bad_value.contains("SECRET") && bad_value.contains("line 4"), "{bad_value}");
+        let a = "[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\n";
+        for (line, named) in [
+            ("sync_interval_seconds = 10000000000000000", "sync_interval_seconds"),
+            ("sync_interval_seconds = 0", "sync_interval_seconds"),
+            ("max_concurrency = 18446744073709551615", "max_concurrency"),
+            ("max_concurrency = 0", "max_concurrency"),
+            ("max_retries = 100000", "max_retries"),
+        ] {
+            let e = err(&format!("{a}{line}\n"));
+            assert!(e.contains(named), "{line}: {e}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod account;
 mod boards;
+mod lease;
 mod teams;
 mod users;
 mod workspaces;
@@ -119,8 +120,36 @@ where
     .await
 }
 
-/// Syncs `account` through `client` into `store`.
+pub use lease::{holder_id, SyncLease};
+
+/// Syncs `account` through `client` into `store`, as the only sync of that account anywhere
+/// (this process's lease; see [`sync_account_as`]).
 pub async fn sync_account(
+    store: &dyn Store,
+    client: &Client,
+    account: &str,
+    opts: &SyncOptions,
+    progress: &dyn SyncProgress,
+) -> Result<SyncReport, SyncError> {
+    sync_account_as(store, client, account, opts, progress, &SyncLease::process()).await
+}
+
+/// Syncs `account` holding its lease as `lease.holder`: refused with [`SyncError::Busy`] while
+/// another sync of it runs (here or in any process sharing the store).
+pub async fn sync_account_as(
+    store: &dyn Store,
+    client: &Client,
+    account: &str,
+    opts: &SyncOptions,
+    progress: &dyn SyncProgress,
+    lease: &SyncLease,
+) -> Result<SyncReport, SyncError> {
+    // Boxed: a whole sync is a large future, and callers on small stacks (test threads, the
+    // scheduler's task) should not carry it inline.
+    Box::pin(lease::exclusive(store, account, lease, Box::pin(run(store, client, account, opts, progress)))).await
+}
+
+async fn run(
     store: &dyn Store,
     client: &Client,
     account: &str,

@@ -31,7 +31,7 @@ fn user_filter(q: &UserQuery) -> (String, Vec<String>) {
     if let Some(t) = &q.team {
         add("EXISTS (SELECT 1 FROM grants g WHERE g.sync_id = u.sync_id AND g.ptype = 'user' AND g.pid = u.id AND g.rtype = 'team' AND g.rid = $n AND g.slug = 'member')", t.clone());
     }
-    if let Some(cutoff) = q.inactive_days.and_then(|(days, now)| ts(Some(now - chrono::Duration::days(days)))) {
+    if let Some(cutoff) = q.inactive_days.and_then(|(days, now)| ts(Some(roster_core::when::days_before(now, days)))) {
         add("(u.last_activity IS NULL OR u.last_activity <= $n)", cutoff);
     }
     if let Some(e) = &q.email_contains {

@@ -25,7 +25,7 @@ pub struct UsersArgs {
     #[arg(long)]
     pub team: Option<String>,
     /// No activity for at least this many days (never active counts).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(i64).range(1..=roster_core::when::MAX_DAYS))]
     pub inactive_days: Option<i64>,
     /// E-mail contains this (case-insensitive).
     #[arg(long)]
