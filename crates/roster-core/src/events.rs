@@ -34,6 +34,11 @@ pub enum EventKind {
     ActionConfirmed,
     /// A later sync did not see the change.
     ActionNotConfirmed,
+    /// A change asked for whose answer was never recorded (the apply died) or was a failure:
+    /// a later sync shows it did not happen.
+    ActionNotApplied,
+    /// A SCIM step about to be sent (recorded before the call, with its plan and index).
+    ScimRequested,
     /// SCIM provisioning calls (JumpCloud Directory Insights' vocabulary).
     ScimUserCreate,
     ScimUserUpdate,
@@ -94,6 +99,8 @@ impl EventKind {
             EventKind::ActionFailed => "action_failed",
             EventKind::ActionConfirmed => "action_confirmed",
             EventKind::ActionNotConfirmed => "action_not_confirmed",
+            EventKind::ActionNotApplied => "action_not_applied",
+            EventKind::ScimRequested => "scim.requested",
             EventKind::ScimUserCreate => "scim.user_create_provision",
             EventKind::ScimUserUpdate => "scim.user_update_provision",
             EventKind::ScimUserDeprovision => "scim.user_deprovision",

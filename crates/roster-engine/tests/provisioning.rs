@@ -380,3 +380,54 @@ async fn deleting_a_team_by_an_ambiguous_name_lists_the_candidates() {
     assert!(text.contains("by its id"), "{text}");
     assert_eq!(sim.sim.world().teams().len(), org.teams.len(), "nothing deleted");
 }
+
+/// Defect: a change whose answer was lost was recorded as failed, though monday.com made it,
+/// and failed changes were never checked again. Now every change is recorded before it is sent
+/// and the next sync says what happened to the ones without a good answer.
+#[tokio::test]
+async fn changes_whose_answer_was_lost_are_resolved_by_the_next_sync() {
+    let (sim, org, store, c) = setup(200, 44).await;
+    let members: Vec<u64> = org
+        .users
+        .iter()
+        .filter(|u| u.kind == UserKind::Member && u.status == UserStatus::Active)
+        .map(|u| u.id)
+        .take(6)
+        .collect();
+    let actions: Vec<Action> = members
+        .iter()
+        .enumerate()
+        .map(|(i, u)| match i % 2 {
+            0 => Action::Deactivate { user: u.to_string() },
+            _ => Action::SetRole { user: u.to_string(), role: Role::Viewer },
+        })
+        .collect();
+    // Every connection drops, before or after monday-sim acted: no answer comes back.
+    sim.sim.faults().set(FaultConfig { drop_rate: 1.0, seed: 5, ..FaultConfig::default() });
+    let report = apply_plan(&store, &c, "acme", actions, &opts()).await.unwrap();
+    assert!(report.results.iter().all(|r| r.status == Status::Failed), "{:#?}", report.results);
+    sim.sim.faults().set(FaultConfig::default());
+    let requested = events_of(&store, "action_requested").await;
+    assert_eq!(requested.len(), 6, "recorded before the calls");
+    let w = sim.sim.world();
+    let done = |u: u64| {
+        let user = w.users().iter().find(|x| x.id == u).unwrap();
+        user.status == UserStatus::Inactive || user.kind == UserKind::Viewer
+    };
+    let made: usize = members.iter().filter(|u| done(**u)).count();
+    drop(w);
+    // And a change recorded as requested by an apply that died before sending it.
+    let untouched = org.users.iter().find(|u| u.status == UserStatus::Active && !members.contains(&u.id)).unwrap().id;
+    let cut_off = roster_core::Change::Action(Action::Deactivate { user: untouched.to_string() });
+    store.add_pending("acme", "plan-died", &[cut_off], &[], chrono::Utc::now()).await.unwrap();
+    sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    let confirmed = events_of(&store, "action_confirmed").await;
+    let not_applied = events_of(&store, "action_not_applied").await;
+    assert_eq!((confirmed.len(), not_applied.len()), (made, 6 - made + 1), "the sync says what monday.com did");
+    let recorded: Vec<&str> =
+        confirmed.iter().chain(&not_applied).map(|e| e.detail["recorded_outcome"].as_str().unwrap()).collect();
+    assert_eq!(recorded.iter().filter(|o| **o == "failed").count(), 6, "{recorded:?}");
+    assert_eq!(not_applied.last().unwrap().detail["recorded_outcome"], "requested");
+    assert_eq!(not_applied.last().unwrap().detail["plan"], "plan-died");
+    assert!(store.open_pending("acme").await.unwrap().is_empty());
+}

@@ -90,12 +90,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         rtype: ResourceType,
     ) -> Result<std::collections::HashMap<String, MemberCounts>>;
 
-    /// Records changes made, to be confirmed by a later sync.
+    /// Records changes about to be sent (write-ahead, outcome `requested`) and the events that
+    /// say so, in one transaction, to be resolved by a later sync; returns their ids in order.
     async fn add_pending(
         &self,
         account: &str,
         plan_id: &str,
-        actions: &[roster_core::Action],
+        changes: &[roster_core::Change],
+        events: &[Event],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>>;
+    /// Records monday.com's answers to changes recorded by `add_pending` and the events that
+    /// say so, in one transaction: an answer is never recorded twice, nor lost half-way.
+    async fn set_pending_outcomes(
+        &self,
+        account: &str,
+        outcomes: &[(i64, roster_core::Outcome)],
+        events: &[Event],
         now: DateTime<Utc>,
     ) -> Result<()>;
     /// Changes of an account still waiting for confirmation, oldest first.

@@ -145,8 +145,10 @@ pub struct PendingChange {
     pub id: i64,
     pub account: String,
     pub plan_id: String,
-    pub action: roster_core::Action,
+    pub action: roster_core::Change,
     pub created_at: DateTime<Utc>,
+    /// Requested until monday.com's answer is recorded.
+    pub outcome: roster_core::Outcome,
 }
 
 /// A just-in-time access grant, from request to expiry.

@@ -250,12 +250,29 @@ async fn events_pending_changes_and_webhook_cursors() {
         let after =
             s.events(&EventQuery { after_id: Some(all[0].id), limit: Some(1), ..EventQuery::default() }).await.unwrap();
         assert_eq!((after.len(), after[0].detail["n"].as_i64()), (1, Some(2)), "{db}");
-        let actions = vec![Action::Deactivate { user: "1".into() }];
-        s.add_pending("acme", "plan-1", &actions, Utc::now()).await.unwrap();
+        let actions = vec![
+            roster_core::Change::Action(Action::Deactivate { user: "1".into() }),
+            roster_core::Change::Scim(roster_core::scim_plan::ScimStep::DeleteGroup {
+                id: "9".into(),
+                name: "Ops".into(),
+            }),
+        ];
+        let ids = s.add_pending("acme", "plan-1", &actions, &[], Utc::now()).await.unwrap();
         let open = s.open_pending("acme").await.unwrap();
         assert_eq!(open[0].action, actions[0], "{db}");
+        assert_eq!((open[1].action.clone(), open[1].outcome), (actions[1].clone(), roster_core::Outcome::Requested));
+        let outcomes = [(ids[0], roster_core::Outcome::Succeeded), (ids[1], roster_core::Outcome::Failed)];
+        s.set_pending_outcomes("acme", &outcomes, &[], Utc::now()).await.unwrap();
+        let open = s.open_pending("acme").await.unwrap();
+        assert_eq!(
+            open.iter().map(|p| p.outcome).collect::<Vec<_>>(),
+            vec![roster_core::Outcome::Succeeded, roster_core::Outcome::Failed],
+            "{db}"
+        );
+
         let run = s.begin_sync("acme", "2026-10", Utc::now()).await.unwrap();
         s.resolve_pending(open[0].id, run.id, true).await.unwrap();
+        s.resolve_pending(open[1].id, run.id, false).await.unwrap();
         assert!(s.open_pending("acme").await.unwrap().is_empty(), "{db}");
         assert_eq!(s.webhook_cursor("hook").await.unwrap(), 0, "{db}");
         s.set_webhook_cursor("hook", all[1].id).await.unwrap();

@@ -1,7 +1,13 @@
-//! After a sync: each pending change is confirmed (or not) by the new snapshot.
+//! After a sync: each change sent before it started is resolved by the new snapshot. A change
+//! with an answer is confirmed (or not); a change whose answer was lost (the apply died after
+//! recording it as requested) or was a failure gets its outcome from what monday.com shows:
+//! `action_confirmed` (it happened after all) or `action_not_applied`.
 
 use chrono::Utc;
-use roster_core::{Action, Event, EventKind, GrantSource, Principal, ResourceType, UserStatus};
+use roster_core::scim_plan::{MemberRef, ScimStep};
+use roster_core::{
+    Action, Change, Entitlement, Event, EventKind, GrantSource, Outcome, Principal, ResourceType, Role, UserStatus,
+};
 use roster_store::{Store, StoreError, SyncRun};
 use serde_json::json;
 
@@ -33,8 +39,71 @@ async fn seen(store: &dyn Store, sync: i64, a: &Action) -> Result<bool, StoreErr
     })
 }
 
+/// Whether user `user` (id or e-mail) is a member of team `team` in snapshot `sync`.
+async fn member(store: &dyn Store, sync: i64, team: &str, user: &str) -> Result<bool, StoreError> {
+    let Some(u) = store.find_user(sync, user).await? else { return Ok(false) };
+    let e = Entitlement { rtype: ResourceType::Team, rid: team.to_string(), slug: "member".into() };
+    Ok(store.grants_of(sync, &Principal::user(u.id)).await?.iter().any(|g| g.entitlement == e))
+}
+
+fn key(m: &MemberRef) -> &str {
+    match m {
+        MemberRef::Id(id) | MemberRef::New(id) => id,
+    }
+}
+
+/// Whether the snapshot shows a SCIM step's effect, judged by what a GraphQL sync can see
+/// (attributes it does not read, such as a phone number, are taken as done when the user is
+/// there).
+async fn scim_seen(store: &dyn Store, sync: i64, s: &ScimStep) -> Result<bool, StoreError> {
+    let status_is = |want: UserStatus| async move {
+        Ok::<_, StoreError>(match s {
+            ScimStep::Deactivate { id, .. } | ScimStep::Reactivate { id, .. } | ScimStep::DeleteUser { id, .. } => {
+                store.find_user(sync, id).await?.is_some_and(|u| u.status == want)
+            }
+            _ => false,
+        })
+    };
+    Ok(match s {
+        ScimStep::CreateUser { user } => store.find_user(sync, &user.user_name).await?.is_some(),
+        ScimStep::UpdateUser { id, changes, .. } => match store.find_user(sync, id).await? {
+            None => false,
+            Some(u) => changes.iter().all(|(attr, _, to)| match attr.as_str() {
+                "userName" => u.email.eq_ignore_ascii_case(to),
+                "title" => u.title == *to,
+                "displayName" => u.name == *to,
+                "userType" => Role::parse(to).is_none_or(|r| r == u.role),
+                _ => true,
+            }),
+        },
+        ScimStep::Deactivate { .. } | ScimStep::DeleteUser { .. } => status_is(UserStatus::Deactivated).await?,
+        ScimStep::Reactivate { .. } => status_is(UserStatus::Active).await?,
+        ScimStep::CreateGroup { name, .. } => {
+            store.resources(sync, ResourceType::Team).await?.iter().any(|t| t.name == *name)
+        }
+        ScimStep::RenameGroup { id, to, .. } => {
+            store.resource(sync, ResourceType::Team, id).await?.is_some_and(|t| t.name == *to)
+        }
+        ScimStep::AddMembers { id, members, .. } => {
+            let mut all = true;
+            for m in members {
+                all &= member(store, sync, id, key(m)).await?;
+            }
+            all
+        }
+        ScimStep::RemoveMembers { id, members, .. } => {
+            let mut none = true;
+            for m in members {
+                none &= !member(store, sync, id, m).await?;
+            }
+            none
+        }
+        ScimStep::DeleteGroup { id, .. } => store.resource(sync, ResourceType::Team, id).await?.is_none(),
+    })
+}
+
 /// Resolves the account's pending changes made before `run` started; returns how many were
-/// confirmed and how many were not.
+/// seen and how many were not.
 pub async fn confirm_pending(store: &dyn Store, run: &SyncRun) -> Result<(usize, usize), StoreError> {
     let mut events = Vec::new();
     let (mut yes, mut no) = (0, 0);
@@ -42,18 +111,32 @@ pub async fn confirm_pending(store: &dyn Store, run: &SyncRun) -> Result<(usize,
         if p.created_at > run.started_at {
             continue;
         }
-        let ok = seen(store, run.id, &p.action).await?;
+        let ok = match &p.action {
+            Change::Action(a) => seen(store, run.id, a).await?,
+            Change::Scim(s) => scim_seen(store, run.id, s).await?,
+        };
         store.resolve_pending(p.id, run.id, ok).await?;
         if ok {
             yes += 1;
         } else {
             no += 1;
         }
-        let kind = if ok { EventKind::ActionConfirmed } else { EventKind::ActionNotConfirmed };
+        let kind = match (ok, p.outcome) {
+            (true, _) => EventKind::ActionConfirmed,
+            (false, Outcome::Succeeded) => EventKind::ActionNotConfirmed,
+            (false, Outcome::Requested | Outcome::Failed) => EventKind::ActionNotApplied,
+        };
         events.push(Event {
             kind,
             subject: p.action.subject(),
-            detail: json!({ "plan": p.plan_id, "description": p.action.to_string(), "sync": run.id }),
+            detail: json!({
+                "plan": p.plan_id,
+                "description": p.action.describe(),
+                "sync": run.id,
+                // `requested`: the apply died before monday.com's answer was recorded; this
+                // event is then the change's only outcome.
+                "recorded_outcome": p.outcome.as_str(),
+            }),
         });
     }
     if !events.is_empty() {

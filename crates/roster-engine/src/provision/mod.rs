@@ -10,7 +10,7 @@ mod execute;
 
 use chrono::Utc;
 use monday_api::Client;
-use roster_core::{Action, Event, EventKind, Guard, MassChange};
+use roster_core::{Action, Change, Event, EventKind, Guard, MassChange, Outcome};
 use roster_store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -147,11 +147,14 @@ pub async fn apply_plan(
             detail: json!({ "plan": plan_id, "index": i, "action": a, "by": opts.requested_by, "reason": opts.reason, "description": a.to_string() }),
         })
         .collect();
-    store.append_events(account, None, &requested, Utc::now()).await?;
+    // Write-ahead: every action is recorded as requested, with its plan and place, before any
+    // call; if this process dies part-way, the next sync resolves what has no answer.
+    let changes: Vec<Change> = actions.iter().cloned().map(Change::Action).collect();
+    let ids = store.add_pending(account, &plan_id, &changes, &requested, Utc::now()).await?;
     let outcomes = execute::execute(client, &actions).await;
     let mut results = Vec::with_capacity(actions.len());
     let mut events = Vec::with_capacity(actions.len());
-    let mut changed = Vec::new();
+    let mut answers = Vec::with_capacity(actions.len());
     for (i, ((action, (ok, detail)), note)) in actions.into_iter().zip(outcomes).zip(notes).enumerate() {
         let note = match (ok, detail, note) {
             (true, None, note) => note,
@@ -161,12 +164,12 @@ pub async fn apply_plan(
         };
         let kind = if ok { EventKind::ActionSucceeded } else { EventKind::ActionFailed };
         events.push(Event { kind, subject: action.subject(), detail: json!({ "plan": plan_id, "index": i, "description": action.to_string(), "note": note, "by": opts.requested_by }) });
-        if ok {
-            changed.push(action.clone());
+        if let Some(id) = ids.get(i) {
+            answers.push((*id, if ok { Outcome::Succeeded } else { Outcome::Failed }));
         }
         results.push(ActionResult { action, status: if ok { Status::Succeeded } else { Status::Failed }, note });
     }
-    store.append_events(account, None, &events, Utc::now()).await?;
-    store.add_pending(account, &plan_id, &changed, Utc::now()).await?;
+    // The answers and their events together: never one without the other.
+    store.set_pending_outcomes(account, &answers, &events, Utc::now()).await?;
     Ok(ApplyReport { plan_id, sync_id: snap.id, results, users_losing_access: affected, guard_would_refuse: None })
 }

@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 
+use chrono::Utc;
 use roster_core::scim_plan::{DesiredUser, MemberRef, ScimStep};
-use roster_core::{Event, EventKind};
+use roster_core::{Change, Event, EventKind, Outcome};
+use roster_store::{Store, StoreError};
 use scim_client::{ops, ScimClient, ScimError, User};
 use serde_json::{json, Map, Value};
 
@@ -149,17 +151,45 @@ async fn run(
     }
 }
 
-/// Runs every step in order; a failed step is recorded and the rest go on. Returns the events.
-pub async fn apply(c: &ScimClient, steps: &[ScimStep]) -> Vec<Event> {
+/// Runs every step in order; a failed step is recorded and the rest go on. Write-ahead: every
+/// step is recorded as requested (`scim.requested`, with the plan and its place) before the
+/// first call, and each answer right after its call, together with its event; a process that
+/// dies part-way leaves requested steps that the next sync resolves. Returns the outcome events.
+pub async fn apply(
+    store: &dyn Store,
+    account: &str,
+    plan_id: &str,
+    c: &ScimClient,
+    steps: &[ScimStep],
+) -> Result<Vec<Event>, StoreError> {
+    let requested: Vec<Event> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Event {
+            kind: EventKind::ScimRequested,
+            subject: s.describe(),
+            detail: json!({ "plan": plan_id, "index": i, "description": s.describe() }),
+        })
+        .collect();
+    let changes: Vec<Change> = steps.iter().cloned().map(Change::Scim).collect();
+    let ids = store.add_pending(account, plan_id, &changes, &requested, Utc::now()).await?;
     let mut created = HashMap::new();
     let mut events = Vec::with_capacity(steps.len());
-    for step in steps {
+    for ((i, step), id) in steps.iter().enumerate().zip(ids) {
         let outcome = run(c, step, &mut created).await;
-        let detail = match outcome {
-            Ok(note) => json!({ "status": "succeeded", "description": step.describe(), "note": note }),
-            Err(e) => json!({ "status": "failed", "description": step.describe(), "error": e.to_string() }),
+        let (answer, detail) = match outcome {
+            Ok(note) => (
+                Outcome::Succeeded,
+                json!({ "status": "succeeded", "plan": plan_id, "index": i, "description": step.describe(), "note": note }),
+            ),
+            Err(e) => (
+                Outcome::Failed,
+                json!({ "status": "failed", "plan": plan_id, "index": i, "description": step.describe(), "error": e.to_string() }),
+            ),
         };
-        events.push(Event { kind: kind(step), subject: step.describe(), detail });
+        let event = Event { kind: kind(step), subject: step.describe(), detail };
+        store.set_pending_outcomes(account, &[(id, answer)], std::slice::from_ref(&event), Utc::now()).await?;
+        events.push(event);
     }
-    events
+    Ok(events)
 }

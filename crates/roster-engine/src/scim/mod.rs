@@ -120,9 +120,9 @@ pub async fn apply_plan(
         return Err(refused.into());
     }
     let client = ScimClient::new(cfg.clone())?;
-    let events = apply::apply(&client, &plan.steps).await;
     store.ensure_account(account, Utc::now()).await?;
-    store.append_events(account, None, &events, Utc::now()).await?;
+    let plan_id = format!("scim-{}-{}", plan.created_at.format("%Y%m%dT%H%M%S"), plan.state);
+    let events = apply::apply(store, account, &plan_id, &client, &plan.steps).await?;
     let failed: Vec<String> = events
         .iter()
         .filter(|e| e.detail["status"] == "failed")

@@ -11,6 +11,7 @@ macro_rules! sql {
 mod diff;
 mod jit;
 mod leases;
+mod pending;
 mod reads;
 mod reviews;
 mod rows;
@@ -231,45 +232,23 @@ impl Store for SqlStore {
         &self,
         account: &str,
         plan_id: &str,
-        actions: &[roster_core::Action],
+        changes: &[roster_core::Change],
+        events: &[Event],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        self.add_pending_impl(account, plan_id, changes, events, now).await
+    }
+    async fn set_pending_outcomes(
+        &self,
+        account: &str,
+        outcomes: &[(i64, roster_core::Outcome)],
+        events: &[Event],
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
-        for a in actions {
-            let json = serde_json::to_string(a).map_err(|e| StoreError::Corrupt(format!("action: {e}")))?;
-            sqlx::query("INSERT INTO pending_changes (account, plan_id, action, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(account)
-                .bind(plan_id)
-                .bind(json)
-                .bind(rows::ts(Some(now)))
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::query("add pending change"))?;
-        }
-        tx.commit().await.map_err(StoreError::query("commit pending"))
+        self.set_pending_outcomes_impl(account, outcomes, events, now).await
     }
     async fn open_pending(&self, account: &str) -> Result<Vec<PendingChange>> {
-        use sqlx::Row;
-        let found = sqlx::query("SELECT id, account, plan_id, action, created_at FROM pending_changes WHERE account = $1 AND resolved_sync IS NULL ORDER BY id")
-            .bind(account)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(StoreError::query("open pending changes"))?;
-        found
-            .iter()
-            .map(|r| {
-                let action: String = r.try_get("action").map_err(StoreError::query("pending"))?;
-                Ok(PendingChange {
-                    id: r.try_get("id").map_err(StoreError::query("pending"))?,
-                    account: r.try_get("account").map_err(StoreError::query("pending"))?,
-                    plan_id: r.try_get("plan_id").map_err(StoreError::query("pending"))?,
-                    action: serde_json::from_str(&action)
-                        .map_err(|e| StoreError::Corrupt(format!("pending action: {e}")))?,
-                    created_at: rows::time(Some(r.try_get("created_at").map_err(StoreError::query("pending"))?))?
-                        .ok_or_else(|| StoreError::Corrupt("pending time".into()))?,
-                })
-            })
-            .collect()
+        self.open_pending_impl(account).await
     }
     async fn resolve_pending(&self, id: i64, sync_id: i64, confirmed: bool) -> Result<()> {
         sqlx::query("UPDATE pending_changes SET resolved_sync = $1, confirmed = $2 WHERE id = $3")

@@ -1,0 +1,133 @@
+//! `kill -9` a `roster scim apply` part-way, then `roster sync`: every step of the plan has
+//! exactly one outcome event (the answer recorded after its call, or, for a step cut off
+//! between its call and the record, the sync's `action_confirmed` / `action_not_applied`),
+//! what monday-sim holds agrees with those outcomes, and applying the plan again is refused
+//! (nothing is applied twice).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use monday_sim::faults::FaultConfig;
+use monday_sim::{generate, GenConfig, Sim, SimConfig};
+use roster_store::{EventQuery, SqlStore, Store};
+
+fn cmd(cfg: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--config")
+        .arg(cfg)
+        .args(args)
+        .env("ROSTER_TEST_TOKEN", "sim-admin-token")
+        .env("ROSTER_TEST_SCIM", "sim-scim-token")
+        .env_remove("ROSTER_STORE")
+        .env_remove("ROSTER_ACCOUNT");
+    c
+}
+
+async fn run(cfg: &Path, args: &[&str]) -> std::process::Output {
+    let mut c = cmd(cfg, args);
+    tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_scim_apply_leaves_one_outcome_per_step() {
+    let org = generate(&GenConfig { users: 40, teams: 3, workspaces: 2, boards: 6, seed: 3, ..GenConfig::default() })
+        .unwrap();
+    let sim = Sim::new(
+        org,
+        SimConfig { faults: FaultConfig { latency_ms: 12, ..FaultConfig::default() }, ..SimConfig::default() },
+    )
+    .unwrap();
+    let sim = monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let dir = Dir::new("scim-kill");
+    let cfg = dir.0.join("roster.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[store]\npath = \"roster.db\"\n[[accounts]]\nname = \"acme\"\napi_url = \"{}\"\ntoken_env = \"ROSTER_TEST_TOKEN\"\nscim_url = \"{}/scim/v2\"\nscim_token_env = \"ROSTER_TEST_SCIM\"\n",
+            sim.graphql_url(),
+            sim.url()
+        ),
+    )
+    .unwrap();
+    let mut people = String::from("email,first_name,last_name,groups\n");
+    for i in 0..300 {
+        people.push_str(&format!("hire{i}@acme-example.com,Hire,Number {i},Kill Test\n"));
+    }
+    let src = dir.0.join("people.csv");
+    std::fs::write(&src, people).unwrap();
+    let plan = dir.0.join("plan.json");
+    let o = run(&cfg, &["scim", "plan", "--source", src.to_str().unwrap(), "--out", plan.to_str().unwrap()]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let steps = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&plan).unwrap()).unwrap()["steps"]
+        .as_array()
+        .unwrap()
+        .len();
+    let hires = |w: &monday_sim::World| w.users().iter().filter(|u| u.email.starts_with("hire")).count();
+    // Kill the apply about a third of the way through its calls.
+    let mut child = cmd(&cfg, &["scim", "apply", "--plan", plan.to_str().unwrap(), "--allow-mass-change"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while hires(&sim.sim.world()) < 100 {
+        assert!(Instant::now() < deadline, "the apply made no progress");
+        if child.try_wait().unwrap().is_some() {
+            let out = child.wait_with_output().unwrap();
+            let (o, e) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            panic!("the apply finished before it could be killed: {o}{e}");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let applied = hires(&sim.sim.world());
+    assert!(applied > 0 && applied < 300, "killed part-way: {applied} of 300 created");
+
+    // The next sync resolves what has no answer.
+    let o = run(&cfg, &["sync"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let store = SqlStore::open(&dir.0.join("roster.db")).await.unwrap();
+    assert!(store.open_pending("acme").await.unwrap().is_empty(), "every step resolved");
+    let events = store.events(&EventQuery { limit: Some(100_000), ..EventQuery::default() }).await.unwrap();
+    let requested: Vec<&str> = events
+        .iter()
+        .filter(|e| e.kind == "scim.requested")
+        .map(|e| e.detail["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(requested.len(), steps, "every step recorded before the first call");
+    let mut outcomes: BTreeMap<&str, Vec<String>> = requested.iter().map(|d| (*d, vec![])).collect();
+    for e in &events {
+        let Some(d) = e.detail["description"].as_str() else { continue };
+        let Some(list) = outcomes.get_mut(d) else { continue };
+        let answered = e.kind.starts_with("scim.") && e.kind != "scim.requested";
+        let recovered = matches!(e.kind.as_str(), "action_confirmed" | "action_not_applied")
+            && e.detail["recorded_outcome"] == "requested";
+        if answered {
+            list.push(e.detail["status"].as_str().unwrap_or_default().to_string());
+        } else if recovered {
+            list.push(e.kind.clone());
+        }
+    }
+    let world = sim.sim.world();
+    for (desc, list) in &outcomes {
+        assert_eq!(list.len(), 1, "{desc}: exactly one outcome, got {list:?}");
+        if let Some(email) = desc.strip_prefix("create user ").and_then(|d| d.split(' ').next()) {
+            let exists = world.users().iter().any(|u| u.email == email);
+            let said = matches!(list[0].as_str(), "succeeded" | "action_confirmed");
+            assert_eq!(exists, said, "{desc}: monday-sim and the outcome {list:?} agree");
+        }
+    }
+
+    // The same plan again is refused: monday.com changed since it was made.
+    let o = run(&cfg, &["scim", "apply", "--plan", plan.to_str().unwrap(), "--allow-mass-change"]).await;
+    assert!(!o.status.success() && stderr(&o).contains("changed since the plan was made"), "{}", stderr(&o));
+    assert_eq!(hires(&sim.sim.world()), applied, "nothing applied twice");
+}
