@@ -123,6 +123,11 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &std::sync::Arc<AppState>) -> Result<Self, Self::Rejection> {
+        // Authenticated once per request (by the permission middleware): not counted twice
+        // against the key's rate limit.
+        if let Some(c) = parts.extensions.get::<Caller>() {
+            return Ok(c.clone());
+        }
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let Some(key) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim).filter(|k| !k.is_empty()) else {
             return Err(ApiError::Unauthorized("send an API key as Authorization: Bearer <key>".into()));

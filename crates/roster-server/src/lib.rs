@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod jit_routes;
 pub mod lease;
+pub mod policy;
 mod review_routes;
 mod routes;
 pub mod scheduler;
@@ -50,6 +51,17 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Headers on every API answer, errors included: never sniffed, never cached (answers name
+/// people and their access).
+async fn api_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 /// The whole HTTP application and its OpenAPI document (every route is in both).
 pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -78,6 +90,10 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(review_routes::close))
         .routes(routes!(review_routes::export))
         .split_for_parts();
+    // Who may do what is decided here, for every API route, before any handler runs.
+    let api = api
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), policy::authorize))
+        .layer(axum::middleware::from_fn(api_headers));
     let doc_json = doc.clone();
     let router = Router::new()
         .merge(api)

@@ -254,3 +254,36 @@ async fn pages_by_role_escaping_changes_reviews_and_jit() {
     let (s, _, h) = admin.get(&format!("/ui/a/acme/reviews/{cid}/evidence")).await;
     assert!(s == 200 && h[CONTENT_TYPE] == "application/x-tar", "{s}");
 }
+
+/// A form posted from another site is refused before anything, even with a valid CSRF token
+/// (the token could leak; the browser's Origin cannot be forged by a page elsewhere).
+#[tokio::test]
+async fn forms_from_another_origin_are_refused() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    let mut b = Browser::new(&e);
+    let (_, page, _) = b.get("/ui/login").await;
+    let csrf = Browser::csrf(&page);
+    let body = format!("key={ADMIN}&csrf={csrf}");
+    let host = e.base.trim_start_matches("http://").to_string();
+    for (origin, fetch_site, want) in [
+        (Some("https://evil.example"), None, 403),
+        (Some("null"), None, 403),
+        (None, Some("cross-site"), 403),
+        (Some(e.base.as_str()), Some("same-origin"), 303),
+    ] {
+        let mut req = b
+            .http
+            .post(format!("{}/ui/login", e.base))
+            .header(COOKIE, b.cookie_header())
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body.clone());
+        if let Some(o) = origin {
+            req = req.header("Origin", o);
+        }
+        if let Some(f) = fetch_site {
+            req = req.header("Sec-Fetch-Site", f);
+        }
+        let status = req.send().await.unwrap().status().as_u16();
+        assert_eq!(status, want, "Origin {origin:?}, Sec-Fetch-Site {fetch_site:?} (host {host})");
+    }
+}

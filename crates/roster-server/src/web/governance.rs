@@ -3,6 +3,7 @@
 //! and the evidence download for admins; the JIT request form, the approvals queue and the
 //! active grants with their time left.
 
+use crate::policy::Act as May;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,10 +49,7 @@ fn reviewer_name(me: &Session) -> String {
 }
 
 fn no_requesters(me: &Session) -> Result<(), WebError> {
-    if me.role == Role::Requester {
-        return Err(WebError::forbidden("a requester key opens the just-in-time page only"));
-    }
-    Ok(())
+    me.require(May::ReviewSee)
 }
 
 /// Campaigns: all with progress (admins, readers), or those with the reviewer's items.
@@ -149,10 +147,7 @@ pub async fn decide(
 ) -> Result<Response, WebError> {
     let f = Fields::parse(&body);
     f.csrf(&me)?;
-    no_requesters(&me)?;
-    if me.role == Role::Reader {
-        return Err(WebError::forbidden("a reader key does not decide"));
-    }
+    me.require(May::ReviewDecide)?;
     let items = f
         .all("item")
         .iter()
@@ -212,9 +207,7 @@ fn left(expires_ms: Option<i64>) -> Option<String> {
 
 /// The request form, the approvals queue (admins) and the active grants with their time left.
 pub async fn jit(State(s): S, Web(me): Web, Path(account): Path<String>) -> Result<Response, WebError> {
-    if me.role == Role::Reviewer {
-        return Err(WebError::forbidden("a reviewer key opens the reviews pages only"));
-    }
+    me.require(May::JitSee)?;
     let all = s.store.jits(&account, None).await?;
     let mine = |g: &&roster_store::JitGrant| me.role != Role::Requester || g.requester == me.name;
     let view = |g: &roster_store::JitGrant| {
@@ -244,9 +237,7 @@ pub async fn jit_request(
 ) -> Result<Response, WebError> {
     let f = Fields::parse(&body);
     f.csrf(&me)?;
-    if matches!(me.role, Role::Reader | Role::Reviewer) {
-        return Err(WebError::forbidden("requests need a requester or admin key"));
-    }
+    me.require(May::JitAsk)?;
     let (rtype, rid, slug) =
         (f.one("rtype").unwrap_or_default(), f.one("rid").unwrap_or_default(), f.one("slug").unwrap_or_default());
     let slug = if rtype == "board" && slug == "member" {

@@ -152,6 +152,33 @@ async fn security_headers(req: Request, next: Next) -> Response {
     r
 }
 
+/// A state-changing request whose `Origin` is another site (or that a browser marks
+/// `Sec-Fetch-Site: cross-site`) is refused before anything, beside the CSRF token: a page
+/// elsewhere cannot make a signed-in admin's browser post here.
+async fn same_origin(req: Request, next: Next) -> Response {
+    if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
+        let h = req.headers();
+        let named = |k: &str| h.get(k).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_ascii_lowercase());
+        // Behind a proxy that rewrites Host, the name the browser used is X-Forwarded-Host.
+        let hosts: Vec<String> = [named("host"), named("x-forwarded-host")].into_iter().flatten().collect();
+        let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let foreign = match origin {
+            // Browsers send "null" from sandboxed or privacy-sensitive contexts: not this site.
+            Some(o) => {
+                let o = o.to_ascii_lowercase();
+                let authority = o.split_once("://").map_or("", |(_, a)| a).trim_end_matches('/');
+                o == "null" || !hosts.iter().any(|h| h == authority)
+            }
+            None => h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site"),
+        };
+        if foreign {
+            return WebError::forbidden("this request came from another site (its Origin is not this server): refused")
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// A file compiled into the binary, cacheable for an hour.
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
@@ -203,5 +230,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/ui/a/{account}/reviews/{id}/evidence", get(governance::evidence))
         .route("/ui/a/{account}/jit", get(governance::jit).post(governance::jit_request))
         .route("/ui/a/{account}/jit/{id}/decide", post(governance::jit_decide))
+        .layer(axum::middleware::from_fn(same_origin))
         .layer(axum::middleware::from_fn(security_headers))
 }

@@ -28,12 +28,25 @@ pub struct Session {
 }
 
 impl Session {
+    /// Admin keys change monday.com (the permission matrix says who, for the API too).
     pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
+        crate::policy::may(self.role, crate::policy::Act::Change)
     }
     /// Admin and reader keys read the inventory.
     pub fn reads(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Reader)
+        crate::policy::may(self.role, crate::policy::Act::ReadInventory)
+    }
+    /// Refuses what the permission matrix does not allow this session's role.
+    pub fn require(&self, act: crate::policy::Act) -> Result<(), super::WebError> {
+        if crate::policy::may(self.role, act) {
+            Ok(())
+        } else {
+            Err(super::WebError::forbidden(format!(
+                "a {} key may not {}",
+                self.role.as_str(),
+                crate::policy::describe(act)
+            )))
+        }
     }
 }
 

@@ -1,0 +1,166 @@
+//! Who may do what: every API route is one kind of act, and each role's acts are listed here,
+//! once, as data. The API enforces it in one middleware before any handler runs (handlers then
+//! narrow further: a reviewer decides only their own items, a requester sees only their own
+//! requests), and the web UI asks the same table.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::auth::{Caller, Role};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// What a request does, as far as permission goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Act {
+    /// Users, teams, workspaces, boards, access, reports.
+    ReadInventory,
+    /// Syncs, events, a plan's events.
+    ReadHistory,
+    /// Start a sync.
+    Sync,
+    /// Change monday.com (plans).
+    Change,
+    /// Ask for just-in-time access.
+    JitAsk,
+    /// See just-in-time requests (a requester sees their own).
+    JitSee,
+    /// Approve or deny just-in-time requests.
+    JitDecide,
+    /// See campaigns and items (a reviewer sees their own).
+    ReviewSee,
+    /// Decide items and sign off (a reviewer, their own).
+    ReviewDecide,
+    /// Create, launch and close campaigns.
+    ReviewManage,
+    /// Download the evidence.
+    ReviewEvidence,
+}
+
+/// The matrix: for each act, the roles that may do it.
+pub const MATRIX: &[(Act, &[Role])] = &[
+    (Act::ReadInventory, &[Role::Admin, Role::Reader]),
+    (Act::ReadHistory, &[Role::Admin, Role::Reader]),
+    (Act::Sync, &[Role::Admin]),
+    (Act::Change, &[Role::Admin]),
+    (Act::JitAsk, &[Role::Admin, Role::Requester]),
+    (Act::JitSee, &[Role::Admin, Role::Reader, Role::Requester]),
+    (Act::JitDecide, &[Role::Admin]),
+    (Act::ReviewSee, &[Role::Admin, Role::Reader, Role::Reviewer]),
+    (Act::ReviewDecide, &[Role::Admin, Role::Reviewer]),
+    (Act::ReviewManage, &[Role::Admin]),
+    (Act::ReviewEvidence, &[Role::Admin, Role::Reader]),
+];
+
+/// Whether `role` may do `act`.
+pub fn may(role: Role, act: Act) -> bool {
+    MATRIX.iter().any(|(a, roles)| *a == act && roles.contains(&role))
+}
+
+/// The act of an API route (by its template, as the router matched it); `None` for a route
+/// this table does not know, which is refused to everyone (a new route must be added here).
+pub fn act_of(method: &Method, route: &str) -> Option<Act> {
+    let rest = route.strip_prefix("/api/v1/accounts")?;
+    let get = *method == Method::GET;
+    let post = *method == Method::POST;
+    let tail = rest.strip_prefix("/{account}").unwrap_or(rest);
+    Some(match tail {
+        "" if get => Act::ReadInventory,
+        "/users"
+        | "/teams"
+        | "/workspaces"
+        | "/boards"
+        | "/access/{user}"
+        | "/reports/{name}"
+        | "/who/{resource_type}/{id}"
+            if get =>
+        {
+            Act::ReadInventory
+        }
+        "/syncs" | "/events" | "/plans/{plan_id}" if get => Act::ReadHistory,
+        "/sync" if post => Act::Sync,
+        "/plans" if post => Act::Change,
+        "/jit" if post => Act::JitAsk,
+        "/jit" if get => Act::JitSee,
+        "/jit/{id}/approve" | "/jit/{id}/deny" if post => Act::JitDecide,
+        "/reviews" if post => Act::ReviewManage,
+        "/reviews" | "/reviews/{id}" | "/reviews/{id}/items" if get => Act::ReviewSee,
+        "/reviews/{id}/decisions" | "/reviews/{id}/signoff" if post => Act::ReviewDecide,
+        "/reviews/{id}/launch" | "/reviews/{id}/close" if post => Act::ReviewManage,
+        "/reviews/{id}/evidence" if get => Act::ReviewEvidence,
+        _ => return None,
+    })
+}
+
+/// The one place API permissions are enforced: authenticates the caller (once; handlers find
+/// it in the request) and refuses what the matrix does not allow.
+pub async fn authorize(
+    State(state): State<std::sync::Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
+    let act = act_of(req.method(), &route);
+    let (mut parts, body) = req.into_parts();
+    let caller = <Caller as axum::extract::FromRequestParts<_>>::from_request_parts(&mut parts, &state).await?;
+    match act {
+        Some(act) if may(caller.role, act) => {}
+        Some(act) => {
+            return Err(ApiError::Forbidden(format!(
+                "key {:?} is a {} key: it may not {}",
+                caller.name,
+                caller.role.as_str(),
+                describe(act)
+            )))
+        }
+        None => return Err(ApiError::Forbidden(format!("route {route} has no permission entry: refused to everyone"))),
+    }
+    parts.extensions.insert(caller);
+    Ok(next.run(Request::from_parts(parts, body)).await)
+}
+
+/// What an act is, and who may do it, for refusals.
+pub fn describe(act: Act) -> &'static str {
+    match act {
+        Act::ReadInventory => "read the inventory (admin and reader keys)",
+        Act::ReadHistory => "read syncs and events (admin and reader keys)",
+        Act::Sync => "start a sync (admin keys)",
+        Act::Change => "change monday.com (admin keys)",
+        Act::JitAsk => "ask for just-in-time access (admin and requester keys)",
+        Act::JitSee => "see just-in-time requests (admin, reader and requester keys)",
+        Act::JitDecide => "approve or deny just-in-time requests (admin keys)",
+        Act::ReviewSee => "see access reviews (admin, reader and reviewer keys)",
+        Act::ReviewDecide => "decide review items (admin and reviewer keys)",
+        Act::ReviewManage => "create, launch or close campaigns (admin keys)",
+        Act::ReviewEvidence => "download review evidence (admin and reader keys)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_matrix_names_every_act_once() {
+        for act in [
+            Act::ReadInventory,
+            Act::ReadHistory,
+            Act::Sync,
+            Act::Change,
+            Act::JitAsk,
+            Act::JitSee,
+            Act::JitDecide,
+            Act::ReviewSee,
+            Act::ReviewDecide,
+            Act::ReviewManage,
+            Act::ReviewEvidence,
+        ] {
+            assert_eq!(MATRIX.iter().filter(|(a, _)| *a == act).count(), 1, "{act:?}");
+        }
+        assert!(!may(Role::Reviewer, Act::JitSee) && !may(Role::Reviewer, Act::JitAsk));
+        assert_eq!(act_of(&Method::GET, "/api/v1/accounts/{account}/jit"), Some(Act::JitSee));
+        assert_eq!(act_of(&Method::DELETE, "/api/v1/accounts/{account}/jit"), None);
+    }
+}
