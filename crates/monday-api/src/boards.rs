@@ -8,7 +8,7 @@ use crate::client::{parse_id, parse_team_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Board};
 use crate::pager::pages;
-use crate::queries::{board_teams, boards, BoardTeams, Boards};
+use crate::queries::{board_ids, board_teams, boards, BoardIds, BoardTeams, Boards};
 use crate::workspaces::StateFilter;
 
 const NESTED: u32 = 25;
@@ -19,6 +19,8 @@ pub(crate) fn gql_enum<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, 
         .map_err(|e| crate::client::malformed("filter", format!("{name:?}: {e}")))
 }
 const NESTED_FULL: u32 = 100;
+/// Ids per page of the id sweep ([INF] monday.com's largest page for boards).
+const IDS_PAGE: u32 = 500;
 
 /// Which boards to list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -40,8 +42,18 @@ impl Client {
     pub fn boards_from(&self, filter: BoardFilter, offset: u64) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
         pages(self.config().boards_page, offset, move |limit, page| {
             let filter = filter.clone();
+            async move { self.board_page(&filter, None, limit, page).await }
+        })
+    }
+
+    /// The ids of every board the filter selects (one small query per 500): what a sync
+    /// compares with what its pages brought, since a list that changes while it is paged can
+    /// shift a board past a page boundary.
+    pub async fn board_ids(&self, filter: &BoardFilter) -> Result<Vec<u64>, Error> {
+        let pages = pages(IDS_PAGE, 0, move |limit, page| {
+            let filter = filter.clone();
             async move {
-                let vars = boards::Variables {
+                let vars = board_ids::Variables {
                     limit: limit.into(),
                     page: page.into(),
                     state: Some(gql_enum(filter.state.as_str())?),
@@ -50,45 +62,76 @@ impl Client {
                         .workspace_ids
                         .as_ref()
                         .map(|ids| ids.iter().map(|i| Some(i.to_string())).collect()),
-                    nested: NESTED.into(),
                 };
-                let d = self.query::<Boards>(&format!("Boards/{limit}"), vars).await?;
-                let list = d.boards.unwrap_or_default().into_iter().flatten().map(|b| {
-                    let id = parse_id(&b.id, "board")?;
-                    let what = format!("board {id} member");
-                    let users = |l: Vec<Option<String>>| {
-                        l.into_iter().flatten().map(|u| parse_id(&u, &what)).collect::<Result<Vec<_>, _>>()
-                    };
-                    let teams = |l: Option<Vec<String>>| {
-                        l.unwrap_or_default().iter().map(|t| parse_team_id(t, &what)).collect::<Result<Vec<_>, _>>()
-                    };
-                    Ok::<_, Error>(Board {
-                        id,
-                        name: b.name,
-                        kind: crate::gql_name(&b.board_kind),
-                        state: crate::gql_name(&b.state),
-                        workspace_id: b
-                            .workspace_id
-                            .as_deref()
-                            .map(|w| parse_id(w, &format!("board {id} workspace")))
-                            .transpose()?,
-                        permissions: b.permissions,
-                        creator_id: parse_id(&b.creator.id, &format!("board {id} creator"))?,
-                        created_at: time(b.created_at.as_deref(), &format!("board {id} created_at"))?,
-                        updated_at: time(b.updated_at.as_deref(), &format!("board {id} updated_at"))?,
-                        owners: sorted(users(b.owners.into_iter().map(|u| u.map(|u| u.id)).collect())?),
-                        subscribers: sorted(users(b.subscribers.into_iter().map(|u| u.map(|u| u.id)).collect())?),
-                        team_owners: teams(b.team_owners.map(|l| l.into_iter().map(|t| t.id).collect()))?,
-                        team_subscribers: teams(b.team_subscribers.map(|l| l.into_iter().map(|t| t.id).collect()))?,
-                    })
-                });
-                let list: Vec<Board> = list.collect::<Result<_, _>>()?;
-                futures::stream::iter(list.into_iter().map(|b| self.complete_board(b)))
-                    .buffered(self.config().max_concurrency)
-                    .try_collect()
-                    .await
+                let d = self.query::<BoardIds>(&format!("BoardIds/{limit}"), vars).await?;
+                d.boards.unwrap_or_default().into_iter().flatten().map(|b| parse_id(&b.id, "board")).collect()
             }
-        })
+        });
+        let ids: Vec<Vec<u64>> = pages.try_collect().await?;
+        Ok(ids.into_iter().flatten().collect())
+    }
+
+    /// The boards with these ids that the filter selects, complete, read by id.
+    pub async fn boards_by_ids(&self, filter: &BoardFilter, ids: &[u64]) -> Result<Vec<Board>, Error> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(self.config().boards_page.max(1) as usize) {
+            let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
+            out.extend(self.board_page(filter, Some(chunk), limit, 1).await?);
+        }
+        Ok(out)
+    }
+
+    async fn board_page(
+        &self,
+        filter: &BoardFilter,
+        ids: Option<&[u64]>,
+        limit: u32,
+        page: u32,
+    ) -> Result<Vec<Board>, Error> {
+        let vars = boards::Variables {
+            limit: limit.into(),
+            page: page.into(),
+            state: Some(gql_enum(filter.state.as_str())?),
+            kind: filter.kind.as_deref().map(gql_enum).transpose()?,
+            workspaces: filter.workspace_ids.as_ref().map(|ids| ids.iter().map(|i| Some(i.to_string())).collect()),
+            ids: ids.map(|ids| ids.iter().map(u64::to_string).collect()),
+            nested: NESTED.into(),
+        };
+        let d = self.query::<Boards>(&format!("Boards/{limit}"), vars).await?;
+        let list = d.boards.unwrap_or_default().into_iter().flatten().map(|b| {
+            let id = parse_id(&b.id, "board")?;
+            let what = format!("board {id} member");
+            let users = |l: Vec<Option<String>>| {
+                l.into_iter().flatten().map(|u| parse_id(&u, &what)).collect::<Result<Vec<_>, _>>()
+            };
+            let teams = |l: Option<Vec<String>>| {
+                l.unwrap_or_default().iter().map(|t| parse_team_id(t, &what)).collect::<Result<Vec<_>, _>>()
+            };
+            Ok::<_, Error>(Board {
+                id,
+                name: b.name,
+                kind: crate::gql_name(&b.board_kind),
+                state: crate::gql_name(&b.state),
+                workspace_id: b
+                    .workspace_id
+                    .as_deref()
+                    .map(|w| parse_id(w, &format!("board {id} workspace")))
+                    .transpose()?,
+                permissions: b.permissions,
+                creator_id: parse_id(&b.creator.id, &format!("board {id} creator"))?,
+                created_at: time(b.created_at.as_deref(), &format!("board {id} created_at"))?,
+                updated_at: time(b.updated_at.as_deref(), &format!("board {id} updated_at"))?,
+                owners: sorted(users(b.owners.into_iter().map(|u| u.map(|u| u.id)).collect())?),
+                subscribers: sorted(users(b.subscribers.into_iter().map(|u| u.map(|u| u.id)).collect())?),
+                team_owners: teams(b.team_owners.map(|l| l.into_iter().map(|t| t.id).collect()))?,
+                team_subscribers: teams(b.team_subscribers.map(|l| l.into_iter().map(|t| t.id).collect()))?,
+            })
+        });
+        let list: Vec<Board> = list.collect::<Result<_, _>>()?;
+        futures::stream::iter(list.into_iter().map(|b| self.complete_board(b)))
+            .buffered(self.config().max_concurrency)
+            .try_collect()
+            .await
     }
 
     async fn complete_board(&self, mut b: Board) -> Result<Board, Error> {

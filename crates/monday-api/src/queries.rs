@@ -85,6 +85,15 @@ pub struct Boards;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/board_ids.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct BoardIds;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
     query_path = "src/queries/board_teams.graphql",
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
@@ -213,6 +222,7 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
         ("Workspaces", workspaces::QUERY),
         ("WorkspaceMembers", workspace_members::QUERY),
         ("Boards", boards::QUERY),
+        ("BoardIds", board_ids::QUERY),
         ("BoardTeams", board_teams::QUERY),
         ("InviteUsers", invite_users::QUERY),
         ("UpdateUsersRole", update_users_role::QUERY),

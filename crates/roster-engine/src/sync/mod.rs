@@ -170,6 +170,11 @@ async fn run(
         workspaces::sync(store, client, run.id, &parts, opts.workspace_state, progress),
         boards::sync(store, client, run.id, &parts, opts.board_state, progress),
     );
+    // Lists that changed while they were paged: what the pages missed is read by id.
+    let result = match result {
+        Ok(_) => boards::sweep(store, client, run.id, opts.board_state, progress).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
     if let Err(e) = result {
         // The partial snapshot stays, marked interrupted: the next sync resumes it, and the
         // last completed snapshot stays the one every read uses.
