@@ -298,34 +298,33 @@ pub async fn trigger_sync(State(s): S, c: Caller, Path(account): Path<String>) -
 }
 
 /// The process is up.
-pub async fn healthz() -> impl IntoResponse {
-    Json(serde_json::json!({ "status": "ok" }))
+pub async fn healthz(State(s): S) -> impl IntoResponse {
+    // Liveness: the process answers. The details say how each account and background task is
+    // doing; an account whose monday.com is unreachable is reported here, not by failing
+    // the probe (restarting Roster would not fix it).
+    let mut accounts = Vec::new();
+    for a in &s.accounts {
+        let last = s.store.syncs(Some(&a.name), 1).await.ok().and_then(|r| r.into_iter().next());
+        accounts.push(serde_json::json!({
+            "account": a.name,
+            "last_sync": last.as_ref().map(|r| r.status.as_str()),
+            "last_sync_id": last.as_ref().map(|r| r.id),
+            "error": last.as_ref().and_then(|r| r.error.clone()),
+        }));
+    }
+    let restarts = s.task_restarts.lock().map(|m| m.clone()).unwrap_or_default();
+    Json(serde_json::json!({ "status": "ok", "accounts": accounts, "task_restarts": restarts }))
 }
 
-/// The store answers and no account's last sync failed.
+/// Readiness: this process can serve requests (its store answers). One account's failing
+/// sync does not take the replica out of a load balancer: see `/healthz` for that.
 pub async fn readyz(State(s): S) -> impl IntoResponse {
-    let mut problems = Vec::new();
     match s.store.accounts().await {
-        Err(e) => problems.push(format!("store: {e}")),
-        Ok(_) => {
-            for a in &s.accounts {
-                if let Ok(runs) = s.store.syncs(Some(&a.name), 1).await {
-                    if let Some(r) = runs.first().filter(|r| r.status == roster_store::SyncStatus::Interrupted) {
-                        problems.push(format!(
-                            "{}: last sync {} failed: {}",
-                            a.name,
-                            r.id,
-                            r.error.clone().unwrap_or_default()
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    if problems.is_empty() {
-        (StatusCode::OK, Json(serde_json::json!({ "status": "ready" })))
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "not ready", "problems": problems })))
+        Ok(_) => (StatusCode::OK, Json(serde_json::json!({ "status": "ready" }))),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "not ready", "problems": [format!("store: {e}")] })),
+        ),
     }
 }
 

@@ -183,47 +183,103 @@ pub async fn expire_jit(state: &AppState, account: &ServedAccount) -> Result<(),
 
 /// Runs each account's schedule (syncs, and every minute the just-in-time expiry) until the
 /// task is dropped.
+/// How long a background task that died waits before it starts again.
+const RESTART_PAUSE: Duration = Duration::from_secs(5);
+
 pub async fn run(state: Arc<AppState>) {
     let mut tasks = Vec::new();
     for a in state.accounts.clone() {
-        let state = Arc::clone(&state);
-        tasks.push(tokio::spawn(async move {
-            loop {
-                if let Err(e) = expire_jit(&state, &a).await {
-                    tracing::warn!(account = %a.name, error = %e, "just-in-time expiry did not run");
+        let state2 = Arc::clone(&state);
+        tasks.push(tokio::spawn(supervise(
+            Arc::clone(&state),
+            format!("jit-expiry:{}", a.name),
+            RESTART_PAUSE,
+            move || {
+                let (state, a) = (Arc::clone(&state2), a.clone());
+                async move {
+                    loop {
+                        if let Err(e) = expire_jit(&state, &a).await {
+                            tracing::warn!(account = %a.name, error = %e, "just-in-time expiry did not run");
+                        }
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                    }
                 }
-                tokio::time::sleep(Duration::from_secs(60)).await;
-            }
-        }));
+            },
+        )));
     }
     for a in state.accounts.clone() {
-        let state = Arc::clone(&state);
-        tasks.push(tokio::spawn(async move {
-            // Another worker's lease is checked again at this pace (a dead worker's sync is
-            // resumed within about one lease lifetime).
-            let poll = (state.leaser.ttl / 3).max(Duration::from_millis(100));
-            loop {
-                let wait = match sync_if_due(&state, &a).await {
-                    Ok(Outcome::Synced(_)) => Duration::ZERO,
-                    Ok(Outcome::NotDue(d)) => d + jitter(a.interval),
-                    Ok(Outcome::Busy) => poll,
-                    Err(e) => {
-                        tracing::warn!(account = %a.name, error = %e, "scheduled sync did not run");
-                        poll
-                    }
-                };
-                tokio::time::sleep(wait).await;
+        let state2 = Arc::clone(&state);
+        tasks.push(tokio::spawn(supervise(Arc::clone(&state), format!("sync:{}", a.name), RESTART_PAUSE, move || {
+            let (state, a) = (Arc::clone(&state2), a.clone());
+            async move {
+                // Another worker's lease is checked again at this pace (a dead worker's sync is
+                // resumed within about one lease lifetime).
+                let poll = (state.leaser.ttl / 3).max(Duration::from_millis(100));
+                loop {
+                    let wait = match sync_if_due(&state, &a).await {
+                        Ok(Outcome::Synced(_)) => Duration::ZERO,
+                        Ok(Outcome::NotDue(d)) => d + jitter(a.interval),
+                        Ok(Outcome::Busy) => poll,
+                        Err(e) => {
+                            tracing::warn!(account = %a.name, error = %e, "scheduled sync did not run");
+                            poll
+                        }
+                    };
+                    tokio::time::sleep(wait).await;
+                }
             }
-        }));
+        })));
     }
     for t in tasks {
         let _ = t.await;
     }
 }
 
+/// Runs a background task for ever: when it dies (a panic), the death is logged, counted
+/// (`/healthz`, `roster_task_restarts_total`) and the task started again after a pause, so one
+/// bad answer never silently stops an account's syncs.
+async fn supervise<F, Fut>(state: Arc<AppState>, name: String, pause: Duration, task: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    loop {
+        match tokio::spawn(task()).await {
+            Err(e) if e.is_panic() => {
+                tracing::error!(task = %name, pause_s = pause.as_secs(), "a background task died; starting it again");
+                metrics::counter!("roster_task_restarts_total", "task" => name.clone()).increment(1);
+                if let Ok(mut m) = state.task_restarts.lock() {
+                    *m.entry(name.clone()).or_default() += 1;
+                }
+                tokio::time::sleep(pause).await;
+            }
+            _ => return,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_task_that_dies_is_counted_and_started_again() {
+        let store: Arc<dyn roster_store::Store> = Arc::new(roster_store::SqlStore::in_memory().await.unwrap());
+        let state = Arc::new(AppState::new(store, vec![], vec![], None));
+        let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = Arc::clone(&runs);
+        supervise(Arc::clone(&state), "sync:acme".into(), Duration::from_millis(1), move || {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move {
+                if n < 2 {
+                    panic!("a bad number from outside");
+                }
+            }
+        })
+        .await;
+        assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 3, "started again after each death");
+        assert_eq!(state.task_restarts.lock().unwrap().get("sync:acme"), Some(&2));
+    }
 
     fn run(status: SyncStatus, started: DateTime<Utc>, finished: Option<DateTime<Utc>>) -> SyncRun {
         SyncRun {

@@ -99,6 +99,9 @@ pub struct AppState {
     pub login_limiter: governor::DefaultDirectRateLimiter,
     /// Requests allowed per key (a burst, refilled per second).
     pub limiter: governor::DefaultKeyedRateLimiter<String>,
+    /// Background tasks (scheduled syncs, expiry) that died and were started again, by name:
+    /// shown in `/healthz` and as `roster_task_restarts_total`.
+    pub task_restarts: std::sync::Mutex<HashMap<String, u64>>,
 }
 
 impl AppState {
@@ -135,6 +138,7 @@ impl AppState {
             snapshot_counts: std::sync::Mutex::new(HashMap::new()),
             sod_counts: std::sync::Mutex::new(HashMap::new()),
             tallies: std::sync::Mutex::new(HashMap::new()),
+            task_restarts: std::sync::Mutex::new(HashMap::new()),
         }
     }
 

@@ -93,10 +93,18 @@ async fn routes_auth_paging_filters_and_errors() {
     assert!(newer.as_array().unwrap().iter().all(|ev| ev["id"].as_i64().unwrap() > last));
     assert!(newer.as_array().unwrap().iter().any(|ev| ev["kind"] == "sync_completed"));
     // Health.
-    let (s, _) = call(&e, "GET", "/healthz", None).await;
-    assert_eq!(s, 200);
+    let (s, b) = call(&e, "GET", "/healthz", None).await;
+    assert_eq!((s, b["accounts"][0]["last_sync"].as_str()), (200, Some("completed")), "{b}");
     let (s, b) = call(&e, "GET", "/readyz", None).await;
     assert_eq!((s, b["status"].as_str()), (200, Some("ready")));
+    // An account whose monday.com fails: the replica stays ready; /healthz says which.
+    let run = e.store.begin_sync("acme", "2026-10", chrono::Utc::now()).await.unwrap();
+    e.store.interrupt_sync(run.id, "monday.com is unreachable", chrono::Utc::now()).await.unwrap();
+    let (s, _) = call(&e, "GET", "/readyz", None).await;
+    assert_eq!(s, 200, "one account's failure does not take every replica out of the Service");
+    let (s, b) = call(&e, "GET", "/healthz", None).await;
+    assert_eq!((s, b["accounts"][0]["last_sync"].as_str()), (200, Some("interrupted")), "{b}");
+    assert!(b["accounts"][0]["error"].as_str().unwrap().contains("unreachable"), "{b}");
     let _ = e.store.accounts().await.unwrap();
 }
 

@@ -267,9 +267,10 @@ async fn forms_from_another_origin_are_refused() {
     let host = e.base.trim_start_matches("http://").to_string();
     for (origin, fetch_site, want) in [
         (Some("https://evil.example"), None, 403),
-        (Some("null"), None, 403),
-        (None, Some("cross-site"), 403),
+        (Some("null"), Some("cross-site"), 403),
+        (None, Some("same-site"), 403),
         (Some(e.base.as_str()), Some("same-origin"), 303),
+        (Some("null"), Some("same-origin"), 303),
     ] {
         let mut req = b
             .http

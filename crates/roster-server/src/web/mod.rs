@@ -152,8 +152,8 @@ async fn security_headers(req: Request, next: Next) -> Response {
     r
 }
 
-/// A state-changing request whose `Origin` is another site (or that a browser marks
-/// `Sec-Fetch-Site: cross-site`) is refused before anything, beside the CSRF token: a page
+/// A state-changing request that a browser marks as coming from another site
+/// (`Sec-Fetch-Site`), or whose `Origin` is another host, is refused before anything, beside the CSRF token: a page
 /// elsewhere cannot make a signed-in admin's browser post here.
 async fn same_origin(req: Request, next: Next) -> Response {
     if req.method() != axum::http::Method::GET && req.method() != axum::http::Method::HEAD {
@@ -162,14 +162,18 @@ async fn same_origin(req: Request, next: Next) -> Response {
         // Behind a proxy that rewrites Host, the name the browser used is X-Forwarded-Host.
         let hosts: Vec<String> = [named("host"), named("x-forwarded-host")].into_iter().flatten().collect();
         let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-        let foreign = match origin {
-            // Browsers send "null" from sandboxed or privacy-sensitive contexts: not this site.
-            Some(o) => {
-                let o = o.to_ascii_lowercase();
+        // Browsers say where a request comes from in Sec-Fetch-Site; only this origin (or the
+        // user's own navigation) may change anything. Without it, a named Origin must be this
+        // host. "null" says nothing: this site's no-referrer policy makes Chromium send it on
+        // its own forms, so it is judged by Sec-Fetch-Site alone.
+        let fetch_site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+        let foreign = match (fetch_site.as_deref(), origin.map(str::to_ascii_lowercase)) {
+            (Some(site), _) => site != "same-origin" && site != "none",
+            (None, Some(o)) if o != "null" => {
                 let authority = o.split_once("://").map_or("", |(_, a)| a).trim_end_matches('/');
-                o == "null" || !hosts.iter().any(|h| h == authority)
+                !hosts.iter().any(|h| h == authority)
             }
-            None => h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site"),
+            (None, _) => false,
         };
         if foreign {
             return WebError::forbidden("this request came from another site (its Origin is not this server): refused")
