@@ -24,6 +24,10 @@ pub struct Webhook {
     /// The signing secret (from the environment or a file; never the configuration itself).
     #[serde(skip)]
     pub secret: String,
+    /// A webhook seen for the first time starts at the newest event; with `backfill` it sends
+    /// every event the store holds first.
+    #[serde(default)]
+    pub backfill: bool,
 }
 
 impl std::fmt::Debug for Webhook {
@@ -48,9 +52,37 @@ fn wanted(w: &Webhook, kind: &str) -> bool {
     w.events.is_empty() || w.events.iter().any(|e| kind.starts_with(e.as_str()))
 }
 
+/// One line a person reads (Slack shows `text`): what happened, to what, and the facts that
+/// matter, never a JSON dump.
+pub fn text(e: &EventRow) -> String {
+    let d = &e.detail;
+    let s =
+        |k: &str| d.get(k).and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_i64().map(|n| n.to_string())));
+    let what = e.kind.replace(['_', '.'], " ");
+    let mut facts = Vec::new();
+    if let Some(desc) = s("description") {
+        facts.push(desc);
+    }
+    match (s("from"), s("to")) {
+        (Some(f), Some(t)) => facts.push(format!("{f} → {t}")),
+        (None, Some(t)) => facts.push(format!("→ {t}")),
+        _ => {}
+    }
+    for k in ["email", "name", "principal", "source", "error", "note", "by", "reason"] {
+        if let Some(v) = s(k).filter(|v| !v.is_empty()) {
+            facts.push(format!("{k} {v}"));
+        }
+    }
+    if facts.is_empty() {
+        format!("[{}] {what}: {}", e.account, e.subject)
+    } else {
+        format!("[{}] {what}: {} ({})", e.account, e.subject, facts.join("; "))
+    }
+}
+
 /// The JSON a receiver gets.
 pub fn payload(e: &EventRow) -> serde_json::Value {
-    let text = format!("[{}] {} {}: {}", e.account, e.kind.replace('_', " "), e.subject, e.detail);
+    let text = text(e);
     json!({ "id": e.id, "account": e.account, "kind": e.kind, "subject": e.subject, "detail": e.detail, "at": e.at.to_rfc3339(), "text": text })
 }
 
@@ -68,9 +100,21 @@ async fn deliver(http: &reqwest::Client, w: &Webhook, e: &EventRow) -> Result<()
         .map_err(|x| x.to_string())?;
     if r.status().is_success() {
         Ok(())
+    } else if r.status().is_redirection() {
+        // The signed body is never re-sent to where a receiver points: a redirect is a failure.
+        Err(format!("HTTP {}: redirects are not followed; configure the final URL", r.status()))
     } else {
         Err(format!("HTTP {}", r.status()))
     }
+}
+
+/// The client webhooks are sent with: a timeout, and no redirects followed.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
 }
 
 /// Delivers every pending event of `w` once, in order; stops at the first that keeps failing
@@ -81,7 +125,24 @@ pub async fn deliver_pending(
     w: &Webhook,
     max_attempts: u32,
 ) -> Result<usize, String> {
-    let mut cursor = store.webhook_cursor(&w.name).await.map_err(|e| e.to_string())?;
+    let mut cursor = match store.webhook_cursor(&w.name).await.map_err(|e| e.to_string())? {
+        Some(c) => c,
+        // New: from now on, unless asked to send what came before. The start is recorded at
+        // once, so a restart does not move it.
+        None => {
+            let start = if w.backfill {
+                0
+            } else {
+                let newest = store
+                    .events(&EventQuery { newest_first: true, limit: Some(1), ..EventQuery::default() })
+                    .await
+                    .map_err(|e| e.to_string())?;
+                newest.first().map_or(0, |e| e.id)
+            };
+            store.set_webhook_cursor(&w.name, start).await.map_err(|e| e.to_string())?;
+            start
+        }
+    };
     let mut sent = 0;
     loop {
         let batch = store
@@ -121,7 +182,7 @@ pub async fn deliver_pending(
 /// one delivers at a time (the `webhooks` lease), so nothing is sent twice. `hooks` follows
 /// configuration reloads.
 pub async fn run(leaser: Leaser, hooks: tokio::sync::watch::Receiver<Vec<Webhook>>, every: Duration) {
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default();
+    let http = http_client();
     loop {
         let current = hooks.borrow().clone();
         if !current.is_empty() {

@@ -53,8 +53,9 @@ async fn signed_retried_in_order_nothing_lost() {
         )
         .await
         .unwrap();
-    let hook = Webhook { name: "slack".into(), url, events: vec!["user_".into()], secret: "s3cret".into() };
-    let http = reqwest::Client::new();
+    let hook =
+        Webhook { name: "slack".into(), url, events: vec!["user_".into()], secret: "s3cret".into(), backfill: true };
+    let http = roster_server::webhooks::http_client();
     // Three 500s, then success: retried within the round.
     let sent = deliver_pending(&store, &http, &hook, 5).await.unwrap();
     assert_eq!(sent, 2, "only user_ events");
@@ -84,8 +85,62 @@ async fn a_receiver_that_stays_down_loses_nothing() {
         )
         .await
         .unwrap();
-    let hook =
-        Webhook { name: "down".into(), url: "http://127.0.0.1:9/hook".into(), events: vec![], secret: "x".into() };
-    assert!(deliver_pending(&store, &reqwest::Client::new(), &hook, 2).await.is_err());
-    assert_eq!(store.webhook_cursor("down").await.unwrap(), 0, "the undelivered event stays pending");
+    let hook = Webhook {
+        name: "down".into(),
+        url: "http://127.0.0.1:9/hook".into(),
+        events: vec![],
+        secret: "x".into(),
+        backfill: true,
+    };
+    assert!(deliver_pending(&store, &roster_server::webhooks::http_client(), &hook, 2).await.is_err());
+    assert_eq!(store.webhook_cursor("down").await.unwrap(), Some(0), "the undelivered event stays pending");
+}
+
+/// A receiver that answers 307 never gets the signed body re-sent elsewhere; a new webhook
+/// starts at the newest event (378 old ones were replayed before); the text reads as a
+/// sentence.
+#[tokio::test]
+async fn redirects_are_not_followed_and_a_new_webhook_starts_now() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let elsewhere = Arc::new(Mutex::new(Receiver::default()));
+    let target = axum::Router::new().route("/steal", axum::routing::post(receive)).with_state(Arc::clone(&elsewhere));
+    let l2 = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let steal = format!("http://{}/steal", l2.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(l2, target).await;
+    });
+    let redirect = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let to = steal.clone();
+            async move { (StatusCode::TEMPORARY_REDIRECT, [("location", to)]) }
+        }),
+    );
+    let l1 = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", l1.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(l1, redirect).await;
+    });
+    let store = SqlStore::in_memory().await.unwrap();
+    store.ensure_account("acme", chrono::Utc::now()).await.unwrap();
+    let ev = |n: i32| Event {
+        kind: EventKind::UserRoleChanged,
+        subject: format!("user:{n}"),
+        detail: json!({ "from": "member", "to": "admin", "email": format!("u{n}@acme.test") }),
+    };
+    let old: Vec<Event> = (0..378).map(ev).collect();
+    store.append_events("acme", None, &old, chrono::Utc::now()).await.unwrap();
+    let hook = Webhook { name: "new".into(), url, events: vec![], secret: "s3cret".into(), backfill: false };
+    let http = roster_server::webhooks::http_client();
+    assert_eq!(deliver_pending(&store, &http, &hook, 1).await.unwrap(), 0, "old events are not replayed");
+    store.append_events("acme", None, &[ev(1000)], chrono::Utc::now()).await.unwrap();
+    let e = deliver_pending(&store, &http, &hook, 1).await.unwrap_err();
+    assert!(e.contains("307") && e.contains("redirects are not followed"), "{e}");
+    assert_eq!(elsewhere.lock().unwrap().calls, 0, "the signed body never reached the redirect's target");
+    let rows = store
+        .events(&roster_store::EventQuery { newest_first: true, limit: Some(1), ..Default::default() })
+        .await
+        .unwrap();
+    let text = roster_server::webhooks::text(&rows[0]);
+    assert_eq!(text, "[acme] user role changed: user:1000 (member → admin; email u1000@acme.test)");
 }

@@ -205,8 +205,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Records them.
     async fn put_sod_result(&self, sync_id: i64, rules: &str, violations: &str) -> Result<()>;
 
-    /// The last event id webhook `name` delivered (0: none yet).
-    async fn webhook_cursor(&self, name: &str) -> Result<i64>;
+    /// The last event id webhook `name` delivered (`None`: a webhook never seen before).
+    async fn webhook_cursor(&self, name: &str) -> Result<Option<i64>>;
     /// Records that webhook `name` delivered everything up to `event_id`.
     async fn set_webhook_cursor(&self, name: &str, event_id: i64) -> Result<()>;
 

@@ -274,10 +274,10 @@ async fn events_pending_changes_and_webhook_cursors() {
         s.resolve_pending(open[0].id, run.id, true).await.unwrap();
         s.resolve_pending(open[1].id, run.id, false).await.unwrap();
         assert!(s.open_pending("acme").await.unwrap().is_empty(), "{db}");
-        assert_eq!(s.webhook_cursor("hook").await.unwrap(), 0, "{db}");
+        assert_eq!(s.webhook_cursor("hook").await.unwrap(), None, "{db}");
         s.set_webhook_cursor("hook", all[1].id).await.unwrap();
         s.set_webhook_cursor("hook", all[2].id).await.unwrap();
-        assert_eq!(s.webhook_cursor("hook").await.unwrap(), all[2].id, "{db}");
+        assert_eq!(s.webhook_cursor("hook").await.unwrap(), Some(all[2].id), "{db}");
     }
 }
 

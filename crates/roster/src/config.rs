@@ -97,6 +97,13 @@ pub struct WebhookConfig {
     pub events: Vec<String>,
     /// Environment variable holding the HMAC-SHA256 signing secret.
     pub secret_env: String,
+    /// A new webhook starts at the newest event; `backfill = true` sends every stored event first.
+    #[serde(default)]
+    pub backfill: bool,
+    /// Allow a receiver on a loopback, private, link-local or cloud-metadata address (off: such
+    /// a URL is refused at load, so a configuration cannot aim signed events inside the host).
+    #[serde(default)]
+    pub allow_private_address: bool,
 }
 
 impl WebhookConfig {
@@ -108,12 +115,49 @@ impl WebhookConfig {
         if secret.trim().len() < 16 {
             bail!("webhook {:?}: the secret in {} is shorter than 16 characters", self.name, self.secret_env);
         }
+        self.check_url()?;
         Ok(roster_server::webhooks::Webhook {
             name: self.name.clone(),
             url: self.url.clone(),
             events: self.events.clone(),
             secret: secret.trim().to_string(),
+            backfill: self.backfill,
         })
+    }
+
+    /// The URL is http(s) with a host, and not an address inside this machine or network
+    /// unless `allow_private_address` says so.
+    pub fn check_url(&self) -> Result<()> {
+        let u = url::Url::parse(&self.url)
+            .map_err(|e| anyhow::anyhow!("webhook {:?}: url is not a URL ({e})", self.name))?;
+        if !matches!(u.scheme(), "http" | "https") {
+            bail!("webhook {:?}: url must be http or https, not {:?}", self.name, u.scheme());
+        }
+        let private = match u.host() {
+            None => bail!("webhook {:?}: url has no host", self.name),
+            Some(url::Host::Domain(d)) => {
+                let d = d.trim_end_matches('.').to_ascii_lowercase();
+                d == "localhost" || d.ends_with(".localhost") || d == "metadata.google.internal"
+            }
+            Some(url::Host::Ipv4(ip)) => {
+                ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
+            }
+            Some(url::Host::Ipv6(ip)) => {
+                ip.is_loopback()
+                    || ip.is_unspecified()
+                    || (ip.segments()[0] & 0xfe00) == 0xfc00
+                    || (ip.segments()[0] & 0xffc0) == 0xfe80
+                    || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback() || v4.is_private() || v4.is_link_local())
+            }
+        };
+        if private && !self.allow_private_address {
+            bail!(
+                "webhook {:?}: {} is a loopback, private, link-local or metadata address; set allow_private_address = true if that receiver is meant",
+                self.name,
+                u.host_str().unwrap_or_default()
+            );
+        }
+        Ok(())
     }
 }
 
@@ -299,6 +343,9 @@ impl Config {
 
     pub(crate) fn check(&self) -> Result<()> {
         state(&self.sync.board_state, "board_state")?;
+        for w in &self.server.webhooks {
+            w.check_url()?;
+        }
         state(&self.sync.workspace_state, "workspace_state")?;
         if matches!(self.server.lease_seconds, Some(s) if !(2..=3600).contains(&s)) {
             bail!("[server] lease_seconds must be between 2 and 3600");
@@ -453,6 +500,9 @@ listen = "127.0.0.1:8080"
 # url = "https://hooks.slack.com/services/..."
 # events = ["user_role_changed", "user_status_changed", "grant_added", "action_failed"]
 # secret_env = "ROSTER_WEBHOOK_SECRET"
+# backfill = false              # a new webhook starts at the newest event (true: every stored one)
+# allow_private_address = false # receivers on loopback, private or metadata addresses are refused
+# Redirects are never followed: a 3xx answer is a failed delivery, retried later.
 # With several workers on one PostgreSQL store: seconds before a dead worker's sync is taken over.
 # lease_seconds = 60
 # `kill -HUP <pid>` reloads api_keys and webhooks without dropping requests in flight.
@@ -551,6 +601,23 @@ mod tests {
         assert!(!pasted.contains("SECRET"), "the error never quotes the file: {pasted}");
         let bad_value = err("[[accounts]]\nname = \"a\"\ntoken_env = 7\nsync_interval_seconds = \"SECRET\"\n");
         assert!(!bad_value.contains("SECRET") && bad_value.contains("line 4"), "{bad_value}");
+        let hook = |url: &str, extra: &str| {
+            format!("[[server.webhooks]]\nname = \"h\"\nurl = \"{url}\"\nsecret_env = \"S\"\n{extra}")
+        };
+        for (url, named) in [
+            ("http://169.254.169.254/latest", "169.254.169.254"),
+            ("http://127.0.0.1:9/x", "127.0.0.1"),
+            ("http://localhost/x", "localhost"),
+            ("http://[::1]/x", "::1"),
+            ("http://10.0.0.8/x", "10.0.0.8"),
+            ("ftp://example.com/x", "http or https"),
+            ("not a url", "not a URL"),
+        ] {
+            let e = err(&hook(url, ""));
+            assert!(e.contains(named), "{url}: {e}");
+        }
+        assert!(parse(&hook("http://127.0.0.1:9/x", "allow_private_address = true\n")).is_ok());
+        assert!(parse(&hook("https://hooks.slack.com/services/x", "")).is_ok());
         let a = "[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\n";
         for (line, named) in [
             ("sync_interval_seconds = 10000000000000000", "sync_interval_seconds"),

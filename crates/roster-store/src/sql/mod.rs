@@ -380,13 +380,12 @@ impl Store for SqlStore {
         .map_err(StoreError::query("record sod result"))?;
         Ok(())
     }
-    async fn webhook_cursor(&self, name: &str) -> Result<i64> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = $1")
+    async fn webhook_cursor(&self, name: &str) -> Result<Option<i64>> {
+        sqlx::query_scalar("SELECT last_event_id FROM webhook_cursors WHERE name = $1")
             .bind(name)
             .fetch_optional(&self.pool)
             .await
-            .map_err(StoreError::query("read webhook cursor"))?;
-        Ok(v.unwrap_or(0))
+            .map_err(StoreError::query("read webhook cursor"))
     }
     async fn set_webhook_cursor(&self, name: &str, event_id: i64) -> Result<()> {
         sqlx::query("INSERT INTO webhook_cursors (name, last_event_id) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET last_event_id = excluded.last_event_id")
