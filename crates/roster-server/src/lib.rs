@@ -74,6 +74,7 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::who))
         .routes(routes!(routes::report))
         .routes(routes!(routes::syncs))
+        .routes(routes!(routes::sync_run))
         .routes(routes!(routes::events))
         .routes(routes!(routes::trigger_sync))
         .routes(routes!(routes::submit_plan))

@@ -79,7 +79,7 @@ pub fn act_of(method: &Method, route: &str) -> Option<Act> {
         {
             Act::ReadInventory
         }
-        "/syncs" | "/events" | "/plans/{plan_id}" if get => Act::ReadHistory,
+        "/syncs" | "/syncs/{id}" | "/events" | "/plans/{plan_id}" if get => Act::ReadHistory,
         "/sync" if post => Act::Sync,
         "/plans" if post => Act::Change,
         "/jit" if post => Act::JitAsk,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use roster_core::{Principal, ResourceType, Role, UserStatus};
 use roster_store::{EventQuery, UserQuery};
@@ -280,21 +280,40 @@ pub async fn events(
     ))
 }
 
-/// Syncs an account now (admin). 409 if a sync of it is already running.
-#[utoipa::path(post, path = "/api/v1/accounts/{account}/sync", tag = "operations", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 200, body = SyncResult), (status = 403), (status = 404), (status = 409)))]
-pub async fn trigger_sync(State(s): S, c: Caller, Path(account): Path<String>) -> Result<Json<SyncResult>, ApiError> {
+/// Starts a sync of an account now (admin) and answers at once: 202 with the run's id and where
+/// to poll it. 409 if a sync of it is already running (here or on another worker).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/sync", tag = "operations", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 202, body = SyncStarted, headers(("Location" = String, description = "the run to poll"))), (status = 403), (status = 404), (status = 409)))]
+pub async fn trigger_sync(State(s): S, c: Caller, Path(account): Path<String>) -> Result<Response, ApiError> {
     c.require_admin()?;
-    let a = s.served(&account)?;
-    let r = crate::scheduler::sync_now(&s, a)
+    let a = s.served(&account)?.clone();
+    let id = crate::scheduler::start_sync(Arc::clone(&s), a)
         .await?
         .ok_or_else(|| ApiError::Conflict(format!("a sync of {account:?} is already running")))?;
-    Ok(Json(SyncResult {
-        sync_id: r.sync_id,
-        resumed: r.resumed,
-        users: r.counts.users,
-        grants: r.counts.grants,
-        events: r.events,
-    }))
+    let poll = format!("/api/v1/accounts/{account}/syncs/{id}");
+    let body = SyncStarted { sync_id: id, status: "running".into(), poll: poll.clone() };
+    Ok((StatusCode::ACCEPTED, [(axum::http::header::LOCATION, poll)], Json(body)).into_response())
+}
+
+/// One sync run, to poll after `POST /sync`: its status, and its counts once completed.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/syncs/{id}", tag = "history", params(("account" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = SyncView), (status = 404)))]
+pub async fn sync_run(
+    State(s): S,
+    _c: Reader,
+    Path((account, id)): Path<(String, i64)>,
+) -> Result<Json<SyncView>, ApiError> {
+    let run = s
+        .store
+        .sync_run(id)
+        .await?
+        .filter(|r| r.account == account)
+        .ok_or_else(|| ApiError::NotFound(format!("account {account:?} has no sync {id}")))?;
+    let done = run.status == roster_store::SyncStatus::Completed;
+    let mut v = SyncView::from(run);
+    if done {
+        let c = s.store.counts(id).await?;
+        (v.users, v.grants) = (Some(c.users), Some(c.grants));
+    }
+    Ok(Json(v))
 }
 
 /// The process is up.

@@ -67,6 +67,47 @@ pub async fn sync_now(state: &AppState, account: &ServedAccount) -> Result<Optio
     }
 }
 
+/// Starts a sync of `account` in the background (an admin's `POST /sync`) and returns its run
+/// id as soon as it has one: the caller polls `GET /syncs/{id}`. `None` when a sync of the
+/// account is already running, in this worker or another.
+pub async fn start_sync(state: Arc<AppState>, account: ServedAccount) -> Result<Option<i64>, ApiError> {
+    let lock = Arc::clone(lock_of(&state, &account)?);
+    let Ok(guard) = lock.try_lock_owned() else { return Ok(None) };
+    let name = lease_name(&account.name);
+    if !state.leaser.acquire(&name).await? {
+        return Ok(None);
+    }
+    let t0 = Utc::now();
+    let st = Arc::clone(&state);
+    let acct = account.clone();
+    let task = tokio::spawn(async move {
+        let _held = guard;
+        match st.leaser.hold(&lease_name(&acct.name), run_sync(&st, &acct)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(account = %acct.name, error = %e, "the sync asked for over HTTP failed"),
+            Err(e) => tracing::warn!(account = %acct.name, error = %e, "the sync asked for over HTTP stopped"),
+        }
+    });
+    // Under the lease, the account's running run is this one (a new run, or an interrupted
+    // one it resumes); a fast sync may already be finished.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(r) = state.store.syncs(Some(&account.name), 1).await?.into_iter().next() {
+            let ours = r.status == SyncStatus::Running || r.finished_at.is_some_and(|f| f >= t0);
+            if ours {
+                return Ok(Some(r.id));
+            }
+        }
+        if task.is_finished() || tokio::time::Instant::now() > deadline {
+            return Err(ApiError::Internal(format!(
+                "the sync of {:?} did not start: see the server log and /healthz",
+                account.name
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Syncs `account` if it is due (decided under its lease).
 pub async fn sync_if_due(state: &AppState, account: &ServedAccount) -> Result<Outcome, ApiError> {
     let lock = lock_of(state, account)?;

@@ -22,6 +22,12 @@ pub struct SyncView {
     pub requests: i64,
     pub complexity: i64,
     pub error: Option<String>,
+    /// Users in the snapshot (a completed run read by id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<i64>,
+    /// Grants in the snapshot (a completed run read by id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grants: Option<i64>,
 }
 
 impl From<roster_store::SyncRun> for SyncView {
@@ -36,6 +42,8 @@ impl From<roster_store::SyncRun> for SyncView {
             requests: r.requests,
             complexity: r.complexity,
             error: r.error,
+            users: None,
+            grants: None,
         }
     }
 }
@@ -184,12 +192,12 @@ pub struct EventFilters {
 
 /// The answer to a sync request.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SyncResult {
+pub struct SyncStarted {
     pub sync_id: i64,
-    pub resumed: bool,
-    pub users: i64,
-    pub grants: i64,
-    pub events: usize,
+    /// `running` (poll `poll` for the outcome).
+    pub status: String,
+    /// The run's address.
+    pub poll: String,
 }
 
 /// A plan of changes: the same actions and guard as the CLI.

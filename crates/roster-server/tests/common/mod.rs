@@ -81,3 +81,21 @@ pub async fn post_json(e: &Env, path: &str, key: &str, body: Value) -> (u16, Val
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
+
+/// `POST /sync` (202 at once, with where to poll), then polls the run until it ends; returns
+/// the run as `GET /syncs/{id}` shows it.
+pub async fn synced(e: &Env) -> Value {
+    let (s, started) = post_json(e, "/api/v1/accounts/acme/sync", ADMIN, Value::Null).await;
+    assert_eq!(s, 202, "{started}");
+    let poll = started["poll"].as_str().expect("where to poll").to_string();
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let (s, run) = call(e, "GET", &poll, Some(READER)).await;
+        assert_eq!(s, 200, "{run}");
+        if run["status"] != "running" {
+            return run;
+        }
+        assert!(std::time::Instant::now() < deadline, "the sync did not end: {run}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
