@@ -169,6 +169,7 @@ impl Client {
             .build();
         let started = Instant::now();
         let mut attempt: u32 = 0;
+        let mut connect_failures = 0usize;
         loop {
             attempt += 1;
             let reservation = self.budget.acquire(self.budget.estimate(key)).await;
@@ -218,8 +219,15 @@ impl Client {
                 }
                 None => backoff.next(),
             };
+            let unreachable = matches!(err, Error::Transport { connect: true, .. });
+            if unreachable {
+                connect_failures += 1;
+            }
             let give_up = match wait {
                 None => true,
+                Some(w) if unreachable => {
+                    connect_failures > policy.max_connect_retries || started.elapsed() + w > policy.connect_deadline
+                }
                 Some(w) => attempt as usize > policy.max_retries || started.elapsed() + w > policy.total_deadline,
             };
             if give_up {

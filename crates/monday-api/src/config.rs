@@ -86,6 +86,11 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// No retry starts after this much time since the first attempt.
     pub total_deadline: Duration,
+    /// Retries when no connection could be made at all (refused, no such host): a wrong URL
+    /// or a host that is down is said within seconds, not after the full deadline.
+    pub max_connect_retries: usize,
+    /// ...nor after this much time.
+    pub connect_deadline: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -95,6 +100,8 @@ impl Default for RetryPolicy {
             min_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             total_deadline: Duration::from_secs(15 * 60),
+            max_connect_retries: 3,
+            connect_deadline: Duration::from_secs(10),
         }
     }
 }

@@ -127,3 +127,27 @@ async fn configuration_is_checked() {
     cfg.users_page = 5000;
     assert!(monday_api::Client::new(cfg).unwrap_err().to_string().contains("users_page"));
 }
+
+/// An endpoint nobody listens on fails in seconds with the cause said once, not after minutes
+/// of retries (114 s and 11 attempts before).
+#[tokio::test]
+async fn an_unreachable_endpoint_fails_fast() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let mut cfg = monday_api::ClientConfig::new(monday_api::ApiToken::new("t"))
+        .with_endpoint(format!("http://127.0.0.1:{port}/v2").parse().unwrap());
+    cfg.retry.min_backoff = Duration::from_millis(50);
+    let c = monday_api::Client::new(cfg).unwrap();
+    let started = Instant::now();
+    let e = c.account().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+    let attempts = match &e {
+        Error::RetriesExhausted { attempts, .. } => *attempts,
+        _ => 1,
+    };
+    assert!(attempts <= 4, "{attempts} attempts: {e}");
+    let text = e.to_string();
+    assert!(text.contains(&port.to_string()), "names where it tried: {text}");
+}

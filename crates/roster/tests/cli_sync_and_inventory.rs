@@ -456,3 +456,24 @@ async fn just_in_time_access_from_the_command_line() {
     let o = roster(&cfg, None, &ask("6000", "too long")).await;
     assert!(!o.status.success() && stderr(&o).contains("at most"), "{}", stderr(&o));
 }
+
+/// A configuration error names the account once and never promises a resume; an unreachable
+/// endpoint fails in seconds, saying the cause once.
+#[tokio::test]
+async fn sync_errors_say_the_cause_once() {
+    let dir = Dir::new("errors-once");
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v2", free.local_addr().unwrap());
+    drop(free);
+    let cfg = write_config(&dir.0, &url);
+    let o = roster(&cfg, None, &["sync"]).await;
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert_eq!(err.matches("account \"acme\"").count(), 1, "{err}");
+    assert!(err.contains("ROSTER_TEST_TOKEN") && !err.contains("resumes"), "{err}");
+    let started = std::time::Instant::now();
+    let o = roster(&cfg, Some("sim-admin-token"), &["sync"]).await;
+    let err = stderr(&o);
+    assert!(!o.status.success() && started.elapsed() < std::time::Duration::from_secs(20), "{err}");
+    assert_eq!(err.matches("account \"acme\"").count(), 1, "{err}");
+}

@@ -41,6 +41,7 @@ pub fn client(sim: &RunningSim, version: ApiVersion, token: &str) -> Client {
         min_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(50),
         total_deadline: Duration::from_secs(120),
+        ..RetryPolicy::default()
     };
     cfg.request_timeout = Duration::from_secs(10);
     Client::new(cfg).expect("client")

@@ -49,14 +49,20 @@ pub async fn run(cli: &Cli) -> Result<()> {
         None => cfg.accounts.clone(),
     };
     let store = context::open_store(cli, Some(&cfg)).await?;
-    let mut failed = 0;
+    let (mut failed, mut misconfigured) = (0, 0);
     for a in &accounts {
-        let result = async {
-            let client = Client::new(a.client_config()?).with_context(|| format!("account {:?}", a.name))?;
-            let report = sync_account(store.as_ref(), &client, &a.name, &opts, &Progress::new(&a.name)).await?;
-            anyhow::Ok(report)
-        }
-        .await;
+        // A configuration problem names the account itself; it is not a failed sync (nothing
+        // started, nothing to resume).
+        let client =
+            match a.client_config().and_then(|c| Client::new(c).with_context(|| format!("account {:?}", a.name))) {
+                Ok(c) => c,
+                Err(e) => {
+                    misconfigured += 1;
+                    eprintln!("error: {e:#}");
+                    continue;
+                }
+            };
+        let result = sync_account(store.as_ref(), &client, &a.name, &opts, &Progress::new(&a.name)).await;
         match result {
             Ok(report) => {
                 println!("{}", summary(&report));
@@ -72,8 +78,19 @@ pub async fn run(cli: &Cli) -> Result<()> {
             }
         }
     }
+    if misconfigured > 0 && failed == 0 {
+        bail!(
+            "{misconfigured} of {} account(s) could not be synced: fix the configuration as said above",
+            accounts.len()
+        );
+    }
     if failed > 0 {
-        bail!("{failed} of {} account(s) failed to sync; the last completed snapshot of each stays in use, and the next `roster sync` resumes", accounts.len());
+        let also = if misconfigured > 0 {
+            format!(" ({misconfigured} more could not start: see above)")
+        } else {
+            String::new()
+        };
+        bail!("{failed} of {} account(s) failed to sync{also}; the last completed snapshot of each stays in use, and the next `roster sync` resumes", accounts.len());
     }
     Ok(())
 }
