@@ -329,6 +329,11 @@ pub(crate) fn parse_id(raw: &str, what: &str) -> Result<u64, Error> {
 }
 
 /// Parses a team id, which may be `-1` ("everyone").
-pub(crate) fn parse_team_id(raw: &str, what: &str) -> Result<i64, Error> {
-    raw.trim().parse().map_err(|_| malformed(what, format!("team id {raw:?} is not a number")))
+pub(crate) fn parse_team_id(raw: &str, what: &str) -> Result<i128, Error> {
+    let id: i128 = raw.trim().parse().map_err(|_| malformed(what, format!("team id {raw:?} is not a number")))?;
+    if id == -1 || (0..=u64::MAX as i128).contains(&id) {
+        Ok(id)
+    } else {
+        Err(malformed(what, format!("team id {raw:?} is out of range")))
+    }
 }

@@ -107,8 +107,10 @@ pub struct Board {
     pub owners: Vec<u64>,
     pub subscribers: Vec<u64>,
     /// Team ids; `-1` means everyone in the account.
-    pub team_owners: Vec<i64>,
-    pub team_subscribers: Vec<i64>,
+    /// Team ids: `-1` is everyone in the account; the rest are monday.com's ids, which use the
+    /// whole u64 range (i128 holds both).
+    pub team_owners: Vec<i128>,
+    pub team_subscribers: Vec<i128>,
 }
 
 /// The account's plan.

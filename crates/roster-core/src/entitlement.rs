@@ -230,8 +230,8 @@ pub fn membership_grants(
     rid: &str,
     members: &[u64],
     owners: &[u64],
-    team_members: &[i64],
-    team_owners: &[i64],
+    team_members: &[i128],
+    team_owners: &[i128],
 ) -> Vec<Grant> {
     let member_slug = if rtype == ResourceType::Board { "subscriber" } else { "member" };
     let ent = |slug: &str| Entitlement { rtype, rid: rid.to_string(), slug: slug.to_string() };

@@ -29,10 +29,15 @@ pub async fn events_between(store: &dyn Store, old: i64, new: i64) -> Result<Vec
 }
 
 /// The audit record of the sync itself.
-pub(crate) fn sync_completed(counts: &Counts, previous: Option<i64>, resumed: bool) -> Event {
+pub(crate) fn sync_completed(
+    counts: &Counts,
+    previous: Option<i64>,
+    resumed: bool,
+    run: &roster_store::SyncStats,
+) -> Event {
     Event {
         kind: EventKind::SyncCompleted,
         subject: "account".into(),
-        detail: json!({ "users": counts.users, "teams": counts.teams, "workspaces": counts.workspaces, "boards": counts.boards, "grants": counts.grants, "previous_sync": previous, "resumed": resumed }),
+        detail: json!({ "users": counts.users, "teams": counts.teams, "workspaces": counts.workspaces, "boards": counts.boards, "grants": counts.grants, "previous_sync": previous, "resumed": resumed, "requests": run.requests, "complexity": run.complexity }),
     }
 }

@@ -42,11 +42,16 @@ async fn remembered(
     Ok(v)
 }
 
-/// After a sync of `account` completed: compares its violations with the previous completed
-/// snapshot's and records `sod_violation` / `sod_cleared` events against the new sync (once:
-/// a second call for the same sync records nothing). Returns the violations now. Each
-/// snapshot's violations are recorded, so the next sync reads the previous ones instead of
-/// evaluating the previous snapshot again (1.5M grants at 100k users).
+/// The key under which the violations announced after a sync are kept (beside each set of
+/// rules' own results).
+const ANNOUNCED: &str = "announced";
+
+/// After a sync of `account` completed: compares its violations with those announced after
+/// the previous completed snapshot and records `sod_violation` / `sod_cleared` events against
+/// the new sync (once: a second call for the same sync records nothing). Returns the
+/// violations now. Comparing with what was announced, not with the previous snapshot under
+/// today's rules, is what makes violations that already existed when a rule was added events
+/// too, once. Each snapshot's violations are recorded, so nothing is evaluated twice.
 pub async fn after_sync(
     store: &dyn Store,
     account: &str,
@@ -54,17 +59,14 @@ pub async fn after_sync(
     now: DateTime<Utc>,
 ) -> Result<Vec<Violation>, StoreError> {
     let Some(last) = store.last_completed(account).await? else { return Ok(vec![]) };
-    if rules.is_empty() {
-        return Ok(vec![]);
-    }
-    let current = remembered(store, last.id, rules, now).await?;
+    let current = if rules.is_empty() { vec![] } else { remembered(store, last.id, rules, now).await? };
     let done = EventQuery {
         sync_id: Some(last.id),
         kind_prefix: Some("sod_".into()),
         limit: Some(1),
         ..EventQuery::default()
     };
-    if !store.events(&done).await?.is_empty() {
+    if !store.events(&done).await?.is_empty() && store.sod_result(last.id, ANNOUNCED).await?.is_some() {
         return Ok(current);
     }
     let previous = store
@@ -72,13 +74,25 @@ pub async fn after_sync(
         .await?
         .into_iter()
         .find(|s| s.id < last.id && s.status == roster_store::SyncStatus::Completed);
-    let before = match previous {
-        Some(p) => remembered(store, p.id, rules, now).await?,
-        None => vec![],
+    let read = |j: Option<String>| j.and_then(|j| serde_json::from_str::<Vec<Violation>>(&j).ok());
+    // What was announced last: after this very sync (the rules changed since), or after the
+    // one before; a store from before announcements were kept falls back to the previous
+    // snapshot under the same rules, if those rules were in force then.
+    let before = match read(store.sod_result(last.id, ANNOUNCED).await?) {
+        Some(v) => v,
+        None => match previous {
+            Some(p) => match read(store.sod_result(p.id, ANNOUNCED).await?) {
+                Some(v) => v,
+                None => read(store.sod_result(p.id, &fingerprint(rules)).await?).unwrap_or_default(),
+            },
+            None => vec![],
+        },
     };
     let events = violation_events(&before, &current);
     if !events.is_empty() {
         store.append_events(account, Some(last.id), &events, now).await?;
     }
+    let announced = serde_json::to_string(&current).unwrap_or_else(|_| "[]".into());
+    store.put_sod_result(last.id, ANNOUNCED, &announced).await?;
     Ok(current)
 }

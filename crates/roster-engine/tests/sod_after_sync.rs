@@ -92,3 +92,40 @@ async fn violations_are_reported_once_and_cleared_after_the_fix() {
     let ev = sod_events(s3).await;
     assert_eq!((ev.len(), ev[0].kind.as_str()), (1, "sod_cleared"));
 }
+
+/// Defect: violations that already existed when a rule was added never became events. Now the
+/// first sync under the new rule announces them, once.
+#[tokio::test]
+async fn violations_existing_when_a_rule_is_added_are_announced_once() {
+    let org = common::org(300, 6);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    // A rule every admin breaks: admin and member of some team.
+    let active_admin =
+        |id: &u64| org.users.iter().any(|u| u.id == *id && u.kind == UserKind::Admin && u.status == UserStatus::Active);
+    let team = org.teams.iter().find(|t| t.members.iter().any(active_admin)).expect("an admin in a team").id;
+    let rules = vec![SodRule {
+        name: "admins stay out of this team".into(),
+        entitlements: vec!["role:admin:assigned".into(), format!("team:{team}:member")],
+        exemptions: vec![],
+    }];
+    // Two syncs without the rule, then the rule is configured.
+    for _ in 0..2 {
+        sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+        sod::after_sync(&store, "acme", &[], Utc::now()).await.unwrap();
+    }
+    let v = sod::after_sync(&store, "acme", &rules, Utc::now()).await.unwrap();
+    assert!(!v.is_empty());
+    let count = |k: &'static str| {
+        let store = &store;
+        async move {
+            store.events(&EventQuery { kind_prefix: Some(k.into()), ..EventQuery::default() }).await.unwrap().len()
+        }
+    };
+    assert_eq!(count("sod_violation").await, v.len(), "announced when the rule arrived");
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    sod::after_sync(&store, "acme", &rules, Utc::now()).await.unwrap();
+    assert_eq!(count("sod_violation").await, v.len(), "and only once");
+    assert_eq!(count("sod_cleared").await, 0);
+}

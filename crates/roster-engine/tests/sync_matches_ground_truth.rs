@@ -72,6 +72,7 @@ async fn a_failed_sync_keeps_the_last_snapshot_and_resumes() {
     });
     let err = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap_err();
     watcher.abort();
+    let first_attempt = c.metrics().requests;
     assert!(err.to_string().contains("monday.com"), "{err}");
     let last = store.last_completed("acme").await.unwrap().unwrap();
     assert_eq!(last.id, first.sync_id, "the failed sync did not replace the last good snapshot");
@@ -92,4 +93,47 @@ async fn a_failed_sync_keeps_the_last_snapshot_and_resumes() {
     );
     assert_eq!(stored(&store, resumed.sync_id).await, truth(&org));
     assert_eq!(resumed.events, 0, "nothing changed in monday.com between the two syncs");
+    // The run's figures count both attempts (the event said only the last one's before).
+    let run = store.sync_run(resumed.sync_id).await.unwrap().unwrap();
+    assert_eq!(run.requests as u64, first_attempt + resumed.requests, "{run:?}");
+    let done = store
+        .events(&roster_store::EventQuery {
+            sync_id: Some(resumed.sync_id),
+            kind_prefix: Some("sync_completed".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(done[0].detail["requests"].as_u64(), Some(first_attempt + resumed.requests), "{}", done[0].detail);
+}
+
+/// Defect: one team id above i64::MAX failed the whole sync. Ids are kept whole.
+#[tokio::test]
+async fn a_team_id_above_i64_max_is_kept_whole() {
+    let mut org = org(200, 94);
+    let big: u64 = i64::MAX as u64 + 7;
+    let t = org.teams[0].id;
+    for team in org.teams.iter_mut().filter(|x| x.id == t) {
+        team.id = big;
+    }
+    for b in org.boards.iter_mut() {
+        for list in [&mut b.team_subscribers, &mut b.team_owners] {
+            for id in list.iter_mut().filter(|id| **id == t) {
+                *id = big;
+            }
+        }
+    }
+    for w in org.workspaces.iter_mut() {
+        for list in [&mut w.team_members, &mut w.team_owners] {
+            for id in list.iter_mut().filter(|id| **id == t) {
+                *id = big;
+            }
+        }
+    }
+    let on_a_board = org.boards.iter().any(|b| b.team_subscribers.contains(&big));
+    let sim = sim(org.clone(), FaultConfig::default()).await;
+    let store = SqlStore::in_memory().await.unwrap();
+    let r = sync_account(&store, &client(&sim, ApiVersion::V2026_10, 3), "acme", &ALL, &NoProgress).await.unwrap();
+    assert!(store.resource(r.sync_id, roster_core::ResourceType::Team, &big.to_string()).await.unwrap().is_some());
+    assert_eq!(stored(&store, r.sync_id).await, truth(&org), "on a board: {on_a_board}");
 }

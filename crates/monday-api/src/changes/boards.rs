@@ -20,12 +20,18 @@ impl Client {
     }
 
     /// Subscribes teams, or unsubscribes them.
-    pub async fn change_board_teams(&self, board: u64, ids: &[i64], owner: bool, add: bool) -> Result<Vec<i64>, Error> {
+    pub async fn change_board_teams(
+        &self,
+        board: u64,
+        ids: &[i128],
+        owner: bool,
+        add: bool,
+    ) -> Result<Vec<i128>, Error> {
         check_batch(ids.len())?;
         let kind = gql_enum(if owner { "owner" } else { "subscriber" })?;
         let vars = board_teams_change::Variables {
             board: board.to_string(),
-            ids: ids.iter().map(i64::to_string).collect(),
+            ids: ids.iter().map(i128::to_string).collect(),
             kind: Some(kind),
             add,
         };

@@ -119,12 +119,12 @@ pub fn assert_matches(s: &Snapshot, org: &Org) {
         assert_eq!(c.id, t.id);
         assert_eq!(c.subscribers, t.subscribers, "board {} subscribers", t.id);
         assert_eq!(c.owners, t.owners, "board {} owners", t.id);
-        let mut teams: Vec<i64> = t.team_subscribers.iter().map(|&x| x as i64).collect();
+        let mut teams: Vec<i128> = t.team_subscribers.iter().map(|&x| i128::from(x)).collect();
         if t.everyone {
             teams.insert(0, -1);
         }
         assert_eq!(c.team_subscribers, teams, "board {} team subscribers", t.id);
-        assert_eq!(c.team_owners, t.team_owners.iter().map(|&x| x as i64).collect::<Vec<_>>());
+        assert_eq!(c.team_owners, t.team_owners.iter().map(|&x| i128::from(x)).collect::<Vec<_>>());
         assert_eq!(c.workspace_id, t.workspace_id);
         assert_eq!(c.creator_id, t.creator_id);
         assert_eq!(c.kind, t.kind.as_str());

@@ -151,7 +151,7 @@ async fn run_batch(
             from_list(keys, &client.change_board_users(*board, &ids, *owner, *add).await?)
         }
         Call::BoardTeams { board, owner, add } => {
-            let teams: Vec<i64> = keys.iter().map(|k| k.parse().unwrap_or_default()).collect();
+            let teams: Vec<i128> = keys.iter().map(|k| k.parse().unwrap_or_default()).collect();
             from_list(keys, &client.change_board_teams(*board, &teams, *owner, *add).await?)
         }
         Call::WorkspaceUsers { workspace, owner, add } => {

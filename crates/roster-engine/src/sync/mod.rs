@@ -175,9 +175,18 @@ async fn run(
         Ok(_) => boards::sweep(store, client, run.id, opts.board_state, progress).await.map(|_| ()),
         Err(e) => Err(e),
     };
+    let attempt = |client: &Client| {
+        let after = client.metrics();
+        SyncStats {
+            requests: (after.requests - before.requests) as i64,
+            complexity: (after.complexity - before.complexity) as i64,
+        }
+    };
     if let Err(e) = result {
         // The partial snapshot stays, marked interrupted: the next sync resumes it, and the
-        // last completed snapshot stays the one every read uses.
+        // last completed snapshot stays the one every read uses. What this attempt cost is
+        // kept, so the run's figures are the whole run's.
+        store.add_sync_stats(run.id, attempt(client)).await?;
         store.interrupt_sync(run.id, &e.to_string(), Utc::now()).await?;
         return Err(e);
     }
@@ -188,11 +197,12 @@ async fn run(
         None => vec![],
     };
     let counts = store.counts(run.id).await?;
-    events.push(crate::diff::sync_completed(&counts, previous, resumed));
-    let after = client.metrics();
-    let requests = after.requests - before.requests;
-    let complexity = after.complexity - before.complexity;
-    let stats = SyncStats { requests: requests as i64, complexity: complexity as i64 };
+    let stats = attempt(client);
+    let (requests, complexity) = (stats.requests as u64, stats.complexity as u64);
+    // The whole run: earlier attempts of a resumed run, and this one.
+    let earlier = store.sync_run(run.id).await?.map_or((0, 0), |r| (r.requests, r.complexity));
+    let total = SyncStats { requests: earlier.0 + stats.requests, complexity: earlier.1 + stats.complexity };
+    events.push(crate::diff::sync_completed(&counts, previous, resumed, &total));
     store.complete_sync(run.id, stats, &events, Utc::now()).await?;
     if let Some(done) = store.sync_run(run.id).await? {
         crate::provision::confirm_pending(store, &done).await?;

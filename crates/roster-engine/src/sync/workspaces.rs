@@ -8,8 +8,10 @@ use roster_store::{PartProgress, Store};
 use super::{paged_part, start_of, Rows, SyncProgress};
 use crate::error::SyncError;
 
-fn teams(ids: &[u64]) -> Vec<i64> {
-    ids.iter().map(|&t| t as i64).collect()
+/// Team ids as the grant builder takes them (i128 holds every u64 and the `-1` of boards; a
+/// cast to i64 turned ids above i64::MAX negative).
+fn teams(ids: &[u64]) -> Vec<i128> {
+    ids.iter().map(|&t| i128::from(t)).collect()
 }
 
 pub(crate) async fn sync(

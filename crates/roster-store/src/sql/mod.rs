@@ -160,6 +160,16 @@ impl Store for SqlStore {
     async fn expand_team_grants(&self, sync_id: i64) -> Result<u64> {
         self.expand_team_grants_impl(sync_id).await
     }
+    async fn add_sync_stats(&self, sync_id: i64, stats: SyncStats) -> Result<()> {
+        sqlx::query("UPDATE syncs SET requests = requests + $1, complexity = complexity + $2 WHERE id = $3")
+            .bind(stats.requests)
+            .bind(stats.complexity)
+            .bind(sync_id)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("add sync figures"))?;
+        Ok(())
+    }
     async fn interrupt_sync(&self, sync_id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
         self.interrupt_sync_impl(sync_id, error, now).await
     }
