@@ -94,9 +94,9 @@ pub struct AppState {
     pub tallies: std::sync::Mutex<HashMap<i64, Tally>>,
     /// Web UI sessions (kept in the store, shared by every worker).
     pub sessions: crate::web::Sessions,
-    /// Web sign-ins allowed, all clients together (keys are long and random; this keeps online
-    /// guessing slow without storing anything about clients).
-    pub login_limiter: governor::DefaultDirectRateLimiter,
+    /// Web sign-ins allowed per client address (a burst, then a few a second): someone
+    /// hammering the form slows only themselves, never a real admin signing in elsewhere.
+    pub login_limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
     /// Requests allowed per key (a burst, refilled per second).
     pub limiter: governor::DefaultKeyedRateLimiter<String>,
     /// Background tasks (scheduled syncs, expiry) that died and were started again, by name:
@@ -127,9 +127,9 @@ impl AppState {
             metrics,
             sync_locks,
             limiter: limiter(RATE_PER_SECOND, RATE_BURST),
-            login_limiter: governor::RateLimiter::direct(
-                governor::Quota::per_second(std::num::NonZeroU32::new(5).unwrap_or(std::num::NonZeroU32::MIN))
-                    .allow_burst(std::num::NonZeroU32::new(30).unwrap_or(std::num::NonZeroU32::MIN)),
+            login_limiter: governor::RateLimiter::keyed(
+                governor::Quota::per_second(std::num::NonZeroU32::new(2).unwrap_or(std::num::NonZeroU32::MIN))
+                    .allow_burst(std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN)),
             ),
             user_totals: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),

@@ -288,3 +288,44 @@ async fn forms_from_another_origin_are_refused() {
         assert_eq!(status, want, "Origin {origin:?}, Sec-Fetch-Site {fetch_site:?} (host {host})");
     }
 }
+
+/// Someone hammering the sign-in form slows only themselves: from one address 40 attempts a
+/// burst (4 threads' worth before), while a real admin signs in from another at once.
+#[tokio::test]
+async fn a_sign_in_flood_from_one_address_does_not_lock_out_another() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    let attempt = |from: &'static str, key: &'static str| {
+        let base = e.base.clone();
+        async move {
+            let mut b = Browser {
+                http: reqwest::Client::builder().redirect(Policy::none()).build().unwrap(),
+                base,
+                cookies: vec![],
+            };
+            let r = b.http.get(format!("{}/ui/login", b.base)).header("X-Forwarded-For", from).send().await.unwrap();
+            b.keep(&r);
+            let page = r.text().await.unwrap();
+            let csrf = Browser::csrf(&page);
+            let body = format!("key={key}&csrf={csrf}");
+            b.http
+                .post(format!("{}/ui/login", b.base))
+                .header("X-Forwarded-For", from)
+                .header(COOKIE, b.cookie_header())
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let mut flood = Vec::new();
+    for _ in 0..40 {
+        flood.push(attempt("203.0.113.7", "guess").await);
+    }
+    assert!(flood.contains(&429), "the flooding address is slowed: {flood:?}");
+    for _ in 0..5 {
+        assert_eq!(attempt("198.51.100.20", ADMIN).await, 303, "the admin elsewhere signs in at once");
+    }
+}

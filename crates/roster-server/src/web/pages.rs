@@ -49,17 +49,54 @@ pub struct LoginForm {
     csrf: String,
 }
 
-/// Signs in with an API key: the key is checked and forgotten; the browser gets a session.
-pub async fn login(State(s): S, headers: HeaderMap, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
-    if s.login_limiter.check().is_err() {
-        return Err(WebError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            "too many sign-in attempts: wait a few seconds and try again",
-        ));
+/// The address a request comes from: the peer, or, when the peer is a proxy on this machine
+/// or a private network, the last address it put in `X-Forwarded-For`. Unknown (no connection
+/// information, as in tests that serve without it): the unspecified address, one bucket.
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        use std::net::{IpAddr, Ipv4Addr};
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let behind_proxy = match peer {
+            IpAddr::V4(v4) => v4.is_loopback() || v4.is_private() || v4.is_unspecified(),
+            IpAddr::V6(v6) => v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00,
+        };
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|a| a.trim().parse::<IpAddr>().ok());
+        Ok(ClientAddr(match (behind_proxy, forwarded) {
+            (true, Some(f)) => f,
+            _ => peer,
+        }))
     }
+}
+
+/// Signs in with an API key: the key is checked and forgotten; the browser gets a session.
+pub async fn login(
+    State(s): S,
+    ClientAddr(from): ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
     let expected = session::cookie_value(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || expected != f.csrf {
         return Err(WebError::forbidden("the sign-in form is out of date: open it again"));
+    }
+    if s.login_limiter.check_key(&from).is_err() {
+        return Err(WebError::new(
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            "too many sign-in attempts from this address: wait a few seconds and try again",
+        ));
     }
     let Some(k) = find_key(&s, f.key.trim()) else {
         let t = f.csrf;

@@ -147,7 +147,12 @@ pub async fn run(cli: &Cli) -> Result<()> {
     let reloader = tokio::spawn(reload_on_hangup(cli.config.clone(), cfg, Arc::clone(&state), hooks_tx));
     #[cfg(not(unix))]
     drop((cfg, hooks_tx));
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.context("the HTTP server stopped")?;
+    // The peer's address is kept with each request: web sign-ins are limited per client.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server stopped")?;
     scheduler.abort();
     notifier.abort();
     #[cfg(unix)]
