@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod jit_routes;
 pub mod lease;
+pub mod listen;
 pub mod policy;
 mod review_routes;
 mod routes;

@@ -84,6 +84,39 @@ pub struct ServerConfig {
     /// Seconds a worker's lease on a sync lasts without renewal (default 60): with several
     /// workers on PostgreSQL, how soon another one resumes the sync of a worker that died.
     pub lease_seconds: Option<u64>,
+    /// Connections open at once (default 512); more wait in the listen queue.
+    pub max_connections: Option<usize>,
+    /// Seconds a request's headers may take (default 10); idle connections close after it.
+    pub header_timeout_seconds: Option<u64>,
+    /// Seconds a request's body may take (default 30).
+    pub body_timeout_seconds: Option<u64>,
+    /// Seconds requests in flight get at shutdown before the process exits anyway (default 10).
+    pub shutdown_seconds: Option<u64>,
+}
+
+impl ServerConfig {
+    /// The connection limits, checked: every figure is bounded.
+    pub fn limits(&self) -> Result<roster_server::listen::Limits> {
+        let d = roster_server::listen::Limits::default();
+        let secs = |v: Option<u64>, name: &str, default: std::time::Duration| -> Result<std::time::Duration> {
+            match v {
+                None => Ok(default),
+                Some(s) if (1..=3600).contains(&s) => Ok(std::time::Duration::from_secs(s)),
+                Some(s) => bail!("[server] {name} is {s}: use 1 to 3600 seconds"),
+            }
+        };
+        let max_connections = match self.max_connections {
+            None => d.max_connections,
+            Some(n) if (1..=100_000).contains(&n) => n,
+            Some(n) => bail!("[server] max_connections is {n}: use 1 to 100000"),
+        };
+        Ok(roster_server::listen::Limits {
+            header_timeout: secs(self.header_timeout_seconds, "header_timeout_seconds", d.header_timeout)?,
+            body_timeout: secs(self.body_timeout_seconds, "body_timeout_seconds", d.body_timeout)?,
+            max_connections,
+            shutdown_deadline: secs(self.shutdown_seconds, "shutdown_seconds", d.shutdown_deadline)?,
+        })
+    }
 }
 
 /// One `[[server.webhooks]]`.
@@ -346,6 +379,7 @@ impl Config {
         for w in &self.server.webhooks {
             w.check_url()?;
         }
+        self.server.limits()?;
         state(&self.sync.workspace_state, "workspace_state")?;
         if matches!(self.server.lease_seconds, Some(s) if !(2..=3600).contains(&s)) {
             bail!("[server] lease_seconds must be between 2 and 3600");
@@ -505,6 +539,11 @@ listen = "127.0.0.1:8080"
 # Redirects are never followed: a 3xx answer is a failed delivery, retried later.
 # With several workers on one PostgreSQL store: seconds before a dead worker's sync is taken over.
 # lease_seconds = 60
+# Connection limits: slow or silent clients are closed, and a shutdown does not wait for ever.
+# max_connections = 512
+# header_timeout_seconds = 10
+# body_timeout_seconds = 30
+# shutdown_seconds = 10
 # `kill -HUP <pid>` reloads api_keys and webhooks without dropping requests in flight.
 
 # Just-in-time access (`roster jit`): the longest grant per type and the notice before expiry.
@@ -617,6 +656,9 @@ mod tests {
             assert!(e.contains(named), "{url}: {e}");
         }
         assert!(parse(&hook("http://127.0.0.1:9/x", "allow_private_address = true\n")).is_ok());
+        assert!(err("[server]\nmax_connections = 0\n").contains("max_connections"));
+        assert!(err("[server]\nheader_timeout_seconds = 99999999999\n").contains("header_timeout_seconds"));
+        assert!(parse("[server]\nmax_connections = 64\nshutdown_seconds = 5\n").is_ok());
         assert!(parse(&hook("https://hooks.slack.com/services/x", "")).is_ok());
         let a = "[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\n";
         for (line, named) in [

@@ -131,6 +131,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
             .with_jit_policy(cfg.jit.policy()),
     );
     state.set_sod(cfg.sod.clone());
+    let limits = cfg.server.limits()?;
     let (router, _) = roster_server::app(Arc::clone(&state));
     let listen = cfg.server.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
     let listener =
@@ -147,10 +148,9 @@ pub async fn run(cli: &Cli) -> Result<()> {
     let reloader = tokio::spawn(reload_on_hangup(cli.config.clone(), cfg, Arc::clone(&state), hooks_tx));
     #[cfg(not(unix))]
     drop((cfg, hooks_tx));
-    // The peer's address is kept with each request: web sign-ins are limited per client.
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+    // Connection limits, timeouts and a shutdown deadline; each request keeps its peer's
+    // address (web sign-ins are limited per client).
+    roster_server::listen::serve(listener, router, limits, shutdown_signal())
         .await
         .context("the HTTP server stopped")?;
     scheduler.abort();
