@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// when it is neither.
 pub fn end_of_day_or_time(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        // The whole last day counts.
-        return d.succ_opt()?.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        // The whole day counts, and it is shown as that day (23:59), not as the next one.
+        return d.and_hms_milli_opt(23, 59, 59, 999).map(|t| t.and_utc());
     }
     DateTime::parse_from_rfc3339(s.trim()).ok().map(|t| t.with_timezone(&Utc))
 }
@@ -18,7 +18,8 @@ mod tests {
 
     #[test]
     fn days_run_to_their_end_and_times_are_exact() {
-        assert_eq!(end_of_day_or_time("2027-03-31").unwrap().to_rfc3339(), "2027-04-01T00:00:00+00:00");
+        assert_eq!(end_of_day_or_time("2027-03-31").unwrap().to_rfc3339(), "2027-03-31T23:59:59.999+00:00");
+        assert_eq!(end_of_day_or_time("2026-12-31").unwrap().format("%Y-%m-%d %H:%M").to_string(), "2026-12-31 23:59");
         assert_eq!(
             end_of_day_or_time(" 2027-03-31T10:00:00+02:00 ").unwrap().to_rfc3339(),
             "2027-03-31T08:00:00+00:00"

@@ -107,7 +107,11 @@ async fn inactive(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Rep
         if exempt.contains(&u.email.to_lowercase()) {
             continue;
         }
-        let idle = u.last_activity.map(|t| (o.now - t).num_days().to_string()).unwrap_or_else(|| "never active".into());
+        let idle = match (u.last_activity, u.became_active_at.or(u.created_at)) {
+            (Some(t), _) => (o.now - t).num_days().to_string(),
+            (None, Some(since)) => format!("never active (since {})", day(Some(since))),
+            (None, None) => "never active".into(),
+        };
         r.rows.push(vec![u.id, u.email, u.role.as_str().into(), day(u.last_activity), idle]);
     }
     Ok(r)

@@ -32,6 +32,11 @@ async fn reports_state_what_the_org_says() {
     if !lonely.subscribers.contains(&gone) {
         lonely.subscribers.push(gone);
     }
+    // A user created minutes ago, never active yet: not "inactive for 90 days".
+    let fresh = org.users.iter_mut().find(|u| u.status == UserStatus::Active && u.kind == UserKind::Member).unwrap();
+    (fresh.created_at, fresh.became_active_at, fresh.last_activity) =
+        (Utc::now() - chrono::Duration::minutes(3), None, None);
+    let fresh = fresh.id.to_string();
     let sim = common::sim(org.clone(), FaultConfig::default()).await;
     let client = common::client(&sim, ApiVersion::V2026_10, 3);
     let store = SqlStore::in_memory().await.unwrap();
@@ -48,8 +53,12 @@ async fn reports_state_what_the_org_says() {
     let days = 90;
     let idle = report(&store, sync, "inactive", &o).await.unwrap();
     let cutoff = Utc::now() - chrono::Duration::days(days);
-    let expected = ids(&|u| u.status == UserStatus::Active && u.last_activity.is_none_or(|t| t <= cutoff));
+    // Idle since the last sign of life: activity, else becoming active, else being created.
+    let expected = ids(&|u| {
+        u.status == UserStatus::Active && u.last_activity.or(u.became_active_at).unwrap_or(u.created_at) <= cutoff
+    });
     assert_eq!(column(&idle, "id"), expected);
+    assert!(!column(&idle, "id").contains(&fresh), "a user created minutes ago is not inactive");
     let exempt = org.users.iter().find(|u| expected.contains(&u.id.to_string())).unwrap().email.to_uppercase();
     let fewer = report(&store, sync, "inactive", &ReportOptions { exempt: vec![exempt], ..o.clone() }).await.unwrap();
     assert_eq!(fewer.rows.len(), expected.len() - 1, "an exempt user (any case) is left out");

@@ -272,3 +272,31 @@ async fn same_named_groups_with_distinct_external_ids_are_not_merged() {
     let e = e.to_string();
     assert!(e.contains("People & Culture") && e.contains("[id:"), "{e}");
 }
+
+/// `roster scim import` defuses cells a spreadsheet would run (titles like `=HYPERLINK(...)`,
+/// `  +1`, full-width `＝`), and reading the file back restores them: the plan stays empty.
+#[tokio::test]
+async fn import_defuses_formulas_and_reads_them_back() {
+    let mut org =
+        generate(&GenConfig { users: 30, teams: 2, workspaces: 0, boards: 0, ..GenConfig::default() }).unwrap();
+    let titles = ["=HYPERLINK(\"http://evil.example\")", "  +1+1", "\u{FF1D}SUM(A1)", "@cmd", "-2"];
+    let scim: Vec<usize> =
+        (0..org.users.len()).filter(|i| org.users[*i].status == UserStatus::Active).take(5).collect();
+    for (i, t) in scim.iter().zip(titles) {
+        org.users[*i].title = t.to_string();
+    }
+    let sim = sim(org, FaultConfig::default()).await;
+    let cfg = scim_cfg(&sim);
+    let path = std::env::temp_dir().join(format!("roster-formulas-{}.csv", std::process::id()));
+    roster_engine::scim::import::import(&cfg, &path).await.unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    for row in r.records() {
+        for cell in row.unwrap().iter() {
+            let t = cell.trim_start();
+            assert!(!t.starts_with(['=', '+', '-', '@', '\u{FF1D}']), "a live formula in the file: {cell:?}");
+        }
+    }
+    let plan = make_plan("acme", &cfg, &path, &default_mapping(), ReconcileOptions::default()).await.unwrap();
+    assert_eq!(plan.steps, vec![], "read back whole");
+}

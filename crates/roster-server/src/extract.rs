@@ -13,10 +13,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(req, state)
-            .await
-            .map(|axum::Json(v)| Body(v))
-            .map_err(|r| ApiError::Unprocessable(r.body_text()))
+        axum::Json::<T>::from_request(req, state).await.map(|axum::Json(v)| Body(v)).map_err(|r| match r.status() {
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(format!(
+                "the request body is larger than the server takes ({}); send less at once",
+                r.body_text()
+            )),
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ApiError::UnsupportedMediaType("send the body as JSON with Content-Type: application/json".into())
+            }
+            _ => ApiError::Unprocessable(r.body_text()),
+        })
     }
 }
 

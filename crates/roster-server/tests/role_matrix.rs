@@ -75,3 +75,29 @@ async fn every_route_with_every_role_follows_the_matrix() {
     }
     assert!(checked >= 25 * 4, "walked {checked} route-role pairs");
 }
+
+/// A body above the limit answers 413 (it was 422), a body that is not JSON 415.
+#[tokio::test]
+async fn oversized_and_non_json_bodies_answer_413_and_415() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    let big = format!("{{\"actions\": [{}]}}", "\"x\",".repeat(1_000_000));
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/accounts/acme/plans", e.base))
+        .bearer_auth(ADMIN)
+        .header("Content-Type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_large");
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/accounts/acme/plans", e.base))
+        .bearer_auth(ADMIN)
+        .body("actions=1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 415);
+}

@@ -379,6 +379,20 @@ impl Config {
         for w in &self.server.webhooks {
             w.check_url()?;
         }
+        let mut names = std::collections::BTreeSet::new();
+        for k in &self.server.api_keys {
+            let hex = k.hash.strip_prefix("sha256:").unwrap_or_default();
+            if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                // Never quote it: someone may have pasted the key itself here.
+                bail!(
+                    "[[server.api_keys]] {:?}: hash is not \"sha256:\" and 64 hex digits; paste the line `echo -n \"$KEY\" | roster key hash` prints (never the key itself)",
+                    k.name
+                );
+            }
+            if !names.insert(k.name.as_str()) {
+                bail!("[[server.api_keys]] {:?} is named twice: key names must be unique", k.name);
+            }
+        }
         self.server.limits()?;
         state(&self.sync.workspace_state, "workspace_state")?;
         if matches!(self.server.lease_seconds, Some(s) if !(2..=3600).contains(&s)) {
@@ -657,6 +671,12 @@ mod tests {
         }
         assert!(parse(&hook("http://127.0.0.1:9/x", "allow_private_address = true\n")).is_ok());
         assert!(err("[server]\nmax_connections = 0\n").contains("max_connections"));
+        let key = |hash: &str| format!("[[server.api_keys]]\nname = \"ops\"\nrole = \"admin\"\nhash = \"{hash}\"\n");
+        let pasted = err(&key("my-actual-SECRET-key"));
+        assert!(pasted.contains("64 hex digits") && !pasted.contains("SECRET"), "{pasted}");
+        let good = format!("sha256:{}", "ab".repeat(32));
+        assert!(parse(&key(&good)).is_ok());
+        assert!(err(&format!("{}{}", key(&good), key(&good))).contains("named twice"));
         assert!(err("[server]\nheader_timeout_seconds = 99999999999\n").contains("header_timeout_seconds"));
         assert!(parse("[server]\nmax_connections = 64\nshutdown_seconds = 5\n").is_ok());
         assert!(parse(&hook("https://hooks.slack.com/services/x", "")).is_ok());

@@ -477,3 +477,52 @@ async fn sync_errors_say_the_cause_once() {
     assert!(!o.status.success() && started.elapsed() < std::time::Duration::from_secs(20), "{err}");
     assert_eq!(err.matches("account \"acme\"").count(), 1, "{err}");
 }
+
+/// `roster users -o json | head` (and CSV) exits 0 like a table does; output to a pipe or a
+/// file carries no ANSI colour codes.
+#[tokio::test]
+async fn a_closed_pipe_is_not_a_failure_and_pipes_get_no_colour() {
+    let (sim, _org) = sim(2000).await;
+    let dir = Dir::new("pipes");
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    assert!(roster(&cfg, Some("sim-admin-token"), &["sync"]).await.status.success());
+    for format in ["json", "csv", "table"] {
+        let mut c = std::process::Command::new(BIN);
+        c.arg("--config")
+            .arg(&cfg)
+            .args(["users", "-o", format])
+            .env_remove("ROSTER_STORE")
+            .env_remove("ROSTER_ACCOUNT");
+        let out = tokio::task::spawn_blocking(move || {
+            use std::io::Read;
+            let mut child =
+                c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+            let mut first = [0u8; 64];
+            child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+            drop(child.stdout.take());
+            let out = child.wait_with_output().unwrap();
+            (
+                out.status,
+                String::from_utf8_lossy(&first).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+        .await
+        .unwrap();
+        assert!(out.0.success(), "{format}: {:?} {}", out.0, out.2);
+        assert!(!out.1.contains('\u{1b}'), "{format}: no colour codes into a pipe: {:?}", out.1);
+    }
+}
+
+/// Logs written to a file or a pipe carry no ANSI escape codes.
+#[tokio::test]
+async fn logs_to_a_pipe_have_no_colour() {
+    let dir = Dir::new("log-colour");
+    let cfg = write_config(&dir.0, "http://127.0.0.1:9/v2");
+    let mut c = std::process::Command::new(BIN);
+    c.arg("--config").arg(&cfg).arg("sync").env("ROSTER_LOG", "debug").env("ROSTER_TEST_TOKEN", "t");
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("DEBUG") || err.contains("WARN"), "logs were written: {err}");
+    assert!(!err.contains('\u{1b}'), "no escape codes: {err}");
+}

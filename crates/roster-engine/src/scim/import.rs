@@ -80,8 +80,10 @@ pub async fn import(cfg: &ScimConfig, path: &Path) -> Result<usize, ReconcileErr
         "csv" => {
             let mut w = csv::Writer::from_path(path).map_err(|e| io(std::io::Error::other(e)))?;
             w.write_record(columns).map_err(|e| io(std::io::Error::other(e)))?;
+            // Cells a spreadsheet would run as formulas are defused (the reader restores them).
             for r in &rows {
-                w.write_record(r).map_err(|e| io(std::io::Error::other(e)))?;
+                w.write_record(r.iter().map(|c| roster_core::csv_safe::cell(c)))
+                    .map_err(|e| io(std::io::Error::other(e)))?;
             }
             w.flush().map_err(io)?;
         }

@@ -91,9 +91,15 @@ pub fn read(path: &Path, mapping: &BTreeMap<String, String>) -> Result<Source, S
             let mut out = Vec::new();
             for (i, row) in r.records().enumerate() {
                 let row = row.map_err(|e| fail(format!("line {}: {e}", i + 2)))?;
+                // A cell defused for spreadsheets (`'=...`, as `roster scim import` writes
+                // them) is read back as it was.
                 out.push((
                     i + 2,
-                    headers.iter().zip(row.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect(),
+                    headers
+                        .iter()
+                        .zip(row.iter())
+                        .map(|(h, v)| (h.to_string(), roster_core::csv_safe::value(v)))
+                        .collect(),
                 ));
             }
             if !headers.iter().any(|h| mapping.get(h).map(String::as_str) == Some("userName") || h == "userName") {

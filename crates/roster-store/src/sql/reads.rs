@@ -32,7 +32,9 @@ fn user_filter(q: &UserQuery) -> (String, Vec<String>) {
         add("EXISTS (SELECT 1 FROM grants g WHERE g.sync_id = u.sync_id AND g.ptype = 'user' AND g.pid = u.id AND g.rtype = 'team' AND g.rid = $n AND g.slug = 'member')", t.clone());
     }
     if let Some(cutoff) = q.inactive_days.and_then(|(days, now)| ts(Some(roster_core::when::days_before(now, days)))) {
-        add("(u.last_activity IS NULL OR u.last_activity <= $n)", cutoff);
+        // Idle since the last sign of life: activity, else becoming active, else creation (a
+        // user created minutes ago is not "never active for 90 days").
+        add("(COALESCE(u.last_activity, u.became_active_at, u.created_at) IS NULL OR COALESCE(u.last_activity, u.became_active_at, u.created_at) <= $n)", cutoff);
     }
     if let Some(e) = &q.email_contains {
         // A substring of the e-mail, as a LIKE pattern with its wildcards escaped.
