@@ -14,9 +14,11 @@ pub fn lost_by(action: &Action, user_id: &str, held: &[Grant]) -> Vec<Grant> {
     let via = |g: &Grant, team: &str| matches!(&g.source, GrantSource::Team(t) if t == team);
     match action {
         Action::Deactivate { user } if user == user_id => held.to_vec(),
-        Action::SetRole { user, role } if user == user_id => {
-            keep(&|g| g.entitlement.rtype == ResourceType::Role && g.entitlement.rid != role.as_str())
-        }
+        // A role changed downwards is a privilege lost; upwards, nothing is lost.
+        Action::SetRole { user, role } if user == user_id => keep(&|g| {
+            g.entitlement.rtype == ResourceType::Role
+                && crate::records::Role::parse(&g.entitlement.rid).is_some_and(|old| old.rank() > role.rank())
+        }),
         Action::DeleteTeam { team } => {
             keep(&|g| (g.entitlement.rtype == ResourceType::Team && &g.entitlement.rid == team) || via(g, team))
         }
@@ -94,6 +96,9 @@ mod tests {
         assert_eq!(lost_by(&Action::Deactivate { user: "2".into() }, "1", &held), vec![]);
         let demote = Action::SetRole { user: "1".into(), role: Role::Member };
         assert_eq!(shown(lost_by(&demote, "1", &held)), vec!["role:admin:assigned|direct"]);
+        let member = vec![g("role:member:assigned", "direct")];
+        let promote = Action::SetRole { user: "1".into(), role: Role::Admin };
+        assert_eq!(lost_by(&promote, "1", &member), vec![], "a promotion takes nothing away");
         assert_eq!(lost_by(&Action::DeleteTeam { team: "5".into() }, "1", &held).len(), 4);
     }
 }

@@ -27,6 +27,17 @@ impl Role {
         }
     }
 
+    /// How much the role may do (guest 0 .. admin 3): a change to a lower rank takes
+    /// privileges away.
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Admin => 3,
+            Role::Member => 2,
+            Role::Viewer => 1,
+            Role::Guest => 0,
+        }
+    }
+
     /// Reads a role name (`view_only` is monday's older word for viewer).
     pub fn parse(s: &str) -> Option<Role> {
         match s.trim().to_ascii_lowercase().as_str() {

@@ -464,3 +464,49 @@ async fn a_revoke_never_takes_certified_access_with_it() {
     assert_eq!(store.review_item(owner.id).await.unwrap().unwrap().remediation_status.as_deref(), Some("manual"));
     assert_eq!(store.review_item(sub.id).await.unwrap().unwrap().remediation_status, None);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 5, failure_persistence: None, ..Default::default() })]
+
+    /// For any account and any decisions, a close never removes access that was certified: each
+    /// certified item's access is still there after the close and the next sync, whatever
+    /// monday.com's couplings would have taken with the revocations.
+    #[test]
+    fn a_close_never_removes_a_certified_item(seed in 1u64..100_000, revoke_one_in in 2usize..6) {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let org = common::org(100, seed);
+            let sim = common::sim(org, FaultConfig::default()).await;
+            let client = common::client(&sim, ApiVersion::V2026_10, 3);
+            let store = SqlStore::in_memory().await.unwrap();
+            sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+            let t0 = Utc::now();
+            let scope = Scope { types: vec![ResourceType::Board, ResourceType::Team], ..Scope::default() };
+            let named = Reviewers { mode: ReviewerMode::Named, named: vec!["rita@acme.test".into()], fallback: "rita@acme.test".into() };
+            let spec = CampaignSpec { reviewers: named, ..spec(scope, Unanswered::Keep, 24) };
+            let id = review::create(&store, "acme", "prop", &spec, t0 + Duration::days(7), "dana", t0).await.unwrap();
+            review::launch(&store, "acme", id, true, t0).await.unwrap();
+            let items = store.review_items(id, None).await.unwrap();
+            for (n, it) in items.iter().enumerate() {
+                let act = if n % revoke_one_in == 0 { Decision::Revoke } else { Decision::Certify };
+                review::decide(&store, "acme", id, it.id, "rita@acme.test", &Act::Decide(act), Some("prop"), t0).await.unwrap();
+            }
+            review::sign_off(&store, "acme", id, "rita@acme.test", t0).await.unwrap();
+            let opts = CloseOptions { allow_mass_change: true, ..close_opts(Guard::default(), true) };
+            review::close(&store, &client, "acme", id, &opts, t0).await.unwrap();
+            sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+            let snap = store.last_completed("acme").await.unwrap().unwrap().id;
+            for it in store.review_items(id, None).await.unwrap() {
+                if it.decision.as_deref() != Some("certify") {
+                    continue;
+                }
+                let user = store.find_user(snap, &it.user_id).await.unwrap();
+                proptest::prop_assert!(user.as_ref().is_some_and(|u| u.status != roster_core::UserStatus::Deactivated), "item {} user gone", it.id);
+                let held = store.grants_of(snap, &roster_core::Principal::user(&it.user_id)).await.unwrap();
+                let still = held.iter().any(|g| g.entitlement.to_string() == it.entitlement && g.source.as_string() == it.source);
+                proptest::prop_assert!(still, "certified item {} ({} {} via {}) was removed", it.id, it.user_id, it.entitlement, it.source);
+            }
+            Ok(())
+        })?;
+    }
+}

@@ -300,3 +300,28 @@ async fn import_defuses_formulas_and_reads_them_back() {
     let plan = make_plan("acme", &cfg, &path, &default_mapping(), ReconcileOptions::default()).await.unwrap();
     assert_eq!(plan.steps, vec![], "read back whole");
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, failure_persistence: None, ..Default::default() })]
+
+    /// For any generated account (teams sharing names, deactivated, pending and guest users,
+    /// SCIM-made and hand-made teams), `import` then `plan` is empty in every format.
+    #[test]
+    fn import_then_plan_is_empty_for_any_account(seed in 1u64..100_000, users in 20usize..120, teams in 2usize..40) {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let org = generate(&GenConfig { users, teams, workspaces: 2, boards: 6, seed, ..GenConfig::default() }).unwrap();
+            let sim = sim(org, FaultConfig::default()).await;
+            let cfg = scim_cfg(&sim);
+            for ext in ["csv", "json", "yaml"] {
+                let path = std::env::temp_dir().join(format!("roster-prop-{}-{seed}.{ext}", std::process::id()));
+                roster_engine::scim::import::import(&cfg, &path).await.unwrap();
+                let plan = make_plan("acme", &cfg, &path, &default_mapping(), ReconcileOptions::default()).await.unwrap();
+                let shown: Vec<String> = plan.steps.iter().map(ScimStep::describe).collect();
+                proptest::prop_assert_eq!(shown, Vec::<String>::new(), "{}", ext);
+                let _ = std::fs::remove_file(&path);
+            }
+            Ok(())
+        })?;
+    }
+}

@@ -171,35 +171,57 @@ fn missing_user(user: &str) -> String {
     format!("there is no user {user:?} in the last sync (ids and e-mails are accepted; run `roster sync` if they were just added)")
 }
 
-/// Distinct users a plan takes access from: deactivated users, users whose grants are revoked,
-/// the members of teams whose grants are revoked or that are deleted, and every active user
-/// when "everyone" (team -1) loses a board.
+/// Distinct active users a plan takes any access from, by the one effect model
+/// ([`roster_core::effect::lost_by`]): for each action, the users it can touch (the user it
+/// names; every member of a team it removes or deletes; every active user when "everyone"
+/// loses a board), and of those, the ones who would lose a grant they hold.
 pub(super) async fn affected_users(store: &dyn Store, sync: i64, actions: &[Action]) -> Result<usize, ProvisionError> {
-    let mut users: HashSet<String> = HashSet::new();
+    use roster_core::effect::lost_by;
+    let mut candidates: HashSet<String> = HashSet::new();
     for a in actions {
-        let team = match a {
-            Action::Deactivate { user } => {
-                users.insert(store.find_user(sync, user).await?.map_or(user.clone(), |u| u.id));
-                continue;
+        match a {
+            Action::Deactivate { user } | Action::SetRole { user, .. } => {
+                candidates.insert(store.find_user(sync, user).await?.map_or(user.clone(), |u| u.id));
             }
             Action::Revoke { principal, .. } if principal.ptype == PrincipalType::User => {
-                users.insert(principal.id.clone());
-                continue;
+                candidates.insert(principal.id.clone());
             }
-            Action::Revoke { principal, .. } => principal.id.clone(),
-            Action::DeleteTeam { team } => team.clone(),
-            _ => continue,
-        };
-        if team == "-1" {
-            let active = roster_store::UserQuery { status: Some(UserStatus::Active), ..Default::default() };
-            users.extend(store.users(sync, &active).await?.into_iter().map(|u| u.id));
-            continue;
-        }
-        for g in store.grants_on(sync, ResourceType::Team, &team).await? {
-            if g.entitlement.slug == "member" && g.principal.ptype == PrincipalType::User {
-                users.insert(g.principal.id);
+            Action::Revoke { principal, .. } if principal.id == "-1" => {
+                let active = roster_store::UserQuery { status: Some(UserStatus::Active), ..Default::default() };
+                candidates.extend(store.users(sync, &active).await?.into_iter().map(|u| u.id));
             }
+            Action::Revoke { principal, .. } => members_of(store, sync, &principal.id, &mut candidates).await?,
+            Action::DeleteTeam { team } => members_of(store, sync, team, &mut candidates).await?,
+            _ => {}
         }
     }
-    Ok(users.len())
+    let mut affected = 0;
+    for user in candidates {
+        let Some(u) = store.find_user(sync, &user).await? else { continue };
+        if u.status != UserStatus::Active {
+            continue; // a deactivated or pending user reaches nothing to lose
+        }
+        let held = store.grants_of(sync, &Principal::user(&u.id)).await?;
+        // "Everyone" (team -1) reaches active users without a per-user grant row.
+        let everyone = actions.iter().any(|a| matches!(a, Action::Revoke { principal, .. } if principal.id == "-1"));
+        if everyone || actions.iter().any(|a| !lost_by(a, &u.id, &held).is_empty()) {
+            affected += 1;
+        }
+    }
+    Ok(affected)
+}
+
+/// Adds the user members of `team` in snapshot `sync` to `into`.
+async fn members_of(
+    store: &dyn Store,
+    sync: i64,
+    team: &str,
+    into: &mut HashSet<String>,
+) -> Result<(), ProvisionError> {
+    for g in store.grants_on(sync, ResourceType::Team, team).await? {
+        if g.entitlement.slug == "member" && g.principal.ptype == PrincipalType::User {
+            into.insert(g.principal.id);
+        }
+    }
+    Ok(())
 }
