@@ -736,3 +736,27 @@ mod tests {
         assert!(e.contains("ROSTER_TEST_SURELY_UNSET") && e.contains("export"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: fuzz_input::cases(800), failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any configuration file is read or refused with a message that names the line and
+        /// never quotes a value; checking it never panics.
+        #[test]
+        fn any_configuration_is_read_or_refused(text in fuzz_input::text(fuzz_input::corpus("config"))) {
+            match super::from_toml(&text) {
+                Ok(cfg) => {
+                    if let Err(e) = cfg.check() {
+                        let shown = format!("{e:#}");
+                        prop_assert!(!shown.is_empty());
+                    }
+                }
+                Err(e) => prop_assert!(!e.is_empty()),
+            }
+        }
+    }
+}
