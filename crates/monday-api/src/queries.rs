@@ -67,6 +67,15 @@ pub struct Workspaces;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/workspace_ids.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct WorkspaceIds;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
     query_path = "src/queries/workspace_members.graphql",
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
@@ -220,6 +229,7 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
         ("Teams", teams::QUERY),
         ("TeamIds", team_ids::QUERY),
         ("Workspaces", workspaces::QUERY),
+        ("WorkspaceIds", workspace_ids::QUERY),
         ("WorkspaceMembers", workspace_members::QUERY),
         ("Boards", boards::QUERY),
         ("BoardIds", board_ids::QUERY),

@@ -7,12 +7,14 @@ use crate::client::{parse_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Workspace};
 use crate::pager::pages;
-use crate::queries::{workspace_members, workspaces, WorkspaceMembers, Workspaces};
+use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
 /// Member-list page inside the workspaces query (monday.com's default is 25).
 const NESTED: u32 = 25;
 /// Member-list page when reading one workspace's long lists.
 const NESTED_FULL: u32 = 500;
+/// Ids per page of the id sweep ([INF] monday.com's largest page for workspaces).
+const IDS_PAGE: u32 = 500;
 
 /// Which workspaces to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,10 +56,55 @@ impl Client {
         offset: u64,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
         pages(self.config().workspaces_page, offset, move |limit, page| async move {
+            self.workspace_page(state, None, limit, page).await
+        })
+    }
+
+    /// The ids of every workspace in `state` (one small query per 500): what a sync compares
+    /// with what its pages brought, since a list that changes while it is paged can shift a
+    /// workspace past a page boundary.
+    pub async fn workspace_ids(&self, state: StateFilter) -> Result<Vec<u64>, Error> {
+        let pages = pages(IDS_PAGE, 0, move |limit, page| async move {
+            let vars = workspace_ids::Variables {
+                limit: limit.into(),
+                page: page.into(),
+                state: Some(crate::boards::gql_enum(state.as_str())?),
+            };
+            let d = self.query::<WorkspaceIds>(&format!("WorkspaceIds/{limit}"), vars).await?;
+            d.workspaces
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .map(|w| parse_id(w.id.as_deref().unwrap_or(""), "workspace"))
+                .collect::<Result<Vec<u64>, Error>>()
+        });
+        let ids: Vec<Vec<u64>> = pages.try_collect().await?;
+        Ok(ids.into_iter().flatten().collect())
+    }
+
+    /// The workspaces in `state` with these ids, complete, read by id.
+    pub async fn workspaces_by_ids(&self, state: StateFilter, ids: &[u64]) -> Result<Vec<Workspace>, Error> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(self.config().workspaces_page.max(1) as usize) {
+            let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
+            out.extend(self.workspace_page(state, Some(chunk), limit, 1).await?);
+        }
+        Ok(out)
+    }
+
+    async fn workspace_page(
+        &self,
+        state: StateFilter,
+        only: Option<&[u64]>,
+        limit: u32,
+        page: u32,
+    ) -> Result<Vec<Workspace>, Error> {
+        {
             let vars = workspaces::Variables {
                 limit: limit.into(),
                 page: page.into(),
                 state: Some(crate::boards::gql_enum(state.as_str())?),
+                ids: only.map(|ids| ids.iter().map(u64::to_string).collect()),
                 nested: NESTED.into(),
             };
             let d = self.query::<Workspaces>(&format!("Workspaces/{limit}"), vars).await?;
@@ -84,7 +131,7 @@ impl Client {
                 .buffered(self.config().max_concurrency)
                 .try_collect()
                 .await
-        })
+        }
     }
 
     async fn complete_workspace(&self, mut w: Workspace) -> Result<Workspace, Error> {

@@ -3,7 +3,7 @@
 use monday_api::{BoardFilter, Client, StateFilter};
 use roster_core::entitlement::membership_grants;
 use roster_core::{ResourceRecord, ResourceType};
-use roster_store::{Page, PartProgress, Store};
+use roster_store::{PartProgress, Store};
 
 use super::{paged_part, start_of, Rows, SyncProgress};
 use crate::error::SyncError;
@@ -51,11 +51,7 @@ fn to_rows(page: &[monday_api::Board]) -> Rows {
     }
 }
 
-/// Offset paging over a list that changes while it is read can skip a board: one archived or
-/// deleted before the current page shifts the rest back by one. After the pages, the ids of
-/// every board the filter selects are listed (a few small queries) and the boards the pages
-/// missed are read by id; repeated (at most three rounds) until a listing finds none missing,
-/// so a board that existed throughout the sync is in its snapshot.
+/// Boards the pages missed while the list changed, read by id (see [`super::sweep_part`]).
 pub(crate) async fn sweep(
     store: &dyn Store,
     client: &Client,
@@ -64,24 +60,10 @@ pub(crate) async fn sweep(
     progress: &dyn SyncProgress,
 ) -> Result<usize, SyncError> {
     let filter = BoardFilter { state, ..BoardFilter::default() };
-    let mut found = 0;
-    for _round in 0..3 {
-        let listed = client.board_ids(&filter).await.map_err(|source| SyncError::Api { part: "boards", source })?;
-        let stored: std::collections::HashSet<String> =
-            store.resources(sync_id, ResourceType::Board).await?.into_iter().map(|r| r.id).collect();
-        let missing: Vec<u64> = listed.into_iter().filter(|id| !stored.contains(&id.to_string())).collect();
-        if missing.is_empty() {
-            break;
-        }
-        tracing::info!(sync_id, missing = missing.len(), "boards shifted past a page boundary; reading them by id");
-        let boards = client
-            .boards_by_ids(&filter, &missing)
-            .await
-            .map_err(|source| SyncError::Api { part: "boards", source })?;
-        found += boards.len();
-        let Rows { users, resources, grants } = to_rows(&boards);
-        let page = Page { part: "boards:sweep".into(), users, resources, grants, done: true, ..Page::default() };
-        super::store_page(store, sync_id, page, boards.len(), progress).await?;
-    }
-    Ok(found)
+    let list = || client.board_ids(&filter);
+    let read = |ids: Vec<u64>| {
+        let filter = filter.clone();
+        async move { client.boards_by_ids(&filter, &ids).await.map(|b| (to_rows(&b), b.len())) }
+    };
+    super::sweep_part(store, sync_id, ResourceType::Board, "boards", list, read, progress).await
 }

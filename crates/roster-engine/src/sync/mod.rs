@@ -89,6 +89,51 @@ pub(crate) struct Rows {
 
 /// Reads a paged part from its checkpoint to the end: each page becomes rows, stored with the
 /// offset it reached, and a last empty page marks the part done.
+/// Offset paging over a list that changes while it is read can skip an object: one archived or
+/// deleted before the current page shifts the rest back by one. After the pages, `list` gives
+/// the ids of every object the filter selects (a few small queries) and `read` reads the ones
+/// the pages missed by id; repeated (at most three rounds) until a listing finds none
+/// missing, so an object that existed throughout the sync is in its snapshot. Returns how many
+/// were found this way.
+pub(crate) async fn sweep_part<L, LF, R, RF>(
+    store: &dyn Store,
+    sync_id: i64,
+    rtype: roster_core::ResourceType,
+    part: &'static str,
+    list: L,
+    read: R,
+    progress: &dyn SyncProgress,
+) -> Result<usize, SyncError>
+where
+    L: Fn() -> LF,
+    LF: std::future::Future<Output = Result<Vec<u64>, monday_api::Error>>,
+    R: Fn(Vec<u64>) -> RF,
+    RF: std::future::Future<Output = Result<(Rows, usize), monday_api::Error>>,
+{
+    let api = |source| SyncError::Api { part, source };
+    let mut found = 0;
+    for _round in 0..3 {
+        let listed = list().await.map_err(api)?;
+        let stored: std::collections::HashSet<String> =
+            store.resources(sync_id, rtype).await?.into_iter().map(|r| r.id).collect();
+        let missing: Vec<u64> = listed.into_iter().filter(|id| !stored.contains(&id.to_string())).collect();
+        if missing.is_empty() {
+            break;
+        }
+        tracing::info!(
+            sync_id,
+            part,
+            missing = missing.len(),
+            "objects shifted past a page boundary; reading them by id"
+        );
+        let (Rows { users, resources, grants }, n) = read(missing).await.map_err(api)?;
+        found += n;
+        let page = Page { part: format!("{part}:sweep"), users, resources, grants, done: true, ..Page::default() };
+        store_page(store, sync_id, page, n, progress).await?;
+    }
+    Ok(found)
+}
+
 pub(crate) async fn paged_part<T, S>(
     store: &dyn Store,
     sync_id: i64,
@@ -172,7 +217,10 @@ async fn run(
     );
     // Lists that changed while they were paged: what the pages missed is read by id.
     let result = match result {
-        Ok(_) => boards::sweep(store, client, run.id, opts.board_state, progress).await.map(|_| ()),
+        Ok(_) => match boards::sweep(store, client, run.id, opts.board_state, progress).await {
+            Ok(_) => workspaces::sweep(store, client, run.id, opts.workspace_state, progress).await.map(|_| ()),
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     let attempt = |client: &Client| {

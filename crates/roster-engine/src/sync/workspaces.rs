@@ -26,7 +26,12 @@ pub(crate) async fn sync(
     if done {
         return Ok(());
     }
-    let to_rows = |page: &[monday_api::Workspace]| {
+    paged_part(store, sync_id, "workspaces", offset, client.workspaces_from(state, offset), to_rows, progress).await
+}
+
+/// The rows of a page of workspaces.
+fn to_rows(page: &[monday_api::Workspace]) -> Rows {
+    {
         let mut rows = Rows::default();
         for w in page {
             let id = w.id.to_string();
@@ -48,6 +53,19 @@ pub(crate) async fn sync(
             ));
         }
         rows
-    };
-    paged_part(store, sync_id, "workspaces", offset, client.workspaces_from(state, offset), to_rows, progress).await
+    }
+}
+
+/// Workspaces the pages missed while the list changed, read by id (see [`super::sweep_part`]).
+pub(crate) async fn sweep(
+    store: &dyn Store,
+    client: &Client,
+    sync_id: i64,
+    state: StateFilter,
+    progress: &dyn SyncProgress,
+) -> Result<usize, SyncError> {
+    let list = || client.workspace_ids(state);
+    let read =
+        |ids: Vec<u64>| async move { client.workspaces_by_ids(state, &ids).await.map(|w| (to_rows(&w), w.len())) };
+    super::sweep_part(store, sync_id, ResourceType::Workspace, "workspaces", list, read, progress).await
 }
