@@ -466,7 +466,7 @@ async fn a_revoke_never_takes_certified_access_with_it() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 5, failure_persistence: None, ..Default::default() })]
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 5, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed), ..Default::default() })]
 
     /// For any account and any decisions, a close never removes access that was certified: each
     /// certified item's access is still there after the close and the next sync, whatever

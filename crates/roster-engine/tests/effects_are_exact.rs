@@ -59,9 +59,12 @@ async fn access(store: &SqlStore, sync: i64) -> BTreeSet<String> {
 }
 
 /// Concrete actions for the picks, from what snapshot `sync` holds.
-async fn actions(store: &SqlStore, sync: i64, picks: &[Pick]) -> Vec<Action> {
-    let active =
+/// The token's own user is left out: monday.com refuses to change it (CANNOT_UPDATE_SELF),
+/// which the plan records as a failure with that reason.
+async fn actions(store: &SqlStore, sync: i64, picks: &[Pick], me: &str) -> Vec<Action> {
+    let mut active =
         store.users(sync, &UserQuery { status: Some(UserStatus::Active), ..Default::default() }).await.unwrap();
+    active.retain(|u| u.id != me);
     let teams = store.resources(sync, ResourceType::Team).await.unwrap();
     let grants = store.all_grants(sync).await.unwrap();
     let direct_user = |f: &dyn Fn(&Grant) -> bool| -> Vec<Grant> {
@@ -69,6 +72,7 @@ async fn actions(store: &SqlStore, sync: i64, picks: &[Pick]) -> Vec<Action> {
             .iter()
             .filter(|g| {
                 g.principal.ptype == roster_core::PrincipalType::User
+                    && g.principal.id != me
                     && g.source == roster_core::GrantSource::Direct
                     && f(g)
             })
@@ -154,7 +158,7 @@ fn opts(dry_run: bool, allow: bool) -> ApplyOptions {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed), ..ProptestConfig::default() })]
 
     #[test]
     fn the_effect_is_what_the_next_sync_shows_and_the_guard_counts_it(
@@ -168,7 +172,8 @@ proptest! {
             let store = SqlStore::in_memory().await.unwrap();
             let c = client(&sim, ApiVersion::V2026_10, 3);
             let first = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
-            let plan = actions(&store, first.sync_id, &picks).await;
+            let me = c.account().await.unwrap().me_id.to_string();
+            let plan = actions(&store, first.sync_id, &picks, &me).await;
             prop_assume!(!plan.is_empty());
             let before = access(&store, first.sync_id).await;
             let expected = predicted(&store, first.sync_id, &plan).await;
@@ -176,8 +181,19 @@ proptest! {
 
             // The guard: a dry run always answers, counts exactly the users who lose
             // something, and refuses above the limit.
-            let active = before.iter().map(|k| k.split('|').next().unwrap()).collect::<BTreeSet<_>>().len();
-            let dry = apply_plan(&store, &c, "acme", plan.clone(), &opts(true, false)).await.unwrap();
+            let active = store
+                .count_users(first.sync_id, &UserQuery { status: Some(UserStatus::Active), ..Default::default() })
+                .await
+                .unwrap() as usize;
+            let dry = match apply_plan(&store, &c, "acme", plan.clone(), &opts(true, false)).await {
+                Ok(d) => d,
+                // A plan that names a team it deletes earlier is refused whole, up front.
+                Err(roster_engine::ProvisionError::Invalid(p)) => {
+                    prop_assert!(p.iter().all(|x| x.contains("deleted earlier in this plan")), "{:?}", p);
+                    return Ok(());
+                }
+                Err(e) => return Err(TestCaseError::fail(e.to_string())),
+            };
             prop_assert_eq!(dry.users_losing_access, losing.len(), "the guard counts the effect");
             let refused = Guard::default().check(losing.len(), active).is_err();
             prop_assert_eq!(dry.guard_would_refuse.is_some(), refused);

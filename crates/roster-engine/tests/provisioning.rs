@@ -431,3 +431,21 @@ async fn changes_whose_answer_was_lost_are_resolved_by_the_next_sync() {
     assert_eq!(not_applied.last().unwrap().detail["plan"], "plan-died");
     assert!(store.open_pending("acme").await.unwrap().is_empty());
 }
+
+/// Found by the effect property: a plan that deletes a team and then names it failed half-way
+/// ("team not found" from monday.com after the deletion went through). It is refused whole.
+#[tokio::test]
+async fn a_plan_naming_a_team_it_deletes_is_refused_before_anything() {
+    let (sim, org, store, c) = setup(200, 45).await;
+    let b = org.boards.iter().find(|b| !b.team_subscribers.is_empty()).unwrap();
+    let team = b.team_subscribers[0];
+    let plan = vec![
+        Action::DeleteTeam { team: team.to_string() },
+        Action::Revoke { entitlement: ent(&format!("board:{}:subscriber", b.id)), principal: Principal::team(team) },
+    ];
+    let before = serde_json::to_string(sim.sim.world().org()).unwrap();
+    let e =
+        apply_plan(&store, &c, "acme", plan, &ApplyOptions { allow_mass_change: true, ..opts() }).await.unwrap_err();
+    assert!(e.to_string().contains("deleted earlier in this plan"), "{e}");
+    assert_eq!(serde_json::to_string(sim.sim.world().org()).unwrap(), before, "nothing changed");
+}

@@ -302,7 +302,7 @@ async fn import_defuses_formulas_and_reads_them_back() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, failure_persistence: None, ..Default::default() })]
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 8, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed), ..Default::default() })]
 
     /// For any generated account (teams sharing names, deactivated, pending and guest users,
     /// SCIM-made and hand-made teams), `import` then `plan` is empty in every format.

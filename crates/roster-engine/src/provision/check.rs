@@ -82,6 +82,27 @@ pub(super) async fn check(
     if !problems.is_empty() {
         return Err(ProvisionError::Invalid(problems));
     }
+    // An action after a team's deletion in the same plan cannot run (monday.com answers "team
+    // not found" half-way through): refused before anything is sent.
+    let mut deleted: Vec<&str> = Vec::new();
+    for a in &actions {
+        let names_team = |t: &str| match a {
+            Action::Grant { entitlement: e, principal: p } | Action::Revoke { entitlement: e, principal: p } => {
+                (p.ptype == PrincipalType::Team && p.id == t) || (e.rtype == ResourceType::Team && e.rid == t)
+            }
+            Action::DeleteTeam { team } => team == t,
+            _ => false,
+        };
+        if let Some(t) = deleted.iter().find(|t| names_team(t)) {
+            problems.push(format!("{a}: team {t} is deleted earlier in this plan; remove this action or the deletion"));
+        }
+        if let Action::DeleteTeam { team } = a {
+            deleted.push(team);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ProvisionError::Invalid(problems));
+    }
     let mut notes = Vec::with_capacity(actions.len());
     for a in &actions {
         if let Err(e) = a.validate() {
