@@ -28,17 +28,26 @@ fn spec(scope: Scope, unanswered: Unanswered, max_age_h: i64) -> CampaignSpec {
     }
 }
 
+/// monday-sim with a generated org of `users`, and a store with its first sync.
+async fn synced(
+    users: usize,
+    seed: u64,
+) -> (monday_sim::model::Org, monday_sim::RunningSim, monday_api::Client, SqlStore) {
+    let org = common::org(users, seed);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    (org, sim, client, store)
+}
+
 fn close_opts(guard: Guard, allow: bool) -> CloseOptions {
     CloseOptions { by: "dana".into(), allow_mass_change: allow, guard, ..CloseOptions::default() }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn campaign_from_creation_to_verified_remediation_and_evidence() {
-    let org = common::org(300, 51);
-    let sim = common::sim(org.clone(), FaultConfig::default()).await;
-    let client = common::client(&sim, ApiVersion::V2026_10, 3);
-    let store = SqlStore::in_memory().await.unwrap();
-    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let (org, sim, client, store) = synced(300, 51).await;
     let t0 = Utc::now();
 
     let boards = Scope { types: vec![ResourceType::Board], ..Scope::default() };
@@ -389,11 +398,7 @@ async fn unanswered_items_revoked_by_policy_only_past_the_guard() {
 /// (monday.com cannot end an ownership alone), and the certified item read `verified`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoke_never_takes_certified_access_with_it() {
-    let org = common::org(300, 53);
-    let sim = common::sim(org.clone(), FaultConfig::default()).await;
-    let client = common::client(&sim, ApiVersion::V2026_10, 3);
-    let store = SqlStore::in_memory().await.unwrap();
-    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let (_org, sim, client, store) = synced(300, 53).await;
     let t0 = Utc::now();
     let boards = Scope { types: vec![ResourceType::Board], ..Scope::default() };
     let named = Reviewers {
@@ -475,11 +480,7 @@ proptest::proptest! {
     fn a_close_never_removes_a_certified_item(seed in 1u64..100_000, revoke_one_in in 2usize..6) {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async move {
-            let org = common::org(100, seed);
-            let sim = common::sim(org, FaultConfig::default()).await;
-            let client = common::client(&sim, ApiVersion::V2026_10, 3);
-            let store = SqlStore::in_memory().await.unwrap();
-            sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+            let (_org, _sim, client, store) = synced(100, seed).await;
             let t0 = Utc::now();
             let scope = Scope { types: vec![ResourceType::Board, ResourceType::Team], ..Scope::default() };
             let named = Reviewers { mode: ReviewerMode::Named, named: vec!["rita@acme.test".into()], fallback: "rita@acme.test".into() };
