@@ -18,7 +18,7 @@ pub mod sync;
 
 pub use diff::events_between;
 pub use error::SyncError;
-pub use provision::{apply_plan, ApplyOptions, ApplyReport, ProvisionError, Status};
+pub use provision::{apply_plan, ApplyOptions, ApplyReport, Lost, ProvisionError, Status};
 pub use sync::{
     holder_id, sync_account, sync_account_as, NoProgress, SyncLease, SyncOptions, SyncProgress, SyncReport,
 };

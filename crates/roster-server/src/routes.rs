@@ -383,6 +383,9 @@ pub async fn submit_plan(
     )?;
     Ok(Json(PlanResult {
         failed: report.failed(),
+        users_losing_access: report.users_losing_access,
+        guard_would_refuse: report.guard_would_refuse.as_ref().map(ToString::to_string),
+        effect: report.effect,
         plan_id: report.plan_id,
         sync_id: report.sync_id,
         results: report.results,

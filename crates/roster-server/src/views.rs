@@ -225,6 +225,14 @@ pub struct PlanResult {
     pub failed: usize,
     #[schema(value_type = Vec<Object>)]
     pub results: Vec<roster_engine::provision::ActionResult>,
+    /// Distinct users the plan takes any access from (what the mass-change guard counts).
+    pub users_losing_access: usize,
+    /// Every grant it takes; `named: false` marks effects no action named (an ownership ended
+    /// with a subscription, access through a deleted team).
+    #[schema(value_type = Vec<Object>)]
+    pub effect: Vec<roster_engine::Lost>,
+    /// On a dry run: the guard's refusal, had it been applied.
+    pub guard_would_refuse: Option<String>,
 }
 
 /// A governance report: a table.

@@ -196,7 +196,11 @@ fn missing_user(user: &str) -> String {
 /// ([`roster_core::effect::lost_by`]): for each action, the users it can touch (the user it
 /// names; every member of a team it removes or deletes; every active user when "everyone"
 /// loses a board), and of those, the ones who would lose a grant they hold.
-pub(super) async fn affected_users(store: &dyn Store, sync: i64, actions: &[Action]) -> Result<usize, ProvisionError> {
+pub(super) async fn affected_users(
+    store: &dyn Store,
+    sync: i64,
+    actions: &[Action],
+) -> Result<(usize, Vec<super::Lost>), ProvisionError> {
     use roster_core::effect::lost_by;
     let mut candidates: HashSet<String> = HashSet::new();
     for a in actions {
@@ -217,6 +221,9 @@ pub(super) async fn affected_users(store: &dyn Store, sync: i64, actions: &[Acti
         }
     }
     let mut affected = 0;
+    let mut lost = Vec::new();
+    let mut candidates: Vec<String> = candidates.into_iter().collect();
+    candidates.sort();
     for user in candidates {
         let Some(u) = store.find_user(sync, &user).await? else { continue };
         if u.status != UserStatus::Active {
@@ -225,11 +232,44 @@ pub(super) async fn affected_users(store: &dyn Store, sync: i64, actions: &[Acti
         let held = store.grants_of(sync, &Principal::user(&u.id)).await?;
         // "Everyone" (team -1) reaches active users without a per-user grant row.
         let everyone = actions.iter().any(|a| matches!(a, Action::Revoke { principal, .. } if principal.id == "-1"));
-        if everyone || actions.iter().any(|a| !lost_by(a, &u.id, &held).is_empty()) {
+        let mut theirs: Vec<super::Lost> = Vec::new();
+        for a in actions {
+            for g in lost_by(a, &u.id, &held) {
+                if !theirs
+                    .iter()
+                    .any(|l| l.entitlement == g.entitlement.to_string() && l.source == g.source.as_string())
+                {
+                    theirs.push(super::Lost {
+                        user: u.id.clone(),
+                        email: u.email.clone(),
+                        named: actions.iter().any(|x| names(x, &u.id, &g)),
+                        entitlement: g.entitlement.to_string(),
+                        source: g.source.as_string(),
+                    });
+                }
+            }
+        }
+        if everyone || !theirs.is_empty() {
             affected += 1;
         }
+        lost.extend(theirs);
     }
-    Ok(affected)
+    Ok((affected, lost))
+}
+
+/// Whether `a` names the grant `g` of `user` itself (not a coupled effect): the grant it
+/// revokes, the role it changes, or everything of the user it deactivates.
+fn names(a: &Action, user: &str, g: &roster_core::Grant) -> bool {
+    match a {
+        Action::Deactivate { user: u } => u == user,
+        Action::SetRole { user: u, .. } => u == user && g.entitlement.rtype == ResourceType::Role,
+        Action::Revoke { entitlement, principal } => {
+            *entitlement == g.entitlement
+                && ((principal.ptype == PrincipalType::User && principal.id == user && g.source == GrantSource::Direct)
+                    || (principal.ptype == PrincipalType::Team && g.source == GrantSource::Team(principal.id.clone())))
+        }
+        _ => false,
+    }
 }
 
 /// Adds the user members of `team` in snapshot `sync` to `into`.

@@ -31,6 +31,19 @@ pub struct ApplyOptions {
     pub guard: Guard,
 }
 
+/// One grant a plan takes from a user: monday.com's couplings and team consequences included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lost {
+    pub user: String,
+    pub email: String,
+    pub entitlement: String,
+    /// `direct` or `team:<id>`.
+    pub source: String,
+    /// An action names this grant itself; `false`: an effect the plan did not name (an
+    /// ownership ended with a subscription, access through a team deleted).
+    pub named: bool,
+}
+
 /// Where one action ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,6 +72,8 @@ pub struct ApplyReport {
     pub results: Vec<ActionResult>,
     /// Distinct users the plan takes any access away from.
     pub users_losing_access: usize,
+    /// Every grant it takes, by user (see [`Lost::named`] for the effects no action names).
+    pub effect: Vec<Lost>,
     /// On a dry run: the guard's refusal, had it been applied (`None`: within the guard).
     #[serde(serialize_with = "as_message")]
     pub guard_would_refuse: Option<MassChange>,
@@ -110,7 +125,7 @@ pub async fn apply_plan(
 ) -> Result<ApplyReport, ProvisionError> {
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.to_string()))?;
     let (actions, notes) = check::check(store, snap.id, actions).await?;
-    let affected = check::affected_users(store, snap.id, &actions).await?;
+    let (affected, effect) = check::affected_users(store, snap.id, &actions).await?;
     let active = store
         .count_users(
             snap.id,
@@ -132,6 +147,7 @@ pub async fn apply_plan(
             sync_id: snap.id,
             results,
             users_losing_access: affected,
+            effect,
             guard_would_refuse,
         });
     }
@@ -171,5 +187,12 @@ pub async fn apply_plan(
     }
     // The answers and their events together: never one without the other.
     store.set_pending_outcomes(account, &answers, &events, Utc::now()).await?;
-    Ok(ApplyReport { plan_id, sync_id: snap.id, results, users_losing_access: affected, guard_would_refuse: None })
+    Ok(ApplyReport {
+        plan_id,
+        sync_id: snap.id,
+        results,
+        users_losing_access: affected,
+        effect,
+        guard_would_refuse: None,
+    })
 }

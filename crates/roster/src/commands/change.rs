@@ -25,6 +25,9 @@ pub struct ChangeOpts {
     /// Apply a plan that takes access from many users (more than 10, or 5 % of active users).
     #[arg(long)]
     pub allow_mass_change: bool,
+    /// List every grant the plan takes, marking the effects no action names.
+    #[arg(long)]
+    pub effect: bool,
 }
 
 /// `roster team ...`.
@@ -99,7 +102,20 @@ pub async fn run(cli: &Cli, actions: Vec<Action>, opts: &ChangeOpts, out: &mut d
     }
     l.print(cli.output, out)?;
     if cli.output == crate::output::Format::Table {
-        writeln!(out, "this plan takes access away from {} user(s)", report.users_losing_access)?;
+        let unnamed = report.effect.iter().filter(|l| !l.named).count();
+        writeln!(
+            out,
+            "this plan takes {} grant(s) from {} user(s); {unnamed} of them no action names (coupled effects){}",
+            report.effect.len(),
+            report.users_losing_access,
+            if opts.effect || report.effect.is_empty() { "" } else { ": --effect lists them" }
+        )?;
+        if opts.effect {
+            for l in &report.effect {
+                let mark = if l.named { "" } else { "  (not named: an effect of the plan)" };
+                writeln!(out, "  - {} loses {} via {}{mark}", l.email, l.entitlement, l.source)?;
+            }
+        }
         if let Some(refusal) = &report.guard_would_refuse {
             writeln!(out, "applied without --dry-run, the guard would refuse it: {refusal}")?;
         }
