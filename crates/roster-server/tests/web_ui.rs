@@ -171,6 +171,8 @@ async fn pages_by_role_escaping_changes_reviews_and_jit() {
     let form = [("csrf", token.as_str()), ("action", "role"), ("user", id), ("role", "viewer")];
     let (s, plan, _) = admin.post("/ui/a/acme/plan", &form).await;
     assert!(s == 200 && plan.contains("Confirm and apply") && plan.contains("planned"), "{s}");
+    // A member made viewer loses the member role: the effect says so, named by the action.
+    assert!(plan.contains("takes 1 grant(s) from 1 user(s)") && plan.contains("role:member:assigned"), "{plan}");
     let uid: u64 = id.parse().unwrap();
     let kind = |e: &Env| e.sim.sim.world().org().users.iter().find(|u| u.id == uid).unwrap().kind;
     assert_eq!(kind(&e), monday_sim::model::UserKind::Member, "nothing sent yet");

@@ -78,8 +78,16 @@ fn view(account: &str, f: &ChangeForm, r: &roster_engine::ApplyReport, applied: 
         .iter()
         .map(|x| context! { description => x.action.to_string(), status => format!("{:?}", x.status).to_lowercase(), note => x.note.clone() })
         .collect();
+    let effect: Vec<_> = r
+        .effect
+        .iter()
+        .map(|l| context! { email => l.email.clone(), entitlement => l.entitlement.clone(), source => l.source.clone(), named => l.named })
+        .collect();
+    let unnamed = r.effect.iter().filter(|l| !l.named).count();
     context! {
-        account, applied, rows, plan_id => r.plan_id.clone(), sync_id => r.sync_id,
+        account, applied, rows, effect, unnamed, losing => r.users_losing_access,
+        guard => r.guard_would_refuse.as_ref().map(ToString::to_string),
+        plan_id => r.plan_id.clone(), sync_id => r.sync_id,
         form => context! { action => f.action.clone(), user => f.user.clone(), role => f.role.clone(), entitlement => f.entitlement.clone(), reason => f.reason.clone() },
     }
 }
