@@ -192,11 +192,12 @@ fn missing_user(user: &str) -> String {
     format!("there is no user {user:?} in the last sync (ids and e-mails are accepted; run `roster sync` if they were just added)")
 }
 
-/// Distinct active users a plan takes any access from, by the one effect model
+/// The plan's effect: how many distinct active users it takes any access from, and every grant
+/// it takes, by the one effect model
 /// ([`roster_core::effect::lost_by`]): for each action, the users it can touch (the user it
 /// names; every member of a team it removes or deletes; every active user when "everyone"
 /// loses a board), and of those, the ones who would lose a grant they hold.
-pub(super) async fn affected_users(
+pub(super) async fn effect(
     store: &dyn Store,
     sync: i64,
     actions: &[Action],
@@ -224,14 +225,14 @@ pub(super) async fn affected_users(
     let mut lost = Vec::new();
     let mut candidates: Vec<String> = candidates.into_iter().collect();
     candidates.sort();
+    // "Everyone" (team -1) reaches active users without a per-user grant row.
+    let everyone = actions.iter().any(|a| matches!(a, Action::Revoke { principal, .. } if principal.id == "-1"));
     for user in candidates {
         let Some(u) = store.find_user(sync, &user).await? else { continue };
         if u.status != UserStatus::Active {
             continue; // a deactivated or pending user reaches nothing to lose
         }
         let held = store.grants_of(sync, &Principal::user(&u.id)).await?;
-        // "Everyone" (team -1) reaches active users without a per-user grant row.
-        let everyone = actions.iter().any(|a| matches!(a, Action::Revoke { principal, .. } if principal.id == "-1"));
         let mut theirs: Vec<super::Lost> = Vec::new();
         for a in actions {
             for g in lost_by(a, &u.id, &held) {

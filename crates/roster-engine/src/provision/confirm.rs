@@ -56,16 +56,10 @@ fn key(m: &MemberRef) -> &str {
 /// (attributes it does not read, such as a phone number, are taken as done when the user is
 /// there).
 async fn scim_seen(store: &dyn Store, sync: i64, s: &ScimStep) -> Result<bool, StoreError> {
-    let status_is = |want: UserStatus| async move {
-        Ok::<_, StoreError>(match s {
-            ScimStep::Deactivate { id, .. } | ScimStep::Reactivate { id, .. } | ScimStep::DeleteUser { id, .. } => {
-                store.find_user(sync, id).await?.is_some_and(|u| u.status == want)
-            }
-            _ => false,
-        })
-    };
+    if let Some(a) = as_action(s) {
+        return seen(store, sync, &a).await;
+    }
     Ok(match s {
-        ScimStep::CreateUser { user } => store.find_user(sync, &user.user_name).await?.is_some(),
         ScimStep::UpdateUser { id, changes, .. } => match store.find_user(sync, id).await? {
             None => false,
             Some(u) => changes.iter().all(|(attr, _, to)| match attr.as_str() {
@@ -76,8 +70,6 @@ async fn scim_seen(store: &dyn Store, sync: i64, s: &ScimStep) -> Result<bool, S
                 _ => true,
             }),
         },
-        ScimStep::Deactivate { .. } | ScimStep::DeleteUser { .. } => status_is(UserStatus::Deactivated).await?,
-        ScimStep::Reactivate { .. } => status_is(UserStatus::Active).await?,
         ScimStep::CreateGroup { name, .. } => {
             store.resources(sync, ResourceType::Team).await?.iter().any(|t| t.name == *name)
         }
@@ -98,7 +90,19 @@ async fn scim_seen(store: &dyn Store, sync: i64, s: &ScimStep) -> Result<bool, S
             }
             none
         }
-        ScimStep::DeleteGroup { id, .. } => store.resource(sync, ResourceType::Team, id).await?.is_none(),
+        // The rest are judged as the GraphQL action they amount to (above).
+        _ => false,
+    })
+}
+
+/// The GraphQL action a SCIM step amounts to, where there is one: it is confirmed the same way.
+fn as_action(s: &ScimStep) -> Option<Action> {
+    Some(match s {
+        ScimStep::CreateUser { user } => Action::Invite { email: user.user_name.clone(), role: Role::Member },
+        ScimStep::Deactivate { id, .. } | ScimStep::DeleteUser { id, .. } => Action::Deactivate { user: id.clone() },
+        ScimStep::Reactivate { id, .. } => Action::Activate { user: id.clone() },
+        ScimStep::DeleteGroup { id, .. } => Action::DeleteTeam { team: id.clone() },
+        _ => return None,
     })
 }
 

@@ -125,7 +125,7 @@ pub async fn apply_plan(
 ) -> Result<ApplyReport, ProvisionError> {
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.to_string()))?;
     let (actions, notes) = check::check(store, snap.id, actions).await?;
-    let (affected, effect) = check::affected_users(store, snap.id, &actions).await?;
+    let (affected, effect) = check::effect(store, snap.id, &actions).await?;
     let active = store
         .count_users(
             snap.id,

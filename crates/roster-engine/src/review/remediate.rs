@@ -149,7 +149,6 @@ pub async fn close(
     let mut actions: Vec<Action> = Vec::new();
     let mut plan_for: Vec<(&ReviewItem, Option<usize>, &str)> = Vec::new();
     let mut manual: Vec<(&ReviewItem, String, String)> = Vec::new();
-    let mut losing: BTreeSet<String> = BTreeSet::new();
     for (it, why) in remove.iter().copied() {
         if it.remediation_status.is_some() {
             continue;
@@ -175,9 +174,6 @@ pub async fn close(
             manual.push((it, a.to_string(), note));
             continue;
         }
-        if !lost.is_empty() {
-            losing.insert(it.user_id.clone());
-        }
         let at = match actions.iter().position(|x| *x == a) {
             Some(i) => i,
             None => {
@@ -195,10 +191,12 @@ pub async fn close(
         guard: opts.guard,
     };
     let plan: Vec<String> = actions.iter().map(Action::to_string).collect();
-    let mut guard_would_refuse = None;
+    let (mut guard_would_refuse, mut users_losing_access) = (None, 0);
     if !actions.is_empty() {
         // Checked and guarded before anything changes; a refusal leaves the campaign launched.
+        // The provisioner's effect is the one the guard counts: its figure is the report's.
         let dry = apply_plan(store, client, account, actions.clone(), &apply(true)).await?;
+        users_losing_access = dry.users_losing_access;
         match dry.guard_would_refuse {
             Some(refusal) if !opts.dry_run => return Err(crate::ProvisionError::MassChange(refusal).into()),
             refusal => guard_would_refuse = refusal.map(|r| r.to_string()),
@@ -215,7 +213,7 @@ pub async fn close(
             already_gone: plan_for.iter().filter(|(_, at, _)| at.is_none()).count(),
             manual: manual.len(),
             plan,
-            users_losing_access: losing.len(),
+            users_losing_access,
             incomplete,
             dry_run: true,
             guard_would_refuse,
@@ -278,7 +276,7 @@ pub async fn close(
         already_gone: gone,
         manual: manual.len(),
         plan,
-        users_losing_access: losing.len(),
+        users_losing_access,
         incomplete,
         dry_run: false,
         guard_would_refuse: None,
