@@ -75,6 +75,12 @@ pub enum EventKind {
     /// Evidence exported: the manifest's SHA-256 in the audit log, so an export can be matched
     /// against what Roster recorded, not only against itself.
     ReviewExported,
+    /// Four-eyes approval: a plan stored to wait for a second admin, approved (it then runs),
+    /// rejected, or a decision refused (own plan, not an approver, stale snapshot).
+    PlanPendingApproval,
+    PlanApproved,
+    PlanRejected,
+    PlanApprovalRefused,
 }
 
 impl EventKind {
@@ -127,6 +133,10 @@ impl EventKind {
             EventKind::ReviewRemediationVerified => "review_remediation_verified",
             EventKind::ReviewRemediationFailed => "review_remediation_failed",
             EventKind::ReviewExported => "review_exported",
+            EventKind::PlanPendingApproval => "plan_pending_approval",
+            EventKind::PlanApproved => "plan_approved",
+            EventKind::PlanRejected => "plan_rejected",
+            EventKind::PlanApprovalRefused => "plan_approval_refused",
         }
     }
 }

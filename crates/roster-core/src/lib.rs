@@ -6,6 +6,7 @@
 //! between two snapshots produces. Pure code: no I/O, no clock, no async.
 
 pub mod action;
+pub mod approval;
 pub mod change;
 pub mod csv_safe;
 pub mod effect;
@@ -18,6 +19,7 @@ pub mod sod;
 pub mod when;
 
 pub use action::{Action, ActionError, Guard, MassChange};
+pub use approval::{ApprovalPolicy, PlanKind, PlanStatus, Refusal, Require};
 pub use change::{Change, Outcome};
 pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Principal, PrincipalType, ResourceType};
 pub use events::{Event, EventKind};

@@ -125,6 +125,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Who holds lease `name` and until when (an expired lease is still shown).
     async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>>;
 
+    /// Stores a plan that waits for approval, with the events that say so, in one transaction.
+    async fn add_plan(&self, p: &StoredPlan, events: &[Event]) -> Result<()>;
+    /// One stored plan.
+    async fn plan(&self, id: &str) -> Result<Option<StoredPlan>>;
+    /// An account's stored plans (of one status, or all), oldest first.
+    async fn plans(&self, account: &str, status: Option<roster_core::PlanStatus>) -> Result<Vec<StoredPlan>>;
+    /// Moves plan `id` from `t.from` to `t.to` and records `events`, in one transaction; false
+    /// (and nothing written) when it is no longer in `t.from`, so of two approvers only one acts.
+    async fn transition_plan(&self, id: &str, t: &PlanTransition, events: &[Event]) -> Result<bool>;
+
     /// Records a just-in-time access request (status `requested`); returns its id.
     async fn add_jit(&self, g: &JitGrant) -> Result<i64>;
     /// An account's just-in-time grants (of one status, or all), oldest first.

@@ -295,3 +295,36 @@ pub struct ReviewTally {
     pub self_review: bool,
     pub items: i64,
 }
+
+/// A plan stored to wait for a second admin's approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredPlan {
+    pub id: String,
+    pub account: String,
+    pub kind: roster_core::PlanKind,
+    /// The snapshot it was computed on (approval is refused once a newer one completed).
+    pub sync_id: Option<i64>,
+    /// What it carries out (JSON, by kind).
+    pub body: serde_json::Value,
+    /// What it does, for people deciding: actions, effect, guard (JSON).
+    pub summary: serde_json::Value,
+    pub status: roster_core::PlanStatus,
+    pub requested_by: String,
+    pub reason: Option<String>,
+    pub created_ms: i64,
+    pub decided_by: Option<String>,
+    pub decided_ms: Option<i64>,
+    /// Why it was rejected, or failed; what it did once applied.
+    pub note: Option<String>,
+}
+
+/// A move of a stored plan from one status to the next, with the events that say so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanTransition {
+    pub from: roster_core::PlanStatus,
+    pub to: roster_core::PlanStatus,
+    /// The decider (kept when `None`).
+    pub by: Option<String>,
+    pub at_ms: i64,
+    pub note: Option<String>,
+}

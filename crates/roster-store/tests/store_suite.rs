@@ -384,6 +384,67 @@ async fn jit_grants_move_forward_once() {
 }
 
 #[tokio::test]
+async fn plans_wait_then_move_forward_once_with_their_events() {
+    use roster_core::{PlanKind, PlanStatus};
+    use roster_store::{PlanTransition, StoredPlan};
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        s.ensure_account("acme", Utc::now()).await.unwrap();
+        let p = StoredPlan {
+            id: "plan-1".into(),
+            account: "acme".into(),
+            kind: PlanKind::Actions,
+            sync_id: Some(3),
+            body: json!({ "actions": [] }),
+            summary: json!({ "users_losing_access": 2 }),
+            status: PlanStatus::PendingApproval,
+            requested_by: "alice".into(),
+            reason: Some("offboarding".into()),
+            created_ms: 1_000,
+            decided_by: None,
+            decided_ms: None,
+            note: None,
+        };
+        let ev = |k: EventKind| Event { kind: k, subject: "plan:plan-1".into(), detail: json!({ "plan": "plan-1" }) };
+        s.add_plan(&p, &[ev(EventKind::PlanPendingApproval)]).await.unwrap();
+        assert!(s.add_plan(&p, &[]).await.is_err(), "{db}: a plan id is stored once");
+        assert_eq!(s.plan("plan-1").await.unwrap().as_ref(), Some(&p), "{db}");
+        assert_eq!(s.plans("acme", Some(PlanStatus::PendingApproval)).await.unwrap().len(), 1, "{db}");
+        assert!(s.plans("acme", Some(PlanStatus::Approved)).await.unwrap().is_empty(), "{db}");
+        let approve = PlanTransition {
+            from: PlanStatus::PendingApproval,
+            to: PlanStatus::Approved,
+            by: Some("bob".into()),
+            at_ms: 2_000,
+            note: None,
+        };
+        assert!(s.transition_plan("plan-1", &approve, &[ev(EventKind::PlanApproved)]).await.unwrap(), "{db}");
+        assert!(
+            !s.transition_plan("plan-1", &approve, &[ev(EventKind::PlanApproved)]).await.unwrap(),
+            "{db}: only one approver acts"
+        );
+        let applied = PlanTransition {
+            from: PlanStatus::Approved,
+            to: PlanStatus::Applied,
+            by: None,
+            at_ms: 3_000,
+            note: Some("2 succeeded".into()),
+        };
+        assert!(s.transition_plan("plan-1", &applied, &[]).await.unwrap(), "{db}");
+        let got = s.plan("plan-1").await.unwrap().unwrap();
+        assert_eq!(
+            (got.status, got.decided_by.as_deref(), got.decided_ms, got.note.as_deref()),
+            (PlanStatus::Applied, Some("bob"), Some(2_000), Some("2 succeeded")),
+            "{db}: the decision is kept"
+        );
+        let q = EventQuery { account: Some("acme".into()), kind_prefix: Some("plan_".into()), ..EventQuery::default() };
+        let kinds: Vec<String> = s.events(&q).await.unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["plan_pending_approval", "plan_approved"], "{db}: the refused move wrote no event");
+        assert!(s.plan("nope").await.unwrap().is_none(), "{db}");
+    }
+}
+
+#[tokio::test]
 async fn review_campaigns_freeze_decide_lock_and_verify() {
     use roster_store::{ItemDecision, Remediation, ReviewCampaign, ReviewItem};
     for (db, s) in stores().await {

@@ -12,6 +12,7 @@ mod diff;
 mod jit;
 mod leases;
 mod pending;
+mod plans;
 mod reads;
 mod reviews;
 mod rows;
@@ -278,6 +279,18 @@ impl Store for SqlStore {
     }
     async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>> {
         self.lease_impl(name).await
+    }
+    async fn add_plan(&self, p: &StoredPlan, events: &[Event]) -> Result<()> {
+        self.add_plan_impl(p, events).await
+    }
+    async fn plan(&self, id: &str) -> Result<Option<StoredPlan>> {
+        self.plan_impl(id).await
+    }
+    async fn plans(&self, account: &str, status: Option<roster_core::PlanStatus>) -> Result<Vec<StoredPlan>> {
+        self.plans_impl(account, status).await
+    }
+    async fn transition_plan(&self, id: &str, t: &PlanTransition, events: &[Event]) -> Result<bool> {
+        self.transition_plan_impl(id, t, events).await
     }
     async fn add_jit(&self, g: &JitGrant) -> Result<i64> {
         self.add_jit_impl(g).await
