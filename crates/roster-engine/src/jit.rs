@@ -207,6 +207,7 @@ async fn provision(
         dry_run: false,
         allow_mass_change: false,
         guard: roster_core::Guard::default(),
+        ..ApplyOptions::default()
     };
     let report = apply_plan(store, client, &g.account, vec![action(g, grant)?], &opts).await?;
     Ok(report

@@ -5,6 +5,7 @@
 //! partial one), expands team access into each member's access, and diffs each new snapshot
 //! against the previous one into events. Later: provisioning, reconcile, reviews, JIT.
 
+pub mod approval;
 mod diff;
 mod digest;
 mod error;

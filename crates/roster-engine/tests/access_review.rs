@@ -226,6 +226,7 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
         dry_run: false,
         allow_mass_change: false,
         guard: Guard::default(),
+        ..ApplyOptions::default()
     };
     apply_plan(&store, &client, "acme", vec![regrant], &opts).await.unwrap();
     sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();

@@ -154,6 +154,7 @@ fn opts(dry_run: bool, allow: bool) -> ApplyOptions {
         dry_run,
         allow_mass_change: allow,
         guard: Guard::default(),
+        ..ApplyOptions::default()
     }
 }
 

@@ -200,6 +200,7 @@ async fn a_role_for_a_while_is_set_back_at_expiry() {
         dry_run: false,
         allow_mass_change: false,
         guard: Guard::default(),
+        ..ApplyOptions::default()
     };
     let to_viewer = Action::SetRole { user: second.id.to_string(), role: Role::Viewer };
     apply_plan(&store, &client, "acme", vec![to_viewer], &opts).await.unwrap();

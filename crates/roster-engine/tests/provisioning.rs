@@ -20,6 +20,7 @@ fn opts() -> ApplyOptions {
         dry_run: false,
         allow_mass_change: false,
         guard: Guard::default(),
+        ..ApplyOptions::default()
     }
 }
 

@@ -325,3 +325,37 @@ proptest::proptest! {
         })?;
     }
 }
+
+#[tokio::test]
+async fn a_scim_plan_that_takes_access_waits_for_a_second_admin() {
+    use roster_core::{ApprovalPolicy, PlanStatus, Require};
+    use roster_engine::approval::{self, Ran, Runners};
+    use roster_engine::scim::hold_for_approval;
+    let sim = empty_account().await;
+    let store = SqlStore::in_memory().await.unwrap();
+    let cfg = scim_cfg(&sim);
+    let first = source("held-first.csv", &people(6, 0));
+    let plan = make_plan("acme", &cfg, &first, &default_mapping(), ReconcileOptions::default()).await.unwrap();
+    let policy = ApprovalPolicy { require: Require::Removals, min_users: 1, approvers: vec![] };
+    // Creating people takes nothing from anyone: it runs at once.
+    assert_eq!(hold_for_approval(&store, "acme", &cfg, &plan, false, &policy, "alice").await.unwrap(), None);
+    apply_plan(&store, "acme", &cfg, &plan, Some(Guard::default())).await.unwrap();
+    // Two people leave the source: their deactivation waits.
+    let second = source("held-second.csv", &people(6, 2));
+    let plan = make_plan("acme", &cfg, &second, &default_mapping(), ReconcileOptions::default()).await.unwrap();
+    // (Two of nine is above the guard's 5 %: the planner lets it through, the approver sees that.)
+    let id = hold_for_approval(&store, "acme", &cfg, &plan, true, &policy, "alice").await.unwrap().expect("held");
+    let active = |e: &str| sim.sim.world().users().iter().find(|u| u.email == e).unwrap().status == UserStatus::Active;
+    assert!(active("person0@acme-example.com"), "nothing was sent");
+    let c = client(&sim, ApiVersion::V2026_10, 3);
+    let runners = Runners { client: &c, scim: Some(&cfg) };
+    assert!(approval::approve(&store, runners, &policy, "acme", &id, "alice", chrono::Utc::now()).await.is_err());
+    let without = Runners { client: &c, scim: None };
+    let refused = approval::approve(&store, without, &policy, "acme", &id, "bob", chrono::Utc::now()).await;
+    assert!(refused.unwrap_err().to_string().contains("no SCIM token"), "a server without the token says so");
+    let (p, ran) = approval::approve(&store, runners, &policy, "acme", &id, "bob", chrono::Utc::now()).await.unwrap();
+    assert_eq!(p.status, PlanStatus::Applied);
+    assert!(matches!(ran, Ran::Scim { failed, .. } if failed.is_empty()));
+    assert!(!active("person0@acme-example.com") && !active("person1@acme-example.com"));
+    assert!(active("person2@acme-example.com"));
+}

@@ -12,6 +12,7 @@ mod extract;
 mod jit_routes;
 pub mod lease;
 pub mod listen;
+pub mod plan_routes;
 pub mod policy;
 mod review_routes;
 mod routes;
@@ -78,8 +79,10 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(routes::sync_run))
         .routes(routes!(routes::events))
         .routes(routes!(routes::trigger_sync))
-        .routes(routes!(routes::submit_plan))
-        .routes(routes!(routes::plan_events))
+        .routes(routes!(plan_routes::submit_plan, plan_routes::list_plans))
+        .routes(routes!(plan_routes::plan_events))
+        .routes(routes!(plan_routes::approve))
+        .routes(routes!(plan_routes::reject))
         .routes(routes!(jit_routes::jit_request, jit_routes::jit_list))
         .routes(routes!(jit_routes::jit_approve))
         .routes(routes!(jit_routes::jit_deny))

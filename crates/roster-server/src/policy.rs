@@ -23,6 +23,8 @@ pub enum Act {
     Sync,
     /// Change monday.com (plans).
     Change,
+    /// Approve or reject a plan waiting for a second admin.
+    PlanDecide,
     /// Ask for just-in-time access.
     JitAsk,
     /// See just-in-time requests (a requester sees their own).
@@ -45,6 +47,7 @@ pub const MATRIX: &[(Act, &[Role])] = &[
     (Act::ReadHistory, &[Role::Admin, Role::Reader]),
     (Act::Sync, &[Role::Admin]),
     (Act::Change, &[Role::Admin]),
+    (Act::PlanDecide, &[Role::Admin]),
     (Act::JitAsk, &[Role::Admin, Role::Requester]),
     (Act::JitSee, &[Role::Admin, Role::Reader, Role::Requester]),
     (Act::JitDecide, &[Role::Admin]),
@@ -79,7 +82,8 @@ pub fn act_of(method: &Method, route: &str) -> Option<Act> {
         {
             Act::ReadInventory
         }
-        "/syncs" | "/syncs/{id}" | "/events" | "/plans/{plan_id}" if get => Act::ReadHistory,
+        "/syncs" | "/syncs/{id}" | "/events" | "/plans" | "/plans/{plan_id}" if get => Act::ReadHistory,
+        "/plans/{plan_id}/approve" | "/plans/{plan_id}/reject" if post => Act::PlanDecide,
         "/sync" if post => Act::Sync,
         "/plans" if post => Act::Change,
         "/jit" if post => Act::JitAsk,
@@ -128,6 +132,7 @@ pub fn describe(act: Act) -> &'static str {
         Act::ReadHistory => "read syncs and events (admin and reader keys)",
         Act::Sync => "start a sync (admin keys)",
         Act::Change => "change monday.com (admin keys)",
+        Act::PlanDecide => "approve or reject plans (admin keys)",
         Act::JitAsk => "ask for just-in-time access (admin and requester keys)",
         Act::JitSee => "see just-in-time requests (admin, reader and requester keys)",
         Act::JitDecide => "approve or deny just-in-time requests (admin keys)",
@@ -149,6 +154,7 @@ mod tests {
             Act::ReadHistory,
             Act::Sync,
             Act::Change,
+            Act::PlanDecide,
             Act::JitAsk,
             Act::JitSee,
             Act::JitDecide,

@@ -5,12 +5,12 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use roster_core::review::CampaignSpec;
-use roster_engine::review::{self, evidence, Act, CloseOptions, CloseReport, Counts, ReviewError};
+use roster_engine::review::{self, evidence, Act, CloseOptions, Counts, ReviewError};
 use roster_store::{ReviewCampaign, ReviewItem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -384,13 +384,13 @@ pub async fn signoff(
 }
 
 /// Close: revocations go out through the provisioner (admin keys).
-#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews/{id}/close", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path)), request_body = CloseRequest, security(("bearer" = [])), responses((status = 200, body = Object), (status = 409), (status = 422)))]
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/reviews/{id}/close", tag = "reviews", params(("account" = String, Path), ("id" = i64, Path)), request_body = CloseRequest, security(("bearer" = [])), responses((status = 200, body = Object), (status = 202, body = Object, description = "the remediation waits for a second admin's approval (`pending_approval` names the plan)"), (status = 409), (status = 422)))]
 pub async fn close(
     State(s): S,
     c: Caller,
     Path((account, id)): Path<(String, i64)>,
     Body(r): Body<CloseRequest>,
-) -> Result<Json<CloseReport>, ApiError> {
+) -> Result<Response, ApiError> {
     c.require_admin()?;
     let a = s.served(&account)?;
     let opts = CloseOptions {
@@ -399,10 +399,13 @@ pub async fn close(
         guard: roster_core::Guard::default(),
         force: r.force,
         dry_run: r.dry_run,
+        approval: (*s.approval.get()).clone(),
+        ..CloseOptions::default()
     };
     let rep =
         review::close(s.store.as_ref(), &a.client, &account, id, &opts, Utc::now()).await.map_err(review_error)?;
-    Ok(Json(rep))
+    let status = if rep.pending_approval.is_some() { StatusCode::ACCEPTED } else { StatusCode::OK };
+    Ok((status, Json(rep)).into_response())
 }
 
 /// The evidence as one tar archive (items.csv, items.jsonl, summary.pdf, manifest.json), made

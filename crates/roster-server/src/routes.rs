@@ -11,16 +11,22 @@ use roster_store::{EventQuery, UserQuery};
 
 use crate::auth::{Caller, Reader};
 use crate::error::ApiError;
-use crate::extract::{Body, Params};
+use crate::extract::Params;
 use crate::state::AppState;
 use crate::views::*;
 
 type S = State<Arc<AppState>>;
 
-pub(crate) async fn snapshot(state: &AppState, account: &str) -> Result<i64, ApiError> {
+/// Refuses an account neither served nor in the store.
+pub(crate) async fn known_account(state: &AppState, account: &str) -> Result<(), ApiError> {
     if state.account(account).is_none() && !state.store.accounts().await?.iter().any(|a| a == account) {
         return Err(ApiError::NotFound(format!("no account {account:?}")));
     }
+    Ok(())
+}
+
+pub(crate) async fn snapshot(state: &AppState, account: &str) -> Result<i64, ApiError> {
+    known_account(state, account).await?;
     state
         .store
         .last_completed(account)
@@ -351,80 +357,4 @@ pub async fn readyz(State(s): S) -> impl IntoResponse {
 pub async fn metrics(State(s): S) -> impl IntoResponse {
     let body = s.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
-}
-
-/// Applies (or, with `dry_run`, checks) a plan of actions (admin).
-#[utoipa::path(post, path = "/api/v1/accounts/{account}/plans", tag = "operations", params(("account" = String, Path)), request_body = PlanRequest, security(("bearer" = [])), responses((status = 200, body = PlanResult), (status = 400), (status = 403), (status = 404), (status = 409, description = "stopped by the mass-change guard")))]
-pub async fn submit_plan(
-    State(s): S,
-    c: Caller,
-    Path(account): Path<String>,
-    Body(req): Body<PlanRequest>,
-) -> Result<Json<PlanResult>, ApiError> {
-    c.require_admin()?;
-    let a = s.served(&account)?;
-    if req.actions.is_empty() {
-        return Err(ApiError::BadRequest("the plan has no actions".into()));
-    }
-    let opts = roster_engine::ApplyOptions {
-        requested_by: c.name.clone(),
-        reason: req.reason,
-        dry_run: req.dry_run,
-        allow_mass_change: req.allow_mass_change,
-        guard: roster_core::Guard::default(),
-    };
-    let report = roster_engine::apply_plan(s.store.as_ref(), &a.client, &account, req.actions, &opts).await.map_err(
-        |e| match e {
-            roster_engine::ProvisionError::Invalid(_) => ApiError::BadRequest(e.to_string()),
-            roster_engine::ProvisionError::NoSnapshot(_) => ApiError::NotFound(e.to_string()),
-            roster_engine::ProvisionError::MassChange(_) => ApiError::Conflict(e.to_string()),
-            roster_engine::ProvisionError::Store(e) => ApiError::Internal(e.to_string()),
-        },
-    )?;
-    Ok(Json(PlanResult {
-        failed: report.failed(),
-        users_losing_access: report.users_losing_access,
-        guard_would_refuse: report.guard_would_refuse.as_ref().map(ToString::to_string),
-        effect: report.effect,
-        plan_id: report.plan_id,
-        sync_id: report.sync_id,
-        results: report.results,
-    }))
-}
-
-/// The recorded events of a plan (requested, succeeded, failed, confirmed).
-#[utoipa::path(get, path = "/api/v1/accounts/{account}/plans/{plan_id}", tag = "operations", params(("account" = String, Path), ("plan_id" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [EventView]), (status = 404)))]
-pub async fn plan_events(
-    State(s): S,
-    _c: Reader,
-    Path((account, plan_id)): Path<(String, String)>,
-) -> Result<Json<Vec<EventView>>, ApiError> {
-    let q = EventQuery {
-        account: Some(account),
-        kind_prefix: Some("action_".into()),
-        sync_id: None,
-        after_id: None,
-        limit: Some(100_000),
-        ..EventQuery::default()
-    };
-    let list: Vec<EventView> = s
-        .store
-        .events(&q)
-        .await?
-        .into_iter()
-        .filter(|e| e.detail["plan"].as_str() == Some(plan_id.as_str()))
-        .map(|e| EventView {
-            id: e.id,
-            account: e.account,
-            sync_id: e.sync_id,
-            at: e.at.to_rfc3339(),
-            kind: e.kind,
-            subject: e.subject,
-            detail: e.detail,
-        })
-        .collect();
-    if list.is_empty() {
-        return Err(ApiError::NotFound(format!("no plan {plan_id:?}")));
-    }
-    Ok(Json(list))
 }

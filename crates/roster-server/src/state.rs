@@ -63,6 +63,8 @@ pub struct ServedAccount {
     pub options: roster_engine::SyncOptions,
     /// Time between syncs (jittered by up to 10 %).
     pub interval: Duration,
+    /// The account's SCIM configuration, when it has one (approved SCIM plans run with it).
+    pub scim: Option<scim_client::ScimConfig>,
 }
 
 /// Everything handlers share.
@@ -82,6 +84,8 @@ pub struct AppState {
     pub user_totals: std::sync::Mutex<HashMap<(i64, String), usize>>,
     /// Just-in-time access policy (replaced on reload).
     pub jit_policy: Swap<roster_engine::jit::JitPolicy>,
+    /// Which plans wait for a second admin, and who may decide (replaced on reload).
+    pub approval: Swap<roster_core::ApprovalPolicy>,
     /// Separation-of-duties rules checked after every sync (replaced on reload).
     pub sod_rules: Swap<Vec<roster_core::sod::SodRule>>,
     /// Row counts per completed snapshot (immutable once completed, so never stale).
@@ -134,6 +138,7 @@ impl AppState {
             user_totals: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
+            approval: Swap::new(roster_core::ApprovalPolicy::default()),
             sessions: crate::web::Sessions,
             snapshot_counts: std::sync::Mutex::new(HashMap::new()),
             sod_counts: std::sync::Mutex::new(HashMap::new()),
@@ -151,6 +156,12 @@ impl AppState {
     /// The same with another just-in-time policy.
     pub fn with_jit_policy(self, policy: roster_engine::jit::JitPolicy) -> AppState {
         self.jit_policy.set(policy);
+        self
+    }
+
+    /// The same with another approval policy.
+    pub fn with_approval(self, policy: roster_core::ApprovalPolicy) -> AppState {
+        self.approval.set(policy);
         self
     }
 

@@ -233,6 +233,23 @@ pub struct PlanResult {
     pub effect: Vec<roster_engine::Lost>,
     /// On a dry run: the guard's refusal, had it been applied.
     pub guard_would_refuse: Option<String>,
+    /// Stored to wait for a second admin's approval: nothing was sent.
+    pub pending_approval: bool,
+}
+
+impl From<roster_engine::ApplyReport> for PlanResult {
+    fn from(report: roster_engine::ApplyReport) -> Self {
+        PlanResult {
+            failed: report.failed(),
+            users_losing_access: report.users_losing_access,
+            guard_would_refuse: report.guard_would_refuse.as_ref().map(ToString::to_string),
+            pending_approval: report.pending_approval,
+            effect: report.effect,
+            plan_id: report.plan_id,
+            sync_id: report.sync_id,
+            results: report.results,
+        }
+    }
 }
 
 /// A governance report: a table.

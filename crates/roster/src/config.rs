@@ -27,6 +27,43 @@ pub struct Config {
     /// Just-in-time access policy.
     #[serde(default)]
     pub jit: JitConfig,
+    /// Four-eyes approval of plans.
+    #[serde(default)]
+    pub approval: ApprovalConfig,
+}
+
+/// `[approval]`: which plans wait for a second admin, and who may approve them.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalConfig {
+    /// `never` (default), `removals` (plans that take access from at least `min_users`
+    /// users) or `all`.
+    pub require: Option<String>,
+    pub min_users: Option<u64>,
+    /// CLI user names and API key names allowed to approve; empty: any admin but the planner.
+    #[serde(default)]
+    pub approvers: Vec<String>,
+}
+
+impl ApprovalConfig {
+    /// The policy, checked: an unknown `require`, a `min_users` out of 1..=1,000,000 or an
+    /// empty approver name is an error that names it.
+    pub fn policy(&self) -> Result<roster_core::ApprovalPolicy> {
+        let require = match self.require.as_deref() {
+            None => roster_core::Require::Never,
+            Some(r) => roster_core::Require::parse(r)
+                .with_context(|| format!("[approval] require = {r:?}: use \"never\", \"removals\" or \"all\""))?,
+        };
+        let min_users = match self.min_users {
+            None => 1,
+            Some(n @ 1..=1_000_000) => n as usize,
+            Some(n) => bail!("[approval] min_users = {n}: use a number of users between 1 and 1000000"),
+        };
+        if self.approvers.iter().any(|n| n.trim().is_empty()) {
+            bail!("[approval] approvers: an empty name");
+        }
+        Ok(roster_core::ApprovalPolicy { require, min_users, approvers: self.approvers.clone() })
+    }
 }
 
 /// `[jit]`: the longest grant per resource type, and the notice before expiry, in minutes.
@@ -417,6 +454,7 @@ impl Config {
         if self.jit.approver_names.iter().any(|n| n.trim().is_empty()) {
             bail!("[jit] approver_names: an empty name");
         }
+        self.approval.policy()?;
         for k in &self.server.api_keys {
             if !k.hash.starts_with("sha256:") || k.hash.len() != 71 {
                 bail!("[server] api key {:?}: hash must be sha256:<64 hex digits>, as `roster key hash` prints it (the key itself never goes in the file)", k.name);
@@ -570,6 +608,13 @@ listen = "127.0.0.1:8080"
 # approvers = "admins_or_owners"   # the account's admins and the resource's owners; or "anyone"
 # approver_names = ["secops@acme.com"]   # also allowed, whatever the rule (admin API keys always are)
 
+# Four-eyes approval: plans that wait for a second admin (`roster plan list|approve|reject`,
+# the API's /plans, the web UI's Plans page). Review closes and SCIM applies wait too.
+# [approval]
+# require = "removals"   # "never" (default), "removals" (takes access from >= min_users users), "all"
+# min_users = 1
+# approvers = ["alice", "secops-key"]   # CLI user names / API key names; empty: any admin but the planner
+
 # Separation of duties: entitlements nobody may hold together, checked after every sync
 # (violations become sod_violation events; `roster sod check` lists them).
 # [[sod]]
@@ -690,6 +735,30 @@ mod tests {
         ] {
             let e = err(&format!("{a}{line}\n"));
             assert!(e.contains(named), "{line}: {e}");
+        }
+    }
+
+    #[test]
+    fn approval_policy_from_the_file() {
+        let p = parse("[approval]\nrequire = \"removals\"\nmin_users = 3\napprovers = [\"bob\"]\n")
+            .unwrap()
+            .approval
+            .policy()
+            .unwrap();
+        assert_eq!(
+            (p.require, p.min_users, p.approvers.as_slice()),
+            (roster_core::Require::Removals, 3, &["bob".to_string()][..])
+        );
+        assert_eq!(parse("").unwrap().approval.policy().unwrap().require, roster_core::Require::Never);
+        for (bad, names) in [
+            ("require = \"some\"", "removals"),
+            ("min_users = 0", "min_users"),
+            ("min_users = 99999999999", "min_users"),
+            ("approvers = [\" \"]", "empty name"),
+            ("quorum = 2", "unknown field"),
+        ] {
+            let e = format!("{:#}", parse(&format!("[approval]\n{bad}\n")).unwrap_err());
+            assert!(e.contains(names), "{bad}: {e}");
         }
     }
 

@@ -76,3 +76,14 @@ pub async fn snapshot(cli: &Cli) -> Result<Snapshot> {
     })?;
     Ok(Snapshot { store, account, sync })
 }
+
+/// Who runs this command: the operating system's user name ($USER), as recorded with plans,
+/// decisions and requests. Four-eyes approval compares it with the planner's name.
+pub fn me() -> String {
+    std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "roster-cli".into())
+}
+
+/// The approval policy of the configuration (none without one).
+pub fn approval(cfg: Option<&Config>) -> Result<roster_core::ApprovalPolicy> {
+    cfg.map(|c| c.approval.policy()).transpose().map(Option::unwrap_or_default)
+}

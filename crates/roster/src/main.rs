@@ -148,6 +148,9 @@ pub enum Command {
     /// Access review campaigns: create, launch, list, show, decide, signoff, close, export, verify.
     #[command(subcommand)]
     Review(commands::review::ReviewCommand),
+    /// Plans waiting for a second admin ([approval] in the configuration): list, show, approve, reject.
+    #[command(subcommand)]
+    Plan(commands::plan::PlanCommand),
 }
 
 #[derive(Subcommand)]

@@ -10,7 +10,7 @@ mod execute;
 
 use chrono::Utc;
 use monday_api::Client;
-use roster_core::{Action, Change, Event, EventKind, Guard, MassChange, Outcome};
+use roster_core::{Action, ApprovalPolicy, Change, Event, EventKind, Guard, MassChange, Outcome, PlanKind};
 use roster_store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::json;
@@ -18,7 +18,7 @@ use serde_json::json;
 pub use confirm::confirm_pending;
 
 /// How to apply a plan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {
     /// Who asked (recorded with each action).
     pub requested_by: String,
@@ -29,6 +29,11 @@ pub struct ApplyOptions {
     /// Let a plan through the mass-change guard.
     pub allow_mass_change: bool,
     pub guard: Guard,
+    /// Which plans wait for a second admin instead of running (default: none).
+    pub approval: ApprovalPolicy,
+    /// Carrying out a plan a second admin approved (it runs under its own id, and only while
+    /// the snapshot it was computed on is still the latest).
+    pub approved: Option<crate::approval::Approved>,
 }
 
 /// One grant a plan takes from a user: monday.com's couplings and team consequences included.
@@ -77,6 +82,8 @@ pub struct ApplyReport {
     /// On a dry run: the guard's refusal, had it been applied (`None`: within the guard).
     #[serde(serialize_with = "as_message")]
     pub guard_would_refuse: Option<MassChange>,
+    /// The plan was stored to wait for a second admin's approval: nothing was sent.
+    pub pending_approval: bool,
 }
 
 fn as_message<S: serde::Serializer>(m: &Option<MassChange>, s: S) -> Result<S::Ok, S::Error> {
@@ -102,6 +109,8 @@ pub enum ProvisionError {
     Invalid(Vec<String>),
     #[error(transparent)]
     MassChange(#[from] MassChange),
+    #[error("the plan was approved on sync {planned}, and sync {latest} has completed since: monday.com may have changed, so make the plan again")]
+    Stale { planned: i64, latest: i64 },
     #[error("the store failed: {0}")]
     Store(#[from] StoreError),
 }
@@ -124,6 +133,11 @@ pub async fn apply_plan(
     opts: &ApplyOptions,
 ) -> Result<ApplyReport, ProvisionError> {
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.to_string()))?;
+    if let Some(a) = &opts.approved {
+        if a.sync_id != snap.id {
+            return Err(ProvisionError::Stale { planned: a.sync_id, latest: snap.id });
+        }
+    }
     let (actions, notes) = check::check(store, snap.id, actions).await?;
     let (affected, effect) = check::effect(store, snap.id, &actions).await?;
     let active = store
@@ -133,7 +147,7 @@ pub async fn apply_plan(
         )
         .await?;
     let verdict = opts.guard.check(affected, usize::try_from(active).unwrap_or(usize::MAX));
-    let plan_id = plan_id();
+    let plan_id = opts.approved.as_ref().map(|a| a.plan_id.clone()).unwrap_or_else(plan_id);
     if opts.dry_run {
         // A dry run always answers, and says what the guard would do.
         let results = actions
@@ -149,10 +163,45 @@ pub async fn apply_plan(
             users_losing_access: affected,
             effect,
             guard_would_refuse,
+            pending_approval: false,
         });
     }
     if !opts.allow_mass_change {
         verdict?;
+    }
+    if opts.approved.is_none() && opts.approval.needs(affected, actions.len()) {
+        // Four eyes: stored as it was checked, pinned to this snapshot; a second admin runs it.
+        let summary = json!({
+            "actions": actions.iter().map(Action::to_string).collect::<Vec<_>>(),
+            "users_losing_access": affected,
+            "effect": effect,
+        });
+        let body = json!({ "actions": actions, "allow_mass_change": opts.allow_mass_change });
+        let stored = crate::approval::Submission {
+            account,
+            id: &plan_id,
+            kind: PlanKind::Actions,
+            sync_id: Some(snap.id),
+            body,
+            summary,
+            by: &opts.requested_by,
+            reason: opts.reason.as_deref(),
+        };
+        crate::approval::submit(store, stored, Utc::now()).await?;
+        let results = actions
+            .into_iter()
+            .zip(notes)
+            .map(|(action, note)| ActionResult { action, status: Status::Planned, note })
+            .collect();
+        return Ok(ApplyReport {
+            plan_id,
+            sync_id: snap.id,
+            results,
+            users_losing_access: affected,
+            effect,
+            guard_would_refuse: None,
+            pending_approval: true,
+        });
     }
     let requested: Vec<Event> = actions
         .iter()
@@ -194,5 +243,6 @@ pub async fn apply_plan(
         users_losing_access: affected,
         effect,
         guard_would_refuse: None,
+        pending_approval: false,
     })
 }

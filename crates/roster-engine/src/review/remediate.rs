@@ -7,12 +7,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use roster_core::effect::lost_by;
 use roster_core::review::{remediation, Unanswered};
-use roster_core::{Action, Entitlement, EventKind, GrantSource, Guard, Principal, UserStatus};
+use roster_core::{
+    Action, ApprovalPolicy, Entitlement, EventKind, GrantSource, Guard, PlanKind, Principal, UserStatus,
+};
 use roster_store::{Remediation, ReviewItem, Store, StoreError, SyncRun};
 use serde::Serialize;
 use serde_json::json;
 
 use super::{load, ms, record, spec_of, ReviewError};
+use crate::approval::{submit, Approved, Submission};
 use crate::provision::{apply_plan, ApplyOptions, Status};
 
 /// How to close.
@@ -27,6 +30,12 @@ pub struct CloseOptions {
     pub force: bool,
     /// Show the plan and its effect; change nothing.
     pub dry_run: bool,
+    /// Which remediation plans wait for a second admin (default: none).
+    pub approval: ApprovalPolicy,
+    /// Carrying out a close a second admin approved, whose remediation must still be
+    /// `expect_plan` (the actions, as shown when it was approved).
+    pub approved: Option<Approved>,
+    pub expect_plan: Option<Vec<String>>,
 }
 
 /// What the close did.
@@ -55,6 +64,8 @@ pub struct CloseReport {
     pub dry_run: bool,
     /// On a dry run: the mass-change guard's refusal, had it been applied.
     pub guard_would_refuse: Option<String>,
+    /// The close waits for a second admin's approval of this plan: nothing changed yet.
+    pub pending_approval: Option<String>,
 }
 
 /// Why a campaign's review is not finished: undecided items and reviewers without sign-off.
@@ -189,6 +200,8 @@ pub async fn close(
         dry_run,
         allow_mass_change: opts.allow_mass_change,
         guard: opts.guard,
+        approval: ApprovalPolicy::default(),
+        approved: opts.approved.clone(),
     };
     let plan: Vec<String> = actions.iter().map(Action::to_string).collect();
     let (mut guard_would_refuse, mut users_losing_access) = (None, 0);
@@ -217,6 +230,51 @@ pub async fn close(
             incomplete,
             dry_run: true,
             guard_would_refuse,
+            pending_approval: None,
+        });
+    }
+    if let Some(approved) = &opts.approved {
+        if approved.sync_id != snap.id {
+            return Err(crate::ProvisionError::Stale { planned: approved.sync_id, latest: snap.id }.into());
+        }
+        if opts.expect_plan.as_ref() != Some(&plan) {
+            return Err(ReviewError::Invalid(format!(
+                "campaign {id}'s remediation changed since plan {} was approved (decisions or access moved): close it again and have the new plan approved",
+                approved.plan_id
+            )));
+        }
+    } else if opts.approval.needs(users_losing_access, actions.len()) {
+        // Four eyes: the remediation waits, pinned to this snapshot and these actions; the
+        // campaign stays launched until a second admin approves it.
+        let plan_id = format!("review-{id}-{}", ms(now));
+        let summary = json!({ "campaign": id, "name": c.name, "actions": plan, "users_losing_access": users_losing_access, "incomplete": incomplete });
+        let body = json!({ "campaign": id, "force": opts.force, "allow_mass_change": opts.allow_mass_change, "actions": plan });
+        let s = Submission {
+            account,
+            id: &plan_id,
+            kind: PlanKind::ReviewClose,
+            sync_id: Some(snap.id),
+            body,
+            summary,
+            by: &opts.by,
+            reason: Some("access review close"),
+        };
+        submit(store, s, now).await?;
+        return Ok(CloseReport {
+            campaign: id,
+            plan_id: Some(plan_id.clone()),
+            to_remove: plan_for.len(),
+            actions: actions.len(),
+            applied: 0,
+            failed: 0,
+            already_gone: plan_for.iter().filter(|(_, at, _)| at.is_none()).count(),
+            manual: manual.len(),
+            plan,
+            users_losing_access,
+            incomplete,
+            dry_run: false,
+            guard_would_refuse: None,
+            pending_approval: Some(plan_id),
         });
     }
     if c.status == "launched" && !store.transition_campaign(id, "launched", "closing", ms(now), None).await? {
@@ -280,6 +338,7 @@ pub async fn close(
         incomplete,
         dry_run: false,
         guard_would_refuse: None,
+        pending_approval: None,
     };
     let detail = json!({ "campaign": id, "by": opts.by, "report": out });
     record(store, account, EventKind::ReviewClosed, format!("review:{id}"), detail, now).await?;

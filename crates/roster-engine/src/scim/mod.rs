@@ -121,7 +121,7 @@ pub async fn apply_plan(
     }
     let client = ScimClient::new(cfg.clone())?;
     store.ensure_account(account, Utc::now()).await?;
-    let plan_id = format!("scim-{}-{}", plan.created_at.format("%Y%m%dT%H%M%S"), plan.state);
+    let plan_id = plan_id(plan);
     let events = apply::apply(store, account, &plan_id, &client, &plan.steps).await?;
     let failed: Vec<String> = events
         .iter()
@@ -129,4 +129,52 @@ pub async fn apply_plan(
         .map(|e| format!("{}: {}", e.subject, e.detail["error"].as_str().unwrap_or("")))
         .collect();
     Ok(ApplyResult { succeeded: events.len() - failed.len(), failed })
+}
+
+/// A SCIM plan's id: its time and the state it was computed from.
+fn plan_id(plan: &ScimPlan) -> String {
+    format!("scim-{}-{}", plan.created_at.format("%Y%m%dT%H%M%S"), plan.state)
+}
+
+/// When `policy` says `plan` needs a second admin, checks it (still current, within the guard
+/// unless `allow_mass_change`) and stores it to wait; returns its id then, `None` when it may
+/// run now.
+pub async fn hold_for_approval(
+    store: &dyn Store,
+    account: &str,
+    cfg: &ScimConfig,
+    plan: &ScimPlan,
+    allow_mass_change: bool,
+    policy: &roster_core::ApprovalPolicy,
+    by: &str,
+) -> Result<Option<String>, ReconcileError> {
+    if policy.require == roster_core::Require::Never {
+        return Ok(None);
+    }
+    let check = check_plan(account, cfg, plan, (!allow_mass_change).then(Guard::default)).await?;
+    if let Some(refused) = check.refused {
+        return Err(refused.into());
+    }
+    if !policy.needs(check.losing_access.len(), plan.steps.len()) {
+        return Ok(None);
+    }
+    let id = plan_id(plan);
+    let summary = serde_json::json!({
+        "steps": plan.steps.iter().map(ScimStep::describe).collect::<Vec<_>>(),
+        "users_losing_access": check.losing_access.len(),
+        "state": plan.state,
+    });
+    let body = serde_json::json!({ "plan": plan, "allow_mass_change": allow_mass_change });
+    let s = crate::approval::Submission {
+        account,
+        id: &id,
+        kind: roster_core::PlanKind::Scim,
+        sync_id: None,
+        body,
+        summary,
+        by,
+        reason: Some("SCIM plan"),
+    };
+    crate::approval::submit(store, s, Utc::now()).await?;
+    Ok(Some(id))
 }

@@ -65,6 +65,7 @@ async fn run(
         dry_run,
         allow_mass_change: false,
         guard: roster_core::Guard::default(),
+        ..ApplyOptions::default()
     };
     apply_plan(s.store.as_ref(), &a.client, account, vec![action(f)?], &opts).await.map_err(|e| match e {
         ProvisionError::Store(e) => WebError::internal(e.to_string()),

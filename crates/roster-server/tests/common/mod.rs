@@ -18,6 +18,8 @@ pub const ADMIN: &str = "admin-key-123";
 pub const READER: &str = "reader-key-456";
 pub const REQUESTER: &str = "requester-key-789";
 pub const REVIEWER: &str = "reviewer-key-246";
+/// A second admin (four-eyes approval).
+pub const ADMIN2: &str = "second-admin-key-357";
 
 pub struct Env {
     pub sim: RunningSim,
@@ -49,9 +51,11 @@ pub async fn env(latency_ms: u64, interval: Duration) -> Env {
         client: Arc::new(client),
         options: SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All },
         interval,
+        scim: None,
     }];
     let keys = vec![
         ApiKey { name: "ops".into(), role: Role::Admin, hash: hash_key(ADMIN) },
+        ApiKey { name: "sec".into(), role: Role::Admin, hash: hash_key(ADMIN2) },
         ApiKey { name: "auditor".into(), role: Role::Reader, hash: hash_key(READER) },
         ApiKey { name: "dana".into(), role: Role::Requester, hash: hash_key(REQUESTER) },
         ApiKey { name: "Rita@acme.test".into(), role: Role::Reviewer, hash: hash_key(REVIEWER) },

@@ -151,6 +151,7 @@ async fn measure(
         name: "bench".into(),
         client: Arc::new(monday_api::Client::new(nowhere)?),
         options: roster_engine::SyncOptions::default(),
+        scim: None,
         interval: Duration::from_secs(3600),
     };
     // The per-key rate limit is lifted: it is the server being measured, not the limiter.

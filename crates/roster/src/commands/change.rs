@@ -80,13 +80,18 @@ pub async fn run(cli: &Cli, actions: Vec<Action>, opts: &ChangeOpts, out: &mut d
     let account = cfg.account(Some(&snap.account))?;
     let client = Client::new(account.client_config()?)?;
     let apply = ApplyOptions {
-        requested_by: std::env::var("USER").unwrap_or_else(|_| "roster-cli".into()),
+        requested_by: crate::context::me(),
         reason: opts.reason.clone(),
         dry_run: opts.dry_run,
         allow_mass_change: opts.allow_mass_change,
         guard: Guard::default(),
+        approval: crate::context::approval(Some(&cfg))?,
+        ..ApplyOptions::default()
     };
     let report = apply_plan(snap.store.as_ref(), &client, &snap.account, actions, &apply).await?;
+    if report.pending_approval {
+        return crate::commands::plan::print_pending(cli, &report, out);
+    }
     let mut l = Listing::new(&["action", "status", "note"]);
     for r in &report.results {
         let status = match r.status {

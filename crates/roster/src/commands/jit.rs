@@ -14,10 +14,7 @@ use crate::context::snapshot;
 use crate::output::{when, Format, Listing};
 use crate::Cli;
 
-/// Who is at the keyboard, when not given.
-fn me() -> String {
-    std::env::var("USER").unwrap_or_else(|_| "roster-cli".into())
-}
+use crate::context::me;
 
 #[derive(Debug, Subcommand)]
 pub enum JitCommand {

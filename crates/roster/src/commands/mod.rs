@@ -8,6 +8,7 @@ pub mod demo;
 pub mod history;
 pub mod inventory;
 pub mod jit;
+pub mod plan;
 pub mod report;
 pub mod review;
 pub mod scim;
@@ -40,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Sod(SodCommand::Check) => sod::check(&cli, out).await,
         Command::Jit(cmd) => jit::run(&cli, cmd, out).await,
         Command::Review(cmd) => review::run(&cli, cmd, out).await,
+        Command::Plan(cmd) => plan::run(&cli, cmd, out).await,
         Command::Scim(cmd) => scim::run(&cli, cmd, out).await,
         Command::Serve => serve::run(&cli).await,
         Command::Key(KeyCommand::Hash) => serve::hash_from_stdin(out),

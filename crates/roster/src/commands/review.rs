@@ -11,13 +11,9 @@ use roster_core::review::{CampaignSpec, Decision};
 use roster_core::Guard;
 use roster_engine::review::{self, evidence, Act, CloseOptions, Counts};
 
-use crate::context::snapshot;
+use crate::context::{me, snapshot};
 use crate::output::{when, Listing};
 use crate::Cli;
-
-fn me() -> String {
-    std::env::var("USER").unwrap_or_else(|_| "roster-cli".into())
-}
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Mode {
@@ -304,8 +300,21 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
                 guard: Guard::default(),
                 force: *force,
                 dry_run: *dry_run,
+                approval: crate::context::approval(Some(&cfg))?,
+                ..CloseOptions::default()
             };
             let r = review::close(store, &client, &s.account, *id, &opts, now).await?;
+            if let Some(plan) = &r.pending_approval {
+                writeln!(
+                    out,
+                    "campaign {id}'s remediation waits for a second admin ({} action(s), {} user(s) lose access): plan {plan}; `roster plan show {plan}`, then another admin runs `roster plan approve {plan}`",
+                    r.actions, r.users_losing_access
+                )?;
+                for a in &r.plan {
+                    writeln!(out, "  {a}")?;
+                }
+                return Ok(());
+            }
             for why in &r.incomplete {
                 writeln!(out, "incomplete: {why}")?;
             }

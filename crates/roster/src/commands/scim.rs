@@ -110,6 +110,19 @@ pub async fn run(cli: &Cli, cmd: &ScimCommand, out: &mut dyn Write) -> Result<()
                 }
                 return Ok(());
             }
+            let policy = crate::context::approval(crate::context::config(cli)?.as_ref())?;
+            let by = crate::context::me();
+            let held =
+                scim::hold_for_approval(store.as_ref(), &acct.name, &scim_cfg, &plan, *allow_mass_change, &policy, &by)
+                    .await?;
+            if let Some(id) = held {
+                writeln!(
+                    out,
+                    "the plan ({} step(s)) waits for a second admin: plan {id}; `roster plan show {id}`, then another admin runs `roster plan approve {id}`",
+                    plan.steps.len()
+                )?;
+                return Ok(());
+            }
             let r = scim::apply_plan(store.as_ref(), &acct.name, &scim_cfg, &plan, guard).await?;
             writeln!(out, "applied {} step(s); {} failed", r.succeeded, r.failed.len())?;
             for f in &r.failed {

@@ -47,7 +47,7 @@ fn webhooks(cfg: &Config) -> Result<Vec<Webhook>> {
 }
 
 /// What a reload can change in place: the API keys, the webhooks, the separation-of-duties
-/// rules and the just-in-time policy. The rest (store, sync options, listen address, accounts)
+/// rules, the just-in-time and the approval policy. The rest (store, sync options, listen address, accounts)
 /// is named in a warning: it takes a restart.
 fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec<Webhook>>) -> Result<Config> {
     let cfg = Config::load(path)?;
@@ -58,6 +58,7 @@ fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec
     state.set_api_keys(cfg.server.api_keys.clone());
     state.set_sod(cfg.sod.clone());
     state.jit_policy.set(cfg.jit.policy());
+    state.approval.set(cfg.approval.policy()?);
     hooks.send_replace(new_hooks);
     for (what, changed) in [
         ("[store]", old.store != cfg.store),
@@ -120,6 +121,8 @@ pub async fn run(cli: &Cli) -> Result<()> {
             client: Arc::new(client),
             options: opts,
             interval,
+            // Approved SCIM plans run with it; without one, they are approved from the CLI.
+            scim: a.scim_url.as_ref().and_then(|_| a.scim_config().ok()),
         });
     }
     let (hooks_tx, hooks_rx) = watch::channel(webhooks(&cfg)?);
@@ -128,7 +131,8 @@ pub async fn run(cli: &Cli) -> Result<()> {
     let state = Arc::new(
         AppState::new(store, accounts, cfg.server.api_keys.clone(), metrics)
             .with_leases(lease, roster_server::lease::system_clock())
-            .with_jit_policy(cfg.jit.policy()),
+            .with_jit_policy(cfg.jit.policy())
+            .with_approval(cfg.approval.policy()?),
     );
     state.set_sod(cfg.sod.clone());
     let limits = cfg.server.limits()?;

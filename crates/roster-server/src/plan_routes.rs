@@ -1,0 +1,232 @@
+//! Plans over HTTP: admin keys submit plans (which run at once, or wait for a second admin
+//! when the approval policy says so) and approve or reject the ones waiting; admin and reader
+//! keys list them and read a plan's events. The planner and the approver are the keys' names.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::Utc;
+use roster_core::PlanStatus;
+use roster_engine::approval::{self, ApprovalError, Ran, Runners};
+use roster_engine::ProvisionError;
+use roster_store::{EventQuery, StoredPlan};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Caller, Reader};
+use crate::error::ApiError;
+use crate::extract::{Body, Params};
+use crate::state::AppState;
+use crate::views::{EventView, PlanRequest, PlanResult};
+
+type S = State<Arc<AppState>>;
+
+pub(crate) fn provision_error(e: ProvisionError) -> ApiError {
+    match e {
+        ProvisionError::Invalid(_) => ApiError::BadRequest(e.to_string()),
+        ProvisionError::NoSnapshot(_) => ApiError::NotFound(e.to_string()),
+        ProvisionError::MassChange(_) | ProvisionError::Stale { .. } => ApiError::Conflict(e.to_string()),
+        ProvisionError::Store(e) => ApiError::Internal(e.to_string()),
+    }
+}
+
+pub(crate) fn approval_error(e: ApprovalError) -> ApiError {
+    match e {
+        ApprovalError::NotFound { .. } => ApiError::NotFound(e.to_string()),
+        ApprovalError::Refused(roster_core::Refusal::OwnPlan { .. } | roster_core::Refusal::NotAnApprover { .. }) => {
+            ApiError::Forbidden(e.to_string())
+        }
+        ApprovalError::Refused(_) | ApprovalError::NoScim(_) | ApprovalError::Unreadable { .. } => {
+            ApiError::Conflict(e.to_string())
+        }
+        ApprovalError::Provision(p) => provision_error(p),
+        ApprovalError::Store(s) => ApiError::Internal(s.to_string()),
+        ApprovalError::Review(_) | ApprovalError::Scim(_) => ApiError::Conflict(e.to_string()),
+    }
+}
+
+/// Applies (or, with `dry_run`, checks) a plan of actions (admin). A plan the approval policy
+/// holds back answers `202` with `pending_approval: true`: nothing was sent.
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/plans", tag = "operations", params(("account" = String, Path)), request_body = PlanRequest, security(("bearer" = [])), responses((status = 200, body = PlanResult), (status = 202, body = PlanResult, description = "stored to wait for a second admin's approval"), (status = 400), (status = 403), (status = 404), (status = 409, description = "stopped by the mass-change guard")))]
+pub async fn submit_plan(
+    State(s): S,
+    c: Caller,
+    Path(account): Path<String>,
+    Body(req): Body<PlanRequest>,
+) -> Result<Response, ApiError> {
+    c.require_admin()?;
+    let a = s.served(&account)?;
+    if req.actions.is_empty() {
+        return Err(ApiError::BadRequest("the plan has no actions".into()));
+    }
+    let opts = roster_engine::ApplyOptions {
+        requested_by: c.name.clone(),
+        reason: req.reason,
+        dry_run: req.dry_run,
+        allow_mass_change: req.allow_mass_change,
+        approval: (*s.approval.get()).clone(),
+        ..roster_engine::ApplyOptions::default()
+    };
+    let report = roster_engine::apply_plan(s.store.as_ref(), &a.client, &account, req.actions, &opts)
+        .await
+        .map_err(provision_error)?;
+    let status = if report.pending_approval { StatusCode::ACCEPTED } else { StatusCode::OK };
+    Ok((status, Json(PlanResult::from(report))).into_response())
+}
+
+/// Filter of the list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanFilter {
+    /// pending_approval, approved, applied, failed or rejected
+    pub status: Option<String>,
+}
+
+/// A plan stored for approval.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanView {
+    pub id: String,
+    /// actions, scim or review_close
+    pub kind: String,
+    /// pending_approval, approved, applied, failed or rejected
+    pub status: String,
+    /// The snapshot it was computed on (approval is refused once a newer one completed).
+    pub sync_id: Option<i64>,
+    pub requested_by: String,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+    pub note: Option<String>,
+    /// What it does: its actions or steps, and how many users lose access.
+    #[schema(value_type = Object)]
+    pub summary: serde_json::Value,
+}
+
+fn time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339()).unwrap_or_default()
+}
+
+impl From<StoredPlan> for PlanView {
+    fn from(p: StoredPlan) -> Self {
+        PlanView {
+            id: p.id,
+            kind: p.kind.as_str().into(),
+            status: p.status.as_str().into(),
+            sync_id: p.sync_id,
+            requested_by: p.requested_by,
+            reason: p.reason,
+            created_at: time(p.created_ms),
+            decided_by: p.decided_by,
+            decided_at: p.decided_ms.map(time),
+            note: p.note,
+            summary: p.summary,
+        }
+    }
+}
+
+/// The plans stored for approval, oldest first (admin and reader keys).
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/plans", tag = "operations", params(("account" = String, Path), PlanFilter), security(("bearer" = [])), responses((status = 200, body = [PlanView]), (status = 400), (status = 404)))]
+pub async fn list_plans(
+    State(s): S,
+    _c: Reader,
+    Path(account): Path<String>,
+    Params(f): Params<PlanFilter>,
+) -> Result<Json<Vec<PlanView>>, ApiError> {
+    crate::routes::known_account(&s, &account).await?;
+    let status = match f.status.as_deref() {
+        None => None,
+        Some(x) => Some(PlanStatus::parse(x).ok_or_else(|| {
+            ApiError::BadRequest(format!("status {x:?}: use pending_approval, approved, applied, failed or rejected"))
+        })?),
+    };
+    Ok(Json(s.store.plans(&account, status).await?.into_iter().map(PlanView::from).collect()))
+}
+
+/// A decision's note.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct PlanDecision {
+    /// Why (kept with a rejection).
+    pub reason: Option<String>,
+}
+
+/// What an approval did: the plan as it stands now, and what running it did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApprovalResult {
+    pub plan: PlanView,
+    #[schema(value_type = Object)]
+    pub ran: Ran,
+}
+
+/// Approves a plan waiting for approval and runs it (admin keys; never the planner's own).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/plans/{plan_id}/approve", tag = "operations", params(("account" = String, Path), ("plan_id" = String, Path)), security(("bearer" = [])), responses((status = 200, body = ApprovalResult), (status = 403, description = "the planner's own plan, or not an approver"), (status = 404), (status = 409, description = "not pending, or computed on a snapshot that is no longer the latest")))]
+pub async fn approve(
+    State(s): S,
+    c: Caller,
+    Path((account, plan_id)): Path<(String, String)>,
+) -> Result<Json<ApprovalResult>, ApiError> {
+    let a = s.served(&account)?;
+    let runners = Runners { client: &a.client, scim: a.scim.as_ref() };
+    let policy = s.approval.get();
+    let (plan, ran) = approval::approve(s.store.as_ref(), runners, &policy, &account, &plan_id, &c.name, Utc::now())
+        .await
+        .map_err(approval_error)?;
+    Ok(Json(ApprovalResult { plan: plan.into(), ran }))
+}
+
+/// Rejects a plan waiting for approval: it never runs (admin keys; never the planner's own).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/plans/{plan_id}/reject", tag = "operations", params(("account" = String, Path), ("plan_id" = String, Path)), request_body = PlanDecision, security(("bearer" = [])), responses((status = 200, body = PlanView), (status = 403, description = "the planner's own plan, or not an approver"), (status = 404), (status = 409, description = "not pending")))]
+pub async fn reject(
+    State(s): S,
+    c: Caller,
+    Path((account, plan_id)): Path<(String, String)>,
+    Body(d): Body<PlanDecision>,
+) -> Result<Json<PlanView>, ApiError> {
+    s.served(&account)?;
+    let policy = s.approval.get();
+    let plan =
+        approval::reject(s.store.as_ref(), &policy, &account, &plan_id, &c.name, d.reason.as_deref(), Utc::now())
+            .await
+            .map_err(approval_error)?;
+    Ok(Json(plan.into()))
+}
+
+/// The recorded events of a plan: waiting, decided, each action requested, succeeded, failed,
+/// confirmed.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/plans/{plan_id}", tag = "operations", params(("account" = String, Path), ("plan_id" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [EventView]), (status = 404)))]
+pub async fn plan_events(
+    State(s): S,
+    _c: Reader,
+    Path((account, plan_id)): Path<(String, String)>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    let mut list = Vec::new();
+    for prefix in ["plan_", "action_"] {
+        let q = EventQuery {
+            account: Some(account.clone()),
+            kind_prefix: Some(prefix.into()),
+            limit: Some(100_000),
+            ..EventQuery::default()
+        };
+        list.extend(s.store.events(&q).await?.into_iter().filter(|e| e.detail["plan"].as_str() == Some(&plan_id)));
+    }
+    if list.is_empty() {
+        return Err(ApiError::NotFound(format!("no plan {plan_id:?}")));
+    }
+    list.sort_by_key(|e| e.id);
+    Ok(Json(
+        list.into_iter()
+            .map(|e| EventView {
+                id: e.id,
+                account: e.account,
+                sync_id: e.sync_id,
+                at: e.at.to_rfc3339(),
+                kind: e.kind,
+                subject: e.subject,
+                detail: e.detail,
+            })
+            .collect(),
+    ))
+}
