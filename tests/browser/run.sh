@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The web UI in a real browser: monday-sim with a generated account, `roster sync`, a review
-# campaign, `roster serve` with one key per role, then Debian's Chromium driven by
+# campaign, `roster serve` with one key per role (two admins, for four-eyes approval), then Debian's Chromium driven by
 # playwright-core (ui.mjs). Screenshots land in target/ui-screenshots/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +24,7 @@ PIDS+=($!)
 SIM=$(first_url "$WORK/sim.out")/v2
 
 ADMIN_KEY=browser-admin-key-0123456789abcdef
+SECOND_ADMIN_KEY=browser-second-admin-key-0123456789abcdef
 REVIEWER_KEY=browser-reviewer-key-0123456789abcdef
 REQUESTER_KEY=browser-requester-key-0123456789abcdef
 hash() { printf '%s' "$1" | "$BIN/roster" key hash; }
@@ -38,6 +39,10 @@ name = "ops"
 role = "admin"
 $(hash "$ADMIN_KEY")
 [[server.api_keys]]
+name = "sec"
+role = "admin"
+$(hash "$SECOND_ADMIN_KEY")
+[[server.api_keys]]
 name = "rita@acme.test"
 role = "reviewer"
 $(hash "$REVIEWER_KEY")
@@ -45,6 +50,9 @@ $(hash "$REVIEWER_KEY")
 name = "dana"
 role = "requester"
 $(hash "$REQUESTER_KEY")
+
+[approval]
+require = "removals"
 
 [[accounts]]
 name = "acme"
@@ -65,6 +73,6 @@ PIDS+=($!)
 BASE=$(first_url "$WORK/serve.out"); BASE=${BASE%/api/v1}
 
 mkdir -p "$ROOT/target/ui-screenshots"
-BASE=$BASE ADMIN_KEY=$ADMIN_KEY REVIEWER_KEY=$REVIEWER_KEY REQUESTER_KEY=$REQUESTER_KEY \
+BASE=$BASE ADMIN_KEY=$ADMIN_KEY SECOND_ADMIN_KEY=$SECOND_ADMIN_KEY REVIEWER_KEY=$REVIEWER_KEY REQUESTER_KEY=$REQUESTER_KEY \
   SHOTS=$ROOT/target/ui-screenshots NODE_PATH=$ROOT/.referees/node_modules \
   node "$ROOT/tests/browser/ui.cjs"

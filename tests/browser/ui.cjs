@@ -1,13 +1,15 @@
 // The web UI in Chromium (playwright-core, Debian's /usr/bin/chromium): sign in, find a user,
 // open their access, complete a review as a reviewer (certify one, revoke one with a
-// justification), request and approve just-in-time access, download the evidence; axe-core
+// justification), request and approve just-in-time access, deactivate a user through a plan
+// that waits for a second admin (the planner cannot approve it; the second admin does),
+// download the evidence; axe-core
 // finds no serious or critical violation on the main pages; screenshots of each.
 const { chromium } = require('playwright-core');
 const axe = require('axe-core');
 const assert = require('assert');
 const fs = require('fs');
 
-const { BASE, ADMIN_KEY, REVIEWER_KEY, REQUESTER_KEY, SHOTS } = process.env;
+const { BASE, ADMIN_KEY, SECOND_ADMIN_KEY, REVIEWER_KEY, REQUESTER_KEY, SHOTS } = process.env;
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -107,6 +109,27 @@ async function signIn(browser, key) {
     await admin.waitForLoadState();
     assert.ok(await admin.getByRole('heading', { name: 'Active grants (1)' }).isVisible(), 'approved and granted');
     console.log('  just-in-time access requested and approved');
+
+    // Four eyes: the admin deactivates a user; the plan waits; they cannot approve it
+    // themselves; the second admin approves it and it runs.
+    await admin.goto(`${BASE}/ui/a/acme/users?status=active`);
+    await admin.locator('tbody tr').nth(5).locator('a').click();
+    await admin.getByRole('button', { name: 'Deactivate…' }).click();
+    await admin.getByLabel('Reason (recorded with the change)').fill('left the company');
+    await admin.getByRole('button', { name: 'Confirm and apply' }).click();
+    await admin.getByRole('heading', { name: /^Waiting for a second admin: plan / }).waitFor();
+    await admin.getByRole('link', { name: 'Plans' }).first().click();
+    assert.ok(await admin.getByRole('heading', { name: 'Waiting (1)' }).isVisible());
+    await audit(admin, 'plans');
+    await admin.getByRole('button', { name: /^Approve and run / }).click();
+    assert.ok(await admin.getByText('may not approve or reject it: a second admin must').isVisible(), 'no self-approval');
+    const sec = await signIn(browser, SECOND_ADMIN_KEY);
+    await sec.goto(`${BASE}/ui/a/acme/plans`);
+    await sec.getByRole('button', { name: /^Approve and run / }).click();
+    await sec.waitForLoadState();
+    assert.ok(await sec.getByText('Nothing waiting.').isVisible(), 'approved');
+    assert.match(await sec.locator('tbody tr').first().textContent(), /applied/);
+    console.log('  a deactivation waited for a second admin, who approved it');
 
     // The evidence download.
     await admin.goto(`${BASE}/ui/a/acme/reviews/1`);

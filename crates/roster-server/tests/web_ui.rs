@@ -331,3 +331,70 @@ async fn a_sign_in_flood_from_one_address_does_not_lock_out_another() {
         assert_eq!(attempt("198.51.100.20", ADMIN).await, 303, "the admin elsewhere signs in at once");
     }
 }
+
+#[tokio::test]
+async fn a_plan_held_for_approval_is_decided_by_a_second_admin_in_the_browser() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(synced(&e).await["status"], "completed");
+    e.state.approval.set(roster_core::ApprovalPolicy {
+        require: roster_core::Require::Removals,
+        min_users: 1,
+        approvers: vec![],
+    });
+    let (_, all) = call(&e, "GET", "/api/v1/accounts/acme/users?limit=2&status=active&role=member", Some(ADMIN)).await;
+    let ids: Vec<String> = (0..2).map(|i| all["items"][i]["id"].as_str().unwrap().to_string()).collect();
+    let status = |e: &Env, id: &str| {
+        let uid: u64 = id.parse().unwrap();
+        e.sim.sim.world().org().users.iter().find(|u| u.id == uid).unwrap().status
+    };
+    let mut ops = Browser::new(&e);
+    assert_eq!(ops.sign_in(ADMIN).await, 303);
+    let token = Browser::csrf(&ops.get(&format!("/ui/a/acme/users/{}", ids[0])).await.1);
+    let form = [("csrf", token.as_str()), ("action", "deactivate"), ("user", ids[0].as_str()), ("reason", "left")];
+    let (s, page, _) = ops.post("/ui/a/acme/plan/apply", &form).await;
+    assert!(s == 200 && page.contains("Waiting for a second admin"), "{s} {page}");
+    assert_eq!(status(&e, &ids[0]), monday_sim::model::UserStatus::Active, "nothing sent");
+    // The planner sees it waiting, and may not approve it.
+    let (s, page, _) = ops.get("/ui/a/acme/plans").await;
+    assert!(s == 200 && page.contains("Waiting (1)") && page.contains("deactivate user"), "{s}");
+    assert!(page.contains("What it takes away") && page.contains("role:member:assigned"), "the effect is shown");
+    let at = page.find("/plans/").unwrap() + "/plans/".len();
+    let plan: String = page[at..].chars().take_while(|c| *c != '/').collect();
+    let token = Browser::csrf(&page);
+    let approve = [("csrf", token.as_str()), ("decision", "approve")];
+    let (s, refused, _) = ops.post(&format!("/ui/a/acme/plans/{plan}/decide"), &approve).await;
+    assert!(s == 403 && refused.contains("second admin"), "{s} {refused}");
+    // A reader sees the queue without the buttons, and cannot post a decision.
+    let mut auditor = Browser::new(&e);
+    assert_eq!(auditor.sign_in(READER).await, 303);
+    let (s, page, _) = auditor.get("/ui/a/acme/plans").await;
+    assert!(s == 200 && page.contains(&plan) && !page.contains("Approve and run"), "{s}");
+    let reader_token = Browser::csrf(&page);
+    let (s, _, _) = auditor
+        .post(&format!("/ui/a/acme/plans/{plan}/decide"), &[("csrf", &reader_token), ("decision", "approve")])
+        .await;
+    assert_eq!(s, 403);
+    // The second admin approves: the plan runs.
+    let mut sec = Browser::new(&e);
+    assert_eq!(sec.sign_in(ADMIN2).await, 303);
+    let token = Browser::csrf(&sec.get("/ui/a/acme/plans").await.1);
+    let (s, _, h) =
+        sec.post(&format!("/ui/a/acme/plans/{plan}/decide"), &[("csrf", &token), ("decision", "approve")]).await;
+    assert_eq!((s, h[LOCATION].to_str().unwrap()), (303, "/ui/a/acme/plans"));
+    assert_eq!(status(&e, &ids[0]), monday_sim::model::UserStatus::Inactive, "applied in monday.com");
+    let (_, page, _) = sec.get("/ui/a/acme/plans").await;
+    assert!(page.contains("Nothing waiting") && page.contains("applied") && page.contains("sec"), "{page}");
+    // A second plan, rejected with a reason.
+    let token = Browser::csrf(&ops.get(&format!("/ui/a/acme/users/{}", ids[1])).await.1);
+    let form = [("csrf", token.as_str()), ("action", "deactivate"), ("user", ids[1].as_str())];
+    ops.post("/ui/a/acme/plan/apply", &form).await;
+    let page = sec.get("/ui/a/acme/plans").await.1;
+    let at = page.find("/plans/").unwrap() + "/plans/".len();
+    let second: String = page[at..].chars().take_while(|c| *c != '/').collect();
+    let token = Browser::csrf(&page);
+    let reject = [("csrf", token.as_str()), ("decision", "reject"), ("reason", "<b>wrong</b> person")];
+    assert_eq!(sec.post(&format!("/ui/a/acme/plans/{second}/decide"), &reject).await.0, 303);
+    let page = sec.get("/ui/a/acme/plans").await.1;
+    assert!(page.contains("rejected") && page.contains("&lt;b&gt;wrong"), "escaped reason");
+    assert_eq!(status(&e, &ids[1]), monday_sim::model::UserStatus::Active);
+}

@@ -60,11 +60,13 @@ async fn run(
 ) -> Result<roster_engine::ApplyReport, WebError> {
     let a = s.served(account)?;
     let opts = ApplyOptions {
-        requested_by: format!("web:{who}"),
+        // The key's name, as on the API: one person is one name to four-eyes approval.
+        requested_by: who.to_string(),
         reason: f.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(String::from),
         dry_run,
         allow_mass_change: false,
         guard: roster_core::Guard::default(),
+        approval: (*s.approval.get()).clone(),
         ..ApplyOptions::default()
     };
     apply_plan(s.store.as_ref(), &a.client, account, vec![action(f)?], &opts).await.map_err(|e| match e {
@@ -88,7 +90,7 @@ fn view(account: &str, f: &ChangeForm, r: &roster_engine::ApplyReport, applied: 
     context! {
         account, applied, rows, effect, unnamed, losing => r.users_losing_access,
         guard => r.guard_would_refuse.as_ref().map(ToString::to_string),
-        plan_id => r.plan_id.clone(), sync_id => r.sync_id,
+        plan_id => r.plan_id.clone(), sync_id => r.sync_id, pending_approval => r.pending_approval,
         form => context! { action => f.action.clone(), user => f.user.clone(), role => f.role.clone(), entitlement => f.entitlement.clone(), reason => f.reason.clone() },
     }
 }

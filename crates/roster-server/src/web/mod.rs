@@ -6,6 +6,7 @@
 mod actions;
 mod governance;
 mod pages;
+mod plans;
 pub mod session;
 
 use std::sync::{Arc, OnceLock};
@@ -45,6 +46,7 @@ fn env() -> &'static Environment<'static> {
             ("reviews.html", include_str!("templates/reviews.html")),
             ("review.html", include_str!("templates/review.html")),
             ("jit.html", include_str!("templates/jit.html")),
+            ("plans.html", include_str!("templates/plans.html")),
         ] {
             // The templates are part of the binary and tested: a broken one fails the tests.
             if let Err(err) = e.add_template(name, text) {
@@ -227,6 +229,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/ui/a/{account}/reports/{name}", get(pages::report))
         .route("/ui/a/{account}/plan", post(actions::plan))
         .route("/ui/a/{account}/plan/apply", post(actions::apply))
+        .route("/ui/a/{account}/plans", get(plans::plans))
+        .route("/ui/a/{account}/plans/{id}/decide", post(plans::decide))
         .route("/ui/a/{account}/reviews", get(governance::reviews))
         .route("/ui/a/{account}/reviews/{id}", get(governance::review))
         .route("/ui/a/{account}/reviews/{id}/decide", post(governance::decide))

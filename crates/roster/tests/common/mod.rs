@@ -44,7 +44,15 @@ pub fn write_config(dir: &Path, url: &str) -> PathBuf {
 }
 
 pub async fn roster(cfg: &Path, token: Option<&str>, args: &[&str]) -> Output {
+    roster_as(cfg, token, None, args).await
+}
+
+/// The same, run by operating-system user `user` (plans and decisions are recorded as theirs).
+pub async fn roster_as(cfg: &Path, token: Option<&str>, user: Option<&str>, args: &[&str]) -> Output {
     let mut c = Command::new(BIN);
+    if let Some(u) = user {
+        c.env("USER", u);
+    }
     c.arg("--config")
         .arg(cfg)
         .args(args)
