@@ -1,4 +1,5 @@
-//! `kill -9` a `roster scim apply` part-way, then `roster sync`: every step of the plan has
+//! `kill -9` a `roster scim apply`, or a `roster serve` running a plan, part-way, then
+//! `roster sync`: every step of the plan has
 //! exactly one outcome event (the answer recorded after its call, or, for a step cut off
 //! between its call and the record, the sync's `action_confirmed` / `action_not_applied`),
 //! what monday-sim holds agrees with those outcomes, and applying the plan again is refused
@@ -140,4 +141,116 @@ async fn a_killed_scim_apply_leaves_one_outcome_per_step() {
     let o = run(&cfg, &["scim", "apply", "--plan", plan.to_str().unwrap(), "--allow-mass-change"]).await;
     assert!(!o.status.success() && stderr(&o).contains("changed since the plan was made"), "{}", stderr(&o));
     assert_eq!(hires(&sim.sim.world()), applied, "nothing applied twice");
+}
+
+/// The first `http://` URL a process prints, waiting for it.
+fn first_url(out: &mut impl std::io::BufRead) -> String {
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap() > 0 {
+        if let Some(at) = line.find("http://") {
+            return line[at..].split_whitespace().next().unwrap().to_string();
+        }
+        line.clear();
+    }
+    panic!("the server printed no URL");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_served_plan_killed_part_way_leaves_one_outcome_per_action() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let org = generate(&GenConfig { users: 40, teams: 3, workspaces: 2, boards: 6, seed: 4, ..GenConfig::default() })
+        .unwrap();
+    let sim = Sim::new(
+        org,
+        SimConfig { faults: FaultConfig { latency_ms: 12, ..FaultConfig::default() }, ..SimConfig::default() },
+    )
+    .unwrap();
+    let sim = monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let dir = Dir::new("serve-kill");
+    let cfg = dir.0.join("roster.toml");
+    let key = "kill-test-admin-key-0123456789";
+    std::fs::write(
+        &cfg,
+        format!(
+            "[store]\npath = \"roster.db\"\n[server]\nlisten = \"127.0.0.1:0\"\n[[server.api_keys]]\nname = \"ops\"\nrole = \"admin\"\nhash = \"{}\"\n[[accounts]]\nname = \"acme\"\napi_url = \"{}\"\ntoken_env = \"ROSTER_TEST_TOKEN\"\nsync_interval_seconds = 86400\n",
+            roster_server::hash_key(key),
+            sim.graphql_url()
+        ),
+    )
+    .unwrap();
+    let o = run(&cfg, &["sync"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut server = cmd(&cfg, &["serve"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let base = {
+        let mut out = std::io::BufReader::new(server.stdout.take().unwrap());
+        first_url(&mut out).trim_end_matches("/api/v1").to_string()
+    };
+    // 300 teams, one call each: the server is killed about a third of the way through.
+    let actions: Vec<serde_json::Value> = (0..300)
+        .map(|i| serde_json::json!({ "action": "create_team", "name": format!("Kill Test {i}"), "members": [] }))
+        .collect();
+    let body = serde_json::json!({ "actions": actions, "reason": "kill test" });
+    let url = format!("{base}/api/v1/accounts/acme/plans");
+    let mut post = tokio::spawn(async move {
+        let r = reqwest::Client::new().post(url).bearer_auth(key).json(&body).send().await?;
+        let status = r.status().as_u16();
+        r.text().await.map(|t| format!("{status} {t}"))
+    });
+    let made = |w: &monday_sim::World| w.teams().iter().filter(|t| t.name.starts_with("Kill Test ")).count();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while made(&sim.sim.world()) < 100 {
+        assert!(Instant::now() < deadline, "the plan made no progress");
+        assert!(server.try_wait().unwrap().is_none(), "the server stopped by itself");
+        if post.is_finished() {
+            panic!("the plan was answered before the kill: {:?}", (&mut post).await.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    // (Had the plan finished, the client would hold a 200: it must see the connection die.)
+    assert!(post.await.unwrap().is_err(), "the client saw the connection die, not an answer");
+    let mut applied = made(&sim.sim.world());
+    loop {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let now = made(&sim.sim.world());
+        if now == applied {
+            break;
+        }
+        applied = now;
+    }
+    assert!(applied > 0 && applied < 300, "killed part-way: {applied} of 300 created");
+
+    // The next sync resolves every action that has no answer.
+    let o = run(&cfg, &["sync"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let store = SqlStore::open(&dir.0.join("roster.db")).await.unwrap();
+    assert!(store.open_pending("acme").await.unwrap().is_empty(), "every action resolved");
+    let events = store.events(&EventQuery { limit: Some(100_000), ..EventQuery::default() }).await.unwrap();
+    let requested: Vec<&str> = events
+        .iter()
+        .filter(|e| e.kind == "action_requested")
+        .map(|e| e.detail["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(requested.len(), 300, "every action recorded before the first call");
+    let mut outcomes: BTreeMap<&str, Vec<String>> = requested.iter().map(|d| (*d, vec![])).collect();
+    for e in &events {
+        let Some(d) = e.detail["description"].as_str() else { continue };
+        let Some(list) = outcomes.get_mut(d) else { continue };
+        let answered = matches!(e.kind.as_str(), "action_succeeded" | "action_failed");
+        let recovered = matches!(e.kind.as_str(), "action_confirmed" | "action_not_applied")
+            && e.detail["recorded_outcome"] == "requested";
+        if answered || recovered {
+            list.push(e.kind.clone());
+        }
+    }
+    let world = sim.sim.world();
+    for (desc, list) in &outcomes {
+        assert_eq!(list.len(), 1, "{desc}: exactly one outcome, got {list:?}");
+        let name = desc.split('"').nth(1).unwrap();
+        let copies = world.teams().iter().filter(|t| t.name == name).count();
+        assert!(copies <= 1, "{name}: created {copies} times");
+        let said = matches!(list[0].as_str(), "action_succeeded" | "action_confirmed");
+        assert_eq!(copies == 1, said, "{desc}: monday-sim and the outcome {list:?} agree");
+    }
 }
