@@ -397,4 +397,19 @@ async fn a_plan_held_for_approval_is_decided_by_a_second_admin_in_the_browser() 
     let page = sec.get("/ui/a/acme/plans").await.1;
     assert!(page.contains("rejected") && page.contains("&lt;b&gt;wrong"), "escaped reason");
     assert_eq!(status(&e, &ids[1]), monday_sim::model::UserStatus::Active);
+    // A third plan, gone stale: a sync completed since it was made. The page says so, and the
+    // approval is refused.
+    let token = Browser::csrf(&ops.get(&format!("/ui/a/acme/users/{}", ids[1])).await.1);
+    let form = [("csrf", token.as_str()), ("action", "deactivate"), ("user", ids[1].as_str())];
+    ops.post("/ui/a/acme/plan/apply", &form).await;
+    synced(&e).await;
+    let page = sec.get("/ui/a/acme/plans").await.1;
+    assert!(page.contains("A newer sync has completed since this plan was made"), "{page}");
+    let at = page.find("/plans/").unwrap() + "/plans/".len();
+    let third: String = page[at..].chars().take_while(|c| *c != '/').collect();
+    let token = Browser::csrf(&page);
+    let (s, refused, _) =
+        sec.post(&format!("/ui/a/acme/plans/{third}/decide"), &[("csrf", &token), ("decision", "approve")]).await;
+    assert!(s == 409 && refused.contains("make the plan again"), "{s} {refused}");
+    assert_eq!(status(&e, &ids[1]), monday_sim::model::UserStatus::Active);
 }
