@@ -36,6 +36,20 @@ impl From<roster_store::StoreError> for ApiError {
     }
 }
 
+/// Every `code` an error body can carry (the OpenAPI document's `ErrorBody` lists them).
+pub const CODES: &[&str] = &[
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "bad_request",
+    "conflict",
+    "invalid_body",
+    "too_many_requests",
+    "too_large",
+    "unsupported_media_type",
+    "internal",
+];
+
 impl ApiError {
     /// The HTTP status and the error code of the JSON body.
     pub fn status(&self) -> (StatusCode, &'static str) {
@@ -66,5 +80,28 @@ impl IntoResponse for ApiError {
                 .insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
         }
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_is_documented() {
+        for e in [
+            ApiError::Unauthorized(String::new()),
+            ApiError::Forbidden(String::new()),
+            ApiError::NotFound(String::new()),
+            ApiError::BadRequest(String::new()),
+            ApiError::Conflict(String::new()),
+            ApiError::Unprocessable(String::new()),
+            ApiError::TooManyRequests(String::new()),
+            ApiError::TooLarge(String::new()),
+            ApiError::UnsupportedMediaType(String::new()),
+            ApiError::Internal(String::new()),
+        ] {
+            assert!(CODES.contains(&e.status().1), "{e:?}");
+        }
     }
 }

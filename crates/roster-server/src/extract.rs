@@ -39,3 +39,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             .map_err(|r| ApiError::BadRequest(r.body_text()))
     }
 }
+
+/// Path parameters: a value that does not parse (`/syncs/abc`) is the API's JSON 400, naming
+/// it, not axum's text.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|axum::extract::Path(v)| Path(v)).map_err(
+            |r| ApiError::BadRequest(format!("{}: use the documented form of each path parameter", r.body_text())),
+        )
+    }
+}

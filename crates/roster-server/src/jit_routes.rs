@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use roster_engine::jit::{self, JitError};
 use roster_store::JitGrant;
@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
-use crate::extract::{Body, Params};
+use crate::extract::{Body, Params, Path};
 use crate::state::AppState;
 
 type S = State<Arc<AppState>>;
@@ -129,7 +129,8 @@ pub async fn jit_list(
     Path(account): Path<String>,
     Params(f): Params<JitFilter>,
 ) -> Result<Json<Vec<JitView>>, ApiError> {
-    let all = s.store.jits(&account, f.status.as_deref()).await?;
+    let status = f.status.as_deref().map(|v| crate::bounds::one_of("/jit", "status", v)).transpose()?;
+    let all = s.store.jits(&account, status).await?;
     let mine = |g: &JitGrant| c.role != Role::Requester || g.requester == c.name;
     Ok(Json(all.into_iter().filter(mine).map(JitView::from).collect()))
 }

@@ -7,11 +7,13 @@
 //! and call the engine.
 
 pub mod auth;
+pub mod bounds;
 mod error;
 mod extract;
 mod jit_routes;
 pub mod lease;
 pub mod listen;
+mod openapi;
 pub mod plan_routes;
 pub mod policy;
 mod review_routes;
@@ -26,32 +28,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use utoipa::OpenApi;
+
+use openapi::ApiDoc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use auth::{hash_key, ApiKey, Role};
 pub use state::{AppState, ServedAccount};
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "Roster API", description = "Who has access to what in monday.com, and the changes to it."),
-    modifiers(&BearerAuth),
-    tags((name = "inventory", description = "Snapshots: users, teams, workspaces, boards, access"), (name = "history", description = "Syncs and events"), (name = "operations", description = "Syncs on demand"), (name = "reviews", description = "Access review campaigns: reviewer keys see and decide their own items"))
-)]
-struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
 
 /// Headers on every API answer, errors included: never sniffed, never cached (answers name
 /// people and their access).
@@ -95,6 +78,7 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(review_routes::close))
         .routes(routes!(review_routes::export))
         .split_for_parts();
+    let doc = openapi::complete(doc);
     // Who may do what is decided here, for every API route, before any handler runs.
     let api = api
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), policy::authorize))

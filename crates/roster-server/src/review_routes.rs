@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Role};
 use crate::error::ApiError;
-use crate::extract::{Body, Params};
+use crate::extract::{Body, Params, Path};
 use crate::state::AppState;
 
 type S = State<Arc<AppState>>;
@@ -105,9 +105,9 @@ pub struct ItemFilter {
     pub reviewer: Option<String>,
     /// Only items without a decision.
     pub undecided: Option<bool>,
-    /// Items to skip (in order).
+    /// Items to skip (in order; at most 10,000,000).
     pub offset: Option<i64>,
-    /// At most this many (default and most: 1000).
+    /// At most this many (default 1000; 1 to 1000).
     pub limit: Option<i64>,
 }
 
@@ -327,7 +327,8 @@ pub async fn items(
         _ => f.reviewer.map(|r| r.trim().to_ascii_lowercase()),
     };
     let undecided = f.undecided.unwrap_or(false);
-    let (offset, limit) = (f.offset.unwrap_or(0).max(0), f.limit.unwrap_or(1000).clamp(1, 1000));
+    let offset = crate::bounds::OFFSET.check("offset", f.offset.unwrap_or(0))?;
+    let limit = crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(1000))?;
     let items = s.store.review_items_page(id, who.as_deref(), undecided, offset, limit).await?;
     Ok(Json(items.into_iter().map(ItemView::from).collect()))
 }

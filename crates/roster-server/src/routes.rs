@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,7 +11,7 @@ use roster_store::{EventQuery, UserQuery};
 
 use crate::auth::{Caller, Reader};
 use crate::error::ApiError;
-use crate::extract::Params;
+use crate::extract::{Params, Path};
 use crate::state::AppState;
 use crate::views::*;
 
@@ -66,6 +66,7 @@ pub async fn users(
             .status
             .as_deref()
             .map(|v| {
+                let v = crate::bounds::one_of("/users", "status", v)?;
                 UserStatus::parse(v)
                     .ok_or_else(|| ApiError::BadRequest(format!("status {v:?}: use active, pending or deactivated")))
             })
@@ -74,6 +75,7 @@ pub async fn users(
             .role
             .as_deref()
             .map(|v| {
+                let v = crate::bounds::one_of("/users", "role", v)?;
                 Role::parse(v)
                     .ok_or_else(|| ApiError::BadRequest(format!("role {v:?}: use admin, member, viewer or guest")))
             })
@@ -89,7 +91,7 @@ pub async fn users(
     };
     // Paged in the database: a 100,000-user snapshot is never read whole for one page.
     let paging = Paging { offset: f.offset, limit: f.limit };
-    let (offset, limit) = paging.window();
+    let (offset, limit) = paging.window()?;
     let total = user_total(&s, sync, &q).await?;
     let page = UserQuery { offset: offset as u64, limit: Some(limit as u64), ..q };
     let items: Vec<UserView> = s.store.users(sync, &page).await?.into_iter().map(UserView::from).collect();
@@ -144,7 +146,7 @@ async fn resources(
             }
         })
         .collect();
-    Ok(Json(p.apply(list)))
+    Ok(Json(p.apply(list)?))
 }
 
 /// Teams of the last completed sync.
@@ -264,8 +266,8 @@ pub async fn events(
         account: Some(account),
         kind_prefix: f.kind,
         sync_id: None,
-        after_id: f.since,
-        limit: Some(f.limit.unwrap_or(100).clamp(1, 1000)),
+        after_id: f.since.map(|v| crate::bounds::SINCE.check("since", v)).transpose()?,
+        limit: Some(crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(100))?),
         ..EventQuery::default()
     };
     Ok(Json(

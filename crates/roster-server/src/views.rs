@@ -138,25 +138,27 @@ pub struct Page<T> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Paging {
-    /// Items to skip.
+    /// Items to skip (at most 10,000,000).
     pub offset: Option<usize>,
-    /// Items per page (default 100, at most 1000).
+    /// Items per page (default 100; 1 to 1000).
     pub limit: Option<usize>,
 }
 
 impl Paging {
-    /// The offset and the page size (default 100, at most 1000).
-    pub fn window(&self) -> (usize, usize) {
-        (self.offset.unwrap_or(0), self.limit.unwrap_or(100).clamp(1, 1000))
+    /// The offset and the page size (default 100); out of their bounds, a 400 naming them.
+    pub fn window(&self) -> Result<(usize, usize), crate::error::ApiError> {
+        let offset = crate::bounds::OFFSET.check("offset", self.offset.unwrap_or(0))?;
+        let limit = crate::bounds::LIMIT.check("limit", self.limit.unwrap_or(100))?;
+        Ok((offset, limit))
     }
 
     /// Cuts `items` to this page.
-    pub fn apply<T>(&self, items: Vec<T>) -> Page<T> {
+    pub fn apply<T>(&self, items: Vec<T>) -> Result<Page<T>, crate::error::ApiError> {
         let total = items.len();
-        let (offset, limit) = self.window();
+        let (offset, limit) = self.window()?;
         let items: Vec<T> = items.into_iter().skip(offset).take(limit).collect();
         let next = (offset + items.len() < total).then_some(offset + items.len());
-        Page { items, total, next }
+        Ok(Page { items, total, next })
     }
 }
 
@@ -186,7 +188,7 @@ pub struct EventFilters {
     pub since: Option<i64>,
     /// Kinds starting with this.
     pub kind: Option<String>,
-    /// At most this many (default 100, at most 1000).
+    /// At most this many (default 100; 1 to 1000).
     pub limit: Option<u32>,
 }
 

@@ -1,0 +1,92 @@
+//! The bounds of every number and the values of every closed set the API takes, in one table:
+//! the handlers enforce them (a 400 that names the parameter) and the OpenAPI document states
+//! them (`openapi.rs` reads this table), so a generated client, a validator and the server
+//! agree on what is valid.
+
+use crate::error::ApiError;
+
+/// The allowed range of a numeric parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    pub min: i64,
+    pub max: i64,
+}
+
+/// Items to skip in a list.
+pub const OFFSET: Bound = Bound { min: 0, max: 10_000_000 };
+/// Items per page.
+pub const LIMIT: Bound = Bound { min: 1, max: 1000 };
+/// A number of days (inactivity, reports).
+pub const DAYS: Bound = Bound { min: 1, max: roster_core::when::MAX_DAYS };
+/// An event id cursor.
+pub const SINCE: Bound = Bound { min: 0, max: i64::MAX };
+/// A numeric id in a path (syncs, campaigns, requests).
+pub const ID: Bound = Bound { min: 1, max: i64::MAX };
+
+/// The bound of a numeric parameter, by its name (one name, one meaning, on every route).
+pub fn numeric(name: &str) -> Option<Bound> {
+    Some(match name {
+        "offset" => OFFSET,
+        "limit" => LIMIT,
+        "days" | "inactive_days" => DAYS,
+        "since" => SINCE,
+        "id" => ID,
+        _ => return None,
+    })
+}
+
+const USER_STATUS: &[&str] = &["active", "pending", "deactivated"];
+const ROLES: &[&str] = &["admin", "member", "viewer", "guest"];
+const JIT_STATUS: &[&str] = &["requested", "active", "expiring", "expired", "denied", "failed"];
+const PLAN_STATUS: &[&str] = &["pending_approval", "approved", "applied", "failed", "rejected"];
+const WHO_TYPES: &[&str] = &["board", "workspace", "team"];
+
+/// The values a string parameter takes on a route (by its template), when the set is closed.
+pub fn values(route: &str, name: &str) -> Option<&'static [&'static str]> {
+    Some(match (route.rsplit('/').next().unwrap_or_default(), name) {
+        ("users", "status") => USER_STATUS,
+        ("users", "role") => ROLES,
+        ("jit", "status") => JIT_STATUS,
+        ("plans", "status") => PLAN_STATUS,
+        (_, "resource_type") => WHO_TYPES,
+        (_, "name") if route.ends_with("/reports/{name}") => &roster_engine::reports::NAMES,
+        _ => return None,
+    })
+}
+
+impl Bound {
+    /// `v` when it is in range; a 400 naming `name` and the range when not.
+    pub fn check<T: Copy + TryInto<i64>>(&self, name: &str, v: T) -> Result<T, ApiError> {
+        match v.try_into() {
+            Ok(x) if (self.min..=self.max).contains(&x) => Ok(v),
+            _ => Err(ApiError::BadRequest(format!("{name} is out of range: use {} to {}", self.min, self.max))),
+        }
+    }
+}
+
+/// A value of a closed set, or a 400 naming the values.
+pub fn one_of<'a>(route: &str, name: &str, v: &'a str) -> Result<&'a str, ApiError> {
+    match values(route, name) {
+        Some(set) if !set.contains(&v) => {
+            Err(ApiError::BadRequest(format!("{name} {v:?}: use one of {}", set.join(", "))))
+        }
+        _ => Ok(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_and_sets_refuse_what_they_do_not_hold() {
+        assert!(LIMIT.check("limit", 0usize).is_err() && LIMIT.check("limit", 1001usize).is_err());
+        assert_eq!(LIMIT.check("limit", 1000usize).ok(), Some(1000));
+        assert!(OFFSET.check("offset", usize::MAX).is_err(), "a usize beyond i64 is out of range, not a panic");
+        assert!(DAYS.check("days", i64::MIN).is_err());
+        assert!(one_of("/api/v1/accounts/{account}/jit", "status", "sleeping").is_err());
+        assert!(one_of("/api/v1/accounts/{account}/jit", "status", "active").is_ok());
+        assert!(one_of("/api/v1/accounts/{account}/users", "email", "anything").is_ok(), "open sets pass");
+        assert_eq!(values("/api/v1/accounts/{account}/reports/{name}", "name").map(|v| v.len()), Some(8));
+    }
+}
