@@ -5,7 +5,7 @@ use roster_core::{
     AccountRecord, Entitlement, Grant, GrantSource, Principal, PrincipalType, ResourceRecord, Role, UserRecord,
     UserStatus,
 };
-use sqlx::any::AnyRow as SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::types::{SyncRun, SyncStatus};
@@ -20,15 +20,21 @@ pub(crate) fn time(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
     .transpose()
 }
 
+/// Times in the snapshot tables (syncs, checkpoints, events, pending changes, users' activity)
+/// are RFC 3339 text in UTC with milliseconds and a `Z`, so they sort as text and read in any
+/// SQL client; the governance tables added later (jit_grants, review_*, web_sessions, plans)
+/// keep epoch milliseconds (`*_ms BIGINT`), which their expiry and due-date queries compare as
+/// numbers. Both stay: moving one to the other would rewrite every store already in use, and
+/// each column's name says which it is (`*_ms` is milliseconds, `*_at` is text).
 pub(crate) fn ts(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
-fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r SqliteRow, name: &str) -> Result<T> {
+fn col<'r, T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>>(row: &'r AnyRow, name: &str) -> Result<T> {
     row.try_get(name).map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
 }
 
-pub(crate) fn user(row: &SqliteRow) -> Result<UserRecord> {
+pub(crate) fn user(row: &AnyRow) -> Result<UserRecord> {
     let role: String = col(row, "role")?;
     let status: String = col(row, "status")?;
     Ok(UserRecord {
@@ -47,7 +53,7 @@ pub(crate) fn user(row: &SqliteRow) -> Result<UserRecord> {
     })
 }
 
-pub(crate) fn resource(row: &SqliteRow) -> Result<ResourceRecord> {
+pub(crate) fn resource(row: &AnyRow) -> Result<ResourceRecord> {
     let rtype: String = col(row, "rtype")?;
     Ok(ResourceRecord {
         rtype: rtype.parse().map_err(|_| StoreError::Corrupt(format!("resource type {rtype:?}")))?,
@@ -59,7 +65,7 @@ pub(crate) fn resource(row: &SqliteRow) -> Result<ResourceRecord> {
     })
 }
 
-pub(crate) fn grant(row: &SqliteRow) -> Result<Grant> {
+pub(crate) fn grant(row: &AnyRow) -> Result<Grant> {
     let rtype: String = col(row, "rtype")?;
     let ptype: String = col(row, "ptype")?;
     let source: String = col(row, "source")?;
@@ -81,7 +87,7 @@ pub(crate) fn grant(row: &SqliteRow) -> Result<Grant> {
     })
 }
 
-pub(crate) fn account(row: &SqliteRow) -> Result<AccountRecord> {
+pub(crate) fn account(row: &AnyRow) -> Result<AccountRecord> {
     Ok(AccountRecord {
         monday_id: col(row, "monday_id")?,
         name: col(row, "name")?,
@@ -93,7 +99,7 @@ pub(crate) fn account(row: &SqliteRow) -> Result<AccountRecord> {
     })
 }
 
-pub(crate) fn sync_run(row: &SqliteRow) -> Result<SyncRun> {
+pub(crate) fn sync_run(row: &AnyRow) -> Result<SyncRun> {
     let status: String = col(row, "status")?;
     Ok(SyncRun {
         id: col(row, "id")?,
