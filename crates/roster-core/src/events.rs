@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::entitlement::Grant;
-use crate::records::{AccountRecord, ResourceRecord, UserRecord};
+use crate::records::{AccountRecord, ResourceRecord, UserField, UserRecord};
 
 /// The kinds of change a diff reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -166,31 +166,28 @@ pub fn user_events(old: Option<&UserRecord>, new: Option<&UserRecord>) -> Vec<Ev
             vec![ev(EventKind::UserRemoved, format!("user:{}", o.id), json!({ "email": o.email, "name": o.name }))]
         }
         (Some(o), Some(n)) => {
-            let subject = || format!("user:{}", n.id);
-            let mut out = vec![];
-            if o.status != n.status {
-                out.push(ev(
-                    EventKind::UserStatusChanged,
-                    subject(),
-                    json!({ "from": o.status.as_str(), "to": n.status.as_str(), "email": n.email }),
-                ));
-            }
-            if o.role != n.role {
-                out.push(ev(
-                    EventKind::UserRoleChanged,
-                    subject(),
-                    json!({ "from": o.role.as_str(), "to": n.role.as_str(), "email": n.email }),
-                ));
-            }
-            // An email change is a change of the same person (users are keyed by id), and a
-            // change of letter case alone is no change.
-            if !o.has_email(&n.email) {
-                out.push(ev(EventKind::UserEmailChanged, subject(), json!({ "from": o.email, "to": n.email })));
-            }
-            if o.name != n.name {
-                out.push(ev(EventKind::UserNameChanged, subject(), json!({ "from": o.name, "to": n.name })));
-            }
-            out
+            let subject = format!("user:{}", n.id);
+            // One event per compared field that differs (the list the store's diff reads too).
+            UserField::COMPARED
+                .into_iter()
+                .filter(|f| f.differs(o, n))
+                .map(|f| {
+                    let (kind, detail) = match f {
+                        UserField::Status => (
+                            EventKind::UserStatusChanged,
+                            json!({ "from": o.status.as_str(), "to": n.status.as_str(), "email": n.email }),
+                        ),
+                        UserField::Role => (
+                            EventKind::UserRoleChanged,
+                            json!({ "from": o.role.as_str(), "to": n.role.as_str(), "email": n.email }),
+                        ),
+                        // A change of letter case alone is no change (`differs` says so).
+                        UserField::Email => (EventKind::UserEmailChanged, json!({ "from": o.email, "to": n.email })),
+                        UserField::Name => (EventKind::UserNameChanged, json!({ "from": o.name, "to": n.name })),
+                    };
+                    ev(kind, subject.clone(), detail)
+                })
+                .collect()
         }
     }
 }

@@ -23,4 +23,4 @@ pub use approval::{ApprovalPolicy, PlanKind, PlanStatus, Refusal, Require};
 pub use change::{Change, Outcome};
 pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Principal, PrincipalType, ResourceType};
 pub use events::{Event, EventKind};
-pub use records::{AccountRecord, ResourceRecord, Role, UserRecord, UserStatus};
+pub use records::{AccountRecord, ResourceRecord, Role, UserField, UserRecord, UserStatus, USER_COLUMNS};

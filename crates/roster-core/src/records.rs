@@ -97,6 +97,61 @@ pub struct UserRecord {
     pub invitation_method: Option<String>,
 }
 
+/// The stored columns of a user, in the store's order: the store builds its reads and writes
+/// from this list (with `sync_id`, and `email_lower` for the case-free e-mail), so a field
+/// added to [`UserRecord`] goes here once.
+pub const USER_COLUMNS: [&str; 12] = [
+    "id",
+    "name",
+    "email",
+    "title",
+    "role",
+    "status",
+    "is_email_confirmed",
+    "created_at",
+    "became_active_at",
+    "last_activity",
+    "time_zone",
+    "invitation_method",
+];
+
+/// A user field whose change between two snapshots is an event. The store's diff compares the
+/// same fields in SQL ([`UserField::column`]), the events say what changed
+/// ([`crate::events::user_events`]); both read this list, and the store suite fails when they
+/// disagree. Activity, title and the rest change too often, or matter too little, to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserField {
+    Status,
+    Role,
+    Email,
+    Name,
+}
+
+impl UserField {
+    /// Every compared field, in the order their events are written.
+    pub const COMPARED: [UserField; 4] = [UserField::Status, UserField::Role, UserField::Email, UserField::Name];
+
+    /// The store column the diff compares (the e-mail without regard to case, as monday.com).
+    pub fn column(self) -> &'static str {
+        match self {
+            UserField::Status => "status",
+            UserField::Role => "role",
+            UserField::Email => "email_lower",
+            UserField::Name => "name",
+        }
+    }
+
+    /// Whether the field differs between two versions of a user.
+    pub fn differs(self, a: &UserRecord, b: &UserRecord) -> bool {
+        match self {
+            UserField::Status => a.status != b.status,
+            UserField::Role => a.role != b.role,
+            UserField::Email => !a.has_email(&b.email),
+            UserField::Name => a.name != b.name,
+        }
+    }
+}
+
 impl UserRecord {
     /// Whether `email` is this user's, compared case-insensitively as monday.com does.
     pub fn has_email(&self, email: &str) -> bool {

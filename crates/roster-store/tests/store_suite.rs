@@ -598,3 +598,59 @@ async fn sod_results_are_kept_per_snapshot_and_rules() {
         assert_eq!(s.sod_result(8, "fp1").await.unwrap(), None, "{db}");
     }
 }
+
+#[tokio::test]
+async fn the_store_diff_and_the_events_compare_the_same_user_fields() {
+    use roster_core::UserField;
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        // Every field set, so a column missing from a read or a write shows as a difference.
+        let mut base = user("7", "Ana@Acme.test", Role::Member, UserStatus::Active, Some(3));
+        base.title = "Engineer".into();
+        base.became_active_at = Some(Utc::now() - Duration::days(300));
+        base.time_zone = Some("Europe/Paris".into());
+        let written = snapshot(s, "fields", vec![base.clone()], vec![], vec![]).await;
+        let back = s.find_user(written, "7").await.unwrap().unwrap();
+        let ms = |t: Option<chrono::DateTime<Utc>>| t.map(|t| t.timestamp_millis());
+        assert_eq!(
+            (
+                back.title.as_str(),
+                back.time_zone.as_deref(),
+                back.invitation_method.as_deref(),
+                back.is_email_confirmed
+            ),
+            ("Engineer", Some("Europe/Paris"), Some("SCIM"), true),
+            "{db}: every column is written and read back"
+        );
+        assert_eq!(
+            (ms(back.created_at), ms(back.became_active_at), ms(back.last_activity)),
+            (ms(base.created_at), ms(base.became_active_at), ms(base.last_activity)),
+            "{db}"
+        );
+        // Each compared field, changed alone: the SQL diff finds the user, the events say so.
+        for field in UserField::COMPARED {
+            let mut next = base.clone();
+            match field {
+                UserField::Status => next.status = UserStatus::Deactivated,
+                UserField::Role => next.role = Role::Admin,
+                UserField::Email => next.email = "ana.new@acme.test".into(),
+                UserField::Name => next.name = "Ana N.".into(),
+            }
+            let first = snapshot(s, "fields", vec![base.clone()], vec![], vec![]).await;
+            let second = snapshot(s, "fields", vec![next.clone()], vec![], vec![]).await;
+            let changed = s.changed_users(first, second).await.unwrap();
+            assert_eq!(changed.len(), 1, "{db}: the SQL diff sees {field:?}");
+            let (a, b) = &changed[0];
+            let events = roster_core::events::user_events(a.as_ref(), b.as_ref());
+            assert_eq!(events.len(), 1, "{db}: one event for {field:?}: {events:?}");
+        }
+        // A field the list does not compare, or an e-mail's letter case: neither sees it.
+        let mut quiet = base.clone();
+        quiet.title = "Staff Engineer".into();
+        quiet.email = "ANA@ACME.TEST".into();
+        quiet.last_activity = Some(Utc::now());
+        let a = snapshot(s, "fields", vec![base.clone()], vec![], vec![]).await;
+        let b = snapshot(s, "fields", vec![quiet], vec![], vec![]).await;
+        assert!(s.changed_users(a, b).await.unwrap().is_empty(), "{db}: not compared, not reported");
+    }
+}

@@ -8,7 +8,12 @@ use super::rows;
 use super::SqlStore;
 use crate::{Result, StoreError};
 
-const USER_FIELDS: &str = "id, name, email, title, role, status, is_email_confirmed, created_at, became_active_at, last_activity, time_zone, invitation_method";
+/// The compared columns, from roster-core's one list (`UserField::COMPARED`).
+fn compared() -> String {
+    let mut cols = vec!["id"];
+    cols.extend(roster_core::UserField::COMPARED.iter().map(|f| f.column()));
+    cols.join(", ")
+}
 
 impl SqlStore {
     pub(super) async fn changed_users_impl(
@@ -17,17 +22,18 @@ impl SqlStore {
         new: i64,
     ) -> Result<Vec<(Option<UserRecord>, Option<UserRecord>)>> {
         // Users whose compared fields differ, or who exist on one side only.
-        let ids: Vec<String> = sqlx::query_scalar(
+        let cols = compared();
+        let ids: Vec<String> = sqlx::query_scalar(sql!(
             "SELECT id FROM (
-                SELECT id, name, email_lower, role, status FROM users WHERE sync_id = $1
-                EXCEPT SELECT id, name, email_lower, role, status FROM users WHERE sync_id = $2
+                SELECT {cols} FROM users WHERE sync_id = $1
+                EXCEPT SELECT {cols} FROM users WHERE sync_id = $2
              ) AS gone
              UNION
              SELECT id FROM (
-                SELECT id, name, email_lower, role, status FROM users WHERE sync_id = $2
-                EXCEPT SELECT id, name, email_lower, role, status FROM users WHERE sync_id = $1
-             ) AS came",
-        )
+                SELECT {cols} FROM users WHERE sync_id = $2
+                EXCEPT SELECT {cols} FROM users WHERE sync_id = $1
+             ) AS came"
+        ))
         .bind(old)
         .bind(new)
         .fetch_all(&self.pool)
@@ -38,12 +44,15 @@ impl SqlStore {
             let get = |sync: i64| {
                 let id = id.clone();
                 async move {
-                    let row = sqlx::query(sql!("SELECT {USER_FIELDS} FROM users WHERE sync_id = $1 AND id = $2"))
-                        .bind(sync)
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(StoreError::query("diff user"))?;
+                    let row = sqlx::query(sql!(
+                        "SELECT {} FROM users WHERE sync_id = $1 AND id = $2",
+                        roster_core::USER_COLUMNS.join(", ")
+                    ))
+                    .bind(sync)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(StoreError::query("diff user"))?;
                     row.as_ref().map(rows::user).transpose()
                 }
             };

@@ -8,7 +8,10 @@ use super::SqlStore;
 use crate::types::*;
 use crate::{Result, StoreError};
 
-const USER_COLUMNS: &str = "u.id, u.name, u.email, u.title, u.role, u.status, u.is_email_confirmed, u.created_at, u.became_active_at, u.last_activity, u.time_zone, u.invitation_method";
+/// A user's columns (roster-core's one list) as `u.<column>`.
+fn user_columns() -> String {
+    roster_core::USER_COLUMNS.map(|c| format!("u.{c}")).join(", ")
+}
 pub(super) const GRANT_COLUMNS: &str = "rtype, rid, slug, ptype, pid, source";
 
 /// The WHERE clause for `q` with only the filters it sets (so the planner sees plain index
@@ -69,8 +72,9 @@ impl SqlStore {
         let (filter, values) = user_filter(q);
         let n = values.len();
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE {filter}
+            "SELECT {} FROM users u WHERE {filter}
              ORDER BY CAST(u.id AS BIGINT), u.id LIMIT ${} OFFSET ${}",
+            user_columns(),
             n + 2,
             n + 3
         );
@@ -100,13 +104,15 @@ impl SqlStore {
         let key = key.trim();
         // By id, then by e-mail: two index lookups (one `id = .. OR email = ..` scans the snapshot).
         for (column, value) in [("u.id", key.to_string()), ("u.email_lower", key.to_lowercase())] {
-            let row =
-                sqlx::query(sql!("SELECT {USER_COLUMNS} FROM users u WHERE u.sync_id = $1 AND {column} = $2 LIMIT 1"))
-                    .bind(sync_id)
-                    .bind(value)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(StoreError::query("find user"))?;
+            let row = sqlx::query(sql!(
+                "SELECT {} FROM users u WHERE u.sync_id = $1 AND {column} = $2 LIMIT 1",
+                user_columns()
+            ))
+            .bind(sync_id)
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("find user"))?;
             if let Some(row) = row {
                 return rows::user(&row).map(Some);
             }

@@ -9,6 +9,23 @@ use super::SqlStore;
 use crate::types::Page;
 use crate::{Result, StoreError};
 
+/// The user upsert, its columns from roster-core's one list (`USER_COLUMNS`, plus the sync and
+/// the case-free e-mail). The values are bound below in the same order.
+fn user_upsert() -> String {
+    let cols: Vec<&str> = ["sync_id", "id", "name", "email", "email_lower"]
+        .into_iter()
+        .chain(roster_core::USER_COLUMNS.into_iter().skip(3))
+        .collect();
+    let places: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+    let updates: Vec<String> = cols[2..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    format!(
+        "INSERT INTO users ({}) VALUES ({}) ON CONFLICT (sync_id, id) DO UPDATE SET {}",
+        cols.join(", "),
+        places.join(", "),
+        updates.join(", ")
+    )
+}
+
 pub(crate) async fn insert_events(
     tx: &mut Transaction<'_, Any>,
     account: &str,
@@ -56,32 +73,24 @@ impl SqlStore {
         }
         // Upserts: a resumed page may repeat rows the interrupted run had written.
         for u in &page.users {
-            sqlx::query(
-                "INSERT INTO users (sync_id, id, name, email, email_lower, title, role, status, is_email_confirmed,
-                   created_at, became_active_at, last_activity, time_zone, invitation_method)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                 ON CONFLICT (sync_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, email_lower = excluded.email_lower,
-                   title = excluded.title, role = excluded.role, status = excluded.status, is_email_confirmed = excluded.is_email_confirmed,
-                   created_at = excluded.created_at, became_active_at = excluded.became_active_at, last_activity = excluded.last_activity,
-                   time_zone = excluded.time_zone, invitation_method = excluded.invitation_method",
-            )
-            .bind(sync_id)
-            .bind(&u.id)
-            .bind(&u.name)
-            .bind(&u.email)
-            .bind(u.email.trim().to_lowercase())
-            .bind(&u.title)
-            .bind(u.role.as_str())
-            .bind(u.status.as_str())
-            .bind(u.is_email_confirmed as i64)
-            .bind(ts(u.created_at))
-            .bind(ts(u.became_active_at))
-            .bind(ts(u.last_activity))
-            .bind(&u.time_zone)
-            .bind(&u.invitation_method)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::query("write user"))?;
+            sqlx::query(sql!("{}", user_upsert()))
+                .bind(sync_id)
+                .bind(&u.id)
+                .bind(&u.name)
+                .bind(&u.email)
+                .bind(u.email.trim().to_lowercase())
+                .bind(&u.title)
+                .bind(u.role.as_str())
+                .bind(u.status.as_str())
+                .bind(u.is_email_confirmed as i64)
+                .bind(ts(u.created_at))
+                .bind(ts(u.became_active_at))
+                .bind(ts(u.last_activity))
+                .bind(&u.time_zone)
+                .bind(&u.invitation_method)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::query("write user"))?;
         }
         for r in &page.resources {
             sqlx::query(
