@@ -36,6 +36,65 @@ impl From<roster_store::StoreError> for ApiError {
     }
 }
 
+/// The engine's errors, each mapped to its status once (handlers use `?`).
+impl From<roster_engine::ProvisionError> for ApiError {
+    fn from(e: roster_engine::ProvisionError) -> Self {
+        use roster_engine::ProvisionError as P;
+        match e {
+            P::Invalid(_) => ApiError::BadRequest(e.to_string()),
+            P::NoSnapshot(_) => ApiError::NotFound(e.to_string()),
+            P::MassChange(_) | P::Stale { .. } => ApiError::Conflict(e.to_string()),
+            P::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<roster_engine::review::ReviewError> for ApiError {
+    fn from(e: roster_engine::review::ReviewError) -> Self {
+        use roster_engine::review::ReviewError as R;
+        match e {
+            R::Invalid(m) => ApiError::BadRequest(m),
+            e @ (R::NotFound(..) | R::NoItem(..)) => ApiError::NotFound(e.to_string()),
+            e @ R::NotReviewer { .. } => ApiError::Forbidden(e.to_string()),
+            e @ (R::WrongState { .. } | R::StaleSnapshot { .. } | R::SignedOff(_) | R::Unfinished { .. }) => {
+                ApiError::Conflict(e.to_string())
+            }
+            // A close whose remediation plan cannot go out: the campaign's content is the cause.
+            R::Provision(roster_engine::ProvisionError::Store(s)) => s.into(),
+            R::Provision(p) => ApiError::Unprocessable(p.to_string()),
+            R::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<roster_engine::jit::JitError> for ApiError {
+    fn from(e: roster_engine::jit::JitError) -> Self {
+        use roster_engine::jit::JitError as J;
+        match e {
+            J::Invalid(m) => ApiError::BadRequest(m),
+            e @ J::NotFound(..) => ApiError::NotFound(e.to_string()),
+            e @ (J::WrongState { .. } | J::SelfApproval(_)) => ApiError::Conflict(e.to_string()),
+            e @ J::NotApprover { .. } => ApiError::Forbidden(e.to_string()),
+            e => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<roster_engine::approval::ApprovalError> for ApiError {
+    fn from(e: roster_engine::approval::ApprovalError) -> Self {
+        use roster_core::Refusal;
+        use roster_engine::approval::ApprovalError as A;
+        match e {
+            A::NotFound { .. } => ApiError::NotFound(e.to_string()),
+            A::Refused(Refusal::OwnPlan { .. } | Refusal::NotAnApprover { .. }) => ApiError::Forbidden(e.to_string()),
+            A::Refused(_) | A::NoScim(_) | A::Unreadable { .. } => ApiError::Conflict(e.to_string()),
+            A::Provision(p) => p.into(),
+            A::Store(s) => s.into(),
+            A::Review(_) | A::Scim(_) => ApiError::Conflict(e.to_string()),
+        }
+    }
+}
+
 /// Every `code` an error body can carry (the OpenAPI document's `ErrorBody` lists them).
 pub const CODES: &[&str] = &[
     "unauthorized",

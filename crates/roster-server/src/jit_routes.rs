@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::Json;
-use roster_engine::jit::{self, JitError};
+use roster_engine::jit;
 use roster_store::JitGrant;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -78,16 +78,6 @@ impl From<JitGrant> for JitView {
     }
 }
 
-pub(crate) fn jit_error(e: JitError) -> ApiError {
-    match e {
-        JitError::Invalid(m) => ApiError::BadRequest(m),
-        e @ JitError::NotFound(..) => ApiError::NotFound(e.to_string()),
-        e @ (JitError::WrongState { .. } | JitError::SelfApproval(_)) => ApiError::Conflict(e.to_string()),
-        e @ JitError::NotApprover { .. } => ApiError::Forbidden(e.to_string()),
-        e => ApiError::Internal(e.to_string()),
-    }
-}
-
 /// Ask for temporary access (requester or admin keys).
 #[utoipa::path(post, path = "/api/v1/accounts/{account}/jit", tag = "operations", params(("account" = String, Path)), request_body = JitRequest, security(("bearer" = [])), responses((status = 200, body = JitView), (status = 400), (status = 403), (status = 404)))]
 pub async fn jit_request(
@@ -115,8 +105,7 @@ pub async fn jit_request(
         &s.jit_policy.get(),
         chrono::Utc::now(),
     )
-    .await
-    .map_err(jit_error)?;
+    .await?;
     let g = s.store.jit(id).await?.ok_or_else(|| ApiError::Internal(format!("request {id} vanished")))?;
     Ok(Json(g.into()))
 }
@@ -153,8 +142,7 @@ pub async fn jit_approve(
         &s.jit_policy.get(),
         chrono::Utc::now(),
     )
-    .await
-    .map_err(jit_error)?;
+    .await?;
     Ok(Json(g.into()))
 }
 
@@ -176,8 +164,7 @@ pub async fn jit_deny(
         &s.jit_policy.get(),
         chrono::Utc::now(),
     )
-    .await
-    .map_err(jit_error)?;
+    .await?;
     let g = s.store.jit(id).await?.ok_or_else(|| ApiError::NotFound(format!("no request {id}")))?;
     Ok(Json(g.into()))
 }

@@ -10,8 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
 use roster_core::PlanStatus;
-use roster_engine::approval::{self, ApprovalError, Ran, Runners};
-use roster_engine::ProvisionError;
+use roster_engine::approval::{self, Ran, Runners};
 use roster_store::{EventQuery, StoredPlan};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -23,30 +22,6 @@ use crate::state::AppState;
 use crate::views::{EventView, PlanRequest, PlanResult};
 
 type S = State<Arc<AppState>>;
-
-pub(crate) fn provision_error(e: ProvisionError) -> ApiError {
-    match e {
-        ProvisionError::Invalid(_) => ApiError::BadRequest(e.to_string()),
-        ProvisionError::NoSnapshot(_) => ApiError::NotFound(e.to_string()),
-        ProvisionError::MassChange(_) | ProvisionError::Stale { .. } => ApiError::Conflict(e.to_string()),
-        ProvisionError::Store(e) => ApiError::Internal(e.to_string()),
-    }
-}
-
-pub(crate) fn approval_error(e: ApprovalError) -> ApiError {
-    match e {
-        ApprovalError::NotFound { .. } => ApiError::NotFound(e.to_string()),
-        ApprovalError::Refused(roster_core::Refusal::OwnPlan { .. } | roster_core::Refusal::NotAnApprover { .. }) => {
-            ApiError::Forbidden(e.to_string())
-        }
-        ApprovalError::Refused(_) | ApprovalError::NoScim(_) | ApprovalError::Unreadable { .. } => {
-            ApiError::Conflict(e.to_string())
-        }
-        ApprovalError::Provision(p) => provision_error(p),
-        ApprovalError::Store(s) => ApiError::Internal(s.to_string()),
-        ApprovalError::Review(_) | ApprovalError::Scim(_) => ApiError::Conflict(e.to_string()),
-    }
-}
 
 /// Applies (or, with `dry_run`, checks) a plan of actions (admin). A plan the approval policy
 /// holds back answers `202` with `pending_approval: true`: nothing was sent.
@@ -70,9 +45,7 @@ pub async fn submit_plan(
         approval: (*s.approval.get()).clone(),
         ..roster_engine::ApplyOptions::default()
     };
-    let report = roster_engine::apply_plan(s.store.as_ref(), &a.client, &account, req.actions, &opts)
-        .await
-        .map_err(provision_error)?;
+    let report = roster_engine::apply_plan(s.store.as_ref(), &a.client, &account, req.actions, &opts).await?;
     let status = if report.pending_approval { StatusCode::ACCEPTED } else { StatusCode::OK };
     Ok((status, Json(PlanResult::from(report))).into_response())
 }
@@ -171,9 +144,8 @@ pub async fn approve(
     let a = s.served(&account)?;
     let runners = Runners { client: &a.client, scim: a.scim.as_ref() };
     let policy = s.approval.get();
-    let (plan, ran) = approval::approve(s.store.as_ref(), runners, &policy, &account, &plan_id, &c.name, Utc::now())
-        .await
-        .map_err(approval_error)?;
+    let (plan, ran) =
+        approval::approve(s.store.as_ref(), runners, &policy, &account, &plan_id, &c.name, Utc::now()).await?;
     Ok(Json(ApprovalResult { plan: plan.into(), ran }))
 }
 
@@ -189,8 +161,7 @@ pub async fn reject(
     let policy = s.approval.get();
     let plan =
         approval::reject(s.store.as_ref(), &policy, &account, &plan_id, &c.name, d.reason.as_deref(), Utc::now())
-            .await
-            .map_err(approval_error)?;
+            .await?;
     Ok(Json(plan.into()))
 }
 

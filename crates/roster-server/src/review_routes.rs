@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use roster_core::review::CampaignSpec;
-use roster_engine::review::{self, evidence, Act, CloseOptions, Counts, ReviewError};
+use roster_engine::review::{self, evidence, Act, CloseOptions, Counts};
 use roster_store::{ReviewCampaign, ReviewItem};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -178,23 +178,6 @@ impl From<ReviewItem> for ItemView {
     }
 }
 
-pub(crate) fn review_error(e: ReviewError) -> ApiError {
-    match e {
-        ReviewError::Invalid(m) => ApiError::BadRequest(m),
-        e @ (ReviewError::NotFound(..) | ReviewError::NoItem(..)) => ApiError::NotFound(e.to_string()),
-        e @ ReviewError::NotReviewer { .. } => ApiError::Forbidden(e.to_string()),
-        e @ (ReviewError::WrongState { .. }
-        | ReviewError::StaleSnapshot { .. }
-        | ReviewError::SignedOff(_)
-        | ReviewError::Unfinished { .. }) => ApiError::Conflict(e.to_string()),
-        ReviewError::Provision(p) => match p {
-            roster_engine::ProvisionError::Store(s) => ApiError::Internal(s.to_string()),
-            p => ApiError::Unprocessable(p.to_string()),
-        },
-        ReviewError::Store(s) => ApiError::Internal(s.to_string()),
-    }
-}
-
 /// Callers who may use the review routes at all: admin, reader (read only) and reviewer keys.
 fn allowed(c: &Caller) -> Result<(), ApiError> {
     match c.role {
@@ -259,10 +242,8 @@ pub async fn create(
     )
     .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let now = Utc::now();
-    let id = review::create(s.store.as_ref(), &account, &r.name, &spec, due(&r.due)?, &c.name, now)
-        .await
-        .map_err(review_error)?;
-    let campaign = review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    let id = review::create(s.store.as_ref(), &account, &r.name, &spec, due(&r.due)?, &c.name, now).await?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await?;
     Ok(Json(view(&s, &campaign, None).await?))
 }
 
@@ -289,7 +270,7 @@ pub async fn show(
     Path((account, id)): Path<(String, i64)>,
 ) -> Result<Json<CampaignView>, ApiError> {
     allowed(&c)?;
-    let campaign = review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await?;
     let only = (c.role == Role::Reviewer).then(|| me(&c));
     let v = view(&s, &campaign, only.as_deref()).await?;
     if only.is_some() && v.counts.items == 0 {
@@ -307,8 +288,8 @@ pub async fn launch(
     Body(o): Body<LaunchOptions>,
 ) -> Result<Json<CampaignView>, ApiError> {
     c.require_admin()?;
-    review::launch(s.store.as_ref(), &account, id, o.force, Utc::now()).await.map_err(review_error)?;
-    let campaign = review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    review::launch(s.store.as_ref(), &account, id, o.force, Utc::now()).await?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await?;
     Ok(Json(view(&s, &campaign, None).await?))
 }
 
@@ -321,7 +302,7 @@ pub async fn items(
     Params(f): Params<ItemFilter>,
 ) -> Result<Json<Vec<ItemView>>, ApiError> {
     allowed(&c)?;
-    review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    review::load(s.store.as_ref(), &account, id).await?;
     let who = match c.role {
         Role::Reviewer => Some(me(&c)),
         _ => f.reviewer.map(|r| r.trim().to_ascii_lowercase()),
@@ -352,7 +333,7 @@ pub async fn decide(
     if d.reassign_to.is_some() && d.decision != "reassign" {
         return Err(ApiError::BadRequest("reassign_to goes with decision \"reassign\" only".into()));
     }
-    let act = Act::parse(&d.decision, d.reassign_to.as_deref()).map_err(review_error)?;
+    let act = Act::parse(&d.decision, d.reassign_to.as_deref())?;
     let done = review::decide_many(
         s.store.as_ref(),
         &account,
@@ -363,8 +344,7 @@ pub async fn decide(
         d.justification.as_deref(),
         Utc::now(),
     )
-    .await
-    .map_err(review_error)?;
+    .await?;
     Ok(Json(done.into_iter().map(ItemView::from).collect()))
 }
 
@@ -379,8 +359,8 @@ pub async fn signoff(
         return Err(ApiError::Forbidden(format!("key {:?} is a reader key: it cannot sign off", c.name)));
     }
     allowed(&c)?;
-    review::sign_off(s.store.as_ref(), &account, id, &me(&c), Utc::now()).await.map_err(review_error)?;
-    let campaign = review::load(s.store.as_ref(), &account, id).await.map_err(review_error)?;
+    review::sign_off(s.store.as_ref(), &account, id, &me(&c), Utc::now()).await?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await?;
     Ok(Json(view(&s, &campaign, Some(&me(&c))).await?))
 }
 
@@ -403,8 +383,7 @@ pub async fn close(
         approval: (*s.approval.get()).clone(),
         ..CloseOptions::default()
     };
-    let rep =
-        review::close(s.store.as_ref(), &a.client, &account, id, &opts, Utc::now()).await.map_err(review_error)?;
+    let rep = review::close(s.store.as_ref(), &a.client, &account, id, &opts, Utc::now()).await?;
     let status = if rep.pending_approval.is_some() { StatusCode::ACCEPTED } else { StatusCode::OK };
     Ok((status, Json(rep)).into_response())
 }
@@ -422,7 +401,7 @@ pub async fn export(State(s): S, c: Caller, Path((account, id)): Path<(String, i
 /// The evidence of campaign `id` as a tar download (the API and the web UI).
 pub(crate) async fn evidence_download(s: &AppState, account: &str, id: i64) -> Result<Response, ApiError> {
     let dir = std::env::temp_dir().join(format!("roster-evidence-{id}-{}", crate::web::session::random_hex()));
-    let out = evidence::export(s.store.as_ref(), account, id, &dir, Utc::now()).await.map_err(review_error);
+    let out = evidence::export(s.store.as_ref(), account, id, &dir, Utc::now()).await.map_err(ApiError::from);
     let tar = out.and_then(|_| pack(&dir));
     let _ = std::fs::remove_dir_all(&dir);
     let bytes = tar?;

@@ -19,8 +19,7 @@ use roster_engine::review::{self, Act, Counts};
 use super::session::{Session, Web};
 use super::{check_csrf, render, WebError};
 use crate::auth::Role;
-use crate::jit_routes::jit_error;
-use crate::review_routes::{evidence_download, review_error};
+use crate::review_routes::evidence_download;
 use crate::state::AppState;
 
 type S = State<Arc<AppState>>;
@@ -92,7 +91,7 @@ pub async fn review(
     axum::extract::Query(q): axum::extract::Query<InboxQuery>,
 ) -> Result<Response, WebError> {
     no_requesters(&me)?;
-    let c = review::load(s.store.as_ref(), &account, id).await.map_err(|e| WebError::from(review_error(e)))?;
+    let c = review::load(s.store.as_ref(), &account, id).await?;
     let mine_name = reviewer_name(&me);
     // The reviewer's own counts touch their items only; the whole campaign's progress is
     // counted for admins and readers.
@@ -156,8 +155,7 @@ pub async fn decide(
     if items.is_empty() {
         return Err(WebError::bad("tick at least one item"));
     }
-    let act = Act::parse(f.one("decision").unwrap_or_default(), f.one("reassign_to"))
-        .map_err(|e| WebError::from(review_error(e)))?;
+    let act = Act::parse(f.one("decision").unwrap_or_default(), f.one("reassign_to"))?;
     review::decide_many(
         s.store.as_ref(),
         &account,
@@ -168,8 +166,7 @@ pub async fn decide(
         f.one("justification"),
         Utc::now(),
     )
-    .await
-    .map_err(|e| WebError::from(review_error(e)))?;
+    .await?;
     s.forget_tally(id);
     Ok(Redirect::to(&format!("/ui/a/{account}/reviews/{id}")).into_response())
 }
@@ -182,9 +179,7 @@ pub async fn signoff(
 ) -> Result<Response, WebError> {
     Fields::parse(&body).csrf(&me)?;
     no_requesters(&me)?;
-    review::sign_off(s.store.as_ref(), &account, id, &reviewer_name(&me), Utc::now())
-        .await
-        .map_err(|e| WebError::from(review_error(e)))?;
+    review::sign_off(s.store.as_ref(), &account, id, &reviewer_name(&me), Utc::now()).await?;
     Ok(Redirect::to(&format!("/ui/a/{account}/reviews/{id}")).into_response())
 }
 
@@ -261,8 +256,7 @@ pub async fn jit_request(
         &s.jit_policy.get(),
         Utc::now(),
     )
-    .await
-    .map_err(|e| WebError::from(jit_error(e)))?;
+    .await?;
     Ok(Redirect::to(&format!("/ui/a/{account}/jit")).into_response())
 }
 
@@ -288,7 +282,6 @@ pub async fn jit_decide(
             jit::deny(s.store.as_ref(), &account, id, &by, f.one("reason").unwrap_or_default(), &policy, now).await
         }
         other => return Err(WebError::bad(format!("{other:?}: approve or deny"))),
-    }
-    .map_err(|e| WebError::from(jit_error(e)))?;
+    }?;
     Ok(Redirect::to(&format!("/ui/a/{account}/jit")).into_response())
 }

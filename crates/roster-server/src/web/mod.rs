@@ -103,6 +103,22 @@ impl From<ApiError> for WebError {
     }
 }
 
+/// The engine's errors, as the API maps them, shown as a page.
+macro_rules! web_error_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for WebError {
+            fn from(e: $t) -> Self {
+                WebError::from(ApiError::from(e))
+            }
+        }
+    )*};
+}
+web_error_from!(
+    roster_engine::review::ReviewError,
+    roster_engine::jit::JitError,
+    roster_engine::approval::ApprovalError
+);
+
 impl From<roster_store::StoreError> for WebError {
     fn from(e: roster_store::StoreError) -> Self {
         WebError::internal(e.to_string())

@@ -15,7 +15,6 @@ use roster_store::StoredPlan;
 
 use super::session::Web;
 use super::{check_csrf, render, WebError};
-use crate::plan_routes::approval_error;
 use crate::policy::Act;
 use crate::state::AppState;
 
@@ -92,7 +91,6 @@ pub async fn decide(
             approval::reject(s.store.as_ref(), &policy, &account, &id, &me.name, why.as_deref(), now).await.map(|_| ())
         }
         other => return Err(WebError::bad(format!("{other:?}: approve or reject"))),
-    }
-    .map_err(|e| WebError::from(approval_error(e)))?;
+    }?;
     Ok(Redirect::to(&format!("/ui/a/{account}/plans")).into_response())
 }
