@@ -1,57 +1,12 @@
-//! Bearer API keys, kept as SHA-256 hashes: the configuration never holds a key itself.
+//! Who calls: the bearer key of a request, checked against the configured keys (by hash, in
+//! constant time) and the per-key rate, as the `Caller` and `Reader` extractors.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::keys::{hash_key, same, ApiKey, Role};
 use crate::state::AppState;
-
-/// What a key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Everything.
-    Admin,
-    /// Read only.
-    Reader,
-    /// Asks for just-in-time access and sees their own requests; reads nothing else.
-    Requester,
-    /// Sees and decides their own access review items (the key's name is their e-mail);
-    /// reads nothing else.
-    Reviewer,
-}
-
-/// One configured key.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiKey {
-    pub name: String,
-    pub role: Role,
-    /// `sha256:<hex>` of the key.
-    pub hash: String,
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiKey").field("name", &self.name).field("role", &self.role).finish_non_exhaustive()
-    }
-}
-
-/// The stored form of a key.
-pub fn hash_key(key: &str) -> String {
-    format!("sha256:{}", sha256_hex(key.trim().as_bytes()))
-}
-
-/// The SHA-256 of `bytes`, as hex.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Compares without stopping at the first difference, so timing says nothing of the hash.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
@@ -70,22 +25,6 @@ impl Caller {
                 self.name,
                 self.role.as_str()
             ))),
-        }
-    }
-}
-
-impl Role {
-    /// Reads a role's name.
-    pub fn from_name(s: &str) -> Option<Role> {
-        [Role::Admin, Role::Reader, Role::Requester, Role::Reviewer].into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Reader => "reader",
-            Role::Requester => "requester",
-            Role::Reviewer => "reviewer",
         }
     }
 }
@@ -145,19 +84,5 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Caller {
             }
             None => Err(ApiError::Unauthorized("the API key is not valid".into())),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_and_never_prints_keys() {
-        assert_eq!(hash_key("k"), hash_key(" k\n"));
-        assert!(hash_key("k").starts_with("sha256:") && hash_key("k").len() == 71);
-        let k = ApiKey { name: "ops".into(), role: Role::Admin, hash: hash_key("secret") };
-        assert!(!format!("{k:?}").contains(&hash_key("secret")));
-        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
     }
 }

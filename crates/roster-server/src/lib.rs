@@ -1,23 +1,28 @@
 //! # roster-server
 //!
-//! `roster serve`: Roster's HTTP API under `/api/v1` (JSON, bearer API keys with `admin` and
-//! `reader` roles, documented by an OpenAPI document generated from the routes themselves),
-//! `/healthz`, `/readyz`, `/metrics` (Prometheus), and the scheduler that syncs each account on
-//! its interval, never two syncs of one account at once. Handlers are thin: they read the store
-//! and call the engine.
+//! `roster serve`: Roster's HTTP API under `/api/v1` (JSON, bearer API keys with roles,
+//! documented by an OpenAPI document generated from the routes themselves), `/healthz`,
+//! `/readyz`, `/metrics` (Prometheus), the web UI under `/ui`, and the scheduler that syncs
+//! each account on its interval, never two syncs of one account at once.
+//!
+//! The key design decision: layers, as kanidm's `https/` has them. Leaves first (`error`,
+//! `keys`, `bounds`, `extract`, `views`), then `state`, then what reads it (`auth`, `reads`,
+//! `scheduler`, `policy`), then the two front ends, `api/*` and `web/*`, each area with its own
+//! router, assembled here. No module imports one above it (`tests/layers.rs` checks it).
+//! Handlers are thin: typed input, a store or engine call, a view; errors map to statuses
+//! once, in `error.rs`.
 
+pub mod api;
 pub mod auth;
 pub mod bounds;
 mod error;
 mod extract;
-mod jit_routes;
+pub mod keys;
 pub mod lease;
 pub mod listen;
 mod openapi;
-pub mod plan_routes;
 pub mod policy;
-mod review_routes;
-mod routes;
+mod reads;
 pub mod scheduler;
 mod state;
 mod views;
@@ -31,9 +36,8 @@ use utoipa::OpenApi;
 
 use openapi::ApiDoc;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-pub use auth::{hash_key, ApiKey, Role};
+pub use keys::{hash_key, ApiKey, Role};
 pub use state::{AppState, ServedAccount};
 
 /// Headers on every API answer, errors included: never sniffed, never cached (answers name
@@ -50,33 +54,11 @@ async fn api_headers(req: axum::extract::Request, next: axum::middleware::Next) 
 /// The whole HTTP application and its OpenAPI document (every route is in both).
 pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(routes::accounts))
-        .routes(routes!(routes::users))
-        .routes(routes!(routes::teams))
-        .routes(routes!(routes::workspaces))
-        .routes(routes!(routes::boards))
-        .routes(routes!(routes::access))
-        .routes(routes!(routes::who))
-        .routes(routes!(routes::report))
-        .routes(routes!(routes::syncs))
-        .routes(routes!(routes::sync_run))
-        .routes(routes!(routes::events))
-        .routes(routes!(routes::trigger_sync))
-        .routes(routes!(plan_routes::submit_plan, plan_routes::list_plans))
-        .routes(routes!(plan_routes::plan_events))
-        .routes(routes!(plan_routes::approve))
-        .routes(routes!(plan_routes::reject))
-        .routes(routes!(jit_routes::jit_request, jit_routes::jit_list))
-        .routes(routes!(jit_routes::jit_approve))
-        .routes(routes!(jit_routes::jit_deny))
-        .routes(routes!(review_routes::create, review_routes::list))
-        .routes(routes!(review_routes::show))
-        .routes(routes!(review_routes::launch))
-        .routes(routes!(review_routes::items))
-        .routes(routes!(review_routes::decide))
-        .routes(routes!(review_routes::signoff))
-        .routes(routes!(review_routes::close))
-        .routes(routes!(review_routes::export))
+        .merge(api::inventory::router())
+        .merge(api::history::router())
+        .merge(api::changes::router())
+        .merge(api::jit::router())
+        .merge(api::reviews::router())
         .split_for_parts();
     let doc = openapi::complete(doc);
     // Who may do what is decided here, for every API route, before any handler runs.
@@ -87,9 +69,9 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
     let router = Router::new()
         .merge(api)
         .route("/api/v1/openapi.json", axum::routing::get(move || async move { axum::Json(doc_json.clone()) }))
-        .route("/healthz", axum::routing::get(routes::healthz))
-        .route("/readyz", axum::routing::get(routes::readyz))
-        .route("/metrics", axum::routing::get(routes::metrics))
+        .route("/healthz", axum::routing::get(api::health::healthz))
+        .route("/readyz", axum::routing::get(api::health::readyz))
+        .route("/metrics", axum::routing::get(api::health::metrics))
         .merge(web::router())
         .with_state(state);
     (router, doc)

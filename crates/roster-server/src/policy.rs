@@ -8,8 +8,9 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::keys::Role;
 use crate::state::AppState;
 
 /// What a request does, as far as permission goes.

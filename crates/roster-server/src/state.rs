@@ -9,7 +9,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use roster_store::Store;
 use tokio::sync::Mutex;
 
-use crate::auth::ApiKey;
+use crate::keys::ApiKey;
 use crate::lease::{system_clock, worker_id, Leaser};
 
 /// Requests per second per key, and the burst above it [a sane default for an admin API].
@@ -96,8 +96,6 @@ pub struct AppState {
     /// Whole-campaign progress, counted at most every few seconds per campaign (a campaign
     /// can hold millions of items; a reviewer's own counts are always exact).
     pub tallies: std::sync::Mutex<HashMap<i64, Tally>>,
-    /// Web UI sessions (kept in the store, shared by every worker).
-    pub sessions: crate::web::Sessions,
     /// Web sign-ins allowed per client address (a burst, then a few a second): someone
     /// hammering the form slows only themselves, never a real admin signing in elsewhere.
     pub login_limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
@@ -139,7 +137,6 @@ impl AppState {
             sod_rules: Swap::new(vec![]),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
             approval: Swap::new(roster_core::ApprovalPolicy::default()),
-            sessions: crate::web::Sessions,
             snapshot_counts: std::sync::Mutex::new(HashMap::new()),
             sod_counts: std::sync::Mutex::new(HashMap::new()),
             tallies: std::sync::Mutex::new(HashMap::new()),

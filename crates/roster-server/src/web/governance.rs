@@ -18,8 +18,8 @@ use roster_engine::review::{self, Act, Counts};
 
 use super::session::{Session, Web};
 use super::{check_csrf, render, WebError};
-use crate::auth::Role;
-use crate::review_routes::evidence_download;
+use crate::keys::Role;
+use crate::reads::evidence_download;
 use crate::state::AppState;
 
 type S = State<Arc<AppState>>;

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::session::{self, Session, Web};
 use super::{check_csrf, render, Pager, WebError};
 use crate::auth::find_key;
-use crate::routes::{snapshot, user_total};
+use crate::reads::{snapshot, user_total};
 use crate::state::AppState;
 
 type S = State<Arc<AppState>>;
@@ -36,7 +36,7 @@ fn reader(s: &Session) -> Result<(), WebError> {
 /// The sign-in form; it carries a token also set as a cookie, so a form posted from another
 /// site (which cannot read the cookie) is refused.
 pub async fn login_form() -> Result<Response, WebError> {
-    let t = session::random_hex();
+    let t = crate::keys::random_hex();
     let mut r = render("login.html", None, context! { csrf => t.clone(), error => None::<String> })?;
     let c = format!("{LOGIN_COOKIE}={t}; Path=/ui/login; HttpOnly; SameSite=Strict; Max-Age=600");
     r.headers_mut().append(header::SET_COOKIE, c.parse().map_err(|_| WebError::internal("cookie"))?);
@@ -104,7 +104,7 @@ pub async fn login(
         *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
         return Ok(r);
     };
-    let token = s.sessions.start(s.store.as_ref(), &k.name, k.role).await?;
+    let token = super::Sessions.start(s.store.as_ref(), &k.name, k.role).await?;
     let https = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
     let mut r = Redirect::to("/ui/").into_response();
     r.headers_mut()
@@ -125,7 +125,7 @@ pub async fn logout(
 ) -> Result<Response, WebError> {
     check_csrf(&me, &f.csrf)?;
     if let Some(t) = session::cookie_value(&headers, session::COOKIE) {
-        s.sessions.end(s.store.as_ref(), &t).await?;
+        super::Sessions.end(s.store.as_ref(), &t).await?;
     }
     let mut r = Redirect::to("/ui/login").into_response();
     r.headers_mut()

@@ -6,11 +6,10 @@ use std::time::Duration;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use rand::RngCore;
 
 use roster_store::{Store, StoreError, WebSession};
 
-use crate::auth::Role;
+use crate::keys::Role;
 use crate::state::AppState;
 
 pub const COOKIE: &str = "roster_session";
@@ -55,15 +54,8 @@ impl Session {
 #[derive(Default)]
 pub struct Sessions;
 
-/// 32 random bytes as hex: session tokens, CSRF tokens.
-pub(crate) fn random_hex() -> String {
-    let mut b = [0u8; 32];
-    rand::rng().fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn digest(token: &str) -> String {
-    crate::auth::sha256_hex(token.as_bytes())
+    crate::keys::sha256_hex(token.as_bytes())
 }
 
 fn now_ms() -> i64 {
@@ -73,14 +65,14 @@ fn now_ms() -> i64 {
 impl Sessions {
     /// Starts a session (and ends the stale ones); returns the cookie's token.
     pub async fn start(&self, store: &dyn Store, name: &str, role: Role) -> Result<String, StoreError> {
-        let token = random_hex();
+        let token = crate::keys::random_hex();
         let now = now_ms();
         store.end_sessions(None, now - IDLE.as_millis() as i64, now - LIFETIME.as_millis() as i64).await?;
         let s = WebSession {
             digest: digest(&token),
             name: name.into(),
             role: role.as_str().into(),
-            csrf: random_hex(),
+            csrf: crate::keys::random_hex(),
             started_ms: now,
             seen_ms: now,
         };
@@ -149,13 +141,13 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Web {
         use axum::response::IntoResponse;
         let to_login = || axum::response::Redirect::to("/ui/login").into_response();
         let Some(t) = token(parts) else { return Err(to_login()) };
-        let s = match state.sessions.get(state.store.as_ref(), &t).await {
+        let s = match Sessions.get(state.store.as_ref(), &t).await {
             Ok(Some(s)) => s,
             Ok(None) => return Err(to_login()),
             Err(e) => return Err(super::WebError::internal(e.to_string()).into_response()),
         };
         if !state.api_keys().iter().any(|k| k.name == s.name && k.role == s.role) {
-            let _ = state.sessions.end(state.store.as_ref(), &t).await;
+            let _ = Sessions.end(state.store.as_ref(), &t).await;
             return Err(to_login());
         }
         Ok(Web(s))

@@ -156,8 +156,9 @@ async fn measure(
     };
     // The per-key rate limit is lifted: it is the server being measured, not the limiter.
     let state = Arc::new(AppState::new(store, vec![account], keys, None).with_rate_limit(10_000_000, 10_000_000));
-    let session = state.sessions.start(state.store.as_ref(), "bench", Role::Reader).await?;
-    let reviewer = state.sessions.start(state.store.as_ref(), "reviewer-1@bench.test", Role::Reviewer).await?;
+    let session = roster_server::web::Sessions.start(state.store.as_ref(), "bench", Role::Reader).await?;
+    let reviewer =
+        roster_server::web::Sessions.start(state.store.as_ref(), "reviewer-1@bench.test", Role::Reviewer).await?;
     let inbox_pages = (items / 10 / 200).max(1);
     let (router, _) = roster_server::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -4,24 +4,34 @@
 
 use std::sync::Arc;
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Utc;
 use roster_core::PlanStatus;
-use roster_engine::approval::{self, Ran, Runners};
-use roster_store::{EventQuery, StoredPlan};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use roster_engine::approval::{self, Runners};
+use roster_store::EventQuery;
 
 use crate::auth::{Caller, Reader};
 use crate::error::ApiError;
 use crate::extract::{Body, Params, Path};
 use crate::state::AppState;
-use crate::views::{EventView, PlanRequest, PlanResult};
+use crate::views::*;
 
 type S = State<Arc<AppState>>;
+
+/// Plans' routes: submit, list, read, approve, reject.
+pub fn router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(submit_plan, list_plans))
+        .routes(routes!(plan_events))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
+}
 
 /// Applies (or, with `dry_run`, checks) a plan of actions (admin). A plan the approval policy
 /// holds back answers `202` with `pending_approval: true`: nothing was sent.
@@ -50,57 +60,6 @@ pub async fn submit_plan(
     Ok((status, Json(PlanResult::from(report))).into_response())
 }
 
-/// Filter of the list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PlanFilter {
-    /// pending_approval, approved, applied, failed or rejected
-    pub status: Option<String>,
-}
-
-/// A plan stored for approval.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PlanView {
-    pub id: String,
-    /// actions, scim or review_close
-    pub kind: String,
-    /// pending_approval, approved, applied, failed or rejected
-    pub status: String,
-    /// The snapshot it was computed on (approval is refused once a newer one completed).
-    pub sync_id: Option<i64>,
-    pub requested_by: String,
-    pub reason: Option<String>,
-    pub created_at: String,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<String>,
-    pub note: Option<String>,
-    /// What it does: its actions or steps, and how many users lose access.
-    #[schema(value_type = Object)]
-    pub summary: serde_json::Value,
-}
-
-fn time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339()).unwrap_or_default()
-}
-
-impl From<StoredPlan> for PlanView {
-    fn from(p: StoredPlan) -> Self {
-        PlanView {
-            id: p.id,
-            kind: p.kind.as_str().into(),
-            status: p.status.as_str().into(),
-            sync_id: p.sync_id,
-            requested_by: p.requested_by,
-            reason: p.reason,
-            created_at: time(p.created_ms),
-            decided_by: p.decided_by,
-            decided_at: p.decided_ms.map(time),
-            note: p.note,
-            summary: p.summary,
-        }
-    }
-}
-
 /// The plans stored for approval, oldest first (admin and reader keys).
 #[utoipa::path(get, path = "/api/v1/accounts/{account}/plans", tag = "operations", params(("account" = String, Path), PlanFilter), security(("bearer" = [])), responses((status = 200, body = [PlanView]), (status = 400), (status = 404)))]
 pub async fn list_plans(
@@ -109,7 +68,7 @@ pub async fn list_plans(
     Path(account): Path<String>,
     Params(f): Params<PlanFilter>,
 ) -> Result<Json<Vec<PlanView>>, ApiError> {
-    crate::routes::known_account(&s, &account).await?;
+    crate::reads::known_account(&s, &account).await?;
     let status = match f.status.as_deref() {
         None => None,
         Some(x) => Some(PlanStatus::parse(x).ok_or_else(|| {
@@ -117,21 +76,6 @@ pub async fn list_plans(
         })?),
     };
     Ok(Json(s.store.plans(&account, status).await?.into_iter().map(PlanView::from).collect()))
-}
-
-/// A decision's note.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct PlanDecision {
-    /// Why (kept with a rejection).
-    pub reason: Option<String>,
-}
-
-/// What an approval did: the plan as it stands now, and what running it did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApprovalResult {
-    pub plan: PlanView,
-    #[schema(value_type = Object)]
-    pub ran: Ran,
 }
 
 /// Approves a plan waiting for approval and runs it (admin keys; never the planner's own).

@@ -1,4 +1,15 @@
-//! What the API returns, with its OpenAPI schema.
+//! What the API takes and returns, with its OpenAPI schema: the inventory and history here,
+//! reviews, just-in-time access and plans in their own files. A leaf below the routes and
+//! the web UI; it reads only roster-core, the store's types and the bounds.
+
+mod jit;
+mod plans;
+mod reviews;
+
+pub use jit::*;
+pub use plans::*;
+pub(crate) use reviews::at as reviews_at;
+pub use reviews::*;
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -1,38 +1,35 @@
-//! The handlers: thin readers of the store, and the sync trigger.
+//! The inventory: accounts, users, teams, workspaces, boards, a user's access, who reaches a
+//! resource, and the governance reports, all read from the last completed snapshot.
 
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use roster_core::{Principal, ResourceType, Role, UserStatus};
-use roster_store::{EventQuery, UserQuery};
+use roster_store::UserQuery;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::auth::{Caller, Reader};
+use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::extract::{Params, Path};
+use crate::reads::{snapshot, user_total};
 use crate::state::AppState;
 use crate::views::*;
 
 type S = State<Arc<AppState>>;
 
-/// Refuses an account neither served nor in the store.
-pub(crate) async fn known_account(state: &AppState, account: &str) -> Result<(), ApiError> {
-    if state.account(account).is_none() && !state.store.accounts().await?.iter().any(|a| a == account) {
-        return Err(ApiError::NotFound(format!("no account {account:?}")));
-    }
-    Ok(())
-}
-
-pub(crate) async fn snapshot(state: &AppState, account: &str) -> Result<i64, ApiError> {
-    known_account(state, account).await?;
-    state
-        .store
-        .last_completed(account)
-        .await?
-        .map(|r| r.id)
-        .ok_or_else(|| ApiError::NotFound(format!("account {account:?} has no completed sync yet")))
+/// The inventory's routes.
+pub fn router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(accounts))
+        .routes(routes!(users))
+        .routes(routes!(teams))
+        .routes(routes!(workspaces))
+        .routes(routes!(boards))
+        .routes(routes!(access))
+        .routes(routes!(who))
+        .routes(routes!(report))
 }
 
 /// Accounts and their last sync.
@@ -97,25 +94,6 @@ pub async fn users(
     let items: Vec<UserView> = s.store.users(sync, &page).await?.into_iter().map(UserView::from).collect();
     let next = (offset + items.len() < total).then_some(offset + items.len());
     Ok(Json(Page { items, total, next }))
-}
-
-/// The number of users matching `q` in snapshot `sync`, counted once per snapshot and filter.
-pub(crate) async fn user_total(s: &AppState, sync: i64, q: &UserQuery) -> Result<usize, ApiError> {
-    // `inactive_days` carries "now", which changes: those counts are not cached.
-    let key =
-        (q.inactive_days.is_none()).then(|| (sync, format!("{:?}", (q.status, q.role, &q.team, &q.email_contains))));
-    let cached = |k: &(i64, String)| s.user_totals.lock().ok().and_then(|m| m.get(k).copied());
-    if let Some(total) = key.as_ref().and_then(cached) {
-        return Ok(total);
-    }
-    let total = s.store.count_users(sync, q).await? as usize;
-    if let (Some(k), Ok(mut m)) = (key, s.user_totals.lock()) {
-        if m.len() >= 10_000 {
-            m.clear();
-        }
-        m.insert(k, total);
-    }
-    Ok(total)
 }
 
 async fn resources(
@@ -246,117 +224,4 @@ pub async fn who(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no {rtype} {id} in the last sync")))?;
     Ok(Json(s.store.grants_on(sync, rtype, &id).await?.into_iter().map(GrantView::from).collect()))
-}
-
-/// Sync runs of an account, newest first.
-#[utoipa::path(get, path = "/api/v1/accounts/{account}/syncs", tag = "history", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [SyncView])))]
-pub async fn syncs(State(s): S, _c: Reader, Path(account): Path<String>) -> Result<Json<Vec<SyncView>>, ApiError> {
-    Ok(Json(s.store.syncs(Some(&account), 100).await?.into_iter().map(SyncView::from).collect()))
-}
-
-/// Events of an account, oldest first; poll with `since` = the last id seen.
-#[utoipa::path(get, path = "/api/v1/accounts/{account}/events", tag = "history", params(("account" = String, Path), EventFilters), security(("bearer" = [])), responses((status = 200, body = [EventView])))]
-pub async fn events(
-    State(s): S,
-    _c: Reader,
-    Path(account): Path<String>,
-    Params(f): Params<EventFilters>,
-) -> Result<Json<Vec<EventView>>, ApiError> {
-    let q = EventQuery {
-        account: Some(account),
-        kind_prefix: f.kind,
-        sync_id: None,
-        after_id: f.since.map(|v| crate::bounds::SINCE.check("since", v)).transpose()?,
-        limit: Some(crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(100))?),
-        ..EventQuery::default()
-    };
-    Ok(Json(
-        s.store
-            .events(&q)
-            .await?
-            .into_iter()
-            .map(|e| EventView {
-                id: e.id,
-                account: e.account,
-                sync_id: e.sync_id,
-                at: e.at.to_rfc3339(),
-                kind: e.kind,
-                subject: e.subject,
-                detail: e.detail,
-            })
-            .collect(),
-    ))
-}
-
-/// Starts a sync of an account now (admin) and answers at once: 202 with the run's id and where
-/// to poll it. 409 if a sync of it is already running (here or on another worker).
-#[utoipa::path(post, path = "/api/v1/accounts/{account}/sync", tag = "operations", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 202, body = SyncStarted, headers(("Location" = String, description = "the run to poll"))), (status = 403), (status = 404), (status = 409)))]
-pub async fn trigger_sync(State(s): S, c: Caller, Path(account): Path<String>) -> Result<Response, ApiError> {
-    c.require_admin()?;
-    let a = s.served(&account)?.clone();
-    let id = crate::scheduler::start_sync(Arc::clone(&s), a)
-        .await?
-        .ok_or_else(|| ApiError::Conflict(format!("a sync of {account:?} is already running")))?;
-    let poll = format!("/api/v1/accounts/{account}/syncs/{id}");
-    let body = SyncStarted { sync_id: id, status: "running".into(), poll: poll.clone() };
-    Ok((StatusCode::ACCEPTED, [(axum::http::header::LOCATION, poll)], Json(body)).into_response())
-}
-
-/// One sync run, to poll after `POST /sync`: its status, and its counts once completed.
-#[utoipa::path(get, path = "/api/v1/accounts/{account}/syncs/{id}", tag = "history", params(("account" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = SyncView), (status = 404)))]
-pub async fn sync_run(
-    State(s): S,
-    _c: Reader,
-    Path((account, id)): Path<(String, i64)>,
-) -> Result<Json<SyncView>, ApiError> {
-    let run = s
-        .store
-        .sync_run(id)
-        .await?
-        .filter(|r| r.account == account)
-        .ok_or_else(|| ApiError::NotFound(format!("account {account:?} has no sync {id}")))?;
-    let done = run.status == roster_store::SyncStatus::Completed;
-    let mut v = SyncView::from(run);
-    if done {
-        let c = s.store.counts(id).await?;
-        (v.users, v.grants) = (Some(c.users), Some(c.grants));
-    }
-    Ok(Json(v))
-}
-
-/// The process is up.
-pub async fn healthz(State(s): S) -> impl IntoResponse {
-    // Liveness: the process answers. The details say how each account and background task is
-    // doing; an account whose monday.com is unreachable is reported here, not by failing
-    // the probe (restarting Roster would not fix it).
-    let mut accounts = Vec::new();
-    for a in &s.accounts {
-        let last = s.store.syncs(Some(&a.name), 1).await.ok().and_then(|r| r.into_iter().next());
-        accounts.push(serde_json::json!({
-            "account": a.name,
-            "last_sync": last.as_ref().map(|r| r.status.as_str()),
-            "last_sync_id": last.as_ref().map(|r| r.id),
-            "error": last.as_ref().and_then(|r| r.error.clone()),
-        }));
-    }
-    let restarts = s.task_restarts.lock().map(|m| m.clone()).unwrap_or_default();
-    Json(serde_json::json!({ "status": "ok", "accounts": accounts, "task_restarts": restarts }))
-}
-
-/// Readiness: this process can serve requests (its store answers). One account's failing
-/// sync does not take the replica out of a load balancer: see `/healthz` for that.
-pub async fn readyz(State(s): S) -> impl IntoResponse {
-    match s.store.accounts().await {
-        Ok(_) => (StatusCode::OK, Json(serde_json::json!({ "status": "ready" }))),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({ "status": "not ready", "problems": [format!("store: {e}")] })),
-        ),
-    }
-}
-
-/// Prometheus metrics.
-pub async fn metrics(State(s): S) -> impl IntoResponse {
-    let body = s.metrics.as_ref().map(|h| h.render()).unwrap_or_default();
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -4,178 +4,39 @@
 
 use std::sync::Arc;
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use roster_core::review::CampaignSpec;
-use roster_engine::review::{self, evidence, Act, CloseOptions, Counts};
-use roster_store::{ReviewCampaign, ReviewItem};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use roster_engine::review::{self, Act, CloseOptions, Counts};
+use roster_store::ReviewCampaign;
 
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{Body, Params, Path};
+use crate::keys::Role;
 use crate::state::AppState;
+use crate::views::reviews_at as at;
+use crate::views::*;
 
 type S = State<Arc<AppState>>;
 
-/// A campaign to create (a draft until launched).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CampaignCreate {
-    pub name: String,
-    /// Last day (2026-12-31) or an RFC 3339 time.
-    pub due: String,
-    /// board, workspace, team, role (empty: all four).
-    #[serde(default)]
-    pub types: Vec<String>,
-    pub workspace: Option<String>,
-    /// admin, member, viewer, guest (empty: every role).
-    #[serde(default)]
-    pub roles: Vec<String>,
-    pub via_team: Option<String>,
-    /// owners (default) or named.
-    #[serde(default = "owners")]
-    pub reviewers: String,
-    #[serde(default)]
-    pub named: Vec<String>,
-    pub fallback: String,
-    /// keep (default) or revoke.
-    #[serde(default = "keep")]
-    pub unanswered: String,
-    #[serde(default = "day")]
-    pub max_snapshot_age_hours: i64,
-}
-
-fn owners() -> String {
-    "owners".into()
-}
-fn keep() -> String {
-    "keep".into()
-}
-fn day() -> i64 {
-    24
-}
-
-/// Launch options.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LaunchOptions {
-    /// Launch even when the last sync is older than the campaign allows.
-    #[serde(default)]
-    pub force: bool,
-}
-
-/// Close options.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CloseRequest {
-    #[serde(default)]
-    pub allow_mass_change: bool,
-    /// Close although items are undecided or reviewers have not signed off.
-    #[serde(default)]
-    pub force: bool,
-    /// Answer with the plan and its effect; change nothing.
-    #[serde(default)]
-    pub dry_run: bool,
-}
-
-/// A reviewer's decision on one or more items (all or none are decided).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionRequest {
-    /// Item ids (at most 1000).
-    pub items: Vec<i64>,
-    /// certify, revoke or reassign.
-    pub decision: String,
-    /// With reassign: the new reviewer's e-mail.
-    pub reassign_to: Option<String>,
-    /// Required to revoke, and for a self-review.
-    pub justification: Option<String>,
-}
-
-/// Which items.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ItemFilter {
-    /// One reviewer's items (a reviewer key always sees its own only).
-    pub reviewer: Option<String>,
-    /// Only items without a decision.
-    pub undecided: Option<bool>,
-    /// Items to skip (in order; at most 10,000,000).
-    pub offset: Option<i64>,
-    /// At most this many (default 1000; 1 to 1000).
-    pub limit: Option<i64>,
-}
-
-/// A campaign and its progress.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CampaignView {
-    pub id: i64,
-    pub name: String,
-    pub status: String,
-    pub created_by: String,
-    pub due: Option<String>,
-    pub launched_at: Option<String>,
-    pub closed_at: Option<String>,
-    pub snapshot_sync_id: Option<i64>,
-    #[schema(value_type = Object)]
-    pub definition: serde_json::Value,
-    #[schema(value_type = Object)]
-    pub counts: Counts,
-    /// (reviewer, signed at)
-    pub signoffs: Vec<(String, String)>,
-}
-
-/// One item to review.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ItemView {
-    pub id: i64,
-    pub user_id: String,
-    pub user_email: String,
-    pub user_name: String,
-    pub user_role: String,
-    pub entitlement: String,
-    pub resource_name: String,
-    pub source: String,
-    pub reviewer: String,
-    pub original_reviewer: String,
-    pub self_review: bool,
-    pub decision: Option<String>,
-    pub decided_at: Option<String>,
-    pub justification: Option<String>,
-    pub remediation_status: Option<String>,
-    pub verified_absent_at: Option<String>,
-}
-
-fn at(ms: Option<i64>) -> Option<String> {
-    ms.and_then(DateTime::from_timestamp_millis).map(|t| t.to_rfc3339())
-}
-
-impl From<ReviewItem> for ItemView {
-    fn from(i: ReviewItem) -> Self {
-        ItemView {
-            id: i.id,
-            user_id: i.user_id,
-            user_email: i.user_email,
-            user_name: i.user_name,
-            user_role: i.user_role,
-            entitlement: i.entitlement,
-            resource_name: i.resource_name,
-            source: i.source,
-            reviewer: i.reviewer,
-            original_reviewer: i.original_reviewer,
-            self_review: i.self_review,
-            decision: i.decision,
-            decided_at: at(i.decided_ms),
-            justification: i.justification,
-            remediation_status: i.remediation_status,
-            verified_absent_at: at(i.verified_absent_ms),
-        }
-    }
+/// Access reviews' routes.
+pub fn router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(show))
+        .routes(routes!(launch))
+        .routes(routes!(items))
+        .routes(routes!(decide))
+        .routes(routes!(signoff))
+        .routes(routes!(close))
+        .routes(routes!(export))
 }
 
 /// Callers who may use the review routes at all: admin, reader (read only) and reviewer keys.
@@ -395,26 +256,5 @@ pub async fn export(State(s): S, c: Caller, Path((account, id)): Path<(String, i
     if !matches!(c.role, Role::Admin | Role::Reader) {
         return Err(ApiError::Forbidden(format!("key {:?}: the evidence needs an admin or reader key", c.name)));
     }
-    evidence_download(&s, &account, id).await
-}
-
-/// The evidence of campaign `id` as a tar download (the API and the web UI).
-pub(crate) async fn evidence_download(s: &AppState, account: &str, id: i64) -> Result<Response, ApiError> {
-    let dir = std::env::temp_dir().join(format!("roster-evidence-{id}-{}", crate::web::session::random_hex()));
-    let out = evidence::export(s.store.as_ref(), account, id, &dir, Utc::now()).await.map_err(ApiError::from);
-    let tar = out.and_then(|_| pack(&dir));
-    let _ = std::fs::remove_dir_all(&dir);
-    let bytes = tar?;
-    let name = format!("attachment; filename=\"review-{id}-evidence.tar\"");
-    Ok(([(header::CONTENT_TYPE, "application/x-tar".to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
-        .into_response())
-}
-
-fn pack(dir: &std::path::Path) -> Result<Vec<u8>, ApiError> {
-    let mut b = tar::Builder::new(Vec::new());
-    b.mode(tar::HeaderMode::Deterministic);
-    for f in [evidence::CSV, evidence::JSONL, evidence::PDF, evidence::MANIFEST] {
-        b.append_path_with_name(dir.join(f), f).map_err(|e| ApiError::Internal(format!("packing {f}: {e}")))?;
-    }
-    b.into_inner().map_err(|e| ApiError::Internal(format!("packing the evidence: {e}")))
+    crate::reads::evidence_download(&s, &account, id).await
 }

@@ -1,0 +1,105 @@
+//! History: sync runs (and polling one), events with a cursor, and starting a sync, which
+//! answers at once with where to poll.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use roster_store::EventQuery;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{Caller, Reader};
+use crate::error::ApiError;
+use crate::extract::{Params, Path};
+use crate::state::AppState;
+use crate::views::*;
+
+type S = State<Arc<AppState>>;
+
+/// History's routes.
+pub fn router() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::new()
+        .routes(routes!(syncs))
+        .routes(routes!(sync_run))
+        .routes(routes!(events))
+        .routes(routes!(trigger_sync))
+}
+
+/// Sync runs of an account, newest first.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/syncs", tag = "history", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 200, body = [SyncView])))]
+pub async fn syncs(State(s): S, _c: Reader, Path(account): Path<String>) -> Result<Json<Vec<SyncView>>, ApiError> {
+    Ok(Json(s.store.syncs(Some(&account), 100).await?.into_iter().map(SyncView::from).collect()))
+}
+
+/// Events of an account, oldest first; poll with `since` = the last id seen.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/events", tag = "history", params(("account" = String, Path), EventFilters), security(("bearer" = [])), responses((status = 200, body = [EventView])))]
+pub async fn events(
+    State(s): S,
+    _c: Reader,
+    Path(account): Path<String>,
+    Params(f): Params<EventFilters>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    let q = EventQuery {
+        account: Some(account),
+        kind_prefix: f.kind,
+        sync_id: None,
+        after_id: f.since.map(|v| crate::bounds::SINCE.check("since", v)).transpose()?,
+        limit: Some(crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(100))?),
+        ..EventQuery::default()
+    };
+    Ok(Json(
+        s.store
+            .events(&q)
+            .await?
+            .into_iter()
+            .map(|e| EventView {
+                id: e.id,
+                account: e.account,
+                sync_id: e.sync_id,
+                at: e.at.to_rfc3339(),
+                kind: e.kind,
+                subject: e.subject,
+                detail: e.detail,
+            })
+            .collect(),
+    ))
+}
+
+/// Starts a sync of an account now (admin) and answers at once: 202 with the run's id and where
+/// to poll it. 409 if a sync of it is already running (here or on another worker).
+#[utoipa::path(post, path = "/api/v1/accounts/{account}/sync", tag = "operations", params(("account" = String, Path)), security(("bearer" = [])), responses((status = 202, body = SyncStarted, headers(("Location" = String, description = "the run to poll"))), (status = 403), (status = 404), (status = 409)))]
+pub async fn trigger_sync(State(s): S, c: Caller, Path(account): Path<String>) -> Result<Response, ApiError> {
+    c.require_admin()?;
+    let a = s.served(&account)?.clone();
+    let id = crate::scheduler::start_sync(Arc::clone(&s), a)
+        .await?
+        .ok_or_else(|| ApiError::Conflict(format!("a sync of {account:?} is already running")))?;
+    let poll = format!("/api/v1/accounts/{account}/syncs/{id}");
+    let body = SyncStarted { sync_id: id, status: "running".into(), poll: poll.clone() };
+    Ok((StatusCode::ACCEPTED, [(axum::http::header::LOCATION, poll)], Json(body)).into_response())
+}
+
+/// One sync run, to poll after `POST /sync`: its status, and its counts once completed.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/syncs/{id}", tag = "history", params(("account" = String, Path), ("id" = i64, Path)), security(("bearer" = [])), responses((status = 200, body = SyncView), (status = 404)))]
+pub async fn sync_run(
+    State(s): S,
+    _c: Reader,
+    Path((account, id)): Path<(String, i64)>,
+) -> Result<Json<SyncView>, ApiError> {
+    let run = s
+        .store
+        .sync_run(id)
+        .await?
+        .filter(|r| r.account == account)
+        .ok_or_else(|| ApiError::NotFound(format!("account {account:?} has no sync {id}")))?;
+    let done = run.status == roster_store::SyncStatus::Completed;
+    let mut v = SyncView::from(run);
+    if done {
+        let c = s.store.counts(id).await?;
+        (v.users, v.grants) = (Some(c.users), Some(c.grants));
+    }
+    Ok(Json(v))
+}
