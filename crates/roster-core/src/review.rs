@@ -69,6 +69,43 @@ pub struct CampaignSpec {
     pub max_snapshot_age_s: i64,
 }
 
+/// Where a campaign stands. It moves only forward: `draft` → `launched` (items frozen) →
+/// `closing` (remediation under way) → `closed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignStatus {
+    Draft,
+    Launched,
+    Closing,
+    Closed,
+}
+
+impl CampaignStatus {
+    pub const ALL: [CampaignStatus; 4] =
+        [CampaignStatus::Draft, CampaignStatus::Launched, CampaignStatus::Closing, CampaignStatus::Closed];
+
+    /// The one string form (store, events, answers).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CampaignStatus::Draft => "draft",
+            CampaignStatus::Launched => "launched",
+            CampaignStatus::Closing => "closing",
+            CampaignStatus::Closed => "closed",
+        }
+    }
+
+    /// Reads the string form.
+    pub fn parse(s: &str) -> Option<CampaignStatus> {
+        CampaignStatus::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for CampaignStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A reviewer's decision on one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

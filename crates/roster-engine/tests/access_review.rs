@@ -194,7 +194,7 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     let shown = review::close(&store, &client, "acme", id, &dry, t0).await.unwrap();
     assert!(shown.dry_run && shown.plan.len() == 2 && shown.users_losing_access == 2, "{shown:?}");
     assert_eq!(serde_json::to_string(sim.sim.world().org()).unwrap(), before, "refusal and dry run change nothing");
-    assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "launched");
+    assert_eq!(store.campaign(id).await.unwrap().unwrap().status.as_str(), "launched");
     let forced = CloseOptions { force: true, ..close_opts(Guard::default(), false) };
     let rep = review::close(&store, &client, "acme", id, &forced, t0).await.unwrap();
     assert!(!rep.incomplete.is_empty(), "{rep:?}");
@@ -241,7 +241,7 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     assert_eq!(after(&c).await.remediation_status.as_deref(), Some("not_removed"));
     let failed = EventQuery { kind_prefix: Some("review_remediation_failed".into()), ..EventQuery::default() };
     assert_eq!(store.events(&failed).await.unwrap().len(), 1);
-    assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "closed");
+    assert_eq!(store.campaign(id).await.unwrap().unwrap().status.as_str(), "closed");
 
     // The counts the pages show come from SQL; they agree with the items.
     let all = store.review_items(id, None).await.unwrap();
@@ -381,7 +381,7 @@ async fn unanswered_items_revoked_by_policy_only_past_the_guard() {
     let stopped = review::close(&store, &client, "acme", id, &force(false), t0).await;
     assert!(matches!(stopped, Err(ReviewError::Provision(ProvisionError::MassChange(_)))), "{stopped:?}");
     assert_eq!(serde_json::to_string(sim.sim.world().org()).unwrap(), before, "nothing changed");
-    assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "launched");
+    assert_eq!(store.campaign(id).await.unwrap().unwrap().status.as_str(), "launched");
 
     let rep = review::close(&store, &client, "acme", id, &force(true), t0).await.unwrap();
     assert_eq!(rep.to_remove, items.len());

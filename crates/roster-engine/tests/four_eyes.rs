@@ -190,7 +190,7 @@ async fn a_review_close_waits_for_approval_and_runs_the_remediation_it_showed() 
     let rep = review::close(&store, &c, "acme", id, &opts, t0).await.unwrap();
     let plan_id = rep.pending_approval.clone().expect("the close waits");
     assert_eq!(rep.actions, 1);
-    assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "launched", "nothing closed yet");
+    assert_eq!(store.campaign(id).await.unwrap().unwrap().status.as_str(), "launched", "nothing closed yet");
     let board: u64 = target.entitlement.split(':').nth(1).unwrap().parse().unwrap();
     let user: u64 = target.user_id.parse().unwrap();
     let subscribed = || {
@@ -206,5 +206,5 @@ async fn a_review_close_waits_for_approval_and_runs_the_remediation_it_showed() 
     let Ran::ReviewClose { report } = ran else { panic!("a review close") };
     assert_eq!((report.applied, report.failed, report.plan_id.as_deref()), (1, 0, Some(plan_id.as_str())));
     assert!(!subscribed(), "the revoked subscription is gone");
-    assert_eq!(store.campaign(id).await.unwrap().unwrap().status, "closed");
+    assert_eq!(store.campaign(id).await.unwrap().unwrap().status.as_str(), "closed");
 }

@@ -190,8 +190,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn transition_campaign(
         &self,
         id: i64,
-        from: &str,
-        to: &str,
+        from: roster_core::review::CampaignStatus,
+        to: roster_core::review::CampaignStatus,
         at_ms: i64,
         plan_id: Option<&str>,
     ) -> Result<bool>;

@@ -200,8 +200,7 @@ pub struct ReviewCampaign {
     pub account: String,
     pub name: String,
     pub spec: String,
-    /// draft, launched, closing (remediation under way) or closed.
-    pub status: String,
+    pub status: roster_core::review::CampaignStatus,
     pub created_by: String,
     pub created_ms: i64,
     pub due_ms: i64,

@@ -446,6 +446,7 @@ async fn plans_wait_then_move_forward_once_with_their_events() {
 
 #[tokio::test]
 async fn review_campaigns_freeze_decide_lock_and_verify() {
+    use roster_core::review::CampaignStatus;
     use roster_store::{ItemDecision, Remediation, ReviewCampaign, ReviewItem};
     for (db, s) in stores().await {
         let s = s.as_ref();
@@ -454,7 +455,7 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
             account: "acme".into(),
             name: "Q4 boards".into(),
             spec: "{}".into(),
-            status: "draft".into(),
+            status: CampaignStatus::Draft,
             created_by: "dana".into(),
             created_ms: 1_000,
             due_ms: 9_000,
@@ -525,14 +526,22 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
         let open = s.review_items_page(id, Some("b@x"), true, 0, 10).await.unwrap();
         assert_eq!(open.len(), 2, "{db}");
         assert_eq!(s.review_items_page(id, None, false, 1, 1).await.unwrap()[0].seq, 2, "{db}");
-        assert!(s.transition_campaign(id, "launched", "closing", 5_000, Some("plan-1")).await.unwrap(), "{db}");
+        assert!(
+            s.transition_campaign(id, CampaignStatus::Launched, CampaignStatus::Closing, 5_000, Some("plan-1"))
+                .await
+                .unwrap(),
+            "{db}"
+        );
         assert!(
             !s.decide_item(moved.id, &decide("b@x", Some("certify"), None)).await.unwrap(),
             "{db}: no decisions after the close began"
         );
         let r = Remediation { action: "revoke".into(), status: "applied".into(), note: None, applied_ms: Some(5_100) };
         s.set_remediation(mine[0].id, &r).await.unwrap();
-        assert!(s.transition_campaign(id, "closing", "closed", 5_200, None).await.unwrap(), "{db}");
+        assert!(
+            s.transition_campaign(id, CampaignStatus::Closing, CampaignStatus::Closed, 5_200, None).await.unwrap(),
+            "{db}"
+        );
         let closed = s.campaign(id).await.unwrap().unwrap();
         assert_eq!(
             (closed.status.as_str(), closed.closed_ms, closed.plan_id.as_deref(), closed.sync_id),

@@ -10,7 +10,7 @@ mod pdf;
 mod remediate;
 
 use chrono::{DateTime, Utc};
-use roster_core::review::{select_items, CampaignSpec, Decision};
+use roster_core::review::{select_items, CampaignSpec, CampaignStatus, Decision};
 use roster_core::{Event, EventKind};
 use roster_store::{ItemDecision, ReviewCampaign, ReviewItem, Store, StoreError, UserQuery};
 use serde_json::json;
@@ -29,7 +29,7 @@ pub enum ReviewError {
     #[error("review item {0} does not exist in campaign {1}")]
     NoItem(i64, i64),
     #[error("review campaign {id} is {status}: {what}")]
-    WrongState { id: i64, status: String, what: &'static str },
+    WrongState { id: i64, status: CampaignStatus, what: &'static str },
     #[error(
         "the last sync of {account} completed {age_h} h ago, more than the campaign allows ({max_h} h): run `roster sync` first, or launch with --force"
     )]
@@ -95,7 +95,7 @@ pub async fn create(
         account: account.into(),
         name: name.trim().into(),
         spec: spec_json,
-        status: "draft".into(),
+        status: CampaignStatus::Draft,
         created_by: created_by.trim().into(),
         created_ms: ms(now),
         due_ms: ms(due),
@@ -135,7 +135,7 @@ pub async fn launch(
     now: DateTime<Utc>,
 ) -> Result<usize, ReviewError> {
     let c = load(store, account, id).await?;
-    if c.status != "draft" {
+    if c.status != CampaignStatus::Draft {
         return Err(ReviewError::WrongState { id, status: c.status, what: "only a draft can be launched" });
     }
     let spec = spec_of(&c)?;
@@ -181,7 +181,11 @@ pub async fn launch(
         })
         .collect();
     if !store.launch_campaign(id, snap.id, ms(taken), ms(now), &items).await? {
-        return Err(ReviewError::WrongState { id, status: "no longer a draft".into(), what: "launched elsewhere" });
+        return Err(ReviewError::WrongState {
+            id,
+            status: CampaignStatus::Launched,
+            what: "another launch of it won the race",
+        });
     }
     let reviewers: std::collections::BTreeSet<&str> = items.iter().map(|i| i.reviewer.as_str()).collect();
     let detail = json!({ "campaign": id, "items": items.len(), "sync": snap.id, "reviewers": reviewers, "forced": force && age.num_seconds() > spec.max_snapshot_age_s });
@@ -270,7 +274,7 @@ pub async fn decide_many(
     now: DateTime<Utc>,
 ) -> Result<Vec<ReviewItem>, ReviewError> {
     let c = load(store, account, id).await?;
-    if c.status != "launched" {
+    if c.status != CampaignStatus::Launched {
         return Err(ReviewError::WrongState { id, status: c.status, what: "decisions are taken while it is launched" });
     }
     if items.is_empty() {
@@ -329,7 +333,7 @@ pub async fn sign_off(
     now: DateTime<Utc>,
 ) -> Result<(), ReviewError> {
     let c = load(store, account, id).await?;
-    if c.status != "launched" {
+    if c.status != CampaignStatus::Launched {
         return Err(ReviewError::WrongState { id, status: c.status, what: "sign-off happens while it is launched" });
     }
     let who = reviewer.trim().to_ascii_lowercase();

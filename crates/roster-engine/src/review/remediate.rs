@@ -6,7 +6,7 @@ use monday_api::Client;
 use std::collections::{BTreeMap, BTreeSet};
 
 use roster_core::effect::lost_by;
-use roster_core::review::{remediation, Unanswered};
+use roster_core::review::{remediation, CampaignStatus, Unanswered};
 use roster_core::{
     Action, ApprovalPolicy, Entitlement, EventKind, GrantSource, Guard, PlanKind, Principal, UserStatus,
 };
@@ -133,12 +133,12 @@ pub async fn close(
     now: DateTime<Utc>,
 ) -> Result<CloseReport, ReviewError> {
     let c = load(store, account, id).await?;
-    if c.status != "launched" && c.status != "closing" {
+    if c.status != CampaignStatus::Launched && c.status != CampaignStatus::Closing {
         return Err(ReviewError::WrongState { id, status: c.status, what: "only a launched campaign can be closed" });
     }
     let spec = spec_of(&c)?;
     let incomplete = unfinished(store, id).await?;
-    if !incomplete.is_empty() && !opts.force && c.status == "launched" {
+    if !incomplete.is_empty() && !opts.force && c.status == CampaignStatus::Launched {
         return Err(ReviewError::Unfinished { id, why: incomplete.join("; ") });
     }
     let snap = store.last_completed(account).await?.ok_or_else(|| crate::ProvisionError::NoSnapshot(account.into()))?;
@@ -277,7 +277,8 @@ pub async fn close(
             pending_approval: Some(plan_id),
         });
     }
-    if c.status == "launched" && !store.transition_campaign(id, "launched", "closing", ms(now), None).await? {
+    let (launched, closing) = (CampaignStatus::Launched, CampaignStatus::Closing);
+    if c.status == launched && !store.transition_campaign(id, launched, closing, ms(now), None).await? {
         return Err(ReviewError::Invalid(format!("campaign {id} is being closed elsewhere")));
     }
     let report = match actions.is_empty() {
@@ -323,7 +324,7 @@ pub async fn close(
         store.set_remediation(it.id, &r).await?;
     }
     let plan_id = report.as_ref().map(|r| r.plan_id.clone());
-    store.transition_campaign(id, "closing", "closed", ms(now), plan_id.as_deref()).await?;
+    store.transition_campaign(id, CampaignStatus::Closing, CampaignStatus::Closed, ms(now), plan_id.as_deref()).await?;
     let out = CloseReport {
         campaign: id,
         plan_id,

@@ -63,7 +63,7 @@ async fn view(s: &AppState, c: &ReviewCampaign, only: Option<&str>) -> Result<Ca
     Ok(CampaignView {
         id: c.id,
         name: c.name.clone(),
-        status: c.status.clone(),
+        status: c.status.as_str().into(),
         created_by: c.created_by.clone(),
         due: at(Some(c.due_ms)),
         launched_at: at(c.launched_ms),

@@ -66,7 +66,7 @@ pub async fn reviews(State(s): S, Web(me): Web, Path(account): Path<String>) -> 
         }
         let done = n.items - n.undecided;
         let pct = (done * 100).checked_div(n.items).unwrap_or(100);
-        rows.push(context! { id => c.id, name => c.name, status => c.status, items => n.items, done, pct, revoked => n.revoked,
+        rows.push(context! { id => c.id, name => c.name, status => c.status.as_str(), items => n.items, done, pct, revoked => n.revoked,
             due => chrono::DateTime::from_timestamp_millis(c.due_ms).map(|t| t.format("%Y-%m-%d").to_string()) });
     }
     render("reviews.html", Some(&me), context! { account, rows })
@@ -124,13 +124,13 @@ pub async fn review(
         vec![]
     };
     let counts = if me.reads() { Counts::from_tally(&tally, None) } else { mine_counts.clone() };
-    let launched = c.status == "launched";
+    let launched = c.status == roster_core::review::CampaignStatus::Launched;
     let pager = super::Pager::new(offset as u64, ITEMS_PAGE as u64, total);
     render(
         "review.html",
         Some(&me),
         context! {
-            account, c => context! { id => c.id, name => c.name, status => c.status }, groups, open => mine_counts.undecided,
+            account, c => context! { id => c.id, name => c.name, status => c.status.as_str() }, groups, open => mine_counts.undecided,
             mine => mine_counts.items, signed, progress, counts => super::ser(&counts), launched,
             pager => super::ser(&pager), only_open,
         },

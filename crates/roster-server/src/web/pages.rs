@@ -201,7 +201,13 @@ pub async fn dashboard(State(s): S, Web(me): Web) -> Result<Response, WebError> 
             }
         }
         let chart_max = history.iter().map(|p| p.1.max(p.2)).max().unwrap_or(0);
-        let campaigns = s.store.campaigns(name).await?.into_iter().filter(|c| c.status == "launched").count();
+        let campaigns = s
+            .store
+            .campaigns(name)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == roster_core::review::CampaignStatus::Launched)
+            .count();
         let pending = s.store.jits(name, Some("requested")).await?.len();
         let rules = s.sod();
         let sod = match (&done, rules.is_empty() || !me.reads()) {

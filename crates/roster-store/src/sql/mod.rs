@@ -354,8 +354,8 @@ impl Store for SqlStore {
     async fn transition_campaign(
         &self,
         id: i64,
-        from: &str,
-        to: &str,
+        from: roster_core::review::CampaignStatus,
+        to: roster_core::review::CampaignStatus,
         at_ms: i64,
         plan_id: Option<&str>,
     ) -> Result<bool> {

@@ -2,6 +2,7 @@
 //! reviewer's sign-off or once the campaign left `launched`), sign-offs, remediation and its
 //! verification. Every state change is a conditional update, so two callers never both win.
 
+use roster_core::review::CampaignStatus;
 use sqlx::Row;
 
 use super::SqlStore;
@@ -22,7 +23,10 @@ fn campaign_row(r: &sqlx::any::AnyRow) -> Result<ReviewCampaign> {
         account: r.try_get("account").map_err(&q)?,
         name: r.try_get("name").map_err(&q)?,
         spec: r.try_get("spec").map_err(&q)?,
-        status: r.try_get("status").map_err(&q)?,
+        status: {
+            let s: String = r.try_get("status").map_err(&q)?;
+            CampaignStatus::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("campaign status {s:?}")))?
+        },
         created_by: r.try_get("created_by").map_err(&q)?,
         created_ms: r.try_get("created_ms").map_err(&q)?,
         due_ms: r.try_get("due_ms").map_err(&q)?,
@@ -73,11 +77,12 @@ impl SqlStore {
     pub(super) async fn add_campaign_impl(&self, c: &ReviewCampaign) -> Result<i64> {
         let row = sqlx::query(
             "INSERT INTO review_campaigns (account, name, spec, status, created_by, created_ms, due_ms)
-             VALUES ($1, $2, $3, 'draft', $4, $5, $6) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(&c.account)
         .bind(&c.name)
         .bind(&c.spec)
+        .bind(CampaignStatus::Draft.as_str())
         .bind(&c.created_by)
         .bind(c.created_ms)
         .bind(c.due_ms)
@@ -115,13 +120,15 @@ impl SqlStore {
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
         let moved = sqlx::query(
-            "UPDATE review_campaigns SET status = 'launched', sync_id = $1, snapshot_ms = $2, launched_ms = $3
-             WHERE id = $4 AND status = 'draft'",
+            "UPDATE review_campaigns SET status = $1, sync_id = $2, snapshot_ms = $3, launched_ms = $4
+             WHERE id = $5 AND status = $6",
         )
+        .bind(CampaignStatus::Launched.as_str())
         .bind(sync_id)
         .bind(snapshot_ms)
         .bind(launched_ms)
         .bind(id)
+        .bind(CampaignStatus::Draft.as_str())
         .execute(&mut *tx)
         .await
         .map_err(StoreError::query("launch review campaign"))?;
@@ -259,7 +266,7 @@ impl SqlStore {
             "UPDATE review_items SET decision = $1, decided_by = $2, decided_ms = $3, justification = $4,
                 reviewer = COALESCE($5, reviewer)
              WHERE id = $6 AND reviewer = $7
-               AND EXISTS (SELECT 1 FROM review_campaigns c WHERE c.id = review_items.campaign_id AND c.status = 'launched')
+               AND EXISTS (SELECT 1 FROM review_campaigns c WHERE c.id = review_items.campaign_id AND c.status = $8)
                AND NOT EXISTS (SELECT 1 FROM review_signoffs s
                                WHERE s.campaign_id = review_items.campaign_id AND s.reviewer = review_items.reviewer)",
         )
@@ -270,6 +277,7 @@ impl SqlStore {
         .bind(d.reassign_to.clone())
         .bind(id)
         .bind(&d.reviewer)
+        .bind(CampaignStatus::Launched.as_str())
         .execute(&self.pool)
         .await
         .map_err(StoreError::query("decide review item"))?;
@@ -305,22 +313,22 @@ impl SqlStore {
     pub(super) async fn transition_campaign_impl(
         &self,
         id: i64,
-        from: &str,
-        to: &str,
+        from: CampaignStatus,
+        to: CampaignStatus,
         at_ms: i64,
         plan_id: Option<&str>,
     ) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE review_campaigns SET status = $1, plan_id = COALESCE($2, plan_id),
-                closed_ms = CASE WHEN $3 = 'closed' THEN $4 ELSE closed_ms END
+                closed_ms = CASE WHEN $3 = 1 THEN $4 ELSE closed_ms END
              WHERE id = $5 AND status = $6",
         )
-        .bind(to)
+        .bind(to.as_str())
         .bind(plan_id)
-        .bind(to)
+        .bind(i64::from(to == CampaignStatus::Closed))
         .bind(at_ms)
         .bind(id)
-        .bind(from)
+        .bind(from.as_str())
         .execute(&self.pool)
         .await
         .map_err(StoreError::query("update review campaign"))?;

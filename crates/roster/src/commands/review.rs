@@ -224,7 +224,7 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
                 l.row(vec![
                     c.id.to_string(),
                     c.name,
-                    c.status,
+                    c.status.to_string(),
                     ts(Some(c.due_ms)),
                     n.items.to_string(),
                     n.certified.to_string(),
