@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use monday_api::Client;
-use roster_core::{Action, Entitlement, Event, EventKind, GrantSource, Principal, ResourceType};
+use roster_core::{Action, Entitlement, Event, EventKind, GrantSource, JitStatus, Principal, ResourceType};
 use roster_store::{JitGrant, JitTransition, Store, StoreError};
 use serde_json::json;
 
@@ -147,7 +147,7 @@ pub async fn request(
         entitlement: e.to_string(),
         justification: justification.trim().into(),
         duration_s: duration.as_secs() as i64,
-        status: "requested".into(),
+        status: JitStatus::Requested,
         preexisting: false,
         decided_by: None,
         created_ms: ms(now),
@@ -170,11 +170,11 @@ pub async fn request(
     Ok(id)
 }
 
-async fn load(store: &dyn Store, account: &str, id: i64, wanted: &'static str) -> Result<JitGrant, JitError> {
+async fn load(store: &dyn Store, account: &str, id: i64, wanted: JitStatus) -> Result<JitGrant, JitError> {
     let g =
         store.jit(id).await?.filter(|g| g.account == account).ok_or_else(|| JitError::NotFound(id, account.into()))?;
     if g.status != wanted {
-        return Err(JitError::WrongState { id, status: g.status, wanted });
+        return Err(JitError::WrongState { id, status: g.status.to_string(), wanted: wanted.as_str() });
     }
     Ok(g)
 }
@@ -294,7 +294,7 @@ pub async fn approve(
     policy: &JitPolicy,
     now: DateTime<Utc>,
 ) -> Result<JitGrant, JitError> {
-    let g = load(store, account, id, "requested").await?;
+    let g = load(store, account, id, JitStatus::Requested).await?;
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.into()))?;
     let who = by.name.as_str();
     may_decide(store, snap.id, &g, by, policy).await?;
@@ -308,8 +308,8 @@ pub async fn approve(
     };
     let expires = now + chrono::Duration::seconds(g.duration_s);
     let claim = JitTransition {
-        from: "requested".into(),
-        to: "active".into(),
+        from: JitStatus::Requested,
+        to: JitStatus::Active,
         decided_by: Some(who.into()),
         preexisting: Some(preexisting),
         expires_ms: Some(ms(expires)),
@@ -317,7 +317,11 @@ pub async fn approve(
         ..JitTransition::default()
     };
     if !store.transition_jit(id, &claim).await? {
-        return Err(JitError::WrongState { id, status: "decided meanwhile".into(), wanted: "requested" });
+        return Err(JitError::WrongState {
+            id,
+            status: "decided meanwhile".into(),
+            wanted: JitStatus::Requested.as_str(),
+        });
     }
     if !preexisting {
         // A refusal and an error end the same way: the grant failed, nothing was given.
@@ -328,8 +332,8 @@ pub async fn approve(
                 .transition_jit(
                     id,
                     &JitTransition {
-                        from: "active".into(),
-                        to: "failed".into(),
+                        from: JitStatus::Active,
+                        to: JitStatus::Failed,
                         ended_ms: Some(ms(now)),
                         note: Some(why.clone()),
                         ..JitTransition::default()
@@ -362,7 +366,7 @@ pub async fn deny(
     policy: &JitPolicy,
     now: DateTime<Utc>,
 ) -> Result<(), JitError> {
-    let g = load(store, account, id, "requested").await?;
+    let g = load(store, account, id, JitStatus::Requested).await?;
     let snap = store.last_completed(account).await?.ok_or_else(|| ProvisionError::NoSnapshot(account.into()))?;
     let approver = by.name.as_str();
     // Requesters may withdraw their own request; anyone else denying must be an approver.
@@ -373,8 +377,8 @@ pub async fn deny(
         return Err(JitError::Invalid("give the reason for the denial".into()));
     }
     let t = JitTransition {
-        from: "requested".into(),
-        to: "denied".into(),
+        from: JitStatus::Requested,
+        to: JitStatus::Denied,
         decided_by: Some(approver.into()),
         ended_ms: Some(ms(now)),
         note: Some(reason.trim().into()),
@@ -421,13 +425,13 @@ pub async fn expire_due(
     now: DateTime<Utc>,
 ) -> Result<ExpiryReport, JitError> {
     let mut r = ExpiryReport::default();
-    for g in store.jits(account, Some("active")).await? {
+    for g in store.jits(account, Some(JitStatus::Active)).await? {
         let Some(expires) = g.expires_ms else { continue };
         if expires > ms(now) {
             if !g.warned && expires - ms(now) <= policy.warn_before.as_millis() as i64 {
                 let t = JitTransition {
-                    from: "active".into(),
-                    to: "active".into(),
+                    from: JitStatus::Active,
+                    to: JitStatus::Active,
                     warned: Some(true),
                     ..JitTransition::default()
                 };
@@ -450,7 +454,7 @@ pub async fn expire_due(
         if !store
             .transition_jit(
                 g.id,
-                &JitTransition { from: "active".into(), to: "expiring".into(), ..JitTransition::default() },
+                &JitTransition { from: JitStatus::Active, to: JitStatus::Expiring, ..JitTransition::default() },
             )
             .await?
         {
@@ -464,31 +468,31 @@ pub async fn expire_due(
         let (to, kind, note) = match outcome {
             Ok(None) if g.preexisting => {
                 r.kept += 1;
-                ("expired", EventKind::JitExpired, "kept: the user held it before the request".to_string())
+                (JitStatus::Expired, EventKind::JitExpired, "kept: the user held it before the request".to_string())
             }
             Ok(None) if moved_on.is_some() => {
                 r.kept += 1;
-                ("expired", EventKind::JitExpired, moved_on.unwrap_or_default())
+                (JitStatus::Expired, EventKind::JitExpired, moved_on.unwrap_or_default())
             }
             Ok(None) => {
                 r.revoked += 1;
-                ("expired", EventKind::JitExpired, "revoked".to_string())
+                (JitStatus::Expired, EventKind::JitExpired, "revoked".to_string())
             }
             Ok(Some(why)) => {
                 r.failed += 1;
-                ("failed", EventKind::JitFailed, why)
+                (JitStatus::Failed, EventKind::JitFailed, why)
             }
             Err(e) => {
                 r.failed += 1;
-                ("failed", EventKind::JitFailed, e.to_string())
+                (JitStatus::Failed, EventKind::JitFailed, e.to_string())
             }
         };
         store
             .transition_jit(
                 g.id,
                 &JitTransition {
-                    from: "expiring".into(),
-                    to: to.into(),
+                    from: JitStatus::Expiring,
+                    to,
                     ended_ms: Some(ms(now)),
                     note: Some(note.clone()),
                     ..JitTransition::default()

@@ -149,8 +149,8 @@ async fn grant_notice_expiry_restart_and_preexisting_access() {
     for k in ["jit_requested", "jit_approved", "jit_denied", "jit_expiring", "jit_expired"] {
         assert!(kinds.iter().any(|x| x == k), "{k} in {kinds:?}");
     }
-    assert_eq!(a.jit(id).await.unwrap().unwrap().status, "expired");
-    assert_eq!(a.jits("acme", Some("active")).await.unwrap().len(), 0);
+    assert_eq!(a.jit(id).await.unwrap().unwrap().status.as_str(), "expired");
+    assert_eq!(a.jits("acme", Some(roster_core::JitStatus::Active)).await.unwrap().len(), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -138,7 +138,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Records a just-in-time access request (status `requested`); returns its id.
     async fn add_jit(&self, g: &JitGrant) -> Result<i64>;
     /// An account's just-in-time grants (of one status, or all), oldest first.
-    async fn jits(&self, account: &str, status: Option<&str>) -> Result<Vec<JitGrant>>;
+    async fn jits(&self, account: &str, status: Option<roster_core::JitStatus>) -> Result<Vec<JitGrant>>;
     /// One just-in-time grant.
     async fn jit(&self, id: i64) -> Result<Option<JitGrant>>;
     /// Moves grant `id` from `t.from` to `t.to`; false (and no change) when it is no longer in

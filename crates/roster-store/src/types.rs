@@ -164,7 +164,7 @@ pub struct JitGrant {
     pub justification: String,
     pub duration_s: i64,
     /// requested, denied, active, expiring (being revoked), expired or failed.
-    pub status: String,
+    pub status: roster_core::JitStatus,
     /// The user held the access before: the expiry leaves it.
     pub preexisting: bool,
     pub decided_by: Option<String>,
@@ -181,8 +181,8 @@ pub struct JitGrant {
 /// A change of a just-in-time grant's status, made only if it is still in `from`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JitTransition {
-    pub from: String,
-    pub to: String,
+    pub from: roster_core::JitStatus,
+    pub to: roster_core::JitStatus,
     pub decided_by: Option<String>,
     pub preexisting: Option<bool>,
     pub expires_ms: Option<i64>,

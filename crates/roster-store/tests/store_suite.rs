@@ -340,7 +340,7 @@ async fn jit_grants_move_forward_once() {
             entitlement: "board:1:subscriber".into(),
             justification: "incident".into(),
             duration_s: 3600,
-            status: "requested".into(),
+            status: roster_core::JitStatus::Requested,
             preexisting: false,
             decided_by: None,
             created_ms: 1_000,
@@ -352,8 +352,8 @@ async fn jit_grants_move_forward_once() {
         };
         let id = s.add_jit(&g).await.unwrap();
         let approve = JitTransition {
-            from: "requested".into(),
-            to: "active".into(),
+            from: roster_core::JitStatus::Requested,
+            to: roster_core::JitStatus::Active,
             decided_by: Some("sam".into()),
             preexisting: Some(true),
             expires_ms: Some(5_000),
@@ -363,8 +363,8 @@ async fn jit_grants_move_forward_once() {
         assert!(s.transition_jit(id, &approve).await.unwrap(), "{db}");
         assert!(!s.transition_jit(id, &approve).await.unwrap(), "{db}: only once");
         let warn = JitTransition {
-            from: "active".into(),
-            to: "active".into(),
+            from: roster_core::JitStatus::Active,
+            to: roster_core::JitStatus::Active,
             warned: Some(true),
             ..JitTransition::default()
         };
@@ -376,9 +376,9 @@ async fn jit_grants_move_forward_once() {
             "{db}: earlier fields kept"
         );
         assert_eq!(got.previous.as_deref(), Some("member"), "{db}");
-        assert_eq!(s.jits("acme", Some("active")).await.unwrap().len(), 1, "{db}");
+        assert_eq!(s.jits("acme", Some(roster_core::JitStatus::Active)).await.unwrap().len(), 1, "{db}");
         assert_eq!(s.jits("acme", None).await.unwrap().len(), 1, "{db}");
-        assert!(s.jits("acme", Some("expired")).await.unwrap().is_empty(), "{db}");
+        assert!(s.jits("acme", Some(roster_core::JitStatus::Expired)).await.unwrap().is_empty(), "{db}");
         assert!(s.jits("other", None).await.unwrap().is_empty(), "{db}");
     }
 }

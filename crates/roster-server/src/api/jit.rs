@@ -67,6 +67,7 @@ pub async fn jit_list(
     Params(f): Params<JitFilter>,
 ) -> Result<Json<Vec<JitView>>, ApiError> {
     let status = f.status.as_deref().map(|v| crate::bounds::one_of("/jit", "status", v)).transpose()?;
+    let status = status.and_then(roster_core::JitStatus::parse);
     let all = s.store.jits(&account, status).await?;
     let mine = |g: &JitGrant| c.role != Role::Requester || g.requester == c.name;
     Ok(Json(all.into_iter().filter(mine).map(JitView::from).collect()))

@@ -50,7 +50,7 @@ impl From<JitGrant> for JitView {
     fn from(g: JitGrant) -> Self {
         JitView {
             id: g.id,
-            status: g.status,
+            status: g.status.to_string(),
             user_id: g.user_id,
             entitlement: g.entitlement,
             requester: g.requester,

@@ -4,6 +4,7 @@
 //! active grants with their time left.
 
 use crate::policy::Act as May;
+use roster_core::JitStatus;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -208,13 +209,13 @@ pub async fn jit(State(s): S, Web(me): Web, Path(account): Path<String>) -> Resu
     let view = |g: &roster_store::JitGrant| {
         context! { minutes => g.duration_s / 60, left => left(g.expires_ms), ..super::ser(g) }
     };
-    let pending: Vec<_> = all.iter().filter(mine).filter(|g| g.status == "requested").map(view).collect();
-    let active: Vec<_> = all.iter().filter(mine).filter(|g| g.status == "active").map(view).collect();
+    let pending: Vec<_> = all.iter().filter(mine).filter(|g| g.status == JitStatus::Requested).map(view).collect();
+    let active: Vec<_> = all.iter().filter(mine).filter(|g| g.status == JitStatus::Active).map(view).collect();
     let recent: Vec<_> = all
         .iter()
         .rev()
         .filter(mine)
-        .filter(|g| !matches!(g.status.as_str(), "requested" | "active"))
+        .filter(|g| !matches!(g.status, JitStatus::Requested | JitStatus::Active))
         .take(20)
         .map(view)
         .collect();

@@ -208,7 +208,7 @@ pub async fn dashboard(State(s): S, Web(me): Web) -> Result<Response, WebError> 
             .into_iter()
             .filter(|c| c.status == roster_core::review::CampaignStatus::Launched)
             .count();
-        let pending = s.store.jits(name, Some("requested")).await?.len();
+        let pending = s.store.jits(name, Some(roster_core::JitStatus::Requested)).await?.len();
         let rules = s.sod();
         let sod = match (&done, rules.is_empty() || !me.reads()) {
             (Some(d), false) => Some((rules.len(), s.violations(d.id).await?)),

@@ -1,5 +1,6 @@
 //! Just-in-time grants: rows that move forward by conditional updates.
 
+use roster_core::JitStatus;
 use sqlx::Row;
 
 use super::SqlStore;
@@ -18,7 +19,10 @@ fn jit_row(r: &sqlx::any::AnyRow) -> Result<JitGrant> {
         entitlement: r.try_get("entitlement").map_err(&q)?,
         justification: r.try_get("justification").map_err(&q)?,
         duration_s: r.try_get("duration_s").map_err(&q)?,
-        status: r.try_get("status").map_err(&q)?,
+        status: {
+            let s: String = r.try_get("status").map_err(&q)?;
+            JitStatus::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("jit status {s:?}")))?
+        },
         preexisting: r.try_get::<i64, _>("preexisting").map_err(&q)? != 0,
         decided_by: r.try_get("decided_by").map_err(&q)?,
         created_ms: r.try_get("created_ms").map_err(&q)?,
@@ -34,7 +38,7 @@ impl SqlStore {
     pub(super) async fn add_jit_impl(&self, g: &JitGrant) -> Result<i64> {
         let row = sqlx::query(
             "INSERT INTO jit_grants (account, requester, user_id, entitlement, justification, duration_s, status, created_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(&g.account)
         .bind(&g.requester)
@@ -42,6 +46,7 @@ impl SqlStore {
         .bind(&g.entitlement)
         .bind(&g.justification)
         .bind(g.duration_s)
+        .bind(JitStatus::Requested.as_str())
         .bind(g.created_ms)
         .fetch_one(&self.pool)
         .await
@@ -49,7 +54,8 @@ impl SqlStore {
         row.try_get::<i64, _>("id").map_err(StoreError::query("add jit request"))
     }
 
-    pub(super) async fn jits_impl(&self, account: &str, status: Option<&str>) -> Result<Vec<JitGrant>> {
+    pub(super) async fn jits_impl(&self, account: &str, status: Option<JitStatus>) -> Result<Vec<JitGrant>> {
+        let status = status.map(JitStatus::as_str);
         let rows = sqlx::query(sql!(
             "SELECT {JIT_COLUMNS} FROM jit_grants WHERE account = $1 AND ($2 IS NULL OR status = $3) ORDER BY id"
         ))
@@ -79,7 +85,7 @@ impl SqlStore {
                 ended_ms = COALESCE($6, ended_ms), note = COALESCE($7, note), previous = COALESCE($8, previous)
              WHERE id = $9 AND status = $10",
         )
-        .bind(&t.to)
+        .bind(t.to.as_str())
         .bind(t.decided_by.clone())
         .bind(t.preexisting.map(i64::from))
         .bind(t.expires_ms)
@@ -88,7 +94,7 @@ impl SqlStore {
         .bind(t.note.clone())
         .bind(t.previous.clone())
         .bind(id)
-        .bind(&t.from)
+        .bind(t.from.as_str())
         .execute(&self.pool)
         .await
         .map_err(StoreError::query("update jit grant"))?;

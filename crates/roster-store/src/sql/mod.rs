@@ -295,7 +295,7 @@ impl Store for SqlStore {
     async fn add_jit(&self, g: &JitGrant) -> Result<i64> {
         self.add_jit_impl(g).await
     }
-    async fn jits(&self, account: &str, status: Option<&str>) -> Result<Vec<JitGrant>> {
+    async fn jits(&self, account: &str, status: Option<roster_core::JitStatus>) -> Result<Vec<JitGrant>> {
         self.jits_impl(account, status).await
     }
     async fn jit(&self, id: i64) -> Result<Option<JitGrant>> {

@@ -131,12 +131,21 @@ pub async fn run(cli: &Cli, cmd: &JitCommand, out: &mut dyn Write) -> Result<()>
             writeln!(out, "request {id} denied")?;
         }
         JitCommand::List { status } => {
+            // An unknown status was silently an empty list: it is an error that names the statuses.
+            let status = status
+                .as_deref()
+                .map(|v| {
+                    roster_core::JitStatus::parse(v).with_context(|| {
+                        format!("--status {v:?}: use requested, active, expiring, expired, denied or failed")
+                    })
+                })
+                .transpose()?;
             let mut l =
                 Listing::new(&["id", "status", "user", "entitlement", "requester", "approver", "expires", "note"]);
-            for g in store.jits(&s.account, status.as_deref()).await? {
+            for g in store.jits(&s.account, status).await? {
                 l.row(vec![
                     g.id.to_string(),
-                    g.status,
+                    g.status.to_string(),
                     g.user_id,
                     g.entitlement,
                     g.requester,
