@@ -1,4 +1,5 @@
 //! monday-sim's SCIM API with monday.com's quirks, over the same state as GraphQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 mod common;
 

@@ -3,7 +3,11 @@
 //! Turns a monday.com account into a complete, trustworthy access graph: syncs it page by
 //! page into the store (checkpointed, resumable, never replacing the last good snapshot with a
 //! partial one), expands team access into each member's access, and diffs each new snapshot
-//! against the previous one into events. Later: provisioning, reconcile, reviews, JIT.
+//! against the previous one into events. It also carries out every change: plans checked
+//! against the snapshot, their full effect, the mass-change guard and four-eyes approval,
+//! write-ahead outcomes resolved by the next sync (`provision`, `approval`); SCIM reconcile
+//! (`scim`); access reviews with evidence (`review`); just-in-time access and its expiry
+//! (`jit`); governance reports (`reports`) and separation-of-duties checks (`sod`).
 
 pub mod approval;
 mod diff;

@@ -1,5 +1,6 @@
 //! The HTTP API over real HTTP: every route, every auth case, paging, filters, errors as JSON;
 //! the OpenAPI document lists every route; the scheduler never overlaps syncs of an account.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::sync::Arc;
 use std::time::Duration;
