@@ -124,11 +124,63 @@ impl Decision {
     }
     /// Reads a stored name.
     pub fn parse(s: &str) -> Option<Decision> {
-        match s {
-            "certify" => Some(Decision::Certify),
-            "revoke" => Some(Decision::Revoke),
-            _ => None,
+        [Decision::Certify, Decision::Revoke].into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// What became of a revoked item's access: sent and answered (`applied`, `failed`), left for
+/// a person because monday.com would take certified access with it (`manual`), then, after a
+/// later sync, seen gone (`verified`) or still there (`not_removed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemediationStatus {
+    Applied,
+    Failed,
+    Manual,
+    Verified,
+    NotRemoved,
+}
+
+impl RemediationStatus {
+    pub const ALL: [RemediationStatus; 5] = [
+        RemediationStatus::Applied,
+        RemediationStatus::Failed,
+        RemediationStatus::Manual,
+        RemediationStatus::Verified,
+        RemediationStatus::NotRemoved,
+    ];
+
+    /// The one string form (store, evidence, answers).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemediationStatus::Applied => "applied",
+            RemediationStatus::Failed => "failed",
+            RemediationStatus::Manual => "manual",
+            RemediationStatus::Verified => "verified",
+            RemediationStatus::NotRemoved => "not_removed",
         }
+    }
+
+    /// Reads the string form.
+    pub fn parse(s: &str) -> Option<RemediationStatus> {
+        RemediationStatus::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Waiting for a later sync to say whether the access is gone.
+    pub fn awaits_verification(self) -> bool {
+        matches!(self, RemediationStatus::Applied | RemediationStatus::Failed | RemediationStatus::Manual)
+    }
+}
+
+impl std::fmt::Display for RemediationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

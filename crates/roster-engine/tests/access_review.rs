@@ -114,7 +114,7 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     assert!(matches!(wrong, Err(ReviewError::NotReviewer { .. })), "{wrong:?}");
     let certified =
         review::decide(&store, "acme", id, a.id, &a.reviewer, &Act::Decide(Decision::Certify), None, t0).await.unwrap();
-    assert_eq!(certified.decision.as_deref(), Some("certify"));
+    assert_eq!(certified.decision.map(|d| d.as_str()), Some("certify"));
 
     // Revoke needs a justification.
     let bare =
@@ -237,9 +237,9 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
         async move { s.review_item(id).await.unwrap().unwrap() }
     };
     let b2 = after(&b).await;
-    assert_eq!(b2.remediation_status.as_deref(), Some("verified"));
+    assert_eq!(b2.remediation_status.map(|r| r.as_str()), Some("verified"));
     assert!(b2.verified_absent_ms.unwrap() >= b2.applied_ms.unwrap());
-    assert_eq!(after(&c).await.remediation_status.as_deref(), Some("not_removed"));
+    assert_eq!(after(&c).await.remediation_status.map(|r| r.as_str()), Some("not_removed"));
     let failed = EventQuery { kind_prefix: Some("review_remediation_failed".into()), ..EventQuery::default() };
     assert_eq!(store.events(&failed).await.unwrap().len(), 1);
     assert_eq!(store.campaign(id).await.unwrap().unwrap().status.as_str(), "closed");
@@ -390,7 +390,7 @@ async fn unanswered_items_revoked_by_policy_only_past_the_guard() {
     sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
     let after = store.review_items(id, None).await.unwrap();
     assert!(
-        after.iter().all(|i| i.remediation_status.as_deref() == Some("verified")),
+        after.iter().all(|i| i.remediation_status.map(|r| r.as_str()) == Some("verified")),
         "every guest's board access is gone"
     );
     assert!(after.iter().all(|i| i.remediation_note.as_deref().unwrap_or("").contains("unanswered")));
@@ -464,11 +464,14 @@ async fn a_revoke_never_takes_certified_access_with_it() {
     let w = sim.sim.world();
     assert!(w.boards()[w.board_pos(board).unwrap()].subscribers.contains(&user), "the certified subscription stays");
     let after = store.review_item(owner.id).await.unwrap().unwrap();
-    assert_eq!(after.remediation_status.as_deref(), Some("manual"));
+    assert_eq!(after.remediation_status.map(|r| r.as_str()), Some("manual"));
     assert!(after.remediation_note.unwrap_or_default().contains(&format!("item {}", sub.id)));
     // The next sync does not call it verified, nor a failure.
     sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
-    assert_eq!(store.review_item(owner.id).await.unwrap().unwrap().remediation_status.as_deref(), Some("manual"));
+    assert_eq!(
+        store.review_item(owner.id).await.unwrap().unwrap().remediation_status.map(|r| r.as_str()),
+        Some("manual")
+    );
     assert_eq!(store.review_item(sub.id).await.unwrap().unwrap().remediation_status, None);
 }
 
@@ -500,7 +503,7 @@ proptest::proptest! {
             sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
             let snap = store.last_completed("acme").await.unwrap().unwrap().id;
             for it in store.review_items(id, None).await.unwrap() {
-                if it.decision.as_deref() != Some("certify") {
+                if it.decision.map(|d| d.as_str()) != Some("certify") {
                     continue;
                 }
                 let user = store.find_user(snap, &it.user_id).await.unwrap();

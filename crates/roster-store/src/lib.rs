@@ -198,7 +198,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Records what the close did for an item.
     async fn set_remediation(&self, item_id: i64, r: &Remediation) -> Result<()>;
     /// Records a later sync's check of a remediation (`verified` with the time, or `not_removed`).
-    async fn set_verification(&self, item_id: i64, status: &str, absent_ms: Option<i64>) -> Result<()>;
+    async fn set_verification(
+        &self,
+        item_id: i64,
+        status: roster_core::review::RemediationStatus,
+        absent_ms: Option<i64>,
+    ) -> Result<()>;
     /// An account's applied or failed remediations not yet seen gone.
     async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>>;
 

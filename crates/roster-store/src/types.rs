@@ -236,14 +236,14 @@ pub struct ReviewItem {
     /// The reviewer is the user: the decision needs a reason.
     pub self_review: bool,
     /// certify or revoke; none while undecided.
-    pub decision: Option<String>,
+    pub decision: Option<roster_core::review::Decision>,
     pub decided_by: Option<String>,
     pub decided_ms: Option<i64>,
     pub justification: Option<String>,
     /// The action taken at close (`revoke board:1:subscriber from user:2`).
     pub remediation_action: Option<String>,
     /// applied, failed, verified (seen gone by a later sync) or not_removed.
-    pub remediation_status: Option<String>,
+    pub remediation_status: Option<roster_core::review::RemediationStatus>,
     pub remediation_note: Option<String>,
     pub applied_ms: Option<i64>,
     pub verified_absent_ms: Option<i64>,
@@ -255,7 +255,7 @@ pub struct ReviewItem {
 pub struct ItemDecision {
     /// The reviewer the item must still have (so a concurrent reassignment wins cleanly).
     pub reviewer: String,
-    pub decision: Option<String>,
+    pub decision: Option<roster_core::review::Decision>,
     pub reassign_to: Option<String>,
     pub by: String,
     pub justification: Option<String>,
@@ -266,7 +266,7 @@ pub struct ItemDecision {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Remediation {
     pub action: String,
-    pub status: String,
+    pub status: roster_core::review::RemediationStatus,
     pub note: Option<String>,
     pub applied_ms: Option<i64>,
 }
@@ -287,8 +287,8 @@ pub struct WebSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewTally {
     pub reviewer: String,
-    pub decision: Option<String>,
-    pub remediation_status: Option<String>,
+    pub decision: Option<roster_core::review::Decision>,
+    pub remediation_status: Option<roster_core::review::RemediationStatus>,
     /// The reviewer is not the one assigned at launch.
     pub reassigned: bool,
     pub self_review: bool,

@@ -501,7 +501,7 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
         assert_eq!(mine.iter().map(|i| i.seq).collect::<Vec<_>>(), vec![1, 2], "{db}");
         let decide = |reviewer: &str, decision: Option<&str>, to: Option<&str>| ItemDecision {
             reviewer: reviewer.into(),
-            decision: decision.map(String::from),
+            decision: decision.and_then(roster_core::review::Decision::parse),
             reassign_to: to.map(String::from),
             by: reviewer.into(),
             justification: Some("left the team".into()),
@@ -537,7 +537,12 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
             !s.decide_item(moved.id, &decide("b@x", Some("certify"), None)).await.unwrap(),
             "{db}: no decisions after the close began"
         );
-        let r = Remediation { action: "revoke".into(), status: "applied".into(), note: None, applied_ms: Some(5_100) };
+        let r = Remediation {
+            action: "revoke".into(),
+            status: roster_core::review::RemediationStatus::Applied,
+            note: None,
+            applied_ms: Some(5_100),
+        };
         s.set_remediation(mine[0].id, &r).await.unwrap();
         assert!(
             s.transition_campaign(id, CampaignStatus::Closing, CampaignStatus::Closed, 5_200, None).await.unwrap(),
@@ -552,7 +557,7 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
         let open = s.unverified_remediations("acme").await.unwrap();
         assert_eq!(open.iter().map(|i| i.id).collect::<Vec<_>>(), vec![mine[0].id], "{db}");
         assert!(s.unverified_remediations("other").await.unwrap().is_empty(), "{db}");
-        s.set_verification(mine[0].id, "verified", Some(6_000)).await.unwrap();
+        s.set_verification(mine[0].id, roster_core::review::RemediationStatus::Verified, Some(6_000)).await.unwrap();
         assert!(s.unverified_remediations("acme").await.unwrap().is_empty(), "{db}");
         assert_eq!(s.campaigns("acme").await.unwrap().len(), 1, "{db}");
         // A large launch goes in several multi-row statements, all or nothing.

@@ -99,13 +99,13 @@ fn row(c: &ReviewCampaign, it: &ReviewItem) -> Vec<String> {
         it.source.clone(),
         it.reviewer.clone(),
         it.original_reviewer.clone(),
-        s(it.decision.as_deref()),
+        s(it.decision.map(Decision::as_str)),
         s(it.decided_by.as_deref()),
         time(it.decided_ms),
         s(it.justification.as_deref()),
         it.self_review.to_string(),
         s(it.remediation_action.as_deref()),
-        s(it.remediation_status.as_deref()),
+        s(it.remediation_status.map(RemediationStatus::as_str)),
         s(it.remediation_note.as_deref()),
         time(it.applied_ms),
         time(it.verified_absent_ms),
@@ -113,6 +113,7 @@ fn row(c: &ReviewCampaign, it: &ReviewItem) -> Vec<String> {
 }
 
 use roster_core::csv_safe::{cell as csv_cell, value as csv_value};
+use roster_core::review::{Decision, RemediationStatus};
 
 /// What an export wrote.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -10,7 +10,7 @@ mod pdf;
 mod remediate;
 
 use chrono::{DateTime, Utc};
-use roster_core::review::{select_items, CampaignSpec, CampaignStatus, Decision};
+use roster_core::review::{select_items, CampaignSpec, CampaignStatus, Decision, RemediationStatus};
 use roster_core::{Event, EventKind};
 use roster_store::{ItemDecision, ReviewCampaign, ReviewItem, Store, StoreError, UserQuery};
 use serde_json::json;
@@ -204,9 +204,11 @@ impl Act {
     /// Reads the words the API and the web forms send: `certify`, `revoke`, or `reassign` with
     /// the new reviewer.
     pub fn parse(decision: &str, reassign_to: Option<&str>) -> Result<Act, ReviewError> {
-        match (decision.trim(), reassign_to.map(str::trim).filter(|t| !t.is_empty())) {
-            ("certify", _) => Ok(Act::Decide(Decision::Certify)),
-            ("revoke", _) => Ok(Act::Decide(Decision::Revoke)),
+        let decision = decision.trim();
+        if let Some(d) = Decision::parse(decision) {
+            return Ok(Act::Decide(d));
+        }
+        match (decision, reassign_to.map(str::trim).filter(|t| !t.is_empty())) {
             ("reassign", Some(to)) => Ok(Act::Reassign(to.to_string())),
             ("reassign", None) => Err(ReviewError::Invalid("reassign: give the new reviewer (an e-mail)".into())),
             (other, _) => Err(ReviewError::Invalid(format!("decision {other:?}: use certify, revoke or reassign"))),
@@ -294,12 +296,12 @@ pub async fn decide_many(
         found.push(it);
     }
     let (decision, reassign_to) = match act {
-        Act::Decide(d) => (Some(d.as_str().to_string()), None),
+        Act::Decide(d) => (Some(*d), None),
         Act::Reassign(to) => (None, Some(to.trim().to_ascii_lowercase())),
     };
     let d = ItemDecision {
         reviewer: who.clone(),
-        decision: decision.clone(),
+        decision,
         reassign_to: reassign_to.clone(),
         by: who.clone(),
         justification: why.map(String::from),
@@ -377,19 +379,19 @@ impl Counts {
         for r in rows.iter().filter(|r| reviewer.is_none_or(|w| r.reviewer == w)) {
             let n = r.items as usize;
             c.items += n;
-            match r.decision.as_deref() {
-                Some("certify") => c.certified += n,
-                Some("revoke") => c.revoked += n,
-                _ => c.undecided += n,
+            match r.decision {
+                Some(Decision::Certify) => c.certified += n,
+                Some(Decision::Revoke) => c.revoked += n,
+                None => c.undecided += n,
             }
             c.reassigned += if r.reassigned { n } else { 0 };
             c.self_reviews += if r.self_review { n } else { 0 };
-            match r.remediation_status.as_deref() {
-                Some("applied") => c.remediation_applied += n,
-                Some("failed") => c.remediation_failed += n,
-                Some("verified") => c.remediation_verified += n,
-                Some("not_removed") => c.remediation_not_removed += n,
-                _ => {}
+            match r.remediation_status {
+                Some(RemediationStatus::Applied) => c.remediation_applied += n,
+                Some(RemediationStatus::Failed) => c.remediation_failed += n,
+                Some(RemediationStatus::Verified) => c.remediation_verified += n,
+                Some(RemediationStatus::NotRemoved) => c.remediation_not_removed += n,
+                Some(RemediationStatus::Manual) | None => {}
             }
         }
         c
@@ -401,8 +403,8 @@ impl Counts {
             .iter()
             .map(|i| roster_store::ReviewTally {
                 reviewer: i.reviewer.clone(),
-                decision: i.decision.clone(),
-                remediation_status: i.remediation_status.clone(),
+                decision: i.decision,
+                remediation_status: i.remediation_status,
                 reassigned: i.reviewer != i.original_reviewer,
                 self_review: i.self_review,
                 items: 1,

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
-use roster_core::review::{CampaignSpec, ReviewerMode, Unanswered};
+use roster_core::review::{CampaignSpec, Decision, RemediationStatus, ReviewerMode, Unanswered};
 use roster_store::{ReviewCampaign, ReviewItem};
 
 use super::evidence::time;
@@ -91,10 +91,10 @@ pub(super) fn summary(
     d.head("Decisions by reviewer");
     let mut per: std::collections::BTreeMap<&str, [usize; 3]> = std::collections::BTreeMap::new();
     for i in items {
-        let slot = match i.decision.as_deref() {
-            Some("certify") => 0,
-            Some("revoke") => 1,
-            _ => 2,
+        let slot = match i.decision {
+            Some(Decision::Certify) => 0,
+            Some(Decision::Revoke) => 1,
+            None => 2,
         };
         per.entry(i.reviewer.as_str()).or_default()[slot] += 1;
     }
@@ -112,7 +112,7 @@ pub(super) fn summary(
     d.line(format!("Not removed: {}", counts.remediation_not_removed));
     let open: Vec<&ReviewItem> = items
         .iter()
-        .filter(|i| matches!(i.remediation_status.as_deref(), Some("failed") | Some("not_removed")))
+        .filter(|i| matches!(i.remediation_status, Some(RemediationStatus::Failed | RemediationStatus::NotRemoved)))
         .collect();
     for i in open.iter().take(MAX_LISTED) {
         d.line(format!(
@@ -121,7 +121,7 @@ pub(super) fn summary(
             i.user_email,
             i.entitlement,
             i.source,
-            i.remediation_status.as_deref().unwrap_or_default()
+            i.remediation_status.map(RemediationStatus::as_str).unwrap_or_default()
         ));
     }
     if open.len() > MAX_LISTED {

@@ -6,7 +6,7 @@ use monday_api::Client;
 use std::collections::{BTreeMap, BTreeSet};
 
 use roster_core::effect::lost_by;
-use roster_core::review::{remediation, CampaignStatus, Unanswered};
+use roster_core::review::{remediation, CampaignStatus, Decision, RemediationStatus, Unanswered};
 use roster_core::{
     Action, ApprovalPolicy, Entitlement, EventKind, GrantSource, Guard, PlanKind, Principal, UserStatus,
 };
@@ -145,14 +145,14 @@ pub async fn close(
     let items = store.review_items(id, None).await?;
     // What reviewers certified is never taken away, not even as a side effect of a removal.
     let mut certified: BTreeMap<(String, String, String), i64> = BTreeMap::new();
-    for it in items.iter().filter(|i| i.decision.as_deref() == Some("certify")) {
+    for it in items.iter().filter(|i| i.decision == Some(Decision::Certify)) {
         let (e, s) = parse_item(it)?;
         certified.insert(key(&it.user_id, &e, &s), it.id);
     }
     let mut remove: Vec<(&ReviewItem, &'static str)> = Vec::new();
     for it in &items {
-        match (it.decision.as_deref(), spec.unanswered) {
-            (Some("revoke"), _) => remove.push((it, "revoked")),
+        match (it.decision, spec.unanswered) {
+            (Some(Decision::Revoke), _) => remove.push((it, "revoked")),
             (None, Unanswered::Revoke) => remove.push((it, "unanswered (campaign policy: revoke)")),
             _ => {}
         }
@@ -298,7 +298,7 @@ pub async fn close(
                 }
                 Remediation {
                     action: res.action.to_string(),
-                    status: if ok { "applied" } else { "failed" }.into(),
+                    status: if ok { RemediationStatus::Applied } else { RemediationStatus::Failed },
                     note: Some(match &res.note {
                         Some(n) => format!("{why}; {n}"),
                         None => why.to_string(),
@@ -310,7 +310,7 @@ pub async fn close(
                 gone += 1;
                 Remediation {
                     action: "none".into(),
-                    status: "applied".into(),
+                    status: RemediationStatus::Applied,
                     note: Some(format!("{why}; already gone in sync {}", snap.id)),
                     applied_ms: Some(ms(now)),
                 }
@@ -319,8 +319,12 @@ pub async fn close(
         store.set_remediation(it.id, &r).await?;
     }
     for (it, action, note) in &manual {
-        let r =
-            Remediation { action: action.clone(), status: "manual".into(), note: Some(note.clone()), applied_ms: None };
+        let r = Remediation {
+            action: action.clone(),
+            status: RemediationStatus::Manual,
+            note: Some(note.clone()),
+            applied_ms: None,
+        };
         store.set_remediation(it.id, &r).await?;
     }
     let plan_id = report.as_ref().map(|r| r.plan_id.clone());
@@ -365,13 +369,13 @@ pub async fn verify_after_sync(store: &dyn Store, run: &SyncRun) -> Result<(usiz
         };
         let (status, at, kind) = if held {
             no += 1;
-            if matches!(it.remediation_status.as_deref(), Some("failed" | "manual")) {
+            if matches!(it.remediation_status, Some(RemediationStatus::Failed | RemediationStatus::Manual)) {
                 continue;
             }
-            ("not_removed", None, EventKind::ReviewRemediationFailed)
+            (RemediationStatus::NotRemoved, None, EventKind::ReviewRemediationFailed)
         } else {
             yes += 1;
-            ("verified", Some(ms(seen_at)), EventKind::ReviewRemediationVerified)
+            (RemediationStatus::Verified, Some(ms(seen_at)), EventKind::ReviewRemediationVerified)
         };
         store.set_verification(it.id, status, at).await?;
         let detail = json!({ "campaign": it.campaign_id, "item": it.id, "user": it.user_id, "entitlement": it.entitlement, "source": it.source, "sync": run.id });

@@ -153,10 +153,10 @@ impl From<ReviewItem> for ItemView {
             reviewer: i.reviewer,
             original_reviewer: i.original_reviewer,
             self_review: i.self_review,
-            decision: i.decision,
+            decision: i.decision.map(|d| d.as_str().to_string()),
             decided_at: at(i.decided_ms),
             justification: i.justification,
-            remediation_status: i.remediation_status,
+            remediation_status: i.remediation_status.map(|r| r.as_str().to_string()),
             verified_absent_at: at(i.verified_absent_ms),
         }
     }

@@ -364,7 +364,12 @@ impl Store for SqlStore {
     async fn set_remediation(&self, item_id: i64, r: &Remediation) -> Result<()> {
         self.set_remediation_impl(item_id, r).await
     }
-    async fn set_verification(&self, item_id: i64, status: &str, absent_ms: Option<i64>) -> Result<()> {
+    async fn set_verification(
+        &self,
+        item_id: i64,
+        status: roster_core::review::RemediationStatus,
+        absent_ms: Option<i64>,
+    ) -> Result<()> {
         self.set_verification_impl(item_id, status, absent_ms).await
     }
     async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>> {

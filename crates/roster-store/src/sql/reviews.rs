@@ -2,7 +2,7 @@
 //! reviewer's sign-off or once the campaign left `launched`), sign-offs, remediation and its
 //! verification. Every state change is a conditional update, so two callers never both win.
 
-use roster_core::review::CampaignStatus;
+use roster_core::review::{CampaignStatus, Decision, RemediationStatus};
 use sqlx::Row;
 
 use super::SqlStore;
@@ -38,6 +38,19 @@ fn campaign_row(r: &sqlx::any::AnyRow) -> Result<ReviewCampaign> {
     })
 }
 
+/// A stored decision (NULL: undecided).
+fn decision(r: &sqlx::any::AnyRow) -> Result<Option<Decision>> {
+    let d: Option<String> = r.try_get("decision").map_err(StoreError::query("read decision"))?;
+    d.map(|d| Decision::parse(&d).ok_or_else(|| StoreError::Corrupt(format!("review decision {d:?}")))).transpose()
+}
+
+/// A stored remediation status (NULL: none yet).
+fn remediation(r: &sqlx::any::AnyRow) -> Result<Option<RemediationStatus>> {
+    let s: Option<String> = r.try_get("remediation_status").map_err(StoreError::query("read remediation"))?;
+    s.map(|s| RemediationStatus::parse(&s).ok_or_else(|| StoreError::Corrupt(format!("remediation status {s:?}"))))
+        .transpose()
+}
+
 fn item_row(r: &sqlx::any::AnyRow) -> Result<ReviewItem> {
     let q = StoreError::query("read review item");
     Ok(ReviewItem {
@@ -56,12 +69,12 @@ fn item_row(r: &sqlx::any::AnyRow) -> Result<ReviewItem> {
         reviewer: r.try_get("reviewer").map_err(&q)?,
         original_reviewer: r.try_get("original_reviewer").map_err(&q)?,
         self_review: r.try_get::<i64, _>("self_review").map_err(&q)? != 0,
-        decision: r.try_get("decision").map_err(&q)?,
+        decision: decision(r)?,
         decided_by: r.try_get("decided_by").map_err(&q)?,
         decided_ms: r.try_get("decided_ms").map_err(&q)?,
         justification: r.try_get("justification").map_err(&q)?,
         remediation_action: r.try_get("remediation_action").map_err(&q)?,
-        remediation_status: r.try_get("remediation_status").map_err(&q)?,
+        remediation_status: remediation(r)?,
         remediation_note: r.try_get("remediation_note").map_err(&q)?,
         applied_ms: r.try_get("applied_ms").map_err(&q)?,
         verified_absent_ms: r.try_get("verified_absent_ms").map_err(&q)?,
@@ -237,8 +250,8 @@ impl SqlStore {
             .map(|r| {
                 Ok(ReviewTally {
                     reviewer: r.try_get("reviewer").map_err(&q)?,
-                    decision: r.try_get("decision").map_err(&q)?,
-                    remediation_status: r.try_get("remediation_status").map_err(&q)?,
+                    decision: decision(r)?,
+                    remediation_status: remediation(r)?,
                     // An integer literal's CASE is int4 on PostgreSQL, int8 on SQLite.
                     reassigned: r
                         .try_get::<i32, _>("reassigned")
@@ -270,7 +283,7 @@ impl SqlStore {
                AND NOT EXISTS (SELECT 1 FROM review_signoffs s
                                WHERE s.campaign_id = review_items.campaign_id AND s.reviewer = review_items.reviewer)",
         )
-        .bind(d.decision.clone())
+        .bind(d.decision.map(Decision::as_str))
         .bind(d.reassign_to.is_none().then(|| d.by.clone()))
         .bind(d.reassign_to.is_none().then_some(d.at_ms))
         .bind(d.justification.clone())
@@ -341,7 +354,7 @@ impl SqlStore {
              WHERE id = $5",
         )
         .bind(&r.action)
-        .bind(&r.status)
+        .bind(r.status.as_str())
         .bind(r.note.clone())
         .bind(r.applied_ms)
         .bind(item_id)
@@ -351,9 +364,14 @@ impl SqlStore {
         Ok(())
     }
 
-    pub(super) async fn set_verification_impl(&self, item_id: i64, status: &str, absent_ms: Option<i64>) -> Result<()> {
+    pub(super) async fn set_verification_impl(
+        &self,
+        item_id: i64,
+        status: RemediationStatus,
+        absent_ms: Option<i64>,
+    ) -> Result<()> {
         sqlx::query("UPDATE review_items SET remediation_status = $1, verified_absent_ms = $2 WHERE id = $3")
-            .bind(status)
+            .bind(status.as_str())
             .bind(absent_ms)
             .bind(item_id)
             .execute(&self.pool)
@@ -367,11 +385,14 @@ impl SqlStore {
         let cols: Vec<String> = cols.split(", ").map(|c| format!("i.{}", c.trim())).collect();
         let rows = sqlx::query(sql!(
             "SELECT {} FROM review_items i JOIN review_campaigns c ON c.id = i.campaign_id
-             WHERE c.account = $1 AND i.remediation_status IN ('applied', 'failed', 'manual') AND i.verified_absent_ms IS NULL
+             WHERE c.account = $1 AND i.remediation_status IN ($2, $3, $4) AND i.verified_absent_ms IS NULL
              ORDER BY i.id",
             cols.join(", ")
         ))
         .bind(account)
+        .bind(RemediationStatus::Applied.as_str())
+        .bind(RemediationStatus::Failed.as_str())
+        .bind(RemediationStatus::Manual.as_str())
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::query("list remediations to verify"))?;

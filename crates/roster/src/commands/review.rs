@@ -261,10 +261,10 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
                     i.resource_name,
                     i.source,
                     i.reviewer,
-                    i.decision.unwrap_or_default(),
+                    i.decision.map(|d| d.to_string()).unwrap_or_default(),
                     i.justification.unwrap_or_default(),
                     if i.self_review { "self".into() } else { String::new() },
-                    i.remediation_status.unwrap_or_default(),
+                    i.remediation_status.map(|r| r.to_string()).unwrap_or_default(),
                 ]);
             }
             l.print(cli.output, out)?;
@@ -281,7 +281,7 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
                 review::decide_many(store, &s.account, *id, items, reviewer, &act, justification.as_deref(), now)
                     .await?;
             for it in done {
-                let what = it.decision.unwrap_or_else(|| format!("reassigned to {}", it.reviewer));
+                let what = it.decision.map_or_else(|| format!("reassigned to {}", it.reviewer), |d| d.to_string());
                 writeln!(out, "item {}: {what} ({} {})", it.id, it.user_email, it.entitlement)?;
             }
         }
