@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use monday_api::Client;
 use roster_core::{Action, ApprovalPolicy, Event, EventKind, PlanKind, PlanStatus, Refusal};
-use roster_store::{PlanTransition, Store, StoreError, StoredPlan};
+use roster_store::{PlanStore, PlanTransition, Store, StoreError, StoredPlan, SyncStore};
 use scim_client::ScimConfig;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -129,7 +129,7 @@ impl Ran {
     }
 }
 
-async fn load(store: &dyn Store, account: &str, id: &str) -> Result<StoredPlan, ApprovalError> {
+async fn load(store: &dyn PlanStore, account: &str, id: &str) -> Result<StoredPlan, ApprovalError> {
     match store.plan(id).await? {
         Some(p) if p.account == account => Ok(p),
         _ => Err(ApprovalError::NotFound { account: account.to_string(), id: id.to_string() }),
@@ -171,7 +171,7 @@ async fn may_decide(
 
 /// A plan pinned to a snapshot that is no longer the latest. (A SCIM plan is pinned to the
 /// SCIM state instead, which its apply checks.)
-async fn stale(store: &dyn Store, p: &StoredPlan) -> Result<Option<Refusal>, StoreError> {
+async fn stale(store: &dyn SyncStore, p: &StoredPlan) -> Result<Option<Refusal>, StoreError> {
     let Some(planned) = p.sync_id else { return Ok(None) };
     let latest = store.last_completed(&p.account).await?.map(|s| s.id).unwrap_or(planned);
     Ok((latest != planned).then_some(Refusal::Stale { planned, latest }))

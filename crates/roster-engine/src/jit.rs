@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use monday_api::Client;
 use roster_core::{Action, Entitlement, Event, EventKind, GrantSource, JitStatus, Principal, ResourceType};
-use roster_store::{JitGrant, JitTransition, Store, StoreError};
+use roster_store::{JitGrant, JitStore, JitTransition, Store, StoreError};
 use serde_json::json;
 
 use crate::provision::{apply_plan, ApplyOptions, ProvisionError};
@@ -170,7 +170,7 @@ pub async fn request(
     Ok(id)
 }
 
-async fn load(store: &dyn Store, account: &str, id: i64, wanted: JitStatus) -> Result<JitGrant, JitError> {
+async fn load(store: &dyn JitStore, account: &str, id: i64, wanted: JitStatus) -> Result<JitGrant, JitError> {
     let g =
         store.jit(id).await?.filter(|g| g.account == account).ok_or_else(|| JitError::NotFound(id, account.into()))?;
     if g.status != wanted {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use roster_core::{GrantSource, PrincipalType, ResourceType, Role, UserRecord, UserStatus};
-use roster_store::{Store, StoreError, UserQuery};
+use roster_store::{SnapshotStore, StoreError, UserQuery};
 use serde::Serialize;
 
 /// The report names, in the order `roster report --help` lists them.
@@ -74,7 +74,12 @@ fn day(t: Option<DateTime<Utc>>) -> String {
 }
 
 /// Makes report `name` from snapshot `sync`.
-pub async fn report(store: &dyn Store, sync: i64, name: &str, o: &ReportOptions) -> Result<Report, ReportError> {
+pub async fn report(
+    store: &dyn SnapshotStore,
+    sync: i64,
+    name: &str,
+    o: &ReportOptions,
+) -> Result<Report, ReportError> {
     match name {
         "inactive" => inactive(store, sync, o).await,
         "seats" => seats(store, sync, o).await,
@@ -88,7 +93,7 @@ pub async fn report(store: &dyn Store, sync: i64, name: &str, o: &ReportOptions)
     }
 }
 
-async fn inactive(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+async fn inactive(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
     if let Err(problem) = roster_core::when::check_days("--days", o.inactive_days) {
         return Err(ReportError::Options { report: "inactive", problem });
     }
@@ -118,13 +123,16 @@ async fn inactive(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Rep
 }
 
 /// The ids of the snapshot's active users.
-async fn active_ids(store: &dyn Store, sync: i64) -> Result<HashSet<String>, StoreError> {
+async fn active_ids(store: &dyn SnapshotStore, sync: i64) -> Result<HashSet<String>, StoreError> {
     let q = UserQuery { status: Some(UserStatus::Active), ..UserQuery::default() };
     Ok(store.users(sync, &q).await?.into_iter().map(|u| u.id).collect())
 }
 
 /// Who owns what (direct or via a team), from the snapshot's owner grants.
-async fn owners(store: &dyn Store, sync: i64) -> Result<BTreeMap<(ResourceType, String), Vec<String>>, StoreError> {
+async fn owners(
+    store: &dyn SnapshotStore,
+    sync: i64,
+) -> Result<BTreeMap<(ResourceType, String), Vec<String>>, StoreError> {
     let mut map: BTreeMap<(ResourceType, String), Vec<String>> = BTreeMap::new();
     for g in store.all_grants(sync).await? {
         if g.entitlement.slug == "owner" && g.principal.ptype == PrincipalType::User {
@@ -134,7 +142,7 @@ async fn owners(store: &dyn Store, sync: i64) -> Result<BTreeMap<(ResourceType, 
     Ok(map)
 }
 
-async fn seats(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+async fn seats(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
     let account = store.account_snapshot(sync).await?;
     let users = store.users(sync, &UserQuery::default()).await?;
     let count = |f: &dyn Fn(&UserRecord) -> bool| users.iter().filter(|u| f(u)).count();
@@ -166,7 +174,7 @@ async fn seats(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report
     Ok(r)
 }
 
-async fn admins(store: &dyn Store, sync: i64) -> Result<Report, ReportError> {
+async fn admins(store: &dyn SnapshotStore, sync: i64) -> Result<Report, ReportError> {
     let q = UserQuery { status: Some(UserStatus::Active), role: Some(Role::Admin), ..UserQuery::default() };
     let mut r = Report::new("admins", "Active admins".into(), &["id", "email", "name", "last_activity"]);
     for u in store.users(sync, &q).await? {
@@ -175,7 +183,7 @@ async fn admins(store: &dyn Store, sync: i64) -> Result<Report, ReportError> {
     Ok(r)
 }
 
-async fn external(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+async fn external(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
     let domains: HashSet<String> =
         o.domains.iter().map(|d| d.trim().trim_start_matches('@').to_lowercase()).filter(|d| !d.is_empty()).collect();
     if domains.is_empty() {
@@ -198,7 +206,7 @@ async fn external(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Rep
     Ok(r)
 }
 
-async fn everyone_boards(store: &dyn Store, sync: i64) -> Result<Report, ReportError> {
+async fn everyone_boards(store: &dyn SnapshotStore, sync: i64) -> Result<Report, ReportError> {
     let names: HashMap<String, String> =
         store.resources(sync, ResourceType::Board).await?.into_iter().map(|b| (b.id, b.name)).collect();
     let mut r = Report::new(
@@ -215,7 +223,7 @@ async fn everyone_boards(store: &dyn Store, sync: i64) -> Result<Report, ReportE
     Ok(r)
 }
 
-async fn ownerless(store: &dyn Store, sync: i64) -> Result<Report, ReportError> {
+async fn ownerless(store: &dyn SnapshotStore, sync: i64) -> Result<Report, ReportError> {
     let active = active_ids(store, sync).await?;
     let owners = owners(store, sync).await?;
     let mut r = Report::new(
@@ -234,7 +242,7 @@ async fn ownerless(store: &dyn Store, sync: i64) -> Result<Report, ReportError> 
     Ok(r)
 }
 
-async fn offboarding(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+async fn offboarding(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
     let key = o.user.as_deref().ok_or_else(|| ReportError::Options {
         report: "offboarding",
         problem: "name the user leaving (--user ID or e-mail)".into(),
@@ -268,7 +276,7 @@ async fn offboarding(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<
     Ok(r)
 }
 
-async fn sod(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+async fn sod(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
     if o.sod_rules.is_empty() {
         return Err(ReportError::Options {
             report: "sod",

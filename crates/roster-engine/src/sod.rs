@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use roster_core::sod::{evaluate, violation_events, SodRule, Violation};
-use roster_store::{EventQuery, Store, StoreError, UserQuery};
+use roster_store::{EventQuery, SnapshotStore, Store, StoreError, UserQuery};
 
 /// The violations in snapshot `sync`.
 pub async fn violations(
-    store: &dyn Store,
+    store: &dyn SnapshotStore,
     sync: i64,
     rules: &[SodRule],
     now: DateTime<Utc>,
@@ -28,7 +28,7 @@ pub fn fingerprint(rules: &[SodRule]) -> String {
 /// The violations of snapshot `sync`: as recorded by an earlier call under the same rules, or
 /// evaluated (and recorded).
 async fn remembered(
-    store: &dyn Store,
+    store: &dyn SnapshotStore,
     sync: i64,
     rules: &[SodRule],
     now: DateTime<Utc>,

@@ -17,7 +17,8 @@ use roster_core::review::{CampaignSpec, Decision, ReviewerMode, Reviewers, Scope
 use roster_core::{Action, Guard, ResourceType, Role};
 use roster_engine::review::{self, evidence, Act, CloseOptions, ReviewError};
 use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress, ProvisionError};
-use roster_store::{EventQuery, ReviewItem, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, ReviewItem, SqlStore};
 use serde_json::Value;
 
 fn spec(scope: Scope, unanswered: Unanswered, max_age_h: i64) -> CampaignSpec {

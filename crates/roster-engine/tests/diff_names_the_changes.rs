@@ -13,7 +13,8 @@ use monday_sim::limits::LimitsConfig;
 use monday_sim::model::{User, UserKind};
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
 use roster_engine::{sync_account, NoProgress, SyncOptions};
-use roster_store::{EventQuery, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, SqlStore};
 
 #[tokio::test]
 async fn events_are_exactly_the_changes() {

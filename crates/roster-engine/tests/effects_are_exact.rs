@@ -18,7 +18,8 @@ use proptest::prelude::*;
 use roster_core::effect::lost_by;
 use roster_core::{Action, Entitlement, Grant, Guard, Principal, ResourceType, Role, UserStatus};
 use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress, Status};
-use roster_store::{SqlStore, Store, UserQuery};
+use roster_store::prelude::*;
+use roster_store::{SqlStore, UserQuery};
 
 /// A plan step chosen by index into what the snapshot holds.
 #[derive(Debug, Clone)]

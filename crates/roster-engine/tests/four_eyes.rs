@@ -15,7 +15,8 @@ use monday_sim::RunningSim;
 use roster_core::{Action, ApprovalPolicy, PlanStatus, Refusal, Require};
 use roster_engine::approval::{self, ApprovalError, Ran, Runners};
 use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress};
-use roster_store::{EventQuery, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, SqlStore};
 
 fn policy() -> ApprovalPolicy {
     ApprovalPolicy { require: Require::Removals, min_users: 1, approvers: vec!["carol".into(), "bob".into()] }

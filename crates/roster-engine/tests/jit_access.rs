@@ -15,7 +15,8 @@ use monday_sim::model::{UserKind, UserStatus};
 use roster_core::{Action, Guard, Role};
 use roster_engine::jit::{approve, deny, expire_due, request, Decider, JitError, JitPolicy};
 use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress};
-use roster_store::{EventQuery, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, SqlStore};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grant_notice_expiry_restart_and_preexisting_access() {

@@ -16,7 +16,8 @@ use monday_sim::faults::FaultConfig;
 use monday_sim::model::State;
 use roster_core::ResourceType;
 use roster_engine::{sync_account, NoProgress, SyncOptions};
-use roster_store::{SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::SqlStore;
 
 /// Runs a sync while, after every boards page monday-sim answers, `change` edits the org;
 /// returns the boards present before and after (those that existed throughout) and the

@@ -13,7 +13,8 @@ use common::*;
 use monday_api::ApiVersion;
 use monday_sim::faults::FaultConfig;
 use roster_engine::{sync_account, sync_account_as, NoProgress, SyncError, SyncLease};
-use roster_store::{EventQuery, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, SqlStore};
 
 fn lease(holder: &str) -> SyncLease {
     SyncLease { holder: holder.into(), ttl: Duration::from_secs(30) }

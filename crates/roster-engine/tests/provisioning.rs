@@ -11,7 +11,8 @@ use monday_sim::model::{BoardKind, Org, UserKind, UserStatus};
 use monday_sim::RunningSim;
 use roster_core::{Action, Guard, Principal, Role};
 use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress, ProvisionError, Status};
-use roster_store::{EventQuery, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, SqlStore};
 use std::collections::BTreeSet;
 
 fn opts() -> ApplyOptions {

@@ -12,7 +12,8 @@ use monday_sim::faults::FaultConfig;
 use monday_sim::model::{UserKind, UserStatus};
 use roster_engine::reports::{report, ReportError, ReportOptions};
 use roster_engine::{sync_account, NoProgress};
-use roster_store::{SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::SqlStore;
 
 fn column(r: &roster_engine::reports::Report, name: &str) -> BTreeSet<String> {
     let i = r.columns.iter().position(|c| *c == name).unwrap();

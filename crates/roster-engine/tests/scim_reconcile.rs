@@ -15,7 +15,8 @@ use roster_core::scim_plan::{ReconcileOptions, ScimStep};
 use roster_core::Guard;
 use roster_engine::scim::{apply_plan, make_plan, source::default_mapping, ReconcileError};
 use roster_engine::{sync_account, NoProgress};
-use roster_store::{EventQuery, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, SqlStore};
 use scim_client::{ScimConfig, ScimToken};
 
 fn scim_cfg(sim: &RunningSim) -> ScimConfig {

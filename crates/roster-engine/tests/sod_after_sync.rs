@@ -10,7 +10,8 @@ use monday_sim::faults::FaultConfig;
 use monday_sim::model::{UserKind, UserStatus};
 use roster_core::sod::SodRule;
 use roster_engine::{sod, sync_account, NoProgress};
-use roster_store::{EventQuery, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, SqlStore};
 
 #[tokio::test]
 async fn violations_are_reported_once_and_cleared_after_the_fix() {

@@ -11,7 +11,8 @@ use common::*;
 use monday_api::ApiVersion;
 use monday_sim::faults::FaultConfig;
 use roster_engine::{sync_account, NoProgress};
-use roster_store::{SqlStore, Store, SyncStatus};
+use roster_store::prelude::*;
+use roster_store::{SqlStore, SyncStatus};
 
 #[tokio::test]
 async fn grants_equal_the_ground_truth_on_both_versions() {

@@ -9,7 +9,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use roster_core::{Event, EventKind};
 use roster_server::webhooks::{deliver_pending, signature, Webhook};
-use roster_store::{SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::SqlStore;
 use serde_json::json;
 
 #[derive(Default)]

@@ -1,7 +1,11 @@
 //! # roster-store
 //!
-//! Roster's persistence behind one trait, [`Store`]: accounts, sync runs with their
-//! checkpoints, snapshots (account, users, resources, grants) per completed sync, and events.
+//! Roster's persistence behind narrow traits, one per concern ([`SyncStore`],
+//! [`SnapshotStore`], [`DiffStore`], [`PendingStore`], [`PlanStore`], [`LeaseStore`],
+//! [`JitStore`], [`ReviewStore`], [`SessionStore`], [`EventStore`]), and [`Store`], their sum:
+//! accounts, sync runs with their checkpoints, snapshots (account, users, resources, grants)
+//! per completed sync, events, and the governance records. Engine code asks for the narrowest
+//! trait it needs.
 //! [`SqlStore`] implements it once, in portable SQL through sqlx's `Any` driver, on SQLite (the
 //! embedded default, one machine) or PostgreSQL (several `roster serve` workers sharing the
 //! accounts through leases); each database has its own migration folder.
@@ -16,6 +20,15 @@ pub use error::StoreError;
 pub use sql::SqlStore;
 pub use types::*;
 
+/// Every narrow store trait, to call the store's methods on a concrete `SqlStore`
+/// (`use roster_store::prelude::*;`). Through `&dyn Store` they need no import.
+pub mod prelude {
+    pub use crate::{
+        DiffStore, EventStore, JitStore, LeaseStore, PendingStore, PlanStore, ReviewStore, SessionStore, SnapshotStore,
+        Store, SyncStore,
+    };
+}
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use roster_core::{AccountRecord, Event, Grant, Principal, ResourceRecord, ResourceType, UserRecord};
@@ -24,11 +37,45 @@ use roster_core::{AccountRecord, Event, Grant, Principal, ResourceRecord, Resour
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Everything Roster keeps.
+/// Everything Roster keeps: the sum of the narrow stores below. Engine code asks for the
+/// narrowest store it needs (`&dyn JitStore`, `&dyn SnapshotStore`, ...); a `&dyn Store`
+/// gives any of them.
+pub trait Store:
+    SyncStore
+    + SnapshotStore
+    + DiffStore
+    + PendingStore
+    + PlanStore
+    + LeaseStore
+    + JitStore
+    + ReviewStore
+    + SessionStore
+    + EventStore
+    + std::fmt::Debug
+{
+}
+
+impl<
+        T: SyncStore
+            + SnapshotStore
+            + DiffStore
+            + PendingStore
+            + PlanStore
+            + LeaseStore
+            + JitStore
+            + ReviewStore
+            + SessionStore
+            + EventStore
+            + std::fmt::Debug,
+    > Store for T
+{
+}
+
+/// Sync runs and their checkpoints: begin, write pages, complete, resume.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
+pub trait SyncStore: Send + Sync {
     /// Registers an account name (idempotent).
     async fn ensure_account(&self, name: &str, now: DateTime<Utc>) -> Result<()>;
-
     /// Starts a sync of `account`, or resumes its unfinished one if it began after the last
     /// completed sync (a sync killed or failed half-way).
     async fn begin_sync(&self, account: &str, api_version: &str, now: DateTime<Utc>) -> Result<SyncRun>;
@@ -45,7 +92,6 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn interrupt_sync(&self, sync_id: i64, error: &str, now: DateTime<Utc>) -> Result<()>;
     /// Records the events and marks the sync completed, atomically.
     async fn complete_sync(&self, sync_id: i64, stats: SyncStats, events: &[Event], now: DateTime<Utc>) -> Result<()>;
-
     /// The last completed sync of an account.
     async fn last_completed(&self, account: &str) -> Result<Option<SyncRun>>;
     /// One sync.
@@ -54,20 +100,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn syncs(&self, account: Option<&str>, limit: u32) -> Result<Vec<SyncRun>>;
     /// Account names.
     async fn accounts(&self) -> Result<Vec<String>>;
+}
 
-    /// Users that differ between two syncs, as (before, after) pairs.
-    async fn changed_users(&self, old: i64, new: i64) -> Result<Vec<(Option<UserRecord>, Option<UserRecord>)>>;
-    /// Resources that differ between two syncs.
-    async fn changed_resources(
-        &self,
-        old: i64,
-        new: i64,
-    ) -> Result<Vec<(Option<ResourceRecord>, Option<ResourceRecord>)>>;
-    /// Grants of sync `a` that sync `b` does not have.
-    async fn grants_missing_from(&self, a: i64, b: i64) -> Result<Vec<Grant>>;
+/// Reads of one completed snapshot: users, resources, grants, counts, and the separation-of-duties findings kept per snapshot.
+#[async_trait]
+pub trait SnapshotStore: Send + Sync {
     /// The account as one sync saw it.
     async fn account_snapshot(&self, sync_id: i64) -> Result<Option<AccountRecord>>;
-
     /// Users of one sync matching `q`, sorted by id.
     async fn users(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>>;
     /// How many users match `q` (its offset and limit aside).
@@ -92,7 +131,31 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         sync_id: i64,
         rtype: ResourceType,
     ) -> Result<std::collections::HashMap<String, MemberCounts>>;
+    /// The separation-of-duties violations (JSON) found in snapshot `sync_id` under the rules
+    /// with fingerprint `rules`, if recorded.
+    async fn sod_result(&self, sync_id: i64, rules: &str) -> Result<Option<String>>;
+    /// Records them.
+    async fn put_sod_result(&self, sync_id: i64, rules: &str, violations: &str) -> Result<()>;
+}
 
+/// What changed between two snapshots, computed in the database.
+#[async_trait]
+pub trait DiffStore: Send + Sync {
+    /// Users that differ between two syncs, as (before, after) pairs.
+    async fn changed_users(&self, old: i64, new: i64) -> Result<Vec<(Option<UserRecord>, Option<UserRecord>)>>;
+    /// Resources that differ between two syncs.
+    async fn changed_resources(
+        &self,
+        old: i64,
+        new: i64,
+    ) -> Result<Vec<(Option<ResourceRecord>, Option<ResourceRecord>)>>;
+    /// Grants of sync `a` that sync `b` does not have.
+    async fn grants_missing_from(&self, a: i64, b: i64) -> Result<Vec<Grant>>;
+}
+
+/// Changes sent to monday.com: recorded before they are sent, answered, resolved by a later sync.
+#[async_trait]
+pub trait PendingStore: Send + Sync {
     /// Records changes about to be sent (write-ahead, outcome `requested`) and the events that
     /// say so, in one transaction, to be resolved by a later sync; returns their ids in order.
     async fn add_pending(
@@ -116,15 +179,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn open_pending(&self, account: &str) -> Result<Vec<PendingChange>>;
     /// Marks a pending change as seen (or not) by sync `sync_id`.
     async fn resolve_pending(&self, id: i64, sync_id: i64, confirmed: bool) -> Result<()>;
+}
 
-    /// Takes lease `name` for `holder` until `until`, or renews it when `holder` has it; false
-    /// when another holder's lease has not expired at `now`.
-    async fn acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool>;
-    /// Gives lease `name` up, if `holder` has it.
-    async fn release_lease(&self, name: &str, holder: &str) -> Result<()>;
-    /// Who holds lease `name` and until when (an expired lease is still shown).
-    async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>>;
-
+/// Plans waiting for a second admin's approval.
+#[async_trait]
+pub trait PlanStore: Send + Sync {
     /// Stores a plan that waits for approval, with the events that say so, in one transaction.
     async fn add_plan(&self, p: &StoredPlan, events: &[Event]) -> Result<()>;
     /// One stored plan.
@@ -134,7 +193,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Moves plan `id` from `t.from` to `t.to` and records `events`, in one transaction; false
     /// (and nothing written) when it is no longer in `t.from`, so of two approvers only one acts.
     async fn transition_plan(&self, id: &str, t: &PlanTransition, events: &[Event]) -> Result<bool>;
+}
 
+/// Leases: one holder of a named job at a time, across workers.
+#[async_trait]
+pub trait LeaseStore: Send + Sync {
+    /// Takes lease `name` for `holder` until `until`, or renews it when `holder` has it; false
+    /// when another holder's lease has not expired at `now`.
+    async fn acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool>;
+    /// Gives lease `name` up, if `holder` has it.
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()>;
+    /// Who holds lease `name` and until when (an expired lease is still shown).
+    async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>>;
+}
+
+/// Just-in-time grants.
+#[async_trait]
+pub trait JitStore: Send + Sync {
     /// Records a just-in-time access request (status `requested`); returns its id.
     async fn add_jit(&self, g: &JitGrant) -> Result<i64>;
     /// An account's just-in-time grants (of one status, or all), oldest first.
@@ -144,7 +219,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Moves grant `id` from `t.from` to `t.to`; false (and no change) when it is no longer in
     /// `t.from`, so of two workers only one acts.
     async fn transition_jit(&self, id: i64, t: &JitTransition) -> Result<bool>;
+}
 
+/// Access review campaigns, their items, decisions, sign-offs and remediations.
+#[async_trait]
+pub trait ReviewStore: Send + Sync {
     /// Records a review campaign (status `draft`); returns its id.
     async fn add_campaign(&self, c: &ReviewCampaign) -> Result<i64>;
     /// One campaign.
@@ -206,7 +285,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<()>;
     /// An account's applied or failed remediations not yet seen gone.
     async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>>;
+}
 
+/// Web UI sessions, shared by every worker.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
     /// Records a web session.
     async fn add_session(&self, s: &WebSession) -> Result<()>;
     /// The web session with this token digest.
@@ -216,18 +299,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Ends the session `digest` (if given) and every session idle since before
     /// `seen_before_ms` or started before `started_before_ms`; returns how many.
     async fn end_sessions(&self, digest: Option<&str>, seen_before_ms: i64, started_before_ms: i64) -> Result<u64>;
+}
 
-    /// The separation-of-duties violations (JSON) found in snapshot `sync_id` under the rules
-    /// with fingerprint `rules`, if recorded.
-    async fn sod_result(&self, sync_id: i64, rules: &str) -> Result<Option<String>>;
-    /// Records them.
-    async fn put_sod_result(&self, sync_id: i64, rules: &str, violations: &str) -> Result<()>;
-
-    /// The last event id webhook `name` delivered (`None`: a webhook never seen before).
-    async fn webhook_cursor(&self, name: &str) -> Result<Option<i64>>;
-    /// Records that webhook `name` delivered everything up to `event_id`.
-    async fn set_webhook_cursor(&self, name: &str, event_id: i64) -> Result<()>;
-
+/// The audit log: events appended outside syncs, read back, and each webhook's delivery cursor.
+#[async_trait]
+pub trait EventStore: Send + Sync {
     /// Appends events outside a sync (actions, decisions).
     async fn append_events(
         &self,
@@ -238,4 +314,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<()>;
     /// Events matching `q`, oldest first.
     async fn events(&self, q: &EventQuery) -> Result<Vec<EventRow>>;
+    /// The last event id webhook `name` delivered (`None`: a webhook never seen before).
+    async fn webhook_cursor(&self, name: &str) -> Result<Option<i64>>;
+    /// Records that webhook `name` delivered everything up to `event_id`.
+    async fn set_webhook_cursor(&self, name: &str, event_id: i64) -> Result<()>;
 }

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 use common::*;
 use monday_sim::faults::FaultConfig;
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
-use roster_store::{EventQuery, SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::{EventQuery, SqlStore};
 
 fn cmd(cfg: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(BIN);

@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use monday_sim::faults::FaultConfig;
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
-use roster_store::{SqlStore, Store, SyncStatus};
+use roster_store::prelude::*;
+use roster_store::{SqlStore, SyncStatus};
 
 const BIN: &str = env!("CARGO_BIN_EXE_roster");
 

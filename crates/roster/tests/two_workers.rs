@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use monday_sim::faults::FaultConfig;
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
-use roster_store::{SqlStore, Store, SyncRun, SyncStatus, UserQuery};
+use roster_store::prelude::*;
+use roster_store::{SqlStore, SyncRun, SyncStatus, UserQuery};
 
 const BIN: &str = env!("CARGO_BIN_EXE_roster");
 const INTERVAL: i64 = 8;

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use roster_core::{Action, GrantSource, Principal, PrincipalType, ResourceType, UserStatus};
-use roster_store::Store;
+use roster_store::SnapshotStore;
 
 use super::ProvisionError;
 
@@ -13,7 +13,7 @@ use super::ProvisionError;
 /// unknown key stays as given for `check` to name; a team name that several teams share is a
 /// problem listing them.
 async fn resolve(
-    store: &dyn Store,
+    store: &dyn SnapshotStore,
     sync: i64,
     actions: Vec<Action>,
     problems: &mut Vec<String>,
@@ -73,7 +73,7 @@ async fn resolve(
 /// The plan with users and teams named by id, and one note per action (or `None`), or every
 /// problem found.
 pub(super) async fn check(
-    store: &dyn Store,
+    store: &dyn SnapshotStore,
     sync: i64,
     actions: Vec<Action>,
 ) -> Result<(Vec<Action>, Vec<Option<String>>), ProvisionError> {
@@ -198,7 +198,7 @@ fn missing_user(user: &str) -> String {
 /// names; every member of a team it removes or deletes; every active user when "everyone"
 /// loses a board), and of those, the ones who would lose a grant they hold.
 pub(super) async fn effect(
-    store: &dyn Store,
+    store: &dyn SnapshotStore,
     sync: i64,
     actions: &[Action],
 ) -> Result<(usize, Vec<super::Lost>), ProvisionError> {
@@ -275,7 +275,7 @@ fn names(a: &Action, user: &str, g: &roster_core::Grant) -> bool {
 
 /// Adds the user members of `team` in snapshot `sync` to `into`.
 async fn members_of(
-    store: &dyn Store,
+    store: &dyn SnapshotStore,
     sync: i64,
     team: &str,
     into: &mut HashSet<String>,

@@ -8,10 +8,10 @@ use roster_core::scim_plan::{MemberRef, ScimStep};
 use roster_core::{
     Action, Change, Entitlement, Event, EventKind, GrantSource, Outcome, Principal, ResourceType, Role, UserStatus,
 };
-use roster_store::{Store, StoreError, SyncRun};
+use roster_store::{SnapshotStore, Store, StoreError, SyncRun};
 use serde_json::json;
 
-async fn seen(store: &dyn Store, sync: i64, a: &Action) -> Result<bool, StoreError> {
+async fn seen(store: &dyn SnapshotStore, sync: i64, a: &Action) -> Result<bool, StoreError> {
     Ok(match a {
         Action::Invite { email, .. } => store.find_user(sync, email).await?.is_some(),
         Action::SetRole { user, role } => store.find_user(sync, user).await?.is_some_and(|u| u.role == *role),
@@ -40,7 +40,7 @@ async fn seen(store: &dyn Store, sync: i64, a: &Action) -> Result<bool, StoreErr
 }
 
 /// Whether user `user` (id or e-mail) is a member of team `team` in snapshot `sync`.
-async fn member(store: &dyn Store, sync: i64, team: &str, user: &str) -> Result<bool, StoreError> {
+async fn member(store: &dyn SnapshotStore, sync: i64, team: &str, user: &str) -> Result<bool, StoreError> {
     let Some(u) = store.find_user(sync, user).await? else { return Ok(false) };
     let e = Entitlement { rtype: ResourceType::Team, rid: team.to_string(), slug: "member".into() };
     Ok(store.grants_of(sync, &Principal::user(u.id)).await?.iter().any(|g| g.entitlement == e))
@@ -55,7 +55,7 @@ fn key(m: &MemberRef) -> &str {
 /// Whether the snapshot shows a SCIM step's effect, judged by what a GraphQL sync can see
 /// (attributes it does not read, such as a phone number, are taken as done when the user is
 /// there).
-async fn scim_seen(store: &dyn Store, sync: i64, s: &ScimStep) -> Result<bool, StoreError> {
+async fn scim_seen(store: &dyn SnapshotStore, sync: i64, s: &ScimStep) -> Result<bool, StoreError> {
     if let Some(a) = as_action(s) {
         return seen(store, sync, &a).await;
     }

@@ -11,7 +11,8 @@ use monday_sim::limits::LimitsConfig;
 use monday_sim::model::{Org, UserKind as K};
 use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
 use roster_engine::SyncOptions;
-use roster_store::{SqlStore, Store};
+use roster_store::prelude::*;
+use roster_store::SqlStore;
 
 pub fn org(users: usize, seed: u64) -> Org {
     generate(&GenConfig {

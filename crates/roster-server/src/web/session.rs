@@ -157,6 +157,7 @@ impl FromRequestParts<std::sync::Arc<AppState>> for Web {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use roster_store::prelude::*;
 
     #[tokio::test]
     async fn sessions_start_end_and_tokens_are_not_kept() {

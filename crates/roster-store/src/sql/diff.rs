@@ -113,3 +113,22 @@ impl SqlStore {
         rows.iter().map(rows::grant).collect()
     }
 }
+
+#[async_trait::async_trait]
+impl crate::DiffStore for SqlStore {
+    async fn changed_users(&self, old: i64, new: i64) -> Result<Vec<(Option<UserRecord>, Option<UserRecord>)>> {
+        self.changed_users_impl(old, new).await
+    }
+
+    async fn changed_resources(
+        &self,
+        old: i64,
+        new: i64,
+    ) -> Result<Vec<(Option<ResourceRecord>, Option<ResourceRecord>)>> {
+        self.changed_resources_impl(old, new).await
+    }
+
+    async fn grants_missing_from(&self, a: i64, b: i64) -> Result<Vec<Grant>> {
+        self.grants_missing_from_impl(a, b).await
+    }
+}

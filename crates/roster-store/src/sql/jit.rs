@@ -101,3 +101,22 @@ impl SqlStore {
         Ok(done.rows_affected() == 1)
     }
 }
+
+#[async_trait::async_trait]
+impl crate::JitStore for SqlStore {
+    async fn add_jit(&self, g: &JitGrant) -> Result<i64> {
+        self.add_jit_impl(g).await
+    }
+
+    async fn jits(&self, account: &str, status: Option<roster_core::JitStatus>) -> Result<Vec<JitGrant>> {
+        self.jits_impl(account, status).await
+    }
+
+    async fn jit(&self, id: i64) -> Result<Option<JitGrant>> {
+        self.jit_impl(id).await
+    }
+
+    async fn transition_jit(&self, id: i64, t: &JitTransition) -> Result<bool> {
+        self.transition_jit_impl(id, t).await
+    }
+}

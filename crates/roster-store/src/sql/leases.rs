@@ -55,3 +55,18 @@ impl SqlStore {
         .transpose()
     }
 }
+
+#[async_trait::async_trait]
+impl crate::LeaseStore for SqlStore {
+    async fn acquire_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<bool> {
+        self.acquire_lease_impl(name, holder, now, until).await
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        self.release_lease_impl(name, holder).await
+    }
+
+    async fn lease(&self, name: &str) -> Result<Option<(String, DateTime<Utc>)>> {
+        self.lease_impl(name).await
+    }
+}

@@ -94,3 +94,42 @@ impl SqlStore {
             .collect()
     }
 }
+
+#[async_trait::async_trait]
+impl crate::PendingStore for SqlStore {
+    async fn add_pending(
+        &self,
+        account: &str,
+        plan_id: &str,
+        changes: &[roster_core::Change],
+        events: &[Event],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        self.add_pending_impl(account, plan_id, changes, events, now).await
+    }
+
+    async fn set_pending_outcomes(
+        &self,
+        account: &str,
+        outcomes: &[(i64, roster_core::Outcome)],
+        events: &[Event],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.set_pending_outcomes_impl(account, outcomes, events, now).await
+    }
+
+    async fn open_pending(&self, account: &str) -> Result<Vec<PendingChange>> {
+        self.open_pending_impl(account).await
+    }
+
+    async fn resolve_pending(&self, id: i64, sync_id: i64, confirmed: bool) -> Result<()> {
+        sqlx::query("UPDATE pending_changes SET resolved_sync = $1, confirmed = $2 WHERE id = $3")
+            .bind(sync_id)
+            .bind(confirmed as i64)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("resolve pending change"))?;
+        Ok(())
+    }
+}

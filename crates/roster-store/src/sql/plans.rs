@@ -120,3 +120,22 @@ impl SqlStore {
         Ok(true)
     }
 }
+
+#[async_trait::async_trait]
+impl crate::PlanStore for SqlStore {
+    async fn add_plan(&self, p: &StoredPlan, events: &[Event]) -> Result<()> {
+        self.add_plan_impl(p, events).await
+    }
+
+    async fn plan(&self, id: &str) -> Result<Option<StoredPlan>> {
+        self.plan_impl(id).await
+    }
+
+    async fn plans(&self, account: &str, status: Option<roster_core::PlanStatus>) -> Result<Vec<StoredPlan>> {
+        self.plans_impl(account, status).await
+    }
+
+    async fn transition_plan(&self, id: &str, t: &PlanTransition, events: &[Event]) -> Result<bool> {
+        self.transition_plan_impl(id, t, events).await
+    }
+}

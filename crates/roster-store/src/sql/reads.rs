@@ -282,3 +282,77 @@ impl SqlStore {
             .collect()
     }
 }
+
+#[async_trait::async_trait]
+impl crate::SnapshotStore for SqlStore {
+    async fn account_snapshot(&self, sync_id: i64) -> Result<Option<AccountRecord>> {
+        self.account_snapshot_impl(sync_id).await
+    }
+
+    async fn users(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>> {
+        self.users_impl(sync_id, q).await
+    }
+
+    async fn count_users(&self, sync_id: i64, q: &UserQuery) -> Result<i64> {
+        self.count_users_impl(sync_id, q).await
+    }
+
+    async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>> {
+        self.find_user_impl(sync_id, id_or_email).await
+    }
+
+    async fn resources(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ResourceRecord>> {
+        self.resources_impl(sync_id, rtype).await
+    }
+
+    async fn resource(&self, sync_id: i64, rtype: ResourceType, id: &str) -> Result<Option<ResourceRecord>> {
+        self.resource_impl(sync_id, rtype, id).await
+    }
+
+    async fn grants_of(&self, sync_id: i64, principal: &Principal) -> Result<Vec<Grant>> {
+        self.grants_of_impl(sync_id, principal).await
+    }
+
+    async fn grants_on(&self, sync_id: i64, rtype: ResourceType, rid: &str) -> Result<Vec<Grant>> {
+        self.grants_on_impl(sync_id, rtype, rid).await
+    }
+
+    async fn all_grants(&self, sync_id: i64) -> Result<Vec<Grant>> {
+        self.all_grants_impl(sync_id).await
+    }
+
+    async fn counts(&self, sync_id: i64) -> Result<Counts> {
+        self.counts_impl(sync_id).await
+    }
+
+    async fn member_counts(
+        &self,
+        sync_id: i64,
+        rtype: ResourceType,
+    ) -> Result<std::collections::HashMap<String, MemberCounts>> {
+        self.member_counts_impl(sync_id, rtype).await
+    }
+
+    async fn sod_result(&self, sync_id: i64, rules: &str) -> Result<Option<String>> {
+        sqlx::query_scalar("SELECT violations FROM sod_results WHERE sync_id = $1 AND rules = $2")
+            .bind(sync_id)
+            .bind(rules)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read sod result"))
+    }
+
+    async fn put_sod_result(&self, sync_id: i64, rules: &str, violations: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sod_results (sync_id, rules, violations) VALUES ($1, $2, $3)
+             ON CONFLICT (sync_id, rules) DO UPDATE SET violations = excluded.violations",
+        )
+        .bind(sync_id)
+        .bind(rules)
+        .bind(violations)
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::query("record sod result"))?;
+        Ok(())
+    }
+}

@@ -399,3 +399,92 @@ impl SqlStore {
         rows.iter().map(item_row).collect()
     }
 }
+
+#[async_trait::async_trait]
+impl crate::ReviewStore for SqlStore {
+    async fn add_campaign(&self, c: &ReviewCampaign) -> Result<i64> {
+        self.add_campaign_impl(c).await
+    }
+
+    async fn campaign(&self, id: i64) -> Result<Option<ReviewCampaign>> {
+        self.campaign_impl(id).await
+    }
+
+    async fn campaigns(&self, account: &str) -> Result<Vec<ReviewCampaign>> {
+        self.campaigns_impl(account).await
+    }
+
+    async fn launch_campaign(
+        &self,
+        id: i64,
+        sync_id: i64,
+        snapshot_ms: i64,
+        launched_ms: i64,
+        items: &[ReviewItem],
+    ) -> Result<bool> {
+        self.launch_campaign_impl(id, sync_id, snapshot_ms, launched_ms, items).await
+    }
+
+    async fn review_items(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewItem>> {
+        self.review_items_impl(campaign_id, reviewer).await
+    }
+
+    async fn review_items_page(
+        &self,
+        campaign_id: i64,
+        reviewer: Option<&str>,
+        undecided_only: bool,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<ReviewItem>> {
+        self.review_items_page_impl(campaign_id, reviewer, undecided_only, offset, limit).await
+    }
+
+    async fn review_tally(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
+        self.review_tally_impl(campaign_id, reviewer).await
+    }
+
+    async fn review_item(&self, id: i64) -> Result<Option<ReviewItem>> {
+        self.review_item_impl(id).await
+    }
+
+    async fn decide_item(&self, id: i64, d: &ItemDecision) -> Result<bool> {
+        self.decide_item_impl(id, d).await
+    }
+
+    async fn sign_off(&self, campaign_id: i64, reviewer: &str, at_ms: i64) -> Result<bool> {
+        self.sign_off_impl(campaign_id, reviewer, at_ms).await
+    }
+
+    async fn signoffs(&self, campaign_id: i64) -> Result<Vec<(String, i64)>> {
+        self.signoffs_impl(campaign_id).await
+    }
+
+    async fn transition_campaign(
+        &self,
+        id: i64,
+        from: roster_core::review::CampaignStatus,
+        to: roster_core::review::CampaignStatus,
+        at_ms: i64,
+        plan_id: Option<&str>,
+    ) -> Result<bool> {
+        self.transition_campaign_impl(id, from, to, at_ms, plan_id).await
+    }
+
+    async fn set_remediation(&self, item_id: i64, r: &Remediation) -> Result<()> {
+        self.set_remediation_impl(item_id, r).await
+    }
+
+    async fn set_verification(
+        &self,
+        item_id: i64,
+        status: roster_core::review::RemediationStatus,
+        absent_ms: Option<i64>,
+    ) -> Result<()> {
+        self.set_verification_impl(item_id, status, absent_ms).await
+    }
+
+    async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>> {
+        self.unverified_remediations_impl(account).await
+    }
+}

@@ -70,3 +70,22 @@ impl SqlStore {
         Ok(done.rows_affected())
     }
 }
+
+#[async_trait::async_trait]
+impl crate::SessionStore for SqlStore {
+    async fn add_session(&self, s: &WebSession) -> Result<()> {
+        self.add_session_impl(s).await
+    }
+
+    async fn web_session(&self, digest: &str) -> Result<Option<WebSession>> {
+        self.web_session_impl(digest).await
+    }
+
+    async fn touch_session(&self, digest: &str, seen_ms: i64) -> Result<()> {
+        self.touch_session_impl(digest, seen_ms).await
+    }
+
+    async fn end_sessions(&self, digest: Option<&str>, seen_before_ms: i64, started_before_ms: i64) -> Result<u64> {
+        self.end_sessions_impl(digest, seen_before_ms, started_before_ms).await
+    }
+}

@@ -165,3 +165,61 @@ impl SqlStore {
         rows.iter().map(|r| r.try_get("name").map_err(StoreError::query("list accounts"))).collect()
     }
 }
+
+#[async_trait::async_trait]
+impl crate::SyncStore for SqlStore {
+    async fn ensure_account(&self, name: &str, now: DateTime<Utc>) -> Result<()> {
+        self.ensure_account_impl(name, now).await
+    }
+
+    async fn begin_sync(&self, account: &str, api_version: &str, now: DateTime<Utc>) -> Result<SyncRun> {
+        self.begin_sync_impl(account, api_version, now).await
+    }
+
+    async fn progress(&self, sync_id: i64) -> Result<Vec<PartProgress>> {
+        self.progress_impl(sync_id).await
+    }
+
+    async fn write_page(&self, sync_id: i64, page: &Page) -> Result<()> {
+        self.write_page_impl(sync_id, page).await
+    }
+
+    async fn expand_team_grants(&self, sync_id: i64) -> Result<u64> {
+        self.expand_team_grants_impl(sync_id).await
+    }
+
+    async fn add_sync_stats(&self, sync_id: i64, stats: SyncStats) -> Result<()> {
+        sqlx::query("UPDATE syncs SET requests = requests + $1, complexity = complexity + $2 WHERE id = $3")
+            .bind(stats.requests)
+            .bind(stats.complexity)
+            .bind(sync_id)
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::query("add sync figures"))?;
+        Ok(())
+    }
+
+    async fn interrupt_sync(&self, sync_id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+        self.interrupt_sync_impl(sync_id, error, now).await
+    }
+
+    async fn complete_sync(&self, sync_id: i64, stats: SyncStats, events: &[Event], now: DateTime<Utc>) -> Result<()> {
+        self.complete_sync_impl(sync_id, stats, events, now).await
+    }
+
+    async fn last_completed(&self, account: &str) -> Result<Option<SyncRun>> {
+        self.last_completed_impl(account).await
+    }
+
+    async fn sync_run(&self, sync_id: i64) -> Result<Option<SyncRun>> {
+        self.sync_run_impl(sync_id).await
+    }
+
+    async fn syncs(&self, account: Option<&str>, limit: u32) -> Result<Vec<SyncRun>> {
+        self.syncs_impl(account, limit).await
+    }
+
+    async fn accounts(&self) -> Result<Vec<String>> {
+        self.accounts_impl().await
+    }
+}

@@ -11,7 +11,8 @@ use monday_api::{ApiToken, Client, ClientConfig, StateFilter};
 use monday_sim::{generate, GenConfig, Sim, SimConfig};
 use roster_core::{ResourceType, Role, UserStatus};
 use roster_engine::{sync_account, SyncOptions};
-use roster_store::{SqlStore, Store, UserQuery};
+use roster_store::prelude::*;
+use roster_store::{SqlStore, UserQuery};
 
 use crate::output::{Format, Listing};
 use crate::progress::Progress;
