@@ -90,7 +90,7 @@ fn init(cli: &Cli, force: bool) -> Result<()> {
     if cli.config.exists() && !force {
         bail!("{} already exists: pass --force to overwrite it", cli.config.display());
     }
-    std::fs::write(&cli.config, format!("{}{}", config::EXAMPLE, config::EXAMPLE_SERVER))
+    std::fs::write(&cli.config, config::EXAMPLE)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", cli.config.display()))?;
     println!("wrote {}: set MONDAY_TOKEN (or token_file), then run `roster sync`", cli.config.display());
     Ok(())

@@ -1,0 +1,130 @@
+//! `[server]` and its `[[server.webhooks]]`: listening, keys, limits, webhooks.
+
+use anyhow::{bail, Result};
+use serde::Deserialize;
+
+use super::Secret;
+
+/// `[server]`: `roster serve`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address to listen on (default 127.0.0.1:8080).
+    pub listen: Option<String>,
+    /// API keys, stored as hashes (`roster key hash` prints one).
+    #[serde(default)]
+    pub api_keys: Vec<roster_server::ApiKey>,
+    /// Where events are pushed.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookConfig>,
+    /// Seconds a worker's lease on a sync lasts without renewal (default 60): with several
+    /// workers on PostgreSQL, how soon another one resumes the sync of a worker that died.
+    pub lease_seconds: Option<u64>,
+    /// Connections open at once (default 512); more wait in the listen queue.
+    pub max_connections: Option<usize>,
+    /// Seconds a request's headers may take (default 10); idle connections close after it.
+    pub header_timeout_seconds: Option<u64>,
+    /// Seconds a request's body may take (default 30).
+    pub body_timeout_seconds: Option<u64>,
+    /// Seconds requests in flight get at shutdown before the process exits anyway (default 10).
+    pub shutdown_seconds: Option<u64>,
+}
+
+impl ServerConfig {
+    /// The connection limits, checked: every figure is bounded.
+    pub fn limits(&self) -> Result<roster_server::listen::Limits> {
+        let d = roster_server::listen::Limits::default();
+        let secs = |v: Option<u64>, name: &str, default: std::time::Duration| -> Result<std::time::Duration> {
+            match v {
+                None => Ok(default),
+                Some(s) if (1..=3600).contains(&s) => Ok(std::time::Duration::from_secs(s)),
+                Some(s) => bail!("[server] {name} is {s}: use 1 to 3600 seconds"),
+            }
+        };
+        let max_connections = match self.max_connections {
+            None => d.max_connections,
+            Some(n) if (1..=100_000).contains(&n) => n,
+            Some(n) => bail!("[server] max_connections is {n}: use 1 to 100000"),
+        };
+        Ok(roster_server::listen::Limits {
+            header_timeout: secs(self.header_timeout_seconds, "header_timeout_seconds", d.header_timeout)?,
+            body_timeout: secs(self.body_timeout_seconds, "body_timeout_seconds", d.body_timeout)?,
+            max_connections,
+            shutdown_deadline: secs(self.shutdown_seconds, "shutdown_seconds", d.shutdown_deadline)?,
+        })
+    }
+}
+
+/// One `[[server.webhooks]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    pub name: String,
+    pub url: String,
+    /// Event kinds or prefixes (`user_`, `grant_added`, `action_failed`); empty: all.
+    #[serde(default)]
+    pub events: Vec<String>,
+    /// Environment variable holding the HMAC-SHA256 signing secret.
+    pub secret_env: String,
+    /// A new webhook starts at the newest event; `backfill = true` sends every stored event first.
+    #[serde(default)]
+    pub backfill: bool,
+    /// Allow a receiver on a loopback, private, link-local or cloud-metadata address (off: such
+    /// a URL is refused at load, so a configuration cannot aim signed events inside the host).
+    #[serde(default)]
+    pub allow_private_address: bool,
+}
+
+impl WebhookConfig {
+    /// The webhook with its secret read from the environment.
+    pub fn resolve(&self) -> Result<roster_server::webhooks::Webhook> {
+        let what = format!("webhook {:?}: the signing secret (secret_env)", self.name);
+        let secret = Secret::Env(self.secret_env.clone()).read(&what, "export it (at least 16 characters)")?;
+        if secret.trim().len() < 16 {
+            bail!("webhook {:?}: the secret in {} is shorter than 16 characters", self.name, self.secret_env);
+        }
+        self.check_url()?;
+        Ok(roster_server::webhooks::Webhook {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            events: self.events.clone(),
+            secret: secret.trim().to_string(),
+            backfill: self.backfill,
+        })
+    }
+
+    /// The URL is http(s) with a host, and not an address inside this machine or network
+    /// unless `allow_private_address` says so.
+    pub fn check_url(&self) -> Result<()> {
+        let u = url::Url::parse(&self.url)
+            .map_err(|e| anyhow::anyhow!("webhook {:?}: url is not a URL ({e})", self.name))?;
+        if !matches!(u.scheme(), "http" | "https") {
+            bail!("webhook {:?}: url must be http or https, not {:?}", self.name, u.scheme());
+        }
+        let private = match u.host() {
+            None => bail!("webhook {:?}: url has no host", self.name),
+            Some(url::Host::Domain(d)) => {
+                let d = d.trim_end_matches('.').to_ascii_lowercase();
+                d == "localhost" || d.ends_with(".localhost") || d == "metadata.google.internal"
+            }
+            Some(url::Host::Ipv4(ip)) => {
+                ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
+            }
+            Some(url::Host::Ipv6(ip)) => {
+                ip.is_loopback()
+                    || ip.is_unspecified()
+                    || (ip.segments()[0] & 0xfe00) == 0xfc00
+                    || (ip.segments()[0] & 0xffc0) == 0xfe80
+                    || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback() || v4.is_private() || v4.is_link_local())
+            }
+        };
+        if private && !self.allow_private_address {
+            bail!(
+                "webhook {:?}: {} is a loopback, private, link-local or metadata address; set allow_private_address = true if that receiver is meant",
+                self.name,
+                u.host_str().unwrap_or_default()
+            );
+        }
+        Ok(())
+    }
+}

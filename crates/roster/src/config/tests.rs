@@ -1,0 +1,161 @@
+//! The configuration's tests: the example, every section's checks, and a fuzz of the parser.
+
+use super::*;
+
+fn parse(text: &str) -> Result<Config> {
+    let cfg: Config = from_toml(text).map_err(anyhow::Error::msg)?;
+    cfg.check()?;
+    Ok(cfg)
+}
+
+#[test]
+fn the_example_is_valid() {
+    let cfg = parse(EXAMPLE).unwrap();
+    assert_eq!(cfg.accounts[0].name, "acme");
+    assert_eq!(cfg.account(None).unwrap().token_env.as_deref(), Some("MONDAY_TOKEN"));
+}
+
+#[test]
+fn mistakes_are_named() {
+    let err = |t: &str| format!("{:#}", parse(t).unwrap_err());
+    assert!(err("[[accounts]]\nname = \"a\"\n").contains("token_env"));
+    assert!(err("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\ntoken_file = \"f\"\n").contains("not both"));
+    assert!(err("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\napi_version = \"2024-01\"\n").contains("2026-10"));
+    assert!(err("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\napi_url = \"ftp://x\"\n").contains("http"));
+    assert!(err("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\n[[accounts]]\nname = \"a\"\ntoken_env = \"Y\"\n")
+        .contains("twice"));
+    assert!(err("[sync]\nboard_state = \"gone\"\n").contains("board_state"));
+    assert!(err("[store]\npth = \"x\"\n").contains("unknown field"));
+    let pasted = err("[[accounts]]\nname = \"a\"\ntoken = \"SECRET-abc123\"\n");
+    assert!(pasted.contains("unknown field") && pasted.contains("line 3"), "a token in the file is refused: {pasted}");
+    assert!(!pasted.contains("SECRET"), "the error never quotes the file: {pasted}");
+    let bad_value = err("[[accounts]]\nname = \"a\"\ntoken_env = 7\nsync_interval_seconds = \"SECRET\"\n");
+    assert!(!bad_value.contains("SECRET") && bad_value.contains("line 4"), "{bad_value}");
+    let hook = |url: &str, extra: &str| {
+        format!("[[server.webhooks]]\nname = \"h\"\nurl = \"{url}\"\nsecret_env = \"S\"\n{extra}")
+    };
+    for (url, named) in [
+        ("http://169.254.169.254/latest", "169.254.169.254"),
+        ("http://127.0.0.1:9/x", "127.0.0.1"),
+        ("http://localhost/x", "localhost"),
+        ("http://[::1]/x", "::1"),
+        ("http://10.0.0.8/x", "10.0.0.8"),
+        ("ftp://example.com/x", "http or https"),
+        ("not a url", "not a URL"),
+    ] {
+        let e = err(&hook(url, ""));
+        assert!(e.contains(named), "{url}: {e}");
+    }
+    assert!(parse(&hook("http://127.0.0.1:9/x", "allow_private_address = true\n")).is_ok());
+    assert!(err("[server]\nmax_connections = 0\n").contains("max_connections"));
+    let key = |hash: &str| format!("[[server.api_keys]]\nname = \"ops\"\nrole = \"admin\"\nhash = \"{hash}\"\n");
+    let pasted = err(&key("my-actual-SECRET-key"));
+    assert!(pasted.contains("64 hex digits") && !pasted.contains("SECRET"), "{pasted}");
+    let good = format!("sha256:{}", "ab".repeat(32));
+    assert!(parse(&key(&good)).is_ok());
+    assert!(err(&format!("{}{}", key(&good), key(&good))).contains("named twice"));
+    assert!(err("[server]\nheader_timeout_seconds = 99999999999\n").contains("header_timeout_seconds"));
+    assert!(parse("[server]\nmax_connections = 64\nshutdown_seconds = 5\n").is_ok());
+    assert!(parse(&hook("https://hooks.slack.com/services/x", "")).is_ok());
+    let a = "[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\n";
+    for (line, named) in [
+        ("sync_interval_seconds = 10000000000000000", "sync_interval_seconds"),
+        ("sync_interval_seconds = 0", "sync_interval_seconds"),
+        ("max_concurrency = 18446744073709551615", "max_concurrency"),
+        ("max_concurrency = 0", "max_concurrency"),
+        ("max_retries = 100000", "max_retries"),
+    ] {
+        let e = err(&format!("{a}{line}\n"));
+        assert!(e.contains(named), "{line}: {e}");
+    }
+}
+
+#[test]
+fn approval_policy_from_the_file() {
+    let p = parse("[approval]\nrequire = \"removals\"\nmin_users = 3\napprovers = [\"bob\"]\n")
+        .unwrap()
+        .approval
+        .policy()
+        .unwrap();
+    assert_eq!(
+        (p.require, p.min_users, p.approvers.as_slice()),
+        (roster_core::Require::Removals, 3, &["bob".to_string()][..])
+    );
+    assert_eq!(parse("").unwrap().approval.policy().unwrap().require, roster_core::Require::Never);
+    for (bad, names) in [
+        ("require = \"some\"", "removals"),
+        ("min_users = 0", "min_users"),
+        ("min_users = 99999999999", "min_users"),
+        ("approvers = [\" \"]", "empty name"),
+        ("quorum = 2", "unknown field"),
+    ] {
+        let e = format!("{:#}", parse(&format!("[approval]\n{bad}\n")).unwrap_err());
+        assert!(e.contains(names), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn jit_policy_from_the_file() {
+    let cfg = parse("[jit]\nmax_board_minutes = 30\nwarn_minutes = 5\n").unwrap();
+    let p = cfg.jit.policy();
+    assert_eq!((p.max_board.as_secs(), p.warn_before.as_secs(), p.max_team.as_secs()), (1800, 300, 8 * 3600));
+    assert!(format!("{:#}", parse("[jit]\nmax_team_minutes = 0\n").unwrap_err()).contains("max_team_minutes"));
+    assert!(format!("{:#}", parse("[jit]\nmax_users = 3\n").unwrap_err()).contains("unknown field"));
+    assert!(format!("{:#}", parse("[jit]\napprovers = \"everyone\"\n").unwrap_err()).contains("admins_or_owners"));
+    let named = parse("[jit]\napprovers = \"anyone\"\napprover_names = [\"ops\"]\n").unwrap().jit.policy();
+    assert_eq!(
+        (named.approvers, named.named_approvers),
+        (roster_engine::jit::Approvers::Anyone, vec!["ops".to_string()])
+    );
+}
+
+#[test]
+fn the_deploy_example_is_valid() {
+    let cfg = parse(include_str!("../../../../deploy/roster.toml")).unwrap();
+    assert_eq!(cfg.server.listen.as_deref(), Some("0.0.0.0:8080"));
+    assert_eq!(cfg.accounts[0].sync_interval_seconds, Some(3600));
+    assert_eq!(cfg.store.url_env.as_deref(), Some("ROSTER_DATABASE_URL"), "the containers share PostgreSQL");
+    // The Kubernetes ConfigMap carries the same file.
+    let manifest = include_str!("../../../../deploy/kubernetes/roster.yaml");
+    let (_, after) = manifest.split_once("  roster.toml: |\n").unwrap();
+    let embedded: String = after
+        .lines()
+        .take_while(|l| !l.starts_with("---"))
+        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or(l)))
+        .collect();
+    assert_eq!(embedded, include_str!("../../../../deploy/roster.toml"), "the ConfigMap is deploy/roster.toml");
+    let full = EXAMPLE.to_string();
+    assert!(parse(&full).is_ok(), "what `roster init` writes parses");
+    let bad = "[server]\n[[server.api_keys]]\nname = \"x\"\nrole = \"admin\"\nhash = \"plain-key\"\n";
+    assert!(format!("{:#}", parse(bad).unwrap_err()).contains("roster key hash"));
+}
+
+#[test]
+fn missing_token_variable_says_what_to_do() {
+    let cfg = parse("[[accounts]]\nname = \"a\"\ntoken_env = \"ROSTER_TEST_SURELY_UNSET\"\n").unwrap();
+    let e = format!("{:#}", cfg.accounts[0].token().unwrap_err());
+    assert!(e.contains("ROSTER_TEST_SURELY_UNSET") && e.contains("export"), "{e}");
+}
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: fuzz_input::cases(800), failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed), ..ProptestConfig::default() })]
+
+        /// Any configuration file is read or refused with a message that names the line and
+        /// never quotes a value; checking it never panics.
+        #[test]
+        fn any_configuration_is_read_or_refused(text in fuzz_input::text(fuzz_input::corpus("config"))) {
+            match super::from_toml(&text) {
+                Ok(cfg) => {
+                    if let Err(e) = cfg.check() {
+                        let shown = format!("{e:#}");
+                        prop_assert!(!shown.is_empty());
+                    }
+                }
+                Err(e) => prop_assert!(!e.is_empty()),
+            }
+        }
+    }
+}
