@@ -143,57 +143,7 @@ pub async fn close(
     }
     let snap = store.last_completed(account).await?.ok_or_else(|| crate::ProvisionError::NoSnapshot(account.into()))?;
     let items = store.review_items(id, None).await?;
-    // What reviewers certified is never taken away, not even as a side effect of a removal.
-    let mut certified: BTreeMap<(String, String, String), i64> = BTreeMap::new();
-    for it in items.iter().filter(|i| i.decision == Some(Decision::Certify)) {
-        let (e, s) = parse_item(it)?;
-        certified.insert(key(&it.user_id, &e, &s), it.id);
-    }
-    let mut remove: Vec<(&ReviewItem, &'static str)> = Vec::new();
-    for it in &items {
-        match (it.decision, spec.unanswered) {
-            (Some(Decision::Revoke), _) => remove.push((it, "revoked")),
-            (None, Unanswered::Revoke) => remove.push((it, "unanswered (campaign policy: revoke)")),
-            _ => {}
-        }
-    }
-    let mut actions: Vec<Action> = Vec::new();
-    let mut plan_for: Vec<(&ReviewItem, Option<usize>, &str)> = Vec::new();
-    let mut manual: Vec<(&ReviewItem, String, String)> = Vec::new();
-    for (it, why) in remove.iter().copied() {
-        if it.remediation_status.is_some() {
-            continue;
-        }
-        if !still_held(store, snap.id, it).await? {
-            plan_for.push((it, None, why));
-            continue;
-        }
-        let (e, s) = parse_item(it)?;
-        let a = remediation(&it.user_id, &e, &s);
-        let held = store.grants_of(snap.id, &Principal::user(&it.user_id)).await?;
-        let lost = lost_by(&a, &it.user_id, &held);
-        let kept: Vec<String> = lost
-            .iter()
-            .filter_map(|g| certified.get(&key(&it.user_id, &g.entitlement, &g.source)))
-            .map(|item| format!("item {item}"))
-            .collect();
-        if !kept.is_empty() {
-            let note = format!(
-                "{why}; not removed: monday.com would take certified access with it ({a} also ends {}); remove it by hand, or change the certification",
-                kept.join(", ")
-            );
-            manual.push((it, a.to_string(), note));
-            continue;
-        }
-        let at = match actions.iter().position(|x| *x == a) {
-            Some(i) => i,
-            None => {
-                actions.push(a);
-                actions.len() - 1
-            }
-        };
-        plan_for.push((it, Some(at), why));
-    }
+    let r = remedy(store, snap.id, spec.unanswered, &items).await?;
     let apply = |dry_run: bool| ApplyOptions {
         requested_by: format!("review:{id} ({})", opts.by),
         reason: Some(format!("access review {:?} closed", c.name)),
@@ -203,150 +153,219 @@ pub async fn close(
         approval: ApprovalPolicy::default(),
         approved: opts.approved.clone(),
     };
-    let plan: Vec<String> = actions.iter().map(Action::to_string).collect();
-    let (mut guard_would_refuse, mut users_losing_access) = (None, 0);
-    if !actions.is_empty() {
+    let mut out = r.report(id, incomplete);
+    if !r.actions.is_empty() {
         // Checked and guarded before anything changes; a refusal leaves the campaign launched.
         // The provisioner's effect is the one the guard counts: its figure is the report's.
-        let dry = apply_plan(store, client, account, actions.clone(), &apply(true)).await?;
-        users_losing_access = dry.users_losing_access;
+        let dry = apply_plan(store, client, account, r.actions.clone(), &apply(true)).await?;
+        out.users_losing_access = dry.users_losing_access;
         match dry.guard_would_refuse {
             Some(refusal) if !opts.dry_run => return Err(crate::ProvisionError::MassChange(refusal).into()),
-            refusal => guard_would_refuse = refusal.map(|r| r.to_string()),
+            refusal => out.guard_would_refuse = refusal.map(|r| r.to_string()),
         }
     }
     if opts.dry_run {
-        return Ok(CloseReport {
-            campaign: id,
-            plan_id: None,
-            to_remove: plan_for.len(),
-            actions: actions.len(),
-            applied: 0,
-            failed: 0,
-            already_gone: plan_for.iter().filter(|(_, at, _)| at.is_none()).count(),
-            manual: manual.len(),
-            plan,
-            users_losing_access,
-            incomplete,
-            dry_run: true,
-            guard_would_refuse,
-            pending_approval: None,
-        });
+        out.dry_run = true;
+        return Ok(out);
     }
+    out.guard_would_refuse = None;
     if let Some(approved) = &opts.approved {
         if approved.sync_id != snap.id {
             return Err(crate::ProvisionError::Stale { planned: approved.sync_id, latest: snap.id }.into());
         }
-        if opts.expect_plan.as_ref() != Some(&plan) {
+        if opts.expect_plan.as_ref() != Some(&out.plan) {
             return Err(ReviewError::Invalid(format!(
                 "campaign {id}'s remediation changed since plan {} was approved (decisions or access moved): close it again and have the new plan approved",
                 approved.plan_id
             )));
         }
-    } else if opts.approval.needs(users_losing_access, actions.len()) {
-        // Four eyes: the remediation waits, pinned to this snapshot and these actions; the
-        // campaign stays launched until a second admin approves it.
-        let plan_id = format!("review-{id}-{}", ms(now));
-        let summary = json!({ "campaign": id, "name": c.name, "actions": plan, "users_losing_access": users_losing_access, "incomplete": incomplete });
-        let body = json!({ "campaign": id, "force": opts.force, "allow_mass_change": opts.allow_mass_change, "actions": plan });
-        let s = Submission {
-            account,
-            id: &plan_id,
-            kind: PlanKind::ReviewClose,
-            sync_id: Some(snap.id),
-            body,
-            summary,
-            by: &opts.by,
-            reason: Some("access review close"),
-        };
-        submit(store, s, now).await?;
-        return Ok(CloseReport {
-            campaign: id,
-            plan_id: Some(plan_id.clone()),
-            to_remove: plan_for.len(),
-            actions: actions.len(),
-            applied: 0,
-            failed: 0,
-            already_gone: plan_for.iter().filter(|(_, at, _)| at.is_none()).count(),
-            manual: manual.len(),
-            plan,
-            users_losing_access,
-            incomplete,
-            dry_run: false,
-            guard_would_refuse: None,
-            pending_approval: Some(plan_id),
-        });
+    } else if opts.approval.needs(out.users_losing_access, r.actions.len()) {
+        return hold(store, account, &c, opts, snap.id, out, now).await;
     }
     let (launched, closing) = (CampaignStatus::Launched, CampaignStatus::Closing);
     if c.status == launched && !store.transition_campaign(id, launched, closing, ms(now), None).await? {
         return Err(ReviewError::Invalid(format!("campaign {id} is being closed elsewhere")));
     }
-    let report = match actions.is_empty() {
+    let report = match r.actions.is_empty() {
         true => None,
-        false => Some(apply_plan(store, client, account, actions.clone(), &apply(false)).await?),
+        false => Some(apply_plan(store, client, account, r.actions.clone(), &apply(false)).await?),
     };
-    let (mut applied, mut failed, mut gone) = (0, 0, 0);
-    for (it, at, why) in &plan_for {
-        let r = match (at, &report) {
-            (Some(i), Some(rep)) => {
-                let res = &rep.results[*i];
-                let ok = res.status == Status::Succeeded;
-                if ok {
-                    applied += 1
-                } else {
-                    failed += 1
-                }
-                Remediation {
-                    action: res.action.to_string(),
-                    status: if ok { RemediationStatus::Applied } else { RemediationStatus::Failed },
-                    note: Some(match &res.note {
-                        Some(n) => format!("{why}; {n}"),
-                        None => why.to_string(),
-                    }),
-                    applied_ms: ok.then_some(ms(now)),
-                }
-            }
-            _ => {
-                gone += 1;
-                Remediation {
-                    action: "none".into(),
-                    status: RemediationStatus::Applied,
-                    note: Some(format!("{why}; already gone in sync {}", snap.id)),
-                    applied_ms: Some(ms(now)),
-                }
-            }
-        };
-        store.set_remediation(it.id, &r).await?;
-    }
-    for (it, action, note) in &manual {
-        let r = Remediation {
-            action: action.clone(),
-            status: RemediationStatus::Manual,
-            note: Some(note.clone()),
-            applied_ms: None,
-        };
-        store.set_remediation(it.id, &r).await?;
-    }
-    let plan_id = report.as_ref().map(|r| r.plan_id.clone());
-    store.transition_campaign(id, CampaignStatus::Closing, CampaignStatus::Closed, ms(now), plan_id.as_deref()).await?;
-    let out = CloseReport {
-        campaign: id,
-        plan_id,
-        to_remove: plan_for.len(),
-        actions: actions.len(),
-        applied,
-        failed,
-        already_gone: gone,
-        manual: manual.len(),
-        plan,
-        users_losing_access,
-        incomplete,
-        dry_run: false,
-        guard_would_refuse: None,
-        pending_approval: None,
-    };
+    (out.applied, out.failed, out.already_gone) = r.record(store, report.as_ref(), snap.id, now).await?;
+    out.plan_id = report.as_ref().map(|r| r.plan_id.clone());
+    store
+        .transition_campaign(id, CampaignStatus::Closing, CampaignStatus::Closed, ms(now), out.plan_id.as_deref())
+        .await?;
     let detail = json!({ "campaign": id, "by": opts.by, "report": out });
     record(store, account, EventKind::ReviewClosed, format!("review:{id}"), detail, now).await?;
+    Ok(out)
+}
+
+/// A campaign's remediation: the actions to send, which item each one answers (`None`: its
+/// access is already gone), and the items left for a person, with why.
+struct Remedy<'a> {
+    actions: Vec<Action>,
+    plan_for: Vec<(&'a ReviewItem, Option<usize>, &'static str)>,
+    manual: Vec<(&'a ReviewItem, String, String)>,
+}
+
+/// Works out what a close would remove: revoked items (and unanswered ones under a revoke
+/// policy) not yet remediated, one action per distinct removal, never one that would take
+/// certified access with it.
+async fn remedy<'a>(
+    store: &dyn Store,
+    sync_id: i64,
+    unanswered: Unanswered,
+    items: &'a [ReviewItem],
+) -> Result<Remedy<'a>, ReviewError> {
+    // What reviewers certified is never taken away, not even as a side effect of a removal.
+    let mut certified: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    for it in items.iter().filter(|i| i.decision == Some(Decision::Certify)) {
+        let (e, s) = parse_item(it)?;
+        certified.insert(key(&it.user_id, &e, &s), it.id);
+    }
+    let mut r = Remedy { actions: Vec::new(), plan_for: Vec::new(), manual: Vec::new() };
+    for it in items.iter().filter(|it| it.remediation_status.is_none()) {
+        let why = match (it.decision, unanswered) {
+            (Some(Decision::Revoke), _) => "revoked",
+            (None, Unanswered::Revoke) => "unanswered (campaign policy: revoke)",
+            _ => continue,
+        };
+        if !still_held(store, sync_id, it).await? {
+            r.plan_for.push((it, None, why));
+            continue;
+        }
+        let (e, s) = parse_item(it)?;
+        let a = remediation(&it.user_id, &e, &s);
+        let held = store.grants_of(sync_id, &Principal::user(&it.user_id)).await?;
+        let kept: Vec<String> = lost_by(&a, &it.user_id, &held)
+            .iter()
+            .filter_map(|g| certified.get(&key(&it.user_id, &g.entitlement, &g.source)))
+            .map(|item| format!("item {item}"))
+            .collect();
+        if !kept.is_empty() {
+            let note = format!(
+                "{why}; not removed: monday.com would take certified access with it ({a} also ends {}); remove it by hand, or change the certification",
+                kept.join(", ")
+            );
+            r.manual.push((it, a.to_string(), note));
+            continue;
+        }
+        let at = match r.actions.iter().position(|x| *x == a) {
+            Some(i) => i,
+            None => {
+                r.actions.push(a);
+                r.actions.len() - 1
+            }
+        };
+        r.plan_for.push((it, Some(at), why));
+    }
+    Ok(r)
+}
+
+impl Remedy<'_> {
+    /// The report of a close that has not run yet.
+    fn report(&self, campaign: i64, incomplete: Vec<String>) -> CloseReport {
+        CloseReport {
+            campaign,
+            plan_id: None,
+            to_remove: self.plan_for.len(),
+            actions: self.actions.len(),
+            applied: 0,
+            failed: 0,
+            already_gone: self.plan_for.iter().filter(|(_, at, _)| at.is_none()).count(),
+            manual: self.manual.len(),
+            plan: self.actions.iter().map(Action::to_string).collect(),
+            users_losing_access: 0,
+            incomplete,
+            dry_run: false,
+            guard_would_refuse: None,
+            pending_approval: None,
+        }
+    }
+
+    /// Records each item's remediation from the provisioner's answers; returns (applied,
+    /// failed, already gone).
+    async fn record(
+        &self,
+        store: &dyn Store,
+        report: Option<&crate::ApplyReport>,
+        sync_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(usize, usize, usize), ReviewError> {
+        let (mut applied, mut failed, mut gone) = (0, 0, 0);
+        for (it, at, why) in &self.plan_for {
+            let r = match (at, report) {
+                (Some(i), Some(rep)) => {
+                    let res = &rep.results[*i];
+                    let ok = res.status == Status::Succeeded;
+                    if ok {
+                        applied += 1
+                    } else {
+                        failed += 1
+                    }
+                    Remediation {
+                        action: res.action.to_string(),
+                        status: if ok { RemediationStatus::Applied } else { RemediationStatus::Failed },
+                        note: Some(match &res.note {
+                            Some(n) => format!("{why}; {n}"),
+                            None => why.to_string(),
+                        }),
+                        applied_ms: ok.then_some(ms(now)),
+                    }
+                }
+                _ => {
+                    gone += 1;
+                    Remediation {
+                        action: "none".into(),
+                        status: RemediationStatus::Applied,
+                        note: Some(format!("{why}; already gone in sync {sync_id}")),
+                        applied_ms: Some(ms(now)),
+                    }
+                }
+            };
+            store.set_remediation(it.id, &r).await?;
+        }
+        for (it, action, note) in &self.manual {
+            let r = Remediation {
+                action: action.clone(),
+                status: RemediationStatus::Manual,
+                note: Some(note.clone()),
+                applied_ms: None,
+            };
+            store.set_remediation(it.id, &r).await?;
+        }
+        Ok((applied, failed, gone))
+    }
+}
+
+/// Four eyes: the remediation waits, pinned to this snapshot and these actions; the campaign
+/// stays launched until a second admin approves it.
+async fn hold(
+    store: &dyn Store,
+    account: &str,
+    c: &roster_store::ReviewCampaign,
+    opts: &CloseOptions,
+    sync_id: i64,
+    mut out: CloseReport,
+    now: DateTime<Utc>,
+) -> Result<CloseReport, ReviewError> {
+    let id = c.id;
+    let plan_id = format!("review-{id}-{}", ms(now));
+    let summary = json!({ "campaign": id, "name": c.name, "actions": out.plan, "users_losing_access": out.users_losing_access, "incomplete": out.incomplete });
+    let body = json!({ "campaign": id, "force": opts.force, "allow_mass_change": opts.allow_mass_change, "actions": out.plan });
+    let s = Submission {
+        account,
+        id: &plan_id,
+        kind: PlanKind::ReviewClose,
+        sync_id: Some(sync_id),
+        body,
+        summary,
+        by: &opts.by,
+        reason: Some("access review close"),
+    };
+    submit(store, s, now).await?;
+    out.plan_id = Some(plan_id.clone());
+    out.pending_approval = Some(plan_id);
     Ok(out)
 }
 
