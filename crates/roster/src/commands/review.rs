@@ -166,34 +166,7 @@ fn ts(ms: Option<i64>) -> String {
 pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<()> {
     // Verifying evidence needs no store: an auditor runs it on the files alone.
     if let ReviewCommand::Verify { dir } = cmd {
-        let v =
-            evidence::verify(dir).map_err(|t| anyhow::anyhow!("the evidence in {} was altered: {t}", dir.display()))?;
-        writeln!(
-            out,
-            "{}: campaign {:?}, {} rows, chain head {}: intact",
-            dir.display(),
-            v.campaign,
-            v.rows,
-            v.chain_head
-        )?;
-        // With a store at hand, the export is also matched against Roster's audit log: a
-        // rewritten export with recomputed hashes would be intact but unknown there.
-        if let Ok(s) = snapshot(cli).await {
-            let q = roster_store::EventQuery {
-                kind_prefix: Some("review_exported".into()),
-                limit: Some(100_000),
-                ..Default::default()
-            };
-            let recorded = s.store.events(&q).await?;
-            match recorded.iter().find(|e| e.detail["manifest_sha256"] == v.manifest_sha256.as_str()) {
-                Some(e) => writeln!(out, "recorded in the audit log as event {} at {}", e.id, e.at.to_rfc3339())?,
-                None => bail!(
-                    "the files are consistent, but no export with manifest SHA-256 {} is in this store's audit log: it was not exported by this Roster, or was rewritten",
-                    v.manifest_sha256
-                ),
-            }
-        }
-        return Ok(());
+        return verify(cli, dir, out).await;
     }
     let s = snapshot(cli).await?;
     let store = s.store.as_ref();
@@ -207,67 +180,9 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
             let n = review::launch(store, &s.account, *id, *force, now).await?;
             writeln!(out, "campaign {id} launched with {n} items from sync {}", s.sync.id)?;
         }
-        ReviewCommand::List => {
-            let mut l = Listing::new(&[
-                "id",
-                "name",
-                "status",
-                "due",
-                "items",
-                "certified",
-                "revoked",
-                "undecided",
-                "snapshot",
-            ]);
-            for c in store.campaigns(&s.account).await? {
-                let n = Counts::from_tally(&store.review_tally(c.id, None).await?, None);
-                l.row(vec![
-                    c.id.to_string(),
-                    c.name,
-                    c.status.to_string(),
-                    ts(Some(c.due_ms)),
-                    n.items.to_string(),
-                    n.certified.to_string(),
-                    n.revoked.to_string(),
-                    n.undecided.to_string(),
-                    c.sync_id.map(|v| v.to_string()).unwrap_or_default(),
-                ]);
-            }
-            l.print(cli.output, out)?;
-        }
+        ReviewCommand::List => list(cli, store, &s.account, out).await?,
         ReviewCommand::Show { id, reviewer, undecided } => {
-            review::load(store, &s.account, *id).await?;
-            let who = reviewer.as_deref().map(|r| r.trim().to_ascii_lowercase());
-            let mut l = Listing::new(&[
-                "item",
-                "user",
-                "entitlement",
-                "resource",
-                "source",
-                "reviewer",
-                "decision",
-                "justification",
-                "self",
-                "remediation",
-            ]);
-            for i in store.review_items(*id, who.as_deref()).await? {
-                if *undecided && i.decision.is_some() {
-                    continue;
-                }
-                l.row(vec![
-                    i.id.to_string(),
-                    i.user_email,
-                    i.entitlement,
-                    i.resource_name,
-                    i.source,
-                    i.reviewer,
-                    i.decision.map(|d| d.to_string()).unwrap_or_default(),
-                    i.justification.unwrap_or_default(),
-                    if i.self_review { "self".into() } else { String::new() },
-                    i.remediation_status.map(|r| r.to_string()).unwrap_or_default(),
-                ]);
-            }
-            l.print(cli.output, out)?;
+            show(cli, store, &s.account, (*id, reviewer.as_deref(), *undecided), out).await?
         }
         ReviewCommand::Decide { id, items, reviewer, certify, revoke, reassign, justification } => {
             let act = match (certify, revoke, reassign) {
@@ -290,68 +205,7 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
             writeln!(out, "{reviewer} signed off campaign {id}: their decisions are locked")?;
         }
         ReviewCommand::Close { id, allow_mass_change, force, dry_run } => {
-            let cfg = crate::context::config(cli)?.context(
-                "closing a campaign changes monday.com: it needs the configuration that names the account's API token",
-            )?;
-            let client = monday_api::Client::new(cfg.account(Some(&s.account))?.client_config()?)?;
-            let opts = CloseOptions {
-                by: me(),
-                allow_mass_change: *allow_mass_change,
-                guard: Guard::default(),
-                force: *force,
-                dry_run: *dry_run,
-                approval: crate::context::approval(Some(&cfg))?,
-                ..CloseOptions::default()
-            };
-            let r = review::close(store, &client, &s.account, *id, &opts, now).await?;
-            if let Some(plan) = &r.pending_approval {
-                writeln!(
-                    out,
-                    "campaign {id}'s remediation waits for a second admin ({} action(s), {} user(s) lose access): plan {plan}; `roster plan show {plan}`, then another admin runs `roster plan approve {plan}`",
-                    r.actions, r.users_losing_access
-                )?;
-                for a in &r.plan {
-                    writeln!(out, "  {a}")?;
-                }
-                return Ok(());
-            }
-            for why in &r.incomplete {
-                writeln!(out, "incomplete: {why}")?;
-            }
-            if r.dry_run {
-                writeln!(
-                    out,
-                    "dry run, nothing changed: {} item(s) to remove by {} action(s), {} already gone, {} need a manual step; {} user(s) would lose access",
-                    r.to_remove, r.actions, r.already_gone, r.manual, r.users_losing_access
-                )?;
-                for a in &r.plan {
-                    writeln!(out, "  {a}")?;
-                }
-                if let Some(g) = &r.guard_would_refuse {
-                    writeln!(out, "the guard would refuse it: {g}")?;
-                }
-                return Ok(());
-            }
-            if r.manual > 0 {
-                writeln!(
-                    out,
-                    "{} item(s) were not removed: monday.com would take certified access with them; see `roster review show {id}`",
-                    r.manual
-                )?;
-            }
-            writeln!(
-                out,
-                "campaign {id} closed: {} item(s) to remove, {} action(s) sent, {} applied, {} failed, {} already gone{}; the next sync verifies each removal",
-                r.to_remove,
-                r.actions,
-                r.applied,
-                r.failed,
-                r.already_gone,
-                r.plan_id.map(|p| format!(" (plan {p})")).unwrap_or_default()
-            )?;
-            if r.failed > 0 {
-                bail!("{} remediation(s) failed: see `roster review show {id}` and `roster events`", r.failed);
-            }
+            close(cli, &s, (*id, *allow_mass_change, *force, *dry_run), out).await?
         }
         ReviewCommand::Export { id, dir } => {
             let e = evidence::export(store, &s.account, *id, dir, now).await?;
@@ -365,6 +219,175 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
             )?;
         }
         ReviewCommand::Verify { .. } => {}
+    }
+    Ok(())
+}
+
+/// `roster review verify`: needs no store (an auditor runs it on the files alone); with one,
+/// the export is also matched against the audit log.
+async fn verify(cli: &Cli, dir: &std::path::Path, out: &mut dyn Write) -> Result<()> {
+    let v = evidence::verify(dir).map_err(|t| anyhow::anyhow!("the evidence in {} was altered: {t}", dir.display()))?;
+    writeln!(
+        out,
+        "{}: campaign {:?}, {} rows, chain head {}: intact",
+        dir.display(),
+        v.campaign,
+        v.rows,
+        v.chain_head
+    )?;
+    // With a store at hand, the export is also matched against Roster's audit log: a
+    // rewritten export with recomputed hashes would be intact but unknown there.
+    if let Ok(s) = snapshot(cli).await {
+        let q = roster_store::EventQuery {
+            kind_prefix: Some("review_exported".into()),
+            limit: Some(100_000),
+            ..Default::default()
+        };
+        let recorded = s.store.events(&q).await?;
+        match recorded.iter().find(|e| e.detail["manifest_sha256"] == v.manifest_sha256.as_str()) {
+            Some(e) => writeln!(out, "recorded in the audit log as event {} at {}", e.id, e.at.to_rfc3339())?,
+            None => bail!(
+                "the files are consistent, but no export with manifest SHA-256 {} is in this store's audit log: it was not exported by this Roster, or was rewritten",
+                v.manifest_sha256
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// `roster review list`.
+async fn list(cli: &Cli, store: &dyn roster_store::Store, account: &str, out: &mut dyn Write) -> Result<()> {
+    let mut l =
+        Listing::new(&["id", "name", "status", "due", "items", "certified", "revoked", "undecided", "snapshot"]);
+    for c in store.campaigns(account).await? {
+        let n = Counts::from_tally(&store.review_tally(c.id, None).await?, None);
+        l.row(vec![
+            c.id.to_string(),
+            c.name,
+            c.status.to_string(),
+            ts(Some(c.due_ms)),
+            n.items.to_string(),
+            n.certified.to_string(),
+            n.revoked.to_string(),
+            n.undecided.to_string(),
+            c.sync_id.map(|v| v.to_string()).unwrap_or_default(),
+        ]);
+    }
+    l.print(cli.output, out)
+}
+
+/// `roster review show`.
+async fn show(
+    cli: &Cli,
+    store: &dyn roster_store::Store,
+    account: &str,
+    (id, reviewer, undecided): (i64, Option<&str>, bool),
+    out: &mut dyn Write,
+) -> Result<()> {
+    review::load(store, account, id).await?;
+    let who = reviewer.map(|r| r.trim().to_ascii_lowercase());
+    let mut l = Listing::new(&[
+        "item",
+        "user",
+        "entitlement",
+        "resource",
+        "source",
+        "reviewer",
+        "decision",
+        "justification",
+        "self",
+        "remediation",
+    ]);
+    for i in store.review_items(id, who.as_deref()).await? {
+        if undecided && i.decision.is_some() {
+            continue;
+        }
+        l.row(vec![
+            i.id.to_string(),
+            i.user_email,
+            i.entitlement,
+            i.resource_name,
+            i.source,
+            i.reviewer,
+            i.decision.map(|d| d.to_string()).unwrap_or_default(),
+            i.justification.unwrap_or_default(),
+            if i.self_review { "self".into() } else { String::new() },
+            i.remediation_status.map(|r| r.to_string()).unwrap_or_default(),
+        ]);
+    }
+    l.print(cli.output, out)
+}
+
+/// `roster review close`: through the approval policy, the guard, or as a dry run.
+async fn close(
+    cli: &Cli,
+    s: &crate::context::Snapshot,
+    (id, allow_mass_change, force, dry_run): (i64, bool, bool, bool),
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (store, id) = (s.store.as_ref(), &id);
+    let now = Utc::now();
+    let cfg = crate::context::config(cli)?.context(
+        "closing a campaign changes monday.com: it needs the configuration that names the account's API token",
+    )?;
+    let client = monday_api::Client::new(cfg.account(Some(&s.account))?.client_config()?)?;
+    let opts = CloseOptions {
+        by: me(),
+        allow_mass_change,
+        guard: Guard::default(),
+        force,
+        dry_run,
+        approval: crate::context::approval(Some(&cfg))?,
+        ..CloseOptions::default()
+    };
+    let r = review::close(store, &client, &s.account, *id, &opts, now).await?;
+    if let Some(plan) = &r.pending_approval {
+        writeln!(
+                out,
+                "campaign {id}'s remediation waits for a second admin ({} action(s), {} user(s) lose access): plan {plan}; `roster plan show {plan}`, then another admin runs `roster plan approve {plan}`",
+                r.actions, r.users_losing_access
+            )?;
+        for a in &r.plan {
+            writeln!(out, "  {a}")?;
+        }
+        return Ok(());
+    }
+    for why in &r.incomplete {
+        writeln!(out, "incomplete: {why}")?;
+    }
+    if r.dry_run {
+        writeln!(
+                out,
+                "dry run, nothing changed: {} item(s) to remove by {} action(s), {} already gone, {} need a manual step; {} user(s) would lose access",
+                r.to_remove, r.actions, r.already_gone, r.manual, r.users_losing_access
+            )?;
+        for a in &r.plan {
+            writeln!(out, "  {a}")?;
+        }
+        if let Some(g) = &r.guard_would_refuse {
+            writeln!(out, "the guard would refuse it: {g}")?;
+        }
+        return Ok(());
+    }
+    if r.manual > 0 {
+        writeln!(
+                out,
+                "{} item(s) were not removed: monday.com would take certified access with them; see `roster review show {id}`",
+                r.manual
+            )?;
+    }
+    writeln!(
+            out,
+            "campaign {id} closed: {} item(s) to remove, {} action(s) sent, {} applied, {} failed, {} already gone{}; the next sync verifies each removal",
+            r.to_remove,
+            r.actions,
+            r.applied,
+            r.failed,
+            r.already_gone,
+            r.plan_id.map(|p| format!(" (plan {p})")).unwrap_or_default()
+        )?;
+    if r.failed > 0 {
+        bail!("{} remediation(s) failed: see `roster review show {id}` and `roster events`", r.failed);
     }
     Ok(())
 }
