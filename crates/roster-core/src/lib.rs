@@ -3,7 +3,10 @@
 //! Roster's domain model, modelled on ConductorOne's baton so a c1z export is a mapping:
 //! resource types, resources, entitlements (`type:id:slug`), grants (who holds an
 //! entitlement, directly or through a team), the records a sync stores, and the events a diff
-//! between two snapshots produces. Pure code: no I/O, no clock, no async.
+//! between two snapshots produces; and the rules every change follows: actions and their full
+//! effect (`effect`), the mass-change guard, four-eyes approval (`approval`), review
+//! remediation (`review`), SCIM planning (`scim_plan`), the states of plans, campaigns, items
+//! and JIT grants, each with one string form. Pure code: no I/O, no clock, no async.
 
 pub mod action;
 pub mod approval;
