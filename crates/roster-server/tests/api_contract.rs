@@ -112,6 +112,31 @@ fn with(mut c: Call, body: Value) -> Call {
     c
 }
 
+/// Sends valid requests in order: each must succeed, and its answer match the document.
+async fn valid_calls(
+    e: &Env,
+    contract: &Contract,
+    calls: impl Iterator<Item = Call>,
+    breaches: &mut Vec<String>,
+    covered: &mut BTreeSet<(String, String)>,
+) {
+    for c in calls {
+        let ans = send(e, c.method, &c.path, Some(c.key), c.body.as_ref()).await;
+        assert!(
+            (200..300).contains(&ans.status),
+            "{} {}: a valid request answered {}: {:?}",
+            c.method,
+            c.path,
+            ans.status,
+            ans.json
+        );
+        if let Err(b) = contract.check(c.method, c.template, "valid", &ans) {
+            breaches.push(b);
+        }
+        covered.insert((c.method.into(), c.template.into()));
+    }
+}
+
 fn key_of(role: Role) -> &'static str {
     match role {
         Role::Admin => ADMIN,
@@ -193,21 +218,7 @@ async fn every_answer_is_one_the_document_gives() {
         ),
         call_of("GET", "/api/v1/accounts/{account}/reviews", &a, READER),
     ];
-    for c in valid.drain(..) {
-        let ans = send(&e, c.method, &c.path, Some(c.key), c.body.as_ref()).await;
-        assert!(
-            (200..300).contains(&ans.status),
-            "{} {}: a valid request answered {}: {:?}",
-            c.method,
-            c.path,
-            ans.status,
-            ans.json
-        );
-        if let Err(b) = contract.check(c.method, c.template, "valid", &ans) {
-            breaches.push(b);
-        }
-        covered.insert((c.method.into(), c.template.into()));
-    }
+    valid_calls(&e, &contract, valid.drain(..), &mut breaches, &mut covered).await;
     // Ids made by the calls above, for the calls that decide on them.
     let (_, jits) = call(&e, "GET", "/api/v1/accounts/acme/jit?status=requested", Some(READER)).await;
     let (jit1, jit2) = (jits[0]["id"].as_i64().unwrap().to_string(), jits[1]["id"].as_i64().unwrap().to_string());
@@ -261,21 +272,7 @@ async fn every_answer_is_one_the_document_gives() {
         call_of("GET", "/api/v1/accounts/{account}/reviews/{id}", &r, READER),
         call_of("GET", "/api/v1/accounts/{account}/reviews/{id}/items", &r, REVIEWER),
     ];
-    for c in valid.drain(..) {
-        let ans = send(&e, c.method, &c.path, Some(c.key), c.body.as_ref()).await;
-        assert!(
-            (200..300).contains(&ans.status),
-            "{} {}: a valid request answered {}: {:?}",
-            c.method,
-            c.path,
-            ans.status,
-            ans.json
-        );
-        if let Err(b) = contract.check(c.method, c.template, "valid", &ans) {
-            breaches.push(b);
-        }
-        covered.insert((c.method.into(), c.template.into()));
-    }
+    valid_calls(&e, &contract, valid.drain(..), &mut breaches, &mut covered).await;
     // Every item certified, a page at a time (a decision takes at most 1000 items).
     let mut valid: Vec<Call> = Vec::new();
     let undecided = format!("/api/v1/accounts/acme/reviews/{review}/items?undecided=true&limit=1000");
@@ -303,21 +300,7 @@ async fn every_answer_is_one_the_document_gives() {
         call_of("GET", "/api/v1/accounts/{account}/reviews/{id}/evidence", &r, READER),
         call_of("POST", "/api/v1/accounts/{account}/sync", &a, ADMIN),
     ]);
-    for c in valid.drain(..) {
-        let ans = send(&e, c.method, &c.path, Some(c.key), c.body.as_ref()).await;
-        assert!(
-            (200..300).contains(&ans.status),
-            "{} {}: a valid request answered {}: {:?}",
-            c.method,
-            c.path,
-            ans.status,
-            ans.json
-        );
-        if let Err(b) = contract.check(c.method, c.template, "valid", &ans) {
-            breaches.push(b);
-        }
-        covered.insert((c.method.into(), c.template.into()));
-    }
+    valid_calls(&e, &contract, valid.drain(..), &mut breaches, &mut covered).await;
     assert_eq!(covered, permitted, "every route has a valid request above");
 
     // Every route: no key, the wrong role, unknown ids, malformed values and bodies, bounds.

@@ -20,6 +20,54 @@ use monday_sim::{generate, GenConfig, Sim, SimConfig};
 use roster_store::prelude::*;
 use roster_store::{EventQuery, SqlStore};
 
+/// monday-sim with a small org whose every answer takes 12 ms, so a kill lands part-way.
+async fn slow_sim(seed: u64) -> monday_sim::RunningSim {
+    let org =
+        generate(&GenConfig { users: 40, teams: 3, workspaces: 2, boards: 6, seed, ..GenConfig::default() }).unwrap();
+    let faults = FaultConfig { latency_ms: 12, ..FaultConfig::default() };
+    let sim = Sim::new(org, SimConfig { faults, ..SimConfig::default() }).unwrap();
+    monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap()
+}
+
+/// A count once it stops moving: a call monday-sim received before the kill still completes.
+async fn settled(count: impl Fn() -> usize) -> usize {
+    let mut last = count();
+    loop {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let now = count();
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+}
+
+/// Each change recorded as `requested` (by its description) and the outcomes recorded for it:
+/// its answer (`answer` reads one) or, for a change cut off between its call and the record,
+/// the next sync's `action_confirmed` / `action_not_applied`.
+fn outcomes<'a>(
+    events: &'a [roster_store::EventRow],
+    requested: &str,
+    answer: impl Fn(&roster_store::EventRow) -> Option<String>,
+) -> BTreeMap<&'a str, Vec<String>> {
+    let mut out: BTreeMap<&str, Vec<String>> = events
+        .iter()
+        .filter(|e| e.kind == requested)
+        .map(|e| (e.detail["description"].as_str().unwrap(), vec![]))
+        .collect();
+    for e in events {
+        let Some(list) = e.detail["description"].as_str().and_then(|d| out.get_mut(d)) else { continue };
+        let recovered = matches!(e.kind.as_str(), "action_confirmed" | "action_not_applied")
+            && e.detail["recorded_outcome"] == "requested";
+        if let Some(a) = answer(e) {
+            list.push(a);
+        } else if recovered {
+            list.push(e.kind.clone());
+        }
+    }
+    out
+}
+
 fn cmd(cfg: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
     c.arg("--config")
@@ -39,14 +87,7 @@ async fn run(cfg: &Path, args: &[&str]) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_scim_apply_leaves_one_outcome_per_step() {
-    let org = generate(&GenConfig { users: 40, teams: 3, workspaces: 2, boards: 6, seed: 3, ..GenConfig::default() })
-        .unwrap();
-    let sim = Sim::new(
-        org,
-        SimConfig { faults: FaultConfig { latency_ms: 12, ..FaultConfig::default() }, ..SimConfig::default() },
-    )
-    .unwrap();
-    let sim = monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let sim = slow_sim(3).await;
     let dir = Dir::new("scim-kill");
     let cfg = dir.0.join("roster.toml");
     std::fs::write(
@@ -93,15 +134,7 @@ async fn a_killed_scim_apply_leaves_one_outcome_per_step() {
     child.wait().unwrap();
     // A call already received when the process died still completes in monday-sim: count once
     // the count is still.
-    let mut applied = hires(&sim.sim.world());
-    loop {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let now = hires(&sim.sim.world());
-        if now == applied {
-            break;
-        }
-        applied = now;
-    }
+    let applied = settled(|| hires(&sim.sim.world())).await;
     assert!(applied > 0 && applied < 300, "killed part-way: {applied} of 300 created");
 
     // The next sync resolves what has no answer.
@@ -110,25 +143,11 @@ async fn a_killed_scim_apply_leaves_one_outcome_per_step() {
     let store = SqlStore::open(&dir.0.join("roster.db")).await.unwrap();
     assert!(store.open_pending("acme").await.unwrap().is_empty(), "every step resolved");
     let events = store.events(&EventQuery { limit: Some(100_000), ..EventQuery::default() }).await.unwrap();
-    let requested: Vec<&str> = events
-        .iter()
-        .filter(|e| e.kind == "scim.requested")
-        .map(|e| e.detail["description"].as_str().unwrap())
-        .collect();
-    assert_eq!(requested.len(), steps, "every step recorded before the first call");
-    let mut outcomes: BTreeMap<&str, Vec<String>> = requested.iter().map(|d| (*d, vec![])).collect();
-    for e in &events {
-        let Some(d) = e.detail["description"].as_str() else { continue };
-        let Some(list) = outcomes.get_mut(d) else { continue };
+    let outcomes = outcomes(&events, "scim.requested", |e| {
         let answered = e.kind.starts_with("scim.") && e.kind != "scim.requested";
-        let recovered = matches!(e.kind.as_str(), "action_confirmed" | "action_not_applied")
-            && e.detail["recorded_outcome"] == "requested";
-        if answered {
-            list.push(e.detail["status"].as_str().unwrap_or_default().to_string());
-        } else if recovered {
-            list.push(e.kind.clone());
-        }
-    }
+        answered.then(|| e.detail["status"].as_str().unwrap_or_default().to_string())
+    });
+    assert_eq!(outcomes.len(), steps, "every step recorded before the first call");
     let world = sim.sim.world();
     for (desc, list) in &outcomes {
         assert_eq!(list.len(), 1, "{desc}: exactly one outcome, got {list:?}");
@@ -160,14 +179,7 @@ fn first_url(out: &mut impl std::io::BufRead) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_served_plan_killed_part_way_leaves_one_outcome_per_action() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let org = generate(&GenConfig { users: 40, teams: 3, workspaces: 2, boards: 6, seed: 4, ..GenConfig::default() })
-        .unwrap();
-    let sim = Sim::new(
-        org,
-        SimConfig { faults: FaultConfig { latency_ms: 12, ..FaultConfig::default() }, ..SimConfig::default() },
-    )
-    .unwrap();
-    let sim = monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let sim = slow_sim(4).await;
     let dir = Dir::new("serve-kill");
     let cfg = dir.0.join("roster.toml");
     let key = "kill-test-admin-key-0123456789";
@@ -212,15 +224,7 @@ async fn a_served_plan_killed_part_way_leaves_one_outcome_per_action() {
     server.wait().unwrap();
     // (Had the plan finished, the client would hold a 200: it must see the connection die.)
     assert!(post.await.unwrap().is_err(), "the client saw the connection die, not an answer");
-    let mut applied = made(&sim.sim.world());
-    loop {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let now = made(&sim.sim.world());
-        if now == applied {
-            break;
-        }
-        applied = now;
-    }
+    let applied = settled(|| made(&sim.sim.world())).await;
     assert!(applied > 0 && applied < 300, "killed part-way: {applied} of 300 created");
 
     // The next sync resolves every action that has no answer.
@@ -229,23 +233,10 @@ async fn a_served_plan_killed_part_way_leaves_one_outcome_per_action() {
     let store = SqlStore::open(&dir.0.join("roster.db")).await.unwrap();
     assert!(store.open_pending("acme").await.unwrap().is_empty(), "every action resolved");
     let events = store.events(&EventQuery { limit: Some(100_000), ..EventQuery::default() }).await.unwrap();
-    let requested: Vec<&str> = events
-        .iter()
-        .filter(|e| e.kind == "action_requested")
-        .map(|e| e.detail["description"].as_str().unwrap())
-        .collect();
-    assert_eq!(requested.len(), 300, "every action recorded before the first call");
-    let mut outcomes: BTreeMap<&str, Vec<String>> = requested.iter().map(|d| (*d, vec![])).collect();
-    for e in &events {
-        let Some(d) = e.detail["description"].as_str() else { continue };
-        let Some(list) = outcomes.get_mut(d) else { continue };
-        let answered = matches!(e.kind.as_str(), "action_succeeded" | "action_failed");
-        let recovered = matches!(e.kind.as_str(), "action_confirmed" | "action_not_applied")
-            && e.detail["recorded_outcome"] == "requested";
-        if answered || recovered {
-            list.push(e.kind.clone());
-        }
-    }
+    let outcomes = outcomes(&events, "action_requested", |e| {
+        matches!(e.kind.as_str(), "action_succeeded" | "action_failed").then(|| e.kind.clone())
+    });
+    assert_eq!(outcomes.len(), 300, "every action recorded before the first call");
     let world = sim.sim.world();
     for (desc, list) in &outcomes {
         assert_eq!(list.len(), 1, "{desc}: exactly one outcome, got {list:?}");

@@ -124,6 +124,28 @@ fn plan_id() -> String {
     )
 }
 
+/// Actions shown, not sent (a dry run, or a plan waiting for approval).
+fn planned(actions: Vec<Action>, notes: Vec<Option<String>>) -> Vec<ActionResult> {
+    actions
+        .into_iter()
+        .zip(notes)
+        .map(|(action, note)| ActionResult { action, status: Status::Planned, note })
+        .collect()
+}
+
+/// The report of a plan shown but not sent.
+fn shown(plan_id: String, sync_id: i64, results: Vec<ActionResult>, users: usize, effect: Vec<Lost>) -> ApplyReport {
+    ApplyReport {
+        plan_id,
+        sync_id,
+        results,
+        users_losing_access: users,
+        effect,
+        guard_would_refuse: None,
+        pending_approval: false,
+    }
+}
+
 /// Checks, guards, records and carries out `actions` on `account`.
 pub async fn apply_plan(
     store: &dyn Store,
@@ -150,20 +172,10 @@ pub async fn apply_plan(
     let plan_id = opts.approved.as_ref().map(|a| a.plan_id.clone()).unwrap_or_else(plan_id);
     if opts.dry_run {
         // A dry run always answers, and says what the guard would do.
-        let results = actions
-            .into_iter()
-            .zip(notes)
-            .map(|(action, note)| ActionResult { action, status: Status::Planned, note })
-            .collect();
         let guard_would_refuse = verdict.err().filter(|_| !opts.allow_mass_change);
         return Ok(ApplyReport {
-            plan_id,
-            sync_id: snap.id,
-            results,
-            users_losing_access: affected,
-            effect,
             guard_would_refuse,
-            pending_approval: false,
+            ..shown(plan_id, snap.id, planned(actions, notes), affected, effect)
         });
     }
     if !opts.allow_mass_change {
@@ -188,19 +200,9 @@ pub async fn apply_plan(
             reason: opts.reason.as_deref(),
         };
         crate::approval::submit(store, stored, Utc::now()).await?;
-        let results = actions
-            .into_iter()
-            .zip(notes)
-            .map(|(action, note)| ActionResult { action, status: Status::Planned, note })
-            .collect();
         return Ok(ApplyReport {
-            plan_id,
-            sync_id: snap.id,
-            results,
-            users_losing_access: affected,
-            effect,
-            guard_would_refuse: None,
             pending_approval: true,
+            ..shown(plan_id, snap.id, planned(actions, notes), affected, effect)
         });
     }
     let requested: Vec<Event> = actions

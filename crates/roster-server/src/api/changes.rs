@@ -131,17 +131,5 @@ pub async fn plan_events(
         return Err(ApiError::NotFound(format!("no plan {plan_id:?}")));
     }
     list.sort_by_key(|e| e.id);
-    Ok(Json(
-        list.into_iter()
-            .map(|e| EventView {
-                id: e.id,
-                account: e.account,
-                sync_id: e.sync_id,
-                at: e.at.to_rfc3339(),
-                kind: e.kind,
-                subject: e.subject,
-                detail: e.detail,
-            })
-            .collect(),
-    ))
+    Ok(Json(list.into_iter().map(EventView::from).collect()))
 }

@@ -50,22 +50,7 @@ pub async fn events(
         limit: Some(crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(100))?),
         ..EventQuery::default()
     };
-    Ok(Json(
-        s.store
-            .events(&q)
-            .await?
-            .into_iter()
-            .map(|e| EventView {
-                id: e.id,
-                account: e.account,
-                sync_id: e.sync_id,
-                at: e.at.to_rfc3339(),
-                kind: e.kind,
-                subject: e.subject,
-                detail: e.detail,
-            })
-            .collect(),
-    ))
+    Ok(Json(s.store.events(&q).await?.into_iter().map(EventView::from).collect()))
 }
 
 /// Starts a sync of an account now (admin) and answers at once: 202 with the run's id and where

@@ -135,6 +135,20 @@ pub struct EventView {
     pub detail: serde_json::Value,
 }
 
+impl From<roster_store::EventRow> for EventView {
+    fn from(e: roster_store::EventRow) -> Self {
+        EventView {
+            id: e.id,
+            account: e.account,
+            sync_id: e.sync_id,
+            at: e.at.to_rfc3339(),
+            kind: e.kind,
+            subject: e.subject,
+            detail: e.detail,
+        }
+    }
+}
+
 /// A page of items.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
