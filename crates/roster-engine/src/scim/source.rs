@@ -84,59 +84,9 @@ pub fn read(path: &Path, mapping: &BTreeMap<String, String>) -> Result<Source, S
     let fail = |p: String| SourceError { file: file.clone(), problems: vec![p] };
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let (records, groups): (Vec<Record>, Vec<Value>) = match ext.as_str() {
-        "csv" => {
-            let mut r = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes.as_slice());
-            let headers = r.headers().map_err(|e| fail(format!("bad CSV header: {e}")))?.clone();
-            let mut out = Vec::new();
-            for (i, row) in r.records().enumerate() {
-                let row = row.map_err(|e| fail(format!("line {}: {e}", i + 2)))?;
-                // A cell defused for spreadsheets (`'=...`, as `roster scim import` writes
-                // them) is read back as it was.
-                out.push((
-                    i + 2,
-                    headers
-                        .iter()
-                        .zip(row.iter())
-                        .map(|(h, v)| (h.to_string(), roster_core::csv_safe::value(v)))
-                        .collect(),
-                ));
-            }
-            if !headers.iter().any(|h| mapping.get(h).map(String::as_str) == Some("userName") || h == "userName") {
-                let col = mapping
-                    .iter()
-                    .find(|(_, v)| v.as_str() == "userName")
-                    .map(|(k, _)| k.clone())
-                    .unwrap_or_else(|| "email".into());
-                return Err(fail(format!(
-                    "no column for userName: expected a column {col:?} (or map another in the account's scim_mapping)"
-                )));
-            }
-            (out, vec![])
-        }
-        "json" | "yaml" | "yml" => {
-            let doc: Value = if ext == "json" {
-                serde_json::from_slice(&bytes).map_err(|e| fail(format!("not valid JSON: {e}")))?
-            } else {
-                serde_norway::from_slice(&bytes).map_err(|e| fail(format!("not valid YAML: {e}")))?
-            };
-            let (users, groups) = match doc {
-                Value::Array(users) => (users, vec![]),
-                Value::Object(mut o) => (
-                    o.remove("users")
-                        .and_then(|u| u.as_array().cloned())
-                        .ok_or_else(|| fail("expected a list of people, or an object with a \"users\" list".into()))?,
-                    o.remove("groups").and_then(|g| g.as_array().cloned()).unwrap_or_default(),
-                ),
-                _ => return Err(fail("expected a list of people, or an object with a \"users\" list".into())),
-            };
-            let mut out = Vec::new();
-            for (i, u) in users.iter().enumerate() {
-                let o = u.as_object().ok_or_else(|| fail(format!("entry {} is not an object", i + 1)))?;
-                out.push((i + 1, o.iter().map(|(k, v)| (k.clone(), text(v))).collect()));
-            }
-            (out, groups)
-        }
+    let (records, groups) = match ext.as_str() {
+        "csv" => (read_csv(&bytes, mapping).map_err(fail)?, vec![]),
+        "json" | "yaml" | "yml" => read_document(&bytes, ext == "json").map_err(fail)?,
         other => return Err(fail(format!("unknown format {other:?}: use .csv, .json, .yaml or .yml"))),
     };
     let what = if ext == "csv" { "line" } else { "entry" };
@@ -144,86 +94,146 @@ pub fn read(path: &Path, mapping: &BTreeMap<String, String>) -> Result<Source, S
     let mut users = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (n, rec) in records {
-        let mut attrs: BTreeMap<String, String> = BTreeMap::new();
-        for (field, value) in rec {
-            let attr = mapping.get(&field).cloned().unwrap_or(field.clone());
-            if !ATTRIBUTES.contains(&attr.as_str()) {
-                continue; // columns the mapping does not use
+        match desired_user(rec, mapping, &mut seen, (what, n)) {
+            Ok(mut u) => {
+                u.origin = format!("{file} {what} {n}");
+                users.push(u);
             }
-            attrs.insert(attr, value);
+            Err(p) => problems.push(format!("{what} {n}: {p}")),
         }
-        let field_of = |attr: &str| {
-            mapping.iter().find(|(_, v)| v.as_str() == attr).map(|(k, _)| k.clone()).unwrap_or(attr.to_string())
-        };
-        let email = attrs.remove("userName").unwrap_or_default();
-        if email.is_empty() {
-            problems.push(format!("{what} {n}: field {:?} (userName) is empty", field_of("userName")));
-            continue;
-        }
-        if !valid_email(&email) {
-            problems.push(format!(
-                "{what} {n}: field {:?} has {email:?}, which is not an e-mail address",
-                field_of("userName")
-            ));
-            continue;
-        }
-        if let Some(first) = seen.insert(email.to_lowercase(), n) {
-            problems.push(format!("{what} {n}: {email} is already on {what} {first} (e-mails compare without case)"));
-            continue;
-        }
-        if let Some(t) = attrs.get("userType").filter(|t| !t.is_empty()) {
-            if !["admin", "member", "viewer", "guest"].contains(&t.to_ascii_lowercase().as_str()) {
-                problems.push(format!(
-                    "{what} {n}: field {:?} has userType {t:?}; use admin, member, viewer or guest",
-                    field_of("userType")
-                ));
-                continue;
-            }
-            let lower = t.to_ascii_lowercase();
-            attrs.insert("userType".into(), lower);
-        }
-        let active = match attrs.remove("active").unwrap_or_default().to_ascii_lowercase().as_str() {
-            "" | "true" | "yes" | "1" | "active" => true,
-            "false" | "no" | "0" | "inactive" | "deactivated" => false,
-            other => {
-                problems.push(format!("{what} {n}: field {:?} has {other:?}; use true or false", field_of("active")));
-                continue;
-            }
-        };
-        let groups: Vec<String> = attrs
-            .remove("groups")
-            .unwrap_or_default()
-            .split(';')
-            .map(|g| g.trim().to_string())
-            .filter(|g| !g.is_empty())
-            .collect();
-        let bad: Vec<String> = groups.iter().filter_map(|g| GroupRef::parse(g).err()).collect();
-        if !bad.is_empty() {
-            problems.push(format!("{what} {n}: field {:?}: {}", field_of("groups"), bad.join("; ")));
-            continue;
-        }
-        if !attrs.contains_key("displayName") {
-            let full = [attrs.get("name.givenName"), attrs.get("name.familyName")]
-                .into_iter()
-                .flatten()
-                .filter(|s| !s.is_empty())
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ");
-            if !full.is_empty() {
-                attrs.insert("displayName".into(), full);
-            }
-        }
-        attrs.retain(|_, v| !v.is_empty());
-        users.push(DesiredUser {
-            user_name: email,
-            attributes: attrs,
-            active,
-            groups,
-            origin: format!("{file} {what} {n}"),
-        });
     }
-    let mut desired_groups = Vec::new();
+    let desired_groups = desired_groups(&groups, &mut problems);
+    if problems.is_empty() {
+        Ok(Source { users, groups: desired_groups })
+    } else {
+        Err(SourceError { file, problems })
+    }
+}
+
+/// A CSV file's rows by line number; the file must have a column for `userName`.
+fn read_csv(bytes: &[u8], mapping: &BTreeMap<String, String>) -> Result<Vec<Record>, String> {
+    let mut r = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(bytes);
+    let headers = r.headers().map_err(|e| format!("bad CSV header: {e}"))?.clone();
+    let mut out = Vec::new();
+    for (i, row) in r.records().enumerate() {
+        let row = row.map_err(|e| format!("line {}: {e}", i + 2))?;
+        // A cell defused for spreadsheets (`'=...`, as `roster scim import` writes them) is
+        // read back as it was.
+        out.push((
+            i + 2,
+            headers.iter().zip(row.iter()).map(|(h, v)| (h.to_string(), roster_core::csv_safe::value(v))).collect(),
+        ));
+    }
+    if !headers.iter().any(|h| mapping.get(h).map(String::as_str) == Some("userName") || h == "userName") {
+        let col = mapping
+            .iter()
+            .find(|(_, v)| v.as_str() == "userName")
+            .map(|(k, _)| k.clone())
+            .unwrap_or_else(|| "email".into());
+        return Err(format!(
+            "no column for userName: expected a column {col:?} (or map another in the account's scim_mapping)"
+        ));
+    }
+    Ok(out)
+}
+
+/// A JSON or YAML document: a list of people, or an object with `users` (and `groups`).
+fn read_document(bytes: &[u8], json: bool) -> Result<(Vec<Record>, Vec<Value>), String> {
+    let doc: Value = if json {
+        serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?
+    } else {
+        serde_norway::from_slice(bytes).map_err(|e| format!("not valid YAML: {e}"))?
+    };
+    let shape = || "expected a list of people, or an object with a \"users\" list".to_string();
+    let (users, groups) = match doc {
+        Value::Array(users) => (users, vec![]),
+        Value::Object(mut o) => (
+            o.remove("users").and_then(|u| u.as_array().cloned()).ok_or_else(shape)?,
+            o.remove("groups").and_then(|g| g.as_array().cloned()).unwrap_or_default(),
+        ),
+        _ => return Err(shape()),
+    };
+    let mut out = Vec::new();
+    for (i, u) in users.iter().enumerate() {
+        let o = u.as_object().ok_or_else(|| format!("entry {} is not an object", i + 1))?;
+        out.push((i + 1, o.iter().map(|(k, v)| (k.clone(), text(v))).collect()));
+    }
+    Ok((out, groups))
+}
+
+/// One person as the source wants them, or what is wrong with the record (its origin is set
+/// by the caller). `seen` holds the e-mails of earlier records, by record number.
+fn desired_user(
+    rec: BTreeMap<String, String>,
+    mapping: &BTreeMap<String, String>,
+    seen: &mut HashMap<String, usize>,
+    (what, n): (&str, usize),
+) -> Result<DesiredUser, String> {
+    let mut attrs: BTreeMap<String, String> = BTreeMap::new();
+    for (field, value) in rec {
+        let attr = mapping.get(&field).cloned().unwrap_or(field.clone());
+        if ATTRIBUTES.contains(&attr.as_str()) {
+            attrs.insert(attr, value); // columns the mapping does not use are left out
+        }
+    }
+    let field_of = |attr: &str| {
+        mapping.iter().find(|(_, v)| v.as_str() == attr).map(|(k, _)| k.clone()).unwrap_or(attr.to_string())
+    };
+    let email = attrs.remove("userName").unwrap_or_default();
+    if email.is_empty() {
+        return Err(format!("field {:?} (userName) is empty", field_of("userName")));
+    }
+    if !valid_email(&email) {
+        return Err(format!("field {:?} has {email:?}, which is not an e-mail address", field_of("userName")));
+    }
+    if let Some(first) = seen.insert(email.to_lowercase(), n) {
+        return Err(format!("{email} is already on {what} {first} (e-mails compare without case)"));
+    }
+    if let Some(t) = attrs.get("userType").filter(|t| !t.is_empty()) {
+        let lower = t.to_ascii_lowercase();
+        if !["admin", "member", "viewer", "guest"].contains(&lower.as_str()) {
+            return Err(format!(
+                "field {:?} has userType {t:?}; use admin, member, viewer or guest",
+                field_of("userType")
+            ));
+        }
+        attrs.insert("userType".into(), lower);
+    }
+    let active = match attrs.remove("active").unwrap_or_default().to_ascii_lowercase().as_str() {
+        "" | "true" | "yes" | "1" | "active" => true,
+        "false" | "no" | "0" | "inactive" | "deactivated" => false,
+        other => return Err(format!("field {:?} has {other:?}; use true or false", field_of("active"))),
+    };
+    let groups: Vec<String> = attrs
+        .remove("groups")
+        .unwrap_or_default()
+        .split(';')
+        .map(|g| g.trim().to_string())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let bad: Vec<String> = groups.iter().filter_map(|g| GroupRef::parse(g).err()).collect();
+    if !bad.is_empty() {
+        return Err(format!("field {:?}: {}", field_of("groups"), bad.join("; ")));
+    }
+    if !attrs.contains_key("displayName") {
+        let full = [attrs.get("name.givenName"), attrs.get("name.familyName")]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !full.is_empty() {
+            attrs.insert("displayName".into(), full);
+        }
+    }
+    attrs.retain(|_, v| !v.is_empty());
+    Ok(DesiredUser { user_name: email, attributes: attrs, active, groups, origin: String::new() })
+}
+
+/// The groups a JSON or YAML source lists; what is wrong with one goes to `problems`.
+fn desired_groups(groups: &[Value], problems: &mut Vec<String>) -> Vec<DesiredGroup> {
+    let mut out = Vec::new();
     for (i, g) in groups.iter().enumerate() {
         let name = g.get("name").or_else(|| g.get("displayName")).map(text).unwrap_or_default();
         if name.is_empty() {
@@ -235,17 +245,13 @@ pub fn read(path: &Path, mapping: &BTreeMap<String, String>) -> Result<Source, S
             problems.push(format!("group {}: id {bad:?} is not a monday.com team id (a number)", i + 1));
             continue;
         }
-        desired_groups.push(DesiredGroup {
+        out.push(DesiredGroup {
             name,
             external_id: g.get("external_id").or_else(|| g.get("externalId")).map(text).filter(|x| !x.is_empty()),
             id,
         });
     }
-    if problems.is_empty() {
-        Ok(Source { users, groups: desired_groups })
-    } else {
-        Err(SourceError { file, problems })
-    }
+    out
 }
 
 #[cfg(test)]
