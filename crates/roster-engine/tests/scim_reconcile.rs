@@ -332,7 +332,7 @@ proptest::proptest! {
 async fn a_scim_plan_that_takes_access_waits_for_a_second_admin() {
     use roster_core::{ApprovalPolicy, PlanStatus, Require};
     use roster_engine::approval::{self, Ran, Runners};
-    use roster_engine::scim::hold_for_approval;
+    use roster_engine::scim::{apply_or_hold, Applied};
     let sim = empty_account().await;
     let store = SqlStore::in_memory().await.unwrap();
     let cfg = scim_cfg(&sim);
@@ -340,13 +340,15 @@ async fn a_scim_plan_that_takes_access_waits_for_a_second_admin() {
     let plan = make_plan("acme", &cfg, &first, &default_mapping(), ReconcileOptions::default()).await.unwrap();
     let policy = ApprovalPolicy { require: Require::Removals, min_users: 1, approvers: vec![] };
     // Creating people takes nothing from anyone: it runs at once.
-    assert_eq!(hold_for_approval(&store, "acme", &cfg, &plan, false, &policy, "alice").await.unwrap(), None);
-    apply_plan(&store, "acme", &cfg, &plan, Some(Guard::default())).await.unwrap();
+    let now = apply_or_hold(&store, "acme", &cfg, &plan, false, &policy, "alice").await.unwrap();
+    assert!(matches!(now, Applied::Done(r) if r.failed.is_empty()), "runs at once");
     // Two people leave the source: their deactivation waits.
     let second = source("held-second.csv", &people(6, 2));
     let plan = make_plan("acme", &cfg, &second, &default_mapping(), ReconcileOptions::default()).await.unwrap();
     // (Two of nine is above the guard's 5 %: the planner lets it through, the approver sees that.)
-    let id = hold_for_approval(&store, "acme", &cfg, &plan, true, &policy, "alice").await.unwrap().expect("held");
+    let Applied::Held(id) = apply_or_hold(&store, "acme", &cfg, &plan, true, &policy, "alice").await.unwrap() else {
+        panic!("held")
+    };
     let active = |e: &str| sim.sim.world().users().iter().find(|u| u.email == e).unwrap().status == UserStatus::Active;
     assert!(active("person0@acme-example.com"), "nothing was sent");
     let c = client(&sim, ApiVersion::V2026_10, 3);

@@ -37,8 +37,12 @@ pub fn numeric(name: &str) -> Option<Bound> {
 
 const USER_STATUS: &[&str] = &["active", "pending", "deactivated"];
 const ROLES: &[&str] = &["admin", "member", "viewer", "guest"];
-const JIT_STATUS: &[&str] = &["requested", "active", "expiring", "expired", "denied", "failed"];
-const PLAN_STATUS: &[&str] = &["pending_approval", "approved", "applied", "failed", "rejected"];
+// The states' sets come from their enums (one string form each), so a new state is valid here
+// and in the document without a second list.
+static JIT_STATUS: std::sync::LazyLock<Vec<&str>> =
+    std::sync::LazyLock::new(|| roster_core::JitStatus::ALL.map(roster_core::JitStatus::as_str).to_vec());
+static PLAN_STATUS: std::sync::LazyLock<Vec<&str>> =
+    std::sync::LazyLock::new(|| roster_core::PlanStatus::ALL.map(roster_core::PlanStatus::as_str).to_vec());
 const WHO_TYPES: &[&str] = &["board", "workspace", "team"];
 
 /// The values a string parameter takes on a route (by its template), when the set is closed.
@@ -46,8 +50,8 @@ pub fn values(route: &str, name: &str) -> Option<&'static [&'static str]> {
     Some(match (route.rsplit('/').next().unwrap_or_default(), name) {
         ("users", "status") => USER_STATUS,
         ("users", "role") => ROLES,
-        ("jit", "status") => JIT_STATUS,
-        ("plans", "status") => PLAN_STATUS,
+        ("jit", "status") => JIT_STATUS.as_slice(),
+        ("plans", "status") => PLAN_STATUS.as_slice(),
         (_, "resource_type") => WHO_TYPES,
         (_, "name") if route.ends_with("/reports/{name}") => &roster_engine::reports::NAMES,
         _ => return None,

@@ -317,6 +317,21 @@ pub struct StoredPlan {
     pub note: Option<String>,
 }
 
+impl StoredPlan {
+    /// What it does, one line per action or SCIM step (from its summary).
+    pub fn steps(&self) -> Vec<String> {
+        let list = self.summary.get("actions").or_else(|| self.summary.get("steps"));
+        list.and_then(|v| v.as_array())
+            .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    }
+
+    /// How many users it takes access from (from its summary).
+    pub fn users_losing_access(&self) -> u64 {
+        self.summary.get("users_losing_access").and_then(|v| v.as_u64()).unwrap_or(0)
+    }
+}
+
 /// A move of a stored plan from one status to the next, with the events that say so.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanTransition {

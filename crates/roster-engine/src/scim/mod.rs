@@ -119,6 +119,16 @@ pub async fn apply_plan(
     if let Some(refused) = check.refused {
         return Err(refused.into());
     }
+    apply_checked(store, account, cfg, plan).await
+}
+
+/// Applies a plan `check_plan` has just passed.
+async fn apply_checked(
+    store: &dyn Store,
+    account: &str,
+    cfg: &ScimConfig,
+    plan: &ScimPlan,
+) -> Result<ApplyResult, ReconcileError> {
     let client = ScimClient::new(cfg.clone())?;
     store.ensure_account(account, Utc::now()).await?;
     let plan_id = plan_id(plan);
@@ -136,10 +146,19 @@ fn plan_id(plan: &ScimPlan) -> String {
     format!("scim-{}-{}", plan.created_at.format("%Y%m%dT%H%M%S"), plan.state)
 }
 
-/// When `policy` says `plan` needs a second admin, checks it (still current, within the guard
-/// unless `allow_mass_change`) and stores it to wait; returns its id then, `None` when it may
-/// run now.
-pub async fn hold_for_approval(
+/// What `apply_or_hold` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// Applied now.
+    Done(ApplyResult),
+    /// Stored to wait for a second admin's approval, under this plan id: nothing was sent.
+    Held(String),
+}
+
+/// Checks `plan` once (still current; within the guard unless `allow_mass_change`), then
+/// either stores it to wait for a second admin, when `policy` says it must, or applies it.
+/// One read of the SCIM state serves both the decision and the apply.
+pub async fn apply_or_hold(
     store: &dyn Store,
     account: &str,
     cfg: &ScimConfig,
@@ -147,16 +166,13 @@ pub async fn hold_for_approval(
     allow_mass_change: bool,
     policy: &roster_core::ApprovalPolicy,
     by: &str,
-) -> Result<Option<String>, ReconcileError> {
-    if policy.require == roster_core::Require::Never {
-        return Ok(None);
-    }
+) -> Result<Applied, ReconcileError> {
     let check = check_plan(account, cfg, plan, (!allow_mass_change).then(Guard::default)).await?;
     if let Some(refused) = check.refused {
         return Err(refused.into());
     }
     if !policy.needs(check.losing_access.len(), plan.steps.len()) {
-        return Ok(None);
+        return apply_checked(store, account, cfg, plan).await.map(Applied::Done);
     }
     let id = plan_id(plan);
     let summary = serde_json::json!({
@@ -176,5 +192,5 @@ pub async fn hold_for_approval(
         reason: Some("SCIM plan"),
     };
     crate::approval::submit(store, s, Utc::now()).await?;
-    Ok(Some(id))
+    Ok(Applied::Held(id))
 }

@@ -69,12 +69,8 @@ pub async fn list_plans(
     Params(f): Params<PlanFilter>,
 ) -> Result<Json<Vec<PlanView>>, ApiError> {
     crate::reads::known_account(&s, &account).await?;
-    let status = match f.status.as_deref() {
-        None => None,
-        Some(x) => Some(PlanStatus::parse(x).ok_or_else(|| {
-            ApiError::BadRequest(format!("status {x:?}: use pending_approval, approved, applied, failed or rejected"))
-        })?),
-    };
+    let status = f.status.as_deref().map(|v| crate::bounds::one_of("/plans", "status", v)).transpose()?;
+    let status = status.and_then(PlanStatus::parse);
     Ok(Json(s.store.plans(&account, status).await?.into_iter().map(PlanView::from).collect()))
 }
 

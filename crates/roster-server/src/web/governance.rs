@@ -18,31 +18,12 @@ use roster_engine::jit;
 use roster_engine::review::{self, Act, Counts};
 
 use super::session::{Session, Web};
-use super::{check_csrf, render, WebError};
+use super::{render, Fields, WebError};
 use crate::keys::Role;
 use crate::reads::evidence_download;
 use crate::state::AppState;
 
 type S = State<Arc<AppState>>;
-
-/// A form body as name/value pairs (checkbox lists repeat a name, which serde's form
-/// decoding cannot hold).
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn parse(body: &Bytes) -> Fields {
-        Fields(url::form_urlencoded::parse(body).into_owned().collect())
-    }
-    fn one(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).map(str::trim).filter(|v| !v.is_empty())
-    }
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-    }
-    fn csrf(&self, me: &Session) -> Result<(), WebError> {
-        check_csrf(me, self.one("csrf").unwrap_or_default())
-    }
-}
 
 fn reviewer_name(me: &Session) -> String {
     me.name.trim().to_ascii_lowercase()

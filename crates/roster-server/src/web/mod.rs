@@ -136,6 +136,25 @@ impl IntoResponse for WebError {
     }
 }
 
+/// A form body as name/value pairs (checkbox lists repeat a name, which serde's form
+/// decoding cannot hold).
+pub(crate) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub(crate) fn parse(body: &axum::body::Bytes) -> Fields {
+        Fields(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+    pub(crate) fn one(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).map(str::trim).filter(|v| !v.is_empty())
+    }
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+    }
+    pub(crate) fn csrf(&self, me: &Session) -> Result<(), WebError> {
+        check_csrf(me, self.one("csrf").unwrap_or_default())
+    }
+}
+
 /// Forms carry the session's CSRF token; a missing or wrong one is refused before anything.
 pub(crate) fn check_csrf(s: &Session, sent: &str) -> Result<(), WebError> {
     let ok = s.csrf.len() == sent.len() && s.csrf.bytes().zip(sent.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;

@@ -14,7 +14,7 @@ use roster_engine::approval::{self, Runners};
 use roster_store::StoredPlan;
 
 use super::session::Web;
-use super::{check_csrf, render, WebError};
+use super::{render, Fields, WebError};
 use crate::policy::Act;
 use crate::state::AppState;
 
@@ -27,13 +27,6 @@ fn when(ms: Option<i64>) -> String {
 }
 
 fn row(p: &StoredPlan, latest: Option<i64>) -> minijinja::Value {
-    let steps: Vec<String> = p
-        .summary
-        .get("actions")
-        .or_else(|| p.summary.get("steps"))
-        .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
     // What the approver weighs: every grant it takes, the coupled effects marked.
     let effect: Vec<_> = p
         .summary
@@ -48,8 +41,8 @@ fn row(p: &StoredPlan, latest: Option<i64>) -> minijinja::Value {
     context! {
         effect,
         id => p.id.clone(), kind => p.kind.as_str(), status => p.status.as_str(), by => p.requested_by.clone(),
-        reason => p.reason.clone(), created => when(Some(p.created_ms)), steps,
-        losing => p.summary.get("users_losing_access").and_then(|v| v.as_u64()).unwrap_or(0),
+        reason => p.reason.clone(), created => when(Some(p.created_ms)), steps => p.steps(),
+        losing => p.users_losing_access(),
         stale => matches!((p.sync_id, latest), (Some(a), Some(b)) if a != b),
         decided_by => p.decided_by.clone(), decided => when(p.decided_ms), note => p.note.clone(),
     }
@@ -74,21 +67,20 @@ pub async fn decide(
     Path((account, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, WebError> {
-    let f: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let one = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
-    check_csrf(&me, &one("csrf").unwrap_or_default())?;
+    let f = Fields::parse(&body);
+    f.csrf(&me)?;
     me.require(Act::PlanDecide)?;
     let a = s.served(&account)?;
     let policy = s.approval.get();
     let now = Utc::now();
-    match one("decision").as_deref() {
+    match f.one("decision") {
         Some("approve") => {
             let runners = Runners { client: &a.client, scim: a.scim.as_ref() };
             approval::approve(s.store.as_ref(), runners, &policy, &account, &id, &me.name, now).await.map(|_| ())
         }
         Some("reject") => {
-            let why = one("reason");
-            approval::reject(s.store.as_ref(), &policy, &account, &id, &me.name, why.as_deref(), now).await.map(|_| ())
+            let why = f.one("reason");
+            approval::reject(s.store.as_ref(), &policy, &account, &id, &me.name, why, now).await.map(|_| ())
         }
         other => return Err(WebError::bad(format!("{other:?}: approve or reject"))),
     }?;

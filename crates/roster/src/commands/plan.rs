@@ -11,7 +11,6 @@ use clap::Subcommand;
 use roster_core::PlanStatus;
 use roster_engine::approval::{self, Ran, Runners};
 use roster_engine::ApplyReport;
-use roster_store::StoredPlan;
 
 use crate::context::{me, snapshot};
 use crate::output::{Format, Listing};
@@ -45,18 +44,6 @@ fn when(ms: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
-/// What a plan does, one line per action or step.
-fn lines(p: &StoredPlan) -> Vec<String> {
-    let list = p.summary.get("actions").or_else(|| p.summary.get("steps"));
-    list.and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
-        .unwrap_or_default()
-}
-
-fn losing(p: &StoredPlan) -> u64 {
-    p.summary.get("users_losing_access").and_then(|v| v.as_u64()).unwrap_or(0)
-}
-
 pub async fn run(cli: &Cli, cmd: &PlanCommand, out: &mut dyn Write) -> Result<()> {
     let s = snapshot(cli).await?;
     let store = s.store.as_ref();
@@ -79,8 +66,8 @@ pub async fn run(cli: &Cli, cmd: &PlanCommand, out: &mut dyn Write) -> Result<()
                     p.status.as_str().into(),
                     p.requested_by.clone(),
                     when(Some(p.created_ms)),
-                    lines(&p).len().to_string(),
-                    losing(&p).to_string(),
+                    p.steps().len().to_string(),
+                    p.users_losing_access().to_string(),
                     p.sync_id.map(|i| i.to_string()).unwrap_or_default(),
                 ]);
             }
@@ -113,8 +100,8 @@ pub async fn run(cli: &Cli, cmd: &PlanCommand, out: &mut dyn Write) -> Result<()
             if let Some(n) = &p.note {
                 writeln!(out, "  note: {n}")?;
             }
-            writeln!(out, "  takes access from {} user(s); {} step(s):", losing(&p), lines(&p).len())?;
-            for l in lines(&p) {
+            writeln!(out, "  takes access from {} user(s); {} step(s):", p.users_losing_access(), p.steps().len())?;
+            for l in p.steps() {
                 writeln!(out, "    {l}")?;
             }
             Ok(())

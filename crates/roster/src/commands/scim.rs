@@ -90,7 +90,6 @@ pub async fn run(cli: &Cli, cmd: &ScimCommand, out: &mut dyn Write) -> Result<()
             let plan: ScimPlan = serde_json::from_slice(&text)
                 .with_context(|| format!("{} is not a plan written by `roster scim plan`", plan.display()))?;
             let store = crate::context::open_store(cli, crate::context::config(cli)?.as_ref()).await?;
-            let guard = (!allow_mass_change).then(Guard::default);
             if *dry_run {
                 let check = scim::check_plan(&acct.name, &scim_cfg, &plan, Some(Guard::default())).await?;
                 writeln!(
@@ -112,18 +111,20 @@ pub async fn run(cli: &Cli, cmd: &ScimCommand, out: &mut dyn Write) -> Result<()
             }
             let policy = crate::context::approval(crate::context::config(cli)?.as_ref())?;
             let by = crate::context::me();
-            let held =
-                scim::hold_for_approval(store.as_ref(), &acct.name, &scim_cfg, &plan, *allow_mass_change, &policy, &by)
+            let applied =
+                scim::apply_or_hold(store.as_ref(), &acct.name, &scim_cfg, &plan, *allow_mass_change, &policy, &by)
                     .await?;
-            if let Some(id) = held {
-                writeln!(
-                    out,
-                    "the plan ({} step(s)) waits for a second admin: plan {id}; `roster plan show {id}`, then another admin runs `roster plan approve {id}`",
-                    plan.steps.len()
-                )?;
-                return Ok(());
-            }
-            let r = scim::apply_plan(store.as_ref(), &acct.name, &scim_cfg, &plan, guard).await?;
+            let r = match applied {
+                scim::Applied::Done(r) => r,
+                scim::Applied::Held(id) => {
+                    writeln!(
+                        out,
+                        "the plan ({} step(s)) waits for a second admin: plan {id}; `roster plan show {id}`, then another admin runs `roster plan approve {id}`",
+                        plan.steps.len()
+                    )?;
+                    return Ok(());
+                }
+            };
             writeln!(out, "applied {} step(s); {} failed", r.succeeded, r.failed.len())?;
             for f in &r.failed {
                 writeln!(out, "  failed: {f}")?;
