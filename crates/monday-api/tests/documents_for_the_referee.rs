@@ -1,7 +1,6 @@
 //! Writes every GraphQL document the client can send, per API version, to
 //! `target/graphql/client/<version>/`, where the test script validates them with graphql-js
 //! against monday.com's published schema of that version.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::path::PathBuf;
 

@@ -1,6 +1,5 @@
 //! Fuzz: the GraphQL answer and error parser never panics on any body, status or Retry-After,
 //! and every error it makes has a message (see `fuzz-input` for the method and the corpus).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use monday_api::error::parse_response;
 use proptest::prelude::*;

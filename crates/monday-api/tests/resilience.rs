@@ -1,9 +1,8 @@
 //! Under injected 5xx and dropped connections, a tiny complexity budget, or a request-rate
 //! limit, the client still returns exactly the ground truth; no retryable error reaches the
 //! caller, and waits are as long as monday.com says. Errors retrying cannot fix fail fast.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,9 +1,8 @@
 //! The client's streams return exactly the ground truth of a generated org, on both API
 //! versions: every user (all statuses), team, workspace (members paged past 500) and board
 //! (team subscribers paged past one page, "everyone" included).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use monday_api::ApiVersion;

@@ -1,8 +1,5 @@
 //! The API token never appears in `Debug`, `Display`, errors or logs, with every log at TRACE
 //! level captured (the client's own spans and events, and reqwest's and hyper's).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
-
-mod common;
 
 use std::io::Write;
 use std::net::SocketAddr;

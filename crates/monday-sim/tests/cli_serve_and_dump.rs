@@ -1,8 +1,7 @@
 //! The `monday-sim` binary: `serve --port 0` prints its URL on the first line, `dump` writes the
 //! same ground truth the server offers at `/_sim/state`, and `--state` serves a dumped file.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -1,9 +1,8 @@
 //! The complexity budget: each query is charged before it runs, `complexity` tells the truth,
 //! an exhausted budget answers 429 with monday's retry hint, and it refills 60 s after the
 //! window opened (tested with the emulator's controllable clock).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use monday_sim::faults::FaultConfig;

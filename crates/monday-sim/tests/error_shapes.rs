@@ -1,8 +1,7 @@
 //! Each error a client can meet is answered with monday.com's status, `extensions.code` and
 //! shape: authentication, validation, parse, version, transport and limits.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use monday_sim::faults::FaultConfig;

@@ -1,9 +1,8 @@
 //! A client that asks for every field of users, teams, workspaces and boards (nested objects
 //! one level deep) gets an answer without errors, on both API versions. The field list comes
 //! from the emulator's own introspection, so a field added later is covered automatically.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{json, Value};

@@ -1,8 +1,7 @@
 //! Fault injection is deterministic under a seed: the same seed and request order give the same
 //! 5xx answers and dropped connections; faults are switched on and off at run time.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use monday_sim::faults::FaultConfig;

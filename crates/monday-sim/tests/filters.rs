@@ -1,8 +1,7 @@
 //! Every filter of `users`, `teams`, `workspaces` and `boards` behaves as on monday.com, and
 //! each token sees what its role may see.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

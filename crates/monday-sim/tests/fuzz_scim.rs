@@ -1,7 +1,6 @@
 //! Fuzz: monday-sim's SCIM filter and PATCH path parsers, driven over HTTP with mutated real
 //! inputs, answer every request with a SCIM status below 500 (never a panic, a dropped
 //! connection or a 500), and a refused PATCH changes nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::net::SocketAddr;
 

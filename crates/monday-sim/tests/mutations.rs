@@ -1,9 +1,8 @@
 //! The user-management mutations change the emulator's state as monday.com would, answer with
 //! monday's result types (per-item errors in a successful call), and refuse non-admins, the
 //! caller themself, oversized batches and invalid input.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use monday_sim::model::{BoardKind, UserKind, UserStatus};

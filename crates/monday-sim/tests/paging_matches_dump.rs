@@ -1,8 +1,7 @@
 //! Paging through every user, team, workspace and board returns each exactly once, and the
 //! sets equal the ground truth `dump` writes.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

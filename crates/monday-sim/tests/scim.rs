@@ -1,7 +1,6 @@
 //! monday-sim's SCIM API with monday.com's quirks, over the same state as GraphQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use monday_sim::model::{InvitationMethod, UserStatus};

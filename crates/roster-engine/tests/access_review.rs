@@ -4,9 +4,8 @@
 //! the provisioner (mass-change guard first), the next sync verifying each revocation (or
 //! reporting the one re-granted meanwhile), and the evidence export: it verifies, and a
 //! one-byte change to any file fails naming the file (and the row, for the row files).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,8 +1,7 @@
 //! Change monday.com between two syncs (users added and removed, a role, an e-mail and a name
 //! changed, a board renamed, board subscribers moved) and the events name exactly those changes.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

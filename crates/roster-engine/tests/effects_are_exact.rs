@@ -5,9 +5,8 @@
 //! - the guard refuses every plan whose effect takes access from more users than it allows,
 //!   and a dry run says so without changing anything;
 //! - after applying a plan and syncing, the same plan has nothing left to do.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -2,9 +2,8 @@
 //! snapshot; nobody approves their own plan, only listed approvers decide, a stale plan is
 //! refused, an approved plan runs once under its own id, a rejected one never runs; every
 //! step is an event. Review closes and SCIM plans wait under the same policy.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use common::*;

@@ -1,6 +1,5 @@
 //! Fuzz: the SCIM source reader (CSV, JSON, YAML) reads any file into people or refuses it with
 //! the problems named; it never panics.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use proptest::prelude::*;
 use roster_engine::scim::source::{default_mapping, read};

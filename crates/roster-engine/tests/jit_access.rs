@@ -2,9 +2,8 @@
 //! approval, a notice before expiry, revoked at expiry even after a restart (a new store handle
 //! on the same file), access held before the request kept, self-approval refused, and two
 //! workers expiring at once revoke once.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

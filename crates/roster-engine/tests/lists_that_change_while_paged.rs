@@ -1,9 +1,8 @@
 //! Offset paging over a list that changes while it is read: boards and workspaces archived (or
 //! deleted) at every page boundary shift the rest of the list, so a page can start past one
 //! that was never read. Every one that existed throughout the sync must be in its snapshot.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};

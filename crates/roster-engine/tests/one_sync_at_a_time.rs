@@ -2,9 +2,8 @@
 //! process, or holding another lease as another process would) is refused naming the holder,
 //! never adopting the live run; the events of the change are recorded once. A lease left by a
 //! process that died on this machine is taken over at once; a live one elsewhere is not.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,8 +1,7 @@
 //! Every change goes intent → plan → action → event, and the next sync confirms it: each
 //! action changes monday-sim's state, is recorded, and the next sync shows exactly that.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use monday_api::{ApiToken, ApiVersion, Client, ClientConfig};

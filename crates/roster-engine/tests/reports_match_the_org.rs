@@ -1,8 +1,7 @@
 //! Every governance report, on a synced generated org, states what the org itself says:
 //! expectations are computed from monday-sim's model, not from the store.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashSet};
 

@@ -1,8 +1,7 @@
 //! SCIM reconcile on monday-sim: from an empty account, a drifted one, with renamed groups and
 //! users who left; a second plan is empty; the GraphQL view agrees; the guard and stale plans.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

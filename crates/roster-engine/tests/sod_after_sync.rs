@@ -1,8 +1,7 @@
 //! Separation-of-duties rules after each sync: a violation introduced in monday.com is reported
 //! (event) by the sync that first sees it, once, and cleared by the sync after the fix.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use monday_api::ApiVersion;

@@ -1,9 +1,8 @@
 //! After a sync of a generated org, every grant in the store (users, teams, workspaces, boards,
 //! roles, and access through teams) equals the ground truth computed from monday-sim's state,
 //! exactly, as sets; and a failed sync never replaces the last completed snapshot but resumes.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,9 +3,8 @@
 //! malformed one, no key, a key of the wrong role, an unknown id, and each parameter at and past
 //! its documented bounds — has a status the document lists for that route and a body that
 //! validates against the schema it gives (the one `ErrorBody` for every error).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -1,6 +1,5 @@
 //! The HTTP API over real HTTP: every route, every auth case, paging, filters, errors as JSON;
 //! the OpenAPI document lists every route; the scheduler never overlaps syncs of an account.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +7,7 @@ use std::time::Duration;
 use roster_server::{app, hash_key, ApiKey, AppState, Role};
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -1,7 +1,6 @@
 //! Four-eyes approval over HTTP: a plan held by the policy answers 202 and sends nothing; the
 //! planner's key cannot approve it, a reader cannot, a second admin can (once); a stale plan is
 //! refused; a rejected plan never runs; each answer's status is the documented one.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::time::Duration;
 
@@ -9,7 +8,7 @@ use monday_sim::model::{UserKind, UserStatus};
 use roster_core::{ApprovalPolicy, Require};
 use serde_json::{json, Value};
 
-mod common;
+use crate::common;
 
 use common::*;
 

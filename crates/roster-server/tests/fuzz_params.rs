@@ -1,8 +1,7 @@
 //! Fuzz: the API's query parameters. Any query string on the read routes answers with the
 //! documented JSON error or a page, never a 5xx or a dropped connection.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

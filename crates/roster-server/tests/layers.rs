@@ -1,7 +1,6 @@
 //! The house rule of roster-server, checked: a module imports only modules of a lower layer
 //! (or, inside `api/` and `web/`, its own area's `mod.rs` and siblings in `web/`). The layers,
 //! lowest first, are written in docs/ARCHITECTURE.md too.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::path::Path;
 

@@ -2,9 +2,8 @@
 //! credentials: each answer agrees with the permission matrix (`roster_server::policy`).
 //! A role the matrix refuses gets 403 before any handler runs; a role it allows is never
 //! refused for its role (whatever else the handler says of the request).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,6 @@
 //! closed after the header deadline, /healthz answers meanwhile, and a shutdown with a
 //! half-sent request open returns within its deadline (so leases are released and the
 //! process exits).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

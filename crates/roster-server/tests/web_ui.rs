@@ -2,9 +2,8 @@
 //! Chromium): sign-in and sessions, CSRF on every form, security headers, every page for the
 //! roles that may see it (and refusals for the others), escaping, the plan-then-confirm change,
 //! a reviewer's decisions and the JIT queue.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,6 @@
 //! Webhooks against a local receiver: the signature verifies, 500s are retried, and every
 //! matching event arrives exactly once, in order (nothing lost, nothing twice), also after a
 //! restart of the notifier.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::sync::{Arc, Mutex};
 

@@ -2,7 +2,6 @@
 //! few spellings the two databases differ on are set aside (an auto-increment key, integer
 //! widths, an expression index's parentheses), the same statements. A column added to one
 //! folder only fails here, not on a user's server.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::path::Path;
 

@@ -1,7 +1,6 @@
 //! One suite for every database behind the Store trait: SQLite always, PostgreSQL when
 //! `ROSTER_TEST_POSTGRES` names a server (the test script starts one; under the test script a
 //! missing server fails the run instead of skipping).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -4,9 +4,8 @@
 //! between its call and the record, the sync's `action_confirmed` / `action_not_applied`),
 //! what monday-sim holds agrees with those outcomes, and applying the plan again is refused
 //! (nothing is applied twice).
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

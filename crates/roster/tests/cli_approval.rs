@@ -1,9 +1,8 @@
 //! Four-eyes approval on the CLI: with `[approval] require = "removals"`, a deactivation waits
 //! (nothing sent); its planner cannot approve it, another admin can, once; a plan computed on
 //! an older snapshot is refused; a rejected plan never runs.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use monday_sim::model::{UserKind, UserStatus};

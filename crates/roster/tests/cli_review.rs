@@ -2,9 +2,8 @@
 //! certify, revoke with a justification, sign-off, close (the revocation reaches monday.com),
 //! sync (verified), export, and `review verify` passing on the export and failing, with exit
 //! status 1 naming the file and row, after a one-byte change.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

@@ -1,12 +1,11 @@
 //! The `roster` binary against monday-sim: configure, sync, list, look up access; and each
 //! error a user can hit says what to do.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::process::Command;
 
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 use common::*;
 

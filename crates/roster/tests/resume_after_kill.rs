@@ -1,7 +1,6 @@
 //! `kill -9` a `roster sync` part-way: the last completed snapshot stays intact, and the next
 //! `roster sync` resumes from the checkpoint, sends fewer requests than a fresh sync, and ends
 //! with the same grants.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;

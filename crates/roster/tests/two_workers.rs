@@ -5,7 +5,6 @@
 //!
 //! Needs a PostgreSQL server: `ROSTER_TEST_POSTGRES` (the test script starts one). Without it
 //! the test passes trivially, except under the test script, where it fails.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;

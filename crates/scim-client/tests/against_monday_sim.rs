@@ -1,5 +1,4 @@
 //! scim-client against monday-sim's SCIM API: monday.com's quirks.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::net::SocketAddr;
 

@@ -1,6 +1,5 @@
 //! scim-client against scim2-server (PyPI), a real SCIM 2.0 server no one here wrote: full
 //! CRUD of users and groups, paging, filters, PATCH, and its errors.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::net::TcpListener;
 use std::path::PathBuf;

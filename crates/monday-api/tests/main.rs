@@ -1,0 +1,12 @@
+//! All of this crate's integration tests, in one binary: each test file is a module here.
+//! One binary instead of one per file links once and keeps target/ small (each test binary
+//! links every dependency, about 70–100 MB apiece), which CI machines with little disk need.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+mod documents_for_the_referee;
+mod fuzz_responses;
+mod resilience;
+mod streams_match_ground_truth;
+mod token_never_leaks;
