@@ -25,7 +25,10 @@ pub fn config(cli: &Cli) -> Result<Option<Config>> {
 
 /// Where the store is.
 pub fn store_path(cli: &Cli, cfg: Option<&Config>) -> PathBuf {
-    cli.store.clone().or_else(|| cfg.map(|c| c.store.path.clone())).unwrap_or_else(|| PathBuf::from("roster.db"))
+    cli.store
+        .clone()
+        .or_else(|| cfg.and_then(|c| c.store.sqlite_path().map(PathBuf::from)))
+        .unwrap_or_else(|| PathBuf::from("roster.db"))
 }
 
 /// The PostgreSQL URL when the store is there (`--store` names an SQLite file and wins).
@@ -85,5 +88,5 @@ pub fn me() -> String {
 
 /// The approval policy of the configuration (none without one).
 pub fn approval(cfg: Option<&Config>) -> Result<roster_core::ApprovalPolicy> {
-    cfg.map(|c| c.approval.policy()).transpose().map(Option::unwrap_or_default)
+    Ok(cfg.map(|c| c.approval.clone()).unwrap_or_default())
 }

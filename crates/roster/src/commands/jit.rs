@@ -67,7 +67,7 @@ async fn client(cli: &Cli, account: &str) -> Result<Client> {
 }
 
 pub async fn run(cli: &Cli, cmd: &JitCommand, out: &mut dyn Write) -> Result<()> {
-    let policy = crate::context::config(cli)?.map(|c| c.jit.policy()).unwrap_or_else(JitPolicy::default);
+    let policy = crate::context::config(cli)?.map(|c| c.jit).unwrap_or_else(JitPolicy::default);
     let s = snapshot(cli).await?;
     let store = s.store.as_ref();
     let now = Utc::now();

@@ -111,7 +111,7 @@ pub async fn run(cli: &Cli, cmd: &PlanCommand, out: &mut dyn Write) -> Result<()
                 cfg.context("approving runs the plan: it needs the configuration that names the account's API token")?;
             let account = cfg.account(Some(&s.account))?;
             let client = monday_api::Client::new(account.client_config()?)?;
-            let scim = account.scim_url.as_ref().map(|_| account.scim_config()).transpose()?;
+            let scim = account.scim.as_ref().map(|_| account.scim_config()).transpose()?;
             let runners = Runners { client: &client, scim: scim.as_ref() };
             let (p, ran) = approval::approve(store, runners, &policy, &s.account, id, &me(), Utc::now()).await?;
             writeln!(out, "plan {} approved by {} and run: {}", p.id, me(), ran.summary())?;

@@ -49,7 +49,7 @@ pub enum ScimCommand {
     },
 }
 
-fn account(cli: &Cli) -> Result<crate::config::AccountConfig> {
+fn account(cli: &Cli) -> Result<crate::config::Account> {
     let cfg = crate::context::config(cli)?
         .context("`roster scim` needs a configuration with the account's scim_url and SCIM token")?;
     Ok(cfg.account(cli.account.as_deref())?.clone())

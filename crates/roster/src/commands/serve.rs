@@ -43,7 +43,7 @@ async fn shutdown_signal() {
 }
 
 fn webhooks(cfg: &Config) -> Result<Vec<Webhook>> {
-    cfg.server.webhooks.iter().map(|w| w.resolve()).collect()
+    cfg.server.webhooks.iter().map(|w| w.read()).collect()
 }
 
 /// What a reload can change in place: the API keys, the webhooks, the separation-of-duties
@@ -57,8 +57,8 @@ fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec
     let new_hooks = webhooks(&cfg)?;
     state.set_api_keys(cfg.server.api_keys.clone());
     state.set_sod(cfg.sod.clone());
-    state.jit_policy.set(cfg.jit.policy());
-    state.approval.set(cfg.approval.policy()?);
+    state.jit_policy.set(cfg.jit.clone());
+    state.approval.set(cfg.approval.clone());
     hooks.send_replace(new_hooks);
     for (what, changed) in [
         ("[store]", old.store != cfg.store),
@@ -111,33 +111,31 @@ pub async fn run(cli: &Cli) -> Result<()> {
         bail!("[server] has no api_keys: add one (`roster key hash` prints its hash) so the API can be used");
     }
     let store = context::open_store(cli, Some(&cfg)).await?;
-    let opts = super::sync::options(&cfg)?;
+    let opts = cfg.sync;
     let mut accounts = Vec::new();
     for a in &cfg.accounts {
         let client = Client::new(a.client_config()?).with_context(|| format!("account {:?}", a.name))?;
-        let interval = Duration::from_secs(a.sync_interval_seconds.unwrap_or(3600));
         accounts.push(roster_server::ServedAccount {
             name: a.name.clone(),
             client: Arc::new(client),
             options: opts,
-            interval,
+            interval: a.sync_interval,
             // Approved SCIM plans run with it; without one, they are approved from the CLI.
-            scim: a.scim_url.as_ref().and_then(|_| a.scim_config().ok()),
+            scim: a.scim.as_ref().and_then(|_| a.scim_config().ok()),
         });
     }
     let (hooks_tx, hooks_rx) = watch::channel(webhooks(&cfg)?);
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok();
-    let lease = Duration::from_secs(cfg.server.lease_seconds.unwrap_or(60));
     let state = Arc::new(
         AppState::new(store, accounts, cfg.server.api_keys.clone(), metrics)
-            .with_leases(lease, roster_server::lease::system_clock())
-            .with_jit_policy(cfg.jit.policy())
-            .with_approval(cfg.approval.policy()?),
+            .with_leases(cfg.server.lease, roster_server::lease::system_clock())
+            .with_jit_policy(cfg.jit.clone())
+            .with_approval(cfg.approval.clone()),
     );
     state.set_sod(cfg.sod.clone());
-    let limits = cfg.server.limits()?;
+    let limits = cfg.server.limits;
     let (router, _) = roster_server::app(Arc::clone(&state));
-    let listen = cfg.server.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listen = &cfg.server.listen;
     let listener =
         tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     println!(

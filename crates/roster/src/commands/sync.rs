@@ -2,20 +2,11 @@
 
 use anyhow::{bail, Context, Result};
 use monday_api::Client;
-use roster_engine::{sync_account, SyncOptions, SyncReport};
+use roster_engine::{sync_account, SyncReport};
 
-use crate::config::{self, Config};
 use crate::context;
 use crate::progress::Progress;
 use crate::Cli;
-
-/// The sync options the configuration asks for.
-pub fn options(cfg: &Config) -> Result<SyncOptions> {
-    Ok(SyncOptions {
-        board_state: config::state(&cfg.sync.board_state, "board_state")?,
-        workspace_state: config::state(&cfg.sync.workspace_state, "workspace_state")?,
-    })
-}
 
 /// A one-paragraph summary of a sync.
 pub fn summary(r: &SyncReport) -> String {
@@ -40,7 +31,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
     let Some(cfg) = context::config(cli)? else {
         bail!("`roster sync` needs a configuration: create one with `roster init`")
     };
-    let opts = options(&cfg)?;
+    let opts = cfg.sync;
     let accounts: Vec<_> = match &cli.account {
         Some(_) => vec![cfg.account(cli.account.as_deref())?.clone()],
         None if cfg.accounts.is_empty() => {

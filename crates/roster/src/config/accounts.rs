@@ -1,18 +1,29 @@
 //! `[[accounts]]`: where each monday.com account is, its API version, where its tokens come
 //! from (through `secret`), and its client settings.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use monday_api::{ApiToken, ClientConfig};
+use monday_api::{ApiToken, ApiVersion, ClientConfig};
 use serde::Deserialize;
+use url::Url;
 
 use super::Secret;
 
-/// One `[[accounts]]` entry.
+/// The longest interval between scheduled syncs: 30 days.
+const MAX_INTERVAL_S: u64 = 30 * 86_400;
+/// monday.com's limit on concurrent requests per account.
+const MAX_CONCURRENCY: usize = 250;
+/// More retries than this only hide a broken setup.
+const MAX_RETRIES: usize = 100;
+/// Seconds between scheduled syncs when the file does not say.
+const DEFAULT_INTERVAL_S: u64 = 3600;
+
+/// One `[[accounts]]` entry, as written.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AccountConfig {
+pub struct RawAccount {
     pub name: String,
     #[serde(default = "default_url")]
     pub api_url: String,
@@ -39,22 +50,115 @@ pub struct AccountConfig {
     pub scim_mapping: std::collections::BTreeMap<String, String>,
 }
 
-impl AccountConfig {
+/// One account, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub name: String,
+    pub api_url: Url,
+    pub api_version: ApiVersion,
+    /// Where the API token is (read when a client is made).
+    pub token: Secret,
+    /// Requests in flight at once (the client's default when `None`).
+    pub max_concurrency: Option<usize>,
+    /// Retries of a failed request (the client's default when `None`).
+    pub max_retries: Option<usize>,
+    /// Time between scheduled syncs in `roster serve`.
+    pub sync_interval: Duration,
+    /// SCIM provisioning, when configured.
+    pub scim: Option<Scim>,
+    /// Source field → SCIM attribute, on top of the default mapping.
+    pub scim_mapping: std::collections::BTreeMap<String, String>,
+}
+
+/// An account's SCIM endpoint and where its token is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scim {
+    pub url: Url,
+    /// `None`: a URL without a token source, an error when SCIM is used.
+    pub token: Option<Secret>,
+}
+
+impl RawAccount {
+    /// The account, checked: its name, one token source, URLs, version and bounded numbers.
+    pub fn resolve(&self, base: &Path) -> Result<Account> {
+        let name = &self.name;
+        if name.trim().is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+            bail!("account name {name:?}: use letters, digits, '-', '_' or '.'");
+        }
+        let token = match (&self.token_env, relative(base, &self.token_file)) {
+            (Some(_), Some(_)) => bail!("account {name:?}: set token_env or token_file, not both"),
+            (None, None) => {
+                bail!("account {name:?}: set token_env (an environment variable) or token_file (a file) for its API token")
+            }
+            (Some(var), None) => Secret::Env(var.clone()),
+            (None, Some(file)) => Secret::File(file),
+        };
+        let api_url = Url::parse(&self.api_url)
+            .with_context(|| format!("account {name:?}: api_url {:?} is not a URL", self.api_url))?;
+        if !matches!(api_url.scheme(), "http" | "https") {
+            bail!("account {name:?}: api_url must be http(s), got {:?}", self.api_url);
+        }
+        // Numbers are bounded where they are read: a huge interval or concurrency must be
+        // refused here, not overflow a clock or a semaphore later in a running service.
+        let interval = self.sync_interval_seconds.unwrap_or(DEFAULT_INTERVAL_S);
+        if !(1..=MAX_INTERVAL_S).contains(&interval) {
+            bail!("account {name:?}: sync_interval_seconds is {interval}: use 1 to {MAX_INTERVAL_S} (30 days; the default is 3600)");
+        }
+        if let Some(n) = self.max_concurrency.filter(|n| !(1..=MAX_CONCURRENCY).contains(n)) {
+            bail!("account {name:?}: max_concurrency is {n}: use 1 to {MAX_CONCURRENCY} (monday.com answers at most that many at once)");
+        }
+        if let Some(n) = self.max_retries.filter(|n| *n > MAX_RETRIES) {
+            bail!("account {name:?}: max_retries is {n}: use 0 to {MAX_RETRIES}");
+        }
+        let api_version = self
+            .api_version
+            .parse::<ApiVersion>()
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("account {name:?}"))?;
+        let scim = match &self.scim_url {
+            None => None,
+            Some(url) => Some(Scim {
+                url: url.parse().with_context(|| format!("account {name:?}: scim_url {url:?} is not a URL"))?,
+                token: Secret::from_settings(
+                    self.scim_token_env.as_ref(),
+                    relative(base, &self.scim_token_file).as_ref(),
+                ),
+            }),
+        };
+        Ok(Account {
+            name: name.clone(),
+            api_url,
+            api_version,
+            token,
+            max_concurrency: self.max_concurrency,
+            max_retries: self.max_retries,
+            sync_interval: Duration::from_secs(interval),
+            scim,
+            scim_mapping: self.scim_mapping.clone(),
+        })
+    }
+}
+
+/// A file setting made relative to the configuration's folder.
+fn relative(base: &Path, file: &Option<PathBuf>) -> Option<PathBuf> {
+    file.as_ref().map(|f| if f.is_relative() { base.join(f) } else { f.clone() })
+}
+
+impl Account {
     /// Reads the token from where the configuration says.
     pub fn token(&self) -> Result<ApiToken> {
-        let Some(source) = Secret::from_settings(self.token_env.as_ref(), self.token_file.as_ref()) else {
-            bail!("account {:?} has no token source: set token_env or token_file", self.name)
-        };
         let what = format!("account {:?}: the monday.com API token (token_env / token_file)", self.name);
-        Ok(ApiToken::new(source.read(&what, "export it, or write it to the file (Admin > Developers > API token)")?))
+        Ok(ApiToken::new(
+            self.token.read(&what, "export it, or write it to the file (Admin > Developers > API token)")?,
+        ))
     }
 
     /// The SCIM client configuration for this account.
     pub fn scim_config(&self) -> Result<scim_client::ScimConfig> {
-        let url = self.scim_url.as_deref().with_context(|| {
-            format!("account {:?} has no scim_url: set it to https://<account>.monday.com/scim/v2", self.name)
-        })?;
-        let Some(source) = Secret::from_settings(self.scim_token_env.as_ref(), self.scim_token_file.as_ref()) else {
+        let Some(scim) = &self.scim else {
+            bail!("account {:?} has no scim_url: set it to https://<account>.monday.com/scim/v2", self.name)
+        };
+        let Some(source) = &scim.token else {
             bail!(
                 "account {:?}: set scim_token_env or scim_token_file for the SCIM token (separate from the API token)",
                 self.name
@@ -62,15 +166,13 @@ impl AccountConfig {
         };
         let what = format!("account {:?}: the SCIM token (scim_token_env / scim_token_file)", self.name);
         let token = source.read(&what, "export the SCIM token (Admin > Security > SCIM), or write it to the file")?;
-        let url = url.parse().with_context(|| format!("account {:?}: scim_url {url:?} is not a URL", self.name))?;
-        Ok(scim_client::ScimConfig::new(url, scim_client::ScimToken::new(token)))
+        Ok(scim_client::ScimConfig::new(scim.url.clone(), scim_client::ScimToken::new(token)))
     }
 
     /// The client configuration for this account.
     pub fn client_config(&self) -> Result<ClientConfig> {
-        let mut cfg = ClientConfig::new(self.token()?)
-            .with_endpoint(self.api_url.parse().with_context(|| format!("account {:?}: bad api_url", self.name))?)
-            .with_version(self.api_version.parse().map_err(anyhow::Error::msg)?);
+        let mut cfg =
+            ClientConfig::new(self.token()?).with_endpoint(self.api_url.clone()).with_version(self.api_version);
         if let Some(n) = self.max_concurrency {
             cfg.max_concurrency = n;
         }

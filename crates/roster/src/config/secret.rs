@@ -26,6 +26,14 @@ impl Secret {
         }
     }
 
+    /// Where it is, for messages: the variable's name or the file's path (never the secret).
+    pub fn name(&self) -> String {
+        match self {
+            Secret::Env(var) => var.clone(),
+            Secret::File(path) => path.display().to_string(),
+        }
+    }
+
     /// Reads it, trimmed. `what` names the secret and its setting (`account "acme": the API
     /// token (token_env)`), `how` says how to get one; an empty secret is an error too.
     pub fn read(&self, what: &str, how: &str) -> Result<String> {

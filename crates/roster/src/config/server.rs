@@ -1,14 +1,19 @@
 //! `[server]` and its `[[server.webhooks]]`: listening, keys, limits, webhooks.
 
+use std::collections::BTreeSet;
+use std::time::Duration;
+
 use anyhow::{bail, Result};
+use roster_server::listen::Limits;
+use roster_server::ApiKey;
 use serde::Deserialize;
 
 use super::Secret;
 
-/// `[server]`: `roster serve`.
+/// `[server]` as written: `roster serve`.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct ServerConfig {
+pub struct RawServer {
     /// Address to listen on (default 127.0.0.1:8080).
     pub listen: Option<String>,
     /// API keys, stored as hashes (`roster key hash` prints one).
@@ -16,7 +21,7 @@ pub struct ServerConfig {
     pub api_keys: Vec<roster_server::ApiKey>,
     /// Where events are pushed.
     #[serde(default)]
-    pub webhooks: Vec<WebhookConfig>,
+    pub webhooks: Vec<RawWebhook>,
     /// Seconds a worker's lease on a sync lasts without renewal (default 60): with several
     /// workers on PostgreSQL, how soon another one resumes the sync of a worker that died.
     pub lease_seconds: Option<u64>,
@@ -30,10 +35,56 @@ pub struct ServerConfig {
     pub shutdown_seconds: Option<u64>,
 }
 
-impl ServerConfig {
+/// `[server]`, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// Address to listen on.
+    pub listen: String,
+    /// API keys (hashes, checked).
+    pub api_keys: Vec<ApiKey>,
+    /// Where events are pushed (URLs checked; secrets read when the server starts).
+    pub webhooks: Vec<Webhook>,
+    /// How long a worker's lease on a sync lasts without renewal.
+    pub lease: Duration,
+    /// The connection limits.
+    pub limits: Limits,
+}
+
+impl RawServer {
+    /// The server settings: keys well-formed and uniquely named, webhook URLs allowed, every
+    /// figure bounded.
+    pub fn resolve(&self) -> Result<Server> {
+        let mut names = BTreeSet::new();
+        for k in &self.api_keys {
+            let hex = k.hash.strip_prefix("sha256:").unwrap_or_default();
+            if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                // Never quote it: someone may have pasted the key itself here.
+                bail!(
+                    "[[server.api_keys]] {:?}: hash is not \"sha256:\" and 64 hex digits; paste the line `echo -n \"$KEY\" | roster key hash` prints (never the key itself)",
+                    k.name
+                );
+            }
+            if !names.insert(k.name.as_str()) {
+                bail!("[[server.api_keys]] {:?} is named twice: key names must be unique", k.name);
+            }
+        }
+        let lease = match self.lease_seconds {
+            None => 60,
+            Some(s) if (2..=3600).contains(&s) => s,
+            Some(_) => bail!("[server] lease_seconds must be between 2 and 3600"),
+        };
+        Ok(Server {
+            listen: self.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into()),
+            api_keys: self.api_keys.clone(),
+            webhooks: self.webhooks.iter().map(RawWebhook::resolve).collect::<Result<_>>()?,
+            lease: Duration::from_secs(lease),
+            limits: self.limits()?,
+        })
+    }
+
     /// The connection limits, checked: every figure is bounded.
-    pub fn limits(&self) -> Result<roster_server::listen::Limits> {
-        let d = roster_server::listen::Limits::default();
+    fn limits(&self) -> Result<Limits> {
+        let d = Limits::default();
         let secs = |v: Option<u64>, name: &str, default: std::time::Duration| -> Result<std::time::Duration> {
             match v {
                 None => Ok(default),
@@ -46,7 +97,7 @@ impl ServerConfig {
             Some(n) if (1..=100_000).contains(&n) => n,
             Some(n) => bail!("[server] max_connections is {n}: use 1 to 100000"),
         };
-        Ok(roster_server::listen::Limits {
+        Ok(Limits {
             header_timeout: secs(self.header_timeout_seconds, "header_timeout_seconds", d.header_timeout)?,
             body_timeout: secs(self.body_timeout_seconds, "body_timeout_seconds", d.body_timeout)?,
             max_connections,
@@ -55,10 +106,10 @@ impl ServerConfig {
     }
 }
 
-/// One `[[server.webhooks]]`.
+/// One `[[server.webhooks]]`, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct WebhookConfig {
+pub struct RawWebhook {
     pub name: String,
     pub url: String,
     /// Event kinds or prefixes (`user_`, `grant_added`, `action_failed`); empty: all.
@@ -75,27 +126,50 @@ pub struct WebhookConfig {
     pub allow_private_address: bool,
 }
 
-impl WebhookConfig {
-    /// The webhook with its secret read from the environment.
-    pub fn resolve(&self) -> Result<roster_server::webhooks::Webhook> {
+/// One webhook, resolved: its URL checked, its secret's source named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    pub name: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub secret: Secret,
+    pub backfill: bool,
+}
+
+impl Webhook {
+    /// The webhook the server runs, its secret read from the environment.
+    pub fn read(&self) -> Result<roster_server::webhooks::Webhook> {
         let what = format!("webhook {:?}: the signing secret (secret_env)", self.name);
-        let secret = Secret::Env(self.secret_env.clone()).read(&what, "export it (at least 16 characters)")?;
-        if secret.trim().len() < 16 {
-            bail!("webhook {:?}: the secret in {} is shorter than 16 characters", self.name, self.secret_env);
+        let secret = self.secret.read(&what, "export it (at least 16 characters)")?;
+        if secret.len() < 16 {
+            bail!("webhook {:?}: the secret in {} is shorter than 16 characters", self.name, self.secret.name());
         }
-        self.check_url()?;
         Ok(roster_server::webhooks::Webhook {
             name: self.name.clone(),
             url: self.url.clone(),
             events: self.events.clone(),
-            secret: secret.trim().to_string(),
+            secret,
+            backfill: self.backfill,
+        })
+    }
+}
+
+impl RawWebhook {
+    /// The webhook, its URL checked.
+    pub fn resolve(&self) -> Result<Webhook> {
+        self.check_url()?;
+        Ok(Webhook {
+            name: self.name.clone(),
+            url: self.url.clone(),
+            events: self.events.clone(),
+            secret: Secret::Env(self.secret_env.clone()),
             backfill: self.backfill,
         })
     }
 
     /// The URL is http(s) with a host, and not an address inside this machine or network
     /// unless `allow_private_address` says so.
-    pub fn check_url(&self) -> Result<()> {
+    fn check_url(&self) -> Result<()> {
         let u = url::Url::parse(&self.url)
             .map_err(|e| anyhow::anyhow!("webhook {:?}: url is not a URL ({e})", self.name))?;
         if !matches!(u.scheme(), "http" | "https") {

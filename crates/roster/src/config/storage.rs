@@ -1,16 +1,19 @@
 //! `[store]` (SQLite or PostgreSQL) and `[sync]` (which boards and workspaces a sync reads).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
+use monday_api::StateFilter;
+use roster_engine::SyncOptions;
 use serde::Deserialize;
 
 use super::Secret;
 
-/// `[store]`: an SQLite file (one machine), or PostgreSQL (several `roster serve` workers).
+/// `[store]` as written: an SQLite file (one machine), or PostgreSQL (several `roster serve`
+/// workers).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StoreConfig {
+pub struct RawStore {
     /// SQLite file, relative to the config file.
     #[serde(default = "default_store")]
     pub path: PathBuf,
@@ -20,13 +23,42 @@ pub struct StoreConfig {
     pub url_env: Option<String>,
 }
 
-impl StoreConfig {
-    /// The PostgreSQL URL, when the store is on PostgreSQL.
+/// Where the store is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Store {
+    /// An SQLite file (made relative to the configuration's folder).
+    Sqlite(PathBuf),
+    /// PostgreSQL, its URL in this environment variable (read when the store is opened).
+    Postgres(Secret),
+}
+
+impl RawStore {
+    /// The store: PostgreSQL when `url_env` is set, else the SQLite file.
+    pub fn resolve(&self, base: &Path) -> Result<Store> {
+        Ok(match &self.url_env {
+            Some(var) if var.trim().is_empty() => bail!("[store] url_env is empty: name an environment variable"),
+            Some(var) => Store::Postgres(Secret::Env(var.clone())),
+            None if self.path.is_relative() => Store::Sqlite(base.join(&self.path)),
+            None => Store::Sqlite(self.path.clone()),
+        })
+    }
+}
+
+impl Store {
+    /// The SQLite file, when the store is one.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            Store::Sqlite(p) => Some(p),
+            Store::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL URL, read from its variable, when the store is on PostgreSQL.
     pub fn postgres_url(&self) -> Result<Option<String>> {
-        let Some(var) = &self.url_env else { return Ok(None) };
-        let url = Secret::Env(var.clone()).read("[store] url_env", "export the PostgreSQL URL in it")?;
+        let Store::Postgres(secret) = self else { return Ok(None) };
+        let url = secret.read("[store] url_env", "export the PostgreSQL URL in it")?;
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            bail!("[store] url_env: {var} must hold a postgres:// URL");
+            bail!("[store] url_env: {} must hold a postgres:// URL", secret.name());
         }
         Ok(Some(url))
     }
@@ -36,16 +68,16 @@ fn default_store() -> PathBuf {
     PathBuf::from("roster.db")
 }
 
-impl Default for StoreConfig {
+impl Default for RawStore {
     fn default() -> Self {
-        StoreConfig { path: default_store(), url_env: None }
+        RawStore { path: default_store(), url_env: None }
     }
 }
 
-/// `[sync]`.
+/// `[sync]` as written.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SyncConfig {
+pub struct RawSync {
     /// Boards in these states: active (default), archived, deleted or all.
     #[serde(default = "active")]
     pub board_state: String,
@@ -54,12 +86,33 @@ pub struct SyncConfig {
     pub workspace_state: String,
 }
 
+impl RawSync {
+    /// The sync options.
+    pub fn resolve(&self) -> Result<SyncOptions> {
+        Ok(SyncOptions {
+            board_state: state(&self.board_state, "board_state")?,
+            workspace_state: state(&self.workspace_state, "workspace_state")?,
+        })
+    }
+}
+
+/// Reads a state filter.
+fn state(s: &str, what: &str) -> Result<StateFilter> {
+    Ok(match s {
+        "active" => StateFilter::Active,
+        "archived" => StateFilter::Archived,
+        "deleted" => StateFilter::Deleted,
+        "all" => StateFilter::All,
+        other => bail!("[sync] {what} = {other:?}: use active, archived, deleted or all"),
+    })
+}
+
 fn active() -> String {
     "active".into()
 }
 
-impl Default for SyncConfig {
+impl Default for RawSync {
     fn default() -> Self {
-        SyncConfig { board_state: active(), workspace_state: active() }
+        RawSync { board_state: active(), workspace_state: active() }
     }
 }

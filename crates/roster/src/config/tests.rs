@@ -3,16 +3,14 @@
 use super::*;
 
 fn parse(text: &str) -> Result<Config> {
-    let cfg: Config = from_toml(text).map_err(anyhow::Error::msg)?;
-    cfg.check()?;
-    Ok(cfg)
+    Config::parse(text, Path::new("/etc/roster"))
 }
 
 #[test]
 fn the_example_is_valid() {
     let cfg = parse(EXAMPLE).unwrap();
     assert_eq!(cfg.accounts[0].name, "acme");
-    assert_eq!(cfg.account(None).unwrap().token_env.as_deref(), Some("MONDAY_TOKEN"));
+    assert_eq!(cfg.account(None).unwrap().token, Secret::Env("MONDAY_TOKEN".into()));
 }
 
 #[test]
@@ -72,16 +70,12 @@ fn mistakes_are_named() {
 
 #[test]
 fn approval_policy_from_the_file() {
-    let p = parse("[approval]\nrequire = \"removals\"\nmin_users = 3\napprovers = [\"bob\"]\n")
-        .unwrap()
-        .approval
-        .policy()
-        .unwrap();
+    let p = parse("[approval]\nrequire = \"removals\"\nmin_users = 3\napprovers = [\"bob\"]\n").unwrap().approval;
     assert_eq!(
         (p.require, p.min_users, p.approvers.as_slice()),
         (roster_core::Require::Removals, 3, &["bob".to_string()][..])
     );
-    assert_eq!(parse("").unwrap().approval.policy().unwrap().require, roster_core::Require::Never);
+    assert_eq!(parse("").unwrap().approval.require, roster_core::Require::Never);
     for (bad, names) in [
         ("require = \"some\"", "removals"),
         ("min_users = 0", "min_users"),
@@ -97,12 +91,12 @@ fn approval_policy_from_the_file() {
 #[test]
 fn jit_policy_from_the_file() {
     let cfg = parse("[jit]\nmax_board_minutes = 30\nwarn_minutes = 5\n").unwrap();
-    let p = cfg.jit.policy();
+    let p = cfg.jit;
     assert_eq!((p.max_board.as_secs(), p.warn_before.as_secs(), p.max_team.as_secs()), (1800, 300, 8 * 3600));
     assert!(format!("{:#}", parse("[jit]\nmax_team_minutes = 0\n").unwrap_err()).contains("max_team_minutes"));
     assert!(format!("{:#}", parse("[jit]\nmax_users = 3\n").unwrap_err()).contains("unknown field"));
     assert!(format!("{:#}", parse("[jit]\napprovers = \"everyone\"\n").unwrap_err()).contains("admins_or_owners"));
-    let named = parse("[jit]\napprovers = \"anyone\"\napprover_names = [\"ops\"]\n").unwrap().jit.policy();
+    let named = parse("[jit]\napprovers = \"anyone\"\napprover_names = [\"ops\"]\n").unwrap().jit;
     assert_eq!(
         (named.approvers, named.named_approvers),
         (roster_engine::jit::Approvers::Anyone, vec!["ops".to_string()])
@@ -112,9 +106,13 @@ fn jit_policy_from_the_file() {
 #[test]
 fn the_deploy_example_is_valid() {
     let cfg = parse(include_str!("../../../../deploy/roster.toml")).unwrap();
-    assert_eq!(cfg.server.listen.as_deref(), Some("0.0.0.0:8080"));
-    assert_eq!(cfg.accounts[0].sync_interval_seconds, Some(3600));
-    assert_eq!(cfg.store.url_env.as_deref(), Some("ROSTER_DATABASE_URL"), "the containers share PostgreSQL");
+    assert_eq!(cfg.server.listen, "0.0.0.0:8080");
+    assert_eq!(cfg.accounts[0].sync_interval.as_secs(), 3600);
+    assert_eq!(
+        cfg.store,
+        Store::Postgres(Secret::Env("ROSTER_DATABASE_URL".into())),
+        "the containers share PostgreSQL"
+    );
     // The Kubernetes ConfigMap carries the same file.
     let manifest = include_str!("../../../../deploy/kubernetes/roster.yaml");
     let (_, after) = manifest.split_once("  roster.toml: |\n").unwrap();
@@ -147,9 +145,9 @@ mod fuzz {
         /// never quotes a value; checking it never panics.
         #[test]
         fn any_configuration_is_read_or_refused(text in fuzz_input::text(fuzz_input::corpus("config"))) {
-            match super::from_toml(&text) {
+            match super::raw::from_toml(&text) {
                 Ok(cfg) => {
-                    if let Err(e) = cfg.check() {
+                    if let Err(e) = cfg.resolve(std::path::Path::new(".")) {
                         let shown = format!("{e:#}");
                         prop_assert!(!shown.is_empty());
                     }
@@ -158,4 +156,31 @@ mod fuzz {
             }
         }
     }
+}
+
+#[test]
+fn resolved_once_into_typed_values() {
+    let cfg = parse(
+        "[store]\npath = \"data/roster.db\"\n[sync]\nboard_state = \"all\"\n\
+         [[accounts]]\nname = \"a\"\ntoken_file = \"secrets/token\"\napi_version = \"2026-07\"\n\
+         scim_url = \"https://a.monday.com/scim/v2\"\nscim_token_env = \"S\"\n",
+    )
+    .unwrap();
+    assert_eq!(cfg.store, Store::Sqlite("/etc/roster/data/roster.db".into()), "relative to the file's folder");
+    assert_eq!(cfg.sync.board_state, monday_api::StateFilter::All);
+    assert_eq!(cfg.sync.workspace_state, monday_api::StateFilter::Active);
+    let a = cfg.account(Some("a")).unwrap();
+    assert_eq!(a.api_version, monday_api::ApiVersion::V2026_07);
+    assert_eq!(a.token, Secret::File("/etc/roster/secrets/token".into()));
+    assert_eq!(a.sync_interval.as_secs(), 3600, "the default interval");
+    assert_eq!(a.scim.as_ref().unwrap().token, Some(Secret::Env("S".into())));
+    assert_eq!(cfg.server.lease.as_secs(), 60);
+    assert_eq!(cfg.server.listen, "127.0.0.1:8080");
+    // A URL without a token source resolves; using SCIM then says what to set.
+    let no_token =
+        parse("[[accounts]]\nname = \"a\"\ntoken_env = \"X\"\nscim_url = \"https://a.monday.com/scim/v2\"\n");
+    let e = format!("{:#}", no_token.unwrap().accounts[0].scim_config().unwrap_err());
+    assert!(e.contains("scim_token_env"), "{e}");
+    assert!(format!("{:#}", parse("[jit]\nwarn_minutes = 99999999999999999\n").unwrap_err()).contains("warn_minutes"));
+    assert!(format!("{:#}", parse("[store]\nurl_env = \" \"\n").unwrap_err()).contains("url_env"));
 }
