@@ -1,48 +1,27 @@
-//! Shared helpers: a monday-sim on an ephemeral loopback port and a client pointed at it.
+//! Shared helpers: monday-sim and a client pointed at it (from roster-testkit), and what the
+//! client reads flattened and compared with the ground truth.
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use monday_api::{ApiToken, ApiVersion, BoardFilter, Client, ClientConfig, RetryPolicy, StateFilter, UserFilter};
+use monday_api::{ApiVersion, BoardFilter, Client, StateFilter, UserFilter};
 use monday_sim::faults::FaultConfig;
 use monday_sim::limits::LimitsConfig;
-use monday_sim::{generate, GenConfig, Org, RunningSim, Sim, SimConfig};
+use monday_sim::{Org, RunningSim, SimConfig};
 
-pub const ADMIN: &str = "sim-admin-token";
+pub use roster_testkit::{org, ADMIN};
 
-pub fn org(users: usize, seed: u64) -> Org {
-    generate(&GenConfig {
-        users,
-        teams: (users / 20).max(3),
-        workspaces: (users / 50).max(3),
-        boards: (users / 5).max(5),
-        seed,
-        ..GenConfig::default()
-    })
-    .expect("generate")
-}
-
+/// monday-sim serving `org` with these limits and faults.
 pub async fn sim(org: Org, limits: LimitsConfig, faults: FaultConfig) -> RunningSim {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let sim = Sim::new(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false }).expect("sim");
-    monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("spawn")
+    roster_testkit::start_with(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false }).await
 }
 
-/// A client with fast retries, for tests.
+/// A client with fast retries, enough of them to ride out injected faults.
 pub fn client(sim: &RunningSim, version: ApiVersion, token: &str) -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut cfg = ClientConfig::new(ApiToken::new(token))
-        .with_endpoint(sim.graphql_url().parse().expect("url"))
-        .with_version(version);
-    cfg.retry = RetryPolicy {
-        max_retries: 12,
-        min_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(50),
-        total_deadline: Duration::from_secs(120),
-        ..RetryPolicy::default()
-    };
+    let mut cfg = roster_testkit::client_config(sim, version, token);
+    cfg.retry.max_retries = 12;
+    cfg.retry.total_deadline = Duration::from_secs(120);
     cfg.request_timeout = Duration::from_secs(10);
     Client::new(cfg).expect("client")
 }

@@ -2,44 +2,27 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use monday_api::{ApiToken, ApiVersion, Client, ClientConfig, StateFilter};
+use monday_api::{ApiVersion, Client, StateFilter};
 use monday_sim::faults::FaultConfig;
-use monday_sim::limits::LimitsConfig;
 use monday_sim::model::{Org, UserKind as K};
-use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
+use monday_sim::{RunningSim, SimConfig};
 use roster_engine::SyncOptions;
 use roster_store::prelude::*;
 use roster_store::SqlStore;
 
-pub fn org(users: usize, seed: u64) -> Org {
-    generate(&GenConfig {
-        users,
-        teams: users / 20,
-        workspaces: users / 50,
-        boards: users / 5,
-        seed,
-        ..GenConfig::default()
-    })
-    .unwrap()
-}
+pub use roster_testkit::org;
 
+/// monday-sim serving `org` with an Enterprise account's limits and these faults.
 pub async fn sim(org: Org, faults: FaultConfig) -> RunningSim {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let sim = Sim::new(
-        org,
-        SimConfig { limits: LimitsConfig::default(), faults, frozen_clock: false, scim_any_user_name: false },
-    )
-    .unwrap();
-    monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap()
+    roster_testkit::start_with(org, SimConfig { faults, ..SimConfig::default() }).await
 }
 
+/// A client as the org's admin with `retries` fast retries and small pages (so paging is
+/// exercised on small orgs).
 pub fn client(sim: &RunningSim, version: ApiVersion, retries: usize) -> Client {
-    let mut cfg = ClientConfig::new(ApiToken::new("sim-admin-token"))
-        .with_endpoint(sim.graphql_url().parse().unwrap())
-        .with_version(version);
+    let mut cfg = roster_testkit::client_config(sim, version, roster_testkit::ADMIN);
     cfg.retry.max_retries = retries;
     cfg.retry.min_backoff = Duration::from_millis(2);
     cfg.retry.max_backoff = Duration::from_millis(20);

@@ -2,13 +2,12 @@
 //! loopback port with one key per role, and request helpers.
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use monday_api::{ApiToken, Client, ClientConfig, StateFilter};
+use monday_api::StateFilter;
 use monday_sim::faults::FaultConfig;
-use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
+use monday_sim::{generate, GenConfig, RunningSim, SimConfig};
 use roster_engine::SyncOptions;
 use roster_server::{app, hash_key, ApiKey, AppState, Role, ServedAccount};
 use roster_store::{SqlStore, Store};
@@ -31,20 +30,11 @@ pub struct Env {
 }
 
 pub async fn env(latency_ms: u64, interval: Duration) -> Env {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let org =
         generate(&GenConfig { users: 200, teams: 10, workspaces: 5, boards: 40, ..GenConfig::default() }).unwrap();
     let faults = FaultConfig { latency_ms, ..FaultConfig::default() };
-    let sim = monday_sim::spawn(
-        Sim::new(org, SimConfig { faults, ..SimConfig::default() }).unwrap(),
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap();
-    let client = Client::new(
-        ClientConfig::new(ApiToken::new("sim-admin-token")).with_endpoint(sim.graphql_url().parse().unwrap()),
-    )
-    .unwrap();
+    let sim = roster_testkit::start_with(org, SimConfig { faults, ..SimConfig::default() }).await;
+    let client = roster_testkit::client(&sim);
     let store: Arc<dyn Store> = Arc::new(SqlStore::in_memory().await.unwrap());
     let accounts = vec![ServedAccount {
         name: "acme".into(),

@@ -1,37 +1,20 @@
 //! Shared helpers for the CLI tests: a temp directory, monday-sim, a config and the binary.
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
+use monday_sim::{generate, GenConfig, RunningSim};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_roster");
 
-pub struct Dir(pub PathBuf);
-
-impl Dir {
-    pub fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("roster-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+pub use roster_testkit::Dir;
 
 pub async fn sim(users: usize) -> (RunningSim, monday_sim::Org) {
     let org =
         generate(&GenConfig { users, teams: 15, workspaces: 6, boards: users / 5, seed: 8, ..GenConfig::default() })
             .unwrap();
-    let sim = Sim::new(org.clone(), SimConfig::default()).unwrap();
-    (monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap(), org)
+    (roster_testkit::start(org.clone()).await, org)
 }
 
 pub fn write_config(dir: &Path, url: &str) -> PathBuf {
