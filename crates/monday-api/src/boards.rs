@@ -25,6 +25,7 @@ const IDS_PAGE: u32 = 500;
 /// Which boards to list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BoardFilter {
+    /// Active, archived, deleted or all.
     pub state: StateFilter,
     /// `public`, `private` or `share`; all when `None`.
     pub kind: Option<String>,

@@ -19,23 +19,39 @@ use crate::metrics::{Metrics, MetricsSnapshot};
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("the monday.com API token is empty: set it in the environment variable or file your configuration names")]
+    /// The token is empty.
     EmptyToken,
     #[error("the endpoint {0} is not an http(s) URL")]
+    /// The endpoint is not an http(s) URL.
     BadEndpoint(String),
     #[error("max_concurrency must be at least 1")]
+    /// max_concurrency is 0.
     NoConcurrency,
     #[error("page sizes must be between 1 and {max} ({what} is {got})")]
-    PageSize { what: &'static str, got: u32, max: u32 },
+    /// A page size out of bounds.
+    PageSize {
+        /// Which page size.
+        what: &'static str,
+        /// Its value.
+        got: u32,
+        /// The largest allowed.
+        max: u32,
+    },
     #[error("cannot build the HTTP client: {0}")]
+    /// The HTTP client could not be built.
     Http(String),
 }
 
 /// What monday.com charged one answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ComplexityReport {
+    /// Budget left before the query.
     pub before: u64,
+    /// What the query cost.
     pub query: u64,
+    /// Budget left after it.
     pub after: u64,
+    /// Seconds until the budget refills.
     pub reset_in_x_seconds: u64,
 }
 

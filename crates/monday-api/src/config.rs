@@ -109,20 +109,27 @@ impl Default for RetryPolicy {
 /// Everything the client needs.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
+    /// The API token (never shown).
     pub token: ApiToken,
     /// GraphQL endpoint, `https://api.monday.com/v2` by default.
     pub endpoint: url::Url,
+    /// The API version sent with every request.
     pub api_version: ApiVersion,
     /// Per request; monday.com itself stops at 60 s.
     pub request_timeout: Duration,
+    /// How long connecting may take.
     pub connect_timeout: Duration,
     /// Requests in flight at once.
     pub max_concurrency: usize,
+    /// The `User-Agent` header.
     pub user_agent: String,
+    /// When and how often to retry.
     pub retry: RetryPolicy,
     /// Page sizes: users (≤ 1000), boards and workspaces (≤ 100 is safe everywhere).
     pub users_page: u32,
+    /// Boards per page.
     pub boards_page: u32,
+    /// Workspaces per page.
     pub workspaces_page: u32,
 }
 

@@ -13,37 +13,116 @@ use serde_json::{Map, Value};
 pub enum Error {
     /// The token is missing, wrong or its user is deactivated (HTTP 401).
     #[error("monday.com rejected the API token: {message}. Check the token and that its user is still active{}", rid(.request_id))]
-    Unauthorized { message: String, request_id: Option<String> },
+    Unauthorized {
+        /// What monday.com said.
+        message: String,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// The token's user may not do this (HTTP 403, `USER_UNAUTHORIZED`, `USER_ACCESS_DENIED`).
     #[error("monday.com denied the request ({code}): {message}. Use a token of a user with the needed rights (usually an admin){}", rid(.request_id))]
-    Forbidden { code: String, message: String, request_id: Option<String> },
+    Forbidden {
+        /// monday.com's error code.
+        code: String,
+        /// What monday.com said.
+        message: String,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// monday.com refused the query itself (syntax or schema): a bug in the query document.
     #[error("monday.com rejected the query as invalid ({code}): {message}. The query does not match API version {version}; check the configured API version{}", rid(.request_id))]
-    InvalidQuery { code: String, message: String, version: String, request_id: Option<String> },
+    InvalidQuery {
+        /// monday.com's error code.
+        code: String,
+        /// What monday.com said.
+        message: String,
+        /// The API version the query was sent for.
+        version: String,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// An argument was refused (bad id, limit too large, unknown version, bad JSON).
     #[error("monday.com refused an argument ({code}): {message}{}", rid(.request_id))]
-    InvalidArgument { code: String, message: String, request_id: Option<String> },
+    InvalidArgument {
+        /// monday.com's error code.
+        code: String,
+        /// What monday.com said.
+        message: String,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// A rate limit: complexity budget, requests per minute, concurrency or daily calls.
     #[error("monday.com rate limit ({code}); retry in {} s{}", .retry_after.as_secs(), rid(.request_id))]
-    RateLimited { code: String, retry_after: Duration, request_id: Option<String> },
+    RateLimited {
+        /// monday.com's error code.
+        code: String,
+        /// How long to wait before retrying.
+        retry_after: Duration,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// One query costs more than monday.com allows for a single query; smaller pages help.
     #[error("the query costs {} complexity points, more than monday.com allows in one query ({}); ask for smaller pages{}", opt(.complexity), opt(.limit), rid(.request_id))]
-    QueryTooComplex { complexity: Option<u64>, limit: Option<u64>, request_id: Option<String> },
+    QueryTooComplex {
+        /// What the query costs, when monday.com said.
+        complexity: Option<u64>,
+        /// The most one query may cost, when monday.com said.
+        limit: Option<u64>,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// monday.com failed (5xx, or 423 locked).
     #[error("monday.com answered HTTP {status}: {message}{}", rid(.request_id))]
-    Server { status: u16, message: String, request_id: Option<String> },
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// What monday.com said.
+        message: String,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// No answer: connection refused or dropped, DNS, TLS, timeout.
     #[error("could not get an answer from {url}: {detail}. Check the endpoint URL and the network")]
-    Transport { url: String, detail: String, timeout: bool, connect: bool },
+    Transport {
+        /// The URL asked.
+        url: String,
+        /// What went wrong.
+        detail: String,
+        /// The request timed out.
+        timeout: bool,
+        /// No connection was made.
+        connect: bool,
+    },
     /// An answer that is not what monday.com sends.
     #[error("monday.com sent an answer Roster cannot read (HTTP {status}): {detail}{}", rid(.request_id))]
-    MalformedResponse { status: u16, detail: String, request_id: Option<String> },
+    MalformedResponse {
+        /// The HTTP status.
+        status: u16,
+        /// What went wrong.
+        detail: String,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// Any other application error monday.com reported.
     #[error("monday.com returned an error ({code}): {message}{}", rid(.request_id))]
-    Application { code: String, message: String, request_id: Option<String> },
+    Application {
+        /// monday.com's error code.
+        code: String,
+        /// What monday.com said.
+        message: String,
+        /// monday.com's request id, to quote to its support.
+        request_id: Option<String>,
+    },
     /// Retries did not help.
     #[error("gave up after {attempts} attempts in {} s; last error: {last}", .elapsed.as_secs())]
-    RetriesExhausted { attempts: u32, elapsed: Duration, last: Box<Error> },
+    RetriesExhausted {
+        /// Attempts made.
+        attempts: u32,
+        /// Time spent on them.
+        elapsed: Duration,
+        /// The last attempt's error.
+        last: Box<Error>,
+    },
 }
 
 fn rid(request_id: &Option<String>) -> String {

@@ -10,9 +10,13 @@ use crate::error::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserKind {
+    /// An account admin.
     Admin,
+    /// A member.
     Member,
+    /// A viewer.
     Viewer,
+    /// A guest.
     Guest,
     /// A kind this client does not know (monday.com adds agent and service kinds).
     Other(String),
@@ -35,6 +39,7 @@ impl UserKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserStatus {
+    /// Active.
     Active,
     /// `INACTIVE` in monday.com's enum.
     Deactivated,
@@ -45,16 +50,27 @@ pub enum UserStatus {
 /// One user with every fact Roster stores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
+    /// The user's id.
     pub id: u64,
+    /// Full name.
     pub name: String,
+    /// E-mail.
     pub email: String,
+    /// Job title.
     pub title: String,
+    /// Admin, member, viewer or guest.
     pub kind: UserKind,
+    /// Active, deactivated or pending.
     pub status: UserStatus,
+    /// Whether the e-mail was confirmed.
     pub is_email_confirmed: bool,
+    /// When the user was created.
     pub created_at: Option<DateTime<Utc>>,
+    /// When the user first became active.
     pub became_active_at: Option<DateTime<Utc>>,
+    /// When the user was last active.
     pub last_activity: Option<DateTime<Utc>>,
+    /// IANA time zone name.
     pub time_zone: Option<String>,
     /// How the user was invited (`SCIM`, `USER`, `SSO`, ...).
     pub invitation_method: Option<String>,
@@ -63,8 +79,11 @@ pub struct User {
 /// A team and its members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
+    /// The team's id.
     pub id: u64,
+    /// The team's name.
     pub name: String,
+    /// A team of guests.
     pub is_guest: bool,
     /// Owner ids, sorted.
     pub owners: Vec<u64>,
@@ -75,24 +94,34 @@ pub struct Team {
 /// A workspace and its members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workspace {
+    /// The workspace's id.
     pub id: u64,
+    /// The workspace's name.
     pub name: String,
     /// `open`, `closed` or `template`.
     pub kind: Option<String>,
     /// `active`, `archived` or `deleted`.
     pub state: Option<String>,
+    /// Free-text description.
     pub description: Option<String>,
+    /// When it was created.
     pub created_at: Option<DateTime<Utc>>,
+    /// Owners' user ids.
     pub owners: Vec<u64>,
+    /// Members' user ids.
     pub members: Vec<u64>,
+    /// Owning teams' ids.
     pub team_owners: Vec<u64>,
+    /// Member teams' ids.
     pub team_members: Vec<u64>,
 }
 
 /// A board and who subscribes to and owns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {
+    /// The board's id.
     pub id: u64,
+    /// The board's name.
     pub name: String,
     /// `public`, `private` or `share`.
     pub kind: String,
@@ -100,16 +129,23 @@ pub struct Board {
     pub state: String,
     /// `None`: the main workspace.
     pub workspace_id: Option<u64>,
+    /// Who may edit (`everyone`, `owners`, ...).
     pub permissions: String,
+    /// The user who created it.
     pub creator_id: u64,
+    /// When it was created.
     pub created_at: Option<DateTime<Utc>>,
+    /// When it was last changed.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Owners' user ids.
     pub owners: Vec<u64>,
+    /// Subscribers' user ids.
     pub subscribers: Vec<u64>,
     /// Team ids; `-1` means everyone in the account.
     /// Team ids: `-1` is everyone in the account; the rest are monday.com's ids, which use the
     /// whole u64 range (i128 holds both).
     pub team_owners: Vec<i128>,
+    /// Subscribed teams' ids (`-1`: everyone in the account).
     pub team_subscribers: Vec<i128>,
 }
 
@@ -118,30 +154,43 @@ pub struct Board {
 pub struct Plan {
     /// Seats.
     pub max_users: i64,
+    /// Billing period.
     pub period: Option<String>,
+    /// Plan tier.
     pub tier: Option<String>,
 }
 
 /// One product of the account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
+    /// The product's id.
     pub id: Option<u64>,
+    /// Which product (`core`, `crm`, ...).
     pub kind: Option<String>,
+    /// The product's tier.
     pub tier: Option<String>,
 }
 
 /// The account, its plan, and who the token acts as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
+    /// The account's id.
     pub id: u64,
+    /// The account's name.
     pub name: String,
+    /// The account's URL slug.
     pub slug: String,
+    /// The account's tier.
     pub tier: Option<String>,
+    /// Active members, as monday.com counts them.
     pub active_members_count: Option<i64>,
+    /// The account's plan.
     pub plan: Option<Plan>,
+    /// The products the account has.
     pub products: Vec<Product>,
     /// The token's user.
     pub me_id: u64,
+    /// The kind of the user the token acts as.
     pub me_kind: UserKind,
     /// The API version that answered.
     pub api_version: String,

@@ -44,10 +44,15 @@ fn parse_status(s: &str, who: u64) -> Result<UserStatus, Error> {
 /// The legacy booleans of API 2026-07 and earlier.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LegacyFlags {
+    /// `is_admin`, when asked.
     pub is_admin: Option<bool>,
+    /// `is_guest`, when asked.
     pub is_guest: Option<bool>,
+    /// `is_view_only`, when asked.
     pub is_view_only: Option<bool>,
+    /// `is_pending`, when asked.
     pub is_pending: Option<bool>,
+    /// `enabled`, when asked.
     pub enabled: Option<bool>,
 }
 

@@ -22,7 +22,9 @@ pub enum StateFilter {
     /// Only active ones (monday.com's default).
     #[default]
     Active,
+    /// Archived only.
     Archived,
+    /// Deleted only.
     Deleted,
     /// Every state.
     All,

@@ -47,7 +47,9 @@ impl Default for FaultConfig {
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[error("fault setting {field} must be between 0 and 1, got {value}")]
 pub struct FaultConfigError {
+    /// The setting.
     pub field: &'static str,
+    /// Its value.
     pub value: f64,
 }
 
@@ -83,7 +85,9 @@ pub enum Outcome {
 /// The decision for one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
+    /// How long to wait before answering.
     pub delay: Duration,
+    /// What to answer.
     pub outcome: Outcome,
 }
 

@@ -22,10 +22,15 @@ pub const DEFAULT_GUEST_TOKEN: &str = "sim-guest-token";
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct GenConfig {
+    /// Users to generate (at least 3).
     pub users: usize,
+    /// Teams to generate.
     pub teams: usize,
+    /// Workspaces to generate.
     pub workspaces: usize,
+    /// Boards to generate.
     pub boards: usize,
+    /// The random seed: the same seed gives the same org.
     pub seed: u64,
     /// Token of the admin user; the member and guest get the default tokens.
     pub admin_token: String,
@@ -51,8 +56,10 @@ impl Default for GenConfig {
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum GenError {
     #[error("an org needs at least 3 users (an admin, a member and a guest with tokens); got {0}")]
+    /// Fewer than three users.
     TooFewUsers(usize),
     #[error("the admin token must not be empty")]
+    /// An empty admin token.
     EmptyToken,
 }
 

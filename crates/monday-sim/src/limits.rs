@@ -63,6 +63,7 @@ impl LimitsConfig {
 pub struct LimitError {
     /// monday's `extensions.code`.
     pub code: &'static str,
+    /// monday's message.
     pub message: String,
     /// Seconds until a retry can succeed; `None` when retrying cannot help.
     pub retry_in_seconds: Option<u64>,
@@ -73,9 +74,13 @@ pub struct LimitError {
 /// What one query was charged (served by the `complexity` field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Charge {
+    /// Budget left before the query.
     pub before: u64,
+    /// What the query cost.
     pub query: u64,
+    /// Budget left after it.
     pub after: u64,
+    /// Seconds until the budget refills.
     pub reset_in_x_seconds: u64,
 }
 
@@ -95,8 +100,11 @@ struct TokenState {
 /// A live snapshot for the `RateLimit` headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Remaining {
+    /// Requests left in the minute, and seconds until it resets.
     pub requests: Option<(u32, u64)>,
+    /// Requests that may still run at once.
     pub concurrency: Option<u32>,
+    /// Complexity budget left, and seconds until it refills.
     pub complexity: Option<(u64, u64)>,
 }
 

@@ -17,9 +17,13 @@ pub const MAX_BOARD_TEAM_SUBSCRIBERS: usize = 100;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserKind {
+    /// An account admin.
     Admin,
+    /// A member (a paid seat).
     Member,
+    /// A viewer (read-only, no seat).
     Viewer,
+    /// A guest from outside the company.
     Guest,
 }
 
@@ -72,11 +76,17 @@ impl UserStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InvitationMethod {
+    /// Invited by another user.
     User,
+    /// Created through SCIM.
     Scim,
+    /// Joined through single sign-on.
     Sso,
+    /// Joined from an allowed e-mail domain.
     AuthDomain,
+    /// The account's first user.
     FirstUser,
+    /// Created through the API.
     ApiUserCreation,
 }
 
@@ -97,25 +107,45 @@ impl InvitationMethod {
 /// One person in the account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
+    /// The user's id.
     pub id: u64,
+    /// Full name.
     pub name: String,
+    /// E-mail, unique in the org (case-insensitively).
     pub email: String,
+    /// Job title.
     pub title: String,
+    /// Admin, member, viewer or guest.
     pub kind: UserKind,
+    /// Active, deactivated or pending.
     pub status: UserStatus,
+    /// Whether the e-mail was confirmed.
     pub is_email_confirmed: bool,
+    /// When the user was created.
     pub created_at: DateTime<Utc>,
+    /// When the user first became active.
     pub became_active_at: Option<DateTime<Utc>>,
+    /// When the user was last active.
     pub last_activity: Option<DateTime<Utc>>,
+    /// IANA time zone name.
     pub time_zone_identifier: Option<String>,
+    /// Hours from UTC.
     pub utc_hours_diff: Option<f64>,
+    /// How the user joined.
     pub invitation_method: InvitationMethod,
+    /// Birthday, as monday.com writes it (`YYYY-MM-DD`).
     pub birthday: Option<String>,
+    /// ISO country code.
     pub country_code: Option<String>,
+    /// Free-text location.
     pub location: Option<String>,
+    /// Phone number.
     pub phone: Option<String>,
+    /// Mobile phone number.
     pub mobile_phone: Option<String>,
+    /// Interface language.
     pub current_language: Option<String>,
+    /// Whether the user has a profile photo.
     pub has_photo: bool,
     /// The IdP's id for the user (SCIM `externalId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,9 +159,13 @@ pub struct User {
 /// A monday.com team (a SCIM group).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Team {
+    /// The team's id.
     pub id: u64,
+    /// The team's name.
     pub name: String,
+    /// A team of guests.
     pub is_guest: bool,
+    /// When the team was created.
     pub created_at: DateTime<Utc>,
     /// Member user ids, sorted.
     pub members: Vec<u64>,
@@ -149,8 +183,11 @@ pub struct Team {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkspaceKind {
+    /// Every member of the account can join.
     Open,
+    /// Members join by invitation only.
     Closed,
+    /// A template workspace.
     Template,
 }
 
@@ -169,8 +206,11 @@ impl WorkspaceKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
+    /// In use.
     Active,
+    /// Archived (kept, hidden).
     Archived,
+    /// Deleted (in the trash).
     Deleted,
 }
 
@@ -189,8 +229,11 @@ impl State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BoardKind {
+    /// Every member of the account can see it.
     Public,
+    /// Subscribers only.
     Private,
+    /// Shareable with guests.
     Share,
 }
 
@@ -208,11 +251,17 @@ impl BoardKind {
 /// A workspace and its members.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workspace {
+    /// The workspace's id.
     pub id: u64,
+    /// The workspace's name.
     pub name: String,
+    /// Open, closed or template.
     pub kind: WorkspaceKind,
+    /// Active, archived or deleted.
     pub state: State,
+    /// Free-text description.
     pub description: Option<String>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
     /// User subscribers (members), sorted; includes the owners.
     pub members: Vec<u64>,
@@ -227,15 +276,23 @@ pub struct Workspace {
 /// A board and who can reach it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Board {
+    /// The board's id.
     pub id: u64,
+    /// The board's name.
     pub name: String,
+    /// Public, private or shareable.
     pub kind: BoardKind,
+    /// Active, archived or deleted.
     pub state: State,
     /// `None`: the account's main workspace.
     pub workspace_id: Option<u64>,
+    /// The user who created it.
     pub creator_id: u64,
+    /// Free-text description.
     pub description: Option<String>,
+    /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// When it was last changed.
     pub updated_at: DateTime<Utc>,
     /// Who may edit: `everyone`, `collaborators`, `assignee` or `owners`.
     pub permissions: String,
@@ -254,38 +311,56 @@ pub struct Board {
 /// The account's plan (`Plan`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// Seats the plan includes.
     pub max_users: i32,
+    /// Billing period (`monthly`, `yearly`).
     pub period: String,
+    /// Plan tier (`enterprise`, `pro`, ...).
     pub tier: String,
+    /// Plan version.
     pub version: i32,
 }
 
 /// One product of the account (`AccountProduct`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {
+    /// The product's id.
     pub id: u64,
+    /// Which product (`core`, `crm`, `software`, ...).
     pub kind: String,
+    /// The product's tier.
     pub tier: String,
+    /// The product's default workspace.
     pub default_workspace_id: Option<u64>,
 }
 
 /// The account itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Account {
+    /// The account's id.
     pub id: u64,
+    /// The account's name.
     pub name: String,
+    /// The account's URL slug (`acme` in acme.monday.com).
     pub slug: String,
+    /// The account's tier.
     pub tier: String,
+    /// The account's plan.
     pub plan: Plan,
+    /// The products the account has.
     pub products: Vec<Product>,
+    /// ISO country code.
     pub country_code: String,
+    /// When the account was created.
     pub created_at: DateTime<Utc>,
 }
 
 /// An API token and the user it acts as.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiToken {
+    /// The token text a client sends.
     pub token: String,
+    /// The user the token acts as.
     pub user_id: u64,
 }
 
@@ -298,11 +373,17 @@ impl std::fmt::Debug for ApiToken {
 /// The whole emulated account: the ground truth `dump` writes and `--state` loads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Org {
+    /// The account.
     pub account: Account,
+    /// Every user.
     pub users: Vec<User>,
+    /// Every team, with members and owners.
     pub teams: Vec<Team>,
+    /// Every workspace, with members and owners.
     pub workspaces: Vec<Workspace>,
+    /// Every board, with subscribers and owners.
     pub boards: Vec<Board>,
+    /// The API tokens the sim accepts.
     pub tokens: Vec<ApiToken>,
     /// The SCIM bearer token (separate from API tokens); `None`: SCIM is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,16 +394,43 @@ pub struct Org {
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum OrgError {
     #[error("{kind} id {id} appears more than once")]
-    DuplicateId { kind: &'static str, id: u64 },
+    /// Two entities of one kind share an id.
+    DuplicateId {
+        /// The kind of entity.
+        kind: &'static str,
+        /// Its id.
+        id: u64,
+    },
     #[error("email {0:?} is used by more than one user (emails compare case-insensitively)")]
+    /// Two users share an e-mail.
     DuplicateEmail(String),
     #[error("{owner} refers to {kind} {id}, which does not exist")]
-    Dangling { owner: String, kind: &'static str, id: u64 },
+    /// A reference to an entity that does not exist.
+    Dangling {
+        /// What refers to it.
+        owner: String,
+        /// The kind of entity.
+        kind: &'static str,
+        /// Its id.
+        id: u64,
+    },
     #[error("{0}: an owner must also be a member/subscriber")]
+    /// An owner who is not a member.
     OwnerNotMember(String),
     #[error("board {id} has {count} {what} subscribers; monday.com allows at most {max}")]
-    BoardLimit { id: u64, what: &'static str, count: usize, max: usize },
+    /// A board over monday.com's subscriber limit.
+    BoardLimit {
+        /// The board.
+        id: u64,
+        /// Which subscribers (users or teams).
+        what: &'static str,
+        /// How many it has.
+        count: usize,
+        /// The most monday.com allows.
+        max: usize,
+    },
     #[error("token for user {0} is empty")]
+    /// A token with no text.
     EmptyToken(u64),
 }
 

@@ -18,7 +18,9 @@ use crate::version::ApiVersion;
 /// How the emulator behaves (everything but the data).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SimConfig {
+    /// Rate and complexity limits in force.
     pub limits: LimitsConfig,
+    /// Faults to inject.
     pub faults: FaultConfig,
     /// Start with a clock that only moves when told to (`/_sim/clock`).
     pub frozen_clock: bool,
@@ -32,11 +34,19 @@ pub struct SimConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     #[error("invalid org: {0}")]
+    /// The org is inconsistent.
     Org(#[from] OrgError),
     #[error("invalid fault configuration: {0}")]
+    /// A fault setting is out of range.
     Faults(#[from] FaultConfigError),
     #[error("could not build the GraphQL schema for {version}: {message}")]
-    Schema { version: &'static str, message: String },
+    /// The GraphQL schema could not be built.
+    Schema {
+        /// The API version.
+        version: &'static str,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Counters served at `/_sim/stats`.

@@ -11,30 +11,78 @@ use crate::records::Role;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
-    Invite { email: String, role: Role },
-    SetRole { user: String, role: Role },
-    Deactivate { user: String },
-    Activate { user: String },
-    Grant { entitlement: Entitlement, principal: Principal },
-    Revoke { entitlement: Entitlement, principal: Principal },
-    CreateTeam { name: String, members: Vec<String> },
-    DeleteTeam { team: String },
+    /// Invite a user by e-mail with a role.
+    Invite {
+        /// The e-mail to invite.
+        email: String,
+        /// The role.
+        role: Role,
+    },
+    /// Change a user's role.
+    SetRole {
+        /// The user's id.
+        user: String,
+        /// The role.
+        role: Role,
+    },
+    /// Deactivate a user.
+    Deactivate {
+        /// The user's id.
+        user: String,
+    },
+    /// Reactivate a user.
+    Activate {
+        /// The user's id.
+        user: String,
+    },
+    /// Give a user or team an entitlement.
+    Grant {
+        /// The entitlement.
+        entitlement: Entitlement,
+        /// The user or team.
+        principal: Principal,
+    },
+    /// Take an entitlement away from a user or team.
+    Revoke {
+        /// The entitlement.
+        entitlement: Entitlement,
+        /// The user or team.
+        principal: Principal,
+    },
+    /// Create a team.
+    CreateTeam {
+        /// The team's name.
+        name: String,
+        /// User ids of its first members.
+        members: Vec<String>,
+    },
+    /// Delete a team.
+    DeleteTeam {
+        /// The team's id.
+        team: String,
+    },
 }
 
 /// Why an action cannot be planned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ActionError {
     #[error("a team cannot be a member or owner of a team ({0})")]
+    /// A team given team membership.
     TeamInTeam(String),
     #[error("a role is changed, not granted to a team or revoked: use `roster role USER ROLE` ({0})")]
+    /// A role granted or revoked instead of set.
     RoleGrant(String),
     #[error("monday.com's API cannot remove {0} alone: revoke the {1} entitlement to remove the principal (that also ends the ownership)")]
+    /// An ownership removed alone, which monday.com's API cannot do.
     OwnerOnly(String, &'static str),
     #[error("team -1 (everyone in the account) can only subscribe to boards ({0})")]
+    /// Team -1 (everyone) on something other than a board.
     EveryoneOnlyOnBoards(String),
     #[error("{0:?} is not an e-mail address")]
+    /// An invitation to something that is not an e-mail address.
     BadEmail(String),
     #[error("a team needs a name")]
+    /// A team without a name.
     EmptyName,
 }
 
@@ -132,10 +180,15 @@ impl Default for Guard {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("this plan takes access away from {affected} users, more than the guard allows ({limit} of {active} active users: more than {max_users} or {pct:.0} %); review it with --dry-run and pass --allow-mass-change to apply it", pct = .max_fraction * 100.0)]
 pub struct MassChange {
+    /// Users who would lose access.
     pub affected: usize,
+    /// Active users in the account.
     pub active: usize,
+    /// The most the guard allows.
     pub limit: usize,
+    /// The configured absolute limit.
     pub max_users: usize,
+    /// The configured fraction of active users.
     pub max_fraction: f64,
 }
 

@@ -35,6 +35,7 @@ impl Require {
 /// The approval policy of a deployment (`[approval]` in the configuration).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApprovalPolicy {
+    /// Which plans wait for a second admin.
     pub require: Require,
     /// With `Removals`: how many users must lose access before a plan waits (at least 1).
     pub min_users: usize,
@@ -72,13 +73,33 @@ impl ApprovalPolicy {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("{who:?} made this plan and may not approve or reject it: a second admin must")]
-    OwnPlan { who: String },
+    /// The planner tried to decide their own plan.
+    OwnPlan {
+        /// Who tried.
+        who: String,
+    },
     #[error("{who:?} is not an approver (the configuration's [approval] approvers: {approvers})")]
-    NotAnApprover { who: String, approvers: String },
+    /// The decider is not a configured approver.
+    NotAnApprover {
+        /// Who tried.
+        who: String,
+        /// The configured approvers.
+        approvers: String,
+    },
     #[error("the plan is {status}, not pending approval: nothing to decide")]
-    NotPending { status: PlanStatus },
+    /// The plan is not waiting for a decision.
+    NotPending {
+        /// Its status.
+        status: PlanStatus,
+    },
     #[error("the plan was computed on sync {planned}, and sync {latest} has completed since: monday.com may have changed, so make the plan again")]
-    Stale { planned: i64, latest: i64 },
+    /// A newer snapshot completed since the plan was made.
+    Stale {
+        /// The sync the plan was computed on.
+        planned: i64,
+        /// The latest completed sync.
+        latest: i64,
+    },
 }
 
 /// What a stored plan carries out.
@@ -114,6 +135,7 @@ impl PlanKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
+    /// Waiting for a second admin.
     PendingApproval,
     /// Approved and being carried out.
     Approved,
@@ -121,10 +143,12 @@ pub enum PlanStatus {
     Applied,
     /// Approved, but could not be carried out (the reason is its note).
     Failed,
+    /// Rejected by a second admin; it never runs.
     Rejected,
 }
 
 impl PlanStatus {
+    /// Every status.
     pub const ALL: [PlanStatus; 5] = [
         PlanStatus::PendingApproval,
         PlanStatus::Approved,

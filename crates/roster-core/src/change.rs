@@ -40,8 +40,11 @@ impl Change {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// Asked for; no answer recorded yet.
     Requested,
+    /// monday.com carried it out.
     Succeeded,
+    /// monday.com refused it.
     Failed,
 }
 

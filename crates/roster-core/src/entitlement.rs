@@ -9,11 +9,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceType {
+    /// The account itself (its seats and plan).
     Account,
+    /// A user (for roles).
     User,
+    /// An account role (admin, member, viewer, guest).
     Role,
+    /// A team.
     Team,
+    /// A workspace.
     Workspace,
+    /// A board.
     Board,
 }
 
@@ -73,20 +79,34 @@ pub enum EntitlementError {
     #[error(
         "{0:?} is not an entitlement: write it as type:id:slug, for example board:123:subscriber or team:5:member"
     )]
+    /// Not written as `type:id:slug`.
     Shape(String),
     #[error("unknown resource type {0:?}: use role, team, workspace or board")]
+    /// A resource type Roster does not know.
     UnknownType(String),
     #[error("{rtype} has no entitlement {slug:?}: use {}", .allowed.join(" or "))]
-    UnknownSlug { rtype: ResourceType, slug: String, allowed: Vec<String> },
+    /// An entitlement the resource type does not have.
+    UnknownSlug {
+        /// The resource type.
+        rtype: ResourceType,
+        /// The entitlement asked for.
+        slug: String,
+        /// The entitlements the type has.
+        allowed: Vec<String>,
+    },
     #[error("{0:?} is not a valid id: ids are numbers (roles are admin, member, viewer or guest)")]
+    /// An id that is not a number.
     BadId(String),
 }
 
 /// Something that can be held: `type:id:slug`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Entitlement {
+    /// The resource's type.
     pub rtype: ResourceType,
+    /// The resource's id (a role's name for roles).
     pub rid: String,
+    /// What it grants (`member`, `owner`, `subscriber`, ...).
     pub slug: String,
 }
 
@@ -137,7 +157,9 @@ use crate::records::Role;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PrincipalType {
+    /// A user.
     User,
+    /// A team (its members get the access).
     Team,
 }
 
@@ -154,7 +176,9 @@ impl PrincipalType {
 /// A user or a team (team `-1` is everyone in the account).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Principal {
+    /// A user or a team.
     pub ptype: PrincipalType,
+    /// Its id.
     pub id: String,
 }
 
@@ -205,8 +229,11 @@ impl GrantSource {
 /// `entitlement` held by `principal`, for `source`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Grant {
+    /// What is granted.
     pub entitlement: Entitlement,
+    /// To whom.
     pub principal: Principal,
+    /// Directly, or through a team.
     pub source: GrantSource,
 }
 

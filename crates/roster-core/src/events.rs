@@ -10,17 +10,29 @@ use crate::records::{AccountRecord, ResourceRecord, UserField, UserRecord};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    /// A user appeared.
     UserAdded,
+    /// A user is gone.
     UserRemoved,
+    /// A user's status changed (active, deactivated, pending).
     UserStatusChanged,
+    /// A user's role changed.
     UserRoleChanged,
+    /// A user's e-mail changed.
     UserEmailChanged,
+    /// A user's name changed.
     UserNameChanged,
+    /// Someone gained access (a membership or ownership).
     GrantAdded,
+    /// Someone lost access.
     GrantRemoved,
+    /// A team, workspace or board appeared.
     ResourceAdded,
+    /// A team, workspace or board is gone.
     ResourceRemoved,
+    /// A team, workspace or board was renamed.
     ResourceRenamed,
+    /// The account's seat count or plan changed.
     SeatsChanged,
     /// A sync finished; its detail holds the counts.
     SyncCompleted,
@@ -41,14 +53,23 @@ pub enum EventKind {
     ScimRequested,
     /// SCIM provisioning calls (JumpCloud Directory Insights' vocabulary).
     ScimUserCreate,
+    /// A user's attributes were updated through SCIM.
     ScimUserUpdate,
+    /// A user was deactivated through SCIM.
     ScimUserDeprovision,
+    /// A user was reactivated through SCIM.
     ScimUserReactivate,
+    /// A user was deleted through SCIM.
     ScimUserDelete,
+    /// A group was created through SCIM.
     ScimGroupCreate,
+    /// A group was renamed through SCIM.
     ScimGroupUpdate,
+    /// Members were added to a group through SCIM.
     ScimGroupMemberAdd,
+    /// Members were removed from a group through SCIM.
     ScimGroupMemberRemove,
+    /// A group was deleted through SCIM.
     ScimGroupDelete,
     /// A user holds entitlements a separation-of-duties rule keeps apart.
     SodViolation,
@@ -57,20 +78,31 @@ pub enum EventKind {
     /// Just-in-time access: asked for, approved (granted), denied, about to expire, expired
     /// (revoked, or kept when held before), failed.
     JitRequested,
+    /// A just-in-time grant was approved and granted.
     JitApproved,
+    /// A just-in-time request was denied.
     JitDenied,
+    /// A just-in-time grant is about to expire.
     JitExpiring,
+    /// A just-in-time grant expired (revoked, or kept when held before).
     JitExpired,
+    /// Granting or revoking just-in-time access failed.
     JitFailed,
     /// Access reviews: a campaign created, launched (items frozen), an item decided, a
     /// reviewer's sign-off, the campaign closed (remediation applied), a revoked access seen
     /// gone by a later sync, or still there.
     ReviewCreated,
+    /// A campaign was launched (its items frozen).
     ReviewLaunched,
+    /// An item was decided.
     ReviewDecided,
+    /// A reviewer signed off.
     ReviewSignedOff,
+    /// A campaign was closed (remediation applied).
     ReviewClosed,
+    /// A later sync saw a revoked access gone.
     ReviewRemediationVerified,
+    /// A revoked access is still there, or its removal failed.
     ReviewRemediationFailed,
     /// Evidence exported: the manifest's SHA-256 in the audit log, so an export can be matched
     /// against what Roster recorded, not only against itself.
@@ -78,8 +110,11 @@ pub enum EventKind {
     /// Four-eyes approval: a plan stored to wait for a second admin, approved (it then runs),
     /// rejected, or a decision refused (own plan, not an approver, stale snapshot).
     PlanPendingApproval,
+    /// A plan was approved (it then runs).
     PlanApproved,
+    /// A plan was rejected.
     PlanRejected,
+    /// A decision on a plan was refused (own plan, not an approver, stale snapshot).
     PlanApprovalRefused,
 }
 
@@ -144,8 +179,11 @@ impl EventKind {
 /// One change, about one subject (`user:1`, `board:7`, `board:7:owner`, `account`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
+    /// What happened.
     pub kind: EventKind,
+    /// Whom or what it is about (`user:12`, `board:7`).
     pub subject: String,
+    /// The details, as JSON.
     pub detail: Value,
 }
 

@@ -9,16 +9,22 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum JitStatus {
     #[default]
+    /// Waiting for an approver.
     Requested,
+    /// Granted; expires at its time.
     Active,
     /// Being revoked (claimed by one worker).
     Expiring,
+    /// Ended (revoked, or kept when held before).
     Expired,
+    /// Refused by an approver.
     Denied,
+    /// Granting or revoking failed.
     Failed,
 }
 
 impl JitStatus {
+    /// Every status.
     pub const ALL: [JitStatus; 6] = [
         JitStatus::Requested,
         JitStatus::Active,

@@ -7,9 +7,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// An account admin.
     Admin,
+    /// A member.
     Member,
+    /// A viewer (read-only).
     Viewer,
+    /// A guest from outside the company.
     Guest,
 }
 
@@ -54,8 +58,11 @@ impl Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserStatus {
+    /// Can sign in.
     Active,
+    /// Invited, not yet joined.
     Pending,
+    /// Deactivated: cannot sign in, keeps no seat.
     Deactivated,
 }
 
@@ -83,17 +90,29 @@ impl UserStatus {
 /// One user as a sync saw them. Keyed by monday's immutable id, never by e-mail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserRecord {
+    /// monday.com's user id.
     pub id: String,
+    /// Full name.
     pub name: String,
+    /// E-mail.
     pub email: String,
+    /// Job title.
     pub title: String,
+    /// Admin, member, viewer or guest.
     pub role: Role,
+    /// Active, pending or deactivated.
     pub status: UserStatus,
+    /// Whether the e-mail was confirmed.
     pub is_email_confirmed: bool,
+    /// When the user was created.
     pub created_at: Option<DateTime<Utc>>,
+    /// When the user first became active.
     pub became_active_at: Option<DateTime<Utc>>,
+    /// When the user was last active.
     pub last_activity: Option<DateTime<Utc>>,
+    /// IANA time zone name.
     pub time_zone: Option<String>,
+    /// How the user joined (`user`, `scim`, `sso`, ...).
     pub invitation_method: Option<String>,
 }
 
@@ -121,9 +140,13 @@ pub const USER_COLUMNS: [&str; 12] = [
 /// disagree. Activity, title and the rest change too often, or matter too little, to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserField {
+    /// The user's status.
     Status,
+    /// The user's role.
     Role,
+    /// The user's e-mail.
     Email,
+    /// The user's name.
     Name,
 }
 
@@ -167,25 +190,35 @@ impl UserRecord {
 /// A team, workspace or board as a sync saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRecord {
+    /// Team, workspace or board.
     pub rtype: crate::ResourceType,
+    /// monday.com's id.
     pub id: String,
+    /// Its name.
     pub name: String,
     /// The containing resource, e.g. `workspace:9` for a board.
     pub parent: Option<String>,
     /// `kind` (open/closed, public/private/share), `state` (active/archived/deleted), ...
     pub kind: Option<String>,
+    /// `active`, `archived` or `deleted`.
     pub state: Option<String>,
 }
 
 /// The account as a sync saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRecord {
+    /// monday.com's account id.
     pub monday_id: String,
+    /// The account's name.
     pub name: String,
+    /// The account's URL slug.
     pub slug: String,
+    /// The account's tier.
     pub tier: Option<String>,
+    /// The plan's tier.
     pub plan_tier: Option<String>,
     /// Seats the plan pays for.
     pub max_users: Option<i64>,
+    /// Active members, as monday.com counts them.
     pub active_members_count: Option<i64>,
 }

@@ -37,6 +37,7 @@ pub struct Reviewers {
     /// named reviewers share the resources, one resource to one reviewer.
     pub mode: ReviewerMode,
     #[serde(default)]
+    /// The reviewers in `named` mode.
     pub named: Vec<String>,
     /// Reviews what has no active owner (and role items, which have no owner).
     pub fallback: String,
@@ -46,7 +47,9 @@ pub struct Reviewers {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewerMode {
+    /// Each resource's owners review its items.
     Owners,
+    /// Named reviewers share the resources.
     Named,
 }
 
@@ -54,7 +57,9 @@ pub enum ReviewerMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unanswered {
+    /// Undecided access stays.
     Keep,
+    /// Undecided access is revoked.
     Revoke,
 }
 
@@ -62,8 +67,11 @@ pub enum Unanswered {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignSpec {
+    /// What is reviewed.
     pub scope: Scope,
+    /// Who reviews it.
     pub reviewers: Reviewers,
+    /// What happens to undecided items.
     pub unanswered: Unanswered,
     /// Launch refuses a snapshot older than this (seconds) unless forced.
     pub max_snapshot_age_s: i64,
@@ -74,13 +82,18 @@ pub struct CampaignSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignStatus {
+    /// Created, not yet launched.
     Draft,
+    /// Launched: reviewers decide.
     Launched,
+    /// Being closed: remediation in progress.
     Closing,
+    /// Closed: remediation applied, evidence final.
     Closed,
 }
 
 impl CampaignStatus {
+    /// Every status, in lifecycle order.
     pub const ALL: [CampaignStatus; 4] =
         [CampaignStatus::Draft, CampaignStatus::Launched, CampaignStatus::Closing, CampaignStatus::Closed];
 
@@ -110,7 +123,9 @@ impl std::fmt::Display for CampaignStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
+    /// The access stays.
     Certify,
+    /// The access goes.
     Revoke,
 }
 
@@ -134,14 +149,20 @@ impl Decision {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RemediationStatus {
+    /// The revocation was applied.
     Applied,
+    /// The revocation failed.
     Failed,
+    /// Left to a person (removing it would take certified access too).
     Manual,
+    /// A later sync saw the access gone.
     Verified,
+    /// A later sync found the access still there.
     NotRemoved,
 }
 
 impl RemediationStatus {
+    /// Every status.
     pub const ALL: [RemediationStatus; 5] = [
         RemediationStatus::Applied,
         RemediationStatus::Failed,
@@ -282,11 +303,17 @@ impl CampaignSpec {
 /// One item to review: a user holding an entitlement through a source, and who reviews it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemDraft {
+    /// The user, as the snapshot saw them.
     pub user: UserRecord,
+    /// The access under review.
     pub entitlement: Entitlement,
+    /// The resource's name.
     pub resource_name: String,
+    /// Directly, or through a team.
     pub source: GrantSource,
+    /// Who reviews it.
     pub reviewer: String,
+    /// The reviewer is the user.
     pub self_review: bool,
 }
 

@@ -12,6 +12,7 @@ pub struct DesiredUser {
     pub user_name: String,
     /// Attributes to keep equal (`title`, `name.givenName`, `locale`, `userType`, ...).
     pub attributes: BTreeMap<String, String>,
+    /// Whether the user should be active.
     pub active: bool,
     /// Group references: `Name`, `Name [id:TEAM_ID]` or `Name [external_id:ID]` (see [`GroupRef`]).
     pub groups: Vec<String>,
@@ -22,7 +23,9 @@ pub struct DesiredUser {
 /// A group the source wants, with the stable id a rename is recognised by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesiredGroup {
+    /// The group's (team's) name.
     pub name: String,
+    /// The source's stable id for it, which survives a rename.
     pub external_id: Option<String>,
     /// monday.com's team id, when the source names the team it means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,9 +35,13 @@ pub struct DesiredGroup {
 /// A user as monday.com's SCIM API shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
+    /// monday.com's SCIM id of the user.
     pub id: String,
+    /// The e-mail, SCIM's `userName`.
     pub user_name: String,
+    /// The attributes monday.com holds, by the source's names.
     pub attributes: BTreeMap<String, String>,
+    /// Whether the user is active.
     pub active: bool,
     /// Provisioned through SCIM (only those are deactivated for missing from the source).
     pub scim_provisioned: bool,
@@ -43,11 +50,15 @@ pub struct CurrentUser {
 /// A group (team) as monday.com's SCIM API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentGroup {
+    /// monday.com's SCIM id of the group (the team id).
     pub id: String,
+    /// The group's name.
     pub name: String,
+    /// The external id it was provisioned with, if any.
     pub external_id: Option<String>,
     /// Member user ids.
     pub members: BTreeSet<String>,
+    /// Provisioned through SCIM (only those are deleted for missing from the source).
     pub scim_provisioned: bool,
 }
 
@@ -55,7 +66,9 @@ pub struct CurrentGroup {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberRef {
+    /// A user who exists, by SCIM id.
     Id(String),
+    /// A user this plan creates, by `userName`.
     New(String),
 }
 
@@ -63,50 +76,84 @@ pub enum MemberRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum ScimStep {
+    /// Create a user the source has and monday.com does not.
     CreateUser {
+        /// The user to create.
         user: DesiredUser,
     },
     /// (attribute, current, desired) per changed attribute.
     UpdateUser {
+        /// The user's SCIM id.
         id: String,
+        /// The user's e-mail.
         user_name: String,
+        /// (attribute, current value, desired value) per changed attribute.
         changes: Vec<(String, Option<String>, String)>,
     },
+    /// Deactivate a user the source no longer has (or marks inactive).
     Deactivate {
+        /// The user's SCIM id.
         id: String,
+        /// The user's e-mail.
         user_name: String,
+        /// Why, in words.
         reason: String,
     },
+    /// Reactivate a user the source marks active again.
     Reactivate {
+        /// The user's SCIM id.
         id: String,
+        /// The user's e-mail.
         user_name: String,
     },
+    /// Delete a user (only with `--delete`).
     DeleteUser {
+        /// The user's SCIM id.
         id: String,
+        /// The user's e-mail.
         user_name: String,
     },
+    /// Create a group the source has and monday.com does not.
     CreateGroup {
+        /// The group's name.
         name: String,
+        /// The source's stable id for it.
         external_id: Option<String>,
+        /// Its first members.
         members: Vec<MemberRef>,
     },
+    /// Rename a group recognised by its stable id.
     RenameGroup {
+        /// The group's SCIM id.
         id: String,
+        /// Its current name.
         from: String,
+        /// Its name in the source.
         to: String,
     },
+    /// Add members to a group.
     AddMembers {
+        /// The group's SCIM id.
         id: String,
+        /// The group's name.
         group: String,
+        /// The users to add.
         members: Vec<MemberRef>,
     },
+    /// Remove members from a group.
     RemoveMembers {
+        /// The group's SCIM id.
         id: String,
+        /// The group's name.
         group: String,
+        /// The SCIM ids of the users to remove.
         members: Vec<String>,
     },
+    /// Delete a group (only with `--delete-groups`).
     DeleteGroup {
+        /// The group's SCIM id.
         id: String,
+        /// The group's name.
         name: String,
     },
 }
@@ -169,7 +216,9 @@ pub enum GroupKey {
 /// `Name [external_id:hr-7]` (the name is then a label; the bracket says which group).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupRef {
+    /// The name as written (a label when a key follows it).
     pub name: String,
+    /// How the group is recognised.
     pub key: GroupKey,
 }
 

@@ -16,11 +16,13 @@ use crate::records::{UserRecord, UserStatus};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SodRule {
+    /// The rule's name.
     pub name: String,
     /// Entitlements that must not be held together: `role:admin:assigned`, `board:123:owner`,
     /// or `board:*:owner` (any board).
     pub entitlements: Vec<String>,
     #[serde(default)]
+    /// Users allowed to hold them together, each with a reason.
     pub exemptions: Vec<SodExemption>,
 }
 
@@ -30,6 +32,7 @@ pub struct SodRule {
 pub struct SodExemption {
     /// User id or e-mail.
     pub user: String,
+    /// Why the exemption is allowed.
     pub reason: String,
     /// Last day the exemption holds (`2027-03-31`), or an RFC 3339 time.
     pub expires: String,
@@ -38,8 +41,11 @@ pub struct SodExemption {
 /// A rule broken by a user.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Violation {
+    /// The rule.
     pub rule: String,
+    /// The user's id.
     pub user: String,
+    /// The user's e-mail.
     pub email: String,
     /// The entitlements held that the rule names.
     pub held: Vec<String>,
@@ -49,7 +55,9 @@ pub struct Violation {
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[error("separation-of-duties rule {rule:?}: {problem}")]
 pub struct SodError {
+    /// The rule.
     pub rule: String,
+    /// What is wrong with it.
     pub problem: String,
 }
 

@@ -20,22 +20,30 @@ use crate::scim::{ApplyResult, ReconcileError, ScimPlan};
 /// computed on (which must still be the latest).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approved {
+    /// The plan that ran.
     pub plan_id: String,
+    /// The sync that confirmed its changes.
     pub sync_id: i64,
 }
 
 /// A plan to store until a second admin decides.
 #[derive(Debug)]
 pub struct Submission<'a> {
+    /// The account the plan changes.
     pub account: &'a str,
+    /// The plan's id.
     pub id: &'a str,
+    /// What kind of plan.
     pub kind: PlanKind,
+    /// The snapshot it was computed on.
     pub sync_id: Option<i64>,
     /// What runs once approved (by kind).
     pub body: Value,
     /// What it does, for the people deciding.
     pub summary: Value,
+    /// Who planned it.
     pub by: &'a str,
+    /// Why, as the planner said.
     pub reason: Option<&'a str>,
 }
 
@@ -69,28 +77,47 @@ pub async fn submit(store: &dyn Store, s: Submission<'_>, now: DateTime<Utc>) ->
 #[derive(Debug, thiserror::Error)]
 pub enum ApprovalError {
     #[error("account {account:?} has no plan {id:?}: `roster plan list` shows the plans waiting")]
-    NotFound { account: String, id: String },
+    /// No such plan in the account.
+    NotFound {
+        /// The account.
+        account: String,
+        /// The plan's id.
+        id: String,
+    },
     #[error("the decision is refused: {0}")]
+    /// The decision was refused.
     Refused(#[from] Refusal),
     #[error("plan {0} is a SCIM plan, and this server has no SCIM token for its account: approve it where the account's scim_url and token are configured")]
+    /// A SCIM plan where no SCIM token is configured.
     NoScim(String),
     #[error(
         "plan {id} cannot be read back ({why}): it was stored by another version of Roster; reject it and plan again"
     )]
-    Unreadable { id: String, why: String },
+    /// A stored plan this version cannot read.
+    Unreadable {
+        /// The plan's id.
+        id: String,
+        /// What is unfinished.
+        why: String,
+    },
     #[error("approved, but not carried out: {0}")]
+    /// Carrying out the approved changes failed.
     Provision(#[from] ProvisionError),
     #[error("approved, but not carried out: {0}")]
+    /// Closing the review failed.
     Review(#[from] ReviewError),
     #[error("approved, but not carried out: {0}")]
+    /// Running the SCIM plan failed.
     Scim(#[from] ReconcileError),
     #[error("the store failed: {0}")]
+    /// The store failed.
     Store(#[from] StoreError),
 }
 
 /// What carries approved plans out.
 #[derive(Debug, Clone, Copy)]
 pub struct Runners<'a> {
+    /// The monday.com client for the account.
     pub client: &'a Client,
     /// The account's SCIM configuration, when there is one.
     pub scim: Option<&'a ScimConfig>,
@@ -100,9 +127,23 @@ pub struct Runners<'a> {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Ran {
-    Actions { report: ApplyReport },
-    Scim { succeeded: usize, failed: Vec<String> },
-    ReviewClose { report: CloseReport },
+    /// GraphQL changes ran.
+    Actions {
+        /// What each change did.
+        report: ApplyReport,
+    },
+    /// A SCIM push ran.
+    Scim {
+        /// Steps that succeeded.
+        succeeded: usize,
+        /// Steps that failed, each with its reason.
+        failed: Vec<String>,
+    },
+    /// A review's close ran.
+    ReviewClose {
+        /// What each change did.
+        report: CloseReport,
+    },
 }
 
 impl Ran {

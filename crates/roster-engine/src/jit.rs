@@ -17,8 +17,11 @@ use crate::provision::{apply_plan, ApplyOptions, ProvisionError};
 /// The longest grant per resource type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JitPolicy {
+    /// The longest board access.
     pub max_board: Duration,
+    /// The longest workspace access.
     pub max_workspace: Duration,
+    /// The longest team access.
     pub max_team: Duration,
     /// A role (`role:admin:assigned`): the user's role is changed, and restored at expiry.
     pub max_role: Duration,
@@ -59,18 +62,37 @@ impl Default for JitPolicy {
 #[derive(Debug, thiserror::Error)]
 pub enum JitError {
     #[error("{0}")]
+    /// The request is invalid (the message says how).
     Invalid(String),
     #[error("just-in-time grant {0} does not exist in account {1:?}")]
+    /// No such grant in the account.
     NotFound(i64, String),
     #[error("just-in-time grant {id} is {status}, not {wanted}")]
-    WrongState { id: i64, status: String, wanted: &'static str },
+    /// The grant is not in the state this needs.
+    WrongState {
+        /// The grant.
+        id: i64,
+        /// Its status.
+        status: String,
+        /// The status this needs.
+        wanted: &'static str,
+    },
     #[error("{0} cannot approve their own request (or their own access): another approver must")]
+    /// The requester or the user tried to approve.
     SelfApproval(String),
     #[error("{who} may not decide this request: {why}")]
-    NotApprover { who: String, why: String },
+    /// The decider may not decide this request.
+    NotApprover {
+        /// Who tried.
+        who: String,
+        /// Why they may not.
+        why: String,
+    },
     #[error(transparent)]
+    /// Granting or revoking failed.
     Provision(#[from] ProvisionError),
     #[error(transparent)]
+    /// The store failed.
     Store(#[from] StoreError),
 }
 
@@ -222,7 +244,9 @@ async fn provision(
 /// owners. Neither may decide their own request or access.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decider {
+    /// The decider's name (an e-mail or API key name).
     pub name: String,
+    /// An admin of Roster (an admin API key): may approve whatever the rule says.
     pub roster_admin: bool,
 }
 
@@ -409,9 +433,13 @@ async fn role_changed_meanwhile(store: &dyn Store, account: &str, g: &JitGrant) 
 /// What one expiry pass did.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ExpiryReport {
+    /// Grants whose notice went out.
     pub warned: usize,
+    /// Grants revoked at expiry.
     pub revoked: usize,
+    /// Grants that expired but stay (the user held the access before).
     pub kept: usize,
+    /// Grants whose revocation failed (retried at the next run).
     pub failed: usize,
 }
 

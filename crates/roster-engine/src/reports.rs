@@ -17,6 +17,7 @@ pub const NAMES: [&str; 8] =
 /// Options some reports take.
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
+    /// The time the report is as of.
     pub now: DateTime<Utc>,
     /// `inactive`: no activity for this many days (default 90).
     pub inactive_days: i64,
@@ -46,9 +47,13 @@ impl Default for ReportOptions {
 /// One report: a table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
+    /// The report's name (`inactive`, `seats`, ...).
     pub name: String,
+    /// Its title.
     pub title: String,
+    /// Column headings.
     pub columns: Vec<&'static str>,
+    /// The rows.
     pub rows: Vec<Vec<String>>,
 }
 
@@ -56,10 +61,18 @@ pub struct Report {
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     #[error("no report {0:?}: the reports are {list}", list = NAMES.join(", "))]
+    /// No report of that name.
     Unknown(String),
     #[error("report {report}: {problem}")]
-    Options { report: &'static str, problem: String },
+    /// The report's options are invalid.
+    Options {
+        /// The report.
+        report: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
     #[error(transparent)]
+    /// The store failed.
     Store(#[from] StoreError),
 }
 

@@ -11,7 +11,9 @@ use crate::state::AppState;
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
 pub struct Caller {
+    /// The API key's name (a reviewer's e-mail for reviewer keys).
     pub name: String,
+    /// Its role.
     pub role: Role,
 }
 

@@ -8,7 +8,9 @@ use crate::error::ApiError;
 /// The allowed range of a numeric parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bound {
+    /// The smallest allowed.
     pub min: i64,
+    /// The largest allowed.
     pub max: i64,
 }
 

@@ -26,6 +26,7 @@ impl Role {
         [Role::Admin, Role::Reader, Role::Requester, Role::Reviewer].into_iter().find(|r| r.as_str() == s)
     }
 
+    /// The role's name, as configured and shown.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
@@ -39,7 +40,9 @@ impl Role {
 /// One configured key.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKey {
+    /// The key's name (a reviewer's e-mail for reviewer keys).
     pub name: String,
+    /// What it may do.
     pub role: Role,
     /// `sha256:<hex>` of the key.
     pub hash: String,

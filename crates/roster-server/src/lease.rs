@@ -21,21 +21,26 @@ pub fn system_clock() -> Clock {
 #[derive(Debug, thiserror::Error)]
 pub enum LeaseError {
     #[error("another worker holds the lease {0:?}")]
+    /// Another worker holds the lease.
     Busy(String),
     #[error("lost the lease {0:?} part-way (another worker took it over after it expired); the work resumes from its checkpoint")]
+    /// The lease expired part-way and another worker took it.
     Lost(String),
     #[error(transparent)]
+    /// The store failed.
     Store(#[from] StoreError),
 }
 
 /// One worker's leases.
 #[derive(Clone)]
 pub struct Leaser {
+    /// Where leases are kept.
     pub store: Arc<dyn Store>,
     /// This worker (host, process id and a random part, so a restarted process is another).
     pub holder: String,
     /// How long a lease lasts without renewal: how long a dead worker's work waits.
     pub ttl: Duration,
+    /// The clock leases are measured by.
     pub clock: Clock,
 }
 

@@ -45,7 +45,9 @@ pub fn next_turn(latest: Option<&SyncRun>, interval: Duration, retry: Duration, 
 /// What one scheduling turn did.
 #[derive(Debug)]
 pub enum Outcome {
+    /// A sync ran.
     Synced(Box<SyncReport>),
+    /// Nothing was due; the next sync is this far off.
     NotDue(Duration),
     /// A sync of the account runs (here or on another worker).
     Busy,
@@ -222,11 +224,11 @@ pub async fn expire_jit(state: &AppState, account: &ServedAccount) -> Result<(),
     }
 }
 
-/// Runs each account's schedule (syncs, and every minute the just-in-time expiry) until the
-/// task is dropped.
 /// How long a background task that died waits before it starts again.
 const RESTART_PAUSE: Duration = Duration::from_secs(5);
 
+/// Runs each account's schedule (syncs, and every minute the just-in-time expiry) until the
+/// task is dropped.
 pub async fn run(state: Arc<AppState>) {
     let mut tasks = Vec::new();
     for a in state.accounts.clone() {

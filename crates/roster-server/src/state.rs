@@ -58,8 +58,11 @@ pub type Tally = (std::time::Instant, Arc<Vec<roster_store::ReviewTally>>);
 /// One account `roster serve` syncs.
 #[derive(Debug, Clone)]
 pub struct ServedAccount {
+    /// The account's name.
     pub name: String,
+    /// Its monday.com client.
     pub client: Arc<monday_api::Client>,
+    /// What its syncs read.
     pub options: roster_engine::SyncOptions,
     /// Time between syncs (jittered by up to 10 %).
     pub interval: Duration,
@@ -69,13 +72,16 @@ pub struct ServedAccount {
 
 /// Everything handlers share.
 pub struct AppState {
+    /// The store.
     pub store: Arc<dyn Store>,
+    /// The accounts served.
     pub accounts: Vec<ServedAccount>,
     /// Replaced whole on a configuration reload (SIGHUP); requests in flight keep the keys they
     /// were checked with.
     pub keys: Swap<Vec<ApiKey>>,
     /// This worker's leases (syncs, webhook delivery) and its clock.
     pub leaser: Leaser,
+    /// The Prometheus exporter, when installed.
     pub metrics: Option<PrometheusHandle>,
     /// Held while an account syncs: a second sync of it never starts meanwhile.
     pub sync_locks: HashMap<String, Arc<Mutex<()>>>,

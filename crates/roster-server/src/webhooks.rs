@@ -16,7 +16,9 @@ use crate::lease::{LeaseError, Leaser};
 /// One webhook target.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct Webhook {
+    /// The webhook's name.
     pub name: String,
+    /// Where events are posted.
     pub url: String,
     /// Event kinds (or kind prefixes, e.g. `user_`, `scim.`) to send; empty: all.
     #[serde(default)]

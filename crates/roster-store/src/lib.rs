@@ -85,10 +85,10 @@ pub trait SyncStore: Send + Sync {
     async fn write_page(&self, sync_id: i64, page: &Page) -> Result<()>;
     /// Adds each user's access through teams (a team's grant, for every member of the team).
     async fn expand_team_grants(&self, sync_id: i64) -> Result<u64>;
-    /// Marks a sync interrupted (resumable) with the reason.
     /// Adds an attempt's requests and complexity to a run (an attempt that stops part-way
     /// counts too: a resumed run's figures are the whole run's).
     async fn add_sync_stats(&self, sync_id: i64, stats: SyncStats) -> Result<()>;
+    /// Marks a sync interrupted (resumable) with the reason.
     async fn interrupt_sync(&self, sync_id: i64, error: &str, now: DateTime<Utc>) -> Result<()>;
     /// Records the events and marks the sync completed, atomically.
     async fn complete_sync(&self, sync_id: i64, stats: SyncStats, events: &[Event], now: DateTime<Utc>) -> Result<()>;

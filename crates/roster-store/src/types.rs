@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStatus {
+    /// Reading monday.com now.
     Running,
     /// Stopped part-way (killed or failed); the next sync of the account resumes it.
     Interrupted,
+    /// Finished: its snapshot is complete and reads use it.
     Completed,
 }
 
@@ -28,52 +30,75 @@ impl SyncStatus {
 /// One sync run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncRun {
+    /// The run's id, increasing with each sync of any account.
     pub id: i64,
+    /// The configured account it synced.
     pub account: String,
+    /// Where it stands.
     pub status: SyncStatus,
+    /// When it started.
     pub started_at: DateTime<Utc>,
+    /// When it completed or stopped, if it has.
     pub finished_at: Option<DateTime<Utc>>,
+    /// Why it stopped, when it failed.
     pub error: Option<String>,
+    /// The monday.com API version it read with.
     pub api_version: String,
     /// How many times it was resumed.
     pub resumed: i64,
+    /// Requests sent to monday.com.
     pub requests: i64,
+    /// Complexity points monday.com charged.
     pub complexity: i64,
 }
 
 /// Progress of one part (`account`, `users`, `teams`, `workspaces`, `boards`) of a sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartProgress {
+    /// The part's name.
     pub part: String,
     /// Items read so far (the next page starts here).
     pub next_offset: u64,
+    /// Pages read so far.
     pub pages: u64,
+    /// Every page of the part is stored.
     pub done: bool,
 }
 
 /// One page of a sync: rows and where the part stands after it.
 #[derive(Debug, Clone, Default)]
 pub struct Page {
+    /// The part the page belongs to.
     pub part: String,
+    /// The account's own record (the `account` part's one page).
     pub account: Option<AccountRecord>,
+    /// Users read on this page.
     pub users: Vec<UserRecord>,
+    /// Teams, workspaces and boards read on this page.
     pub resources: Vec<ResourceRecord>,
+    /// Memberships and ownerships read on this page.
     pub grants: Vec<Grant>,
+    /// Where the part's next page starts.
     pub next_offset: u64,
+    /// This was the part's last page.
     pub done: bool,
 }
 
 /// What a sync cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncStats {
+    /// Requests sent so far.
     pub requests: i64,
+    /// Complexity points charged so far.
     pub complexity: i64,
 }
 
 /// Filters for listing users.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserQuery {
+    /// Only users in this status.
     pub status: Option<UserStatus>,
+    /// Only users with this role.
     pub role: Option<Role>,
     /// Members of this team (id).
     pub team: Option<String>,
@@ -90,28 +115,41 @@ pub struct UserQuery {
 /// Row counts of one sync.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
+    /// Users in the snapshot.
     pub users: i64,
+    /// Teams in the snapshot.
     pub teams: i64,
+    /// Workspaces in the snapshot.
     pub workspaces: i64,
+    /// Boards in the snapshot.
     pub boards: i64,
+    /// Grants (memberships and ownerships) in the snapshot.
     pub grants: i64,
 }
 
 /// A stored event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRow {
+    /// The event's id, increasing in the order events were recorded.
     pub id: i64,
+    /// The account it happened in.
     pub account: String,
+    /// The sync that saw it, when a sync did.
     pub sync_id: Option<i64>,
+    /// When it was recorded.
     pub at: DateTime<Utc>,
+    /// What happened (`user_added`, `grant_removed`, `action_applied`, ...).
     pub kind: String,
+    /// Whom or what it is about (`user:12`, `board:7`).
     pub subject: String,
+    /// The event's details, as JSON.
     pub detail: serde_json::Value,
 }
 
 /// Filters for listing events.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventQuery {
+    /// Only this account's events.
     pub account: Option<String>,
     /// Kinds starting with this (`user_`, `grant_added`, ...).
     pub kind_prefix: Option<String>,
@@ -123,6 +161,7 @@ pub struct EventQuery {
     pub subject: Option<String>,
     /// The newest first (the last `limit` events) instead of the oldest.
     pub newest_first: bool,
+    /// At most this many events.
     pub limit: Option<u32>,
 }
 
@@ -142,10 +181,15 @@ pub struct MemberCounts {
 /// A change Roster made, waiting for a sync to confirm it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PendingChange {
+    /// The change's id.
     pub id: i64,
+    /// The account it changes.
     pub account: String,
+    /// The plan it belongs to.
     pub plan_id: String,
+    /// What it does.
     pub action: roster_core::Change,
+    /// When it was written ahead.
     pub created_at: DateTime<Utc>,
     /// Requested until monday.com's answer is recorded.
     pub outcome: roster_core::Outcome,
@@ -154,25 +198,35 @@ pub struct PendingChange {
 /// A just-in-time access grant, from request to expiry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JitGrant {
+    /// The grant's id.
     pub id: i64,
+    /// The account it is in.
     pub account: String,
     /// Who asked (a person's name or e-mail, as given to Roster).
     pub requester: String,
     /// The monday.com user who gets the access.
     pub user_id: String,
+    /// The access granted (`board:7:subscriber`, `role:admin`, ...).
     pub entitlement: String,
+    /// Why the requester needs it.
     pub justification: String,
+    /// How long it lasts once approved, in seconds.
     pub duration_s: i64,
     /// requested, denied, active, expiring (being revoked), expired or failed.
     pub status: roster_core::JitStatus,
     /// The user held the access before: the expiry leaves it.
     pub preexisting: bool,
+    /// Who approved or denied it.
     pub decided_by: Option<String>,
+    /// When it was requested (milliseconds since the epoch).
     pub created_ms: i64,
+    /// When it expires, once approved.
     pub expires_ms: Option<i64>,
     /// The before-expiry notice went out.
     pub warned: bool,
+    /// When it ended (expired, denied or failed).
     pub ended_ms: Option<i64>,
+    /// What happened last, in words (a failure's cause, a denial's reason).
     pub note: Option<String>,
     /// For a role: the role the user had at approval, restored at expiry.
     pub previous: Option<String>,
@@ -181,14 +235,23 @@ pub struct JitGrant {
 /// A change of a just-in-time grant's status, made only if it is still in `from`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JitTransition {
+    /// The status the grant must be in.
     pub from: roster_core::JitStatus,
+    /// The status it moves to.
     pub to: roster_core::JitStatus,
+    /// Who decided, when this is a decision.
     pub decided_by: Option<String>,
+    /// Set whether the user held the access before.
     pub preexisting: Option<bool>,
+    /// Set when it expires.
     pub expires_ms: Option<i64>,
+    /// Set whether the notice went out.
     pub warned: Option<bool>,
+    /// Set when it ended.
     pub ended_ms: Option<i64>,
+    /// Set what happened, in words.
     pub note: Option<String>,
+    /// Set the role to restore at expiry.
     pub previous: Option<String>,
 }
 
@@ -196,18 +259,29 @@ pub struct JitTransition {
 /// `CampaignSpec`); the store keeps it whole so the evidence shows what was asked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewCampaign {
+    /// The campaign's id.
     pub id: i64,
+    /// The account under review.
     pub account: String,
+    /// Its name, as the admin gave it.
     pub name: String,
+    /// Its definition (the engine's `CampaignSpec`, as JSON).
     pub spec: String,
+    /// Where it stands: draft, launched or closed.
     pub status: roster_core::review::CampaignStatus,
+    /// Who created it.
     pub created_by: String,
+    /// When it was created (milliseconds since the epoch).
     pub created_ms: i64,
+    /// When decisions are due.
     pub due_ms: i64,
+    /// When it was launched (its items frozen).
     pub launched_ms: Option<i64>,
     /// The snapshot the items were frozen from, and when it completed.
     pub sync_id: Option<i64>,
+    /// When that snapshot completed.
     pub snapshot_ms: Option<i64>,
+    /// When it was closed.
     pub closed_ms: Option<i64>,
     /// The remediation plan applied at close.
     pub plan_id: Option<String>,
@@ -216,20 +290,31 @@ pub struct ReviewCampaign {
 /// One user's access to review, as frozen at launch, with its decision and remediation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewItem {
+    /// The item's id.
     pub id: i64,
+    /// The campaign it belongs to.
     pub campaign_id: i64,
     /// Order within the campaign (1-based).
     pub seq: i64,
+    /// The monday.com user's id.
     pub user_id: String,
+    /// The user's e-mail at launch.
     pub user_email: String,
+    /// The user's name at launch.
     pub user_name: String,
+    /// The user's status at launch.
     pub user_status: String,
+    /// The user's role at launch.
     pub user_role: String,
+    /// The user's last activity at launch, when known.
     pub user_last_activity_ms: Option<i64>,
+    /// The access under review (`board:7:subscriber`).
     pub entitlement: String,
+    /// The resource's name at launch.
     pub resource_name: String,
     /// `direct` or `team:<id>`.
     pub source: String,
+    /// Who decides it now.
     pub reviewer: String,
     /// The reviewer assigned at launch (differs after a reassignment).
     pub original_reviewer: String,
@@ -237,15 +322,21 @@ pub struct ReviewItem {
     pub self_review: bool,
     /// certify or revoke; none while undecided.
     pub decision: Option<roster_core::review::Decision>,
+    /// Who decided.
     pub decided_by: Option<String>,
+    /// When it was decided.
     pub decided_ms: Option<i64>,
+    /// Why (required to revoke, and for a self-review).
     pub justification: Option<String>,
     /// The action taken at close (`revoke board:1:subscriber from user:2`).
     pub remediation_action: Option<String>,
     /// applied, failed, verified (seen gone by a later sync) or not_removed.
     pub remediation_status: Option<roster_core::review::RemediationStatus>,
+    /// What the close saw, in words (a failure's cause).
     pub remediation_note: Option<String>,
+    /// When the remediation was applied.
     pub applied_ms: Option<i64>,
+    /// When a later sync saw the access gone.
     pub verified_absent_ms: Option<i64>,
 }
 
@@ -255,51 +346,73 @@ pub struct ReviewItem {
 pub struct ItemDecision {
     /// The reviewer the item must still have (so a concurrent reassignment wins cleanly).
     pub reviewer: String,
+    /// The decision; none when this is a reassignment.
     pub decision: Option<roster_core::review::Decision>,
+    /// The reviewer the item goes to instead.
     pub reassign_to: Option<String>,
+    /// Who acts.
     pub by: String,
+    /// Why.
     pub justification: Option<String>,
+    /// When (milliseconds since the epoch).
     pub at_ms: i64,
 }
 
 /// What the close did for one revoked item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Remediation {
+    /// The action taken (`revoke board:1:subscriber from user:2`).
     pub action: String,
+    /// How it went.
     pub status: roster_core::review::RemediationStatus,
+    /// What happened, in words.
     pub note: Option<String>,
+    /// When it was applied.
     pub applied_ms: Option<i64>,
 }
 
 /// A web UI session as stored: the digest of its token, never the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebSession {
+    /// SHA-256 of the session token.
     pub digest: String,
     /// The API key's name and role it was opened with.
     pub name: String,
+    /// The key's role.
     pub role: String,
+    /// The session's anti-forgery token for forms.
     pub csrf: String,
+    /// When it was opened (milliseconds since the epoch).
     pub started_ms: i64,
+    /// When it was last used.
     pub seen_ms: i64,
 }
 
 /// Items of a campaign counted by reviewer and state (one row per combination).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewTally {
+    /// The reviewer the items are with.
     pub reviewer: String,
+    /// Their decision; none while undecided.
     pub decision: Option<roster_core::review::Decision>,
+    /// Their remediation status after close.
     pub remediation_status: Option<roster_core::review::RemediationStatus>,
     /// The reviewer is not the one assigned at launch.
     pub reassigned: bool,
+    /// The items are self-reviews.
     pub self_review: bool,
+    /// How many items.
     pub items: i64,
 }
 
 /// A plan stored to wait for a second admin's approval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredPlan {
+    /// The plan's id, as the CLI, the API and its events name it.
     pub id: String,
+    /// The account it changes.
     pub account: String,
+    /// GraphQL changes or a SCIM push.
     pub kind: roster_core::PlanKind,
     /// The snapshot it was computed on (approval is refused once a newer one completed).
     pub sync_id: Option<i64>,
@@ -307,11 +420,17 @@ pub struct StoredPlan {
     pub body: serde_json::Value,
     /// What it does, for people deciding: actions, effect, guard (JSON).
     pub summary: serde_json::Value,
+    /// Where it stands.
     pub status: roster_core::PlanStatus,
+    /// Who planned it.
     pub requested_by: String,
+    /// Why, as the planner said.
     pub reason: Option<String>,
+    /// When it was submitted (milliseconds since the epoch).
     pub created_ms: i64,
+    /// Who approved or rejected it.
     pub decided_by: Option<String>,
+    /// When.
     pub decided_ms: Option<i64>,
     /// Why it was rejected, or failed; what it did once applied.
     pub note: Option<String>,
@@ -335,10 +454,14 @@ impl StoredPlan {
 /// A move of a stored plan from one status to the next, with the events that say so.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanTransition {
+    /// The status the plan must be in.
     pub from: roster_core::PlanStatus,
+    /// The status it moves to.
     pub to: roster_core::PlanStatus,
     /// The decider (kept when `None`).
     pub by: Option<String>,
+    /// When (milliseconds since the epoch).
     pub at_ms: i64,
+    /// Why, in words (a rejection's reason).
     pub note: Option<String>,
 }

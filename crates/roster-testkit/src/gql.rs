@@ -8,8 +8,11 @@ use crate::ADMIN;
 /// One HTTP answer.
 #[derive(Debug)]
 pub struct Answer {
+    /// The HTTP status.
     pub status: u16,
+    /// The headers.
     pub headers: reqwest::header::HeaderMap,
+    /// The body as JSON (a string when it is not JSON).
     pub body: Value,
 }
 

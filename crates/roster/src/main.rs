@@ -15,7 +15,7 @@ use crate::output::Format;
 
 #[derive(Parser)]
 #[command(name = "roster", version, about = "Self-hosted identity governance and lifecycle for monday.com")]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Configuration file.
     #[arg(long, global = true, env = "ROSTER_CONFIG", default_value = "roster.toml")]
     pub config: PathBuf,
@@ -33,7 +33,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Write a commented example roster.toml.
     Init {
         /// Overwrite an existing file.
@@ -79,6 +79,7 @@ pub enum Command {
     },
     /// Invite people (they stay pending until they accept).
     Invite {
+        /// E-mails of the people to invite.
         #[arg(required = true)]
         emails: Vec<String>,
         /// admin, member, viewer or guest.
@@ -98,6 +99,7 @@ pub enum Command {
     },
     /// Deactivate users (id or e-mail).
     Deactivate {
+        /// Users, by id or e-mail.
         #[arg(required = true)]
         users: Vec<String>,
         #[command(flatten)]
@@ -105,6 +107,7 @@ pub enum Command {
     },
     /// Activate deactivated users (id or e-mail).
     Activate {
+        /// Users, by id or e-mail.
         #[arg(required = true)]
         users: Vec<String>,
         #[command(flatten)]
@@ -112,14 +115,18 @@ pub enum Command {
     },
     /// Grant an entitlement (board:123:subscriber, workspace:9:owner, team:5:member) to a user (id or e-mail) or a team (team:5).
     Grant {
+        /// A user (id or e-mail) or a team (team:5).
         principal: String,
+        /// The entitlement (board:123:subscriber, workspace:9:owner, team:5:member).
         entitlement: String,
         #[command(flatten)]
         opts: commands::change::ChangeOpts,
     },
     /// Revoke an entitlement from a user or a team.
     Revoke {
+        /// A user (id or e-mail) or a team (team:5).
         principal: String,
+        /// The entitlement (board:123:subscriber, workspace:9:owner, team:5:member).
         entitlement: String,
         #[command(flatten)]
         opts: commands::change::ChangeOpts,
@@ -154,13 +161,13 @@ pub enum Command {
 }
 
 #[derive(Subcommand)]
-pub enum SodCommand {
+pub(crate) enum SodCommand {
     /// List the violations in the last snapshot (exit status 1 when there are any).
     Check,
 }
 
 #[derive(Subcommand)]
-pub enum KeyCommand {
+pub(crate) enum KeyCommand {
     /// Read a key on standard input and print the hash to put in [[server.api_keys]].
     Hash,
 }

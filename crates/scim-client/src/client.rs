@@ -38,10 +38,15 @@ impl fmt::Debug for ScimToken {
 pub struct ScimConfig {
     /// The base URL, e.g. `https://acme.monday.com/scim/v2`.
     pub base: url::Url,
+    /// The SCIM token (never shown).
     pub token: ScimToken,
+    /// How long one request may take.
     pub timeout: Duration,
+    /// Retries of a failed request.
     pub max_retries: usize,
+    /// The first retry's wait.
     pub min_backoff: Duration,
+    /// The longest wait between retries.
     pub max_backoff: Duration,
     /// Items per list page.
     pub page_size: usize,

@@ -6,23 +6,73 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum ScimError {
     #[error("the SCIM server rejected the token (HTTP 401): {detail}. Use the SCIM token (monday.com: Admin > Security > SCIM), not an API token")]
-    Unauthorized { detail: String },
+    /// The token was refused (HTTP 401).
+    Unauthorized {
+        /// What the server said.
+        detail: String,
+    },
     #[error("the SCIM server refused the request (HTTP 403): {detail}")]
-    Forbidden { detail: String },
+    /// The token may not do this (HTTP 403).
+    Forbidden {
+        /// What the server said.
+        detail: String,
+    },
     #[error("not found (HTTP 404): {detail}")]
-    NotFound { detail: String },
+    /// No such resource (HTTP 404).
+    NotFound {
+        /// What the server said.
+        detail: String,
+    },
     #[error("conflict (HTTP 409{}): {detail}", .scim_type.as_deref().map(|t| format!(", {t}")).unwrap_or_default())]
-    Conflict { scim_type: Option<String>, detail: String },
+    /// The resource exists or changed meanwhile (HTTP 409).
+    Conflict {
+        /// RFC 7644's `scimType`, when given.
+        scim_type: Option<String>,
+        /// What the server said.
+        detail: String,
+    },
     #[error("the SCIM server refused the request (HTTP {status}{}): {detail}", .scim_type.as_deref().map(|t| format!(", {t}")).unwrap_or_default())]
-    Invalid { status: u16, scim_type: Option<String>, detail: String },
+    /// The request was refused as invalid (HTTP 400 and other 4xx).
+    Invalid {
+        /// The HTTP status.
+        status: u16,
+        /// RFC 7644's `scimType`, when given.
+        scim_type: Option<String>,
+        /// What the server said.
+        detail: String,
+    },
     #[error("rate limited (HTTP 429); retry in {} s", .retry_after.as_secs())]
-    RateLimited { retry_after: Duration },
+    /// Too many requests (HTTP 429).
+    RateLimited {
+        /// How long to wait before retrying.
+        retry_after: Duration,
+    },
     #[error("the SCIM server failed (HTTP {status}): {detail}")]
-    Server { status: u16, detail: String },
+    /// The server failed (5xx).
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// What the server said.
+        detail: String,
+    },
     #[error("could not reach the SCIM server at {url}: {detail}")]
-    Transport { url: String, detail: String, connect: bool },
+    /// No answer: connection refused or dropped, DNS, TLS, timeout.
+    Transport {
+        /// The URL asked.
+        url: String,
+        /// What the server said.
+        detail: String,
+        /// No connection was made.
+        connect: bool,
+    },
     #[error("the SCIM server sent an answer that is not SCIM (HTTP {status}): {detail}")]
-    Malformed { status: u16, detail: String },
+    /// An answer that is not SCIM.
+    Malformed {
+        /// The HTTP status.
+        status: u16,
+        /// What the server said.
+        detail: String,
+    },
 }
 
 impl ScimError {

@@ -18,6 +18,7 @@ pub struct ItemFailure {
     pub key: String,
     /// monday.com's code (`USER_NOT_FOUND`, `VIEWERS_OR_GUESTS`, ...).
     pub code: String,
+    /// What monday.com said.
     pub message: String,
 }
 
@@ -26,6 +27,7 @@ pub struct ItemFailure {
 pub struct BatchOutcome {
     /// Ids that were changed (or already were as asked).
     pub done: Vec<u64>,
+    /// Ids monday.com refused, each with its reason.
     pub failed: Vec<ItemFailure>,
 }
 

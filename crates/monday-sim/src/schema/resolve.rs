@@ -166,7 +166,9 @@ pub fn enum_list(args: &ObjectAccessor, name: &str) -> Res<Option<Vec<String>>> 
 /// Validated `limit` and `page`: the window `[start, start + limit)` of the full list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
+    /// The first item (0-based).
     pub start: usize,
+    /// Items at most.
     pub limit: usize,
 }
 

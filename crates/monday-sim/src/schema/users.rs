@@ -165,15 +165,25 @@ pub fn photo_type() -> Object {
 /// The arguments of `users`, validated.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct UsersQuery {
+    /// Only these ids.
     pub ids: Option<Vec<u64>>,
+    /// Only these e-mails.
     pub emails: Option<Vec<String>>,
+    /// Names containing this.
     pub name: Option<String>,
+    /// `all`, `non_guests`, `guests` or `non_pending`.
     pub kind: Option<String>,
+    /// Only these user kinds (2026-10).
     pub user_kind_in: Option<Vec<String>>,
+    /// None of these user kinds (2026-10).
     pub user_kind_not_in: Option<Vec<String>>,
+    /// Only these statuses (2026-10).
     pub status: Option<Vec<String>>,
+    /// Only deactivated users.
     pub non_active: Option<bool>,
+    /// Newest users first.
     pub newest_first: bool,
+    /// Sort descending (2026-10).
     pub sort_desc: Option<bool>,
 }
 

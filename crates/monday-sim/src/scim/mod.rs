@@ -27,8 +27,11 @@ use discovery::{ERROR, LIST, MAX_COUNT, PATCH_OP};
 /// A SCIM error (RFC 7644 §3.12).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScimError {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// RFC 7644's `scimType`.
     pub scim_type: Option<&'static str>,
+    /// What went wrong.
     pub detail: String,
 }
 

@@ -28,6 +28,7 @@ pub struct ApplyOptions {
     pub dry_run: bool,
     /// Let a plan through the mass-change guard.
     pub allow_mass_change: bool,
+    /// The mass-change guard.
     pub guard: Guard,
     /// Which plans wait for a second admin instead of running (default: none).
     pub approval: ApprovalPolicy,
@@ -39,8 +40,11 @@ pub struct ApplyOptions {
 /// One grant a plan takes from a user: monday.com's couplings and team consequences included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Lost {
+    /// The user's id.
     pub user: String,
+    /// The user's e-mail.
     pub email: String,
+    /// The access lost.
     pub entitlement: String,
     /// `direct` or `team:<id>`.
     pub source: String,
@@ -55,14 +59,18 @@ pub struct Lost {
 pub enum Status {
     /// Dry run: not sent.
     Planned,
+    /// monday.com carried it out (or it was already so).
     Succeeded,
+    /// monday.com refused it.
     Failed,
 }
 
 /// One action and its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionResult {
+    /// The action.
     pub action: Action,
+    /// How it went.
     pub status: Status,
     /// What happened: monday.com's reason for a failure, or a note ("already granted").
     pub note: Option<String>,
@@ -71,9 +79,11 @@ pub struct ActionResult {
 /// What applying a plan did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplyReport {
+    /// The plan's id.
     pub plan_id: String,
     /// The snapshot the plan was checked against.
     pub sync_id: i64,
+    /// Each action's result, in order.
     pub results: Vec<ActionResult>,
     /// Distinct users the plan takes any access away from.
     pub users_losing_access: usize,
@@ -104,14 +114,24 @@ impl ApplyReport {
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
     #[error("account {0:?} has no completed sync to check the plan against: run `roster sync` first")]
+    /// The account has no completed sync.
     NoSnapshot(String),
     #[error("the plan cannot be applied:\n  - {}", .0.join("\n  - "))]
+    /// Actions that cannot be applied, each named.
     Invalid(Vec<String>),
     #[error(transparent)]
+    /// The mass-change guard stopped the plan.
     MassChange(#[from] MassChange),
     #[error("the plan was approved on sync {planned}, and sync {latest} has completed since: monday.com may have changed, so make the plan again")]
-    Stale { planned: i64, latest: i64 },
+    /// A newer snapshot completed since the plan was approved.
+    Stale {
+        /// The sync the plan was made on.
+        planned: i64,
+        /// The latest completed sync.
+        latest: i64,
+    },
     #[error("the store failed: {0}")]
+    /// The store failed.
     Store(#[from] StoreError),
 }
 

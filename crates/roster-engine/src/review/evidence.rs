@@ -48,9 +48,13 @@ pub const COLUMNS: [&str; 31] = [
 ];
 
 const FORMAT: &str = "roster-review-evidence/1";
+/// The items as CSV.
 pub const CSV: &str = "items.csv";
+/// The items as JSON lines.
 pub const JSONL: &str = "items.jsonl";
+/// The summary for auditors.
 pub const PDF: &str = "summary.pdf";
+/// The hashes of the other files, and the counts.
 pub const MANIFEST: &str = "manifest.json";
 
 /// An RFC 3339 time (UTC, milliseconds), or empty.
@@ -118,10 +122,15 @@ use roster_core::review::{Decision, RemediationStatus};
 /// What an export wrote.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ExportSummary {
+    /// The folder written.
     pub dir: String,
+    /// Item rows written.
     pub rows: usize,
+    /// The hash chain's last link over the rows.
     pub chain_head: String,
+    /// The campaign's counts.
     pub counts: Counts,
+    /// Every item was decided and every reviewer signed off.
     pub complete: bool,
     /// Also recorded in the audit log (`review_exported`).
     pub manifest_sha256: String,
@@ -244,9 +253,11 @@ pub async fn export(
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}{}: {problem}", .row.map(|r| format!(" row {r}")).unwrap_or_default())]
 pub struct Tampered {
+    /// The file that differs.
     pub file: String,
     /// The data row (1 = first after the header; 0 = the CSV header).
     pub row: Option<usize>,
+    /// What differs.
     pub problem: String,
 }
 
@@ -257,11 +268,15 @@ fn tampered(file: &str, row: Option<usize>, problem: impl Into<String>) -> Tampe
 /// What a verified export holds.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Verified {
+    /// The campaign, as the manifest names it.
     pub campaign: String,
     /// The manifest's own hash: match it against the `review_exported` event.
     pub manifest_sha256: String,
+    /// Item rows.
     pub rows: usize,
+    /// The hash chain's last link over the rows.
     pub chain_head: String,
+    /// The files checked.
     pub files: Vec<String>,
 }
 

@@ -23,26 +23,62 @@ pub use remediate::{close, unfinished, verify_after_sync, CloseOptions, CloseRep
 #[derive(Debug, thiserror::Error)]
 pub enum ReviewError {
     #[error("{0}")]
+    /// The request is invalid (the message says how).
     Invalid(String),
     #[error("review campaign {0} does not exist in account {1:?}")]
+    /// No such campaign in the account.
     NotFound(i64, String),
     #[error("review item {0} does not exist in campaign {1}")]
+    /// No such item in the campaign.
     NoItem(i64, i64),
     #[error("review campaign {id} is {status}: {what}")]
-    WrongState { id: i64, status: CampaignStatus, what: &'static str },
+    /// The campaign is not in a state that allows this.
+    WrongState {
+        /// The campaign.
+        id: i64,
+        /// Its status.
+        status: CampaignStatus,
+        /// What was asked, and why it cannot be done now.
+        what: &'static str,
+    },
     #[error(
         "the last sync of {account} completed {age_h} h ago, more than the campaign allows ({max_h} h): run `roster sync` first, or launch with --force"
     )]
-    StaleSnapshot { account: String, age_h: i64, max_h: i64 },
+    /// The last sync is older than the campaign allows.
+    StaleSnapshot {
+        /// The account.
+        account: String,
+        /// Hours since the last sync completed.
+        age_h: i64,
+        /// The most the campaign allows.
+        max_h: i64,
+    },
     #[error("{who} is not the reviewer of item {item} (its reviewer is {reviewer})")]
-    NotReviewer { who: String, item: i64, reviewer: String },
+    /// Someone other than the item's reviewer tried to decide it.
+    NotReviewer {
+        /// Who tried.
+        who: String,
+        /// The item.
+        item: i64,
+        /// Its reviewer.
+        reviewer: String,
+    },
     #[error("{0} signed off: their decisions are locked")]
+    /// The reviewer signed off; their decisions are locked.
     SignedOff(String),
     #[error("review campaign {id} is not finished ({why}): finish it, or close with --force (the evidence will then say it is incomplete, and why); --dry-run shows what a close would do")]
-    Unfinished { id: i64, why: String },
+    /// The campaign has undecided items or unsigned reviewers.
+    Unfinished {
+        /// The campaign.
+        id: i64,
+        /// What is unfinished.
+        why: String,
+    },
     #[error(transparent)]
+    /// Carrying out a revocation failed.
     Provision(#[from] ProvisionError),
     #[error(transparent)]
+    /// The store failed.
     Store(#[from] StoreError),
 }
 
@@ -196,7 +232,9 @@ pub async fn launch(
 /// What a reviewer does with an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
+    /// Certify or revoke.
     Decide(Decision),
+    /// Hand the item to this reviewer.
     Reassign(String),
 }
 
@@ -360,15 +398,25 @@ pub async fn sign_off(
 /// Counts over a campaign's items (what the manifest, PDF and progress views state).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
+    /// Items in the campaign.
     pub items: usize,
+    /// Items certified.
     pub certified: usize,
+    /// Items revoked.
     pub revoked: usize,
+    /// Items nobody decided.
     pub undecided: usize,
+    /// Items handed to another reviewer.
     pub reassigned: usize,
+    /// Items whose reviewer is the user.
     pub self_reviews: usize,
+    /// Revocations applied at close.
     pub remediation_applied: usize,
+    /// Revocations that failed.
     pub remediation_failed: usize,
+    /// Revocations a later sync saw done.
     pub remediation_verified: usize,
+    /// Revocations a later sync found still there.
     pub remediation_not_removed: usize,
 }
 

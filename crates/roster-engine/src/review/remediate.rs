@@ -21,9 +21,11 @@ use crate::provision::{apply_plan, ApplyOptions, Status};
 /// How to close.
 #[derive(Debug, Clone, Default)]
 pub struct CloseOptions {
+    /// Who closes it.
     pub by: String,
     /// Let the remediation plan through the mass-change guard.
     pub allow_mass_change: bool,
+    /// The mass-change guard.
     pub guard: Guard,
     /// Close although items are undecided or reviewers have not signed off (the evidence then
     /// says the review is incomplete, and why).
@@ -35,19 +37,24 @@ pub struct CloseOptions {
     /// Carrying out a close a second admin approved, whose remediation must still be
     /// `expect_plan` (the actions, as shown when it was approved).
     pub approved: Option<Approved>,
+    /// The approved actions the remediation must still be.
     pub expect_plan: Option<Vec<String>>,
 }
 
 /// What the close did.
 #[derive(Debug, Clone, Serialize)]
 pub struct CloseReport {
+    /// The campaign.
     pub campaign: i64,
+    /// The remediation plan, when there was one.
     pub plan_id: Option<String>,
     /// Items whose access is taken away (revoked, or unanswered under a revoke policy).
     pub to_remove: usize,
     /// Distinct actions sent (several items can share one: removing a user from a team).
     pub actions: usize,
+    /// Actions monday.com carried out.
     pub applied: usize,
+    /// Actions monday.com refused.
     pub failed: usize,
     /// Items whose access was already gone in the last sync.
     pub already_gone: usize,

@@ -21,10 +21,13 @@ use serde::{Deserialize, Serialize};
 /// A reconcile plan, as written to a file by `roster scim plan` and read by `roster scim apply`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScimPlan {
+    /// The account the plan is for.
     pub account: String,
+    /// When it was made.
     pub created_at: DateTime<Utc>,
     /// SHA-256 of the SCIM state the plan was computed from.
     pub state: String,
+    /// The steps, in the order they run.
     pub steps: Vec<ScimStep>,
 }
 
@@ -32,18 +35,35 @@ pub struct ScimPlan {
 #[derive(Debug, thiserror::Error)]
 pub enum ReconcileError {
     #[error(transparent)]
+    /// The source file could not be read.
     Source(#[from] source::SourceError),
     #[error("reading or changing monday.com through SCIM failed: {0}")]
+    /// A SCIM call failed.
     Scim(#[from] ScimError),
     #[error(transparent)]
+    /// The source asks for something that cannot be planned.
     Problems(#[from] PlanProblems),
     #[error(transparent)]
+    /// The mass-change guard stopped the plan.
     MassChange(#[from] MassChange),
     #[error("monday.com's SCIM state changed since the plan was made (it was computed from {planned}, it is now {now}): run `roster scim plan` again and review the new plan")]
-    Stale { planned: String, now: String },
+    /// monday.com's SCIM state changed since the plan was made.
+    Stale {
+        /// The hash of the SCIM state the plan was computed from.
+        planned: String,
+        /// The SCIM state's hash now.
+        now: String,
+    },
     #[error("the plan is for account {plan:?}, not {account:?}")]
-    WrongAccount { plan: String, account: String },
+    /// The plan is for another account.
+    WrongAccount {
+        /// The account the plan is for.
+        plan: String,
+        /// The account asked.
+        account: String,
+    },
     #[error("the store failed: {0}")]
+    /// The store failed.
     Store(#[from] StoreError),
 }
 
@@ -69,7 +89,9 @@ pub async fn make_plan(
 /// What `apply_plan` did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplyResult {
+    /// Steps that succeeded.
     pub succeeded: usize,
+    /// Steps that failed, each with its reason.
     pub failed: Vec<String>,
 }
 

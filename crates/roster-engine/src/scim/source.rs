@@ -50,7 +50,9 @@ pub fn default_mapping() -> BTreeMap<String, String> {
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {}", .problems.join("; "))]
 pub struct SourceError {
+    /// The file.
     pub file: String,
+    /// Each problem, naming its line or entry.
     pub problems: Vec<String>,
 }
 
@@ -60,7 +62,9 @@ type Record = (usize, BTreeMap<String, String>);
 /// A source read and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
+    /// The people.
     pub users: Vec<DesiredUser>,
+    /// The groups.
     pub groups: Vec<DesiredGroup>,
 }
 

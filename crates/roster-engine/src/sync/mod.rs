@@ -44,15 +44,21 @@ impl SyncProgress for NoProgress {
 /// What a finished sync did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyncReport {
+    /// The sync.
     pub sync_id: i64,
+    /// The account.
     pub account: String,
     /// Whether it continued an interrupted sync.
     pub resumed: bool,
+    /// What the snapshot holds.
     pub counts: roster_store::Counts,
     /// Changes since the previous completed sync (none for the first).
     pub events: usize,
+    /// The sync it was compared with.
     pub previous: Option<i64>,
+    /// Requests sent.
     pub requests: u64,
+    /// Complexity points charged.
     pub complexity: u64,
 }
 

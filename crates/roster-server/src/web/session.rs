@@ -12,6 +12,7 @@ use roster_store::{Store, StoreError, WebSession};
 use crate::keys::Role;
 use crate::state::AppState;
 
+/// The session cookie's name.
 pub const COOKIE: &str = "roster_session";
 const IDLE: Duration = Duration::from_secs(30 * 60);
 const LIFETIME: Duration = Duration::from_secs(8 * 3600);
@@ -21,6 +22,7 @@ const LIFETIME: Duration = Duration::from_secs(8 * 3600);
 pub struct Session {
     /// The API key's name (a reviewer's e-mail for reviewer keys).
     pub name: String,
+    /// The key's role.
     pub role: Role,
     /// Sent back in every form.
     pub csrf: String,
