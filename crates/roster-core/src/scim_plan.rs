@@ -354,7 +354,6 @@ pub fn plan(
     let mut steps = Vec::new();
     let mut problems = Vec::new();
     let by_name: BTreeMap<String, &CurrentUser> = current_users.iter().map(|u| (lower(&u.user_name), u)).collect();
-    let wanted: BTreeSet<String> = users.iter().map(|u| lower(&u.user_name)).collect();
     // Current users the source speaks for: only their memberships are the source's to change.
     let mut known: BTreeSet<String> = BTreeSet::new();
     let mut refs: Vec<(MemberRef, GroupRef)> = Vec::new();
@@ -366,36 +365,7 @@ pub fn plan(
             }
             Some(c) => {
                 known.insert(c.id.clone());
-                let mut changes = Vec::new();
-                if c.user_name != d.user_name {
-                    changes.push(("userName".to_string(), Some(c.user_name.clone()), d.user_name.clone()));
-                }
-                for (attr, value) in &d.attributes {
-                    let now = c.attributes.get(attr);
-                    let same = match now {
-                        // E-mail addresses compare without case; everything else exactly.
-                        Some(v) if attr.to_ascii_lowercase().contains("email") => v.eq_ignore_ascii_case(value),
-                        Some(v) => v == value,
-                        None => value.is_empty(),
-                    };
-                    if !same {
-                        changes.push((attr.clone(), now.cloned(), value.clone()));
-                    }
-                }
-                if !changes.is_empty() {
-                    steps.push(ScimStep::UpdateUser { id: c.id.clone(), user_name: d.user_name.clone(), changes });
-                }
-                match (c.active, d.active) {
-                    (false, true) => {
-                        steps.push(ScimStep::Reactivate { id: c.id.clone(), user_name: d.user_name.clone() })
-                    }
-                    (true, false) => steps.push(ScimStep::Deactivate {
-                        id: c.id.clone(),
-                        user_name: d.user_name.clone(),
-                        reason: "inactive in the source".into(),
-                    }),
-                    _ => {}
-                }
+                steps.extend(user_changes(d, c));
                 MemberRef::Id(c.id.clone())
             }
         };
@@ -408,9 +378,68 @@ pub fn plan(
             }
         }
     }
-    for c in current_users {
-        if c.active && c.scim_provisioned && !wanted.contains(&lower(&c.user_name)) {
-            steps.push(if opts.delete {
+    steps.extend(users_gone(users, current_users, opts));
+    let mut slots = source_groups(groups, &mut problems);
+    place_members(&mut slots, refs, current_groups, &mut problems);
+    let matched = group_steps(&slots, current_groups, &known, &mut steps, &mut problems);
+    if opts.delete_groups {
+        for c in current_groups {
+            if c.scim_provisioned && !matched.contains_key(&c.id) {
+                steps.push(ScimStep::DeleteGroup { id: c.id.clone(), name: c.name.clone() });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(steps)
+    } else {
+        Err(PlanProblems(problems))
+    }
+}
+
+/// What brings a user monday.com has to what the source says: changed attributes, then a
+/// reactivation or deactivation.
+fn user_changes(d: &DesiredUser, c: &CurrentUser) -> Vec<ScimStep> {
+    let mut steps = Vec::new();
+    let mut changes = Vec::new();
+    if c.user_name != d.user_name {
+        changes.push(("userName".to_string(), Some(c.user_name.clone()), d.user_name.clone()));
+    }
+    for (attr, value) in &d.attributes {
+        let now = c.attributes.get(attr);
+        let same = match now {
+            // E-mail addresses compare without case; everything else exactly.
+            Some(v) if attr.to_ascii_lowercase().contains("email") => v.eq_ignore_ascii_case(value),
+            Some(v) => v == value,
+            None => value.is_empty(),
+        };
+        if !same {
+            changes.push((attr.clone(), now.cloned(), value.clone()));
+        }
+    }
+    if !changes.is_empty() {
+        steps.push(ScimStep::UpdateUser { id: c.id.clone(), user_name: d.user_name.clone(), changes });
+    }
+    match (c.active, d.active) {
+        (false, true) => steps.push(ScimStep::Reactivate { id: c.id.clone(), user_name: d.user_name.clone() }),
+        (true, false) => steps.push(ScimStep::Deactivate {
+            id: c.id.clone(),
+            user_name: d.user_name.clone(),
+            reason: "inactive in the source".into(),
+        }),
+        _ => {}
+    }
+    steps
+}
+
+/// Active users SCIM provisioned whom the source no longer has: deactivated, or deleted
+/// with `delete`. Users SCIM never provisioned are not the source's to remove.
+fn users_gone(users: &[DesiredUser], current_users: &[CurrentUser], opts: ReconcileOptions) -> Vec<ScimStep> {
+    let wanted: BTreeSet<String> = users.iter().map(|u| lower(&u.user_name)).collect();
+    current_users
+        .iter()
+        .filter(|c| c.active && c.scim_provisioned && !wanted.contains(&lower(&c.user_name)))
+        .map(|c| {
+            if opts.delete {
                 ScimStep::DeleteUser { id: c.id.clone(), user_name: c.user_name.clone() }
             } else {
                 ScimStep::Deactivate {
@@ -418,10 +447,13 @@ pub fn plan(
                     user_name: c.user_name.clone(),
                     reason: "not in the source".into(),
                 }
-            });
-        }
-    }
-    // The groups the source manages: its group list, then every group a user names.
+            }
+        })
+        .collect()
+}
+
+/// The groups the source lists, each once (a group listed twice under one key is a problem).
+fn source_groups(groups: &[DesiredGroup], problems: &mut Vec<String>) -> Vec<Slot> {
     let mut slots: Vec<Slot> = Vec::new();
     for g in groups {
         let key = key_of(g);
@@ -437,6 +469,17 @@ pub fn plan(
         }
         slots.push(Slot { key, name: g.name.clone(), external_id: g.external_id.clone(), members: BTreeSet::new() });
     }
+    slots
+}
+
+/// Puts each membership a user's row names into its group, adding the groups the source
+/// names only in users' rows. A name that fits several listed groups is a problem.
+fn place_members(
+    slots: &mut Vec<Slot>,
+    refs: Vec<(MemberRef, GroupRef)>,
+    current_groups: &[CurrentGroup],
+    problems: &mut Vec<String>,
+) {
     for (member, r) in refs {
         let at = match &r.key {
             GroupKey::Name(n) => {
@@ -470,8 +513,20 @@ pub fn plan(
         });
         slots[at].members.insert(member);
     }
+}
+
+/// The steps that bring monday.com's groups to the source's: create, rename, add and remove
+/// members (only of users the source speaks for, `known`). Returns the groups matched (team
+/// id → the source's name); two source groups on one team is a problem.
+fn group_steps(
+    slots: &[Slot],
+    current_groups: &[CurrentGroup],
+    known: &BTreeSet<String>,
+    steps: &mut Vec<ScimStep>,
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, String> {
     let mut matched: BTreeMap<String, String> = BTreeMap::new();
-    for slot in &slots {
+    for slot in slots {
         let found = match find(slot, current_groups) {
             Ok(f) => f,
             Err(e) => {
@@ -514,18 +569,7 @@ pub fn plan(
             steps.push(ScimStep::RemoveMembers { id: c.id.clone(), group: name, members: remove });
         }
     }
-    if opts.delete_groups {
-        for c in current_groups {
-            if c.scim_provisioned && !matched.contains_key(&c.id) {
-                steps.push(ScimStep::DeleteGroup { id: c.id.clone(), name: c.name.clone() });
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(steps)
-    } else {
-        Err(PlanProblems(problems))
-    }
+    matched
 }
 
 /// The users a plan takes any access away from (ids): active users deactivated or deleted,

@@ -73,8 +73,8 @@ pub(crate) enum Command {
     Events(commands::history::EventsArgs),
     /// Sync runs, newest first.
     Syncs {
-        /// How many.
-        #[arg(long, default_value_t = 20)]
+        /// How many (1 to 100,000).
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         limit: u32,
     },
     /// Invite people (they stay pending until they accept).
@@ -213,4 +213,55 @@ fn closed_pipe(e: &anyhow::Error) -> bool {
             || c.downcast_ref::<csv::Error>()
                 .is_some_and(|x| matches!(x.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::Cli;
+
+    /// Numbers from the command line are bounded where they are read: `--minutes` so no
+    /// duration overflows (u64::MAX minutes wrapped to a few minutes in a release build), the
+    /// demo's and the bench's sizes so no org is generated past memory, limits so no list is
+    /// unbounded.
+    #[test]
+    fn numbers_are_bounded_where_they_are_read() {
+        let ask = |m: &str| {
+            Cli::try_parse_from([
+                "roster",
+                "jit",
+                "request",
+                "--user",
+                "a@b.c",
+                "--entitlement",
+                "board:1:subscriber",
+                "--justification",
+                "x",
+                "--minutes",
+                m,
+            ])
+        };
+        for bad in ["0", "43201", "18446744073709551615"] {
+            let e = ask(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains("--minutes"), "{bad}: {e}");
+        }
+        assert!(ask("30").is_ok());
+        assert!(ask("43200").is_ok());
+        for (args, flag) in [
+            (&["demo", "--users", "99999999999"][..], "--users"),
+            (&["demo", "--users", "2"][..], "--users"),
+            (&["demo", "--boards", "18446744073709551615"][..], "--boards"),
+            (&["bench", "--sizes", "1000,99999999999"][..], "--sizes"),
+            (&["bench", "--concurrency", "0"][..], "--concurrency"),
+            (&["bench", "--latency-ms", "99999999"][..], "--latency-ms"),
+            (&["syncs", "--limit", "0"][..], "--limit"),
+            (&["events", "--limit", "4294967295"][..], "--limit"),
+        ] {
+            let argv = std::iter::once("roster").chain(args.iter().copied());
+            let e = Cli::try_parse_from(argv).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(e.contains(flag), "{args:?}: {e}");
+        }
+        assert!(Cli::try_parse_from(["roster", "demo", "--users", "3", "--teams", "0"]).is_ok());
+    }
 }

@@ -21,10 +21,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Org sizes in users (boards = users / 5).
-    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000", value_parser = super::demo::size(3, 1_000_000))]
     pub sizes: Vec<usize>,
-    /// Latency monday-sim adds to each request, in milliseconds.
-    #[arg(long, default_value_t = 0)]
+    /// Latency monday-sim adds to each request, in milliseconds (0 to 10,000).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub latency_ms: u64,
     /// Complexity budget per minute (monday.com: 10,000,000).
     #[arg(long, default_value_t = 10_000_000)]
@@ -36,11 +36,11 @@ pub struct BenchArgs {
     /// synced from the first size, and print requests per second and latency percentiles.
     #[arg(long)]
     pub api: bool,
-    /// With --api: seconds of load per route.
-    #[arg(long, default_value_t = 10)]
+    /// With --api: seconds of load per route (1 to 3600).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub seconds: u64,
-    /// With --api: requests in flight at once.
-    #[arg(long, default_value_t = 32)]
+    /// With --api: requests in flight at once (1 to 1024).
+    #[arg(long, default_value_t = 32, value_parser = super::demo::size(1, 1024))]
     pub concurrency: usize,
 }
 

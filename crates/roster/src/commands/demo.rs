@@ -21,16 +21,27 @@ use crate::Cli;
 /// Size of the demo org.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    #[arg(long, default_value_t = 1000)]
+    /// Users (3 to 1,000,000: the org is generated in memory).
+    #[arg(long, default_value_t = 1000, value_parser = size(3, 1_000_000))]
     pub users: usize,
-    #[arg(long, default_value_t = 50)]
+    /// Teams (0 to 100,000).
+    #[arg(long, default_value_t = 50, value_parser = size(0, 100_000))]
     pub teams: usize,
-    #[arg(long, default_value_t = 20)]
+    /// Workspaces (0 to 100,000).
+    #[arg(long, default_value_t = 20, value_parser = size(0, 100_000))]
     pub workspaces: usize,
-    #[arg(long, default_value_t = 200)]
+    /// Boards (0 to 1,000,000).
+    #[arg(long, default_value_t = 200, value_parser = size(0, 1_000_000))]
     pub boards: usize,
+    /// The random seed: the same seed makes the same org.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+}
+
+/// A count from the command line, bounded where it is read.
+pub(crate) fn size(min: u64, max: u64) -> impl clap::builder::TypedValueParser<Value = usize> {
+    use clap::builder::TypedValueParser;
+    clap::value_parser!(u64).range(min..=max).map(|n| n as usize)
 }
 
 pub async fn run(a: &DemoArgs, cli: &Cli) -> Result<()> {

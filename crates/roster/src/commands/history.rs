@@ -22,8 +22,8 @@ pub struct EventsArgs {
     /// Only events after this id (to poll).
     #[arg(long)]
     pub after: Option<i64>,
-    /// At most this many.
-    #[arg(long, default_value_t = 1000)]
+    /// At most this many (1 to 100,000).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub limit: u32,
 }
 
