@@ -116,6 +116,8 @@ pub enum EventKind {
     PlanRejected,
     /// A decision on a plan was refused (own plan, not an approver, stale snapshot).
     PlanApprovalRefused,
+    /// Retention pruned old snapshots: their rows are gone, their runs and events stay.
+    SnapshotsPruned,
 }
 
 impl EventKind {
@@ -172,6 +174,7 @@ impl EventKind {
             EventKind::PlanApproved => "plan_approved",
             EventKind::PlanRejected => "plan_rejected",
             EventKind::PlanApprovalRefused => "plan_approval_refused",
+            EventKind::SnapshotsPruned => "snapshots_pruned",
         }
     }
 }

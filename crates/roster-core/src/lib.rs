@@ -17,6 +17,7 @@ pub mod entitlement;
 pub mod events;
 pub mod jit;
 pub mod records;
+pub mod retention;
 pub mod review;
 pub mod scim_plan;
 pub mod sod;

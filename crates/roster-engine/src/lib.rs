@@ -16,6 +16,7 @@ mod error;
 pub mod jit;
 pub mod provision;
 pub mod reports;
+pub mod retention;
 pub mod review;
 pub mod scim;
 pub mod sod;

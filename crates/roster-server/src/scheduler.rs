@@ -336,6 +336,7 @@ mod tests {
             resumed: 0,
             requests: 0,
             complexity: 0,
+            pruned_at: None,
         }
     }
 

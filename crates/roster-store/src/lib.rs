@@ -24,8 +24,8 @@ pub use types::*;
 /// (`use roster_store::prelude::*;`). Through `&dyn Store` they need no import.
 pub mod prelude {
     pub use crate::{
-        DiffStore, EventStore, JitStore, LeaseStore, PendingStore, PlanStore, ReviewStore, SessionStore, SnapshotStore,
-        Store, SyncStore,
+        DiffStore, EventStore, JitStore, LeaseStore, PendingStore, PlanStore, RetentionStore, ReviewStore,
+        SessionStore, SnapshotStore, Store, SyncStore,
     };
 }
 
@@ -51,6 +51,7 @@ pub trait Store:
     + ReviewStore
     + SessionStore
     + EventStore
+    + RetentionStore
     + std::fmt::Debug
 {
 }
@@ -66,6 +67,7 @@ impl<
             + ReviewStore
             + SessionStore
             + EventStore
+            + RetentionStore
             + std::fmt::Debug,
     > Store for T
 {
@@ -299,6 +301,20 @@ pub trait SessionStore: Send + Sync {
     /// Ends the session `digest` (if given) and every session idle since before
     /// `seen_before_ms` or started before `started_before_ms`; returns how many.
     async fn end_sessions(&self, digest: Option<&str>, seen_before_ms: i64, started_before_ms: i64) -> Result<u64>;
+}
+
+/// Retention: which snapshots something still refers to, deleting old snapshots' rows, and
+/// what the store holds.
+#[async_trait]
+pub trait RetentionStore: Send + Sync {
+    /// Syncs of the account a review campaign or a plan refers to (never pruned).
+    async fn snapshot_refs(&self, account: &str) -> Result<std::collections::BTreeSet<i64>>;
+    /// Deletes the rows of these completed snapshots of the account (never its newest),
+    /// marks their runs pruned and records a `snapshots_pruned` event, in one transaction;
+    /// returns the rows deleted.
+    async fn prune_snapshots(&self, account: &str, ids: &[i64], now: DateTime<Utc>) -> Result<u64>;
+    /// What the store holds, per account, and its size.
+    async fn store_stats(&self) -> Result<StoreStats>;
 }
 
 /// The audit log: events appended outside syncs, read back, and each webhook's delivery cursor.

@@ -4,6 +4,31 @@ use chrono::{DateTime, Utc};
 use roster_core::{AccountRecord, Grant, ResourceRecord, Role, UserRecord, UserStatus};
 use serde::{Deserialize, Serialize};
 
+/// What the store holds, for `roster store stats`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreStats {
+    /// Per account.
+    pub accounts: Vec<AccountStats>,
+    /// The database's size on disk (SQLite: the file's pages, free ones included; PostgreSQL:
+    /// the database).
+    pub bytes: i64,
+}
+
+/// One account's share of the store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountStats {
+    /// The account.
+    pub account: String,
+    /// Completed snapshots kept.
+    pub snapshots: i64,
+    /// Snapshots retention pruned (their runs and events stay).
+    pub pruned: i64,
+    /// User, resource and grant rows kept, over all snapshots.
+    pub rows: i64,
+    /// Events recorded.
+    pub events: i64,
+}
+
 /// Where a sync run stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,6 +75,8 @@ pub struct SyncRun {
     pub requests: i64,
     /// Complexity points monday.com charged.
     pub complexity: i64,
+    /// When retention deleted its snapshot (its run and events stay); reads refuse it.
+    pub pruned_at: Option<DateTime<Utc>>,
 }
 
 /// Progress of one part (`account`, `users`, `teams`, `workspaces`, `boards`) of a sync.

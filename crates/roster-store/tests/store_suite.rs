@@ -668,3 +668,109 @@ async fn the_store_diff_and_the_events_compare_the_same_user_fields() {
         assert!(s.changed_users(a, b).await.unwrap().is_empty(), "{db}: not compared, not reported");
     }
 }
+
+/// Everything a read of one snapshot gives.
+async fn read_snapshot(s: &dyn Store, id: i64) -> String {
+    let users = s.users(id, &UserQuery::default()).await.unwrap();
+    let mut res = Vec::new();
+    for t in [ResourceType::Team, ResourceType::Workspace, ResourceType::Board] {
+        res.extend(s.resources(id, t).await.unwrap());
+    }
+    let mut grants = s.all_grants(id).await.unwrap();
+    grants.sort_by_key(|g| format!("{g:?}"));
+    format!("{users:?}\n{res:?}\n{grants:?}\n{:?}", s.counts(id).await.unwrap())
+}
+
+#[tokio::test]
+async fn pruning_keeps_the_newest_and_the_referenced_and_reads_them_unchanged() {
+    use roster_core::retention::Retention;
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        // Four snapshots, each a little different: users come and go, a grant moves.
+        let mut ids = Vec::new();
+        for n in 0..4 {
+            let users: Vec<UserRecord> = (0..=n)
+                .map(|i| user(&format!("{}", 10 + i), &format!("u{i}@x.io"), Role::Member, UserStatus::Active, None))
+                .collect();
+            let boards = vec![res(ResourceType::Board, "7", &format!("Board v{n}"))];
+            let grants = vec![g("board:7:subscriber", Principal::user(format!("{}", 10 + n)))];
+            ids.push(snapshot(s, "acme", users, boards, grants).await);
+        }
+        let before: Vec<String> = read_all(s, &ids).await;
+        // A plan made on the first snapshot refers to it: it stays.
+        s.add_plan(
+            &roster_store::StoredPlan {
+                id: "p".into(),
+                account: "acme".into(),
+                kind: roster_core::PlanKind::Actions,
+                sync_id: Some(ids[0]),
+                body: json!({}),
+                summary: json!({}),
+                status: roster_core::PlanStatus::Rejected,
+                requested_by: "a".into(),
+                reason: None,
+                created_ms: 0,
+                decided_by: None,
+                decided_ms: None,
+                note: None,
+            },
+            &[],
+        )
+        .await
+        .unwrap();
+        let keep_one = Retention::new(1, None).unwrap();
+        let dry = prune_by_policy(s, &keep_one, true).await;
+        assert_eq!(dry, (vec![ids[1], ids[2]], 0), "{db}: a dry run says which, and deletes nothing");
+        assert_eq!(read_all(s, &ids).await, before, "{db}: a dry run changes nothing");
+        let (pruned, rows) = prune_by_policy(s, &keep_one, false).await;
+        assert_eq!(pruned, vec![ids[1], ids[2]], "{db}");
+        assert!(rows > 0, "{db}: rows were deleted");
+        let after = read_all(s, &ids).await;
+        assert_eq!((&after[0], &after[3]), (&before[0], &before[3]), "{db}: kept snapshots read exactly as before");
+        for id in [ids[1], ids[2]] {
+            let run = s.sync_run(id).await.unwrap().unwrap();
+            assert!(run.pruned_at.is_some() && run.status == SyncStatus::Completed, "{db}: the run stays, marked");
+            assert_eq!(s.counts(id).await.unwrap().users, 0, "{db}: its rows are gone");
+        }
+        assert_eq!(s.last_completed("acme").await.unwrap().unwrap().id, ids[3], "{db}");
+        let e = s
+            .events(&EventQuery { kind_prefix: Some("snapshots_pruned".into()), ..EventQuery::default() })
+            .await
+            .unwrap();
+        assert_eq!(e.len(), 1, "{db}: one event says what was pruned");
+        assert_eq!(e[0].detail["syncs"], json!([ids[1], ids[2]]), "{db}");
+        // The newest snapshot is refused at the store too, and so is one pruned already.
+        assert!(s.prune_snapshots("acme", &[ids[3]], Utc::now()).await.is_err(), "{db}");
+        assert!(s.prune_snapshots("acme", &[ids[1]], Utc::now()).await.is_err(), "{db}");
+        assert_eq!(read_all(s, &ids).await, after, "{db}: a refused prune changes nothing");
+        let stats = s.store_stats().await.unwrap();
+        let acme = &stats.accounts[0];
+        assert_eq!((acme.account.as_str(), acme.snapshots, acme.pruned), ("acme", 2, 2), "{db}: two kept, two pruned");
+        assert!(stats.bytes > 0, "{db}");
+    }
+}
+
+async fn read_all(s: &dyn Store, ids: &[i64]) -> Vec<String> {
+    let mut out = Vec::new();
+    for id in ids {
+        out.push(read_snapshot(s, *id).await);
+    }
+    out
+}
+
+/// The engine's selection, done here with the store's own calls (the store crate cannot
+/// depend on the engine): the snapshots `to_prune` picks, then the store's prune.
+async fn prune_by_policy(s: &dyn Store, r: &roster_core::retention::Retention, dry: bool) -> (Vec<i64>, u64) {
+    use roster_core::retention::{to_prune, Snapshot};
+    let completed: Vec<Snapshot> = s
+        .syncs(Some("acme"), 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.status == SyncStatus::Completed && r.pruned_at.is_none())
+        .map(|r| Snapshot { id: r.id, completed_at: r.finished_at.unwrap() })
+        .collect();
+    let ids = to_prune(&completed, &s.snapshot_refs("acme").await.unwrap(), r, Utc::now());
+    let rows = if dry { 0 } else { s.prune_snapshots("acme", &ids, Utc::now()).await.unwrap() };
+    (ids, rows)
+}

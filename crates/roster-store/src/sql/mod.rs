@@ -15,6 +15,7 @@ mod leases;
 mod pending;
 mod plans;
 mod reads;
+mod retention;
 mod reviews;
 mod rows;
 mod sessions;

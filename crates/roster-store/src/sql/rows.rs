@@ -117,5 +117,6 @@ pub(crate) fn sync_run(row: &AnyRow) -> Result<SyncRun> {
         resumed: col(row, "resumed")?,
         requests: col(row, "requests")?,
         complexity: col(row, "complexity")?,
+        pruned_at: time(col(row, "pruned_at")?)?,
     })
 }

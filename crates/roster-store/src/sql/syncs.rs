@@ -10,7 +10,7 @@ use crate::types::*;
 use crate::{Result, StoreError};
 
 const SYNC_COLUMNS: &str =
-    "id, account, status, started_at, finished_at, error, api_version, resumed, requests, complexity";
+    "id, account, status, started_at, finished_at, error, api_version, resumed, requests, complexity, pruned_at";
 
 impl SqlStore {
     pub(super) async fn ensure_account_impl(&self, name: &str, now: DateTime<Utc>) -> Result<()> {
