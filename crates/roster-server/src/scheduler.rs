@@ -174,6 +174,7 @@ async fn run_sync(state: &AppState, account: &ServedAccount) -> Result<SyncRepor
                     Err(e) => tracing::warn!(account = %account.name, error = %e, "separation-of-duties check failed"),
                 }
             }
+            prune_after_sync(state, &account.name).await;
             metrics::gauge!("roster_grants", "account" => account.name.clone()).set(r.counts.grants as f64);
             metrics::counter!("roster_events_total", "account" => account.name.clone()).increment(r.events as u64 + 1);
             Ok(r)
@@ -221,6 +222,22 @@ pub async fn expire_jit(state: &AppState, account: &ServedAccount) -> Result<(),
         Ok(Ok(_)) | Err(LeaseError::Busy(_)) => Ok(()),
         Ok(Err(e)) => Err(ApiError::Internal(e.to_string())),
         Err(e) => Err(ApiError::Internal(e.to_string())),
+    }
+}
+
+/// Prunes the account's old snapshots when a retention is configured. A failure is logged and
+/// the next sync tries again: the sync itself succeeded, and nothing is half-deleted (the
+/// store prunes in one transaction).
+async fn prune_after_sync(state: &AppState, account: &str) {
+    let Some(retention) = *state.retention.get() else { return };
+    match roster_engine::retention::prune(state.store.as_ref(), account, &retention, Utc::now(), false).await {
+        Ok(r) if !r.pruned.is_empty() => {
+            tracing::info!(account, pruned = ?r.pruned, rows = r.rows, kept = r.kept, "old snapshots pruned");
+            metrics::counter!("roster_snapshots_pruned_total", "account" => account.to_string())
+                .increment(r.pruned.len() as u64);
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(account, error = %e, "pruning old snapshots failed; the next sync tries again"),
     }
 }
 

@@ -92,6 +92,8 @@ pub struct AppState {
     pub jit_policy: Swap<roster_engine::jit::JitPolicy>,
     /// Which plans wait for a second admin, and who may decide (replaced on reload).
     pub approval: Swap<roster_core::ApprovalPolicy>,
+    /// Which snapshots are kept after each sync (`None`: all; replaced on reload).
+    pub retention: Swap<Option<roster_core::retention::Retention>>,
     /// Separation-of-duties rules checked after every sync (replaced on reload).
     pub sod_rules: Swap<Vec<roster_core::sod::SodRule>>,
     /// Row counts per completed snapshot (immutable once completed, so never stale).
@@ -141,6 +143,7 @@ impl AppState {
             ),
             user_totals: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),
+            retention: Swap::new(None),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
             approval: Swap::new(roster_core::ApprovalPolicy::default()),
             snapshot_counts: std::sync::Mutex::new(HashMap::new()),
@@ -159,6 +162,12 @@ impl AppState {
     /// The same with another just-in-time policy.
     pub fn with_jit_policy(self, policy: roster_engine::jit::JitPolicy) -> AppState {
         self.jit_policy.set(policy);
+        self
+    }
+
+    /// The same with a retention (old snapshots pruned after each sync).
+    pub fn with_retention(self, retention: Option<roster_core::retention::Retention>) -> AppState {
+        self.retention.set(retention);
         self
     }
 

@@ -461,3 +461,21 @@ async fn access_reviews_over_http_with_the_reviewer_role() {
     let (_, list) = call(&e, "GET", "/api/v1/accounts/acme/reviews", Some(REVIEWER)).await;
     assert_eq!(list[0]["counts"]["items"].as_u64(), Some(mine.len() as u64), "a reviewer's counts are its own");
 }
+
+/// With a retention, `roster serve` prunes old snapshots after each sync: the pruned run stays
+/// with `pruned_at` and no counts (never a snapshot of 0 users), the newest keeps its counts.
+#[tokio::test]
+async fn served_syncs_prune_old_snapshots_when_told() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    e.state.retention.set(Some(roster_core::retention::Retention::new(1, None).unwrap()));
+    let first = synced(&e).await;
+    let second = synced(&e).await;
+    assert_eq!((first["status"].as_str(), second["status"].as_str()), (Some("completed"), Some("completed")));
+    let (s, old) = call(&e, "GET", &format!("/api/v1/accounts/acme/syncs/{}", first["id"]), Some(READER)).await;
+    assert_eq!(s, 200, "{old}");
+    assert!(old["pruned_at"].is_string() && old.get("users").is_none(), "pruned, without counts: {old}");
+    let (_, new) = call(&e, "GET", &format!("/api/v1/accounts/acme/syncs/{}", second["id"]), Some(READER)).await;
+    assert!(new.get("pruned_at").is_none() && new["users"].as_i64() > Some(0), "{new}");
+    let (_, events) = call(&e, "GET", "/api/v1/accounts/acme/events?kind=snapshots_pruned", Some(READER)).await;
+    assert_eq!(events.as_array().map(Vec::len), Some(1), "{events}");
+}

@@ -149,6 +149,9 @@ pub(crate) enum Command {
     /// Just-in-time access: request, approve, deny, list, expire.
     #[command(subcommand)]
     Jit(commands::jit::JitCommand),
+    /// Retention of old snapshots (prune), and what the store holds (stats).
+    #[command(subcommand)]
+    Store(commands::store::StoreCommand),
     /// Separation-of-duties rules ([[sod]] in the configuration).
     #[command(subcommand)]
     Sod(SodCommand),

@@ -80,7 +80,8 @@ pub async fn sync_run(
         .await?
         .filter(|r| r.account == account)
         .ok_or_else(|| ApiError::NotFound(format!("account {account:?} has no sync {id}")))?;
-    let done = run.status == roster_store::SyncStatus::Completed;
+    // A pruned snapshot's rows are gone: counting them would say 0 users, which it never had.
+    let done = run.status == roster_store::SyncStatus::Completed && run.pruned_at.is_none();
     let mut v = SyncView::from(run);
     if done {
         let c = s.store.counts(id).await?;

@@ -33,6 +33,9 @@ pub struct SyncView {
     pub requests: i64,
     pub complexity: i64,
     pub error: Option<String>,
+    /// When retention pruned its snapshot (the run and its events stay; its counts are gone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pruned_at: Option<String>,
     /// Users in the snapshot (a completed run read by id).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<i64>,
@@ -53,6 +56,7 @@ impl From<roster_store::SyncRun> for SyncView {
             requests: r.requests,
             complexity: r.complexity,
             error: r.error,
+            pruned_at: r.pruned_at.map(|t| t.to_rfc3339()),
             users: None,
             grants: None,
         }

@@ -34,7 +34,7 @@ pub async fn diff(cli: &Cli, from: Option<i64>, to: Option<i64>, out: &mut dyn W
         .syncs(Some(&s.account), 1000)
         .await?
         .into_iter()
-        .filter(|r| r.status == SyncStatus::Completed)
+        .filter(|r| r.status == SyncStatus::Completed && r.pruned_at.is_none())
         .map(|r| r.id)
         .collect();
     let (from, to) = match (from, to) {
@@ -49,6 +49,12 @@ pub async fn diff(cli: &Cli, from: Option<i64>, to: Option<i64>, out: &mut dyn W
         let run = s.store.sync_run(id).await?.with_context(|| format!("there is no sync {id} (see `roster syncs`)"))?;
         if run.status != SyncStatus::Completed || run.account != s.account {
             bail!("sync {id} is not a completed sync of {:?} (see `roster syncs`)", s.account);
+        }
+        if let Some(at) = run.pruned_at {
+            bail!(
+                "sync {id}'s snapshot was pruned at {} (retention: [store] keep_snapshots / keep_days): compare syncs whose snapshots are kept (`roster syncs` shows which were pruned)",
+                when(Some(at))
+            );
         }
     }
     let events = roster_engine::events_between(s.store.as_ref(), from, to).await?;
@@ -98,8 +104,18 @@ pub async fn events(cli: &Cli, a: &EventsArgs, out: &mut dyn Write) -> Result<()
 pub async fn syncs(cli: &Cli, limit: u32, out: &mut dyn Write) -> Result<()> {
     let cfg = context::config(cli)?;
     let store = context::open_store(cli, cfg.as_ref()).await?;
-    let mut l =
-        Listing::new(&["id", "account", "status", "started", "finished", "resumed", "requests", "complexity", "error"]);
+    let mut l = Listing::new(&[
+        "id",
+        "account",
+        "status",
+        "started",
+        "finished",
+        "resumed",
+        "requests",
+        "complexity",
+        "error",
+        "pruned",
+    ]);
     for r in store.syncs(cli.account.as_deref(), limit).await? {
         l.row(vec![
             r.id.to_string(),
@@ -111,6 +127,7 @@ pub async fn syncs(cli: &Cli, limit: u32, out: &mut dyn Write) -> Result<()> {
             r.requests.to_string(),
             r.complexity.to_string(),
             r.error.unwrap_or_default(),
+            r.pruned_at.map(|t| when(Some(t))).unwrap_or_default(),
         ]);
     }
     l.print(cli.output, out)

@@ -14,6 +14,7 @@ pub mod review;
 pub mod scim;
 pub mod serve;
 pub mod sod;
+pub mod store;
 pub mod sync;
 
 use anyhow::{bail, Result};
@@ -40,6 +41,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(&cli, args, out).await,
         Command::Sod(SodCommand::Check) => sod::check(&cli, out).await,
         Command::Jit(cmd) => jit::run(&cli, cmd, out).await,
+        Command::Store(cmd) => store::run(&cli, cmd, out).await,
         Command::Review(cmd) => review::run(&cli, cmd, out).await,
         Command::Plan(cmd) => plan::run(&cli, cmd, out).await,
         Command::Scim(cmd) => scim::run(&cli, cmd, out).await,

@@ -47,7 +47,7 @@ fn webhooks(cfg: &Config) -> Result<Vec<Webhook>> {
 }
 
 /// What a reload can change in place: the API keys, the webhooks, the separation-of-duties
-/// rules, the just-in-time and the approval policy. The rest (store, sync options, listen address, accounts)
+/// rules, the just-in-time and the approval policy, the retention. The rest (store, sync options, listen address, accounts)
 /// is named in a warning: it takes a restart.
 fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec<Webhook>>) -> Result<Config> {
     let cfg = Config::load(path)?;
@@ -59,6 +59,7 @@ fn reload(path: &Path, old: &Config, state: &AppState, hooks: &watch::Sender<Vec
     state.set_sod(cfg.sod.clone());
     state.jit_policy.set(cfg.jit.clone());
     state.approval.set(cfg.approval.clone());
+    state.retention.set(cfg.retention);
     hooks.send_replace(new_hooks);
     for (what, changed) in [
         ("[store]", old.store != cfg.store),
@@ -130,7 +131,8 @@ pub async fn run(cli: &Cli) -> Result<()> {
         AppState::new(store, accounts, cfg.server.api_keys.clone(), metrics)
             .with_leases(cfg.server.lease, roster_server::lease::system_clock())
             .with_jit_policy(cfg.jit.clone())
-            .with_approval(cfg.approval.clone()),
+            .with_approval(cfg.approval.clone())
+            .with_retention(cfg.retention),
     );
     state.set_sod(cfg.sod.clone());
     let limits = cfg.server.limits;

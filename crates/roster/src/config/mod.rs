@@ -34,6 +34,8 @@ pub const EXAMPLE: &str = include_str!("../../roster.example.toml");
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub store: Store,
+    /// Which snapshots to keep (`None`: all).
+    pub retention: Option<roster_core::retention::Retention>,
     pub sync: SyncOptions,
     pub accounts: Vec<Account>,
     pub server: Server,

@@ -54,6 +54,7 @@ impl RawConfig {
         }
         Ok(Config {
             store: self.store.resolve(base)?,
+            retention: self.store.retention()?,
             sync: self.sync.resolve()?,
             accounts: self.accounts.iter().map(|a| a.resolve(base)).collect::<Result<_>>()?,
             server: self.server.resolve()?,

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use monday_api::StateFilter;
+use roster_core::retention::Retention;
 use roster_engine::SyncOptions;
 use serde::Deserialize;
 
@@ -21,6 +22,11 @@ pub struct RawStore {
     /// set, the store is there and `path` is not used. An environment variable, because the URL
     /// carries the password.
     pub url_env: Option<String>,
+    /// Keep the newest this many snapshots of each account (pruned after each sync in
+    /// `roster serve`, and by `roster store prune`); unset with `keep_days` unset: keep all.
+    pub keep_snapshots: Option<usize>,
+    /// Also keep every snapshot younger than this many days.
+    pub keep_days: Option<u32>,
 }
 
 /// Where the store is.
@@ -33,6 +39,17 @@ pub enum Store {
 }
 
 impl RawStore {
+    /// The retention, when `keep_snapshots` or `keep_days` is set (the newest snapshot is
+    /// always kept: `keep_days` alone keeps at least one).
+    pub fn retention(&self) -> Result<Option<Retention>> {
+        if self.keep_snapshots.is_none() && self.keep_days.is_none() {
+            return Ok(None);
+        }
+        Retention::new(self.keep_snapshots.unwrap_or(1), self.keep_days)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("[store] {e}"))
+    }
+
     /// The store: PostgreSQL when `url_env` is set, else the SQLite file.
     pub fn resolve(&self, base: &Path) -> Result<Store> {
         Ok(match &self.url_env {
@@ -70,7 +87,7 @@ fn default_store() -> PathBuf {
 
 impl Default for RawStore {
     fn default() -> Self {
-        RawStore { path: default_store(), url_env: None }
+        RawStore { path: default_store(), url_env: None, keep_snapshots: None, keep_days: None }
     }
 }
 

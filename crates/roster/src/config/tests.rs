@@ -183,4 +183,12 @@ fn resolved_once_into_typed_values() {
     assert!(e.contains("scim_token_env"), "{e}");
     assert!(format!("{:#}", parse("[jit]\nwarn_minutes = 99999999999999999\n").unwrap_err()).contains("warn_minutes"));
     assert!(format!("{:#}", parse("[store]\nurl_env = \" \"\n").unwrap_err()).contains("url_env"));
+    assert_eq!(cfg.retention, None, "no retention unless asked: nothing is deleted by default");
+    let kept = parse("[store]\nkeep_snapshots = 30\nkeep_days = 90\n").unwrap().retention.unwrap();
+    assert_eq!((kept.keep_snapshots, kept.keep_days), (30, Some(90)));
+    assert_eq!(parse("[store]\nkeep_days = 7\n").unwrap().retention.unwrap().keep_snapshots, 1);
+    for bad in ["keep_snapshots = 0", "keep_snapshots = 99999999999", "keep_days = 0"] {
+        let e = format!("{:#}", parse(&format!("[store]\n{bad}\n")).unwrap_err());
+        assert!(e.contains(bad.split(' ').next().unwrap()), "{bad}: {e}");
+    }
 }
