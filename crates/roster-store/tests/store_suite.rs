@@ -774,3 +774,31 @@ async fn prune_by_policy(s: &dyn Store, r: &roster_core::retention::Retention, d
     let rows = if dry { 0 } else { s.prune_snapshots("acme", &ids, Utc::now()).await.unwrap() };
     (ids, rows)
 }
+
+/// Pages are written many rows to a statement: every row of a large page lands, a key given
+/// twice keeps its last row (as one upsert per row did), and a repeated grant is stored once.
+#[tokio::test]
+async fn large_pages_with_repeats_land_whole() {
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let mut users: Vec<UserRecord> = (0..450)
+            .map(|i| user(&format!("{}", 100 + i), &format!("p{i}@x.io"), Role::Member, UserStatus::Active, None))
+            .collect();
+        let mut renamed = users[7].clone();
+        renamed.name = "Renamed".into();
+        users.push(renamed);
+        let boards: Vec<ResourceRecord> =
+            (0..430).map(|i| res(ResourceType::Board, &format!("{}", 9000 + i), "B")).collect();
+        let mut boards = boards;
+        boards.push(res(ResourceType::Board, "9003", "B again"));
+        let mut grants: Vec<Grant> =
+            (0..430).map(|i| g(&format!("board:{}:subscriber", 9000 + i), Principal::user("100"))).collect();
+        grants.push(g("board:9000:subscriber", Principal::user("100")));
+        let id = snapshot(s, "acme", users, boards, grants).await;
+        let c = s.counts(id).await.unwrap();
+        assert_eq!((c.users, c.boards, c.grants), (450, 430, 430), "{db}");
+        assert_eq!(s.find_user(id, "107").await.unwrap().unwrap().name, "Renamed", "{db}: the last row wins");
+        let b = s.resource(id, ResourceType::Board, "9003").await.unwrap().unwrap();
+        assert_eq!(b.name, "B again", "{db}");
+    }
+}

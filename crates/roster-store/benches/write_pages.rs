@@ -1,0 +1,97 @@
+//! How fast a sync's pages are written: 10,000 users, 2,000 boards and 60,000 grants in pages
+//! of 500 rows, into a fresh SQLite file (and PostgreSQL when `ROSTER_TEST_POSTGRES` names a
+//! server), then the team expansion. Prints rows per second; `cargo bench -p roster-store`.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Instant;
+
+use chrono::Utc;
+use roster_core::{Entitlement, Grant, Principal, ResourceRecord, ResourceType, Role, UserRecord, UserStatus};
+use roster_store::{Page, SqlStore, Store};
+
+fn users(n: usize) -> Vec<UserRecord> {
+    (0..n)
+        .map(|i| UserRecord {
+            id: format!("{}", 40_000_000 + i),
+            name: format!("User {i}"),
+            email: format!("user{i}@acme.test"),
+            title: "Engineer".into(),
+            role: Role::Member,
+            status: UserStatus::Active,
+            is_email_confirmed: true,
+            created_at: Some(Utc::now()),
+            became_active_at: Some(Utc::now()),
+            last_activity: Some(Utc::now()),
+            time_zone: Some("Europe/Berlin".into()),
+            invitation_method: Some("SCIM".into()),
+        })
+        .collect()
+}
+
+fn boards(n: usize) -> (Vec<ResourceRecord>, Vec<Grant>) {
+    let mut res = Vec::new();
+    let mut grants = Vec::new();
+    for b in 0..n {
+        let id = format!("{}", 1_800_000_000 + b);
+        res.push(ResourceRecord {
+            rtype: ResourceType::Board,
+            id: id.clone(),
+            name: format!("Board {b}"),
+            parent: Some("workspace:1".into()),
+            kind: Some("public".into()),
+            state: Some("active".into()),
+        });
+        for k in 0..30 {
+            let user = format!("{}", 40_000_000 + (b * 7 + k * 13) % 10_000);
+            let e: Entitlement = format!("board:{id}:{}", if k == 0 { "owner" } else { "subscriber" }).parse().unwrap();
+            grants.push(Grant::direct(e, Principal::user(user)));
+        }
+    }
+    (res, grants)
+}
+
+async fn run(name: &str, store: &dyn Store) {
+    let run = store.begin_sync("bench", "2026-10", Utc::now()).await.unwrap();
+    let users = users(10_000);
+    let (res, grants) = boards(2_000);
+    let rows = users.len() + res.len() + grants.len();
+    let start = Instant::now();
+    for (i, chunk) in users.chunks(500).enumerate() {
+        let page =
+            Page { part: "users".into(), users: chunk.to_vec(), next_offset: (i + 1) as u64 * 500, ..Page::default() };
+        store.write_page(run.id, &page).await.unwrap();
+    }
+    let users_done = start.elapsed();
+    for (i, (r, g)) in res.chunks(50).zip(grants.chunks(1500)).enumerate() {
+        let page = Page {
+            part: "boards".into(),
+            resources: r.to_vec(),
+            grants: g.to_vec(),
+            next_offset: (i + 1) as u64 * 50,
+            ..Page::default()
+        };
+        store.write_page(run.id, &page).await.unwrap();
+    }
+    let written = start.elapsed();
+    store.expand_team_grants(run.id).await.unwrap();
+    println!(
+        "write_pages/{name}: {rows} rows in {:.2} s = {:.0} rows/s (users {:.2} s, boards and grants {:.2} s)",
+        written.as_secs_f64(),
+        rows as f64 / written.as_secs_f64(),
+        users_done.as_secs_f64(),
+        (written - users_done).as_secs_f64()
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::temp_dir().join(format!("roster-bench-write-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sqlite = SqlStore::open(&dir.join("bench.db")).await.unwrap();
+    run("sqlite", &sqlite).await;
+    if let Ok(url) = std::env::var("ROSTER_TEST_POSTGRES") {
+        let pg = SqlStore::create_postgres(&url, &format!("roster_bench_{}", std::process::id())).await.unwrap();
+        run("postgres", &pg).await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
