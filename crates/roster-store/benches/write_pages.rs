@@ -1,6 +1,7 @@
-//! How fast a sync's pages are written: 10,000 users, 2,000 boards and 60,000 grants in pages
-//! of 500 rows, into a fresh SQLite file (and PostgreSQL when `ROSTER_TEST_POSTGRES` names a
-//! server), then the team expansion. Prints rows per second; `cargo bench -p roster-store`.
+//! How fast the store writes in bulk, into a fresh SQLite file (and PostgreSQL when
+//! `ROSTER_TEST_POSTGRES` names a server): a sync's pages (10,000 users, 2,000 boards and
+//! 60,000 grants in pages of 500 rows), and a review campaign's launch (200,000 items frozen).
+//! Prints rows per second; `cargo bench -p roster-store`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
@@ -83,15 +84,70 @@ async fn run(name: &str, store: &dyn Store) {
     );
 }
 
+async fn launch(name: &str, store: &dyn Store) {
+    use roster_core::review::CampaignStatus;
+    use roster_store::{ReviewCampaign, ReviewItem};
+    let c = ReviewCampaign {
+        id: 0,
+        account: "bench".into(),
+        name: "bench".into(),
+        spec: "{}".into(),
+        status: CampaignStatus::Draft,
+        created_by: "bench".into(),
+        created_ms: 0,
+        due_ms: 1,
+        launched_ms: None,
+        sync_id: None,
+        snapshot_ms: None,
+        closed_ms: None,
+        plan_id: None,
+    };
+    let id = store.add_campaign(&c).await.unwrap();
+    let items: Vec<ReviewItem> = (1..=200_000)
+        .map(|seq| ReviewItem {
+            id: 0,
+            campaign_id: id,
+            seq,
+            user_id: format!("{}", 40_000_000 + seq % 10_000),
+            user_email: format!("user{}@acme.test", seq % 10_000),
+            user_name: "User".into(),
+            user_status: "active".into(),
+            user_role: "member".into(),
+            user_last_activity_ms: Some(0),
+            entitlement: format!("board:{}:subscriber", 1_800_000_000 + seq / 100),
+            resource_name: "Board".into(),
+            source: "direct".into(),
+            reviewer: format!("owner{}@acme.test", seq / 100),
+            original_reviewer: format!("owner{}@acme.test", seq / 100),
+            self_review: false,
+            decision: None,
+            decided_by: None,
+            decided_ms: None,
+            justification: None,
+            remediation_action: None,
+            remediation_status: None,
+            remediation_note: None,
+            applied_ms: None,
+            verified_absent_ms: None,
+        })
+        .collect();
+    let start = Instant::now();
+    assert!(store.launch_campaign(id, 1, 0, 0, &items).await.unwrap());
+    let t = start.elapsed().as_secs_f64();
+    println!("launch_review/{name}: {} items in {t:.2} s = {:.0} items/s", items.len(), items.len() as f64 / t);
+}
+
 #[tokio::main]
 async fn main() {
     let dir = std::env::temp_dir().join(format!("roster-bench-write-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sqlite = SqlStore::open(&dir.join("bench.db")).await.unwrap();
     run("sqlite", &sqlite).await;
+    launch("sqlite", &sqlite).await;
     if let Ok(url) = std::env::var("ROSTER_TEST_POSTGRES") {
         let pg = SqlStore::create_postgres(&url, &format!("roster_bench_{}", std::process::id())).await.unwrap();
         run("postgres", &pg).await;
+        launch("postgres", &pg).await;
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -18,7 +18,7 @@ const ROWS_PER_STATEMENT: usize = 200;
 /// On SQLite the places are anonymous `?`: for a named or numbered one (`$N`, `?N`), sqlx asks
 /// SQLite each parameter's name, and SQLite finds it by walking the statement's list of names,
 /// which is quadratic in a statement of thousands (half the write time was spent there).
-fn multi_insert(postgres: bool, table: &str, cols: &[&str], rows: usize, tail: &str) -> String {
+pub(super) fn multi_insert(postgres: bool, table: &str, cols: &[&str], rows: usize, tail: &str) -> String {
     let width = cols.len();
     let values: Vec<String> = (0..rows)
         .map(|r| {
