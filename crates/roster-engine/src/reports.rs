@@ -11,8 +11,8 @@ use roster_store::{SnapshotStore, StoreError, UserQuery};
 use serde::Serialize;
 
 /// The report names, in the order `roster report --help` lists them.
-pub const NAMES: [&str; 8] =
-    ["inactive", "seats", "admins", "external", "everyone-boards", "ownerless", "offboarding", "sod"];
+pub const NAMES: [&str; 9] =
+    ["inactive", "seats", "admins", "external", "everyone-boards", "ownerless", "offboarding", "sod", "unmanaged"];
 
 /// Options some reports take.
 #[derive(Debug, Clone)]
@@ -29,6 +29,9 @@ pub struct ReportOptions {
     pub user: Option<String>,
     /// `sod`: the separation-of-duties rules.
     pub sod_rules: Vec<roster_core::sod::SodRule>,
+    /// `unmanaged`: the people of the source of truth (an HR or IdP export, read like a SCIM
+    /// source).
+    pub source: Option<Vec<roster_core::scim_plan::DesiredUser>>,
 }
 
 impl Default for ReportOptions {
@@ -40,6 +43,7 @@ impl Default for ReportOptions {
             domains: vec![],
             user: None,
             sod_rules: vec![],
+            source: None,
         }
     }
 }
@@ -77,12 +81,12 @@ pub enum ReportError {
 }
 
 impl Report {
-    fn new(name: &str, title: String, columns: &[&'static str]) -> Report {
+    pub(crate) fn new(name: &str, title: String, columns: &[&'static str]) -> Report {
         Report { name: name.into(), title, columns: columns.to_vec(), rows: vec![] }
     }
 }
 
-fn day(t: Option<DateTime<Utc>>) -> String {
+pub(crate) fn day(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "never".into())
 }
 
@@ -102,6 +106,7 @@ pub async fn report(
         "ownerless" => ownerless(store, sync).await,
         "offboarding" => offboarding(store, sync, o).await,
         "sod" => sod(store, sync, o).await,
+        "unmanaged" => super::unmanaged::report(store, sync, o).await,
         other => Err(ReportError::Unknown(other.into())),
     }
 }

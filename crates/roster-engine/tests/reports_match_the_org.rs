@@ -132,3 +132,86 @@ async fn reports_state_what_the_org_says() {
         .to_string();
     assert!(e.contains("nobody@x.io"), "{e}");
 }
+
+/// `unmanaged` on a generated org and a generated source of truth: the source drops some
+/// people, marks some inactive and adds some monday.com does not have; the report names
+/// exactly those, computed from the org, with each account's reach from the org's boards.
+#[tokio::test]
+async fn unmanaged_names_what_the_source_does_not_know() {
+    use roster_core::scim_plan::DesiredUser;
+    let org = common::org(300, 91);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let sync = store.last_completed("acme").await.unwrap().unwrap().id;
+    let person = |email: &str, active: bool| DesiredUser {
+        // The source writes e-mails its own way: case never matters.
+        user_name: email.to_uppercase(),
+        attributes: Default::default(),
+        active,
+        groups: vec![],
+        origin: "hr.csv".into(),
+    };
+    let mut source = Vec::new();
+    let (mut dropped, mut inactive) = (BTreeSet::new(), BTreeSet::new());
+    for (i, u) in org.users.iter().enumerate() {
+        match i % 7 {
+            0 => {
+                dropped.insert(u.id.to_string());
+            }
+            1 => {
+                inactive.insert(u.id.to_string());
+                source.push(person(&u.email, false));
+            }
+            _ => source.push(person(&u.email, true)),
+        }
+    }
+    source.push(person("new.hire@acme.test", true));
+    source.push(person("left.long.ago@acme.test", false));
+    let o = ReportOptions { source: Some(source), ..ReportOptions::default() };
+    let r = report(&store, sync, "unmanaged", &o).await.unwrap();
+    let finding =
+        |f: &str| -> BTreeSet<String> { r.rows.iter().filter(|row| row[0] == f).map(|row| row[1].clone()).collect() };
+    let live = |ids: &BTreeSet<String>| -> BTreeSet<String> {
+        org.users
+            .iter()
+            .filter(|u| ids.contains(&u.id.to_string()) && u.status != UserStatus::Inactive)
+            .map(|u| u.id.to_string())
+            .collect()
+    };
+    assert_eq!(finding("not in the source"), live(&dropped));
+    assert_eq!(finding("inactive in the source"), live(&inactive));
+    let missing: Vec<&str> =
+        r.rows.iter().filter(|row| row[0] == "not in monday.com").map(|row| row[2].as_str()).collect();
+    assert_eq!(missing, vec!["NEW.HIRE@ACME.TEST"], "only the source's active people are missing");
+    // Each account's reach is what the org gives it: boards subscribed or owned, and boards
+    // owned, directly or through a team.
+    let boards_col = r.columns.iter().position(|c| *c == "boards").unwrap();
+    let owned_col = r.columns.iter().position(|c| *c == "boards_owned").unwrap();
+    for row in r.rows.iter().filter(|row| !row[1].is_empty()) {
+        let id: u64 = row[1].parse().unwrap();
+        let teams: BTreeSet<u64> = org.teams.iter().filter(|t| t.members.contains(&id)).map(|t| t.id).collect();
+        let reach = org
+            .boards
+            .iter()
+            .filter(|b| {
+                b.subscribers.contains(&id)
+                    || b.owners.contains(&id)
+                    || b.team_subscribers.iter().chain(&b.team_owners).any(|t| teams.contains(t))
+            })
+            .count();
+        let owned = org
+            .boards
+            .iter()
+            .filter(|b| b.owners.contains(&id) || b.team_owners.iter().any(|t| teams.contains(t)))
+            .count();
+        assert_eq!(
+            (row[boards_col].clone(), row[owned_col].clone()),
+            (reach.to_string(), owned.to_string()),
+            "user {id}"
+        );
+    }
+    let e = report(&store, sync, "unmanaged", &ReportOptions::default()).await.unwrap_err();
+    assert!(matches!(e, ReportError::Options { .. }) && e.to_string().contains("--source"), "{e}");
+}

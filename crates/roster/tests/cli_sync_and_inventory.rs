@@ -526,3 +526,27 @@ async fn logs_to_a_pipe_have_no_colour() {
     assert!(err.contains("DEBUG") || err.contains("WARN"), "logs were written: {err}");
     assert!(!err.contains('\u{1b}'), "no escape codes: {err}");
 }
+
+/// `roster report unmanaged --source` reads an HR export with nothing but e-mails, and names
+/// every live account it lacks and the person monday.com lacks.
+#[tokio::test]
+async fn unmanaged_report_from_an_email_list() {
+    use monday_sim::model::UserStatus;
+    let dir = Dir::new("unmanaged");
+    let (sim, org) = sim(60).await;
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    let t = Some("sim-admin-token");
+    let o = roster(&cfg, t, &["sync"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let live: Vec<&monday_sim::model::User> = org.users.iter().filter(|u| u.status != UserStatus::Inactive).collect();
+    let hr = dir.0.join("hr.csv");
+    std::fs::write(&hr, format!("email\n{}\nnew.hire@acme.test\n", live[0].email.to_uppercase())).unwrap();
+    let o = roster(&cfg, t, &["-o", "json", "report", "unmanaged", "--source", hr.to_str().unwrap()]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let count = |f: &str| rows.as_array().unwrap().iter().filter(|r| r["finding"] == f).count();
+    assert_eq!(count("not in the source"), live.len() - 1, "{rows}");
+    assert_eq!(count("not in monday.com"), 1, "{rows}");
+    let o = roster(&cfg, t, &["report", "unmanaged"]).await;
+    assert!(!o.status.success() && stderr(&o).contains("--source"), "{}", stderr(&o));
+}

@@ -493,7 +493,8 @@ pub async fn report(
         )
             .into_response());
     }
-    let names = roster_engine::reports::NAMES;
+    // `unmanaged` needs a source of truth file, which the web UI does not take (the CLI does).
+    let names: Vec<&str> = roster_engine::reports::NAMES.into_iter().filter(|n| *n != "unmanaged").collect();
     render(
         "report.html",
         Some(&me),

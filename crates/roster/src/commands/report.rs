@@ -14,7 +14,7 @@ use crate::Cli;
 /// Which report, and its options.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// inactive, seats, admins, external, everyone-boards, ownerless, offboarding or sod.
+    /// inactive, seats, admins, external, everyone-boards, ownerless, offboarding, sod or unmanaged.
     pub name: String,
     /// inactive: no activity for at least this many days.
     #[arg(long, default_value_t = 90)]
@@ -28,11 +28,26 @@ pub struct ReportArgs {
     /// offboarding: the user leaving (id or e-mail).
     #[arg(long)]
     pub user: Option<String>,
+    /// unmanaged: the source of truth (CSV, JSON or YAML, as `roster scim plan` reads it, with
+    /// the account's scim_mapping; an e-mail column is enough).
+    #[arg(long)]
+    pub source: Option<std::path::PathBuf>,
 }
 
 pub async fn run(cli: &Cli, a: &ReportArgs, out: &mut dyn Write) -> Result<()> {
     let s = snapshot(cli).await?;
-    let sod_rules = crate::context::config(cli)?.map(|c| c.sod).unwrap_or_default();
+    let cfg = crate::context::config(cli)?;
+    let source = match &a.source {
+        None => None,
+        Some(path) => {
+            let mut mapping = roster_engine::scim::source::default_mapping();
+            if let Some(acct) = cfg.as_ref().and_then(|c| c.account(Some(&s.account)).ok()) {
+                mapping.extend(acct.scim_mapping.clone());
+            }
+            Some(roster_engine::scim::source::read(path, &mapping)?.users)
+        }
+    };
+    let sod_rules = cfg.map(|c| c.sod).unwrap_or_default();
     let o = ReportOptions {
         sod_rules,
         now: Utc::now(),
@@ -40,6 +55,7 @@ pub async fn run(cli: &Cli, a: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         exempt: a.exempt.clone(),
         domains: a.domains.clone(),
         user: a.user.clone(),
+        source,
     };
     let r = report(s.store.as_ref(), s.sync.id, &a.name, &o).await?;
     if cli.output == Format::Table {
