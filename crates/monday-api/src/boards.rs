@@ -7,7 +7,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use crate::client::{parse_id, parse_team_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Board};
-use crate::pager::pages;
+use crate::pager::{pages, pages_ahead};
 use crate::queries::{board_ids, board_teams, boards, BoardIds, BoardTeams, Boards};
 use crate::workspaces::StateFilter;
 
@@ -41,7 +41,7 @@ impl Client {
 
     /// The same, skipping the first `offset` boards (to resume an interrupted read).
     pub fn boards_from(&self, filter: BoardFilter, offset: u64) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
-        pages(self.config().boards_page, offset, move |limit, page| {
+        pages_ahead(self.config().boards_page, offset, self.ahead(), move |limit, page| {
             let filter = filter.clone();
             async move { self.board_page(&filter, None, limit, page).await }
         })

@@ -8,6 +8,9 @@ use std::time::Duration;
 use parking_lot::Mutex;
 use tokio::time::Instant;
 
+/// How often a request waiting for the window's first answer looks again.
+const PROBE_WAIT: Duration = Duration::from_millis(10);
+
 /// Extra wait after the announced reset, so the first query of the new window is not early.
 const RESET_MARGIN: Duration = Duration::from_millis(300);
 
@@ -19,6 +22,8 @@ struct State {
     reset_at: Option<Instant>,
     /// Points promised to requests in flight.
     reserved: u64,
+    /// Requests in flight.
+    inflight: u32,
     /// Last cost seen per operation key, as the estimate of the next one.
     estimates: HashMap<String, u64>,
 }
@@ -40,6 +45,7 @@ impl Drop for Reservation {
     fn drop(&mut self) {
         let mut s = self.state.lock();
         s.reserved = s.reserved.saturating_sub(self.amount);
+        s.inflight = s.inflight.saturating_sub(1);
     }
 }
 
@@ -58,29 +64,51 @@ impl Budget {
             s.reset_at = None;
         }
         let fits = match s.remaining {
-            None => true,
+            // Nothing known of this window yet: one request at a time until an answer says
+            // what is left (several at once could overrun a window none of them knew).
+            None => s.inflight == 0,
             Some(left) => left.saturating_sub(s.reserved) >= estimate,
         };
         if fits {
             s.reserved += estimate;
+            s.inflight += 1;
             return Ok(Reservation { state: Arc::clone(&self.state), amount: estimate });
+        }
+        if s.remaining.is_none() {
+            // The first answer of the window is on its way.
+            return Err(PROBE_WAIT);
         }
         // Not enough left: wait for the refill (or a second, if the refill time is unknown
         // and requests in flight may give points back).
         Err(s.reset_at.map_or(Duration::from_secs(1), |r| r.saturating_duration_since(now) + RESET_MARGIN))
     }
 
+    /// Waits until the expected cost of operation `key` is (probably) available and reserves
+    /// it. The estimate is read again at each try: a request that waited for the window's first
+    /// answer must reserve what that answer taught, not the nothing known when it began.
+    pub async fn acquire_for(&self, key: &str) -> Reservation {
+        self.acquire_with(|| self.estimate(key)).await
+    }
+
     /// Waits until `estimate` points are (probably) available and reserves them.
+    #[cfg(test)]
     pub async fn acquire(&self, estimate: u64) -> Reservation {
+        self.acquire_with(|| estimate).await
+    }
+
+    async fn acquire_with(&self, estimate: impl Fn() -> u64) -> Reservation {
         loop {
+            let estimate = estimate();
             match self.try_reserve(estimate, Instant::now()) {
                 Ok(r) => return r,
                 Err(wait) => {
-                    tracing::info!(
-                        wait_ms = wait.as_millis() as u64,
-                        estimate,
-                        "pausing until monday.com's complexity budget refills"
-                    );
+                    if wait > PROBE_WAIT {
+                        tracing::info!(
+                            wait_ms = wait.as_millis() as u64,
+                            estimate,
+                            "pausing until monday.com's complexity budget refills"
+                        );
+                    }
                     tokio::time::sleep(wait).await;
                 }
             }
@@ -160,5 +188,22 @@ mod tests {
         let start = Instant::now();
         drop(b.acquire(1).await);
         assert_eq!(start.elapsed(), Duration::from_secs(22) + RESET_MARGIN);
+    }
+
+    /// Requests that start together in a window nobody has an answer for go one at a time,
+    /// and the ones that waited reserve what the first answer taught (a stale estimate of 0
+    /// let them all through and overrun the window).
+    #[tokio::test(start_paused = true)]
+    async fn a_new_window_is_probed_by_one_request() {
+        let b = Budget::default();
+        let first = b.acquire_for("Users/200").await;
+        let waiting = tokio::time::timeout(Duration::from_millis(50), b.acquire_for("Users/200")).await;
+        assert!(waiting.is_err(), "a second request waits for the first answer");
+        b.observe("Users/200", 2010, 2990, 60);
+        drop(first);
+        let second = b.acquire_for("Users/200").await;
+        let third = tokio::time::timeout(Duration::from_secs(5), b.acquire_for("Users/200")).await;
+        assert!(third.is_err(), "2,990 left holds one more 2,010-point page, not two");
+        drop(second);
     }
 }

@@ -37,6 +37,9 @@ pub enum ConfigError {
         /// The largest allowed.
         max: u32,
     },
+    #[error("look_ahead must be between 1 and 16 (it is {0})")]
+    /// Pages asked at once out of bounds.
+    LookAhead(usize),
     #[error("cannot build the HTTP client: {0}")]
     /// The HTTP client could not be built.
     Http(String),
@@ -107,6 +110,9 @@ impl Client {
                 return Err(ConfigError::PageSize { what, got, max });
             }
         }
+        if !(1..=16).contains(&config.look_ahead) {
+            return Err(ConfigError::LookAhead(config.look_ahead));
+        }
         let http = reqwest::Client::builder()
             .timeout(config.request_timeout)
             .connect_timeout(config.connect_timeout)
@@ -125,6 +131,11 @@ impl Client {
     /// The configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.config
+    }
+
+    /// Pages of one list asked at once: the configured look-ahead, within the concurrency.
+    pub(crate) fn ahead(&self) -> usize {
+        self.config.look_ahead.min(self.config.max_concurrency).max(1)
     }
 
     /// The counters so far.
@@ -188,7 +199,7 @@ impl Client {
         let mut connect_failures = 0usize;
         loop {
             attempt += 1;
-            let reservation = self.budget.acquire(self.budget.estimate(key)).await;
+            let reservation = self.budget.acquire_for(key).await;
             let outcome = {
                 let _slot = self.slots.acquire().await.map_err(|_| Error::Transport {
                     url: self.config.endpoint.to_string(),
@@ -207,12 +218,15 @@ impl Client {
                 );
                 self.attempt(body).instrument(span).await
             };
-            drop(reservation);
+            // The reservation is given back only once the answer's figures are recorded: given
+            // back first, a request waiting for points could take them against a figure that
+            // does not yet count this query.
             let err = match outcome {
                 Ok((data, complexity)) => {
                     if let Some(c) = complexity {
                         self.budget.observe(key, c.query, c.after, c.reset_in_x_seconds);
                     }
+                    drop(reservation);
                     self.metrics.success(complexity.map_or(0, |c| c.query));
                     return Ok((data, complexity));
                 }
@@ -235,6 +249,7 @@ impl Client {
                 }
                 None => backoff.next(),
             };
+            drop(reservation);
             let unreachable = matches!(err, Error::Transport { connect: true, .. });
             if unreachable {
                 connect_failures += 1;

@@ -131,6 +131,10 @@ pub struct ClientConfig {
     pub boards_page: u32,
     /// Workspaces per page.
     pub workspaces_page: u32,
+    /// Pages of one list asked at once (1 to 16; within `max_concurrency`): up to this many
+    /// round trips overlap, and up to one fewer pages are asked past a list's end, whose
+    /// complexity is spent for nothing (the default, 1, asks one page after another).
+    pub look_ahead: usize,
 }
 
 /// The default endpoint.
@@ -151,6 +155,7 @@ impl ClientConfig {
             users_page: 1000,
             boards_page: 100,
             workspaces_page: 100,
+            look_ahead: 1,
         }
     }
 

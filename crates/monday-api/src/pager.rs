@@ -3,7 +3,8 @@
 
 use std::future::Future;
 
-use futures::Stream;
+use futures::stream::FuturesOrdered;
+use futures::{Stream, StreamExt};
 
 use crate::error::Error;
 
@@ -17,42 +18,89 @@ fn gcd(a: u32, b: u32) -> u32 {
 
 /// Streams pages from `fetch(limit, page)`, `limit` items a page, skipping the first `offset`
 /// items (to resume; the page size shrinks to fit if `offset` is not a multiple of `limit`).
+/// One page at a time; see [`pages_ahead`].
 pub(crate) fn pages<T, F, Fut>(limit: u32, offset: u64, fetch: F) -> impl Stream<Item = Result<Vec<T>, Error>>
 where
     F: FnMut(u32, u32) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {
-    struct S<F> {
+    pages_ahead(limit, offset, 1, fetch)
+}
+
+/// The same with up to `ahead` pages asked at once, yielded in order. A list's end is known
+/// only when a page comes back short, so up to `ahead - 1` pages past it are asked for
+/// nothing: with latency, asking one page after another made a sync wait a round trip per
+/// page. A page refused as too complex ends the look-ahead: the rest of the list is read one
+/// page at a time, in halves.
+pub(crate) fn pages_ahead<T, F, Fut>(
+    limit: u32,
+    offset: u64,
+    ahead: usize,
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>, Error>>
+where
+    F: FnMut(u32, u32) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, Error>>,
+{
+    struct S<F, Fut: Future> {
         fetch: F,
         limit: u32,
+        /// Items yielded so far: where the next page to yield starts.
         offset: u64,
+        /// The next page number to ask for.
+        next_page: u32,
+        ahead: usize,
+        inflight: FuturesOrdered<Fut>,
         done: bool,
     }
     let limit = limit.max(1);
     let aligned = if offset % limit as u64 == 0 { limit } else { gcd(limit, (offset % limit as u64) as u32).max(1) };
-    futures::stream::unfold(S { fetch, limit: aligned, offset, done: false }, |mut s| async move {
+    let first = u32::try_from(offset / aligned as u64).unwrap_or(u32::MAX).saturating_add(1);
+    let state = S {
+        fetch,
+        limit: aligned,
+        offset,
+        next_page: first,
+        ahead: ahead.max(1),
+        inflight: FuturesOrdered::new(),
+        done: false,
+    };
+    futures::stream::unfold(state, |mut s| async move {
         if s.done {
             return None;
         }
         loop {
-            let page = (s.offset / s.limit as u64) as u32 + 1;
-            match (s.fetch)(s.limit, page).await {
+            while s.inflight.len() < s.ahead {
+                let fut = (s.fetch)(s.limit, s.next_page);
+                s.inflight.push_back(fut);
+                s.next_page = s.next_page.saturating_add(1);
+            }
+            match s.inflight.next().await? {
                 Ok(items) => {
                     s.offset += items.len() as u64;
-                    s.done = items.len() < s.limit as usize;
+                    if items.len() < s.limit as usize {
+                        // The end: pages still in flight hold nothing of this list.
+                        s.done = true;
+                        s.inflight = FuturesOrdered::new();
+                    }
                     if items.is_empty() {
                         return None;
                     }
                     return Some((Ok(items), s));
                 }
                 Err(Error::QueryTooComplex { .. }) if s.limit > 1 => {
-                    // Half the page, keeping page boundaries aligned with what was read.
+                    // Half the page, keeping page boundaries aligned with what was read; the
+                    // pages in flight were asked at the old size and are dropped.
+                    s.inflight = FuturesOrdered::new();
+                    s.ahead = 1;
                     let half = s.limit / 2;
                     s.limit = if s.offset == 0 { half } else { gcd(half, (s.offset % u32::MAX as u64) as u32).max(1) };
+                    s.next_page = u32::try_from(s.offset / s.limit as u64).unwrap_or(u32::MAX).saturating_add(1);
                     tracing::info!(limit = s.limit, "page too complex for one query; asking for smaller pages");
                 }
                 Err(e) => {
                     s.done = true;
+                    s.inflight = FuturesOrdered::new();
                     return Some((Err(e), s));
                 }
             }
@@ -109,6 +157,58 @@ mod tests {
         // An offset that is not a multiple of the page size: smaller pages, nothing skipped.
         let got: Vec<u32> = pages(10, 15, |l, p| async move { Ok(items(35, l, p)) }).map(|r| r.unwrap()).concat().await;
         assert_eq!(got, (15..35).collect::<Vec<_>>());
+    }
+
+    /// With pages asked ahead: everything once and in order whatever the answers' timing, at
+    /// most `ahead - 1` pages asked past the end, errors and halving as one page at a time.
+    #[tokio::test]
+    async fn pages_ahead_keep_order_and_stop_at_the_end() {
+        for ahead in [1usize, 2, 4, 7] {
+            for (total, limit, offset) in [(0u32, 10u32, 0u64), (25, 10, 0), (30, 10, 0), (95, 7, 14), (35, 10, 15)] {
+                let calls = std::sync::atomic::AtomicU32::new(0);
+                let got: Vec<u32> = pages_ahead(limit, offset, ahead, |l, p| {
+                    calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    async move {
+                        // Later pages answer first.
+                        tokio::time::sleep(std::time::Duration::from_millis(u64::from(20 - p.min(20)))).await;
+                        Ok(items(total, l, p))
+                    }
+                })
+                .map(|r| r.unwrap())
+                .concat()
+                .await;
+                let want: Vec<u32> = (offset as u32..total).collect();
+                assert_eq!(got, want, "ahead {ahead}, total {total}, limit {limit}, offset {offset}");
+                // An offset off the page grid reads smaller pages (see `pages`).
+                let size =
+                    if offset % u64::from(limit) == 0 { limit } else { gcd(limit, (offset % u64::from(limit)) as u32) };
+                let pages_needed = (total as u64 - offset.min(total as u64)) / u64::from(size) + 1;
+                let asked = u64::from(calls.load(std::sync::atomic::Ordering::SeqCst));
+                assert!(asked < pages_needed + ahead as u64, "ahead {ahead}: {asked} asked, {pages_needed} needed");
+            }
+        }
+        let halved: Vec<u32> = pages_ahead(30, 0, 4, |l, p| async move {
+            if l > 8 {
+                Err(Error::QueryTooComplex { complexity: None, limit: None, request_id: None })
+            } else {
+                Ok(items(50, l, p))
+            }
+        })
+        .map(|r| r.unwrap())
+        .concat()
+        .await;
+        assert_eq!(halved, (0..50).collect::<Vec<_>>());
+        let failed: Vec<Result<Vec<u32>, Error>> = pages_ahead(10, 0, 4, |_, p| async move {
+            if p == 2 {
+                Err(Error::Unauthorized { message: "x".into(), request_id: None })
+            } else {
+                Ok((0..10).collect())
+            }
+        })
+        .collect()
+        .await;
+        assert_eq!(failed.len(), 2, "the page before the error, then the error, then nothing");
+        assert!(failed[1].is_err());
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ use crate::client::{parse_id, Client};
 use crate::config::ApiVersion;
 use crate::error::Error;
 use crate::models::{time, User, UserKind, UserStatus};
-use crate::pager::pages;
+use crate::pager::pages_ahead;
 use crate::queries::{users, users_legacy, Users, UsersLegacy};
 
 /// Which users to list.
@@ -94,7 +94,7 @@ impl Client {
     /// The same, skipping the first `offset` users (to resume an interrupted read).
     pub fn users_from(&self, filter: UserFilter, offset: u64) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
         let statuses: Vec<&'static str> = filter.statuses.iter().copied().map(status_name).collect();
-        pages(self.config().users_page, offset, move |limit, page| {
+        pages_ahead(self.config().users_page, offset, self.ahead(), move |limit, page| {
             let statuses = statuses.clone();
             async move {
                 match self.config().api_version {

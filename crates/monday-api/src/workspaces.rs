@@ -6,7 +6,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use crate::client::{parse_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Workspace};
-use crate::pager::pages;
+use crate::pager::{pages, pages_ahead};
 use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
 /// Member-list page inside the workspaces query (monday.com's default is 25).
@@ -57,7 +57,7 @@ impl Client {
         state: StateFilter,
         offset: u64,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
-        pages(self.config().workspaces_page, offset, move |limit, page| async move {
+        pages_ahead(self.config().workspaces_page, offset, self.ahead(), move |limit, page| async move {
             self.workspace_page(state, None, limit, page).await
         })
     }

@@ -37,6 +37,15 @@ async fn exact_results_through_5xx_and_dropped_connections() {
 
 #[tokio::test]
 async fn a_tiny_budget_pauses_the_client_without_errors() {
+    // One page at a time, and four pages of the list asked at once: the pacer keeps both
+    // under the wall (with four at once, requests that waited for a window's first answer
+    // once reserved a stale estimate of 0 and overran it).
+    for look_ahead in [1, 4] {
+        tiny_budget(look_ahead).await;
+    }
+}
+
+async fn tiny_budget(look_ahead: usize) {
     let org = org(1000, 82);
     // A 2-second window holding two pages of users: the client must wait for refills.
     let limits = LimitsConfig { complexity_per_minute: Some(5_000), window_secs: 2, ..LimitsConfig::unlimited() };
@@ -44,6 +53,7 @@ async fn a_tiny_budget_pauses_the_client_without_errors() {
     let c = client(&sim, ApiVersion::V2026_10, ADMIN);
     let mut cfg = c.config().clone();
     cfg.users_page = 200; // 2,010 points a page: two pages per window
+    cfg.look_ahead = look_ahead;
     let c = monday_api::Client::new(cfg).unwrap();
     let started = Instant::now();
     let users: Vec<Vec<monday_api::User>> =

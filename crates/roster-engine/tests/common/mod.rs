@@ -19,8 +19,8 @@ pub async fn sim(org: Org, faults: FaultConfig) -> RunningSim {
     roster_testkit::start_with(org, SimConfig { faults, ..SimConfig::default() }).await
 }
 
-/// A client as the org's admin with `retries` fast retries and small pages (so paging is
-/// exercised on small orgs).
+/// A client as the org's admin with `retries` fast retries, small pages (so paging is
+/// exercised on small orgs) and two pages asked at once.
 pub fn client(sim: &RunningSim, version: ApiVersion, retries: usize) -> Client {
     let mut cfg = roster_testkit::client_config(sim, version, roster_testkit::ADMIN);
     cfg.retry.max_retries = retries;
@@ -28,6 +28,9 @@ pub fn client(sim: &RunningSim, version: ApiVersion, retries: usize) -> Client {
     cfg.retry.max_backoff = Duration::from_millis(20);
     cfg.users_page = 100;
     cfg.boards_page = 25;
+    // Two pages of each list at once: every sync test also checks paging ahead (order,
+    // resume offsets, lists that change while paged, faults) against the ground truth.
+    cfg.look_ahead = 2;
     Client::new(cfg).unwrap()
 }
 

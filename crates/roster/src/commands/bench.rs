@@ -26,6 +26,9 @@ pub struct BenchArgs {
     /// Latency monday-sim adds to each request, in milliseconds (0 to 10,000).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub latency_ms: u64,
+    /// Pages of one list asked at once (1 to 16; as [[accounts]] look_ahead).
+    #[arg(long, default_value_t = 1, value_parser = super::demo::size(1, 16))]
+    pub look_ahead: usize,
     /// Complexity budget per minute (monday.com: 10,000,000).
     #[arg(long, default_value_t = 10_000_000)]
     pub budget: u64,
@@ -61,6 +64,7 @@ pub(super) async fn synced_store(
     org: monday_sim::Org,
     budget: u64,
     latency_ms: u64,
+    look_ahead: usize,
     db: &std::path::Path,
 ) -> Result<(SqlStore, roster_engine::SyncReport, f64)> {
     let limits = LimitsConfig { complexity_per_minute: Some(budget), ..LimitsConfig::default() };
@@ -71,10 +75,10 @@ pub(super) async fn synced_store(
     )
     .await?;
     let store = SqlStore::open(db).await?;
-    let client = Client::new(
-        ClientConfig::new(ApiToken::new(monday_sim::generator::DEFAULT_ADMIN_TOKEN))
-            .with_endpoint(sim.graphql_url().parse()?),
-    )?;
+    let mut config = ClientConfig::new(ApiToken::new(monday_sim::generator::DEFAULT_ADMIN_TOKEN))
+        .with_endpoint(sim.graphql_url().parse()?);
+    config.look_ahead = look_ahead;
+    let client = Client::new(config)?;
     let started = Instant::now();
     let opts = SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All };
     let report = sync_account(&store, &client, "bench", &opts, &NoProgress).await?;
@@ -132,7 +136,7 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let rss_before = proc_status("VmRSS:");
-    let synced = synced_store(org, a.budget, a.latency_ms, &dir.join("bench.db")).await;
+    let synced = synced_store(org, a.budget, a.latency_ms, a.look_ahead, &dir.join("bench.db")).await;
     let _ = std::fs::remove_dir_all(&dir);
     let (_, report, wall) = synced?;
     Ok(Figures {
@@ -173,6 +177,8 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
                 &a.latency_ms.to_string(),
                 "--budget",
                 &a.budget.to_string(),
+                "--look-ahead",
+                &a.look_ahead.to_string(),
             ])
             .output()
             .context("cannot run a bench child process")?;

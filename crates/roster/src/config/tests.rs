@@ -62,6 +62,8 @@ fn mistakes_are_named() {
         ("max_concurrency = 18446744073709551615", "max_concurrency"),
         ("max_concurrency = 0", "max_concurrency"),
         ("max_retries = 100000", "max_retries"),
+        ("look_ahead = 0", "look_ahead"),
+        ("look_ahead = 17", "look_ahead"),
     ] {
         let e = err(&format!("{a}{line}\n"));
         assert!(e.contains(named), "{line}: {e}");
