@@ -6,6 +6,7 @@
 mod common;
 
 mod access_review;
+mod delta_storage;
 mod diff_names_the_changes;
 mod effects_are_exact;
 mod four_eyes;

@@ -74,7 +74,7 @@ async fn run(name: &str, store: &dyn Store) {
         store.write_page(run.id, &page).await.unwrap();
     }
     let written = start.elapsed();
-    store.expand_team_grants(run.id).await.unwrap();
+    store.finish_snapshot(run.id).await.unwrap();
     println!(
         "write_pages/{name}: {rows} rows in {:.2} s = {:.0} rows/s (users {:.2} s, boards and grants {:.2} s)",
         written.as_secs_f64(),

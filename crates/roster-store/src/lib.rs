@@ -85,8 +85,13 @@ pub trait SyncStore: Send + Sync {
     async fn progress(&self, sync_id: i64) -> Result<Vec<PartProgress>>;
     /// Writes one page of a part and its checkpoint, atomically.
     async fn write_page(&self, sync_id: i64, page: &Page) -> Result<()>;
-    /// Adds each user's access through teams (a team's grant, for every member of the team).
-    async fn expand_team_grants(&self, sync_id: i64) -> Result<u64>;
+    /// Finishes a sync's snapshot once every part is written: closes the rows no page saw
+    /// (gone since the previous snapshot) and brings each user's access through teams (a
+    /// team's grant, for every member of the team) up to date. Returns the rows it changed.
+    /// Safe to call again.
+    async fn finish_snapshot(&self, sync_id: i64) -> Result<u64>;
+    /// The rows a sync added and removed (its snapshot is stored as that change).
+    async fn sync_changes(&self, sync_id: i64) -> Result<RowChanges>;
     /// Adds an attempt's requests and complexity to a run (an attempt that stops part-way
     /// counts too: a resumed run's figures are the whole run's).
     async fn add_sync_stats(&self, sync_id: i64, stats: SyncStats) -> Result<()>;

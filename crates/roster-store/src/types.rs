@@ -492,3 +492,13 @@ pub struct PlanTransition {
     /// Why, in words (a rejection's reason).
     pub note: Option<String>,
 }
+
+/// What a sync's snapshot stored: the rows it added and the rows it ended, over users,
+/// resources and grants. An unchanged re-sync has both near zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RowChanges {
+    /// Rows added (new or changed users, resources and grants).
+    pub added: i64,
+    /// Rows ended (gone or changed).
+    pub removed: i64,
+}

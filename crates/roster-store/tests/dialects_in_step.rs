@@ -21,6 +21,7 @@ fn normalise(sql: &str) -> String {
         ("(cast(id as bigint))", "cast(id as bigint)"),
         ("bigint", "<int>"),
         ("integer", "<int>"),
+        ("bytea", "blob"),
     ] {
         t = t.replace(from, to);
     }

@@ -71,7 +71,7 @@ async fn snapshot(
     )
     .await
     .unwrap();
-    s.expand_team_grants(run.id).await.unwrap();
+    s.finish_snapshot(run.id).await.unwrap();
     s.complete_sync(run.id, SyncStats { requests: 3, complexity: 100 }, &[], Utc::now()).await.unwrap();
     run.id
 }

@@ -1,6 +1,6 @@
 //! A full sync of one account: the account, users, teams, workspaces and boards, fetched
-//! concurrently, written page by page with their checkpoints, then team access expanded and
-//! the snapshot diffed against the previous completed one.
+//! concurrently, written page by page with their checkpoints (only what changed), then the snapshot
+//! finished (rows no page saw closed, team access brought up to date) and diffed against the previous completed one.
 
 mod account;
 mod boards;
@@ -244,7 +244,7 @@ async fn run(
         store.interrupt_sync(run.id, &e.to_string(), Utc::now()).await?;
         return Err(e);
     }
-    store.expand_team_grants(run.id).await?;
+    store.finish_snapshot(run.id).await?;
     let previous = store.last_completed(account).await?.map(|r| r.id);
     let mut events = match previous {
         Some(prev) => crate::diff::events_between(store, prev, run.id).await?,

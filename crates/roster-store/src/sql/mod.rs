@@ -8,11 +8,14 @@ macro_rules! sql {
     };
 }
 
+mod delta;
 mod diff;
 mod events;
+mod finish;
 mod jit;
 mod leases;
 mod pending;
+mod planner;
 mod plans;
 mod reads;
 mod retention;
@@ -20,6 +23,7 @@ mod reviews;
 mod rows;
 mod sessions;
 mod syncs;
+mod visible;
 mod writes;
 
 use std::path::Path;
@@ -46,6 +50,15 @@ static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 const HINT: &str = "If the file is not a Roster store (or is damaged), move it away and run `roster sync` again, or point [store] path elsewhere.";
 
 impl SqlStore {
+    /// A transaction that reads and then writes. On SQLite it takes the write lock when it
+    /// begins (`BEGIN IMMEDIATE`, waiting its turn): a transaction that read first could not
+    /// take the lock once another writer had committed, and would fail as "database is
+    /// locked" instead of waiting.
+    pub(super) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let tx = if self.postgres { self.pool.begin().await } else { self.pool.begin_with("BEGIN IMMEDIATE").await };
+        tx.map_err(StoreError::query("begin"))
+    }
+
     /// Opens (creating if needed) the SQLite store file at `path` and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<SqlStore> {
         let shown = path.display().to_string();
@@ -126,6 +139,7 @@ impl SqlStore {
                 StoreError::Migrate(text)
             }
         })?;
+        planner::pin_sqlite_stats(&pool).await?;
         Ok(SqlStore { pool, postgres: false })
     }
 }

@@ -4,6 +4,7 @@ use roster_core::{AccountRecord, Grant, Principal, ResourceRecord, ResourceType,
 use sqlx::Row;
 
 use super::rows::{self, ts};
+use super::visible::visible;
 use super::SqlStore;
 use crate::types::*;
 use crate::{Result, StoreError};
@@ -18,7 +19,7 @@ pub(super) const GRANT_COLUMNS: &str = "rtype, rid, slug, ptype, pid, source";
 /// ranges), and their values in placeholder order after `$1` (the sync id). The SQL comes
 /// from constants here; every value is bound.
 fn user_filter(q: &UserQuery) -> (String, Vec<String>) {
-    let mut sql = String::from("u.sync_id = $1");
+    let mut sql = visible("u", "$1");
     let mut values = Vec::new();
     let mut add = |clause: &str, value: String| {
         values.push(value);
@@ -32,7 +33,7 @@ fn user_filter(q: &UserQuery) -> (String, Vec<String>) {
         add("u.role = $n", r.as_str().to_string());
     }
     if let Some(t) = &q.team {
-        add("EXISTS (SELECT 1 FROM grants g WHERE g.sync_id = u.sync_id AND g.ptype = 'user' AND g.pid = u.id AND g.rtype = 'team' AND g.rid = $n AND g.slug = 'member')", t.clone());
+        add("EXISTS (SELECT 1 FROM grants g WHERE g.account = u.account AND g.from_sync <= $1 AND (g.to_sync IS NULL OR g.to_sync > $1) AND g.ptype = 'user' AND g.pid = u.id AND g.rtype = 'team' AND g.rid = $n AND g.slug = 'member')", t.clone());
     }
     if let Some(cutoff) = q.inactive_days.and_then(|(days, now)| ts(Some(roster_core::when::days_before(now, days)))) {
         // Idle since the last sign of life: activity, else becoming active, else creation (a
@@ -105,8 +106,9 @@ impl SqlStore {
         // By id, then by e-mail: two index lookups (one `id = .. OR email = ..` scans the snapshot).
         for (column, value) in [("u.id", key.to_string()), ("u.email_lower", key.to_lowercase())] {
             let row = sqlx::query(sql!(
-                "SELECT {} FROM users u WHERE u.sync_id = $1 AND {column} = $2 LIMIT 1",
-                user_columns()
+                "SELECT {} FROM users u WHERE {} AND {column} = $2 LIMIT 1",
+                user_columns(),
+                visible("u", "$1")
             ))
             .bind(sync_id)
             .bind(value)
@@ -121,7 +123,7 @@ impl SqlStore {
     }
 
     pub(super) async fn resources_impl(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ResourceRecord>> {
-        let rows = sqlx::query("SELECT rtype, id, name, parent, kind, state FROM resources WHERE sync_id = $1 AND rtype = $2 ORDER BY CAST(id AS BIGINT), id")
+        let rows = sqlx::query(sql!("SELECT rtype, id, name, parent, kind, state FROM resources r WHERE {} AND rtype = $2 ORDER BY CAST(id AS BIGINT), id", visible("r", "$1")))
             .bind(sync_id)
             .bind(rtype.as_str())
             .fetch_all(&self.pool)
@@ -136,9 +138,10 @@ impl SqlStore {
         rtype: ResourceType,
         id: &str,
     ) -> Result<Option<ResourceRecord>> {
-        let row = sqlx::query(
-            "SELECT rtype, id, name, parent, kind, state FROM resources WHERE sync_id = $1 AND rtype = $2 AND id = $3",
-        )
+        let row = sqlx::query(sql!(
+            "SELECT rtype, id, name, parent, kind, state FROM resources r WHERE {} AND rtype = $2 AND id = $3",
+            visible("r", "$1")
+        ))
         .bind(sync_id)
         .bind(rtype.as_str())
         .bind(id)
@@ -148,8 +151,10 @@ impl SqlStore {
         row.as_ref().map(rows::resource).transpose()
     }
 
+    /// Ids in numeric order without a cast: a role's id is a word (`role:admin:assigned`),
+    /// which PostgreSQL refuses to cast to a number (SQLite read it as 0).
     pub(super) async fn grants_of_impl(&self, sync_id: i64, p: &Principal) -> Result<Vec<Grant>> {
-        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = $1 AND ptype = $2 AND pid = $3 ORDER BY rtype, CAST(rid AS BIGINT), slug, source"))
+        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants g WHERE {} AND ptype = $2 AND pid = $3 ORDER BY rtype, LENGTH(rid), rid, slug, source", visible("g", "$1")))
             .bind(sync_id)
             .bind(p.ptype.as_str())
             .bind(&p.id)
@@ -160,7 +165,7 @@ impl SqlStore {
     }
 
     pub(super) async fn grants_on_impl(&self, sync_id: i64, rtype: ResourceType, rid: &str) -> Result<Vec<Grant>> {
-        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = $1 AND rtype = $2 AND rid = $3 ORDER BY slug, ptype DESC, CAST(pid AS BIGINT), source"))
+        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants g WHERE {} AND rtype = $2 AND rid = $3 ORDER BY slug, ptype DESC, CAST(pid AS BIGINT), source", visible("g", "$1")))
             .bind(sync_id)
             .bind(rtype.as_str())
             .bind(rid)
@@ -171,7 +176,7 @@ impl SqlStore {
     }
 
     pub(super) async fn all_grants_impl(&self, sync_id: i64) -> Result<Vec<Grant>> {
-        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants WHERE sync_id = $1"))
+        let rows = sqlx::query(sql!("SELECT {GRANT_COLUMNS} FROM grants g WHERE {}", visible("g", "$1")))
             .bind(sync_id)
             .fetch_all(&self.pool)
             .await
@@ -180,13 +185,14 @@ impl SqlStore {
     }
 
     pub(super) async fn counts_impl(&self, sync_id: i64) -> Result<Counts> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM users WHERE sync_id = $1) AS users,
-                    (SELECT COUNT(*) FROM resources WHERE sync_id = $1 AND rtype = 'team') AS teams,
-                    (SELECT COUNT(*) FROM resources WHERE sync_id = $1 AND rtype = 'workspace') AS workspaces,
-                    (SELECT COUNT(*) FROM resources WHERE sync_id = $1 AND rtype = 'board') AS boards,
-                    (SELECT COUNT(*) FROM grants WHERE sync_id = $1) AS grants",
-        )
+        let (u, r, g) = (visible("u", "$1"), visible("r", "$1"), visible("g", "$1"));
+        let row = sqlx::query(sql!(
+            "SELECT (SELECT COUNT(*) FROM users u WHERE {u}) AS users,
+                    (SELECT COUNT(*) FROM resources r WHERE {r} AND rtype = 'team') AS teams,
+                    (SELECT COUNT(*) FROM resources r WHERE {r} AND rtype = 'workspace') AS workspaces,
+                    (SELECT COUNT(*) FROM resources r WHERE {r} AND rtype = 'board') AS boards,
+                    (SELECT COUNT(*) FROM grants g WHERE {g}) AS grants"
+        ))
         .bind(sync_id)
         .fetch_one(&self.pool)
         .await
@@ -206,14 +212,15 @@ impl SqlStore {
         sync_id: i64,
         rtype: ResourceType,
     ) -> Result<std::collections::HashMap<String, MemberCounts>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(sql!(
             "SELECT rid,
                     SUM(CASE WHEN ptype = 'user' AND source = 'direct' AND slug <> 'owner' THEN 1 ELSE 0 END) AS members,
                     SUM(CASE WHEN ptype = 'user' AND source = 'direct' AND slug = 'owner' THEN 1 ELSE 0 END) AS owners,
                     COUNT(DISTINCT CASE WHEN ptype = 'team' THEN pid END) AS teams,
                     COUNT(DISTINCT CASE WHEN ptype = 'user' AND source <> 'direct' THEN pid END) AS via_teams
-             FROM grants WHERE sync_id = $1 AND rtype = $2 GROUP BY rid",
-        )
+             FROM grants g WHERE {} AND rtype = $2 GROUP BY rid",
+            visible("g", "$1")
+        ))
         .bind(sync_id)
         .bind(rtype.as_str())
         .fetch_all(&self.pool)

@@ -14,14 +14,19 @@ use super::{writes, SqlStore};
 use crate::types::{AccountStats, StoreStats};
 use crate::{Result, StoreError};
 
-/// Deleting a snapshot: every table that holds one, each keyed by `sync_id`.
-const DELETE_SNAPSHOT: [&str; 5] = [
-    "DELETE FROM grants WHERE sync_id = $1",
-    "DELETE FROM resources WHERE sync_id = $1",
-    "DELETE FROM users WHERE sync_id = $1",
+/// Deleting a snapshot's own rows: the tables keyed by `sync_id`.
+const DELETE_SNAPSHOT: [&str; 3] = [
     "DELETE FROM account_snapshots WHERE sync_id = $1",
     "DELETE FROM sync_progress WHERE sync_id = $1",
+    "DELETE FROM sync_seen WHERE sync_id = $1",
 ];
+
+/// Deleting the rows of users, resources and grants (`{t}`) that no kept snapshot holds: a
+/// row that ended (`to_sync` set) and whose span holds no completed, unpruned sync of its
+/// account. Rows that still hold belong to the newest snapshot or a running sync, and stay.
+const DELETE_UNHELD: &str = "DELETE FROM {t} WHERE account = $1 AND to_sync IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM syncs s WHERE s.account = $1 AND s.status = 'completed'
+       AND s.pruned_at IS NULL AND s.id >= {t}.from_sync AND s.id < {t}.to_sync)";
 
 #[async_trait::async_trait]
 impl crate::RetentionStore for SqlStore {
@@ -44,7 +49,7 @@ impl crate::RetentionStore for SqlStore {
         if ids.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
+        let mut tx = self.begin_write().await?;
         let newest: Option<i64> =
             sqlx::query("SELECT MAX(id) AS id FROM syncs WHERE account = $1 AND status = 'completed'")
                 .bind(account)
@@ -86,6 +91,14 @@ impl crate::RetentionStore for SqlStore {
                 rows += done.rows_affected();
             }
         }
+        for table in ["grants", "resources", "users"] {
+            let done = sqlx::query(sql!("{}", DELETE_UNHELD.replace("{t}", table)))
+                .bind(account)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::query("delete rows no kept snapshot holds"))?;
+            rows += done.rows_affected();
+        }
         let event = Event {
             kind: EventKind::SnapshotsPruned,
             subject: format!("account:{account}"),
@@ -100,14 +113,14 @@ impl crate::RetentionStore for SqlStore {
         let q = StoreError::query("read store statistics");
         // SUM is NUMERIC on PostgreSQL, which the Any driver cannot read: cast to BIGINT.
         let per_account = sqlx::query(
-            "SELECT s.account AS account,
-                    CAST(SUM(CASE WHEN s.status = 'completed' AND s.pruned_at IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS snapshots,
-                    CAST(SUM(CASE WHEN s.pruned_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS pruned,
-                    CAST(SUM((SELECT COUNT(*) FROM users u WHERE u.sync_id = s.id)
-                      + (SELECT COUNT(*) FROM resources r WHERE r.sync_id = s.id)
-                      + (SELECT COUNT(*) FROM grants g WHERE g.sync_id = s.id)) AS BIGINT) AS rows_kept,
-                    (SELECT COUNT(*) FROM events e WHERE e.account = s.account) AS events
-             FROM syncs s GROUP BY s.account ORDER BY s.account",
+            "SELECT a.name AS account,
+                    (SELECT COUNT(*) FROM syncs s WHERE s.account = a.name AND s.status = 'completed' AND s.pruned_at IS NULL) AS snapshots,
+                    (SELECT COUNT(*) FROM syncs s WHERE s.account = a.name AND s.pruned_at IS NOT NULL) AS pruned,
+                    CAST((SELECT COUNT(*) FROM users u WHERE u.account = a.name)
+                      + (SELECT COUNT(*) FROM resources r WHERE r.account = a.name)
+                      + (SELECT COUNT(*) FROM grants g WHERE g.account = a.name) AS BIGINT) AS rows_kept,
+                    (SELECT COUNT(*) FROM events e WHERE e.account = a.name) AS events
+             FROM accounts a WHERE EXISTS (SELECT 1 FROM syncs s WHERE s.account = a.name) ORDER BY a.name",
         )
         .fetch_all(&self.pool)
         .await

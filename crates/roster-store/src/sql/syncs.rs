@@ -113,6 +113,12 @@ impl SqlStore {
             .ok_or_else(|| StoreError::NotFound(format!("sync {sync_id} does not exist")))?;
         let mut tx = self.pool.begin().await.map_err(StoreError::query("begin"))?;
         writes::insert_events(&mut tx, &run.account, Some(sync_id), events, now).await?;
+        // What the pages saw was needed only to finish the snapshot.
+        sqlx::query("DELETE FROM sync_seen WHERE sync_id = $1")
+            .bind(sync_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("complete sync"))?;
         sqlx::query("UPDATE syncs SET status = 'completed', finished_at = $1, error = NULL, requests = requests + $2, complexity = complexity + $3 WHERE id = $4")
             .bind(ts(Some(now)))
             .bind(stats.requests)
@@ -122,6 +128,16 @@ impl SqlStore {
             .await
             .map_err(StoreError::query("complete sync"))?;
         tx.commit().await.map_err(StoreError::query("commit"))
+    }
+
+    /// The account a sync belongs to.
+    pub(super) async fn account_of(&self, sync_id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT account FROM syncs WHERE id = $1")
+            .bind(sync_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read sync"))?
+            .ok_or_else(|| StoreError::NotFound(format!("sync {sync_id} does not exist")))
     }
 
     pub(super) async fn last_completed_impl(&self, account: &str) -> Result<Option<SyncRun>> {
@@ -184,8 +200,25 @@ impl crate::SyncStore for SqlStore {
         self.write_page_impl(sync_id, page).await
     }
 
-    async fn expand_team_grants(&self, sync_id: i64) -> Result<u64> {
-        self.expand_team_grants_impl(sync_id).await
+    async fn finish_snapshot(&self, sync_id: i64) -> Result<u64> {
+        self.finish_snapshot_impl(sync_id).await
+    }
+
+    async fn sync_changes(&self, sync_id: i64) -> Result<RowChanges> {
+        let q = StoreError::query("count a sync's changes");
+        let row = sqlx::query(
+            "SELECT CAST((SELECT COUNT(*) FROM users WHERE from_sync = $1)
+                  + (SELECT COUNT(*) FROM resources WHERE from_sync = $1)
+                  + (SELECT COUNT(*) FROM grants WHERE from_sync = $1) AS BIGINT) AS added,
+                    CAST((SELECT COUNT(*) FROM users WHERE to_sync = $1)
+                  + (SELECT COUNT(*) FROM resources WHERE to_sync = $1)
+                  + (SELECT COUNT(*) FROM grants WHERE to_sync = $1) AS BIGINT) AS removed",
+        )
+        .bind(sync_id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(&q)?;
+        Ok(RowChanges { added: row.try_get("added").map_err(&q)?, removed: row.try_get("removed").map_err(&q)? })
     }
 
     async fn add_sync_stats(&self, sync_id: i64, stats: SyncStats) -> Result<()> {

@@ -1,6 +1,7 @@
 //! `roster bench`: syncs generated orgs against monday-sim with monday.com's default budget
 //! and prints requests, complexity, wall time, peak memory, and the fewest requests the page
-//! and complexity limits allow. Each size runs in its own process, so memory figures are its
+//! and complexity limits allow; then syncs each org again unchanged and prints what that
+//! stored (rows and store growth: delta storage makes both near zero). Each size runs in its own process, so memory figures are its
 //! own.
 
 use std::net::SocketAddr;
@@ -59,14 +60,27 @@ fn gen_config(users: usize) -> GenConfig {
     }
 }
 
-/// Syncs a generated org from an in-process monday-sim into the SQLite store at `db`.
+/// What an unchanged re-sync cost: its wall time, the rows it stored, and the store's growth.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) struct Resync {
+    wall_seconds: f64,
+    rows_added: i64,
+    rows_removed: i64,
+    first_sync_rows: i64,
+    store_mib_after_first: f64,
+    growth_kib: f64,
+}
+
+/// Syncs a generated org from an in-process monday-sim into the SQLite store at `db`, and with
+/// `resync` syncs it again unchanged.
 pub(super) async fn synced_store(
     org: monday_sim::Org,
     budget: u64,
     latency_ms: u64,
     look_ahead: usize,
     db: &std::path::Path,
-) -> Result<(SqlStore, roster_engine::SyncReport, f64)> {
+    resync: bool,
+) -> Result<(SqlStore, roster_engine::SyncReport, f64, Option<Resync>)> {
     let limits = LimitsConfig { complexity_per_minute: Some(budget), ..LimitsConfig::default() };
     let faults = FaultConfig { latency_ms, ..FaultConfig::default() };
     let sim = monday_sim::spawn(
@@ -82,7 +96,25 @@ pub(super) async fn synced_store(
     let started = Instant::now();
     let opts = SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All };
     let report = sync_account(&store, &client, "bench", &opts, &NoProgress).await?;
-    Ok((store, report, started.elapsed().as_secs_f64()))
+    let wall = started.elapsed().as_secs_f64();
+    if !resync {
+        return Ok((store, report, wall, None));
+    }
+    use roster_store::prelude::*;
+    let bytes_before = store.store_stats().await?.bytes;
+    let started = Instant::now();
+    let again = sync_account(&store, &client, "bench", &opts, &NoProgress).await?;
+    let wall_again = started.elapsed().as_secs_f64();
+    let (first, second) = (store.sync_changes(report.sync_id).await?, store.sync_changes(again.sync_id).await?);
+    let resync = Resync {
+        wall_seconds: wall_again,
+        rows_added: second.added,
+        rows_removed: second.removed,
+        first_sync_rows: first.added,
+        store_mib_after_first: bytes_before as f64 / 1_048_576.0,
+        growth_kib: (store.store_stats().await?.bytes - bytes_before) as f64 / 1024.0,
+    };
+    Ok((store, report, wall, Some(resync)))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -97,6 +129,7 @@ struct Figures {
     rss_before_mib: f64,
     peak_rss_mib: f64,
     grants: i64,
+    resync: Option<Resync>,
 }
 
 fn proc_status(key: &str) -> f64 {
@@ -136,9 +169,9 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let rss_before = proc_status("VmRSS:");
-    let synced = synced_store(org, a.budget, a.latency_ms, a.look_ahead, &dir.join("bench.db")).await;
+    let synced = synced_store(org, a.budget, a.latency_ms, a.look_ahead, &dir.join("bench.db"), true).await;
     let _ = std::fs::remove_dir_all(&dir);
-    let (_, report, wall) = synced?;
+    let (_, report, wall, resync) = synced?;
     Ok(Figures {
         users,
         boards: cfg.boards,
@@ -150,6 +183,7 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
         rss_before_mib: rss_before,
         peak_rss_mib: proc_status("VmHWM:"),
         grants: report.counts.grants,
+        resync,
     })
 }
 
@@ -166,6 +200,7 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
     }
     let exe = std::env::current_exe().context("cannot find the roster executable to run each size")?;
     println!("users   boards  requests  (lower bound)  complexity   budget-min  wall-s   rss-before-MiB  peak-RSS-MiB  grants");
+    let mut resyncs = Vec::new();
     for size in &a.sizes {
         let out = Command::new(&exe)
             .args([
@@ -198,6 +233,21 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
             f.rss_before_mib,
             f.peak_rss_mib,
             f.grants
+        );
+        resyncs.push((f.users, f.resync));
+    }
+    println!("\nthe same org synced again, unchanged:");
+    println!("users   wall-s   rows-stored  (first sync)  rows-ended  store-MiB  growth-KiB");
+    for (users, r) in resyncs.iter().filter_map(|(u, r)| r.as_ref().map(|r| (u, r))) {
+        println!(
+            "{:<7} {:<8.2} {:<12} {:<13} {:<11} {:<10.1} {:.0}",
+            users,
+            r.wall_seconds,
+            r.rows_added,
+            r.first_sync_rows,
+            r.rows_removed,
+            r.store_mib_after_first,
+            r.growth_kib
         );
     }
     println!("(monday-sim runs in the same process: peak RSS includes it; rss-before is after the org was generated. budget-min: complexity / budget per minute, the floor on wall time)");

@@ -101,7 +101,8 @@ async fn measure(
     dir: &std::path::Path,
 ) -> Result<()> {
     println!("syncing a generated org of {users} users into {} ...", dir.display());
-    let (store, report, wall) = super::bench::synced_store(org, u64::MAX / 4, 0, 1, &dir.join("bench.db")).await?;
+    let (store, report, wall, _) =
+        super::bench::synced_store(org, u64::MAX / 4, 0, 1, &dir.join("bench.db"), false).await?;
     println!("synced in {wall:.1} s: {} users, {} grants", report.counts.users, report.counts.grants);
     let store: Arc<dyn Store> = Arc::new(store);
     let base_store = Arc::clone(&store);

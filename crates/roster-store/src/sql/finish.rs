@@ -1,0 +1,212 @@
+//! Finishing a snapshot once every part is read: the rows no page of the sync saw are closed
+//! (users, resources and direct grants that are gone), and access through teams is brought up
+//! to date for the teams whose members or grants changed. Both in one transaction, and both
+//! safe to run again (a sync resumed after finishing finishes again).
+
+use std::collections::HashSet;
+
+use futures_util::TryStreamExt;
+use sqlx::{Any, Row, Transaction};
+
+use super::delta::{grant_key, resource_key, retire, user_key};
+use super::SqlStore;
+use crate::{Result, StoreError};
+
+/// Teams brought up to date per statement.
+const TEAMS_PER_STATEMENT: usize = 200;
+
+/// What the pages of `sync_id` saw.
+async fn seen_keys(tx: &mut Transaction<'_, Any>, sync_id: i64) -> Result<HashSet<[u8; 16]>> {
+    let mut seen = HashSet::new();
+    let mut blobs = sqlx::query("SELECT keys FROM sync_seen WHERE sync_id = $1").bind(sync_id).fetch(&mut **tx);
+    while let Some(row) = blobs.try_next().await.map_err(StoreError::query("read what the pages saw"))? {
+        let keys: Vec<u8> = row.try_get("keys").map_err(StoreError::query("read what the pages saw"))?;
+        if keys.len() % 16 != 0 {
+            return Err(StoreError::Corrupt(format!("sync {sync_id}: a page's seen keys are {} bytes", keys.len())));
+        }
+        seen.extend(keys.chunks_exact(16).map(|k| {
+            let mut key = [0u8; 16];
+            key.copy_from_slice(k);
+            key
+        }));
+    }
+    Ok(seen)
+}
+
+/// The rows of `sql` (holding rows of the account from before this sync, as text columns)
+/// whose key is not in `seen`.
+async fn unseen(
+    tx: &mut Transaction<'_, Any>,
+    sql: &'static str,
+    account: &str,
+    sync_id: i64,
+    seen: &HashSet<[u8; 16]>,
+    key: impl Fn(&[String]) -> [u8; 16],
+) -> Result<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    let mut rows = sqlx::query(sql).bind(account).bind(sync_id).fetch(&mut **tx);
+    while let Some(row) = rows.try_next().await.map_err(StoreError::query("find the rows no page saw"))? {
+        let cols: Vec<String> = (0..row.len())
+            .map(|i| row.try_get::<String, _>(i).map_err(StoreError::query("find the rows no page saw")))
+            .collect::<Result<_>>()?;
+        if !seen.contains(&key(&cols)) {
+            out.push(cols);
+        }
+    }
+    Ok(out)
+}
+
+impl SqlStore {
+    pub(super) async fn finish_snapshot_impl(&self, sync_id: i64) -> Result<u64> {
+        let account = self.account_of(sync_id).await?;
+        let mut tx = self.begin_write().await?;
+        let seen = seen_keys(&mut tx, sync_id).await?;
+        let mut changed = 0u64;
+
+        let gone = unseen(
+            &mut tx,
+            "SELECT id FROM users WHERE account = $1 AND to_sync IS NULL AND from_sync < $2",
+            &account,
+            sync_id,
+            &seen,
+            |c| user_key(&c[0]),
+        )
+        .await?;
+        let ids: Vec<&str> = gone.iter().map(|c| c[0].as_str()).collect();
+        for chunk in ids.chunks(super::writes::ROWS_PER_STATEMENT) {
+            retire(&mut tx, self.postgres, "users", None, &account, sync_id, chunk).await?;
+        }
+        changed += ids.len() as u64;
+
+        let gone = unseen(
+            &mut tx,
+            "SELECT rtype, id FROM resources WHERE account = $1 AND to_sync IS NULL AND from_sync < $2",
+            &account,
+            sync_id,
+            &seen,
+            |c| resource_key(&c[0], &c[1]),
+        )
+        .await?;
+        for rtype in roster_core::ResourceType::ALL {
+            let ids: Vec<&str> = gone.iter().filter(|c| c[0] == rtype.as_str()).map(|c| c[1].as_str()).collect();
+            for chunk in ids.chunks(super::writes::ROWS_PER_STATEMENT) {
+                retire(&mut tx, self.postgres, "resources", Some(rtype.as_str()), &account, sync_id, chunk).await?;
+            }
+        }
+        changed += gone.len() as u64;
+
+        // Direct grants only: access through a team is no page's, it follows from the rest.
+        let gone = unseen(
+            &mut tx,
+            "SELECT rtype, rid, slug, ptype, pid, source FROM grants
+             WHERE account = $1 AND to_sync IS NULL AND from_sync < $2 AND source = 'direct'",
+            &account,
+            sync_id,
+            &seen,
+            |c| grant_key([&c[0], &c[1], &c[2], &c[3], &c[4], &c[5]]),
+        )
+        .await?;
+        for g in &gone {
+            sqlx::query(
+                "UPDATE grants SET to_sync = $1 WHERE account = $2 AND to_sync IS NULL AND rtype = $3 AND rid = $4
+                 AND slug = $5 AND ptype = $6 AND pid = $7 AND source = 'direct'",
+            )
+            .bind(sync_id)
+            .bind(&account)
+            .bind(&g[0])
+            .bind(&g[1])
+            .bind(&g[2])
+            .bind(&g[3])
+            .bind(&g[4])
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::query("close a grant no page saw"))?;
+        }
+        changed += gone.len() as u64;
+
+        changed += self.expand_teams(&mut tx, &account, sync_id).await?;
+        tx.commit().await.map_err(StoreError::query("commit the finished snapshot"))?;
+        Ok(changed)
+    }
+
+    /// Access through teams, for the teams whose members or board and workspace grants this
+    /// sync added or removed: a team's grant reaches each member of the team, and the grant
+    /// keeps the team as its source (team -1, "everyone", has no member rows and stays a team
+    /// grant). Rows through a team that no longer apply are ended; the others are left.
+    async fn expand_teams(&self, tx: &mut Transaction<'_, Any>, account: &str, sync_id: i64) -> Result<u64> {
+        let touched: Vec<String> = sqlx::query_scalar(
+            "SELECT pid FROM grants WHERE account = $1 AND from_sync = $2
+               AND ptype = 'team' AND rtype IN ('board', 'workspace') AND source = 'direct'
+             UNION SELECT pid FROM grants WHERE account = $1 AND to_sync = $2
+               AND ptype = 'team' AND rtype IN ('board', 'workspace') AND source = 'direct'
+             UNION SELECT rid FROM grants WHERE account = $1 AND from_sync = $2
+               AND rtype = 'team' AND slug = 'member' AND ptype = 'user'
+             UNION SELECT rid FROM grants WHERE account = $1 AND to_sync = $2
+               AND rtype = 'team' AND slug = 'member' AND ptype = 'user'",
+        )
+        .bind(account)
+        .bind(sync_id)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(StoreError::query("find the teams that changed"))?;
+        let mut changed = 0;
+        for teams in touched.chunks(TEAMS_PER_STATEMENT) {
+            changed += self.expand_some(tx, account, sync_id, teams).await?;
+        }
+        Ok(changed)
+    }
+
+    async fn expand_some(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        account: &str,
+        sync_id: i64,
+        teams: &[String],
+    ) -> Result<u64> {
+        let sources: Vec<String> = teams.iter().map(|t| format!("team:{t}")).collect();
+        let p = |i: usize| if self.postgres { format!("${i}") } else { format!("?{i}") };
+        // $1 the account, $2 the sync, then one per team.
+        let (a, s) = (p(1), p(2));
+        let list = (3..3 + teams.len()).map(p).collect::<Vec<_>>().join(", ");
+        // A row through team T on (rtype, rid, slug) for user U applies while T holds that
+        // grant directly and U is T's member.
+        let applies = "EXISTS (SELECT 1 FROM grants g WHERE g.account = grants.account AND g.to_sync IS NULL
+                 AND g.rtype = grants.rtype AND g.rid = grants.rid AND g.slug = grants.slug
+                 AND g.ptype = 'team' AND g.pid = substr(grants.source, 6) AND g.source = 'direct')
+             AND EXISTS (SELECT 1 FROM grants m WHERE m.account = grants.account AND m.to_sync IS NULL
+                 AND m.rtype = 'team' AND m.rid = substr(grants.source, 6) AND m.slug = 'member'
+                 AND m.ptype = 'user' AND m.pid = grants.pid)";
+        let mut changed = 0;
+        // A row this sync added is deleted, an older one closed (as `delta::retire` does).
+        for (head, op) in
+            [("DELETE FROM grants WHERE".to_string(), "="), (format!("UPDATE grants SET to_sync = {s} WHERE"), "<")]
+        {
+            let sql = format!(
+                "{head} account = {a} AND to_sync IS NULL AND source <> 'direct' AND from_sync {op} {s}
+                 AND source IN ({list}) AND NOT ({applies})"
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account).bind(sync_id);
+            for source in &sources {
+                q = q.bind(source.as_str());
+            }
+            changed +=
+                q.execute(&mut **tx).await.map_err(StoreError::query("end access through a team"))?.rows_affected();
+        }
+        let sql = format!(
+            "INSERT INTO grants (account, from_sync, rtype, rid, slug, ptype, pid, source)
+             SELECT g.account, {s}, g.rtype, g.rid, g.slug, 'user', m.pid, 'team:' || g.pid
+             FROM grants g
+             JOIN grants m ON m.account = g.account AND m.to_sync IS NULL AND m.rtype = 'team' AND m.rid = g.pid
+               AND m.slug = 'member' AND m.ptype = 'user'
+             WHERE g.account = {a} AND g.to_sync IS NULL AND g.ptype = 'team' AND g.rtype IN ('board', 'workspace')
+               AND g.source = 'direct' AND g.pid IN ({list})
+             ON CONFLICT DO NOTHING"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(account).bind(sync_id);
+        for team in teams {
+            q = q.bind(team.as_str());
+        }
+        changed += q.execute(&mut **tx).await.map_err(StoreError::query("add access through a team"))?.rows_affected();
+        Ok(changed)
+    }
+}
