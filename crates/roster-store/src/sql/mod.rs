@@ -23,6 +23,8 @@ mod reviews;
 mod rows;
 mod sessions;
 mod syncs;
+#[cfg(test)]
+mod upgrade_tests;
 mod visible;
 mod writes;
 
