@@ -1,6 +1,8 @@
 //! How fast the store writes in bulk, into a fresh SQLite file (and PostgreSQL when
 //! `ROSTER_TEST_POSTGRES` names a server): a sync's pages (10,000 users, 2,000 boards and
-//! 60,000 grants in pages of 500 rows), and a review campaign's launch (200,000 items frozen).
+//! 60,000 grants in pages of 500 rows), a review campaign's launch (200,000 items frozen), and
+//! delta storage at a million grants: the first sync, a re-sync with 1 % changed, an unchanged
+//! re-sync (rows stored, seconds) and the diff between the first two.
 //! Prints rows per second; `cargo bench -p roster-store`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
@@ -49,6 +51,69 @@ fn boards(n: usize) -> (Vec<ResourceRecord>, Vec<Grant>) {
         }
     }
     (res, grants)
+}
+
+/// One sync of `users` and `boards` (with their grants) in pages; returns its id.
+async fn sync_of(store: &dyn Store, users: &[UserRecord], boards: &[ResourceRecord], grants: &[Grant]) -> i64 {
+    let run = store.begin_sync("delta", "2026-10", Utc::now()).await.unwrap();
+    for (i, chunk) in users.chunks(500).enumerate() {
+        let page =
+            Page { part: "users".into(), users: chunk.to_vec(), next_offset: (i + 1) as u64 * 500, ..Page::default() };
+        store.write_page(run.id, &page).await.unwrap();
+    }
+    for (i, (r, g)) in boards.chunks(50).zip(grants.chunks(1500)).enumerate() {
+        let page = Page {
+            part: "boards".into(),
+            resources: r.to_vec(),
+            grants: g.to_vec(),
+            next_offset: (i + 1) as u64 * 50,
+            ..Page::default()
+        };
+        store.write_page(run.id, &page).await.unwrap();
+    }
+    store.finish_snapshot(run.id).await.unwrap();
+    store.complete_sync(run.id, roster_store::SyncStats::default(), &[], Utc::now()).await.unwrap();
+    run.id
+}
+
+/// Delta storage at a million grants.
+async fn delta(name: &str, store: &dyn Store) {
+    let mut users = users(10_000);
+    let (res, mut grants) = boards(33_334);
+    let t = Instant::now();
+    let first = sync_of(store, &users, &res, &grants).await;
+    let first_s = t.elapsed().as_secs_f64();
+    // 1 %: a hundred users renamed, every hundredth grant moved to another user.
+    users.iter_mut().step_by(100).for_each(|u| u.name.push_str(" Jr."));
+    for g in grants.iter_mut().step_by(100) {
+        g.principal =
+            Principal::user(format!("{}", 40_000_000 + (g.principal.id.parse::<u64>().unwrap() + 1) % 10_000));
+    }
+    let t = Instant::now();
+    let second = sync_of(store, &users, &res, &grants).await;
+    let second_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let third = sync_of(store, &users, &res, &grants).await;
+    let third_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let (lost, gained) = (
+        store.grants_missing_from(first, second).await.unwrap(),
+        store.grants_missing_from(second, first).await.unwrap(),
+    );
+    let changed = store.changed_users(first, second).await.unwrap();
+    let diff_s = t.elapsed().as_secs_f64();
+    let (c2, c3) = (store.sync_changes(second).await.unwrap(), store.sync_changes(third).await.unwrap());
+    println!(
+        "delta/{name}: {} grants; first sync {first_s:.2} s; 1 % changed {second_s:.2} s ({} rows stored, {} ended); \
+         unchanged {third_s:.2} s ({} rows stored); diff {diff_s:.2} s ({} grants lost, {} gained, {} users changed)",
+        grants.len(),
+        c2.added,
+        c2.removed,
+        c3.added + c3.removed,
+        lost.len(),
+        gained.len(),
+        changed.len()
+    );
 }
 
 async fn run(name: &str, store: &dyn Store) {
@@ -144,10 +209,12 @@ async fn main() {
     let sqlite = SqlStore::open(&dir.join("bench.db")).await.unwrap();
     run("sqlite", &sqlite).await;
     launch("sqlite", &sqlite).await;
+    delta("sqlite", &sqlite).await;
     if let Ok(url) = std::env::var("ROSTER_TEST_POSTGRES") {
         let pg = SqlStore::create_postgres(&url, &format!("roster_bench_{}", std::process::id())).await.unwrap();
         run("postgres", &pg).await;
         launch("postgres", &pg).await;
+        delta("postgres", &pg).await;
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use futures_util::TryStreamExt;
 use sqlx::{Any, Row, Transaction};
 
-use super::delta::{grant_key, resource_key, retire, user_key};
+use super::delta::{grant_key, resource_key, retire, user_key, GRANT_KEY_SEPARATOR};
 use super::SqlStore;
 use crate::{Result, StoreError};
 
@@ -33,7 +33,8 @@ async fn seen_keys(tx: &mut Transaction<'_, Any>, sync_id: i64) -> Result<HashSe
     Ok(seen)
 }
 
-/// The rows of `sql` (holding rows of the account from before this sync, as text columns)
+/// The rows of `sql` (holding rows of the account from before this sync, as text columns; its
+/// placeholders are the account, the sync and, if it joins a grant's columns, the separator)
 /// whose key is not in `seen`.
 async fn unseen(
     tx: &mut Transaction<'_, Any>,
@@ -44,7 +45,11 @@ async fn unseen(
     key: impl Fn(&[String]) -> [u8; 16],
 ) -> Result<Vec<Vec<String>>> {
     let mut out = Vec::new();
-    let mut rows = sqlx::query(sql).bind(account).bind(sync_id).fetch(&mut **tx);
+    let mut q = sqlx::query(sql).bind(account).bind(sync_id);
+    if sql.contains("$3") {
+        q = q.bind(GRANT_KEY_SEPARATOR);
+    }
+    let mut rows = q.fetch(&mut **tx);
     while let Some(row) = rows.try_next().await.map_err(StoreError::query("find the rows no page saw"))? {
         let cols: Vec<String> = (0..row.len())
             .map(|i| row.try_get::<String, _>(i).map_err(StoreError::query("find the rows no page saw")))
@@ -96,28 +101,34 @@ impl SqlStore {
         changed += gone.len() as u64;
 
         // Direct grants only: access through a team is no page's, it follows from the rest.
+        // Read as one joined column: decoding six columns of every grant cost seconds at a
+        // million grants.
         let gone = unseen(
             &mut tx,
-            "SELECT rtype, rid, slug, ptype, pid, source FROM grants
+            "SELECT rtype || $3 || rid || $3 || slug || $3 || ptype || $3 || pid || $3 || source FROM grants
              WHERE account = $1 AND to_sync IS NULL AND from_sync < $2 AND source = 'direct'",
             &account,
             sync_id,
             &seen,
-            |c| grant_key([&c[0], &c[1], &c[2], &c[3], &c[4], &c[5]]),
+            |c| grant_key(&c[0]),
         )
         .await?;
         for g in &gone {
+            let cols: Vec<&str> = g[0].split(GRANT_KEY_SEPARATOR).collect();
+            let [rtype, rid, slug, ptype, pid, _] = cols[..] else {
+                return Err(StoreError::Corrupt(format!("grant key {:?}", g[0])));
+            };
             sqlx::query(
                 "UPDATE grants SET to_sync = $1 WHERE account = $2 AND to_sync IS NULL AND rtype = $3 AND rid = $4
                  AND slug = $5 AND ptype = $6 AND pid = $7 AND source = 'direct'",
             )
             .bind(sync_id)
             .bind(&account)
-            .bind(&g[0])
-            .bind(&g[1])
-            .bind(&g[2])
-            .bind(&g[3])
-            .bind(&g[4])
+            .bind(rtype)
+            .bind(rid)
+            .bind(slug)
+            .bind(ptype)
+            .bind(pid)
             .execute(&mut *tx)
             .await
             .map_err(StoreError::query("close a grant no page saw"))?;
