@@ -36,12 +36,18 @@ pub struct BoardFilter {
 impl Client {
     /// Streams every board the filter selects, with complete member lists.
     pub fn boards(&self, filter: BoardFilter) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
-        self.boards_from(filter, 0)
+        self.boards_from(filter, 0, None)
     }
 
-    /// The same, skipping the first `offset` boards (to resume an interrupted read).
-    pub fn boards_from(&self, filter: BoardFilter, offset: u64) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
-        pages_ahead(self.config().boards_page, offset, self.ahead(), move |limit, page| {
+    /// The same, skipping the first `offset` boards (to resume an interrupted read), with the
+    /// list's `expected` length if known (as [`Client::users_from`]).
+    pub fn boards_from(
+        &self,
+        filter: BoardFilter,
+        offset: u64,
+        expected: Option<u64>,
+    ) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
+        pages_ahead(self.config().boards_page, offset, self.ahead(expected), expected, move |limit, page| {
             let filter = filter.clone();
             async move { self.board_page(&filter, None, limit, page).await }
         })

@@ -89,6 +89,9 @@ fn complexity_of(data: &Map<String, Value>) -> Option<ComplexityReport> {
     })
 }
 
+/// Pages of a list asked at once when its length is expected.
+pub const KNOWN_LOOK_AHEAD: usize = 4;
+
 impl Client {
     /// Builds a client; checks the configuration.
     pub fn new(config: ClientConfig) -> Result<Client, ConfigError> {
@@ -134,8 +137,13 @@ impl Client {
     }
 
     /// Pages of one list asked at once: the configured look-ahead, within the concurrency.
-    pub(crate) fn ahead(&self) -> usize {
-        self.config.look_ahead.min(self.config.max_concurrency).max(1)
+    /// Pages of a list asked at once: `look_ahead`, or when the list's length is expected (it
+    /// was read before), at least [`KNOWN_LOOK_AHEAD`], since then no page past its end is
+    /// asked; within `max_concurrency`.
+    pub(crate) fn ahead(&self, expected: Option<u64>) -> usize {
+        let wanted =
+            if expected.is_some() { self.config.look_ahead.max(KNOWN_LOOK_AHEAD) } else { self.config.look_ahead };
+        wanted.min(self.config.max_concurrency).max(1)
     }
 
     /// The counters so far.

@@ -131,9 +131,11 @@ pub struct ClientConfig {
     pub boards_page: u32,
     /// Workspaces per page.
     pub workspaces_page: u32,
-    /// Pages of one list asked at once (1 to 16; within `max_concurrency`): up to this many
-    /// round trips overlap, and up to one fewer pages are asked past a list's end, whose
-    /// complexity is spent for nothing (the default, 1, asks one page after another).
+    /// Pages of a list of unknown length asked at once (1 to 16; within `max_concurrency`):
+    /// up to this many round trips overlap, and up to one fewer pages are asked past a list's
+    /// end, whose complexity is spent for nothing (the default, 1, asks one page after
+    /// another). A read told the list's expected length asks at least
+    /// [`crate::KNOWN_LOOK_AHEAD`] and none past its end.
     pub look_ahead: usize,
 }
 

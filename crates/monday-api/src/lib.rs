@@ -28,7 +28,7 @@ mod error_corpus;
 
 pub use boards::BoardFilter;
 pub use changes::{BatchOutcome, ItemFailure};
-pub use client::{Client, ComplexityReport, ConfigError, Idempotency};
+pub use client::{Client, ComplexityReport, ConfigError, Idempotency, KNOWN_LOOK_AHEAD};
 pub use config::{ApiToken, ApiVersion, ClientConfig, RetryPolicy};
 pub use error::Error;
 pub use metrics::MetricsSnapshot;

@@ -24,18 +24,22 @@ where
     F: FnMut(u32, u32) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {
-    pages_ahead(limit, offset, 1, fetch)
+    pages_ahead(limit, offset, 1, None, fetch)
 }
 
 /// The same with up to `ahead` pages asked at once, yielded in order. A list's end is known
 /// only when a page comes back short, so up to `ahead - 1` pages past it are asked for
 /// nothing: with latency, asking one page after another made a sync wait a round trip per
-/// page. A page refused as too complex ends the look-ahead: the rest of the list is read one
-/// page at a time, in halves.
+/// page. With `expected` (how many items the list held when it was last read) no page past
+/// the one that list would end on is asked ahead: past it (the list grew) pages are asked one
+/// at a time, so a list of the expected length or longer costs not one page more than read
+/// one page after another. A page refused as too complex ends the look-ahead: the rest of the
+/// list is read one page at a time, in halves.
 pub(crate) fn pages_ahead<T, F, Fut>(
     limit: u32,
     offset: u64,
     ahead: usize,
+    expected: Option<u64>,
     fetch: F,
 ) -> impl Stream<Item = Result<Vec<T>, Error>>
 where
@@ -50,8 +54,17 @@ where
         /// The next page number to ask for.
         next_page: u32,
         ahead: usize,
+        /// Items the list is expected to hold: pages past its last are not asked ahead.
+        expected: Option<u64>,
         inflight: FuturesOrdered<Fut>,
         done: bool,
+    }
+    impl<F, Fut: Future> S<F, Fut> {
+        /// Whether the next page starts within the expected list (or its end, a short or
+        /// empty page, is that page), or no length is expected.
+        fn within_expected(&self) -> bool {
+            self.expected.is_none_or(|n| (u64::from(self.next_page) - 1) * u64::from(self.limit) <= n)
+        }
     }
     let limit = limit.max(1);
     let aligned = if offset % limit as u64 == 0 { limit } else { gcd(limit, (offset % limit as u64) as u32).max(1) };
@@ -62,6 +75,7 @@ where
         offset,
         next_page: first,
         ahead: ahead.max(1),
+        expected,
         inflight: FuturesOrdered::new(),
         done: false,
     };
@@ -70,7 +84,7 @@ where
             return None;
         }
         loop {
-            while s.inflight.len() < s.ahead {
+            while s.inflight.len() < s.ahead && (s.inflight.is_empty() || s.within_expected()) {
                 let fut = (s.fetch)(s.limit, s.next_page);
                 s.inflight.push_back(fut);
                 s.next_page = s.next_page.saturating_add(1);
@@ -161,12 +175,41 @@ mod tests {
 
     /// With pages asked ahead: everything once and in order whatever the answers' timing, at
     /// most `ahead - 1` pages asked past the end, errors and halving as one page at a time.
+    /// With the list's length expected, no page past its end is asked, whatever the look-ahead,
+    /// and a list that grew or shrank is still read whole.
+    #[tokio::test]
+    async fn expected_lengths_bound_the_pages_asked() {
+        for total in [0u32, 1, 9, 10, 11, 25, 40] {
+            for expected in [0u64, 5, 10, 25, 40, 100] {
+                for ahead in [1, 3, 8] {
+                    let asked = std::sync::Mutex::new(Vec::new());
+                    let got: Vec<u32> = pages_ahead(10, 0, ahead, Some(expected), |l, p| {
+                        asked.lock().unwrap().push(p);
+                        async move { Ok(items(total, l, p)) }
+                    })
+                    .map(|r| r.unwrap())
+                    .concat()
+                    .await;
+                    assert_eq!(got, (0..total).collect::<Vec<_>>(), "total {total} expected {expected} ahead {ahead}");
+                    let needed = total / 10 + 1;
+                    let max = asked.lock().unwrap().iter().copied().max().unwrap();
+                    // Never past what the list or the expectation needs.
+                    let bound = needed.max((expected / 10) as u32 + 1);
+                    assert!(max <= bound, "asked page {max} of {total} (expected {expected}, ahead {ahead})");
+                    if expected >= u64::from(total) {
+                        assert!(max <= (expected / 10) as u32 + 1);
+                    }
+                }
+            }
+        }
+    }
+
     #[tokio::test]
     async fn pages_ahead_keep_order_and_stop_at_the_end() {
         for ahead in [1usize, 2, 4, 7] {
             for (total, limit, offset) in [(0u32, 10u32, 0u64), (25, 10, 0), (30, 10, 0), (95, 7, 14), (35, 10, 15)] {
                 let calls = std::sync::atomic::AtomicU32::new(0);
-                let got: Vec<u32> = pages_ahead(limit, offset, ahead, |l, p| {
+                let got: Vec<u32> = pages_ahead(limit, offset, ahead, None, |l, p| {
                     calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     async move {
                         // Later pages answer first.
@@ -187,7 +230,7 @@ mod tests {
                 assert!(asked < pages_needed + ahead as u64, "ahead {ahead}: {asked} asked, {pages_needed} needed");
             }
         }
-        let halved: Vec<u32> = pages_ahead(30, 0, 4, |l, p| async move {
+        let halved: Vec<u32> = pages_ahead(30, 0, 4, None, |l, p| async move {
             if l > 8 {
                 Err(Error::QueryTooComplex { complexity: None, limit: None, request_id: None })
             } else {
@@ -198,7 +241,7 @@ mod tests {
         .concat()
         .await;
         assert_eq!(halved, (0..50).collect::<Vec<_>>());
-        let failed: Vec<Result<Vec<u32>, Error>> = pages_ahead(10, 0, 4, |_, p| async move {
+        let failed: Vec<Result<Vec<u32>, Error>> = pages_ahead(10, 0, 4, None, |_, p| async move {
             if p == 2 {
                 Err(Error::Unauthorized { message: "x".into(), request_id: None })
             } else {

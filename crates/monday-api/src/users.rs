@@ -88,13 +88,20 @@ pub fn status_with_fallback(status: Option<&str>, legacy: LegacyFlags, who: u64)
 impl Client {
     /// Streams every user the filter selects, a page at a time.
     pub fn users(&self, filter: UserFilter) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
-        self.users_from(filter, 0)
+        self.users_from(filter, 0, None)
     }
 
-    /// The same, skipping the first `offset` users (to resume an interrupted read).
-    pub fn users_from(&self, filter: UserFilter, offset: u64) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
+    /// The same, skipping the first `offset` users (to resume an interrupted read); `expected`
+    /// is how many the list held when it was last read, if known (pages are then asked ahead,
+    /// never past its end).
+    pub fn users_from(
+        &self,
+        filter: UserFilter,
+        offset: u64,
+        expected: Option<u64>,
+    ) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
         let statuses: Vec<&'static str> = filter.statuses.iter().copied().map(status_name).collect();
-        pages_ahead(self.config().users_page, offset, self.ahead(), move |limit, page| {
+        pages_ahead(self.config().users_page, offset, self.ahead(expected), expected, move |limit, page| {
             let statuses = statuses.clone();
             async move {
                 match self.config().api_version {

@@ -48,18 +48,24 @@ fn ids<I: IntoIterator<Item = Option<String>>>(list: Option<I>, what: &str) -> R
 impl Client {
     /// Streams every workspace in `state`, with complete member lists.
     pub fn workspaces(&self, state: StateFilter) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
-        self.workspaces_from(state, 0)
+        self.workspaces_from(state, 0, None)
     }
 
-    /// The same, skipping the first `offset` workspaces (to resume an interrupted read).
+    /// The same, skipping the first `offset` workspaces (to resume an interrupted read), with
+    /// the list's `expected` length if known (as [`Client::users_from`]).
     pub fn workspaces_from(
         &self,
         state: StateFilter,
         offset: u64,
+        expected: Option<u64>,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
-        pages_ahead(self.config().workspaces_page, offset, self.ahead(), move |limit, page| async move {
-            self.workspace_page(state, None, limit, page).await
-        })
+        pages_ahead(
+            self.config().workspaces_page,
+            offset,
+            self.ahead(expected),
+            expected,
+            move |limit, page| async move { self.workspace_page(state, None, limit, page).await },
+        )
     }
 
     /// The ids of every workspace in `state` (one small query per 500): what a sync compares

@@ -58,16 +58,17 @@ async fn a_failed_sync_keeps_the_last_snapshot_and_resumes() {
     let fresh_requests = sim.sim.stats().requests;
 
     // The next sync dies part-way: after a few pages, monday.com answers only 503. Each answer
-    // takes 40 ms, so the watcher turns the errors on long before the sync could finish, even
-    // on a loaded machine (without it the sync sometimes completed first, and the test failed).
-    sim.sim.faults().set(FaultConfig { latency_ms: 40, ..FaultConfig::default() });
+    // takes 200 ms, so the watcher turns the errors on long before the sync could finish, even
+    // on a loaded machine (without it the sync sometimes completed first, and the test failed;
+    // since a sync that knows each list's length asks four pages at once, 40 ms was too little).
+    sim.sim.faults().set(FaultConfig { latency_ms: 200, ..FaultConfig::default() });
     let c = client(&sim, ApiVersion::V2026_10, 1);
     let stop_after = fresh_requests / 2;
     let sim_ref = sim.sim.clone();
     let watcher = tokio::spawn(async move {
         loop {
             if sim_ref.stats().requests >= fresh_requests + stop_after {
-                sim_ref.faults().set(FaultConfig { error_rate: 1.0, latency_ms: 40, ..FaultConfig::default() });
+                sim_ref.faults().set(FaultConfig { error_rate: 1.0, latency_ms: 200, ..FaultConfig::default() });
                 break;
             }
             tokio::time::sleep(Duration::from_millis(1)).await;

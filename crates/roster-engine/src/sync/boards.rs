@@ -14,6 +14,7 @@ pub(crate) async fn sync(
     sync_id: i64,
     parts: &[PartProgress],
     state: StateFilter,
+    expected: Option<u64>,
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     let (offset, done) = start_of(parts, "boards");
@@ -21,7 +22,7 @@ pub(crate) async fn sync(
         return Ok(());
     }
     let filter = BoardFilter { state, ..BoardFilter::default() };
-    paged_part(store, sync_id, "boards", offset, client.boards_from(filter, offset), to_rows, progress).await
+    paged_part(store, sync_id, "boards", offset, client.boards_from(filter, offset, expected), to_rows, progress).await
 }
 
 /// The rows of a page of boards.

@@ -214,12 +214,18 @@ async fn run(
         tracing::info!(account, sync_id = run.id, "resuming an interrupted sync from its checkpoint");
     }
     let parts = store.progress(run.id).await?;
+    // How long each list was at the last sync: pages are then asked ahead, never past the end.
+    let known = match store.last_completed(account).await? {
+        Some(prev) if prev.pruned_at.is_none() => Some(store.counts(prev.id).await?),
+        _ => None,
+    };
+    let expect = |n: fn(&roster_store::Counts) -> i64| known.as_ref().map(|c| n(c).max(0) as u64);
     let result = tokio::try_join!(
         account::sync(store, client, run.id, &parts, progress),
-        users::sync(store, client, run.id, &parts, progress),
+        users::sync(store, client, run.id, &parts, expect(|c| c.users), progress),
         teams::sync(store, client, run.id, &parts, progress),
-        workspaces::sync(store, client, run.id, &parts, opts.workspace_state, progress),
-        boards::sync(store, client, run.id, &parts, opts.board_state, progress),
+        workspaces::sync(store, client, run.id, &parts, opts.workspace_state, expect(|c| c.workspaces), progress),
+        boards::sync(store, client, run.id, &parts, opts.board_state, expect(|c| c.boards), progress),
     );
     // Lists that changed while they were paged: what the pages missed is read by id.
     let result = match result {

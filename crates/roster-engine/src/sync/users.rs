@@ -48,6 +48,7 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
+    expected: Option<u64>,
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     let (offset, done) = start_of(parts, "users");
@@ -71,6 +72,14 @@ pub(crate) async fn sync(
             .collect();
         Rows { users, grants, ..Rows::default() }
     };
-    paged_part(store, sync_id, "users", offset, client.users_from(UserFilter::default(), offset), to_rows, progress)
-        .await
+    paged_part(
+        store,
+        sync_id,
+        "users",
+        offset,
+        client.users_from(UserFilter::default(), offset, expected),
+        to_rows,
+        progress,
+    )
+    .await
 }

@@ -20,13 +20,15 @@ pub(crate) async fn sync(
     sync_id: i64,
     parts: &[PartProgress],
     state: StateFilter,
+    expected: Option<u64>,
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     let (offset, done) = start_of(parts, "workspaces");
     if done {
         return Ok(());
     }
-    paged_part(store, sync_id, "workspaces", offset, client.workspaces_from(state, offset), to_rows, progress).await
+    paged_part(store, sync_id, "workspaces", offset, client.workspaces_from(state, offset, expected), to_rows, progress)
+        .await
 }
 
 /// The rows of a page of workspaces.

@@ -64,6 +64,8 @@ fn gen_config(users: usize) -> GenConfig {
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Resync {
     wall_seconds: f64,
+    requests: u64,
+    complexity: u64,
     rows_added: i64,
     rows_removed: i64,
     first_sync_rows: i64,
@@ -108,6 +110,8 @@ pub(super) async fn synced_store(
     let (first, second) = (store.sync_changes(report.sync_id).await?, store.sync_changes(again.sync_id).await?);
     let resync = Resync {
         wall_seconds: wall_again,
+        requests: again.requests,
+        complexity: again.complexity,
         rows_added: second.added,
         rows_removed: second.removed,
         first_sync_rows: first.added,
@@ -237,12 +241,14 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
         resyncs.push((f.users, f.resync));
     }
     println!("\nthe same org synced again, unchanged:");
-    println!("users   wall-s   rows-stored  (first sync)  rows-ended  store-MiB  growth-KiB");
+    println!("users   wall-s   requests  complexity   rows-stored  (first sync)  rows-ended  store-MiB  growth-KiB");
     for (users, r) in resyncs.iter().filter_map(|(u, r)| r.as_ref().map(|r| (u, r))) {
         println!(
-            "{:<7} {:<8.2} {:<12} {:<13} {:<11} {:<10.1} {:.0}",
+            "{:<7} {:<8.2} {:<9} {:<12} {:<12} {:<13} {:<11} {:<10.1} {:.0}",
             users,
             r.wall_seconds,
+            r.requests,
+            r.complexity,
             r.rows_added,
             r.first_sync_rows,
             r.rows_removed,
@@ -250,6 +256,7 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
             r.growth_kib
         );
     }
+    println!("(the re-sync knows each list's length from the first, so it asks 4 pages of a list at once and none past its end)");
     println!("(monday-sim runs in the same process: peak RSS includes it; rss-before is after the org was generated. budget-min: complexity / budget per minute, the floor on wall time)");
     Ok(())
 }
