@@ -19,7 +19,7 @@ use roster_store::SqlStore;
 use serde::{Deserialize, Serialize};
 
 /// What to measure.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
     /// Org sizes in users (boards = users / 5).
     #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000", value_parser = super::demo::size(3, 1_000_000))]
@@ -33,6 +33,10 @@ pub struct BenchArgs {
     /// Complexity budget per minute (monday.com: 10,000,000).
     #[arg(long, default_value_t = 10_000_000)]
     pub budget: u64,
+    /// Sync into a new database on this PostgreSQL server (`postgres://user@host:port/db`, the
+    /// database is where Roster creates `roster_bench_<pid>_<size>`) instead of a SQLite file.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
     /// Run one size in this process and print its figures as JSON (used by the parent run).
     #[arg(long, hide = true)]
     pub single: bool,
@@ -80,7 +84,7 @@ pub(super) async fn synced_store(
     budget: u64,
     latency_ms: u64,
     look_ahead: usize,
-    db: &std::path::Path,
+    store: SqlStore,
     resync: bool,
 ) -> Result<(SqlStore, roster_engine::SyncReport, f64, Option<Resync>)> {
     let limits = LimitsConfig { complexity_per_minute: Some(budget), ..LimitsConfig::default() };
@@ -90,7 +94,6 @@ pub(super) async fn synced_store(
         SocketAddr::from(([127, 0, 0, 1], 0)),
     )
     .await?;
-    let store = SqlStore::open(db).await?;
     let mut config = ClientConfig::new(ApiToken::new(monday_sim::generator::DEFAULT_ADMIN_TOKEN))
         .with_endpoint(sim.graphql_url().parse()?);
     config.look_ahead = look_ahead;
@@ -173,7 +176,13 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let rss_before = proc_status("VmRSS:");
-    let synced = synced_store(org, a.budget, a.latency_ms, a.look_ahead, &dir.join("bench.db"), true).await;
+    let store = match &a.postgres {
+        Some(url) => SqlStore::create_postgres(url, &format!("roster_bench_{}_{users}", std::process::id()))
+            .await
+            .context("cannot create the bench database on PostgreSQL")?,
+        None => SqlStore::open(&dir.join("bench.db")).await?,
+    };
+    let synced = synced_store(org, a.budget, a.latency_ms, a.look_ahead, store, true).await;
     let _ = std::fs::remove_dir_all(&dir);
     let (_, report, wall, resync) = synced?;
     Ok(Figures {
@@ -197,6 +206,13 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
         let org = generate(&gen_config(size))?;
         return super::bench_api::run(org, a.seconds, a.concurrency).await;
     }
+    if a.single && a.postgres.as_deref() == Some("from-env") {
+        let url = std::env::var("ROSTER_BENCH_POSTGRES").context("the bench parent passes the PostgreSQL URL")?;
+        let a = BenchArgs { postgres: Some(url), ..a.clone() };
+        let [size] = a.sizes.as_slice() else { bail!("--single takes one size") };
+        println!("{}", serde_json::to_string(&one(*size, &a).await?)?);
+        return Ok(());
+    }
     if a.single {
         let [size] = a.sizes.as_slice() else { bail!("--single takes one size") };
         println!("{}", serde_json::to_string(&one(*size, a).await?)?);
@@ -219,6 +235,9 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
                 "--look-ahead",
                 &a.look_ahead.to_string(),
             ])
+            .args(a.postgres.iter().flat_map(|_| ["--postgres", "from-env"]))
+            // The URL (it may hold a password) goes by environment, not on a command line.
+            .envs(a.postgres.iter().map(|url| ("ROSTER_BENCH_POSTGRES", url.as_str())))
             .output()
             .context("cannot run a bench child process")?;
         if !out.status.success() {

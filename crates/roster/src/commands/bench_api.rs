@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use rand::Rng;
 use roster_server::{hash_key, ApiKey, AppState, Role};
+use roster_store::SqlStore;
 use roster_store::Store;
 
 const KEY: &str = "bench-api-key-0123456789abcdef";
@@ -102,7 +103,8 @@ async fn measure(
 ) -> Result<()> {
     println!("syncing a generated org of {users} users into {} ...", dir.display());
     let (store, report, wall, _) =
-        super::bench::synced_store(org, u64::MAX / 4, 0, 1, &dir.join("bench.db"), false).await?;
+        super::bench::synced_store(org, u64::MAX / 4, 0, 1, SqlStore::open(&dir.join("bench.db")).await?, false)
+            .await?;
     println!("synced in {wall:.1} s: {} users, {} grants", report.counts.users, report.counts.grants);
     let store: Arc<dyn Store> = Arc::new(store);
     let base_store = Arc::clone(&store);
