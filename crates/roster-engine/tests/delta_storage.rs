@@ -58,26 +58,6 @@ fn change() -> impl Strategy<Value = Change> {
     ]
 }
 
-fn remove_user(org: &mut Org, id: u64) {
-    org.users.retain(|u| u.id != id);
-    let keep = org.users[0].id;
-    for t in &mut org.teams {
-        t.members.retain(|m| *m != id);
-        t.owners.retain(|m| *m != id);
-    }
-    for w in &mut org.workspaces {
-        w.members.retain(|m| *m != id);
-        w.owners.retain(|m| *m != id);
-    }
-    for b in &mut org.boards {
-        b.subscribers.retain(|m| *m != id);
-        b.owners.retain(|m| *m != id);
-        if b.creator_id == id {
-            b.creator_id = keep;
-        }
-    }
-}
-
 fn apply(org: &mut Org, change: &Change, next_id: &mut u64) {
     let users = org.users.len();
     // The first users (the admin the client signs in as among them) stay.
@@ -86,7 +66,7 @@ fn apply(org: &mut Org, change: &Change, next_id: &mut u64) {
     match *change {
         Change::RemoveUser(i) if users > 20 => {
             let id = org.users[user(i)].id;
-            remove_user(org, id);
+            common::remove_user(org, id);
         }
         Change::RemoveUser(_) => {}
         Change::AddUser(i) => {

@@ -43,22 +43,8 @@ async fn events_are_exactly_the_changes() {
 
     // The changes.
     let gone = org.users.iter().rposition(|u| u.kind == UserKind::Member).unwrap();
-    let gone_id = org.users.remove(gone).id;
-    for t in &mut org.teams {
-        t.members.retain(|m| *m != gone_id);
-        t.owners.retain(|m| *m != gone_id);
-    }
-    for w in &mut org.workspaces {
-        w.members.retain(|m| *m != gone_id);
-        w.owners.retain(|m| *m != gone_id);
-    }
-    for b in &mut org.boards {
-        b.subscribers.retain(|m| *m != gone_id);
-        b.owners.retain(|m| *m != gone_id);
-        if b.creator_id == gone_id {
-            b.creator_id = org.users[0].id;
-        }
-    }
+    let gone_id = org.users[gone].id;
+    common::remove_user(&mut org, gone_id);
     let mut new_user: User = org.users[10].clone();
     new_user.id = 49_999_999;
     new_user.email = "new.hire@acme-example.com".into();

@@ -53,14 +53,22 @@ fn boards(n: usize) -> (Vec<ResourceRecord>, Vec<Grant>) {
     (res, grants)
 }
 
-/// One sync of `users` and `boards` (with their grants) in pages; returns its id.
-async fn sync_of(store: &dyn Store, users: &[UserRecord], boards: &[ResourceRecord], grants: &[Grant]) -> i64 {
-    let run = store.begin_sync("delta", "2026-10", Utc::now()).await.unwrap();
+/// Writes `users` and `boards` (with their grants) as a sync's pages; returns when the users
+/// were written.
+async fn write_all(
+    store: &dyn Store,
+    sync: i64,
+    users: &[UserRecord],
+    boards: &[ResourceRecord],
+    grants: &[Grant],
+) -> std::time::Duration {
+    let start = Instant::now();
     for (i, chunk) in users.chunks(500).enumerate() {
         let page =
             Page { part: "users".into(), users: chunk.to_vec(), next_offset: (i + 1) as u64 * 500, ..Page::default() };
-        store.write_page(run.id, &page).await.unwrap();
+        store.write_page(sync, &page).await.unwrap();
     }
+    let users_done = start.elapsed();
     for (i, (r, g)) in boards.chunks(50).zip(grants.chunks(1500)).enumerate() {
         let page = Page {
             part: "boards".into(),
@@ -69,8 +77,15 @@ async fn sync_of(store: &dyn Store, users: &[UserRecord], boards: &[ResourceReco
             next_offset: (i + 1) as u64 * 50,
             ..Page::default()
         };
-        store.write_page(run.id, &page).await.unwrap();
+        store.write_page(sync, &page).await.unwrap();
     }
+    users_done
+}
+
+/// One sync of `users` and `boards` (with their grants) in pages; returns its id.
+async fn sync_of(store: &dyn Store, users: &[UserRecord], boards: &[ResourceRecord], grants: &[Grant]) -> i64 {
+    let run = store.begin_sync("delta", "2026-10", Utc::now()).await.unwrap();
+    write_all(store, run.id, users, boards, grants).await;
     store.finish_snapshot(run.id).await.unwrap();
     store.complete_sync(run.id, roster_store::SyncStats::default(), &[], Utc::now()).await.unwrap();
     run.id
@@ -122,22 +137,7 @@ async fn run(name: &str, store: &dyn Store) {
     let (res, grants) = boards(2_000);
     let rows = users.len() + res.len() + grants.len();
     let start = Instant::now();
-    for (i, chunk) in users.chunks(500).enumerate() {
-        let page =
-            Page { part: "users".into(), users: chunk.to_vec(), next_offset: (i + 1) as u64 * 500, ..Page::default() };
-        store.write_page(run.id, &page).await.unwrap();
-    }
-    let users_done = start.elapsed();
-    for (i, (r, g)) in res.chunks(50).zip(grants.chunks(1500)).enumerate() {
-        let page = Page {
-            part: "boards".into(),
-            resources: r.to_vec(),
-            grants: g.to_vec(),
-            next_offset: (i + 1) as u64 * 50,
-            ..Page::default()
-        };
-        store.write_page(run.id, &page).await.unwrap();
-    }
+    let users_done = write_all(store, run.id, &users, &res, &grants).await;
     let written = start.elapsed();
     store.finish_snapshot(run.id).await.unwrap();
     println!(

@@ -95,3 +95,25 @@ pub async fn stored(store: &SqlStore, sync_id: i64) -> BTreeSet<String> {
         .map(|g| format!("{}|{}|{}", g.entitlement, g.principal, g.source.as_string()))
         .collect()
 }
+
+/// Removes user `id` from the org and from every team, workspace and board (a board they
+/// created passes to the first user).
+pub fn remove_user(org: &mut Org, id: u64) {
+    org.users.retain(|u| u.id != id);
+    let keep = org.users[0].id;
+    for t in &mut org.teams {
+        t.members.retain(|m| *m != id);
+        t.owners.retain(|m| *m != id);
+    }
+    for w in &mut org.workspaces {
+        w.members.retain(|m| *m != id);
+        w.owners.retain(|m| *m != id);
+    }
+    for b in &mut org.boards {
+        b.subscribers.retain(|m| *m != id);
+        b.owners.retain(|m| *m != id);
+        if b.creator_id == id {
+            b.creator_id = keep;
+        }
+    }
+}
