@@ -206,13 +206,14 @@ impl crate::SyncStore for SqlStore {
 
     async fn sync_changes(&self, sync_id: i64) -> Result<RowChanges> {
         let q = StoreError::query("count a sync's changes");
+        // By account and sync: the indexes on (account, from_sync) and (account, to_sync).
         let row = sqlx::query(
-            "SELECT CAST((SELECT COUNT(*) FROM users WHERE from_sync = $1)
-                  + (SELECT COUNT(*) FROM resources WHERE from_sync = $1)
-                  + (SELECT COUNT(*) FROM grants WHERE from_sync = $1) AS BIGINT) AS added,
-                    CAST((SELECT COUNT(*) FROM users WHERE to_sync = $1)
-                  + (SELECT COUNT(*) FROM resources WHERE to_sync = $1)
-                  + (SELECT COUNT(*) FROM grants WHERE to_sync = $1) AS BIGINT) AS removed",
+            "SELECT CAST((SELECT COUNT(*) FROM users WHERE account = (SELECT account FROM syncs WHERE id = $1) AND from_sync = $1)
+                  + (SELECT COUNT(*) FROM resources WHERE account = (SELECT account FROM syncs WHERE id = $1) AND from_sync = $1)
+                  + (SELECT COUNT(*) FROM grants WHERE account = (SELECT account FROM syncs WHERE id = $1) AND from_sync = $1) AS BIGINT) AS added,
+                    CAST((SELECT COUNT(*) FROM users WHERE account = (SELECT account FROM syncs WHERE id = $1) AND to_sync = $1)
+                  + (SELECT COUNT(*) FROM resources WHERE account = (SELECT account FROM syncs WHERE id = $1) AND to_sync = $1)
+                  + (SELECT COUNT(*) FROM grants WHERE account = (SELECT account FROM syncs WHERE id = $1) AND to_sync = $1) AS BIGINT) AS removed",
         )
         .bind(sync_id)
         .fetch_one(&self.pool)
