@@ -148,19 +148,19 @@ mod tests {
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 3, "two full pages and an empty one");
     }
 
+    /// 50 items, in pages of at most 8: a larger page is refused as too complex.
+    fn over_8_too_complex(limit: u32, page: u32) -> Result<Vec<u32>, Error> {
+        if limit > 8 {
+            Err(Error::QueryTooComplex { complexity: None, limit: None, request_id: None })
+        } else {
+            Ok(items(50, limit, page))
+        }
+    }
+
     #[tokio::test]
     async fn too_complex_pages_are_halved_without_gaps_or_repeats() {
-        // Pages over 8 items are refused.
-        let got: Vec<u32> = pages(30, 0, |l, p| async move {
-            if l > 8 {
-                Err(Error::QueryTooComplex { complexity: None, limit: None, request_id: None })
-            } else {
-                Ok(items(50, l, p))
-            }
-        })
-        .map(|r| r.unwrap())
-        .concat()
-        .await;
+        let got: Vec<u32> =
+            pages(30, 0, |l, p| async move { over_8_too_complex(l, p) }).map(|r| r.unwrap()).concat().await;
         assert_eq!(got, (0..50).collect::<Vec<_>>());
     }
 
@@ -230,16 +230,10 @@ mod tests {
                 assert!(asked < pages_needed + ahead as u64, "ahead {ahead}: {asked} asked, {pages_needed} needed");
             }
         }
-        let halved: Vec<u32> = pages_ahead(30, 0, 4, None, |l, p| async move {
-            if l > 8 {
-                Err(Error::QueryTooComplex { complexity: None, limit: None, request_id: None })
-            } else {
-                Ok(items(50, l, p))
-            }
-        })
-        .map(|r| r.unwrap())
-        .concat()
-        .await;
+        let halved: Vec<u32> = pages_ahead(30, 0, 4, None, |l, p| async move { over_8_too_complex(l, p) })
+            .map(|r| r.unwrap())
+            .concat()
+            .await;
         assert_eq!(halved, (0..50).collect::<Vec<_>>());
         let failed: Vec<Result<Vec<u32>, Error>> = pages_ahead(10, 0, 4, None, |_, p| async move {
             if p == 2 {

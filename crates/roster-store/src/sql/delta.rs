@@ -74,6 +74,16 @@ fn user_digest(u: &UserRecord) -> String {
     ]))
 }
 
+/// A user's id, digest and seen key.
+fn user_keyed(u: &UserRecord) -> (&str, String, [u8; 16]) {
+    (u.id.as_str(), user_digest(u), user_key(&u.id))
+}
+
+/// A resource's id, digest and seen key.
+fn resource_keyed(r: &ResourceRecord) -> (&str, String, [u8; 16]) {
+    (r.id.as_str(), resource_digest(r), resource_key(r.rtype.as_str(), &r.id))
+}
+
 fn resource_digest(r: &ResourceRecord) -> String {
     hex(fingerprint(&[Some(&r.name), r.parent.as_deref(), r.kind.as_deref(), r.state.as_deref()]))
 }
@@ -114,12 +124,20 @@ impl Statement {
 
 /// One table's rows a page may replace: `users` by id, `resources` by type and id.
 #[derive(Clone, Copy)]
-struct Table {
+pub(super) struct Table {
     name: &'static str,
     rtype: Option<&'static str>,
 }
 
 impl Table {
+    /// Users, by id.
+    pub(super) const USERS: Table = Table { name: "users", rtype: None };
+
+    /// Resources of one type, by id.
+    pub(super) fn resources(rtype: roster_core::ResourceType) -> Table {
+        Table { name: "resources", rtype: Some(rtype.as_str()) }
+    }
+
     /// `account = .. [AND rtype = ..]` with its values bound after.
     fn scope(&self, st: &mut Statement) {
         let a = st.p();
@@ -175,8 +193,7 @@ async fn open_digests(
 pub(super) async fn retire(
     tx: &mut Transaction<'_, Any>,
     postgres: bool,
-    name: &'static str,
-    rtype: Option<&'static str>,
+    table: Table,
     account: &str,
     sync_id: i64,
     ids: &[&str],
@@ -184,7 +201,7 @@ pub(super) async fn retire(
     if ids.is_empty() {
         return Ok(());
     }
-    let table = Table { name, rtype };
+    let name = table.name;
     for delete in [true, false] {
         let mut st = Statement::new(postgres);
         let head = if delete { format!("DELETE FROM {name} WHERE ") } else { format!("UPDATE {name} SET to_sync = ") };
@@ -211,6 +228,38 @@ pub(super) async fn retire(
     Ok(())
 }
 
+/// Of one table's `rows` (at most a statement's worth), the new and changed ones with their
+/// digests: a row equal to the one that holds is left as it is, and the holding row of a
+/// changed one is ended first. Every row's key is marked seen.
+#[allow(clippy::too_many_arguments)] // one page's context: the table, its rows, and how to key them
+async fn changed_rows<'r, T>(
+    tx: &mut Transaction<'_, Any>,
+    postgres: bool,
+    table: Table,
+    account: &str,
+    sync_id: i64,
+    rows: &[&'r T],
+    id_digest_key: impl Fn(&T) -> (&str, String, [u8; 16]),
+    seen: &mut Vec<u8>,
+) -> Result<Vec<(&'r T, String)>> {
+    let keyed: Vec<_> = rows.iter().map(|r| (*r, id_digest_key(r))).collect();
+    let ids: Vec<&str> = keyed.iter().map(|(_, (id, _, _))| *id).collect();
+    let open = open_digests(tx, postgres, table, account, &ids).await?;
+    let mut changed = Vec::new();
+    let mut replaced = Vec::new();
+    for (r, (id, digest, key)) in keyed {
+        seen.extend(key);
+        match open.get(id) {
+            Some(Some(d)) if *d == digest => continue,
+            Some(_) => replaced.push(id),
+            None => {}
+        }
+        changed.push((r, digest));
+    }
+    retire(tx, postgres, table, account, sync_id, &replaced).await?;
+    Ok(changed)
+}
+
 /// The users table's columns after account, sync and digest, from roster-core's one list
 /// (plus the case-free e-mail). The values are bound below in the same order.
 fn user_columns() -> Vec<&'static str> {
@@ -229,24 +278,9 @@ pub(super) async fn write_users(
     users: &[&UserRecord],
     seen: &mut Vec<u8>,
 ) -> Result<u64> {
-    let table = Table { name: "users", rtype: None };
     let mut written = 0;
     for chunk in users.chunks(ROWS_PER_STATEMENT) {
-        let ids: Vec<&str> = chunk.iter().map(|u| u.id.as_str()).collect();
-        let open = open_digests(tx, postgres, table, account, &ids).await?;
-        let mut changed = Vec::new();
-        let mut replaced = Vec::new();
-        for u in chunk {
-            seen.extend(user_key(&u.id));
-            let digest = user_digest(u);
-            match open.get(&u.id) {
-                Some(Some(d)) if *d == digest => continue,
-                Some(_) => replaced.push(u.id.as_str()),
-                None => {}
-            }
-            changed.push((*u, digest));
-        }
-        retire(tx, postgres, "users", None, account, sync_id, &replaced).await?;
+        let changed = changed_rows(tx, postgres, Table::USERS, account, sync_id, chunk, user_keyed, seen).await?;
         if changed.is_empty() {
             continue;
         }
@@ -289,23 +323,9 @@ pub(super) async fn write_resources(
     let mut written = 0;
     for rtype in roster_core::ResourceType::ALL {
         let of_type: Vec<&ResourceRecord> = resources.iter().copied().filter(|r| r.rtype == rtype).collect();
-        let table = Table { name: "resources", rtype: Some(rtype.as_str()) };
+        let table = Table::resources(rtype);
         for chunk in of_type.chunks(ROWS_PER_STATEMENT) {
-            let ids: Vec<&str> = chunk.iter().map(|r| r.id.as_str()).collect();
-            let open = open_digests(tx, postgres, table, account, &ids).await?;
-            let mut changed = Vec::new();
-            let mut replaced = Vec::new();
-            for r in chunk {
-                seen.extend(resource_key(rtype.as_str(), &r.id));
-                let digest = resource_digest(r);
-                match open.get(&r.id) {
-                    Some(Some(d)) if *d == digest => continue,
-                    Some(_) => replaced.push(r.id.as_str()),
-                    None => {}
-                }
-                changed.push((*r, digest));
-            }
-            retire(tx, postgres, "resources", Some(rtype.as_str()), account, sync_id, &replaced).await?;
+            let changed = changed_rows(tx, postgres, table, account, sync_id, chunk, resource_keyed, seen).await?;
             if changed.is_empty() {
                 continue;
             }

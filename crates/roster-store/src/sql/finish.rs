@@ -6,7 +6,7 @@
 use futures_util::TryStreamExt;
 use sqlx::{Any, Row, Transaction};
 
-use super::delta::{grant_key, resource_key, retire, user_key, GRANT_KEY_SEPARATOR};
+use super::delta::{grant_key, resource_key, retire, user_key, Table, GRANT_KEY_SEPARATOR};
 use super::SqlStore;
 use crate::{Result, StoreError};
 
@@ -94,7 +94,7 @@ impl SqlStore {
         .await?;
         let ids: Vec<&str> = gone.iter().map(|c| c[0].as_str()).collect();
         for chunk in ids.chunks(super::writes::ROWS_PER_STATEMENT) {
-            retire(&mut tx, self.postgres, "users", None, &account, sync_id, chunk).await?;
+            retire(&mut tx, self.postgres, Table::USERS, &account, sync_id, chunk).await?;
         }
         changed += ids.len() as u64;
 
@@ -110,7 +110,7 @@ impl SqlStore {
         for rtype in roster_core::ResourceType::ALL {
             let ids: Vec<&str> = gone.iter().filter(|c| c[0] == rtype.as_str()).map(|c| c[1].as_str()).collect();
             for chunk in ids.chunks(super::writes::ROWS_PER_STATEMENT) {
-                retire(&mut tx, self.postgres, "resources", Some(rtype.as_str()), &account, sync_id, chunk).await?;
+                retire(&mut tx, self.postgres, Table::resources(rtype), &account, sync_id, chunk).await?;
             }
         }
         changed += gone.len() as u64;
