@@ -25,6 +25,28 @@ pub const SINCE: Bound = Bound { min: 0, max: i64::MAX };
 /// A numeric id in a path (syncs, campaigns, requests).
 pub const ID: Bound = Bound { min: 1, max: i64::MAX };
 
+/// The longest search text taken (an e-mail address is at most 254 characters).
+pub const TEXT_MAX: usize = 254;
+
+/// A search text within [`TEXT_MAX`] characters and without control characters (no e-mail
+/// or name holds one), or the 400 that names the parameter.
+pub fn text<'a>(name: &str, v: &'a str) -> Result<&'a str, ApiError> {
+    match v.chars().count() {
+        n if n > TEXT_MAX => Err(ApiError::BadRequest(format!(
+            "{name}: {n} characters is too long to search for; give at most {TEXT_MAX}"
+        ))),
+        _ if v.chars().any(char::is_control) => {
+            Err(ApiError::BadRequest(format!("{name}: remove the control characters from the search text")))
+        }
+        _ => Ok(v),
+    }
+}
+
+/// The largest length of a text parameter, by its name.
+pub fn text_len(name: &str) -> Option<usize> {
+    matches!(name, "email" | "q").then_some(TEXT_MAX)
+}
+
 /// The bound of a numeric parameter, by its name (one name, one meaning, on every route).
 pub fn numeric(name: &str) -> Option<Bound> {
     Some(match name {

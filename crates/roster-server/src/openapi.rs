@@ -101,6 +101,9 @@ fn bound_parameters(route: &str, op: &mut Value) {
         if let Some(set) = crate::bounds::values(route, &name) {
             schema.insert("enum".into(), json!(set));
         }
+        if let (false, Some(n)) = (integer, crate::bounds::text_len(&name)) {
+            schema.insert("maxLength".into(), json!(n));
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Reads the API and the web UI share: whether an account is known, its last completed
-//! snapshot, user counts per filter (cached: a completed snapshot never changes), and a
+//! snapshot, user counts and pages per filter (counts and seek points cached: a completed
+//! snapshot never changes), and a
 //! campaign's evidence as one tar file. Below
 //! both; it knows nothing of HTTP routes.
 
@@ -7,10 +8,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use roster_engine::review::evidence;
+use std::sync::Arc;
+
+use roster_core::UserRecord;
 use roster_store::UserQuery;
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, UserList};
 
 /// Refuses an account neither served nor in the store.
 pub async fn known_account(state: &AppState, account: &str) -> Result<(), ApiError> {
@@ -31,23 +35,82 @@ pub async fn snapshot(state: &AppState, account: &str) -> Result<i64, ApiError> 
         .ok_or_else(|| ApiError::NotFound(format!("account {account:?} has no completed sync yet")))
 }
 
-/// The number of users matching `q` in snapshot `sync`, counted once per snapshot and filter.
-pub async fn user_total(s: &AppState, sync: i64, q: &UserQuery) -> Result<usize, ApiError> {
-    // `inactive_days` carries "now", which changes: those counts are not cached.
-    let key =
-        (q.inactive_days.is_none()).then(|| (sync, format!("{:?}", (q.status, q.role, &q.team, &q.email_contains))));
-    let cached = |k: &(i64, String)| s.user_totals.lock().ok().and_then(|m| m.get(k).copied());
-    if let Some(total) = key.as_ref().and_then(cached) {
-        return Ok(total);
-    }
-    let total = s.store.count_users(sync, q).await? as usize;
-    if let (Some(k), Ok(mut m)) = (key, s.user_totals.lock()) {
-        if m.len() >= 10_000 {
+/// Users between two seek points: a page at any offset steps over fewer than this many.
+pub const SEEK_STRIDE: u64 = 1_000;
+/// Filters remembered per worker before the map is emptied (an entry holds one id per
+/// [`SEEK_STRIDE`] users).
+const REMEMBERED_LISTS: usize = 1_000;
+
+/// The cache key of `q` in snapshot `sync`; none when the filter carries "now"
+/// (`inactive_days`), whose answer changes with time.
+fn list_key(sync: i64, q: &UserQuery) -> Option<(i64, String)> {
+    q.inactive_days
+        .is_none()
+        .then(|| (sync, format!("{:?}", (q.status, q.role, &q.team, &q.email_contains, &q.search))))
+}
+
+fn remembered(s: &AppState, key: &Option<(i64, String)>) -> Option<UserList> {
+    let key = key.as_ref()?;
+    s.user_lists.lock().ok().and_then(|m| m.get(key).cloned())
+}
+
+fn remember(s: &AppState, key: Option<(i64, String)>, list: UserList) {
+    if let (Some(k), Ok(mut m)) = (key, s.user_lists.lock()) {
+        if m.len() >= REMEMBERED_LISTS {
             m.clear();
         }
-        m.insert(k, total);
+        m.insert(k, list);
     }
+}
+
+/// The number of users matching `q` in snapshot `sync`, counted once per snapshot and filter.
+pub async fn user_total(s: &AppState, sync: i64, q: &UserQuery) -> Result<usize, ApiError> {
+    let key = list_key(sync, q);
+    if let Some(list) = remembered(s, &key) {
+        return Ok(list.total);
+    }
+    let total = s.store.count_users(sync, q).await? as usize;
+    remember(s, key, UserList { total, anchors: None });
     Ok(total)
+}
+
+/// Page `offset..offset + limit` of the users matching `q` in snapshot `sync`, and how many
+/// match. A deep page starts from the nearest seek point (found once per snapshot and
+/// filter), so page 900 of a 100,000-user account costs what page 1 does.
+pub async fn user_page(
+    s: &AppState,
+    sync: i64,
+    q: &UserQuery,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<UserRecord>, usize), ApiError> {
+    let total = user_total(s, sync, q).await?;
+    let key = list_key(sync, q);
+    let mut page = UserQuery { offset, limit: Some(limit), after: None, ..q.clone() };
+    if key.is_some() && offset >= SEEK_STRIDE {
+        let anchors = match remembered(s, &key).and_then(|l| l.anchors) {
+            Some(a) => a,
+            None => {
+                let a = Arc::new(s.store.user_anchors(sync, q, SEEK_STRIDE).await?);
+                remember(s, key, UserList { total, anchors: Some(Arc::clone(&a)) });
+                a
+            }
+        };
+        let (after, rest) = seek(&anchors, SEEK_STRIDE, offset);
+        page.after = after.cloned();
+        page.offset = rest;
+    }
+    Ok((s.store.users(sync, &page).await?, total))
+}
+
+/// Where page `offset` starts: after the nearest seek point at or before it (`anchors[i]` is
+/// user number `(i + 1) * stride`, counting from 1), and how many users to skip from there.
+fn seek(anchors: &[String], stride: u64, offset: u64) -> (Option<&String>, u64) {
+    let k = (offset / stride.max(1)).min(anchors.len() as u64);
+    match k.checked_sub(1).and_then(|i| anchors.get(i as usize)) {
+        Some(a) => (Some(a), offset - k * stride),
+        None => (None, offset),
+    }
 }
 
 /// The evidence of campaign `id` as a tar download (the API and the web UI).
@@ -69,4 +132,24 @@ fn pack(dir: &std::path::Path) -> Result<Vec<u8>, ApiError> {
         b.append_path_with_name(dir.join(f), f).map_err(|e| ApiError::Internal(format!("packing {f}: {e}")))?;
     }
     b.into_inner().map_err(|e| ApiError::Internal(format!("packing the evidence: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seek;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Skipping `rest` users after the seek point lands on user number `offset` (from 0),
+        /// whatever the list's length, stride and offset, past the end too.
+        #[test]
+        fn a_seek_lands_on_the_offset(len in 0u64..5_000, stride in 1u64..1_500, offset in 0u64..6_000) {
+            let ids: Vec<String> = (0..len).map(|i| i.to_string()).collect();
+            let anchors: Vec<String> = ids.iter().skip(stride as usize - 1).step_by(stride as usize).cloned().collect();
+            let (after, rest) = seek(&anchors, stride, offset);
+            let start = after.map_or(0, |a| a.parse::<u64>().unwrap() + 1);
+            prop_assert_eq!(start + rest, offset);
+            prop_assert!(rest < stride || after == anchors.last(), "steps over fewer than a stride");
+        }
+    }
 }

@@ -15,8 +15,15 @@ use crate::lease::{system_clock, worker_id, Leaser};
 /// Requests per second per key, and the burst above it [a sane default for an admin API].
 pub const RATE_PER_SECOND: u32 = 50;
 pub const RATE_BURST: u32 = 200;
-/// How old the whole-campaign progress shown to admins may be.
-pub const TALLY_AGE: Duration = Duration::from_secs(5);
+
+/// What a worker remembers of one filter's users in a completed snapshot.
+#[derive(Debug, Clone, Default)]
+pub struct UserList {
+    /// How many users match.
+    pub total: usize,
+    /// The id of every `reads::SEEK_STRIDE`th of them, once a deep page was asked for.
+    pub anchors: Option<Arc<Vec<String>>>,
+}
 
 /// A per-key limiter: `per_second` requests a second, bursts up to `burst`.
 fn limiter(per_second: u32, burst: u32) -> governor::DefaultKeyedRateLimiter<String> {
@@ -52,9 +59,6 @@ impl<T> Swap<T> {
     }
 }
 
-/// A campaign's progress and when it was counted.
-pub type Tally = (std::time::Instant, Arc<Vec<roster_store::ReviewTally>>);
-
 /// One account `roster serve` syncs.
 #[derive(Debug, Clone)]
 pub struct ServedAccount {
@@ -85,9 +89,10 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// Held while an account syncs: a second sync of it never starts meanwhile.
     pub sync_locks: HashMap<String, Arc<Mutex<()>>>,
-    /// How many users match a filter in a completed snapshot. Snapshots never change once
-    /// completed, so an entry is never stale; the map is emptied when it grows large.
-    pub user_totals: std::sync::Mutex<HashMap<(i64, String), usize>>,
+    /// How many users match a filter in a completed snapshot, and the seek points of its
+    /// pages. Snapshots never change once completed, so an entry is never stale; the map is
+    /// emptied when it grows large.
+    pub user_lists: std::sync::Mutex<HashMap<(i64, String), UserList>>,
     /// Just-in-time access policy (replaced on reload).
     pub jit_policy: Swap<roster_engine::jit::JitPolicy>,
     /// Which plans wait for a second admin, and who may decide (replaced on reload).
@@ -101,9 +106,6 @@ pub struct AppState {
     /// Separation-of-duties violations per completed snapshot under the rules in force (the
     /// scheduler records them after each sync; a reload of the rules empties it).
     pub sod_counts: std::sync::Mutex<HashMap<i64, usize>>,
-    /// Whole-campaign progress, counted at most every few seconds per campaign (a campaign
-    /// can hold millions of items; a reviewer's own counts are always exact).
-    pub tallies: std::sync::Mutex<HashMap<i64, Tally>>,
     /// Web sign-ins allowed per client address (a burst, then a few a second): someone
     /// hammering the form slows only themselves, never a real admin signing in elsewhere.
     pub login_limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
@@ -141,14 +143,13 @@ impl AppState {
                 governor::Quota::per_second(std::num::NonZeroU32::new(2).unwrap_or(std::num::NonZeroU32::MIN))
                     .allow_burst(std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN)),
             ),
-            user_totals: std::sync::Mutex::new(HashMap::new()),
+            user_lists: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),
             retention: Swap::new(None),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),
             approval: Swap::new(roster_core::ApprovalPolicy::default()),
             snapshot_counts: std::sync::Mutex::new(HashMap::new()),
             sod_counts: std::sync::Mutex::new(HashMap::new()),
-            tallies: std::sync::Mutex::new(HashMap::new()),
             task_restarts: std::sync::Mutex::new(HashMap::new()),
         }
     }
@@ -237,31 +238,6 @@ impl AppState {
             m.insert(sync, c);
         }
         Ok(c)
-    }
-
-    /// Campaign `id`'s progress for every reviewer, at most [`TALLY_AGE`] old.
-    pub async fn campaign_tally(
-        &self,
-        id: i64,
-    ) -> Result<Arc<Vec<roster_store::ReviewTally>>, roster_store::StoreError> {
-        let fresh =
-            |m: &HashMap<i64, Tally>| m.get(&id).filter(|(at, _)| at.elapsed() < TALLY_AGE).map(|(_, t)| Arc::clone(t));
-        if let Some(t) = self.tallies.lock().ok().and_then(|m| fresh(&m)) {
-            return Ok(t);
-        }
-        let t = Arc::new(self.store.review_tally(id, None).await?);
-        if let Ok(mut m) = self.tallies.lock() {
-            m.retain(|_, (at, _)| at.elapsed() < TALLY_AGE);
-            m.insert(id, (std::time::Instant::now(), Arc::clone(&t)));
-        }
-        Ok(t)
-    }
-
-    /// Drops campaign `id`'s remembered progress (after a change made through this worker).
-    pub fn forget_tally(&self, id: i64) {
-        if let Ok(mut m) = self.tallies.lock() {
-            m.remove(&id);
-        }
     }
 
     /// The served account called `name`, or the API's 404 naming it.

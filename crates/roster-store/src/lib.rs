@@ -118,6 +118,10 @@ pub trait SnapshotStore: Send + Sync {
     async fn users(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>>;
     /// How many users match `q` (its offset and limit aside).
     async fn count_users(&self, sync_id: i64, q: &UserQuery) -> Result<i64>;
+    /// The ids of the `stride`-th, 2·`stride`-th, … users matching `q` in listing order (its
+    /// offset and limit aside): seek points, so page `offset` of a large snapshot starts from
+    /// the nearest one (`UserQuery::after`) instead of stepping over every user before it.
+    async fn user_anchors(&self, sync_id: i64, q: &UserQuery, stride: u64) -> Result<Vec<String>>;
     /// One user by id or e-mail (case-insensitive).
     async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>>;
     /// Resources of one type, sorted by id.

@@ -12,6 +12,9 @@ pub struct StoreStats {
     /// The database's size on disk (SQLite: the file's pages, free ones included; PostgreSQL:
     /// the database).
     pub bytes: i64,
+    /// How e-mail and name search is served: through a trigram index, or (PostgreSQL without
+    /// the pg_trgm extension) by a scan.
+    pub user_search: String,
 }
 
 /// One account's share of the store.
@@ -133,6 +136,11 @@ pub struct UserQuery {
     pub inactive_days: Option<(i64, DateTime<Utc>)>,
     /// Case-insensitive substring of the e-mail.
     pub email_contains: Option<String>,
+    /// Case-insensitive substring of the e-mail or of the name.
+    pub search: Option<String>,
+    /// Only users after this user id in the listing order (a seek: `offset` then counts from
+    /// there, so a deep page costs what the first does).
+    pub after: Option<String>,
     /// Matching users to skip (in id order).
     pub offset: u64,
     /// At most this many users (`None`: all).

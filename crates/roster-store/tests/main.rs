@@ -4,4 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 mod dialects_in_step;
+mod review_counts;
 mod store_suite;
+mod user_lists;

@@ -14,7 +14,7 @@ use serde_json::json;
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
-async fn stores() -> Vec<(String, Box<dyn Store>)> {
+pub(crate) async fn stores() -> Vec<(String, Box<dyn Store>)> {
     let mut out: Vec<(String, Box<dyn Store>)> =
         vec![("sqlite".into(), Box::new(SqlStore::in_memory().await.unwrap()))];
     match std::env::var("ROSTER_TEST_POSTGRES") {
@@ -29,7 +29,7 @@ async fn stores() -> Vec<(String, Box<dyn Store>)> {
     out
 }
 
-fn user(id: &str, email: &str, role: Role, status: UserStatus, days_idle: Option<i64>) -> UserRecord {
+pub(crate) fn user(id: &str, email: &str, role: Role, status: UserStatus, days_idle: Option<i64>) -> UserRecord {
     UserRecord {
         id: id.into(),
         name: format!("User {id}"),
@@ -54,7 +54,7 @@ fn g(e: &str, p: Principal) -> Grant {
     Grant::direct(e.parse::<Entitlement>().unwrap(), p)
 }
 
-async fn snapshot(
+pub(crate) async fn snapshot(
     s: &dyn Store,
     account: &str,
     users: Vec<UserRecord>,
@@ -747,6 +747,8 @@ async fn pruning_keeps_the_newest_and_the_referenced_and_reads_them_unchanged() 
         let acme = &stats.accounts[0];
         assert_eq!((acme.account.as_str(), acme.snapshots, acme.pruned), ("acme", 2, 2), "{db}: two kept, two pruned");
         assert!(stats.bytes > 0, "{db}");
+        // The test script's PostgreSQL ships pg_trgm: search goes through an index on both.
+        assert!(stats.user_search.ends_with("index"), "{db}: user search is {:?}", stats.user_search);
     }
 }
 

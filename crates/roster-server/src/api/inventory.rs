@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::extract::{Params, Path};
-use crate::reads::{snapshot, user_total};
+use crate::reads::{snapshot, user_page};
 use crate::state::AppState;
 use crate::views::*;
 
@@ -83,15 +83,15 @@ pub async fn users(
             .map(|d| roster_core::when::check_days("inactive_days", d).map_err(ApiError::BadRequest))
             .transpose()?
             .map(|d| (d, chrono::Utc::now())),
-        email_contains: f.email.clone(),
+        email_contains: f.email.as_deref().map(|v| crate::bounds::text("email", v)).transpose()?.map(String::from),
+        search: f.q.as_deref().map(|v| crate::bounds::text("q", v)).transpose()?.map(String::from),
         ..UserQuery::default()
     };
     // Paged in the database: a 100,000-user snapshot is never read whole for one page.
     let paging = Paging { offset: f.offset, limit: f.limit };
     let (offset, limit) = paging.window()?;
-    let total = user_total(&s, sync, &q).await?;
-    let page = UserQuery { offset: offset as u64, limit: Some(limit as u64), ..q };
-    let items: Vec<UserView> = s.store.users(sync, &page).await?.into_iter().map(UserView::from).collect();
+    let (users, total) = user_page(&s, sync, &q, offset as u64, limit as u64).await?;
+    let items: Vec<UserView> = users.into_iter().map(UserView::from).collect();
     let next = (offset + items.len() < total).then_some(offset + items.len());
     Ok(Json(Page { items, total, next }))
 }

@@ -203,8 +203,10 @@ pub struct UserFilters {
     pub team: Option<String>,
     /// no activity for at least this many days
     pub inactive_days: Option<i64>,
-    /// e-mail contains
+    /// e-mail contains (case-insensitive; at most 254 characters)
     pub email: Option<String>,
+    /// e-mail or name contains (case-insensitive; at most 254 characters)
+    pub q: Option<String>,
     pub offset: Option<usize>,
     pub limit: Option<usize>,
 }

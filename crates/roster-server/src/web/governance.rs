@@ -41,7 +41,7 @@ pub async fn reviews(State(s): S, Web(me): Web, Path(account): Path<String>) -> 
     for c in s.store.campaigns(&account).await? {
         let n = match &only {
             Some(me) => Counts::from_tally(&s.store.review_tally(c.id, Some(me)).await?, None),
-            None => Counts::from_tally(&s.campaign_tally(c.id).await?, None),
+            None => Counts::from_tally(&s.store.review_tally(c.id, None).await?, None),
         };
         if only.is_some() && n.items == 0 {
             continue;
@@ -78,7 +78,8 @@ pub async fn review(
     // The reviewer's own counts touch their items only; the whole campaign's progress is
     // counted for admins and readers.
     let mine_counts = Counts::from_tally(&s.store.review_tally(id, Some(&mine_name)).await?, None);
-    let tally = if me.reads() { s.campaign_tally(id).await? } else { Arc::new(vec![]) };
+    // Exact on every view: the store keeps the counts beside the items.
+    let tally = if me.reads() { s.store.review_tally(id, None).await? } else { vec![] };
     let only_open = q.open.as_deref() == Some("1");
     let total = if only_open { mine_counts.undecided } else { mine_counts.items } as u64;
     let offset = q.offset.unwrap_or(0).clamp(0, total as i64);
@@ -149,7 +150,6 @@ pub async fn decide(
         Utc::now(),
     )
     .await?;
-    s.forget_tally(id);
     Ok(Redirect::to(&format!("/ui/a/{account}/reviews/{id}")).into_response())
 }
 

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::session::{self, Session, Web};
 use super::{check_csrf, render, Pager, WebError};
 use crate::auth::find_key;
-use crate::reads::{snapshot, user_total};
+use crate::reads::{snapshot, user_page, user_total};
 use crate::state::AppState;
 
 type S = State<Arc<AppState>>;
@@ -269,16 +269,13 @@ pub async fn users(
         role,
         team: blank(&f.team).map(String::from),
         inactive_days: inactive.map(|d| (d, Utc::now())),
-        email_contains: blank(&f.q).map(String::from),
+        search: blank(&f.q).map(|v| crate::bounds::text("search", v)).transpose()?.map(String::from),
         ..UserQuery::default()
     };
     let total = user_total(&s, sync, &q).await? as u64;
     let offset = f.offset.unwrap_or(0).min(total);
-    let page = UserQuery { offset, limit: Some(PAGE), ..q };
-    let rows: Vec<_> = s
-        .store
-        .users(sync, &page)
-        .await?
+    let (users, _) = user_page(&s, sync, &q, offset, PAGE).await?;
+    let rows: Vec<_> = users
         .into_iter()
         .map(|u| {
             context! {

@@ -18,7 +18,7 @@ pub(super) const GRANT_COLUMNS: &str = "rtype, rid, slug, ptype, pid, source";
 /// The WHERE clause for `q` with only the filters it sets (so the planner sees plain index
 /// ranges), and their values in placeholder order after `$1` (the sync id). The SQL comes
 /// from constants here; every value is bound.
-fn user_filter(q: &UserQuery) -> (String, Vec<String>) {
+fn user_filter(postgres: bool, q: &UserQuery) -> (String, Vec<String>) {
     let mut sql = visible("u", "$1");
     let mut values = Vec::new();
     let mut add = |clause: &str, value: String| {
@@ -40,20 +40,77 @@ fn user_filter(q: &UserQuery) -> (String, Vec<String>) {
         // user created minutes ago is not "never active for 90 days").
         add("(COALESCE(u.last_activity, u.became_active_at, u.created_at) IS NULL OR COALESCE(u.last_activity, u.became_active_at, u.created_at) <= $n)", cutoff);
     }
-    if let Some(e) = &q.email_contains {
-        // A substring of the e-mail, as a LIKE pattern with its wildcards escaped.
-        let escaped: String = e
-            .trim()
-            .to_lowercase()
-            .chars()
-            .flat_map(|c| match c {
-                '!' | '%' | '_' => vec!['!', c],
-                c => vec![c],
-            })
-            .collect();
-        add("u.email_lower LIKE $n ESCAPE '!'", format!("%{escaped}%"));
+    for (text, fields) in [(&q.email_contains, Fields::Email), (&q.search, Fields::EmailOrName)] {
+        if let Some(text) = text {
+            for (clause, value) in text_match(postgres, text, fields) {
+                add(&clause, value);
+            }
+        }
+    }
+    if let Some(after) = &q.after {
+        // Spelled as a range on the order index's first column, then the tie on the id: a row
+        // value `(a, b) > (x, y)` is not seen as a range by SQLite's planner.
+        let (a, b, c) = (values.len() + 2, values.len() + 3, values.len() + 4);
+        sql.push_str(&format!(
+            " AND CAST(u.id AS BIGINT) >= CAST(${a} AS BIGINT) AND (CAST(u.id AS BIGINT) > CAST(${b} AS BIGINT) OR u.id > ${c})"
+        ));
+        values.extend([after.clone(), after.clone(), after.clone()]);
     }
     (sql, values)
+}
+
+/// Which columns a text search looks in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fields {
+    Email,
+    EmailOrName,
+}
+
+/// The conditions (each with one `$n` placeholder, and its value) for "`text` is a
+/// case-insensitive substring of the e-mail (or the name)", served by the search indexes:
+/// pg_trgm's GIN indexes take the LIKE itself on PostgreSQL; on SQLite the FTS5 trigram table
+/// finds the candidate rows. Text shorter than a trigram is found by a scan.
+fn text_match(postgres: bool, text: &str, fields: Fields) -> Vec<(String, String)> {
+    let text = text.trim().to_lowercase();
+    // A LIKE pattern with its wildcards escaped.
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '!' | '%' | '_' => vec!['!', c],
+            c => vec![c],
+        })
+        .collect();
+    let like = match fields {
+        Fields::Email => "u.email_lower LIKE $n ESCAPE '!'",
+        Fields::EmailOrName => "(u.email_lower LIKE $n ESCAPE '!' OR LOWER(u.name) LIKE $n ESCAPE '!')",
+    };
+    let verify = (like.to_string(), format!("%{escaped}%"));
+    let needle = search_needle(&text);
+    // FTS5 reads its query as text that ends at a NUL: such a needle is found by the scan.
+    if postgres || needle.chars().count() < 3 || needle.contains('\0') {
+        return vec![verify];
+    }
+    // An FTS5 string: double quotes doubled; a column filter for the e-mail alone.
+    let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+    let expr = match fields {
+        Fields::Email => format!("email_lower : {phrase}"),
+        Fields::EmailOrName => phrase,
+    };
+    let mut out = vec![("u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH $n)".to_string(), expr)];
+    if needle != text {
+        out.push(verify);
+    }
+    out
+}
+
+/// The part of `text` the trigram index is asked for. An e-mail's domain is shared by most of
+/// an account, so its trigrams match nearly every row and make the lookup slow: the part up to
+/// and including the `@` finds the few candidates, and a LIKE on those checks the whole text.
+fn search_needle(text: &str) -> &str {
+    match text.find('@') {
+        Some(at) if text[..=at].chars().count() >= 3 => &text[..=at],
+        _ => text,
+    }
 }
 
 fn bind_all<'q>(
@@ -70,7 +127,7 @@ fn bind_all<'q>(
 
 impl SqlStore {
     pub(super) async fn users_impl(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>> {
-        let (filter, values) = user_filter(q);
+        let (filter, values) = user_filter(self.postgres, q);
         let n = values.len();
         let sql = format!(
             "SELECT {} FROM users u WHERE {filter}
@@ -91,8 +148,25 @@ impl SqlStore {
         rows.iter().map(rows::user).collect()
     }
 
+    pub(super) async fn user_anchors_impl(&self, sync_id: i64, q: &UserQuery, stride: u64) -> Result<Vec<String>> {
+        let (filter, values) = user_filter(self.postgres, q);
+        let n = values.len();
+        let sql = format!(
+            "SELECT id FROM (SELECT u.id, ROW_NUMBER() OVER (ORDER BY CAST(u.id AS BIGINT), u.id) AS n
+                             FROM users u WHERE {filter}) numbered
+             WHERE n % ${} = 0 ORDER BY n",
+            n + 2
+        );
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, values)
+            .bind(stride.clamp(1, i64::MAX as u64) as i64)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query("find user seek points"))?;
+        rows.iter().map(|r| r.try_get::<String, _>(0).map_err(StoreError::query("read user seek points"))).collect()
+    }
+
     pub(super) async fn count_users_impl(&self, sync_id: i64, q: &UserQuery) -> Result<i64> {
-        let (filter, values) = user_filter(q);
+        let (filter, values) = user_filter(self.postgres, q);
         let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE {filter}");
         let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, values)
             .fetch_one(&self.pool)
@@ -302,6 +376,10 @@ impl crate::SnapshotStore for SqlStore {
 
     async fn count_users(&self, sync_id: i64, q: &UserQuery) -> Result<i64> {
         self.count_users_impl(sync_id, q).await
+    }
+
+    async fn user_anchors(&self, sync_id: i64, q: &UserQuery, stride: u64) -> Result<Vec<String>> {
+        self.user_anchors_impl(sync_id, q, stride).await
     }
 
     async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>> {

@@ -141,6 +141,18 @@ impl crate::RetentionStore for SqlStore {
             "SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()"
         };
         let bytes: i64 = sqlx::query(size).fetch_one(&self.pool).await.and_then(|r| r.try_get("bytes")).map_err(&q)?;
-        Ok(StoreStats { accounts, bytes })
+        let user_search = if !self.postgres {
+            "FTS5 trigram index".to_string()
+        } else {
+            let indexed: i64 = sqlx::query(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM pg_indexes WHERE indexname = 'users_search_email'",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(&q)?;
+            if indexed > 0 { "pg_trgm index" } else { "scan (the pg_trgm extension could not be created)" }.to_string()
+        };
+        Ok(StoreStats { accounts, bytes, user_search })
     }
 }

@@ -238,17 +238,14 @@ impl SqlStore {
     }
 
     pub(super) async fn review_tally_impl(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
-        // Served from the `items_tally` index alone (it holds every column read here); the
-        // reviewer filter is written out, not `$2 IS NULL OR ...`, which hides the index from
-        // SQLite's planner.
+        // Read from `review_counts`, which triggers keep beside the items (a handful of rows
+        // per reviewer, however many items); '' there stands for "none".
         let only = if reviewer.is_some() { "AND reviewer = $2" } else { "" };
         let q = sqlx::query(sql!(
-            "SELECT reviewer, decision, remediation_status,
-                    CASE WHEN reviewer <> original_reviewer THEN 1 ELSE 0 END AS reassigned,
-                    self_review, COUNT(*) AS n
-             FROM review_items WHERE campaign_id = $1 {only}
-             GROUP BY reviewer, decision, remediation_status, CASE WHEN reviewer <> original_reviewer THEN 1 ELSE 0 END, self_review
-             ORDER BY reviewer"
+            "SELECT reviewer, NULLIF(decision, '') AS decision, NULLIF(remediation_status, '') AS remediation_status,
+                    reassigned, self_review, n
+             FROM review_counts WHERE campaign_id = $1 {only} AND n <> 0
+             ORDER BY reviewer, decision, remediation_status, reassigned, self_review"
         ))
         .bind(campaign_id);
         let q = match reviewer {
@@ -263,12 +260,7 @@ impl SqlStore {
                     reviewer: r.try_get("reviewer").map_err(&q)?,
                     decision: decision(r)?,
                     remediation_status: remediation(r)?,
-                    // An integer literal's CASE is int4 on PostgreSQL, int8 on SQLite.
-                    reassigned: r
-                        .try_get::<i32, _>("reassigned")
-                        .map(|v| v != 0)
-                        .or_else(|_| r.try_get::<i64, _>("reassigned").map(|v| v != 0))
-                        .map_err(&q)?,
+                    reassigned: r.try_get::<i64, _>("reassigned").map_err(&q)? != 0,
                     self_review: r.try_get::<i64, _>("self_review").map_err(&q)? != 0,
                     items: r.try_get("n").map_err(&q)?,
                 })

@@ -30,6 +30,9 @@ pub struct UsersArgs {
     /// E-mail contains this (case-insensitive).
     #[arg(long)]
     pub email: Option<String>,
+    /// E-mail or name contains this (case-insensitive).
+    #[arg(long)]
+    pub search: Option<String>,
 }
 
 async fn team_id(s: &Snapshot, key: &str) -> Result<String> {
@@ -66,6 +69,7 @@ pub async fn users(cli: &Cli, a: &UsersArgs, out: &mut dyn Write) -> Result<()> 
         },
         inactive_days: a.inactive_days.map(|d| (d, now)),
         email_contains: a.email.clone(),
+        search: a.search.clone(),
         ..UserQuery::default()
     };
     let mut l =

@@ -83,6 +83,7 @@ async fn stats(cli: &Cli, store: &dyn Store, out: &mut dyn Write) -> Result<()> 
     l.print(cli.output, out)?;
     if cli.output == Format::Table {
         writeln!(out, "store size: {:.1} MB", s.bytes as f64 / 1_048_576.0)?;
+        writeln!(out, "user search: {}", s.user_search)?;
     }
     Ok(())
 }

@@ -1,0 +1,214 @@
+//! A campaign's progress comes from counts that triggers keep beside its items: after any
+//! sequence of decisions, reassignments, sign-offs, remediations and verifications, the
+//! counts read must equal a recount of the items themselves, on both databases.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use roster_core::review::{CampaignStatus, Decision, RemediationStatus};
+use roster_store::{ItemDecision, Remediation, ReviewCampaign, ReviewItem, ReviewTally, Store};
+
+use crate::store_suite::stores;
+
+const REVIEWERS: [&str; 3] = ["a@x", "b@x", "c@x"];
+
+/// One step a campaign can take while it is open.
+#[derive(Debug, Clone)]
+enum Step {
+    /// The item's current reviewer decides it (None with `to`: reassigns it).
+    Decide {
+        item: usize,
+        decision: Option<bool>,
+        to: Option<usize>,
+    },
+    /// Someone who is not the item's reviewer tries to decide it (refused: nothing changes).
+    Intrude {
+        item: usize,
+        who: usize,
+    },
+    SignOff {
+        who: usize,
+    },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        6 => (0..40usize, proptest::option::of(any::<bool>()), 0..3usize).prop_map(|(item, decision, to)| Step::Decide {
+            item,
+            decision,
+            to: decision.is_none().then_some(to)
+        }),
+        1 => (0..40usize, 0..3usize).prop_map(|(item, who)| Step::Intrude { item, who }),
+        1 => (0..3usize).prop_map(|who| Step::SignOff { who }),
+    ]
+}
+
+type Key = (String, Option<&'static str>, Option<&'static str>, bool, bool);
+
+/// The progress recounted from the items one by one.
+async fn recount(s: &dyn Store, id: i64, reviewer: Option<&str>) -> BTreeMap<Key, i64> {
+    let mut out = BTreeMap::new();
+    for i in s.review_items(id, reviewer).await.unwrap() {
+        let key = (
+            i.reviewer.clone(),
+            i.decision.map(Decision::as_str),
+            i.remediation_status.map(RemediationStatus::as_str),
+            i.reviewer != i.original_reviewer,
+            i.self_review,
+        );
+        *out.entry(key).or_insert(0) += 1;
+    }
+    out
+}
+
+fn as_map(t: Vec<ReviewTally>) -> BTreeMap<Key, i64> {
+    let mut out = BTreeMap::new();
+    for r in t {
+        assert!(r.items > 0, "a count row of zero items is shown: {r:?}");
+        let key = (
+            r.reviewer,
+            r.decision.map(Decision::as_str),
+            r.remediation_status.map(RemediationStatus::as_str),
+            r.reassigned,
+            r.self_review,
+        );
+        assert!(out.insert(key, r.items).is_none(), "one row per combination");
+    }
+    out
+}
+
+async fn agree(s: &dyn Store, db: &str, id: i64, after: &str) {
+    assert_eq!(as_map(s.review_tally(id, None).await.unwrap()), recount(s, id, None).await, "{db}: after {after}");
+    for r in REVIEWERS {
+        assert_eq!(
+            as_map(s.review_tally(id, Some(r)).await.unwrap()),
+            recount(s, id, Some(r)).await,
+            "{db}: {r} after {after}"
+        );
+    }
+}
+
+fn item(campaign_id: i64, seq: i64) -> ReviewItem {
+    let reviewer = REVIEWERS[seq as usize % 3].to_string();
+    ReviewItem {
+        id: 0,
+        campaign_id,
+        seq,
+        user_id: format!("{seq}"),
+        user_email: format!("u{seq}@acme.test"),
+        user_name: "U".into(),
+        user_status: "active".into(),
+        user_role: "member".into(),
+        user_last_activity_ms: None,
+        entitlement: format!("board:{seq}:subscriber"),
+        resource_name: "Roadmap".into(),
+        source: "direct".into(),
+        original_reviewer: reviewer.clone(),
+        reviewer,
+        self_review: seq % 7 == 0,
+        decision: None,
+        decided_by: None,
+        decided_ms: None,
+        justification: None,
+        remediation_action: None,
+        remediation_status: None,
+        remediation_note: None,
+        applied_ms: None,
+        verified_absent_ms: None,
+    }
+}
+
+async fn run(steps: Vec<Step>, outcomes: Vec<u8>) {
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let c = ReviewCampaign {
+            id: 0,
+            account: "acme".into(),
+            name: "counts".into(),
+            spec: "{}".into(),
+            status: CampaignStatus::Draft,
+            created_by: "dana".into(),
+            created_ms: 1_000,
+            due_ms: 9_000,
+            launched_ms: None,
+            sync_id: None,
+            snapshot_ms: None,
+            closed_ms: None,
+            plan_id: None,
+        };
+        let id = s.add_campaign(&c).await.unwrap();
+        let items: Vec<ReviewItem> = (1..=40).map(|n| item(id, n)).collect();
+        assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
+        agree(s, &db, id, "launch").await;
+        let ids: Vec<i64> = s.review_items(id, None).await.unwrap().iter().map(|i| i.id).collect();
+        for (n, st) in steps.iter().enumerate() {
+            match st {
+                Step::Decide { item, decision, to } => {
+                    let current = s.review_item(ids[*item]).await.unwrap().unwrap();
+                    let d = ItemDecision {
+                        reviewer: current.reviewer.clone(),
+                        decision: decision.map(|c| if c { Decision::Certify } else { Decision::Revoke }),
+                        reassign_to: to.map(|t| REVIEWERS[t].to_string()),
+                        by: current.reviewer.clone(),
+                        justification: Some("because".into()),
+                        at_ms: 3_000,
+                    };
+                    s.decide_item(ids[*item], &d).await.unwrap();
+                }
+                Step::Intrude { item, who } => {
+                    let d = ItemDecision {
+                        reviewer: REVIEWERS[*who].into(),
+                        decision: Some(Decision::Revoke),
+                        reassign_to: None,
+                        by: REVIEWERS[*who].into(),
+                        justification: None,
+                        at_ms: 3_000,
+                    };
+                    s.decide_item(ids[*item], &d).await.unwrap();
+                }
+                Step::SignOff { who } => {
+                    s.sign_off(id, REVIEWERS[*who], 4_000).await.unwrap();
+                }
+            }
+            agree(s, &db, id, &format!("step {n}: {st:?}")).await;
+        }
+        // The close: each revoked item's remediation, then verification of the applied ones.
+        assert!(s
+            .transition_campaign(id, CampaignStatus::Launched, CampaignStatus::Closing, 5_000, None)
+            .await
+            .unwrap());
+        let revoked: Vec<ReviewItem> = s
+            .review_items(id, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.decision == Some(Decision::Revoke))
+            .collect();
+        for (i, o) in revoked.iter().zip(outcomes.iter().cycle()) {
+            let status =
+                [RemediationStatus::Applied, RemediationStatus::Failed, RemediationStatus::Manual][*o as usize % 3];
+            let r = Remediation { action: "revoke".into(), status, note: None, applied_ms: Some(5_100) };
+            s.set_remediation(i.id, &r).await.unwrap();
+        }
+        agree(s, &db, id, "remediation").await;
+        for (i, o) in revoked.iter().zip(outcomes.iter().cycle()) {
+            if *o % 3 == 0 {
+                let v = if o % 2 == 0 { RemediationStatus::Verified } else { RemediationStatus::NotRemoved };
+                s.set_verification(i.id, v, Some(6_000)).await.unwrap();
+            }
+        }
+        agree(s, &db, id, "verification").await;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn counts_equal_a_recount_of_the_items(
+        steps in proptest::collection::vec(step(), 0..40),
+        outcomes in proptest::collection::vec(0u8..6, 1..8),
+    ) {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run(steps, outcomes));
+    }
+}
