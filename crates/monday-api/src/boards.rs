@@ -7,6 +7,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use crate::client::{parse_id, parse_team_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Board};
+use crate::nested::{ListLengths, NestedPlan};
 use crate::pager::{pages, pages_ahead};
 use crate::queries::{board_ids, board_teams, boards, BoardIds, BoardTeams, Boards};
 use crate::workspaces::StateFilter;
@@ -36,20 +37,23 @@ pub struct BoardFilter {
 impl Client {
     /// Streams every board the filter selects, with complete member lists.
     pub fn boards(&self, filter: BoardFilter) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
-        self.boards_from(filter, 0, None)
+        self.boards_from(filter, 0, None, ListLengths::default())
     }
 
     /// The same, skipping the first `offset` boards (to resume an interrupted read), with the
-    /// list's `expected` length if known (as [`Client::users_from`]).
+    /// list's `expected` length if known (as [`Client::users_from`]) and each board's longest
+    /// team list at the previous read (the nested limits are chosen from it).
     pub fn boards_from(
         &self,
         filter: BoardFilter,
         offset: u64,
         expected: Option<u64>,
+        teams: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
+        let plan = NestedPlan::new(teams, 2, self.config().boards_page, NESTED, NESTED_FULL);
         pages_ahead(self.config().boards_page, offset, self.ahead(expected), expected, move |limit, page| {
-            let filter = filter.clone();
-            async move { self.board_page(&filter, None, limit, page).await }
+            let (filter, plan) = (filter.clone(), plan.clone());
+            async move { self.board_page(&filter, None, limit, page, &plan).await }
         })
     }
 
@@ -80,10 +84,11 @@ impl Client {
 
     /// The boards with these ids that the filter selects, complete, read by id.
     pub async fn boards_by_ids(&self, filter: &BoardFilter, ids: &[u64]) -> Result<Vec<Board>, Error> {
+        let plan = NestedPlan::new(ListLengths::default(), 2, self.config().boards_page, NESTED, NESTED_FULL);
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(self.config().boards_page.max(1) as usize) {
             let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-            out.extend(self.board_page(filter, Some(chunk), limit, 1).await?);
+            out.extend(self.board_page(filter, Some(chunk), limit, 1, &plan).await?);
         }
         Ok(out)
     }
@@ -94,6 +99,7 @@ impl Client {
         ids: Option<&[u64]>,
         limit: u32,
         page: u32,
+        plan: &NestedPlan,
     ) -> Result<Vec<Board>, Error> {
         let vars = boards::Variables {
             limit: limit.into(),
@@ -102,7 +108,7 @@ impl Client {
             kind: filter.kind.as_deref().map(gql_enum).transpose()?,
             workspaces: filter.workspace_ids.as_ref().map(|ids| ids.iter().map(|i| Some(i.to_string())).collect()),
             ids: ids.map(|ids| ids.iter().map(u64::to_string).collect()),
-            nested: NESTED.into(),
+            nested: plan.inline.into(),
         };
         let d = self.query::<Boards>(&format!("Boards/{limit}"), vars).await?;
         let list = d.boards.unwrap_or_default().into_iter().flatten().map(|b| {
@@ -135,21 +141,23 @@ impl Client {
             })
         });
         let list: Vec<Board> = list.collect::<Result<_, _>>()?;
-        futures::stream::iter(list.into_iter().map(|b| self.complete_board(b)))
+        futures::stream::iter(list.into_iter().map(|b| self.complete_board(b, plan)))
             .buffered(self.config().max_concurrency)
             .try_collect()
             .await
     }
 
-    async fn complete_board(&self, mut b: Board) -> Result<Board, Error> {
-        if b.team_owners.len() < NESTED as usize && b.team_subscribers.len() < NESTED as usize {
+    async fn complete_board(&self, mut b: Board, plan: &NestedPlan) -> Result<Board, Error> {
+        let inline = plan.inline as usize;
+        if b.team_owners.len() < inline && b.team_subscribers.len() < inline {
             b.team_owners = sorted(b.team_owners);
             b.team_subscribers = sorted(b.team_subscribers);
             return Ok(b);
         }
         let (mut owners, mut subscribers) = (vec![], vec![]);
+        let limit = plan.follow_up(b.id);
         for page in 1.. {
-            let vars = board_teams::Variables { id: b.id.to_string(), limit: NESTED_FULL.into(), page: page.into() };
+            let vars = board_teams::Variables { id: b.id.to_string(), limit: limit.into(), page: page.into() };
             let d = self.query::<BoardTeams>("BoardTeams", vars).await?;
             let Some(board) = d.boards.unwrap_or_default().into_iter().flatten().next() else { break };
             let what = format!("board {} team", b.id);
@@ -168,7 +176,7 @@ impl Client {
             let longest = o.len().max(s.len());
             owners.extend(o);
             subscribers.extend(s);
-            if longest < NESTED_FULL as usize {
+            if longest < limit as usize {
                 break;
             }
         }

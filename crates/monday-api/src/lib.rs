@@ -17,6 +17,7 @@ pub mod config;
 pub mod error;
 mod metrics;
 pub mod models;
+mod nested;
 mod pager;
 pub mod queries;
 mod teams;
@@ -33,6 +34,7 @@ pub use config::{ApiToken, ApiVersion, ClientConfig, RetryPolicy};
 pub use error::Error;
 pub use metrics::MetricsSnapshot;
 pub use models::{Account, Board, Plan, Product, Team, User, UserKind, UserStatus, Workspace};
+pub use nested::ListLengths;
 pub use users::{kind_with_fallback, status_with_fallback, LegacyFlags, UserFilter};
 pub use workspaces::StateFilter;
 

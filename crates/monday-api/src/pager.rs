@@ -33,8 +33,9 @@ where
 /// page. With `expected` (how many items the list held when it was last read) no page past
 /// the one that list would end on is asked ahead: past it (the list grew) pages are asked one
 /// at a time, so a list of the expected length or longer costs not one page more than read
-/// one page after another. A page refused as too complex ends the look-ahead: the rest of the
-/// list is read one page at a time, in halves.
+/// one page after another, and a list expected shorter than a page is asked with a page of its
+/// length and one. A page refused as too complex ends the look-ahead: the rest of the list is
+/// read one page at a time, in halves.
 pub(crate) fn pages_ahead<T, F, Fut>(
     limit: u32,
     offset: u64,
@@ -66,7 +67,13 @@ where
             self.expected.is_none_or(|n| (u64::from(self.next_page) - 1) * u64::from(self.limit) <= n)
         }
     }
-    let limit = limit.max(1);
+    // A list expected shorter than a page is asked with a page just longer than it: monday.com
+    // charges a page for its limit, not for what it holds (a full page still asks the next).
+    let limit = match expected {
+        Some(n) if n < u64::from(limit) => u32::try_from(n + 1).unwrap_or(limit),
+        _ => limit,
+    }
+    .max(1);
     let aligned = if offset % limit as u64 == 0 { limit } else { gcd(limit, (offset % limit as u64) as u32).max(1) };
     let first = u32::try_from(offset / aligned as u64).unwrap_or(u32::MAX).saturating_add(1);
     let state = S {
@@ -184,20 +191,25 @@ mod tests {
                 for ahead in [1, 3, 8] {
                     let asked = std::sync::Mutex::new(Vec::new());
                     let got: Vec<u32> = pages_ahead(10, 0, ahead, Some(expected), |l, p| {
-                        asked.lock().unwrap().push(p);
+                        asked.lock().unwrap().push((l, p));
                         async move { Ok(items(total, l, p)) }
                     })
                     .map(|r| r.unwrap())
                     .concat()
                     .await;
                     assert_eq!(got, (0..total).collect::<Vec<_>>(), "total {total} expected {expected} ahead {ahead}");
-                    let needed = total / 10 + 1;
-                    let max = asked.lock().unwrap().iter().copied().max().unwrap();
+                    let asked = asked.lock().unwrap().clone();
+                    let l = asked[0].0;
+                    assert!(asked.iter().all(|(x, _)| *x == l), "one page size per read");
+                    // A list expected shorter than a page is asked a page of its length and one.
+                    assert_eq!(l, 10.min(expected as u32 + 1), "expected {expected}");
+                    let max = asked.iter().map(|(_, p)| *p).max().unwrap();
                     // Never past what the list or the expectation needs.
-                    let bound = needed.max((expected / 10) as u32 + 1);
+                    let needed = total / l + 1;
+                    let bound = needed.max((expected / u64::from(l)) as u32 + 1);
                     assert!(max <= bound, "asked page {max} of {total} (expected {expected}, ahead {ahead})");
                     if expected >= u64::from(total) {
-                        assert!(max <= (expected / 10) as u32 + 1);
+                        assert!(max <= (expected / u64::from(l)) as u32 + 1);
                     }
                 }
             }

@@ -6,6 +6,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use crate::client::{parse_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Workspace};
+use crate::nested::{ListLengths, NestedPlan};
 use crate::pager::{pages, pages_ahead};
 use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
@@ -48,24 +49,24 @@ fn ids<I: IntoIterator<Item = Option<String>>>(list: Option<I>, what: &str) -> R
 impl Client {
     /// Streams every workspace in `state`, with complete member lists.
     pub fn workspaces(&self, state: StateFilter) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
-        self.workspaces_from(state, 0, None)
+        self.workspaces_from(state, 0, None, ListLengths::default())
     }
 
     /// The same, skipping the first `offset` workspaces (to resume an interrupted read), with
-    /// the list's `expected` length if known (as [`Client::users_from`]).
+    /// the list's `expected` length if known (as [`Client::users_from`]) and each workspace's
+    /// longest member list at the previous read (the nested limits are chosen from it).
     pub fn workspaces_from(
         &self,
         state: StateFilter,
         offset: u64,
         expected: Option<u64>,
+        members: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
-        pages_ahead(
-            self.config().workspaces_page,
-            offset,
-            self.ahead(expected),
-            expected,
-            move |limit, page| async move { self.workspace_page(state, None, limit, page).await },
-        )
+        let plan = NestedPlan::new(members, 4, self.config().workspaces_page, NESTED, NESTED_FULL);
+        pages_ahead(self.config().workspaces_page, offset, self.ahead(expected), expected, move |limit, page| {
+            let plan = plan.clone();
+            async move { self.workspace_page(state, None, limit, page, &plan).await }
+        })
     }
 
     /// The ids of every workspace in `state` (one small query per 500): what a sync compares
@@ -92,10 +93,11 @@ impl Client {
 
     /// The workspaces in `state` with these ids, complete, read by id.
     pub async fn workspaces_by_ids(&self, state: StateFilter, ids: &[u64]) -> Result<Vec<Workspace>, Error> {
+        let plan = NestedPlan::new(ListLengths::default(), 4, self.config().workspaces_page, NESTED, NESTED_FULL);
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(self.config().workspaces_page.max(1) as usize) {
             let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-            out.extend(self.workspace_page(state, Some(chunk), limit, 1).await?);
+            out.extend(self.workspace_page(state, Some(chunk), limit, 1, &plan).await?);
         }
         Ok(out)
     }
@@ -106,6 +108,7 @@ impl Client {
         only: Option<&[u64]>,
         limit: u32,
         page: u32,
+        plan: &NestedPlan,
     ) -> Result<Vec<Workspace>, Error> {
         {
             let vars = workspaces::Variables {
@@ -113,7 +116,7 @@ impl Client {
                 page: page.into(),
                 state: Some(crate::boards::gql_enum(state.as_str())?),
                 ids: only.map(|ids| ids.iter().map(u64::to_string).collect()),
-                nested: NESTED.into(),
+                nested: plan.inline.into(),
             };
             let d = self.query::<Workspaces>(&format!("Workspaces/{limit}"), vars).await?;
             let list = d.workspaces.unwrap_or_default().into_iter().flatten().map(|w| {
@@ -135,22 +138,22 @@ impl Client {
             });
             let list: Vec<Workspace> = list.collect::<Result<_, _>>()?;
             // Lists that filled their page may go on: read those workspaces' lists to the end.
-            futures::stream::iter(list.into_iter().map(|w| self.complete_workspace(w)))
+            futures::stream::iter(list.into_iter().map(|w| self.complete_workspace(w, plan)))
                 .buffered(self.config().max_concurrency)
                 .try_collect()
                 .await
         }
     }
 
-    async fn complete_workspace(&self, mut w: Workspace) -> Result<Workspace, Error> {
-        let full = |l: &Vec<u64>| l.len() >= NESTED as usize;
+    async fn complete_workspace(&self, mut w: Workspace, plan: &NestedPlan) -> Result<Workspace, Error> {
+        let full = |l: &Vec<u64>| l.len() >= plan.inline as usize;
         if !(full(&w.owners) || full(&w.members) || full(&w.team_owners) || full(&w.team_members)) {
             return Ok(w);
         }
         let (mut owners, mut members, mut team_owners, mut team_members) = (vec![], vec![], vec![], vec![]);
+        let limit = plan.follow_up(w.id);
         for page in 1.. {
-            let vars =
-                workspace_members::Variables { id: w.id.to_string(), limit: NESTED_FULL.into(), page: page.into() };
+            let vars = workspace_members::Variables { id: w.id.to_string(), limit: limit.into(), page: page.into() };
             let d = self.query::<WorkspaceMembers>("WorkspaceMembers", vars).await?;
             let Some(ws) = d.workspaces.unwrap_or_default().into_iter().flatten().next() else { break };
             let what = format!("workspace {} member", w.id);
@@ -163,7 +166,7 @@ impl Client {
             members.extend(m);
             team_owners.extend(to);
             team_members.extend(tm);
-            if longest < NESTED_FULL as usize {
+            if longest < limit as usize {
                 break;
             }
         }

@@ -252,7 +252,8 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     );
     let theirs = review::Counts::from_tally(&store.review_tally(id, Some("auditor@acme.test")).await.unwrap(), None);
     assert_eq!((theirs.items, theirs.certified, theirs.reassigned), (1, 1, 1));
-    let page = store.review_items_page(id, Some(&a.reviewer), false, 1, 2).await.unwrap();
+    let page =
+        store.review_items_page(id, Some(&a.reviewer), false, roster_store::ItemsFrom::Offset(1), 2).await.unwrap();
     let expected: Vec<i64> = all.iter().filter(|i| i.reviewer == a.reviewer).skip(1).take(2).map(|i| i.id).collect();
     assert_eq!(page.iter().map(|i| i.id).collect::<Vec<_>>(), expected);
 

@@ -53,7 +53,7 @@ pub fn numeric(name: &str) -> Option<Bound> {
         "offset" => OFFSET,
         "limit" => LIMIT,
         "days" | "inactive_days" => DAYS,
-        "since" => SINCE,
+        "since" | "after" | "before" => SINCE,
         "id" => ID,
         _ => return None,
     })

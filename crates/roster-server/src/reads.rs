@@ -63,20 +63,64 @@ fn remember(s: &AppState, key: Option<(i64, String)>, list: UserList) {
     }
 }
 
+/// Runs `fill` for `key` once at a time: requests that arrive together for a filter not yet
+/// remembered wait for the first one's answer instead of each counting 100,000 users.
+async fn one_at_a_time<T>(
+    s: &AppState,
+    key: &Option<(i64, String)>,
+    fill: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let Some(k) = key else { return fill.await };
+    let gate = s.list_fills.lock().ok().map(|mut m| Arc::clone(m.entry(k.clone()).or_default()));
+    let _turn = match &gate {
+        Some(g) => Some(g.lock().await),
+        None => None,
+    };
+    let out = fill.await;
+    if let Ok(mut m) = s.list_fills.lock() {
+        m.remove(k);
+    }
+    out
+}
+
 /// The number of users matching `q` in snapshot `sync`, counted once per snapshot and filter.
 pub async fn user_total(s: &AppState, sync: i64, q: &UserQuery) -> Result<usize, ApiError> {
     let key = list_key(sync, q);
     if let Some(list) = remembered(s, &key) {
         return Ok(list.total);
     }
-    let total = s.store.count_users(sync, q).await? as usize;
-    remember(s, key, UserList { total, anchors: None });
-    Ok(total)
+    one_at_a_time(s, &key, async {
+        if let Some(list) = remembered(s, &key) {
+            return Ok(list.total);
+        }
+        let total = s.store.count_users(sync, q).await? as usize;
+        remember(s, key.clone(), UserList { total, anchors: None });
+        Ok(total)
+    })
+    .await
+}
+
+/// The seek points of `q`'s users in snapshot `sync`, found once per snapshot and filter.
+async fn anchors(s: &AppState, sync: i64, q: &UserQuery, total: usize) -> Result<Arc<Vec<String>>, ApiError> {
+    let key = list_key(sync, q);
+    if let Some(a) = remembered(s, &key).and_then(|l| l.anchors) {
+        return Ok(a);
+    }
+    one_at_a_time(s, &key, async {
+        if let Some(a) = remembered(s, &key).and_then(|l| l.anchors) {
+            return Ok(a);
+        }
+        let a = Arc::new(s.store.user_anchors(sync, q, SEEK_STRIDE).await?);
+        remember(s, key.clone(), UserList { total, anchors: Some(Arc::clone(&a)) });
+        Ok(a)
+    })
+    .await
 }
 
 /// Page `offset..offset + limit` of the users matching `q` in snapshot `sync`, and how many
 /// match. A deep page starts from the nearest seek point (found once per snapshot and
-/// filter), so page 900 of a 100,000-user account costs what page 1 does.
+/// filter), so page 900 of a 100,000-user account costs what page 1 does; a first page that
+/// is not full is its own count (a search seldom fills one).
 pub async fn user_page(
     s: &AppState,
     sync: i64,
@@ -84,18 +128,24 @@ pub async fn user_page(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<UserRecord>, usize), ApiError> {
-    let total = user_total(s, sync, q).await?;
     let key = list_key(sync, q);
     let mut page = UserQuery { offset, limit: Some(limit), after: None, ..q.clone() };
+    let known = remembered(s, &key).map(|l| l.total);
+    if offset == 0 && known.is_none() {
+        let users = s.store.users(sync, &page).await?;
+        if (users.len() as u64) < limit {
+            let total = users.len();
+            remember(s, key, UserList { total, anchors: None });
+            return Ok((users, total));
+        }
+        return Ok((users, user_total(s, sync, q).await?));
+    }
+    let total = match known {
+        Some(t) => t,
+        None => user_total(s, sync, q).await?,
+    };
     if key.is_some() && offset >= SEEK_STRIDE {
-        let anchors = match remembered(s, &key).and_then(|l| l.anchors) {
-            Some(a) => a,
-            None => {
-                let a = Arc::new(s.store.user_anchors(sync, q, SEEK_STRIDE).await?);
-                remember(s, key, UserList { total, anchors: Some(Arc::clone(&a)) });
-                a
-            }
-        };
+        let anchors = anchors(s, sync, q, total).await?;
         let (after, rest) = seek(&anchors, SEEK_STRIDE, offset);
         page.after = after.cloned();
         page.offset = rest;

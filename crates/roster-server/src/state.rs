@@ -16,6 +16,9 @@ use crate::lease::{system_clock, worker_id, Leaser};
 pub const RATE_PER_SECOND: u32 = 50;
 pub const RATE_BURST: u32 = 200;
 
+/// A completed snapshot and a user filter (its fields' debug form).
+pub type ListKey = (i64, String);
+
 /// What a worker remembers of one filter's users in a completed snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct UserList {
@@ -92,7 +95,9 @@ pub struct AppState {
     /// How many users match a filter in a completed snapshot, and the seek points of its
     /// pages. Snapshots never change once completed, so an entry is never stale; the map is
     /// emptied when it grows large.
-    pub user_lists: std::sync::Mutex<HashMap<(i64, String), UserList>>,
+    pub user_lists: std::sync::Mutex<HashMap<ListKey, UserList>>,
+    /// The filters whose count or seek points one request is finding now (the others wait).
+    pub list_fills: std::sync::Mutex<HashMap<ListKey, Arc<Mutex<()>>>>,
     /// Just-in-time access policy (replaced on reload).
     pub jit_policy: Swap<roster_engine::jit::JitPolicy>,
     /// Which plans wait for a second admin, and who may decide (replaced on reload).
@@ -144,6 +149,7 @@ impl AppState {
                     .allow_burst(std::num::NonZeroU32::new(20).unwrap_or(std::num::NonZeroU32::MIN)),
             ),
             user_lists: std::sync::Mutex::new(HashMap::new()),
+            list_fills: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),
             retention: Swap::new(None),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),

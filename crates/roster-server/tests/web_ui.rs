@@ -255,6 +255,58 @@ async fn pages_by_role_escaping_changes_reviews_and_jit() {
     );
     let (s, _, h) = admin.get(&format!("/ui/a/acme/reviews/{cid}/evidence")).await;
     assert!(s == 200 && h[CONTENT_TYPE] == "application/x-tar", "{s}");
+    // Rita's inbox, page by page: "Next items" seeks after the page's last item and "Previous
+    // items" before its first; walking forward and back meets each of her items once, in order.
+    // Her items through the API, 1,000 at a time, each page after the last one's `seq`.
+    let (mut want, mut after) = (Vec::<String>::new(), 0);
+    loop {
+        let path = format!("/api/v1/accounts/acme/reviews/{cid}/items?reviewer=rita@acme.test&after={after}");
+        let (status, page) = call(&e, "GET", &path, Some(ADMIN)).await;
+        let page = page.as_array().cloned().unwrap_or_else(|| panic!("{path}: {status} {page}"));
+        let Some(last) = page.last() else { break };
+        after = last["seq"].as_i64().unwrap();
+        want.extend(page.iter().map(|i| i["id"].to_string()));
+    }
+    let same = |got: &[String], how: &str| {
+        let at = got.iter().zip(&want).position(|(a, b)| a != b);
+        assert!(
+            got.len() == want.len() && at.is_none(),
+            "{how}: {} items of {}, first difference at {at:?}",
+            got.len(),
+            want.len()
+        );
+    };
+    let shown = |page: &str| -> Vec<String> {
+        page.match_indices("name=\"item\" value=\"")
+            .map(|(i, m)| page[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect())
+            .collect()
+    };
+    let link = |page: &str, label: &str| -> Option<String> {
+        let end = page.find(&format!("\">{label}</a>"))?;
+        let start = page[..end].rfind("href=\"")? + 6;
+        Some(page[start..end].replace("&amp;", "&"))
+    };
+    let base = format!("/ui/a/acme/reviews/{cid}");
+    let (mut pages, mut forward, mut at) = (0, Vec::new(), base.clone());
+    let last_page = loop {
+        let (s, page, _) = rita.get(&at).await;
+        assert_eq!(s, 200, "{at}");
+        forward.extend(shown(&page));
+        pages += 1;
+        match link(&page, "Next items") {
+            Some(next) => at = format!("{base}{next}"),
+            None => break page,
+        }
+    };
+    assert!(pages >= 2, "the inbox has more than one page ({} items)", want.len());
+    same(&forward, &format!("forward through {pages} pages"));
+    let mut backward = shown(&last_page);
+    let mut page = last_page;
+    while let Some(prev) = link(&page, "Previous items") {
+        page = rita.get(&format!("{base}{prev}")).await.1;
+        backward.splice(0..0, shown(&page));
+    }
+    same(&backward, "back through the same pages");
 }
 
 /// A form posted from another site is refused before anything, even with a valid CSRF token

@@ -423,6 +423,17 @@ pub struct WebSession {
     pub seen_ms: i64,
 }
 
+/// Where a page of a campaign's items starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemsFrom {
+    /// After skipping this many (a deep offset steps over every item before it).
+    Offset(i64),
+    /// Just after the item with this `seq` (a seek, whatever the depth: "next page").
+    After(i64),
+    /// Just before the item with this `seq` ("previous page").
+    Before(i64),
+}
+
 /// Items of a campaign counted by reviewer and state (one row per combination).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewTally {

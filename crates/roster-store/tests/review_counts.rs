@@ -1,12 +1,13 @@
 //! A campaign's progress comes from counts that triggers keep beside its items: after any
 //! sequence of decisions, reassignments, sign-offs, remediations and verifications, the
-//! counts read must equal a recount of the items themselves, on both databases.
+//! counts read must equal a recount of the items themselves, and pages found by seeking must
+//! be the pages found by offset, on both databases.
 
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use roster_core::review::{CampaignStatus, Decision, RemediationStatus};
-use roster_store::{ItemDecision, Remediation, ReviewCampaign, ReviewItem, ReviewTally, Store};
+use roster_store::{ItemDecision, ItemsFrom, Remediation, ReviewCampaign, ReviewItem, ReviewTally, Store};
 
 use crate::store_suite::stores;
 
@@ -198,6 +199,50 @@ async fn run(steps: Vec<Step>, outcomes: Vec<u8>) {
             }
         }
         agree(s, &db, id, "verification").await;
+        pages_walk_the_items(s, &db, id).await;
+    }
+}
+
+/// Walking a reviewer's items page by page with seeks (`After` the last item, `Before` the
+/// first) meets every item once, in order, as the offset pages do.
+async fn pages_walk_the_items(s: &dyn Store, db: &str, id: i64) {
+    for who in REVIEWERS.map(Some).into_iter().chain([None]) {
+        for open in [false, true] {
+            let want: Vec<i64> = s
+                .review_items(id, who)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|i| !open || i.decision.is_none())
+                .map(|i| i.seq)
+                .collect();
+            let (mut forward, mut from) = (Vec::new(), ItemsFrom::Offset(0));
+            loop {
+                let page: Vec<i64> =
+                    s.review_items_page(id, who, open, from, 3).await.unwrap().iter().map(|i| i.seq).collect();
+                let Some(&last) = page.last() else { break };
+                let by_offset: Vec<i64> = s
+                    .review_items_page(id, who, open, ItemsFrom::Offset(forward.len() as i64), 3)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|i| i.seq)
+                    .collect();
+                assert_eq!(page, by_offset, "{db}: {who:?} open={open} at {}", forward.len());
+                forward.extend(page);
+                from = ItemsFrom::After(last);
+            }
+            assert_eq!(forward, want, "{db}: {who:?} open={open}, forward");
+            let (mut backward, mut from) = (Vec::new(), ItemsFrom::Before(i64::MAX));
+            loop {
+                let page: Vec<i64> =
+                    s.review_items_page(id, who, open, from, 3).await.unwrap().iter().map(|i| i.seq).collect();
+                let Some(&first) = page.first() else { break };
+                backward.splice(0..0, page);
+                from = ItemsFrom::Before(first);
+            }
+            assert_eq!(backward, want, "{db}: {who:?} open={open}, backward");
+        }
     }
 }
 

@@ -523,9 +523,13 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
         let n = |r: &str| tally.iter().filter(|t| t.reviewer == r).map(|t| t.items).sum::<i64>();
         assert_eq!((n("a@x"), n("b@x")), (1, 2), "{db}");
         assert!(tally.iter().any(|t| t.reviewer == "b@x" && t.reassigned && t.items == 1), "{db}: {tally:?}");
-        let open = s.review_items_page(id, Some("b@x"), true, 0, 10).await.unwrap();
+        let open = s.review_items_page(id, Some("b@x"), true, roster_store::ItemsFrom::Offset(0), 10).await.unwrap();
         assert_eq!(open.len(), 2, "{db}");
-        assert_eq!(s.review_items_page(id, None, false, 1, 1).await.unwrap()[0].seq, 2, "{db}");
+        assert_eq!(
+            s.review_items_page(id, None, false, roster_store::ItemsFrom::Offset(1), 1).await.unwrap()[0].seq,
+            2,
+            "{db}"
+        );
         assert!(
             s.transition_campaign(id, CampaignStatus::Launched, CampaignStatus::Closing, 5_000, Some("plan-1"))
                 .await

@@ -1,6 +1,6 @@
 //! Boards with user and team subscribers and owners; team `-1` is everyone in the account.
 
-use monday_api::{BoardFilter, Client, StateFilter};
+use monday_api::{BoardFilter, Client, ListLengths, StateFilter};
 use roster_core::entitlement::membership_grants;
 use roster_core::{ResourceRecord, ResourceType};
 use roster_store::{PartProgress, Store};
@@ -13,8 +13,7 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    state: StateFilter,
-    expected: Option<u64>,
+    (state, expected, teams): (StateFilter, Option<u64>, ListLengths),
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     let (offset, done) = start_of(parts, "boards");
@@ -22,7 +21,8 @@ pub(crate) async fn sync(
         return Ok(());
     }
     let filter = BoardFilter { state, ..BoardFilter::default() };
-    paged_part(store, sync_id, "boards", offset, client.boards_from(filter, offset, expected), to_rows, progress).await
+    paged_part(store, sync_id, "boards", offset, client.boards_from(filter, offset, expected, teams), to_rows, progress)
+        .await
 }
 
 /// The rows of a page of boards.

@@ -11,6 +11,7 @@ mod workspaces;
 
 use chrono::Utc;
 use monday_api::{Client, StateFilter};
+use roster_core::ResourceType;
 use roster_store::{Page, PartProgress, Store, SyncStats};
 
 use crate::error::SyncError;
@@ -173,6 +174,21 @@ where
 
 pub use lease::{holder_id, SyncLease};
 
+/// Each resource of `rtype`'s longest nested list in snapshot `previous` (none: nothing known).
+async fn list_lengths(
+    store: &dyn Store,
+    previous: Option<i64>,
+    rtype: ResourceType,
+    teams_only: bool,
+) -> Result<monday_api::ListLengths, SyncError> {
+    let Some(id) = previous else { return Ok(monday_api::ListLengths::default()) };
+    let lists = store.longest_lists(id, rtype, teams_only).await?;
+    // A resource id that is not a number, or a length past u32, is no hint: it is left out.
+    Ok(monday_api::ListLengths::new(
+        lists.into_iter().filter_map(|(id, n)| Some((id.parse::<u64>().ok()?, u32::try_from(n).ok()?))),
+    ))
+}
+
 /// Syncs `account` through `client` into `store`, as the only sync of that account anywhere
 /// (this process's lease; see [`sync_account_as`]).
 pub async fn sync_account(
@@ -215,17 +231,31 @@ async fn run(
     }
     let parts = store.progress(run.id).await?;
     // How long each list was at the last sync: pages are then asked ahead, never past the end.
-    let known = match store.last_completed(account).await? {
-        Some(prev) if prev.pruned_at.is_none() => Some(store.counts(prev.id).await?),
+    // And how long each board's and workspace's nested lists were: their limits are sized by it.
+    let previous = match store.last_completed(account).await? {
+        Some(prev) if prev.pruned_at.is_none() => Some(prev.id),
         _ => None,
     };
+    let known = match previous {
+        Some(id) => Some(store.counts(id).await?),
+        None => None,
+    };
     let expect = |n: fn(&roster_store::Counts) -> i64| known.as_ref().map(|c| n(c).max(0) as u64);
+    let board_teams = list_lengths(store, previous, ResourceType::Board, true).await?;
+    let workspace_members = list_lengths(store, previous, ResourceType::Workspace, false).await?;
     let result = tokio::try_join!(
         account::sync(store, client, run.id, &parts, progress),
         users::sync(store, client, run.id, &parts, expect(|c| c.users), progress),
         teams::sync(store, client, run.id, &parts, progress),
-        workspaces::sync(store, client, run.id, &parts, opts.workspace_state, expect(|c| c.workspaces), progress),
-        boards::sync(store, client, run.id, &parts, opts.board_state, expect(|c| c.boards), progress),
+        workspaces::sync(
+            store,
+            client,
+            run.id,
+            &parts,
+            (opts.workspace_state, expect(|c| c.workspaces), workspace_members),
+            progress
+        ),
+        boards::sync(store, client, run.id, &parts, (opts.board_state, expect(|c| c.boards), board_teams), progress),
     );
     // Lists that changed while they were paged: what the pages missed is read by id.
     let result = match result {

@@ -1,6 +1,6 @@
 //! Workspaces with user and team members and owners.
 
-use monday_api::{Client, StateFilter};
+use monday_api::{Client, ListLengths, StateFilter};
 use roster_core::entitlement::membership_grants;
 use roster_core::{ResourceRecord, ResourceType};
 use roster_store::{PartProgress, Store};
@@ -19,16 +19,23 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    state: StateFilter,
-    expected: Option<u64>,
+    (state, expected, members): (StateFilter, Option<u64>, ListLengths),
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     let (offset, done) = start_of(parts, "workspaces");
     if done {
         return Ok(());
     }
-    paged_part(store, sync_id, "workspaces", offset, client.workspaces_from(state, offset, expected), to_rows, progress)
-        .await
+    paged_part(
+        store,
+        sync_id,
+        "workspaces",
+        offset,
+        client.workspaces_from(state, offset, expected, members),
+        to_rows,
+        progress,
+    )
+    .await
 }
 
 /// The rows of a page of workspaces.

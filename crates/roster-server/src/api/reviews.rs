@@ -14,7 +14,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use roster_core::review::CampaignSpec;
 use roster_engine::review::{self, Act, CloseOptions, Counts};
-use roster_store::ReviewCampaign;
+use roster_store::{ItemsFrom, ReviewCampaign};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -169,9 +169,12 @@ pub async fn items(
         _ => f.reviewer.map(|r| r.trim().to_ascii_lowercase()),
     };
     let undecided = f.undecided.unwrap_or(false);
-    let offset = crate::bounds::OFFSET.check("offset", f.offset.unwrap_or(0))?;
+    let from = match f.after {
+        Some(seq) => ItemsFrom::After(crate::bounds::SINCE.check("after", seq)?),
+        None => ItemsFrom::Offset(crate::bounds::OFFSET.check("offset", f.offset.unwrap_or(0))?),
+    };
     let limit = crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(1000))?;
-    let items = s.store.review_items_page(id, who.as_deref(), undecided, offset, limit).await?;
+    let items = s.store.review_items_page(id, who.as_deref(), undecided, from, limit).await?;
     Ok(Json(items.into_iter().map(ItemView::from).collect()))
 }
 

@@ -91,6 +91,9 @@ pub struct ItemFilter {
     pub undecided: Option<bool>,
     /// Items to skip (in order; at most 10,000,000).
     pub offset: Option<i64>,
+    /// Only items after the one with this `seq` (the last `seq` of the previous page: a
+    /// cursor, as fast at any depth; `offset` then is ignored).
+    pub after: Option<i64>,
     /// At most this many (default 1000; 1 to 1000).
     pub limit: Option<i64>,
 }
@@ -118,6 +121,8 @@ pub struct CampaignView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ItemView {
     pub id: i64,
+    /// The item's place in the campaign's order: the `after` cursor of the next page.
+    pub seq: i64,
     pub user_id: String,
     pub user_email: String,
     pub user_name: String,
@@ -143,6 +148,7 @@ impl From<ReviewItem> for ItemView {
     fn from(i: ReviewItem) -> Self {
         ItemView {
             id: i.id,
+            seq: i.seq,
             user_id: i.user_id,
             user_email: i.user_email,
             user_name: i.user_name,

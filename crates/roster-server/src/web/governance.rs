@@ -16,6 +16,7 @@ use chrono::Utc;
 use minijinja::context;
 use roster_engine::jit;
 use roster_engine::review::{self, Act, Counts};
+use roster_store::ItemsFrom;
 
 use super::session::{Session, Web};
 use super::{render, Fields, WebError};
@@ -54,11 +55,19 @@ pub async fn reviews(State(s): S, Web(me): Web, Path(account): Path<String>) -> 
     render("reviews.html", Some(&me), context! { account, rows })
 }
 
-const ITEMS_PAGE: i64 = 200;
+/// Items on one page of a reviewer's inbox: enough to decide in bulk, few enough to render
+/// fast (the page's cost follows its items).
+pub const ITEMS_PAGE: i64 = 100;
 
 #[derive(serde::Deserialize)]
 pub struct InboxQuery {
+    /// The position of the page's first item (shown; the page itself is found by `after` or
+    /// `before` when the link carries one).
     offset: Option<i64>,
+    /// The page after the item with this `seq` (the pager's "next": a seek at any depth).
+    after: Option<i64>,
+    /// The page before the item with this `seq` (the pager's "previous").
+    before: Option<i64>,
     /// Only undecided items.
     open: Option<String>,
 }
@@ -82,8 +91,18 @@ pub async fn review(
     let tally = if me.reads() { s.store.review_tally(id, None).await? } else { vec![] };
     let only_open = q.open.as_deref() == Some("1");
     let total = if only_open { mine_counts.undecided } else { mine_counts.items } as u64;
-    let offset = q.offset.unwrap_or(0).clamp(0, total as i64);
-    let page = s.store.review_items_page(id, Some(&mine_name), only_open, offset, ITEMS_PAGE).await?;
+    let mut offset = q.offset.unwrap_or(0).clamp(0, total as i64);
+    let from = match (q.after, q.before) {
+        (Some(seq), _) => ItemsFrom::After(seq),
+        (None, Some(seq)) => ItemsFrom::Before(seq),
+        (None, None) => ItemsFrom::Offset(offset),
+    };
+    let page = s.store.review_items_page(id, Some(&mine_name), only_open, from, ITEMS_PAGE).await?;
+    if matches!(from, ItemsFrom::Before(_)) && (page.len() as i64) < ITEMS_PAGE {
+        // Fewer than a page before it: this is the first page, whatever the link said.
+        offset = 0;
+    }
+    let cursors = context! { first => page.first().map(|i| i.seq), last => page.last().map(|i| i.seq) };
     let mut groups: BTreeMap<(String, String), Vec<minijinja::Value>> = BTreeMap::new();
     for i in &page {
         let resource = i.entitlement.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or_default();
@@ -115,7 +134,7 @@ pub async fn review(
         context! {
             account, c => context! { id => c.id, name => c.name, status => c.status.as_str() }, groups, open => mine_counts.undecided,
             mine => mine_counts.items, signed, progress, counts => super::ser(&counts), launched,
-            pager => super::ser(&pager), only_open,
+            pager => super::ser(&pager), only_open, cursors,
         },
     )
 }

@@ -24,6 +24,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use session::Session;
 
+pub use governance::ITEMS_PAGE as INBOX_PAGE;
 pub use session::Sessions;
 
 /// The templates, compiled once. Names end in `.html`, so minijinja escapes every value.

@@ -281,6 +281,30 @@ impl SqlStore {
         })
     }
 
+    pub(super) async fn longest_lists_impl(
+        &self,
+        sync_id: i64,
+        rtype: ResourceType,
+        teams_only: bool,
+    ) -> Result<Vec<(String, i64)>> {
+        let teams = if teams_only { "AND g.ptype = 'team'" } else { "" };
+        let rows = sqlx::query(sql!(
+            "SELECT rid, MAX(n) AS n FROM (
+                 SELECT g.rid, g.slug, g.ptype, COUNT(*) AS n FROM grants g
+                 WHERE {} AND g.rtype = $2 AND g.source = 'direct' {teams}
+                 GROUP BY g.rid, g.slug, g.ptype) lists
+             GROUP BY rid",
+            visible("g", "$1")
+        ))
+        .bind(sync_id)
+        .bind(rtype.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("longest lists"))?;
+        let q = StoreError::query("read longest lists");
+        rows.iter().map(|r| Ok((r.try_get("rid").map_err(&q)?, r.try_get::<i64, _>("n").map_err(&q)?))).collect()
+    }
+
     pub(super) async fn member_counts_impl(
         &self,
         sync_id: i64,
@@ -380,6 +404,10 @@ impl crate::SnapshotStore for SqlStore {
 
     async fn user_anchors(&self, sync_id: i64, q: &UserQuery, stride: u64) -> Result<Vec<String>> {
         self.user_anchors_impl(sync_id, q, stride).await
+    }
+
+    async fn longest_lists(&self, sync_id: i64, rtype: ResourceType, teams_only: bool) -> Result<Vec<(String, i64)>> {
+        self.longest_lists_impl(sync_id, rtype, teams_only).await
     }
 
     async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>> {

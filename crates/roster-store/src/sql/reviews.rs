@@ -6,7 +6,7 @@ use roster_core::review::{CampaignStatus, Decision, RemediationStatus};
 use sqlx::Row;
 
 use super::SqlStore;
-use crate::types::{ItemDecision, Remediation, ReviewCampaign, ReviewItem, ReviewTally};
+use crate::types::{ItemDecision, ItemsFrom, Remediation, ReviewCampaign, ReviewItem, ReviewTally};
 use crate::{Result, StoreError};
 
 const CAMPAIGN_COLUMNS: &str =
@@ -215,26 +215,42 @@ impl SqlStore {
         campaign_id: i64,
         reviewer: Option<&str>,
         undecided_only: bool,
-        offset: i64,
+        from: ItemsFrom,
         limit: i64,
     ) -> Result<Vec<ReviewItem>> {
         // Filters written out (not `$2 IS NULL OR ...`), so one reviewer's page is a range of
-        // the (campaign, reviewer, seq) index instead of a scan of the whole campaign.
+        // the (campaign, reviewer, seq) index instead of a scan of the whole campaign; a seek
+        // (`After`, `Before`) starts inside that range.
         let who = if reviewer.is_some() { "AND reviewer = $4" } else { "" };
         let open = if undecided_only { "AND decision IS NULL" } else { "" };
+        // The seek's placeholder follows the reviewer's, whether or not that one is there.
+        let at = if reviewer.is_some() { "$5" } else { "$4" };
+        let (seek, order, skip) = match from {
+            ItemsFrom::Offset(o) => (String::new(), "ASC", o),
+            ItemsFrom::After(_) => (format!("AND seq > {at}"), "ASC", 0),
+            ItemsFrom::Before(_) => (format!("AND seq < {at}"), "DESC", 0),
+        };
         let q = sqlx::query(sql!(
-            "SELECT {ITEM_COLUMNS} FROM review_items WHERE campaign_id = $1 {who} {open}
-             ORDER BY seq LIMIT $2 OFFSET $3"
+            "SELECT {ITEM_COLUMNS} FROM review_items WHERE campaign_id = $1 {who} {open} {seek}
+             ORDER BY seq {order} LIMIT $2 OFFSET $3"
         ))
         .bind(campaign_id)
         .bind(limit)
-        .bind(offset);
+        .bind(skip);
         let q = match reviewer {
             Some(r) => q.bind(r),
             None => q,
         };
+        let q = match from {
+            ItemsFrom::After(seq) | ItemsFrom::Before(seq) => q.bind(seq),
+            ItemsFrom::Offset(_) => q,
+        };
         let rows = q.fetch_all(&self.pool).await.map_err(StoreError::query("page review items"))?;
-        rows.iter().map(item_row).collect()
+        let mut items = rows.iter().map(item_row).collect::<Result<Vec<_>>>()?;
+        if order == "DESC" {
+            items.reverse();
+        }
+        Ok(items)
     }
 
     pub(super) async fn review_tally_impl(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
@@ -437,10 +453,10 @@ impl crate::ReviewStore for SqlStore {
         campaign_id: i64,
         reviewer: Option<&str>,
         undecided_only: bool,
-        offset: i64,
+        from: ItemsFrom,
         limit: i64,
     ) -> Result<Vec<ReviewItem>> {
-        self.review_items_page_impl(campaign_id, reviewer, undecided_only, offset, limit).await
+        self.review_items_page_impl(campaign_id, reviewer, undecided_only, from, limit).await
     }
 
     async fn review_tally(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {

@@ -40,8 +40,9 @@ pub struct BenchArgs {
     /// Run one size in this process and print its figures as JSON (used by the parent run).
     #[arg(long, hide = true)]
     pub single: bool,
-    /// Instead: load the read API of `roster serve` (users pages, access of a user) on a store
-    /// synced from the first size, and print requests per second and latency percentiles.
+    /// Instead: load the read API and web UI of `roster serve` (users pages, searches, access,
+    /// a reviewer's inbox) on a store synced from the first size (SQLite, or PostgreSQL with
+    /// --postgres), and print requests per second and latency percentiles.
     #[arg(long)]
     pub api: bool,
     /// With --api: seconds of load per route (1 to 3600).
@@ -204,7 +205,7 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
     if a.api {
         let size = *a.sizes.first().context("--sizes names no size")?;
         let org = generate(&gen_config(size))?;
-        return super::bench_api::run(org, a.seconds, a.concurrency).await;
+        return super::bench_api::run(org, a.seconds, a.concurrency, a.postgres.as_deref()).await;
     }
     if a.single && a.postgres.as_deref() == Some("from-env") {
         let url = std::env::var("ROSTER_BENCH_POSTGRES").context("the bench parent passes the PostgreSQL URL")?;

@@ -1,11 +1,12 @@
 //! `roster bench --api`: the read API and the web UI under load. A generated org is synced
-//! into an SQLite store (budget unlimited: the sync is not what is measured), `roster serve`'s
-//! router is served on loopback, and a load generator in the same process keeps
-//! `--concurrency` requests in flight against each route in turn: the API's `users` (random
-//! 100-user pages) and `access/{user}` (random users), then the UI's dashboard, users pages
-//! (random 50-user pages, and an e-mail search) and user pages, printing requests per second
-//! and latency percentiles. Server and load share the machine's cores, so the figures are a
-//! floor.
+//! into an SQLite store or, with `--postgres`, a new PostgreSQL database (budget unlimited:
+//! the sync is not what is measured), `roster serve`'s router is served on loopback, and a
+//! load generator in the same process keeps `--concurrency` requests in flight against each
+//! route in turn: the API's `users` (random 100-user pages) and `access/{user}` (random
+//! users), then the UI's dashboard, users pages (random 50-user pages, and e-mail and name
+//! searches), user pages and a reviewer's inbox (the "next" page at a random depth, and a
+//! random offset), printing requests per second and latency percentiles. Server and load
+//! share the machine's cores, so the figures are a floor.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,6 +29,9 @@ struct Figures {
     p50: Duration,
     p99: Duration,
     max: Duration,
+    /// The route's first request, alone, before the load: what a cold cache costs (a
+    /// snapshot's counts and seek points are found once, then remembered).
+    first: Duration,
 }
 
 /// Keeps `concurrency` requests to `path(rng)` in flight for `seconds`.
@@ -39,6 +43,13 @@ async fn load(
     path: impl Fn(&mut rand::rngs::ThreadRng) -> String + Send + Sync + 'static,
 ) -> Result<Figures> {
     let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let t = Instant::now();
+    let r = http.get(format!("{base}{}", path(&mut rand::rng()))).header(auth.0, &auth.1).send().await?;
+    if !r.status().is_success() {
+        bail!("the first request answered {}", r.status());
+    }
+    let _ = r.bytes().await?;
+    let first = t.elapsed();
     let path = Arc::new(path);
     let end = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
@@ -82,29 +93,35 @@ async fn load(
         p50: pct(0.50),
         p99: pct(0.99),
         max: all[all.len() - 1],
+        first,
     })
 }
 
-pub async fn run(org: monday_sim::Org, seconds: u64, concurrency: usize) -> Result<()> {
+/// Loads the API on a store synced from `org`: an SQLite file in a temporary folder, or a new
+/// database on the PostgreSQL server at `postgres`.
+pub async fn run(org: monday_sim::Org, seconds: u64, concurrency: usize, postgres: Option<&str>) -> Result<()> {
     let users = org.users.len();
     let dir = std::env::temp_dir().join(format!("roster-bench-api-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let result = measure(org, users, seconds, concurrency, &dir).await;
+    let store = match postgres {
+        Some(url) => {
+            let name = format!("roster_bench_api_{}_{users}", std::process::id());
+            println!("syncing a generated org of {users} users into PostgreSQL database {name} ...");
+            SqlStore::create_postgres(url, &name).await.context("cannot create the bench database on PostgreSQL")?
+        }
+        None => {
+            println!("syncing a generated org of {users} users into {} ...", dir.display());
+            SqlStore::open(&dir.join("bench.db")).await?
+        }
+    };
+    let result = measure(org, seconds, concurrency, store).await;
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
-async fn measure(
-    org: monday_sim::Org,
-    users: usize,
-    seconds: u64,
-    concurrency: usize,
-    dir: &std::path::Path,
-) -> Result<()> {
-    println!("syncing a generated org of {users} users into {} ...", dir.display());
-    let (store, report, wall, _) =
-        super::bench::synced_store(org, u64::MAX / 4, 0, 1, SqlStore::open(&dir.join("bench.db")).await?, false)
-            .await?;
+async fn measure(org: monday_sim::Org, seconds: u64, concurrency: usize, store: SqlStore) -> Result<()> {
+    let users = org.users.len();
+    let (store, report, wall, _) = super::bench::synced_store(org, u64::MAX / 4, 0, 1, store, false).await?;
     println!("synced in {wall:.1} s: {} users, {} grants", report.counts.users, report.counts.grants);
     let store: Arc<dyn Store> = Arc::new(store);
     let base_store = Arc::clone(&store);
@@ -162,14 +179,15 @@ async fn measure(
     let session = roster_server::web::Sessions.start(state.store.as_ref(), "bench", Role::Reader).await?;
     let reviewer =
         roster_server::web::Sessions.start(state.store.as_ref(), "reviewer-1@bench.test", Role::Reviewer).await?;
-    let inbox_pages = (items / 10 / 200).max(1);
+    let page = roster_server::web::INBOX_PAGE as usize;
+    let inbox_pages = (items / 10 / page).max(1);
     let (router, _) = roster_server::app(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
-    println!("route                     requests  errors  req/s     p50-ms  p99-ms  max-ms   ({concurrency} in flight, {seconds} s each)");
+    println!("route                      requests  errors  req/s     p50-ms  p99-ms  max-ms   first-ms   ({concurrency} in flight, {seconds} s each; first-ms: the route's first request, alone)");
     let pages = users.div_ceil(100).max(1);
     let ui_pages = users.div_ceil(50).max(1);
     let api = ("authorization", format!("Bearer {KEY}"));
@@ -178,7 +196,11 @@ async fn measure(
         let ids = Arc::clone(ids);
         move |r: &mut rand::rngs::ThreadRng| ids[r.random_range(0..ids.len())].clone()
     };
-    let emails: Arc<Vec<String>> = Arc::new(store_emails(&base_store, sync.id).await?);
+    let (emails, names) = store_texts(&base_store, sync.id).await?;
+    let (emails, names) = (Arc::new(emails), Arc::new(names));
+    let inbox_seqs: Arc<Vec<i64>> = Arc::new(
+        base_store.review_items(campaign, Some("reviewer-1@bench.test")).await?.iter().map(|i| i.seq).collect(),
+    );
     let routes: Vec<(&str, (&'static str, String), PathFn)> = vec![
         (
             "api users?offset=R",
@@ -201,15 +223,30 @@ async fn measure(
             let one = pick(&emails);
             Box::new(move |r| format!("/ui/a/bench/users?q={}", one(r)))
         }),
+        ("ui users?q=name", ui.clone(), {
+            let one = pick(&names);
+            Box::new(move |r| format!("/ui/a/bench/users?q={}", one(r)))
+        }),
         ("ui users/{user}", ui.clone(), {
             let one = pick(&ids);
             Box::new(move |r| format!("/ui/a/bench/users/{}", one(r)))
         }),
-        (
-            "ui review inbox (page R)",
-            ("cookie", format!("roster_session={reviewer}")),
+        ("ui review inbox (next R)", ("cookie", format!("roster_session={reviewer}")), {
+            // The page the inbox's "Next items" link opens at a random depth: it seeks after
+            // the previous page's last item.
+            let seqs = Arc::clone(&inbox_seqs);
             Box::new(move |r| {
-                format!("/ui/a/bench/reviews/{campaign}?offset={}", r.random_range(0..inbox_pages) * 200)
+                let at = r.random_range(1..seqs.len().div_ceil(page).max(2)) * page;
+                let after = seqs.get(at - 1).or(seqs.last()).copied().unwrap_or(0);
+                format!("/ui/a/bench/reviews/{campaign}?offset={at}&after={after}")
+            })
+        }),
+        (
+            "ui review inbox (offset R)",
+            ("cookie", format!("roster_session={reviewer}")),
+            // An offset typed into the address bar: the pages step over every item before it.
+            Box::new(move |r| {
+                format!("/ui/a/bench/reviews/{campaign}?offset={}", r.random_range(0..inbox_pages) * page)
             }),
         ),
         ("ui review (admin view)", ui.clone(), Box::new(move |_| format!("/ui/a/bench/reviews/{campaign}"))),
@@ -217,20 +254,22 @@ async fn measure(
     for (name, auth, path) in routes {
         let f = load(&base, seconds, concurrency, auth, path).await?;
         println!(
-            "{name:<25} {:<9} {:<7} {:<9.0} {:<7.1} {:<7.1} {:.1}",
+            "{name:<26} {:<9} {:<7} {:<9.0} {:<7.1} {:<7.1} {:<8.1} {:.1}",
             f.requests,
             f.errors,
             f.rps,
             f.p50.as_secs_f64() * 1e3,
             f.p99.as_secs_f64() * 1e3,
-            f.max.as_secs_f64() * 1e3
+            f.max.as_secs_f64() * 1e3,
+            f.first.as_secs_f64() * 1e3
         );
     }
     Ok(())
 }
 
-/// Each user's e-mail, URL-encoded (the searches look for a whole address).
-async fn store_emails(store: &Arc<dyn Store>, sync: i64) -> Result<Vec<String>> {
+/// Each user's e-mail and name, URL-encoded (the searches look for a whole address or name).
+async fn store_texts(store: &Arc<dyn Store>, sync: i64) -> Result<(Vec<String>, Vec<String>)> {
     let users = store.users(sync, &roster_store::UserQuery::default()).await?;
-    Ok(users.into_iter().map(|u| url::form_urlencoded::byte_serialize(u.email.as_bytes()).collect()).collect())
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.trim().as_bytes()).collect::<String>();
+    Ok(users.iter().map(|u| (enc(&u.email), enc(&u.name))).unzip())
 }

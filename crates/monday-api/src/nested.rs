@@ -1,0 +1,154 @@
+//! How long a nested list (a board's teams, a workspace's members) is asked for inside its
+//! page, chosen from what the previous read saw.
+//!
+//! monday.com charges a nested list for its `limit`, not for what it holds [INF: see
+//! monday-sim's `complexity`]: 100 boards asking 25 teams each pay for 5,000 teams when most
+//! boards have fewer than five. With each object's longest list from the previous snapshot,
+//! the inline limit is the one that makes the whole read cheapest: every object pays for the
+//! inline limit, and the few whose list fills it are read again alone, each with a limit fitted
+//! to its own length. Without a previous snapshot the defaults stay.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Points per object a list could hold (monday.com's published data point: 10).
+const POINTS: u64 = 10;
+/// What a request is worth in points when weighing an inline limit against re-reads: a
+/// round trip that the budget (10,000,000 points a minute) spends about this much on at the
+/// pace of a few requests in flight [a choice]. Without it, a limit of 1 and a re-read for
+/// every board would look cheapest.
+const REQUEST_POINTS: u64 = 2_000;
+
+/// Each object's longest nested list at the previous read, by object id.
+#[derive(Debug, Clone, Default)]
+pub struct ListLengths {
+    longest: Arc<HashMap<u64, u32>>,
+}
+
+impl ListLengths {
+    /// What the previous read saw: `(object id, its longest nested list)`.
+    pub fn new(longest: impl IntoIterator<Item = (u64, u32)>) -> ListLengths {
+        ListLengths { longest: Arc::new(longest.into_iter().collect()) }
+    }
+
+    /// Whether nothing is known (a first read).
+    pub fn is_empty(&self) -> bool {
+        self.longest.is_empty()
+    }
+}
+
+/// The limits one read of a list of objects uses.
+#[derive(Debug, Clone)]
+pub(crate) struct NestedPlan {
+    /// The nested lists' limit inside each page.
+    pub inline: u32,
+    /// The largest limit a re-read of one object may use.
+    full: u32,
+    lengths: ListLengths,
+}
+
+impl NestedPlan {
+    /// The plan for objects with `lists` nested lists each, read `page` to a request, whose
+    /// re-reads may ask up to `full`; `default` when nothing is known.
+    pub fn new(lengths: ListLengths, lists: u32, page: u32, default: u32, full: u32) -> NestedPlan {
+        let inline = if lengths.is_empty() { default } else { cheapest_inline(&lengths, lists, page, full) };
+        NestedPlan { inline, full, lengths }
+    }
+
+    /// The limit of a re-read of object `id`, whose list filled the inline limit: one more
+    /// than its length last time (so one request reads it whole), at least twice the inline
+    /// limit (it has grown past it), at most `full`; `full` for an object not seen before.
+    pub fn follow_up(&self, id: u64) -> u32 {
+        match self.lengths.longest.get(&id) {
+            Some(&n) => n.saturating_add(1).max(self.inline.saturating_mul(2)).clamp(1, self.full),
+            None => self.full,
+        }
+    }
+}
+
+/// The points a re-read of an object whose longest list holds `n` costs with inline limit
+/// `inline`: requests of one object, each charged for the object and its lists at the re-read
+/// limit and for the round trip, until a page is not full.
+fn follow_up_points(n: u64, inline: u64, lists: u64, full: u64) -> u64 {
+    let limit = (n + 1).max(2 * inline).clamp(1, full);
+    let requests = n / limit + 1;
+    requests * (POINTS * (2 + lists * limit) + REQUEST_POINTS)
+}
+
+/// The inline limit (1 to `full`) that makes reading every object cheapest, with each
+/// object's longest list as last read.
+fn cheapest_inline(lengths: &ListLengths, lists: u32, page: u32, full: u32) -> u32 {
+    let (lists, page, full) = (u64::from(lists), u64::from(page.max(1)), u64::from(full.max(1)));
+    let objects = lengths.longest.len() as u64;
+    // Every page is charged for its limit, the last one too; a list shorter than a page is
+    // asked with a page of its length and one (see `pager::pages_ahead`).
+    let page = page.min(objects + 1);
+    let charged = objects.div_ceil(page) * page;
+    let mut sorted: Vec<u64> = lengths.longest.values().map(|&n| u64::from(n)).collect();
+    sorted.sort_unstable();
+    let cost = |inline: u64| -> u64 {
+        // Objects whose list reaches the inline limit fill it and are read again.
+        let first_full = sorted.partition_point(|&n| n < inline);
+        let again: u64 = sorted[first_full..].iter().map(|&n| follow_up_points(n, inline, lists, full)).sum();
+        charged * lists * inline * POINTS + again
+    };
+    // The cheapest limit is 1 or just above some object's length: between two lengths the cost
+    // only grows with the limit.
+    let candidates = std::iter::once(1).chain(sorted.iter().map(|&n| n + 1)).filter(|&n| n <= full);
+    let best = candidates.min_by_key(|&n| (cost(n), n)).unwrap_or(1);
+    u32::try_from(best).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn short_lists_are_asked_short_and_the_few_long_ones_alone() {
+        // 2,000 boards with up to 3 teams, and one in 89 with 60.
+        let lengths = ListLengths::new((0..2_000u64).map(|i| (i, if i % 89 == 7 { 60 } else { (i % 4) as u32 })));
+        let plan = NestedPlan::new(lengths, 2, 100, 25, 100);
+        assert_eq!(plan.inline, 4, "one more than the common longest, so none of them fills it");
+        assert_eq!(plan.follow_up(7), 61, "the long one is re-read whole in one request");
+        assert_eq!(plan.follow_up(1), 8, "a short one that grew past the limit: twice the limit");
+        assert_eq!(plan.follow_up(99_999), 100, "an object not seen before: the full limit");
+    }
+
+    #[test]
+    fn nothing_known_keeps_the_default() {
+        assert_eq!(NestedPlan::new(ListLengths::default(), 4, 100, 25, 500).inline, 25);
+    }
+
+    proptest! {
+        /// The chosen limit costs no more than any other limit from 1 to `full`.
+        #[test]
+        fn the_chosen_limit_is_the_cheapest(
+            lens in proptest::collection::vec(0u32..700, 1..300),
+            lists in 1u32..5,
+            page in 1u32..120,
+            full in 1u32..600,
+        ) {
+            let lengths = ListLengths::new(lens.iter().enumerate().map(|(i, &n)| (i as u64, n)));
+            let best = cheapest_inline(&lengths, lists, page, full);
+            let page = u64::from(page).min(lens.len() as u64 + 1);
+            let charged = (lens.len() as u64).div_ceil(page) * page;
+            let cost = |inline: u64| -> u64 {
+                let again: u64 = lens.iter().map(|&n| u64::from(n)).filter(|&n| n >= inline)
+                    .map(|n| follow_up_points(n, inline, u64::from(lists), u64::from(full))).sum();
+                charged * u64::from(lists) * inline * POINTS + again
+            };
+            prop_assert!(best >= 1 && best <= full);
+            for other in 1..=u64::from(full) {
+                prop_assert!(cost(u64::from(best)) <= cost(other), "{best} costs {} but {other} costs {}", cost(u64::from(best)), cost(other));
+            }
+        }
+
+        /// A re-read's limit reads an object of the length seen last time in one request.
+        #[test]
+        fn a_follow_up_reads_a_known_length_at_once(n in 0u32..400, inline in 1u32..50) {
+            let plan = NestedPlan { inline, full: 500, lengths: ListLengths::new([(1, n)]) };
+            prop_assert!(plan.follow_up(1) > n);
+        }
+    }
+}
