@@ -8,7 +8,7 @@ use crate::client::{parse_id, parse_team_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Board};
 use crate::nested::{ListLengths, NestedPlan};
-use crate::pager::{pages, pages_ahead};
+use crate::pager::{pages, pages_ahead_swept};
 use crate::queries::{board_ids, board_teams, boards, BoardIds, BoardTeams, Boards};
 use crate::workspaces::StateFilter;
 
@@ -42,7 +42,9 @@ impl Client {
 
     /// The same, skipping the first `offset` boards (to resume an interrupted read), with the
     /// list's `expected` length if known (as [`Client::users_from`]) and each board's longest
-    /// team list at the previous read (the nested limits are chosen from it).
+    /// team list at the previous read (the nested limits are chosen from it). With `expected`
+    /// the pages stop at that length: boards past it (the list grew) are for the caller's id
+    /// sweep ([`Client::board_ids`], then [`Client::boards_by_ids`]), as the engine does.
     pub fn boards_from(
         &self,
         filter: BoardFilter,
@@ -51,7 +53,7 @@ impl Client {
         teams: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
         let plan = NestedPlan::new(teams, 2, self.config().boards_page, NESTED, NESTED_FULL);
-        pages_ahead(self.config().boards_page, offset, self.ahead(expected), expected, move |limit, page| {
+        pages_ahead_swept(self.config().boards_page, offset, self.ahead(expected), expected, move |limit, page| {
             let (filter, plan) = (filter.clone(), plan.clone());
             async move { self.board_page(&filter, None, limit, page, &plan).await }
         })

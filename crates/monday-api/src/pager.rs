@@ -47,6 +47,39 @@ where
     F: FnMut(u32, u32) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {
+    read_pages(limit, offset, ahead, expected, false, fetch)
+}
+
+/// The same for a list whose ids are swept after its pages (boards, workspaces: what the pages
+/// missed is read by id): with `expected`, reading stops at the expected end instead of asking
+/// one more page to see it is empty. A page asked past the end is charged in full (100 boards'
+/// worth) for nothing; items past the expected end, if the list grew, are the sweep's.
+pub(crate) fn pages_ahead_swept<T, F, Fut>(
+    limit: u32,
+    offset: u64,
+    ahead: usize,
+    expected: Option<u64>,
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>, Error>>
+where
+    F: FnMut(u32, u32) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, Error>>,
+{
+    read_pages(limit, offset, ahead, expected, true, fetch)
+}
+
+fn read_pages<T, F, Fut>(
+    limit: u32,
+    offset: u64,
+    ahead: usize,
+    expected: Option<u64>,
+    swept: bool,
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>, Error>>
+where
+    F: FnMut(u32, u32) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, Error>>,
+{
     struct S<F, Fut: Future> {
         fetch: F,
         limit: u32,
@@ -57,6 +90,8 @@ where
         ahead: usize,
         /// Items the list is expected to hold: pages past its last are not asked ahead.
         expected: Option<u64>,
+        /// The list is swept by id afterwards: stop at the expected end.
+        swept: bool,
         inflight: FuturesOrdered<Fut>,
         done: bool,
     }
@@ -64,7 +99,12 @@ where
         /// Whether the next page starts within the expected list (or its end, a short or
         /// empty page, is that page), or no length is expected.
         fn within_expected(&self) -> bool {
-            self.expected.is_none_or(|n| (u64::from(self.next_page) - 1) * u64::from(self.limit) <= n)
+            let start = (u64::from(self.next_page) - 1) * u64::from(self.limit);
+            self.expected.is_none_or(|n| start < n || (start == n && !self.swept))
+        }
+        /// Whether a swept list has been read to its expected end.
+        fn at_expected_end(&self) -> bool {
+            self.swept && self.expected.is_some_and(|n| self.offset >= n)
         }
     }
     // A list expected shorter than a page is asked with a page just longer than it: monday.com
@@ -83,6 +123,7 @@ where
         next_page: first,
         ahead: ahead.max(1),
         expected,
+        swept,
         inflight: FuturesOrdered::new(),
         done: false,
     };
@@ -99,7 +140,7 @@ where
             match s.inflight.next().await? {
                 Ok(items) => {
                     s.offset += items.len() as u64;
-                    if items.len() < s.limit as usize {
+                    if items.len() < s.limit as usize || s.at_expected_end() {
                         // The end: pages still in flight hold nothing of this list.
                         s.done = true;
                         s.inflight = FuturesOrdered::new();
@@ -211,6 +252,39 @@ mod tests {
                     if expected >= u64::from(total) {
                         assert!(max <= (expected / u64::from(l)) as u32 + 1);
                     }
+                }
+            }
+        }
+    }
+
+    /// A swept list stops at its expected end: never a page past it, even one to see it end;
+    /// what lies past it (the list grew) is left to the sweep; a list that shrank is read whole.
+    #[tokio::test]
+    async fn swept_lists_stop_at_the_expected_end() {
+        for total in [0u32, 5, 10, 11, 30, 35] {
+            for expected in [0u64, 10, 30] {
+                for ahead in [1, 4] {
+                    let asked = std::sync::Mutex::new(Vec::new());
+                    let got: Vec<u32> = pages_ahead_swept(10, 0, ahead, Some(expected), |l, p| {
+                        asked.lock().unwrap().push((l, p));
+                        async move { Ok(items(total, l, p)) }
+                    })
+                    .map(|r| r.unwrap())
+                    .concat()
+                    .await;
+                    let case = format!("total {total} expected {expected} ahead {ahead}");
+                    let read = u64::from(total).min(expected.max(1));
+                    assert!(got.len() as u64 >= read.min(u64::from(total)), "{case}: read {}", got.len());
+                    assert_eq!(got, (0..got.len() as u32).collect::<Vec<_>>(), "{case}: in order, once");
+                    if u64::from(total) <= expected {
+                        assert_eq!(got.len() as u32, total, "{case}: a list no longer than expected is read whole");
+                    }
+                    let asked = asked.lock().unwrap().clone();
+                    let ends: Vec<u64> = asked.iter().map(|(l, p)| u64::from(*l) * u64::from(*p - 1)).collect();
+                    assert!(
+                        ends.iter().all(|start| *start < expected.max(1)),
+                        "{case}: no page starts at or past the expected end: {asked:?}"
+                    );
                 }
             }
         }

@@ -7,7 +7,7 @@ use crate::client::{parse_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Workspace};
 use crate::nested::{ListLengths, NestedPlan};
-use crate::pager::{pages, pages_ahead};
+use crate::pager::{pages, pages_ahead_swept};
 use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
 /// Member-list page inside the workspaces query (monday.com's default is 25).
@@ -54,7 +54,9 @@ impl Client {
 
     /// The same, skipping the first `offset` workspaces (to resume an interrupted read), with
     /// the list's `expected` length if known (as [`Client::users_from`]) and each workspace's
-    /// longest member list at the previous read (the nested limits are chosen from it).
+    /// longest member list at the previous read (the nested limits are chosen from it). With
+    /// `expected` the pages stop at that length: workspaces past it (the list grew) are for the
+    /// caller's id sweep ([`Client::workspace_ids`], then [`Client::workspaces_by_ids`]).
     pub fn workspaces_from(
         &self,
         state: StateFilter,
@@ -63,7 +65,7 @@ impl Client {
         members: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
         let plan = NestedPlan::new(members, 4, self.config().workspaces_page, NESTED, NESTED_FULL);
-        pages_ahead(self.config().workspaces_page, offset, self.ahead(expected), expected, move |limit, page| {
+        pages_ahead_swept(self.config().workspaces_page, offset, self.ahead(expected), expected, move |limit, page| {
             let plan = plan.clone();
             async move { self.workspace_page(state, None, limit, page, &plan).await }
         })

@@ -114,6 +114,20 @@ impl Sim {
         })
     }
 
+    /// The complexity points monday-sim charges `query` with `variables` in API `version`
+    /// (what a benchmark prices a read it did not send by; a mutation includes its flat
+    /// charge). The parser's message when the query does not parse.
+    pub fn query_cost(&self, version: ApiVersion, query: &str, variables: serde_json::Value) -> Result<u64, String> {
+        let doc = async_graphql::parser::parse_query(query).map_err(|e| e.to_string())?;
+        let vars = async_graphql::Variables::from_json(variables);
+        let (_, schema) = self
+            .schemas
+            .iter()
+            .find(|(v, _)| *v == version)
+            .ok_or_else(|| format!("no schema {}", version.as_str()))?;
+        Ok(schema.cost.cost(&doc, None, &vars))
+    }
+
     /// The state now (cheap: shares the data).
     pub fn world(&self) -> Arc<World> {
         Arc::clone(&self.world.read())

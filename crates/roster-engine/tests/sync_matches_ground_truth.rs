@@ -141,3 +141,43 @@ async fn a_team_id_above_i64_max_is_kept_whole() {
     assert!(store.resource(r.sync_id, roster_core::ResourceType::Team, &big.to_string()).await.unwrap().is_some());
     assert_eq!(stored(&store, r.sync_id).await, truth(&org), "on a board: {on_a_board}");
 }
+
+/// A sync that knows each list's length stops its pages there (no page asked only to come back
+/// empty) and sizes nested lists by what it saw; boards and workspaces added since, and team
+/// lists that grew past their old length, still land whole: the id sweep reads what lies past
+/// the old end, and a list that fills its smaller nested page is read again.
+#[tokio::test]
+async fn a_second_sync_of_a_grown_org_is_exact() {
+    let org = org(600, 93);
+    let sim = sim(org.clone(), FaultConfig::default()).await;
+    let store = SqlStore::in_memory().await.unwrap();
+    let c = client(&sim, ApiVersion::V2026_10, 3);
+    sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    let mut grown = org.clone();
+    let teams: Vec<u64> = grown.teams.iter().map(|t| t.id).collect();
+    for (i, b) in grown.boards.iter_mut().enumerate().filter(|(i, _)| i % 7 == 0) {
+        // Team lists longer than any seen before on that board.
+        b.team_subscribers.extend(teams.iter().copied().skip(i % 3).take(12));
+        b.team_subscribers.sort_unstable();
+        b.team_subscribers.dedup();
+    }
+    let (extra_boards, extra_workspaces) = (grown.boards[..7].to_vec(), grown.workspaces[..2].to_vec());
+    for (n, mut b) in extra_boards.into_iter().enumerate() {
+        b.id = 1_900_000_001 + n as u64 * 11;
+        b.name = format!("Added {n}");
+        grown.boards.push(b);
+    }
+    for (n, mut w) in extra_workspaces.into_iter().enumerate() {
+        w.id = 9_900_001 + n as u64 * 3;
+        w.name = format!("Added space {n}");
+        grown.workspaces.push(w);
+    }
+    sim.sim.replace(grown.clone()).unwrap();
+    let second = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    let (got, want) = (stored(&store, second.sync_id).await, truth(&grown));
+    let missing: Vec<_> = want.difference(&got).take(5).collect();
+    let extra: Vec<_> = got.difference(&want).take(5).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:?}, extra {extra:?}");
+    assert_eq!(second.counts.boards as usize, grown.boards.len());
+    assert_eq!(second.counts.workspaces as usize, grown.workspaces.len());
+}

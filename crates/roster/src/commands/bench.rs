@@ -1,6 +1,6 @@
 //! `roster bench`: syncs generated orgs against monday-sim with monday.com's default budget
-//! and prints requests, complexity, wall time, peak memory, and the fewest requests the page
-//! and complexity limits allow; then syncs each org again unchanged and prints what that
+//! and prints requests, complexity and budget windows beside their floors (the fewest and the
+//! least a complete read of that org needs, `bench_floors`), wall time and peak memory; then syncs each org again unchanged and prints what that
 //! stored (rows and store growth: delta storage makes both near zero). Each size runs in its own process, so memory figures are its
 //! own.
 
@@ -130,8 +130,9 @@ struct Figures {
     users: usize,
     boards: usize,
     requests: u64,
-    lower_bound_requests: u64,
+    floors: super::bench_floors::Floors,
     complexity: u64,
+    budget: u64,
     budget_minutes: f64,
     wall_seconds: f64,
     rss_before_mib: f64,
@@ -155,25 +156,11 @@ fn proc_status(key: &str) -> f64 {
 async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     let cfg = gen_config(users);
     let org = generate(&cfg)?;
-    // Fewest requests: a page per 1000 users and per 100 boards/workspaces, one for teams and
-    // one for the account, one more per list longer than a nested page.
-    let nested = org
-        .boards
-        .iter()
-        .filter(|b| b.team_subscribers.len() + b.everyone as usize >= 25 || b.team_owners.len() >= 25)
-        .count()
-        + org
-            .workspaces
-            .iter()
-            .filter(|w| {
-                [w.members.len(), w.owners.len(), w.team_members.len(), w.team_owners.len()].iter().any(|&n| n >= 25)
-            })
-            .count();
-    let lower = users.div_ceil(1000) as u64
-        + cfg.boards.div_ceil(100) as u64
-        + cfg.workspaces.div_ceil(100) as u64
-        + 2
-        + nested as u64;
+    // The floors are priced by monday-sim's cost model, which does not depend on the data: a
+    // small org's emulator prices the queries for the real one.
+    let pricing = Sim::new(generate(&gen_config(3))?, SimConfig::default())?;
+    let floors = super::bench_floors::floors(&pricing, &org)?;
+    drop(pricing);
     let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let rss_before = proc_status("VmRSS:");
@@ -190,8 +177,9 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
         users,
         boards: cfg.boards,
         requests: report.requests,
-        lower_bound_requests: lower,
+        floors,
         complexity: report.complexity,
+        budget: a.budget,
         budget_minutes: report.complexity as f64 / a.budget as f64,
         wall_seconds: wall,
         rss_before_mib: rss_before,
@@ -220,7 +208,7 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
         return Ok(());
     }
     let exe = std::env::current_exe().context("cannot find the roster executable to run each size")?;
-    println!("users   boards  requests  (lower bound)  complexity   budget-min  wall-s   rss-before-MiB  peak-RSS-MiB  grants");
+    println!("users   boards  requests (fewest, ratio)  complexity (least, ratio)     windows (least)  wall-s   rss-before-MiB  peak-RSS-MiB  grants");
     let mut resyncs = Vec::new();
     for size in &a.sizes {
         let out = Command::new(&exe)
@@ -245,30 +233,40 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
             bail!("bench of {size} users failed: {}", String::from_utf8_lossy(&out.stderr));
         }
         let f: Figures = serde_json::from_slice(out.stdout.trim_ascii()).context("bench child printed no figures")?;
+        let windows = |points: u64| points.div_ceil(f.budget.max(1));
         println!(
-            "{:<7} {:<7} {:<9} {:<14} {:<12} {:<11.2} {:<8.1} {:<15.0} {:<13.0} {}",
+            "{:<7} {:<7} {:<24} {:<29} {:<16} {:<8.1} {:<15.0} {:<13.0} {}",
             f.users,
             f.boards,
-            f.requests,
-            f.lower_bound_requests,
-            f.complexity,
-            f.budget_minutes,
+            format!(
+                "{} ({}, {:.2}x)",
+                f.requests,
+                f.floors.requests,
+                f.requests as f64 / f.floors.requests.max(1) as f64
+            ),
+            format!(
+                "{} ({}, {:.2}x)",
+                f.complexity,
+                f.floors.complexity,
+                f.complexity as f64 / f.floors.complexity.max(1) as f64
+            ),
+            format!("{} ({})", windows(f.complexity), windows(f.floors.complexity)),
             f.wall_seconds,
             f.rss_before_mib,
             f.peak_rss_mib,
             f.grants
         );
-        resyncs.push((f.users, f.resync));
+        resyncs.push((f.users, f.floors, f.resync));
     }
     println!("\nthe same org synced again, unchanged:");
-    println!("users   wall-s   requests  complexity   rows-stored  (first sync)  rows-ended  store-MiB  growth-KiB");
-    for (users, r) in resyncs.iter().filter_map(|(u, r)| r.as_ref().map(|r| (u, r))) {
+    println!("users   wall-s   requests (ratio)  complexity (ratio)    rows-stored  (first sync)  rows-ended  store-MiB  growth-KiB");
+    for (users, floors, r) in resyncs.iter().filter_map(|(u, f, r)| r.as_ref().map(|r| (u, f, r))) {
         println!(
-            "{:<7} {:<8.2} {:<9} {:<12} {:<12} {:<13} {:<11} {:<10.1} {:.0}",
+            "{:<7} {:<8.2} {:<17} {:<21} {:<12} {:<13} {:<11} {:<10.1} {:.0}",
             users,
             r.wall_seconds,
-            r.requests,
-            r.complexity,
+            format!("{} ({:.2}x)", r.requests, r.requests as f64 / floors.requests.max(1) as f64),
+            format!("{} ({:.2}x)", r.complexity, r.complexity as f64 / floors.complexity.max(1) as f64),
             r.rows_added,
             r.first_sync_rows,
             r.rows_removed,
@@ -276,7 +274,8 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
             r.growth_kib
         );
     }
-    println!("(the re-sync knows each list's length from the first, so it asks 4 pages of a list at once and none past its end)");
-    println!("(monday-sim runs in the same process: peak RSS includes it; rss-before is after the org was generated. budget-min: complexity / budget per minute, the floor on wall time)");
+    println!("(the re-sync knows each list's length from the first: it asks 4 pages of a list at once and none past its end, and sizes nested lists by what it saw)");
+    println!("(fewest: requests of a read with every nested list inline; least: each board and workspace charged for its own lists exactly; windows: budget minutes the complexity spans; see bench_floors.rs)");
+    println!("(monday-sim runs in the same process: peak RSS includes it; rss-before is after the org was generated)");
     Ok(())
 }

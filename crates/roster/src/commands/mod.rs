@@ -3,6 +3,7 @@
 pub mod access;
 pub mod bench;
 mod bench_api;
+mod bench_floors;
 pub mod change;
 pub mod demo;
 pub mod history;

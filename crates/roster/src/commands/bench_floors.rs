@@ -1,0 +1,73 @@
+//! The floors `roster bench` compares a sync with, computed from the generated org: the
+//! fewest requests a complete read needs and the least complexity it can be charged, priced
+//! by monday-sim's own cost model on the queries Roster sends.
+//!
+//! - Fewest requests: the account, the teams, a page per 1,000 users and per 100 boards and
+//!   workspaces with every nested list inline, and one more per list longer than monday.com's
+//!   largest nested page (100 teams of a board, 500 members of a workspace).
+//! - Least complexity: the account and the teams as read; users in full pages and a last page
+//!   of exactly what is left; each board and workspace charged for its own lists at exactly
+//!   their length, plus the per-request `complexity` field of each page. No read can pay less:
+//!   a real page charges every board on it for the page's one nested limit.
+
+use anyhow::{anyhow, Result};
+use monday_api::queries::{account, boards, teams, users, workspaces};
+use monday_sim::{ApiVersion, Org, Sim};
+use serde_json::json;
+
+/// What a complete read of an org cannot go below.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub(super) struct Floors {
+    pub requests: u64,
+    pub complexity: u64,
+}
+
+const USERS_PAGE: u64 = 1_000;
+const PAGE: u64 = 100;
+/// monday.com's largest nested page, per list kind [INF: what monday-api asks at most].
+const BOARD_TEAMS_MAX: usize = 100;
+const WORKSPACE_MEMBERS_MAX: usize = 500;
+
+/// The floors of reading `org` (the state filter "all": every board and workspace).
+pub(super) fn floors(sim: &Sim, org: &Org) -> Result<Floors> {
+    let v = ApiVersion::V2026_10;
+    let price = |q: &str, vars: serde_json::Value| sim.query_cost(v, q, vars).map_err(|e| anyhow!("pricing: {e}"));
+    let users_n = org.users.len() as u64;
+    let mut complexity = price(account::QUERY, json!({}))? + price(teams::QUERY, json!({ "ids": null }))?;
+    let mut left = users_n;
+    let mut user_pages = 0;
+    while left > 0 || user_pages == 0 {
+        let limit = left.min(USERS_PAGE);
+        complexity += price(users::QUERY, json!({ "limit": limit, "page": 1, "status": null }))?;
+        left -= limit;
+        user_pages += 1;
+    }
+    let board = |limit: u64, nested: u64| {
+        price(
+            boards::QUERY,
+            json!({ "limit": limit, "page": 1, "state": "all", "kind": null, "workspaces": null, "ids": null, "nested": nested }),
+        )
+    };
+    let board_overhead = board(0, 0)?;
+    let board_pages = (org.boards.len() as u64).div_ceil(PAGE).max(1);
+    complexity += board_pages * board_overhead;
+    let mut extra = 0;
+    for b in &org.boards {
+        let longest = (b.team_subscribers.len() + usize::from(b.everyone)).max(b.team_owners.len());
+        complexity += board(1, longest as u64)? - board_overhead;
+        extra += u64::from(longest > BOARD_TEAMS_MAX);
+    }
+    let workspace = |limit: u64, nested: u64| {
+        price(workspaces::QUERY, json!({ "limit": limit, "page": 1, "state": "all", "ids": null, "nested": nested }))
+    };
+    let workspace_overhead = workspace(0, 0)?;
+    let workspace_pages = (org.workspaces.len() as u64).div_ceil(PAGE).max(1);
+    complexity += workspace_pages * workspace_overhead;
+    for w in &org.workspaces {
+        let longest =
+            [w.members.len(), w.owners.len(), w.team_members.len(), w.team_owners.len()].into_iter().max().unwrap_or(0);
+        complexity += workspace(1, longest as u64)? - workspace_overhead;
+        extra += u64::from(longest > WORKSPACE_MEMBERS_MAX);
+    }
+    Ok(Floors { requests: 2 + user_pages + board_pages + workspace_pages + extra, complexity })
+}
