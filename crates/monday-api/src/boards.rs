@@ -8,7 +8,7 @@ use crate::client::{parse_id, parse_team_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Board};
 use crate::nested::{ListLengths, NestedPlan};
-use crate::pager::{pages, pages_ahead_swept};
+use crate::pager::{pages, pages_ahead};
 use crate::queries::{board_ids, board_teams, boards, BoardIds, BoardTeams, Boards};
 use crate::workspaces::StateFilter;
 
@@ -53,7 +53,7 @@ impl Client {
         teams: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
         let plan = NestedPlan::new(teams, 2, self.config().boards_page, NESTED, NESTED_FULL);
-        pages_ahead_swept(self.config().boards_page, offset, self.ahead(expected), expected, move |limit, page| {
+        pages_ahead(self.config().boards_page, offset, self.ahead(expected), expected, true, move |limit, page| {
             let (filter, plan) = (filter.clone(), plan.clone());
             async move { self.board_page(&filter, None, limit, page, &plan).await }
         })

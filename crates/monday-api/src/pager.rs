@@ -24,7 +24,7 @@ where
     F: FnMut(u32, u32) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {
-    pages_ahead(limit, offset, 1, None, fetch)
+    pages_ahead(limit, offset, 1, None, false, fetch)
 }
 
 /// The same with up to `ahead` pages asked at once, yielded in order. A list's end is known
@@ -36,39 +36,12 @@ where
 /// one page after another, and a list expected shorter than a page is asked with a page of its
 /// length and one. A page refused as too complex ends the look-ahead: the rest of the list is
 /// read one page at a time, in halves.
+///
+/// A `swept` list's ids are swept after its pages (boards, workspaces: what the pages missed is
+/// read by id): with `expected`, reading stops at the expected end instead of asking one more
+/// page to see it is empty. A page asked past the end is charged in full (100 boards' worth)
+/// for nothing; items past the expected end, if the list grew, are the sweep's.
 pub(crate) fn pages_ahead<T, F, Fut>(
-    limit: u32,
-    offset: u64,
-    ahead: usize,
-    expected: Option<u64>,
-    fetch: F,
-) -> impl Stream<Item = Result<Vec<T>, Error>>
-where
-    F: FnMut(u32, u32) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, Error>>,
-{
-    read_pages(limit, offset, ahead, expected, false, fetch)
-}
-
-/// The same for a list whose ids are swept after its pages (boards, workspaces: what the pages
-/// missed is read by id): with `expected`, reading stops at the expected end instead of asking
-/// one more page to see it is empty. A page asked past the end is charged in full (100 boards'
-/// worth) for nothing; items past the expected end, if the list grew, are the sweep's.
-pub(crate) fn pages_ahead_swept<T, F, Fut>(
-    limit: u32,
-    offset: u64,
-    ahead: usize,
-    expected: Option<u64>,
-    fetch: F,
-) -> impl Stream<Item = Result<Vec<T>, Error>>
-where
-    F: FnMut(u32, u32) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, Error>>,
-{
-    read_pages(limit, offset, ahead, expected, true, fetch)
-}
-
-fn read_pages<T, F, Fut>(
     limit: u32,
     offset: u64,
     ahead: usize,
@@ -231,7 +204,7 @@ mod tests {
             for expected in [0u64, 5, 10, 25, 40, 100] {
                 for ahead in [1, 3, 8] {
                     let asked = std::sync::Mutex::new(Vec::new());
-                    let got: Vec<u32> = pages_ahead(10, 0, ahead, Some(expected), |l, p| {
+                    let got: Vec<u32> = pages_ahead(10, 0, ahead, Some(expected), false, |l, p| {
                         asked.lock().unwrap().push((l, p));
                         async move { Ok(items(total, l, p)) }
                     })
@@ -265,7 +238,7 @@ mod tests {
             for expected in [0u64, 10, 30] {
                 for ahead in [1, 4] {
                     let asked = std::sync::Mutex::new(Vec::new());
-                    let got: Vec<u32> = pages_ahead_swept(10, 0, ahead, Some(expected), |l, p| {
+                    let got: Vec<u32> = pages_ahead(10, 0, ahead, Some(expected), true, |l, p| {
                         asked.lock().unwrap().push((l, p));
                         async move { Ok(items(total, l, p)) }
                     })
@@ -295,7 +268,7 @@ mod tests {
         for ahead in [1usize, 2, 4, 7] {
             for (total, limit, offset) in [(0u32, 10u32, 0u64), (25, 10, 0), (30, 10, 0), (95, 7, 14), (35, 10, 15)] {
                 let calls = std::sync::atomic::AtomicU32::new(0);
-                let got: Vec<u32> = pages_ahead(limit, offset, ahead, None, |l, p| {
+                let got: Vec<u32> = pages_ahead(limit, offset, ahead, None, false, |l, p| {
                     calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     async move {
                         // Later pages answer first.
@@ -316,12 +289,12 @@ mod tests {
                 assert!(asked < pages_needed + ahead as u64, "ahead {ahead}: {asked} asked, {pages_needed} needed");
             }
         }
-        let halved: Vec<u32> = pages_ahead(30, 0, 4, None, |l, p| async move { over_8_too_complex(l, p) })
+        let halved: Vec<u32> = pages_ahead(30, 0, 4, None, false, |l, p| async move { over_8_too_complex(l, p) })
             .map(|r| r.unwrap())
             .concat()
             .await;
         assert_eq!(halved, (0..50).collect::<Vec<_>>());
-        let failed: Vec<Result<Vec<u32>, Error>> = pages_ahead(10, 0, 4, None, |_, p| async move {
+        let failed: Vec<Result<Vec<u32>, Error>> = pages_ahead(10, 0, 4, None, false, |_, p| async move {
             if p == 2 {
                 Err(Error::Unauthorized { message: "x".into(), request_id: None })
             } else {

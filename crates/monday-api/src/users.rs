@@ -101,7 +101,7 @@ impl Client {
         expected: Option<u64>,
     ) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
         let statuses: Vec<&'static str> = filter.statuses.iter().copied().map(status_name).collect();
-        pages_ahead(self.config().users_page, offset, self.ahead(expected), expected, move |limit, page| {
+        pages_ahead(self.config().users_page, offset, self.ahead(expected), expected, false, move |limit, page| {
             let statuses = statuses.clone();
             async move {
                 match self.config().api_version {

@@ -7,7 +7,7 @@ use crate::client::{parse_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Workspace};
 use crate::nested::{ListLengths, NestedPlan};
-use crate::pager::{pages, pages_ahead_swept};
+use crate::pager::{pages, pages_ahead};
 use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
 /// Member-list page inside the workspaces query (monday.com's default is 25).
@@ -65,7 +65,7 @@ impl Client {
         members: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
         let plan = NestedPlan::new(members, 4, self.config().workspaces_page, NESTED, NESTED_FULL);
-        pages_ahead_swept(self.config().workspaces_page, offset, self.ahead(expected), expected, move |limit, page| {
+        pages_ahead(self.config().workspaces_page, offset, self.ahead(expected), expected, true, move |limit, page| {
             let plan = plan.clone();
             async move { self.workspace_page(state, None, limit, page, &plan).await }
         })

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use roster_core::review::{CampaignStatus, Decision, RemediationStatus};
-use roster_store::{ItemDecision, ItemsFrom, Remediation, ReviewCampaign, ReviewItem, ReviewTally, Store};
+use roster_store::{ItemDecision, ItemsFrom, Remediation, ReviewItem, ReviewTally, Store};
 
-use crate::store_suite::stores;
+use crate::store_suite::{campaign, review_item, stores};
 
 const REVIEWERS: [&str; 3] = ["a@x", "b@x", "c@x"];
 
@@ -90,53 +90,18 @@ async fn agree(s: &dyn Store, db: &str, id: i64, after: &str) {
 }
 
 fn item(campaign_id: i64, seq: i64) -> ReviewItem {
-    let reviewer = REVIEWERS[seq as usize % 3].to_string();
     ReviewItem {
-        id: 0,
-        campaign_id,
-        seq,
-        user_id: format!("{seq}"),
-        user_email: format!("u{seq}@acme.test"),
-        user_name: "U".into(),
-        user_status: "active".into(),
-        user_role: "member".into(),
-        user_last_activity_ms: None,
         entitlement: format!("board:{seq}:subscriber"),
-        resource_name: "Roadmap".into(),
-        source: "direct".into(),
-        original_reviewer: reviewer.clone(),
-        reviewer,
         self_review: seq % 7 == 0,
-        decision: None,
-        decided_by: None,
-        decided_ms: None,
-        justification: None,
-        remediation_action: None,
-        remediation_status: None,
-        remediation_note: None,
-        applied_ms: None,
-        verified_absent_ms: None,
+        user_last_activity_ms: None,
+        ..review_item(campaign_id, seq, REVIEWERS[seq as usize % 3])
     }
 }
 
 async fn run(steps: Vec<Step>, outcomes: Vec<u8>) {
     for (db, s) in stores().await {
         let s = s.as_ref();
-        let c = ReviewCampaign {
-            id: 0,
-            account: "acme".into(),
-            name: "counts".into(),
-            spec: "{}".into(),
-            status: CampaignStatus::Draft,
-            created_by: "dana".into(),
-            created_ms: 1_000,
-            due_ms: 9_000,
-            launched_ms: None,
-            sync_id: None,
-            snapshot_ms: None,
-            closed_ms: None,
-            plan_id: None,
-        };
+        let c = campaign("counts");
         let id = s.add_campaign(&c).await.unwrap();
         let items: Vec<ReviewItem> = (1..=40).map(|n| item(id, n)).collect();
         assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");

@@ -444,54 +444,64 @@ async fn plans_wait_then_move_forward_once_with_their_events() {
     }
 }
 
+/// A draft campaign of account acme.
+pub(crate) fn campaign(name: &str) -> roster_store::ReviewCampaign {
+    roster_store::ReviewCampaign {
+        id: 0,
+        account: "acme".into(),
+        name: name.into(),
+        spec: "{}".into(),
+        status: roster_core::review::CampaignStatus::Draft,
+        created_by: "dana".into(),
+        created_ms: 1_000,
+        due_ms: 9_000,
+        launched_ms: None,
+        sync_id: None,
+        snapshot_ms: None,
+        closed_ms: None,
+        plan_id: None,
+    }
+}
+
+/// An undecided item `seq` of campaign `campaign_id`, with `reviewer`.
+pub(crate) fn review_item(campaign_id: i64, seq: i64, reviewer: &str) -> roster_store::ReviewItem {
+    roster_store::ReviewItem {
+        id: 0,
+        campaign_id,
+        seq,
+        user_id: format!("{seq}"),
+        user_email: format!("u{seq}@acme.test"),
+        user_name: "U".into(),
+        user_status: "active".into(),
+        user_role: "member".into(),
+        user_last_activity_ms: Some(500),
+        entitlement: "board:1:subscriber".into(),
+        resource_name: "Roadmap".into(),
+        source: "direct".into(),
+        reviewer: reviewer.into(),
+        original_reviewer: reviewer.into(),
+        self_review: false,
+        decision: None,
+        decided_by: None,
+        decided_ms: None,
+        justification: None,
+        remediation_action: None,
+        remediation_status: None,
+        remediation_note: None,
+        applied_ms: None,
+        verified_absent_ms: None,
+    }
+}
+
 #[tokio::test]
 async fn review_campaigns_freeze_decide_lock_and_verify() {
     use roster_core::review::CampaignStatus;
-    use roster_store::{ItemDecision, Remediation, ReviewCampaign, ReviewItem};
+    use roster_store::{ItemDecision, Remediation, ReviewItem};
     for (db, s) in stores().await {
         let s = s.as_ref();
-        let c = ReviewCampaign {
-            id: 0,
-            account: "acme".into(),
-            name: "Q4 boards".into(),
-            spec: "{}".into(),
-            status: CampaignStatus::Draft,
-            created_by: "dana".into(),
-            created_ms: 1_000,
-            due_ms: 9_000,
-            launched_ms: None,
-            sync_id: None,
-            snapshot_ms: None,
-            closed_ms: None,
-            plan_id: None,
-        };
+        let c = campaign("Q4 boards");
         let id = s.add_campaign(&c).await.unwrap();
-        let item = |seq: i64, reviewer: &str| ReviewItem {
-            id: 0,
-            campaign_id: id,
-            seq,
-            user_id: format!("{seq}"),
-            user_email: format!("u{seq}@acme.test"),
-            user_name: "U".into(),
-            user_status: "active".into(),
-            user_role: "member".into(),
-            user_last_activity_ms: Some(500),
-            entitlement: "board:1:subscriber".into(),
-            resource_name: "Roadmap".into(),
-            source: "direct".into(),
-            reviewer: reviewer.into(),
-            original_reviewer: reviewer.into(),
-            self_review: false,
-            decision: None,
-            decided_by: None,
-            decided_ms: None,
-            justification: None,
-            remediation_action: None,
-            remediation_status: None,
-            remediation_note: None,
-            applied_ms: None,
-            verified_absent_ms: None,
-        };
+        let item = |seq: i64, reviewer: &str| review_item(id, seq, reviewer);
         let items = [item(1, "a@x"), item(2, "a@x"), item(3, "b@x")];
         assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
         assert!(!s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}: launched once");

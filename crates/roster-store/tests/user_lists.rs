@@ -90,7 +90,8 @@ fn needle(users: &[UserRecord]) -> impl Strategy<Value = String> {
 /// Users whose e-mails and names hold LIKE's and FTS5's special characters, and a second
 /// snapshot where some are renamed: a search of each snapshot finds what that snapshot holds.
 fn searchable() -> impl Strategy<Value = (Vec<UserRecord>, Vec<String>)> {
-    let one = ("[a-z0-9._%!\"-]{1,8}", "[a-z]{1,5}", "[A-Za-z' %_\"!@.]{0,12}");
+    // Few letters, so addresses share local parts across domains and domains across people.
+    let one = ("[abc._%!\"-]{1,4}", "(a|ab|b|bab)", "[A-Za-z' %_\"!@.]{0,12}");
     proptest::collection::vec(one, 1..40).prop_flat_map(|v| {
         let users: Vec<UserRecord> = v
             .into_iter()

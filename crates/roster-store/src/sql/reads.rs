@@ -72,22 +72,38 @@ enum Fields {
 /// finds the candidate rows. Text shorter than a trigram is found by a scan.
 fn text_match(postgres: bool, text: &str, fields: Fields) -> Vec<(String, String)> {
     let text = text.trim().to_lowercase();
-    // A LIKE pattern with its wildcards escaped.
-    let escaped: String = text
-        .chars()
-        .flat_map(|c| match c {
-            '!' | '%' | '_' => vec!['!', c],
-            c => vec![c],
-        })
-        .collect();
+    // "Contains", as a LIKE pattern with its wildcards escaped.
+    let contains = |t: &str| -> String {
+        let escaped: String = t
+            .chars()
+            .flat_map(|c| match c {
+                '!' | '%' | '_' => vec!['!', c],
+                c => vec![c],
+            })
+            .collect();
+        format!("%{escaped}%")
+    };
     let like = match fields {
         Fields::Email => "u.email_lower LIKE $n ESCAPE '!'",
         Fields::EmailOrName => "(u.email_lower LIKE $n ESCAPE '!' OR LOWER(u.name) LIKE $n ESCAPE '!')",
     };
-    let verify = (like.to_string(), format!("%{escaped}%"));
+    let verify = (like.to_string(), contains(&text));
     let needle = search_needle(&text);
+    if postgres {
+        if needle == text {
+            return vec![verify];
+        }
+        // The index is asked for the needle; the whole text is checked on what it finds with
+        // `strpos`, which the planner does not take to the index (a LIKE would bring the
+        // domain's trigrams back into the lookup).
+        let whole = match fields {
+            Fields::Email => "strpos(u.email_lower, $n) > 0",
+            Fields::EmailOrName => "(strpos(u.email_lower, $n) > 0 OR strpos(LOWER(u.name), $n) > 0)",
+        };
+        return vec![(like.to_string(), contains(needle)), (whole.to_string(), text.clone())];
+    }
     // FTS5 reads its query as text that ends at a NUL: such a needle is found by the scan.
-    if postgres || needle.chars().count() < 3 || needle.contains('\0') {
+    if needle.chars().count() < 3 || needle.contains('\0') {
         return vec![verify];
     }
     // An FTS5 string: double quotes doubled; a column filter for the e-mail alone.
