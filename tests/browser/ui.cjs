@@ -61,7 +61,7 @@ async function signIn(browser, key) {
     await audit(admin, 'dashboard');
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
     const email = (await admin.locator('tbody tr').nth(3).locator('td').nth(1).textContent()).trim();
-    await admin.getByLabel('E-mail contains').fill(email.split('@')[0]);
+    await admin.getByLabel('E-mail or name contains').fill(email.split('@')[0]);
     await admin.getByRole('button', { name: 'Search' }).click();
     assert.ok(await admin.getByRole('cell', { name: email }).isVisible(), 'found by e-mail');
     await audit(admin, 'users');
