@@ -818,3 +818,21 @@ async fn large_pages_with_repeats_land_whole() {
         assert_eq!(b.name, "B again", "{db}");
     }
 }
+
+/// A database made with `create_postgres` is gone after `drop_postgres`, connections open to
+/// it or not (what `roster bench --postgres` cleans up with).
+#[tokio::test]
+async fn a_created_postgres_database_can_be_dropped() {
+    let Ok(url) = std::env::var("ROSTER_TEST_POSTGRES") else { return };
+    let name = format!("roster_drop_{}", std::process::id());
+    let store = SqlStore::create_postgres(&url, &name).await.unwrap();
+    snapshot(&store, "acme", vec![], vec![], vec![]).await;
+    SqlStore::drop_postgres(&url, &name).await.unwrap();
+    assert!(SqlStore::create_postgres(&url, "no-such name").await.is_err(), "names are checked");
+    assert!(SqlStore::drop_postgres(&url, "x; DROP DATABASE postgres").await.is_err(), "names are checked");
+    // Dropped: creating it again starts from an empty store.
+    let again: Box<dyn Store> = Box::new(SqlStore::create_postgres(&url, &name).await.unwrap());
+    assert!(again.last_completed("acme").await.unwrap().is_none(), "the old snapshot went with the database");
+    drop(again);
+    SqlStore::drop_postgres(&url, &name).await.unwrap();
+}

@@ -115,6 +115,27 @@ impl SqlStore {
         Self::connect_postgres(&format!("{base}/{name}")).await
     }
 
+    /// Drops database `name` on the PostgreSQL server at `admin_url` (what
+    /// [`SqlStore::create_postgres`] made), closing any connection still open to it.
+    pub async fn drop_postgres(admin_url: &str, name: &str) -> Result<()> {
+        sqlx::any::install_default_drivers();
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(StoreError::Open {
+                path: name.into(),
+                detail: "database names take letters, digits and _".into(),
+                hint: "",
+            });
+        }
+        let admin = AnyPoolOptions::new().max_connections(1).connect(admin_url).await.map_err(|e| {
+            StoreError::Open { path: redact(admin_url), detail: e.to_string(), hint: "Check the PostgreSQL URL." }
+        })?;
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+            .await
+            .map_err(StoreError::query("drop database"))?;
+        Ok(())
+    }
+
     async fn connect_sqlite(url: &str, shown: &str, connections: u32) -> Result<SqlStore> {
         sqlx::any::install_default_drivers();
         let pool = AnyPoolOptions::new()

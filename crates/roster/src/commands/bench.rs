@@ -164,14 +164,19 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let rss_before = proc_status("VmRSS:");
+    let pg_name = format!("roster_bench_{}_{users}", std::process::id());
     let store = match &a.postgres {
-        Some(url) => SqlStore::create_postgres(url, &format!("roster_bench_{}_{users}", std::process::id()))
-            .await
-            .context("cannot create the bench database on PostgreSQL")?,
+        Some(url) => {
+            SqlStore::create_postgres(url, &pg_name).await.context("cannot create the bench database on PostgreSQL")?
+        }
         None => SqlStore::open(&dir.join("bench.db")).await?,
     };
     let synced = synced_store(org, a.budget, a.latency_ms, a.look_ahead, store, true).await;
     let _ = std::fs::remove_dir_all(&dir);
+    if let Some(url) = &a.postgres {
+        // The bench's database goes with its temporary folder: a 100k run leaves a gigabyte.
+        SqlStore::drop_postgres(url, &pg_name).await.context("cannot drop the bench database")?;
+    }
     let (_, report, wall, resync) = synced?;
     Ok(Figures {
         users,

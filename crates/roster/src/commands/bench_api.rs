@@ -103,9 +103,9 @@ pub async fn run(org: monday_sim::Org, seconds: u64, concurrency: usize, postgre
     let users = org.users.len();
     let dir = std::env::temp_dir().join(format!("roster-bench-api-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
+    let name = format!("roster_bench_api_{}_{users}", std::process::id());
     let store = match postgres {
         Some(url) => {
-            let name = format!("roster_bench_api_{}_{users}", std::process::id());
             println!("syncing a generated org of {users} users into PostgreSQL database {name} ...");
             SqlStore::create_postgres(url, &name).await.context("cannot create the bench database on PostgreSQL")?
         }
@@ -116,6 +116,9 @@ pub async fn run(org: monday_sim::Org, seconds: u64, concurrency: usize, postgre
     };
     let result = measure(org, seconds, concurrency, store).await;
     let _ = std::fs::remove_dir_all(&dir);
+    if let Some(url) = postgres {
+        SqlStore::drop_postgres(url, &name).await.context("cannot drop the bench database")?;
+    }
     result
 }
 
