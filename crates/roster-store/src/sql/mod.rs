@@ -89,17 +89,7 @@ impl SqlStore {
     /// Creates database `name` on the PostgreSQL server at `admin_url` (if it does not exist)
     /// and connects a store to it.
     pub async fn create_postgres(admin_url: &str, name: &str) -> Result<SqlStore> {
-        sqlx::any::install_default_drivers();
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(StoreError::Open {
-                path: name.into(),
-                detail: "database names take letters, digits and _".into(),
-                hint: "",
-            });
-        }
-        let admin = AnyPoolOptions::new().max_connections(1).connect(admin_url).await.map_err(|e| {
-            StoreError::Open { path: redact(admin_url), detail: e.to_string(), hint: "Check the PostgreSQL URL." }
-        })?;
+        let admin = Self::admin_pool(admin_url, name).await?;
         let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
             .bind(name)
             .fetch_optional(&admin)
@@ -115,9 +105,10 @@ impl SqlStore {
         Self::connect_postgres(&format!("{base}/{name}")).await
     }
 
-    /// Drops database `name` on the PostgreSQL server at `admin_url` (what
-    /// [`SqlStore::create_postgres`] made), closing any connection still open to it.
-    pub async fn drop_postgres(admin_url: &str, name: &str) -> Result<()> {
+    /// One connection to the PostgreSQL server at `admin_url`, to create or drop database
+    /// `name` (checked first: the name is written into the statement, so letters, digits and _
+    /// only).
+    async fn admin_pool(admin_url: &str, name: &str) -> Result<sqlx::AnyPool> {
         sqlx::any::install_default_drivers();
         if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(StoreError::Open {
@@ -126,9 +117,17 @@ impl SqlStore {
                 hint: "",
             });
         }
-        let admin = AnyPoolOptions::new().max_connections(1).connect(admin_url).await.map_err(|e| {
-            StoreError::Open { path: redact(admin_url), detail: e.to_string(), hint: "Check the PostgreSQL URL." }
-        })?;
+        AnyPoolOptions::new().max_connections(1).connect(admin_url).await.map_err(|e| StoreError::Open {
+            path: redact(admin_url),
+            detail: e.to_string(),
+            hint: "Check the PostgreSQL URL.",
+        })
+    }
+
+    /// Drops database `name` on the PostgreSQL server at `admin_url` (what
+    /// [`SqlStore::create_postgres`] made), closing any connection still open to it.
+    pub async fn drop_postgres(admin_url: &str, name: &str) -> Result<()> {
+        let admin = Self::admin_pool(admin_url, name).await?;
         admin
             .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
             .await
