@@ -14,7 +14,7 @@ use roster_core::UserRecord;
 use roster_store::UserQuery;
 
 use crate::error::ApiError;
-use crate::state::{AppState, UserList};
+use crate::state::{AppState, ListKey, UserList};
 
 /// Refuses an account neither served nor in the store.
 pub async fn known_account(state: &AppState, account: &str) -> Result<(), ApiError> {
@@ -43,18 +43,18 @@ const REMEMBERED_LISTS: usize = 1_000;
 
 /// The cache key of `q` in snapshot `sync`; none when the filter carries "now"
 /// (`inactive_days`), whose answer changes with time.
-fn list_key(sync: i64, q: &UserQuery) -> Option<(i64, String)> {
+fn list_key(sync: i64, q: &UserQuery) -> Option<ListKey> {
     q.inactive_days
         .is_none()
         .then(|| (sync, format!("{:?}", (q.status, q.role, &q.team, &q.email_contains, &q.search))))
 }
 
-fn remembered(s: &AppState, key: &Option<(i64, String)>) -> Option<UserList> {
+fn remembered(s: &AppState, key: &Option<ListKey>) -> Option<UserList> {
     let key = key.as_ref()?;
     s.user_lists.lock().ok().and_then(|m| m.get(key).cloned())
 }
 
-fn remember(s: &AppState, key: Option<(i64, String)>, list: UserList) {
+fn remember(s: &AppState, key: Option<ListKey>, list: UserList) {
     if let (Some(k), Ok(mut m)) = (key, s.user_lists.lock()) {
         if m.len() >= REMEMBERED_LISTS {
             m.clear();
@@ -67,7 +67,7 @@ fn remember(s: &AppState, key: Option<(i64, String)>, list: UserList) {
 /// remembered wait for the first one's answer instead of each counting 100,000 users.
 async fn one_at_a_time<T>(
     s: &AppState,
-    key: &Option<(i64, String)>,
+    key: &Option<ListKey>,
     fill: impl std::future::Future<Output = Result<T, ApiError>>,
 ) -> Result<T, ApiError> {
     let Some(k) = key else { return fill.await };
@@ -101,13 +101,18 @@ pub async fn user_total(s: &AppState, sync: i64, q: &UserQuery) -> Result<usize,
 }
 
 /// The seek points of `q`'s users in snapshot `sync`, found once per snapshot and filter.
-async fn anchors(s: &AppState, sync: i64, q: &UserQuery, total: usize) -> Result<Arc<Vec<String>>, ApiError> {
-    let key = list_key(sync, q);
-    if let Some(a) = remembered(s, &key).and_then(|l| l.anchors) {
+async fn anchors(
+    s: &AppState,
+    key: &Option<ListKey>,
+    sync: i64,
+    q: &UserQuery,
+    total: usize,
+) -> Result<Arc<Vec<String>>, ApiError> {
+    if let Some(a) = remembered(s, key).and_then(|l| l.anchors) {
         return Ok(a);
     }
-    one_at_a_time(s, &key, async {
-        if let Some(a) = remembered(s, &key).and_then(|l| l.anchors) {
+    one_at_a_time(s, key, async {
+        if let Some(a) = remembered(s, key).and_then(|l| l.anchors) {
             return Ok(a);
         }
         let a = Arc::new(s.store.user_anchors(sync, q, SEEK_STRIDE).await?);
@@ -145,7 +150,7 @@ pub async fn user_page(
         None => user_total(s, sync, q).await?,
     };
     if key.is_some() && offset >= SEEK_STRIDE {
-        let anchors = anchors(s, sync, q, total).await?;
+        let anchors = anchors(s, &key, sync, q, total).await?;
         let (after, rest) = seek(&anchors, SEEK_STRIDE, offset);
         page.after = after.cloned();
         page.offset = rest;

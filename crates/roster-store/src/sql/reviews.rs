@@ -247,7 +247,7 @@ impl SqlStore {
         };
         let rows = q.fetch_all(&self.pool).await.map_err(StoreError::query("page review items"))?;
         let mut items = rows.iter().map(item_row).collect::<Result<Vec<_>>>()?;
-        if order == "DESC" {
+        if matches!(from, ItemsFrom::Before(_)) {
             items.reverse();
         }
         Ok(items)
