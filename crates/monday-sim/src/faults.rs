@@ -27,6 +27,10 @@ pub struct FaultConfig {
     pub slow_body_ms: u64,
     /// Seed of the fault sequence.
     pub seed: u64,
+    /// An outage at a chosen point: every request after this many (counted from when the
+    /// configuration was set) answers 503. Tests cut a run at an exact request this way, where
+    /// a watcher turning on `error_rate` would race the requests in flight.
+    pub fail_after: Option<u64>,
 }
 
 impl Default for FaultConfig {
@@ -39,6 +43,7 @@ impl Default for FaultConfig {
             slow_body_rate: 0.0,
             slow_body_ms: 2_000,
             seed: 0,
+            fail_after: None,
         }
     }
 }
@@ -94,20 +99,20 @@ pub struct Decision {
 /// The injector shared by all requests.
 #[derive(Debug)]
 pub struct Faults {
-    state: Mutex<(FaultConfig, ChaCha8Rng)>,
+    state: Mutex<(FaultConfig, ChaCha8Rng, u64)>,
 }
 
 impl Faults {
     /// An injector with `config` (validated by the caller).
     pub fn new(config: FaultConfig) -> Faults {
         let rng = ChaCha8Rng::seed_from_u64(config.seed);
-        Faults { state: Mutex::new((config, rng)) }
+        Faults { state: Mutex::new((config, rng, 0)) }
     }
 
     /// Replaces the configuration and restarts the sequence from its seed.
     pub fn set(&self, config: FaultConfig) {
         let rng = ChaCha8Rng::seed_from_u64(config.seed);
-        *self.state.lock() = (config, rng);
+        *self.state.lock() = (config, rng, 0);
     }
 
     /// The configuration in force.
@@ -119,12 +124,15 @@ impl Faults {
     /// configuration change of one rate does not shift the others' sequence.
     pub fn decide(&self) -> Decision {
         let mut guard = self.state.lock();
-        let (cfg, rng) = &mut *guard;
+        let (cfg, rng, seen) = &mut *guard;
+        *seen += 1;
         let jitter: u64 = rng.random_range(0..=cfg.jitter_ms);
         let roll: f64 = rng.random();
         let which: u32 = rng.random_range(0..6);
         let delay = Duration::from_millis(cfg.latency_ms + jitter);
-        let outcome = if roll < cfg.error_rate {
+        let outcome = if cfg.fail_after.is_some_and(|n| *seen > n) {
+            Outcome::Status(503)
+        } else if roll < cfg.error_rate {
             Outcome::Status([500, 502, 503][(which % 3) as usize])
         } else if roll < cfg.error_rate + cfg.drop_rate {
             if which % 2 == 0 {
@@ -144,6 +152,17 @@ impl Faults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outage_starts_after_the_chosen_request_and_restarts_on_set() {
+        let f = Faults::new(FaultConfig { fail_after: Some(3), ..FaultConfig::default() });
+        let fates: Vec<Outcome> = (0..5).map(|_| f.decide().outcome).collect();
+        let n = Outcome::Normal;
+        assert_eq!(fates, [n, n, n, Outcome::Status(503), Outcome::Status(503)]);
+        f.set(FaultConfig { fail_after: Some(1), ..FaultConfig::default() });
+        assert_eq!(f.decide().outcome, Outcome::Normal, "the count restarts when the configuration is set");
+        assert_eq!(f.decide().outcome, Outcome::Status(503));
+    }
 
     #[test]
     fn same_seed_same_sequence() {

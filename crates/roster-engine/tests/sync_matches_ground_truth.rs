@@ -153,6 +153,20 @@ async fn a_second_sync_of_a_grown_org_is_exact() {
     let store = SqlStore::in_memory().await.unwrap();
     let c = client(&sim, ApiVersion::V2026_10, 3);
     sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    let grown = grow(&org);
+    sim.sim.replace(grown.clone()).unwrap();
+    let second = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    let (got, want) = (stored(&store, second.sync_id).await, truth(&grown));
+    let missing: Vec<_> = want.difference(&got).take(5).collect();
+    let extra: Vec<_> = got.difference(&want).take(5).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:?}, extra {extra:?}");
+    assert_eq!(second.counts.boards as usize, grown.boards.len());
+    assert_eq!(second.counts.workspaces as usize, grown.workspaces.len());
+}
+
+/// `org` grown past what a first sync saw: longer team lists on every seventh board, seven
+/// boards and two workspaces with ids above every old one.
+fn grow(org: &monday_sim::model::Org) -> monday_sim::model::Org {
     let mut grown = org.clone();
     let teams: Vec<u64> = grown.teams.iter().map(|t| t.id).collect();
     for (i, b) in grown.boards.iter_mut().enumerate().filter(|(i, _)| i % 7 == 0) {
@@ -172,12 +186,53 @@ async fn a_second_sync_of_a_grown_org_is_exact() {
         w.name = format!("Added space {n}");
         grown.workspaces.push(w);
     }
-    sim.sim.replace(grown.clone()).unwrap();
-    let second = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
-    let (got, want) = (stored(&store, second.sync_id).await, truth(&grown));
-    let missing: Vec<_> = want.difference(&got).take(5).collect();
-    let extra: Vec<_> = got.difference(&want).take(5).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:?}, extra {extra:?}");
-    assert_eq!(second.counts.boards as usize, grown.boards.len());
-    assert_eq!(second.counts.workspaces as usize, grown.workspaces.len());
+    grown
+}
+
+/// A second sync of a grown org cut at any request (its pages, its follow-ups, its id sweep),
+/// then resumed, lands exactly on the grown org and records the same changes as a second sync
+/// that was never cut: the resumed run still sweeps for what lies past the old ends, and no
+/// change is recorded twice or lost.
+#[tokio::test]
+async fn a_grown_org_sync_cut_anywhere_resumes_exact() {
+    let org = org(400, 95);
+    let grown = grow(&org);
+    let second_sync = |cut: Option<u64>| {
+        let (org, grown) = (org.clone(), grown.clone());
+        async move {
+            let sim = sim(org, FaultConfig::default()).await;
+            let store = SqlStore::in_memory().await.unwrap();
+            let c = client(&sim, ApiVersion::V2026_10, 1);
+            sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+            sim.sim.replace(grown).unwrap();
+            let before = sim.sim.stats().requests;
+            if let Some(n) = cut {
+                sim.sim.faults().set(FaultConfig { fail_after: Some(n), ..FaultConfig::default() });
+                let err = sync_account(&store, &c, "acme", &ALL, &NoProgress).await;
+                assert!(err.is_err(), "cut after {n} requests: the sync still completed");
+                sim.sim.faults().set(FaultConfig::default());
+            }
+            let report = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+            assert_eq!(report.resumed, cut.is_some());
+            (sim.sim.stats().requests - before, stored(&store, report.sync_id).await, report.events)
+        }
+    };
+    let (whole, got, events) = second_sync(None).await;
+    assert_eq!(got, truth(&grown));
+    // Every request of the first and last few (where the sweep runs), and a spread between.
+    let mut cuts: Vec<u64> =
+        (0..4).chain((1..8).map(|k| whole * k / 8)).chain(whole.saturating_sub(4)..whole).collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    for cut in cuts {
+        let (_, got, resumed_events) = second_sync(Some(cut)).await;
+        let want = truth(&grown);
+        let missing: Vec<_> = want.difference(&got).take(5).collect();
+        let extra: Vec<_> = got.difference(&want).take(5).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "cut after {cut} of {whole}: missing {missing:?}, extra {extra:?}"
+        );
+        assert_eq!(resumed_events, events, "cut after {cut} of {whole}: changes recorded");
+    }
 }
