@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod context;
+mod memory;
 mod output;
 mod progress;
 
@@ -176,6 +177,7 @@ pub(crate) enum KeyCommand {
 }
 
 fn main() -> ExitCode {
+    memory::cap_malloc_arenas();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")

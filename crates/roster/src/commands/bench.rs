@@ -1,11 +1,12 @@
 //! `roster bench`: syncs generated orgs against monday-sim with monday.com's default budget
 //! and prints requests, complexity and budget windows beside their floors (the fewest and the
 //! least a complete read of that org needs, `bench_floors`), wall time and peak memory; then syncs each org again unchanged and prints what that
-//! stored (rows and store growth: delta storage makes both near zero). Each size runs in its own process, so memory figures are its
-//! own.
+//! stored (rows and store growth: delta storage makes both near zero). Each size runs in two
+//! processes of its own: monday-sim with the generated org in one, the sync in the other, so the
+//! peak memory printed is the sync's alone.
 
 use std::net::SocketAddr;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -13,7 +14,7 @@ use clap::Args;
 use monday_api::{ApiToken, Client, ClientConfig, StateFilter};
 use monday_sim::faults::FaultConfig;
 use monday_sim::limits::LimitsConfig;
-use monday_sim::{generate, GenConfig, Sim, SimConfig};
+use monday_sim::{generate, GenConfig, RunningSim, Sim, SimConfig};
 use roster_engine::{sync_account, NoProgress, SyncOptions};
 use roster_store::SqlStore;
 use serde::{Deserialize, Serialize};
@@ -37,9 +38,17 @@ pub struct BenchArgs {
     /// database is where Roster creates `roster_bench_<pid>_<size>`) instead of a SQLite file.
     #[arg(long, value_name = "URL")]
     pub postgres: Option<String>,
-    /// Run one size in this process and print its figures as JSON (used by the parent run).
+    /// Run one size's sync in this process against --sim-url and print its figures as JSON
+    /// (used by the parent run).
     #[arg(long, hide = true)]
     pub single: bool,
+    /// Serve one size's generated org, print its URL and floors as JSON, and serve until
+    /// standard input closes (used by the parent run).
+    #[arg(long, hide = true)]
+    pub sim_only: bool,
+    /// With --single: the monday-sim to sync from.
+    #[arg(long, hide = true)]
+    pub sim_url: Option<String>,
     /// Instead: load the read API and web UI of `roster serve` (users pages, searches, access,
     /// a reviewer's inbox) on a store synced from the first size (SQLite, or PostgreSQL with
     /// --postgres), and print requests per second and latency percentiles.
@@ -78,25 +87,24 @@ pub(super) struct Resync {
     growth_kib: f64,
 }
 
-/// Syncs a generated org from an in-process monday-sim into the SQLite store at `db`, and with
-/// `resync` syncs it again unchanged.
+/// monday-sim serving `org` on a loopback port with this budget and latency.
+pub(super) async fn spawn_sim(org: monday_sim::Org, budget: u64, latency_ms: u64) -> Result<RunningSim> {
+    let limits = LimitsConfig { complexity_per_minute: Some(budget), ..LimitsConfig::default() };
+    let faults = FaultConfig { latency_ms, ..FaultConfig::default() };
+    let sim = Sim::new(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false })?;
+    Ok(monday_sim::spawn(sim, SocketAddr::from(([127, 0, 0, 1], 0))).await?)
+}
+
+/// Syncs the org monday-sim serves at `url` into `store`, and with `resync` syncs it again
+/// unchanged.
 pub(super) async fn synced_store(
-    org: monday_sim::Org,
-    budget: u64,
-    latency_ms: u64,
+    url: &str,
     look_ahead: usize,
     store: SqlStore,
     resync: bool,
 ) -> Result<(SqlStore, roster_engine::SyncReport, f64, Option<Resync>)> {
-    let limits = LimitsConfig { complexity_per_minute: Some(budget), ..LimitsConfig::default() };
-    let faults = FaultConfig { latency_ms, ..FaultConfig::default() };
-    let sim = monday_sim::spawn(
-        Sim::new(org, SimConfig { limits, faults, frozen_clock: false, scim_any_user_name: false })?,
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await?;
     let mut config = ClientConfig::new(ApiToken::new(monday_sim::generator::DEFAULT_ADMIN_TOKEN))
-        .with_endpoint(sim.graphql_url().parse()?);
+        .with_endpoint(url.parse().context("the bench's monday-sim URL does not parse")?);
     config.look_ahead = look_ahead;
     let client = Client::new(config)?;
     let started = Instant::now();
@@ -128,9 +136,7 @@ pub(super) async fn synced_store(
 #[derive(Debug, Serialize, Deserialize)]
 struct Figures {
     users: usize,
-    boards: usize,
     requests: u64,
-    floors: super::bench_floors::Floors,
     complexity: u64,
     budget: u64,
     budget_minutes: f64,
@@ -153,7 +159,17 @@ fn proc_status(key: &str) -> f64 {
         .map_or(0.0, |kib| kib / 1024.0)
 }
 
-async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
+/// What the monday-sim process of one size prints: where it serves, and the org's floors.
+#[derive(Debug, Serialize, Deserialize)]
+struct Served {
+    url: String,
+    boards: usize,
+    floors: super::bench_floors::Floors,
+}
+
+/// `--sim-only`: generates one size's org, prints where it is served, and serves it until the
+/// parent closes standard input.
+async fn serve_sim(users: usize, a: &BenchArgs) -> Result<()> {
     let cfg = gen_config(users);
     let org = generate(&cfg)?;
     // The floors are priced by monday-sim's cost model, which does not depend on the data: a
@@ -161,6 +177,15 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     let pricing = Sim::new(generate(&gen_config(3))?, SimConfig::default())?;
     let floors = super::bench_floors::floors(&pricing, &org)?;
     drop(pricing);
+    let sim = spawn_sim(org, a.budget, a.latency_ms).await?;
+    println!("{}", serde_json::to_string(&Served { url: sim.graphql_url(), boards: cfg.boards, floors })?);
+    // Served until the parent is done with it: its end of the pipe closes (also if it dies).
+    tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink())).await??;
+    Ok(())
+}
+
+/// `--single`: syncs one size from the monday-sim at `url`, twice, in this process.
+async fn one(users: usize, url: &str, a: &BenchArgs) -> Result<Figures> {
     let dir = std::env::temp_dir().join(format!("roster-bench-{}-{users}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let rss_before = proc_status("VmRSS:");
@@ -171,7 +196,7 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
         }
         None => SqlStore::open(&dir.join("bench.db")).await?,
     };
-    let synced = synced_store(org, a.budget, a.latency_ms, a.look_ahead, store, true).await;
+    let synced = synced_store(url, a.look_ahead, store, true).await;
     let _ = std::fs::remove_dir_all(&dir);
     if let Some(url) = &a.postgres {
         // The bench's database goes with its temporary folder: a 100k run leaves a gigabyte.
@@ -180,9 +205,7 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     let (_, report, wall, resync) = synced?;
     Ok(Figures {
         users,
-        boards: cfg.boards,
         requests: report.requests,
-        floors,
         complexity: report.complexity,
         budget: a.budget,
         budget_minutes: report.complexity as f64 / a.budget as f64,
@@ -194,41 +217,35 @@ async fn one(users: usize, a: &BenchArgs) -> Result<Figures> {
     })
 }
 
-pub async fn run(a: &BenchArgs) -> Result<()> {
-    if a.api {
-        let size = *a.sizes.first().context("--sizes names no size")?;
-        let org = generate(&gen_config(size))?;
-        return super::bench_api::run(org, a.seconds, a.concurrency, a.postgres.as_deref()).await;
+/// Runs one size: its monday-sim in one child process, its sync in another.
+fn child_size(exe: &std::path::Path, size: usize, a: &BenchArgs) -> Result<(Served, Figures)> {
+    use std::io::BufRead;
+    let common = [
+        "--sizes".to_string(),
+        size.to_string(),
+        "--latency-ms".into(),
+        a.latency_ms.to_string(),
+        "--budget".into(),
+        a.budget.to_string(),
+        "--look-ahead".into(),
+        a.look_ahead.to_string(),
+    ];
+    let mut sim = Command::new(exe)
+        .args(["bench", "--sim-only"])
+        .args(&common)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start the bench's monday-sim process")?;
+    let mut line = String::new();
+    if let Some(out) = sim.stdout.take() {
+        std::io::BufReader::new(out).read_line(&mut line)?;
     }
-    if a.single && a.postgres.as_deref() == Some("from-env") {
-        let url = std::env::var("ROSTER_BENCH_POSTGRES").context("the bench parent passes the PostgreSQL URL")?;
-        let a = BenchArgs { postgres: Some(url), ..a.clone() };
-        let [size] = a.sizes.as_slice() else { bail!("--single takes one size") };
-        println!("{}", serde_json::to_string(&one(*size, &a).await?)?);
-        return Ok(());
-    }
-    if a.single {
-        let [size] = a.sizes.as_slice() else { bail!("--single takes one size") };
-        println!("{}", serde_json::to_string(&one(*size, a).await?)?);
-        return Ok(());
-    }
-    let exe = std::env::current_exe().context("cannot find the roster executable to run each size")?;
-    println!("users   boards  requests (fewest, ratio)  complexity (least, ratio)     windows (least)  wall-s   rss-before-MiB  peak-RSS-MiB  grants");
-    let mut resyncs = Vec::new();
-    for size in &a.sizes {
-        let out = Command::new(&exe)
-            .args([
-                "bench",
-                "--single",
-                "--sizes",
-                &size.to_string(),
-                "--latency-ms",
-                &a.latency_ms.to_string(),
-                "--budget",
-                &a.budget.to_string(),
-                "--look-ahead",
-                &a.look_ahead.to_string(),
-            ])
+    let served: Result<Served> = serde_json::from_str(line.trim()).context("the bench's monday-sim did not start");
+    let figures = served.and_then(|served| {
+        let out = Command::new(exe)
+            .args(["bench", "--single", "--sim-url", &served.url])
+            .args(&common)
             .args(a.postgres.iter().flat_map(|_| ["--postgres", "from-env"]))
             // The URL (it may hold a password) goes by environment, not on a command line.
             .envs(a.postgres.iter().map(|url| ("ROSTER_BENCH_POSTGRES", url.as_str())))
@@ -238,30 +255,64 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
             bail!("bench of {size} users failed: {}", String::from_utf8_lossy(&out.stderr));
         }
         let f: Figures = serde_json::from_slice(out.stdout.trim_ascii()).context("bench child printed no figures")?;
+        Ok((served, f))
+    });
+    // Closing its standard input ends the monday-sim process.
+    drop(sim.stdin.take());
+    sim.wait().context("the bench's monday-sim process did not end")?;
+    figures
+}
+
+pub async fn run(a: &BenchArgs) -> Result<()> {
+    if a.api {
+        let size = *a.sizes.first().context("--sizes names no size")?;
+        let org = generate(&gen_config(size))?;
+        return super::bench_api::run(org, a.seconds, a.concurrency, a.postgres.as_deref()).await;
+    }
+    if a.sim_only {
+        let [size] = a.sizes.as_slice() else { bail!("--sim-only takes one size") };
+        return serve_sim(*size, a).await;
+    }
+    if a.single {
+        let [size] = a.sizes.as_slice() else { bail!("--single takes one size") };
+        let url = a.sim_url.as_deref().context("--single syncs from --sim-url")?;
+        let mut a = a.clone();
+        if a.postgres.as_deref() == Some("from-env") {
+            a.postgres =
+                Some(std::env::var("ROSTER_BENCH_POSTGRES").context("the bench parent passes the PostgreSQL URL")?);
+        }
+        println!("{}", serde_json::to_string(&one(*size, url, &a).await?)?);
+        return Ok(());
+    }
+    let exe = std::env::current_exe().context("cannot find the roster executable to run each size")?;
+    println!("users   boards  requests (fewest, ratio)  complexity (least, ratio)     windows (least)  wall-s   rss-before-MiB  peak-RSS-MiB  grants");
+    let mut resyncs = Vec::new();
+    for size in &a.sizes {
+        let (served, f) = child_size(&exe, *size, a)?;
         let windows = |points: u64| points.div_ceil(f.budget.max(1));
         println!(
             "{:<7} {:<7} {:<24} {:<29} {:<16} {:<8.1} {:<15.0} {:<13.0} {}",
             f.users,
-            f.boards,
+            served.boards,
             format!(
                 "{} ({}, {:.2}x)",
                 f.requests,
-                f.floors.requests,
-                f.requests as f64 / f.floors.requests.max(1) as f64
+                served.floors.requests,
+                f.requests as f64 / served.floors.requests.max(1) as f64
             ),
             format!(
                 "{} ({}, {:.2}x)",
                 f.complexity,
-                f.floors.complexity,
-                f.complexity as f64 / f.floors.complexity.max(1) as f64
+                served.floors.complexity,
+                f.complexity as f64 / served.floors.complexity.max(1) as f64
             ),
-            format!("{} ({})", windows(f.complexity), windows(f.floors.complexity)),
+            format!("{} ({})", windows(f.complexity), windows(served.floors.complexity)),
             f.wall_seconds,
             f.rss_before_mib,
             f.peak_rss_mib,
             f.grants
         );
-        resyncs.push((f.users, f.floors, f.resync));
+        resyncs.push((f.users, served.floors, f.resync));
     }
     println!("\nthe same org synced again, unchanged:");
     println!("users   wall-s   requests (ratio)  complexity (ratio)    rows-stored  (first sync)  rows-ended  store-MiB  growth-KiB");
@@ -281,6 +332,6 @@ pub async fn run(a: &BenchArgs) -> Result<()> {
     }
     println!("(the re-sync knows each list's length from the first: it asks 4 pages of a list at once and none past its end, and sizes nested lists by what it saw)");
     println!("(fewest: requests of a read with every nested list inline; least: each board and workspace charged for its own lists exactly; windows: budget minutes the complexity spans; see bench_floors.rs)");
-    println!("(monday-sim runs in the same process: peak RSS includes it; rss-before is after the org was generated)");
+    println!("(monday-sim runs in a process of its own: the peak RSS is the sync's alone, both syncs; rss-before is at the start)");
     Ok(())
 }

@@ -124,7 +124,9 @@ pub async fn run(org: monday_sim::Org, seconds: u64, concurrency: usize, postgre
 
 async fn measure(org: monday_sim::Org, seconds: u64, concurrency: usize, store: SqlStore) -> Result<()> {
     let users = org.users.len();
-    let (store, report, wall, _) = super::bench::synced_store(org, u64::MAX / 4, 0, 1, store, false).await?;
+    let sim = super::bench::spawn_sim(org, u64::MAX / 4, 0).await?;
+    let (store, report, wall, _) = super::bench::synced_store(&sim.graphql_url(), 1, store, false).await?;
+    drop(sim);
     println!("synced in {wall:.1} s: {} users, {} grants", report.counts.users, report.counts.grants);
     let store: Arc<dyn Store> = Arc::new(store);
     let base_store = Arc::clone(&store);
