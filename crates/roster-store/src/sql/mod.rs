@@ -44,6 +44,10 @@ pub struct SqlStore {
     pool: AnyPool,
     /// The few statements the two databases spell differently look here.
     postgres: bool,
+    /// An in-memory store's idle second connection, which keeps its database alive: the pool
+    /// closes a connection whose query was cancelled (a sync that fails drops the parts still
+    /// writing), and a memory database goes with its last connection.
+    _memory_anchor: Option<AnyPool>,
 }
 
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -69,8 +73,23 @@ impl SqlStore {
 
     /// A private in-memory SQLite store (tests).
     pub async fn in_memory() -> Result<SqlStore> {
-        // One connection: each connection to ":memory:" would be a database of its own.
-        Self::connect_sqlite("sqlite::memory:", ":memory:", 1).await
+        // A named shared-cache memory database, so the anchor connection sees the same one. One
+        // working connection: shared-cache connections lock each other's tables.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let url = format!("sqlite://roster-memory-{}-{n}?mode=memory&cache=shared", std::process::id());
+        sqlx::any::install_default_drivers();
+        let anchor = AnyPoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect(&url)
+            .await
+            .map_err(|e| StoreError::Open { path: ":memory:".into(), detail: e.to_string(), hint: HINT })?;
+        let mut store = Self::connect_sqlite(&url, ":memory:", 1).await?;
+        store._memory_anchor = Some(anchor);
+        Ok(store)
     }
 
     /// Connects to PostgreSQL (`postgres://user@host:port/db`) and brings the schema up to date.
@@ -83,7 +102,7 @@ impl SqlStore {
             hint: "Check the PostgreSQL URL, that the server runs, and the credentials.",
         })?;
         POSTGRES.run(&pool).await.map_err(|e| StoreError::Migrate(e.to_string()))?;
-        Ok(SqlStore { pool, postgres: true })
+        Ok(SqlStore { pool, postgres: true, _memory_anchor: None })
     }
 
     /// Creates database `name` on the PostgreSQL server at `admin_url` (if it does not exist)
@@ -162,7 +181,7 @@ impl SqlStore {
             }
         })?;
         planner::pin_sqlite_stats(&pool).await?;
-        Ok(SqlStore { pool, postgres: false })
+        Ok(SqlStore { pool, postgres: false, _memory_anchor: None })
     }
 }
 
