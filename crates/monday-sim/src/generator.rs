@@ -269,7 +269,7 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
     let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed);
     let now = cfg.now;
     let account_created = now - Duration::days(6 * 365);
-    let users = gen_users(&mut rng, cfg, account_created);
+    let mut users = gen_users(&mut rng, cfg, account_created);
     let all_ids: Vec<u64> = users.iter().map(|u| u.id).collect();
     let staff: Vec<u64> = users.iter().filter(|u| u.kind != UserKind::Guest).map(|u| u.id).collect();
     let owners_pool: Vec<u64> = users
@@ -323,8 +323,10 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
         country_code: "FR".to_string(),
         created_at: account_created,
     };
+    let custom_roles = assign_custom_roles(cfg, &mut users);
     Ok(Org {
         account,
+        custom_roles,
         users,
         teams,
         workspaces,
@@ -336,6 +338,25 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
         ],
         scim_token: Some(DEFAULT_SCIM_TOKEN.to_string()),
     })
+}
+
+/// Three custom roles (an Enterprise account's), one over each kind but admin, each held by
+/// about one user in twenty of its kind. Drawn from a generator of their own, so every other
+/// fact of an org is the same as before custom roles were generated. The three users with the
+/// default tokens keep their basic roles. Ids follow the basic roles' 1-4 [INF].
+fn assign_custom_roles(cfg: &GenConfig, users: &mut [User]) -> Vec<CustomRole> {
+    let roles = vec![
+        CustomRole { id: 5, name: "Finance contributor".into(), base: UserKind::Member },
+        CustomRole { id: 6, name: "External auditor".into(), base: UserKind::Viewer },
+        CustomRole { id: 7, name: "Agency partner".into(), base: UserKind::Guest },
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x00C0_57E0_0001);
+    for u in users.iter_mut().skip(3) {
+        if rng.random_range(0..20) == 0 {
+            u.role_id = roles.iter().find(|r| r.base == u.kind).map(|r| r.id);
+        }
+    }
+    roles
 }
 
 fn gen_users(rng: &mut ChaCha8Rng, cfg: &GenConfig, account_created: DateTime<Utc>) -> Vec<User> {
@@ -438,6 +459,7 @@ fn gen_users(rng: &mut ChaCha8Rng, cfg: &GenConfig, account_created: DateTime<Ut
                 current_language: Some(if cc == "FR" { "fr" } else { "en" }.to_string()),
                 has_photo: rng.random_range(0..2) == 0,
                 external_id: None,
+                role_id: None,
                 scim_attributes: Default::default(),
             }
         })

@@ -49,6 +49,34 @@ impl UserKind {
     }
 }
 
+impl UserKind {
+    /// The id and name `account_roles` gives this kind's basic role (monday.com's documented
+    /// answer: 1 admin, 2 member, 3 view_only, 4 guest, each of `roleType` `basic_role`).
+    pub fn basic_role(self) -> (u64, &'static str) {
+        match self {
+            UserKind::Admin => (1, "admin"),
+            UserKind::Member => (2, "member"),
+            UserKind::Viewer => (3, "view_only"),
+            UserKind::Guest => (4, "guest"),
+        }
+    }
+}
+
+/// The highest id a basic role has; custom role ids are above it.
+pub const MAX_BASIC_ROLE_ID: u64 = 4;
+
+/// A custom role (Enterprise): a name over the user type it inherits its permissions from.
+/// monday.com lets a custom role start from any type but admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomRole {
+    /// The role's id (above [`MAX_BASIC_ROLE_ID`]).
+    pub id: u64,
+    /// The role's name.
+    pub name: String,
+    /// The kind whose permissions it starts from: a user holding it has this `User.kind`.
+    pub base: UserKind,
+}
+
 /// A user's account status (`UserStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -150,6 +178,9 @@ pub struct User {
     /// The IdP's id for the user (SCIM `externalId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
+    /// The custom role the user holds (`user_config.role_id`); `None`: their kind's basic role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<u64>,
     /// SCIM attributes monday.com keeps but does not show through GraphQL (name parts,
     /// locale, addresses, phone numbers, ...), as the IdP sent them.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
@@ -385,6 +416,9 @@ pub struct Org {
     pub boards: Vec<Board>,
     /// The API tokens the sim accepts.
     pub tokens: Vec<ApiToken>,
+    /// Custom roles (Enterprise accounts), beside the four basic ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom_roles: Vec<CustomRole>,
     /// The SCIM bearer token (separate from API tokens); `None`: SCIM is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_token: Option<String>,
@@ -432,6 +466,14 @@ pub enum OrgError {
     #[error("token for user {0} is empty")]
     /// A token with no text.
     EmptyToken(u64),
+    #[error("custom role {id} {problem}")]
+    /// A custom role that cannot exist, or a user holding one they cannot hold.
+    BadCustomRole {
+        /// The role's id.
+        id: u64,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 /// An `Org` with lookup indexes; the read side of every API call.
@@ -470,6 +512,41 @@ fn check_subset(owner: &str, owners: &[u64], members: &[u64]) -> Result<(), OrgE
     } else {
         Err(OrgError::OwnerNotMember(owner.to_string()))
     }
+}
+
+fn check_custom_roles(org: &Org) -> Result<(), OrgError> {
+    let bad = |id: u64, problem: String| Err(OrgError::BadCustomRole { id, problem });
+    let mut bases = HashMap::with_capacity(org.custom_roles.len());
+    for r in &org.custom_roles {
+        if r.id <= MAX_BASIC_ROLE_ID {
+            return bad(r.id, format!("uses an id of a basic role (custom role ids are above {MAX_BASIC_ROLE_ID})"));
+        }
+        if r.base == UserKind::Admin {
+            return bad(r.id, "is based on admin; monday.com bases custom roles on any type but admin".into());
+        }
+        if r.name.trim().is_empty() {
+            return bad(r.id, "has no name".into());
+        }
+        if bases.insert(r.id, r.base).is_some() {
+            return Err(OrgError::DuplicateId { kind: "custom role", id: r.id });
+        }
+    }
+    for u in &org.users {
+        match u.role_id.map(|id| (id, bases.get(&id))) {
+            None => {}
+            Some((id, None)) => {
+                return Err(OrgError::Dangling { owner: format!("user {}", u.id), kind: "custom role", id })
+            }
+            Some((id, Some(base))) if *base != u.kind => {
+                return bad(
+                    id,
+                    format!("is based on {}, but user {} holding it is {}", base.as_str(), u.id, u.kind.as_str()),
+                )
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 impl World {
@@ -550,6 +627,7 @@ impl World {
             }
             check_refs("a token", "user", &[t.user_id], &user_idx)?;
         }
+        check_custom_roles(&org)?;
         for list in user_teams.values_mut() {
             list.sort_unstable();
         }
@@ -585,6 +663,10 @@ impl World {
     /// The account.
     pub fn account(&self) -> &Account {
         &self.org.account
+    }
+    /// The custom roles.
+    pub fn custom_roles(&self) -> &[CustomRole] {
+        &self.org.custom_roles
     }
 
     /// Position of a user in `users()`.

@@ -7,6 +7,7 @@ mod common;
 
 mod cli_serve_and_dump;
 mod complexity_budget;
+mod custom_roles;
 mod error_shapes;
 mod every_field_answers;
 mod fault_injection;

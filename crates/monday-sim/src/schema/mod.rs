@@ -9,6 +9,7 @@ mod boards;
 mod members;
 mod mutations;
 pub mod resolve;
+mod roles;
 mod teams;
 mod types;
 mod users;
@@ -83,6 +84,7 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
     let query = Object::new("Query")
         .field(users::me_field())
         .field(account::account_field())
+        .field(roles::account_roles_field())
         .field(users::users_field())
         .field(teams::teams_field())
         .field(workspaces::workspaces_field())
@@ -99,6 +101,8 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
         .register(account::account_type())
         .register(account::plan_type())
         .register(account::product_type())
+        .register(roles::account_role_type())
+        .register(roles::user_config_type())
         .register(workspaces::workspace_type())
         .register(boards::board_type());
     for t in workspaces::settings_types() {

@@ -91,6 +91,7 @@ pub fn user_type(version: ApiVersion) -> Object {
             user(c, r).utc_hours_diff.map_or(Value::Null, Value::from)
         }))
         .field(nn_s("kind", |u| Value::from(u.kind.as_str())))
+        .field(super::roles::user_config_field())
         .field(scalar::<UserRef, _>("status", TypeRef::named_nn("UserStatus"), |c, r| {
             enum_value(user(c, r).status.as_str())
         }))

@@ -117,6 +117,7 @@ pub fn apply_user_doc(
     u.external_id = string(&doc, "externalId")?;
     if status_and_type {
         if let Some(t) = string(&doc, "userType")? {
+            let before = u.kind;
             u.kind = match t.to_ascii_lowercase().as_str() {
                 "admin" => UserKind::Admin,
                 "member" => UserKind::Member,
@@ -129,6 +130,11 @@ pub fn apply_user_doc(
                     ))
                 }
             };
+            // A new type drops a custom role built on the old one [INF: what monday.com does
+            // is unpublished; a custom role always matches its holder's type].
+            if u.kind != before {
+                u.role_id = None;
+            }
         }
         match key_of(&doc, "active").and_then(|k| doc.get(&k)) {
             Some(Value::Bool(false)) => u.status = UserStatus::Inactive,
@@ -173,6 +179,7 @@ pub fn new_user(id: u64) -> User {
         current_language: None,
         has_photo: false,
         external_id: None,
+        role_id: None,
         scim_attributes: Map::new(),
     }
 }

@@ -121,6 +121,7 @@ pub fn fields(root: Object) -> Object {
                         current_language: None,
                         has_photo: false,
                         external_id: None,
+                        role_id: None,
                         scim_attributes: Default::default(),
                     });
                     invited.push(next);
@@ -138,23 +139,44 @@ pub fn fields(root: Object) -> Object {
         root_mut("update_users_role", TypeRef::named("UpdateUsersRoleResult"), |cell, c, args| {
             let ids = required_ids(args, "user_ids")?;
             let role = opt_enum(args, "new_role")?;
-            if role.is_none() {
-                // Custom roles (role_id) are not modelled [INF].
-                return Err(app_error(
-                    "InvalidArgumentException",
-                    400,
-                    "new_role is required (custom roles by role_id are not supported here)",
-                ));
-            }
-            let kind = role
-                .as_deref()
-                .and_then(kind_of_role)
-                .ok_or_else(|| app_error("InvalidArgumentException", 400, "Unknown role"))?;
+            let role_id = id_list(args, "role_id")?.unwrap_or_default();
+            // The role asked for: a basic one by name or id, or a custom one by id (its user
+            // kind is the role's base). Both arguments at once, or neither, is refused [INF].
+            let (kind, custom) = match (role.as_deref(), role_id.as_slice()) {
+                (Some(name), []) => (
+                    kind_of_role(name).ok_or_else(|| app_error("InvalidArgumentException", 400, "Unknown role"))?,
+                    None,
+                ),
+                (None, [id]) => match c.world.custom_roles().iter().find(|r| r.id == *id) {
+                    Some(r) => (r.base, Some(r.id)),
+                    None => (
+                        [UserKind::Admin, UserKind::Member, UserKind::Viewer, UserKind::Guest]
+                            .into_iter()
+                            .find(|k| k.basic_role().0 == *id)
+                            .ok_or_else(|| {
+                                app_error(
+                                    "InvalidArgumentException",
+                                    400,
+                                    format!("Role {id} does not exist in this account"),
+                                )
+                            })?,
+                        None,
+                    ),
+                },
+                _ => {
+                    return Err(app_error(
+                        "InvalidArgumentException",
+                        400,
+                        "Pass exactly one of new_role (a basic role) or role_id (any role of account_roles)",
+                    ))
+                }
+            };
             per_user(cell, c, ids, |u| {
                 if u.status == UserStatus::Inactive {
                     return Err(("FAILED", format!("User {} is deactivated; activate them first", u.id)));
                 }
                 u.kind = kind;
+                u.role_id = custom;
                 Ok(())
             })
         })
