@@ -2,7 +2,7 @@
 
 use crate::client::{malformed, parse_id, Client};
 use crate::error::Error;
-use crate::models::{Account, Plan, Product, UserKind};
+use crate::models::{Account, AccountRole, Plan, Product, UserKind};
 use crate::queries::{account, Account as AccountQuery};
 
 impl Client {
@@ -24,8 +24,22 @@ impl Client {
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
+        let roles = d
+            .account_roles
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                let id = r.id.as_deref().ok_or_else(|| malformed("account role", "a role has no id"))?;
+                Ok(AccountRole {
+                    id: parse_id(id, "account role")?,
+                    name: r.name.unwrap_or_default(),
+                    custom: r.role_type.as_deref() != Some("basic_role"),
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
         Ok(Account {
             id: parse_id(&a.id, "account")?,
+            roles,
             name: a.name,
             slug: a.slug,
             tier: a.tier,

@@ -74,6 +74,9 @@ pub struct User {
     pub time_zone: Option<String>,
     /// How the user was invited (`SCIM`, `USER`, `SSO`, ...).
     pub invitation_method: Option<String>,
+    /// The role the user holds (`user_config.role_id`): their kind's basic role or a custom
+    /// role of [`Account::roles`].
+    pub role_id: Option<u64>,
 }
 
 /// A team and its members.
@@ -188,12 +191,26 @@ pub struct Account {
     pub plan: Option<Plan>,
     /// The products the account has.
     pub products: Vec<Product>,
+    /// The account's roles (`account_roles`): the four basic ones and, on Enterprise, custom
+    /// ones.
+    pub roles: Vec<AccountRole>,
     /// The token's user.
     pub me_id: u64,
     /// The kind of the user the token acts as.
     pub me_kind: UserKind,
     /// The API version that answered.
     pub api_version: String,
+}
+
+/// One role of the account (`account_roles`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRole {
+    /// The role's id: what `User.user_config.role_id` refers to.
+    pub id: u64,
+    /// The role's name (`view_only` for the viewer's basic role).
+    pub name: String,
+    /// A custom role (any `roleType` but monday.com's `basic_role`).
+    pub custom: bool,
 }
 
 /// Parses an ISO 8601 time or a bare date (midnight UTC).

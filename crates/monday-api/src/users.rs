@@ -129,6 +129,7 @@ impl Client {
                     email: u.email,
                     title: u.title,
                     kind: u.kind,
+                    role_id: u.user_config.role_id,
                     status: crate::gql_name(&u.status),
                     is_email_confirmed: u.is_email_confirmed,
                     created_at: u.created_at,
@@ -166,6 +167,7 @@ impl Client {
                     email: u.email,
                     title: u.title,
                     kind: u.kind,
+                    role_id: u.user_config.role_id,
                     status: crate::gql_name(&u.status),
                     is_email_confirmed: u.is_email_confirmed || u.is_verified == Some(true),
                     created_at: u.created_at,
@@ -187,6 +189,7 @@ struct RawUser {
     email: String,
     title: String,
     kind: String,
+    role_id: String,
     status: String,
     is_email_confirmed: bool,
     created_at: String,
@@ -218,6 +221,7 @@ impl RawUser {
             last_activity: time(self.last_activity.as_deref(), &what("last_activity"))?,
             time_zone: self.time_zone,
             invitation_method: Some(self.invitation_method),
+            role_id: Some(parse_id(&self.role_id, &what("user_config.role_id"))?),
         })
     }
 }

@@ -34,6 +34,12 @@ async fn every_stream_equals_the_dump_on_both_versions() {
     assert_eq!(account.plan.as_ref().map(|p| p.max_users), Some(org.account.plan.max_users as i64));
     assert_eq!(account.api_version, "2026-07");
     assert_eq!(account.me_id, org.users[0].id);
+    // The roles: the four basic ones, then the custom ones, which some users hold.
+    let roles: Vec<(u64, &str, bool)> = account.roles.iter().map(|r| (r.id, r.name.as_str(), r.custom)).collect();
+    let mut want = vec![(1, "admin", false), (2, "member", false), (3, "view_only", false), (4, "guest", false)];
+    want.extend(org.custom_roles.iter().map(|r| (r.id, r.name.as_str(), true)));
+    assert_eq!(roles, want);
+    assert!(org.users.iter().any(|u| u.role_id.is_some()), "some users hold a custom role");
 }
 
 #[tokio::test]

@@ -62,6 +62,7 @@ pub fn assert_matches(s: &Snapshot, org: &Org) {
             m::UserKind::Guest => UserKind::Guest,
         };
         assert_eq!(u.kind, kind, "user {}", t.id);
+        assert_eq!(u.role_id, Some(t.role_id.unwrap_or(t.kind.basic_role().0)), "user {} role", t.id);
         let status = match t.status {
             m::UserStatus::Active => UserStatus::Active,
             m::UserStatus::Inactive => UserStatus::Deactivated,
