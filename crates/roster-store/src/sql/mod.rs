@@ -73,11 +73,12 @@ impl SqlStore {
 
     /// A private in-memory SQLite store (tests).
     pub async fn in_memory() -> Result<SqlStore> {
-        // A named shared-cache memory database, so the anchor connection sees the same one. One
+        // A named shared-cache memory database (named by a `file:` URI: a bare name gave each
+        // connection a database of its own), so the anchor connection holds the same one. One
         // working connection: shared-cache connections lock each other's tables.
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let url = format!("sqlite://roster-memory-{}-{n}?mode=memory&cache=shared", std::process::id());
+        let url = format!("sqlite:file:roster-memory-{}-{n}?mode=memory&cache=shared", std::process::id());
         sqlx::any::install_default_drivers();
         let anchor = AnyPoolOptions::new()
             .max_connections(1)

@@ -98,3 +98,13 @@ async fn a_store_from_before_delta_storage_reads_the_same_after_it() {
     store.complete_sync(run.id, SyncStats::default(), &[], Utc::now()).await.unwrap();
     assert_eq!(store.sync_changes(run.id).await.unwrap(), crate::RowChanges { added: 0, removed: 0 });
 }
+
+/// A memory store keeps its database when the pool closes its one connection (it does so when
+/// a query is cancelled: a failing sync drops the parts still writing).
+#[tokio::test]
+async fn a_memory_store_outlives_its_connection() {
+    let store = SqlStore::in_memory().await.unwrap();
+    store.pool.acquire().await.unwrap().close().await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leases").fetch_one(&store.pool).await.unwrap();
+    assert_eq!(n, 0);
+}
