@@ -3,7 +3,7 @@
 use crate::client::{malformed, parse_id, Client};
 use crate::error::Error;
 use crate::models::{Account, AccountRole, Plan, Product, UserKind};
-use crate::queries::{account, Account as AccountQuery};
+use crate::queries::{account, account_roles, Account as AccountQuery, AccountRoles};
 
 impl Client {
     /// The account the token belongs to.
@@ -24,22 +24,8 @@ impl Client {
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        let roles = d
-            .account_roles
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| {
-                let id = r.id.as_deref().ok_or_else(|| malformed("account role", "a role has no id"))?;
-                Ok(AccountRole {
-                    id: parse_id(id, "account role")?,
-                    name: r.name.unwrap_or_default(),
-                    custom: r.role_type.as_deref() != Some("basic_role"),
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
         Ok(Account {
             id: parse_id(&a.id, "account")?,
-            roles,
             name: a.name,
             slug: a.slug,
             tier: a.tier,
@@ -50,5 +36,23 @@ impl Client {
             me_kind: UserKind::parse(&me.kind),
             api_version: d.version.value,
         })
+    }
+
+    /// The account's roles (`account_roles`): the four basic ones and, on Enterprise plans,
+    /// custom ones.
+    pub async fn account_roles(&self) -> Result<Vec<AccountRole>, Error> {
+        let d = self.query::<AccountRoles>("AccountRoles", account_roles::Variables {}).await?;
+        d.account_roles
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                let id = r.id.as_deref().ok_or_else(|| malformed("account role", "a role has no id"))?;
+                Ok(AccountRole {
+                    id: parse_id(id, "account role")?,
+                    name: r.name.unwrap_or_default(),
+                    custom: r.role_type.as_deref() != Some("basic_role"),
+                })
+            })
+            .collect()
     }
 }

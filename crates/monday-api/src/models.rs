@@ -191,9 +191,6 @@ pub struct Account {
     pub plan: Option<Plan>,
     /// The products the account has.
     pub products: Vec<Product>,
-    /// The account's roles (`account_roles`): the four basic ones and, on Enterprise, custom
-    /// ones.
-    pub roles: Vec<AccountRole>,
     /// The token's user.
     pub me_id: u64,
     /// The kind of the user the token acts as.

@@ -22,6 +22,15 @@ pub struct Account;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/account_roles.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct AccountRoles;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
     query_path = "src/queries/users.graphql",
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
@@ -225,6 +234,7 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
     };
     vec![
         ("Account", account::QUERY),
+        ("AccountRoles", account_roles::QUERY),
         users,
         ("Teams", teams::QUERY),
         ("TeamIds", team_ids::QUERY),

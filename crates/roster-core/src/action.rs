@@ -84,6 +84,9 @@ pub enum ActionError {
     #[error("a team needs a name")]
     /// A team without a name.
     EmptyName,
+    #[error("Roster does not assign custom roles yet (role {0}): assign it in monday.com (Administration, Users), or set a basic role with `roster role USER ROLE`; a review that revokes a custom role sets the user's basic role")]
+    /// A custom role granted through a plan, which Roster cannot do yet.
+    CustomRole(String),
 }
 
 fn plausible_email(e: &str) -> bool {
@@ -98,6 +101,9 @@ impl Action {
             Action::CreateTeam { name, .. } if name.trim().is_empty() => Err(ActionError::EmptyName),
             Action::Grant { entitlement: e, principal: p } | Action::Revoke { entitlement: e, principal: p } => {
                 let shown = format!("{p} → {e}");
+                if let Some(id) = e.custom_role() {
+                    return Err(ActionError::CustomRole(id.to_string()));
+                }
                 if e.rtype == ResourceType::Role {
                     return match self {
                         Action::Grant { .. } if p.ptype == PrincipalType::User => Ok(()),

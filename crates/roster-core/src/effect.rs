@@ -14,10 +14,12 @@ pub fn lost_by(action: &Action, user_id: &str, held: &[Grant]) -> Vec<Grant> {
     let via = |g: &Grant, team: &str| matches!(&g.source, GrantSource::Team(t) if t == team);
     match action {
         Action::Deactivate { user } if user == user_id => held.to_vec(),
-        // A role changed downwards is a privilege lost; upwards, nothing is lost.
+        // A role changed downwards is a privilege lost; upwards, nothing is lost. Setting a
+        // basic role also ends a custom role the user held, whatever its base.
         Action::SetRole { user, role } if user == user_id => keep(&|g| {
-            g.entitlement.rtype == ResourceType::Role
-                && crate::records::Role::parse(&g.entitlement.rid).is_some_and(|old| old.rank() > role.rank())
+            g.entitlement.custom_role().is_some()
+                || (g.entitlement.rtype == ResourceType::Role
+                    && crate::records::Role::parse(&g.entitlement.rid).is_some_and(|old| old.rank() > role.rank()))
         }),
         Action::DeleteTeam { team } => {
             keep(&|g| (g.entitlement.rtype == ResourceType::Team && &g.entitlement.rid == team) || via(g, team))
@@ -99,6 +101,13 @@ mod tests {
         let member = vec![g("role:member:assigned", "direct")];
         let promote = Action::SetRole { user: "1".into(), role: Role::Admin };
         assert_eq!(lost_by(&promote, "1", &member), vec![], "a promotion takes nothing away");
+        let custom = vec![g("role:member:assigned", "direct"), g("role:5:assigned", "direct")];
+        let same_base = Action::SetRole { user: "1".into(), role: Role::Member };
+        assert_eq!(
+            shown(lost_by(&same_base, "1", &custom)),
+            vec!["role:5:assigned|direct"],
+            "a basic role ends a custom one"
+        );
         assert_eq!(lost_by(&Action::DeleteTeam { team: "5".into() }, "1", &held).len(), 4);
     }
 }

@@ -94,7 +94,7 @@ pub enum EntitlementError {
         /// The entitlements the type has.
         allowed: Vec<String>,
     },
-    #[error("{0:?} is not a valid id: ids are numbers (roles are admin, member, viewer or guest)")]
+    #[error("{0:?} is not a valid id: ids are numbers (roles are admin, member, viewer, guest or a custom role's id)")]
     /// An id that is not a number.
     BadId(String),
 }
@@ -126,7 +126,8 @@ impl Entitlement {
             });
         }
         let id_ok = match rtype {
-            ResourceType::Role => Role::parse(&rid).is_some(),
+            // A basic role by name, or a custom role (Enterprise) by monday.com's role id.
+            ResourceType::Role => Role::parse(&rid).is_some() || is_number(&rid),
             _ => !rid.is_empty() && rid.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()),
         };
         if !id_ok {
@@ -134,6 +135,15 @@ impl Entitlement {
         }
         Ok(Entitlement { rtype, rid, slug })
     }
+
+    /// The role id when this is a custom role's entitlement (`role:<id>:assigned`).
+    pub fn custom_role(&self) -> Option<&str> {
+        (self.rtype == ResourceType::Role && is_number(&self.rid)).then_some(self.rid.as_str())
+    }
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_digit())
 }
 
 impl fmt::Display for Entitlement {

@@ -356,7 +356,7 @@ pub fn select_items(
         .map(|(g, u)| {
             let e = &g.entitlement;
             let resource_name = match e.rtype {
-                ResourceType::Role => e.rid.clone(),
+                ResourceType::Role if e.custom_role().is_none() => e.rid.clone(),
                 t => res.get(&(t, e.rid.as_str())).map(|r| r.name.clone()).unwrap_or_default(),
             };
             ItemDraft {
@@ -419,9 +419,14 @@ fn active_owners(grants: &[Grant], users: &HashMap<&str, &UserRecord>) -> HashMa
 /// What taking an item's access away means: a direct grant is revoked; access through a team
 /// is taken by removing the user from that team (the only path monday.com offers that does not
 /// take the access from the team's other members); the admin role falls back to member, and
-/// any other role is the user's access to the account itself, so revoking it deactivates.
-pub fn remediation(user_id: &str, entitlement: &Entitlement, source: &GrantSource) -> Action {
+/// any other basic role is the user's access to the account itself, so revoking it
+/// deactivates; a custom role revoked leaves the user the basic role it was built on (`base`,
+/// the basic role they hold), which setting ends the custom one.
+pub fn remediation(user_id: &str, entitlement: &Entitlement, source: &GrantSource, base: Role) -> Action {
     let principal = Principal::user(user_id);
+    if entitlement.custom_role().is_some() {
+        return Action::SetRole { user: user_id.to_string(), role: base };
+    }
     match (entitlement.rtype, source) {
         (ResourceType::Role, _) if entitlement.rid == Role::Admin.as_str() => {
             Action::SetRole { user: user_id.to_string(), role: Role::Member }
@@ -557,17 +562,20 @@ mod tests {
     fn remediation_takes_the_path_the_access_comes_by() {
         let e: Entitlement = "board:10:subscriber".parse().unwrap();
         assert_eq!(
-            remediation("2", &e, &GrantSource::Direct).to_string(),
+            remediation("2", &e, &GrantSource::Direct, Role::Member).to_string(),
             Action::Revoke { entitlement: e.clone(), principal: Principal::user("2") }.to_string()
         );
-        let via = remediation("2", &e, &GrantSource::Team("5".into()));
+        let via = remediation("2", &e, &GrantSource::Team("5".into()), Role::Member);
         assert!(matches!(via, Action::Revoke { ref entitlement, .. } if entitlement.to_string() == "team:5:member"));
-        let role = remediation("2", &"role:admin:assigned".parse().unwrap(), &GrantSource::Direct);
+        let role = remediation("2", &"role:admin:assigned".parse().unwrap(), &GrantSource::Direct, Role::Admin);
         assert!(matches!(role, Action::SetRole { role: Role::Member, .. }));
-        let owner = remediation("2", &"board:10:owner".parse().unwrap(), &GrantSource::Direct);
+        let owner = remediation("2", &"board:10:owner".parse().unwrap(), &GrantSource::Direct, Role::Member);
         assert!(owner.validate().is_ok() && owner.to_string().contains("board:10:subscriber"), "{owner}");
-        let guest = remediation("2", &"role:guest:assigned".parse().unwrap(), &GrantSource::Direct);
+        let guest = remediation("2", &"role:guest:assigned".parse().unwrap(), &GrantSource::Direct, Role::Guest);
         assert!(matches!(guest, Action::Deactivate { .. }), "never a promotion from guest to member");
+        // A custom role revoked: the user keeps the basic role it was built on, never deactivated.
+        let custom = remediation("2", &"role:5:assigned".parse().unwrap(), &GrantSource::Direct, Role::Viewer);
+        assert!(matches!(custom, Action::SetRole { role: Role::Viewer, .. }), "{custom}");
     }
 
     #[test]

@@ -130,6 +130,11 @@ pub async fn request(
 ) -> Result<i64, JitError> {
     let e: Entitlement =
         entitlement.parse().map_err(|x: roster_core::EntitlementError| JitError::Invalid(x.to_string()))?;
+    if let Some(id) = e.custom_role() {
+        return Err(JitError::Invalid(format!(
+            "just-in-time access to custom role {id} is not supported yet: ask for a basic role (role:admin:assigned, role:member:assigned, ...)"
+        )));
+    }
     let cap = match e.rtype {
         ResourceType::Board => policy.max_board,
         ResourceType::Workspace => policy.max_workspace,

@@ -46,6 +46,17 @@ async fn sync_then_inventory() {
     assert!(o.status.success(), "{}", stderr(&o));
     let grants: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(grants.iter().any(|g| g["entitlement"].as_str().unwrap().starts_with("role:")));
+    // A custom role is shown by its name beside its id.
+    let holder = org.users.iter().find(|u| u.role_id.is_some()).expect("the generator gives some user a custom role");
+    let role = org.custom_roles.iter().find(|r| Some(r.id) == holder.role_id).unwrap();
+    let o = roster(&cfg, None, &["access", &holder.id.to_string(), "-o", "json"]).await;
+    let grants: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let custom = grants.iter().find(|g| g["entitlement"] == format!("role:{}:assigned", role.id).as_str());
+    assert_eq!(
+        custom.map(|g| g["resource"].clone()),
+        Some(Value::from(format!("custom role {}", role.name))),
+        "{grants:?}"
+    );
     let board = org.boards.iter().find(|b| !b.team_subscribers.is_empty()).unwrap();
     let o = roster(&cfg, None, &["who", &format!("board:{}", board.id), "-o", "json"]).await;
     let holders: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();

@@ -119,8 +119,20 @@ pub(super) async fn check(
             }
             Action::SetRole { user, role } => match store.find_user(sync, user).await? {
                 None => problems.push(missing_user(user)),
-                Some(u) if u.role == *role => note = Some(format!("already {}", role.as_str())),
-                Some(_) => {}
+                Some(u) => {
+                    // Setting a basic role ends a custom role the user holds, whatever its base.
+                    let custom: Vec<String> = store
+                        .grants_of(sync, &Principal::user(&u.id))
+                        .await?
+                        .iter()
+                        .filter_map(|g| g.entitlement.custom_role().map(str::to_string))
+                        .collect();
+                    if !custom.is_empty() {
+                        note = Some(format!("ends custom role {}", custom.join(", ")));
+                    } else if u.role == *role {
+                        note = Some(format!("already {}", role.as_str()));
+                    }
+                }
             },
             Action::Deactivate { user } | Action::Activate { user } => match store.find_user(sync, user).await? {
                 None => problems.push(missing_user(user)),

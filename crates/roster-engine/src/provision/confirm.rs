@@ -14,7 +14,15 @@ use serde_json::json;
 async fn seen(store: &dyn SnapshotStore, sync: i64, a: &Action) -> Result<bool, StoreError> {
     Ok(match a {
         Action::Invite { email, .. } => store.find_user(sync, email).await?.is_some(),
-        Action::SetRole { user, role } => store.find_user(sync, user).await?.is_some_and(|u| u.role == *role),
+        // Setting a basic role also ends a custom role: seen when neither is left to do.
+        Action::SetRole { user, role } => match store.find_user(sync, user).await? {
+            Some(u) if u.role == *role => !store
+                .grants_of(sync, &Principal::user(&u.id))
+                .await?
+                .iter()
+                .any(|g| g.entitlement.custom_role().is_some()),
+            _ => false,
+        },
         Action::Deactivate { user } => {
             store.find_user(sync, user).await?.is_some_and(|u| u.status == UserStatus::Deactivated)
         }

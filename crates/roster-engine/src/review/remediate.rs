@@ -242,8 +242,19 @@ async fn remedy<'a>(
             continue;
         }
         let (e, s) = parse_item(it)?;
-        let a = remediation(&it.user_id, &e, &s);
         let held = store.grants_of(sync_id, &Principal::user(&it.user_id)).await?;
+        // The basic role the user holds (a custom role revoked falls back to it).
+        let base = held
+            .iter()
+            .filter(|g| g.entitlement.rtype == roster_core::ResourceType::Role)
+            .find_map(|g| roster_core::Role::parse(&g.entitlement.rid));
+        let Some(base) = base else {
+            // Never a guess: a wrong basic role would demote or promote the user.
+            let note = format!("{why}; not removed: the snapshot shows no basic role for user {}, so the role to fall back to is not known; set it by hand", it.user_id);
+            r.manual.push((it, format!("set a basic role for user {}", it.user_id), note));
+            continue;
+        };
+        let a = remediation(&it.user_id, &e, &s, base);
         let kept: Vec<String> = lost_by(&a, &it.user_id, &held)
             .iter()
             .filter_map(|g| certified.get(&key(&it.user_id, &g.entitlement, &g.source)))

@@ -1,7 +1,8 @@
-//! The account: plan, tier, seats.
+//! The account: plan, tier, seats, and its custom roles (stored as role resources, so a
+//! custom role's entitlement `role:<id>:assigned` is shown by its name).
 
-use monday_api::Client;
-use roster_core::AccountRecord;
+use monday_api::{AccountRole, Client};
+use roster_core::{AccountRecord, ResourceRecord, ResourceType};
 use roster_store::{Page, PartProgress, Store};
 
 use super::{start_of, store_page, SyncProgress};
@@ -12,6 +13,7 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
+    roles: &[AccountRole],
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     if start_of(parts, "account").1 {
@@ -27,6 +29,25 @@ pub(crate) async fn sync(
         max_users: a.plan.as_ref().map(|p| p.max_users),
         active_members_count: a.active_members_count,
     };
-    let page = Page { part: "account".into(), account: Some(record), next_offset: 1, done: true, ..Page::default() };
+    let resources = roles
+        .iter()
+        .filter(|r| r.custom)
+        .map(|r| ResourceRecord {
+            rtype: ResourceType::Role,
+            id: r.id.to_string(),
+            name: r.name.clone(),
+            parent: None,
+            kind: Some("custom".into()),
+            state: None,
+        })
+        .collect();
+    let page = Page {
+        part: "account".into(),
+        account: Some(record),
+        resources,
+        next_offset: 1,
+        done: true,
+        ..Page::default()
+    };
     store_page(store, sync_id, page, 1, progress).await
 }

@@ -243,20 +243,36 @@ async fn run(
     let expect = |n: fn(&roster_store::Counts) -> i64| known.as_ref().map(|c| n(c).max(0) as u64);
     let board_teams = list_lengths(store, previous, ResourceType::Board, true).await?;
     let workspace_members = list_lengths(store, previous, ResourceType::Workspace, false).await?;
-    let result = tokio::try_join!(
-        account::sync(store, client, run.id, &parts, progress),
-        users::sync(store, client, run.id, &parts, expect(|c| c.users), progress),
-        teams::sync(store, client, run.id, &parts, progress),
-        workspaces::sync(
-            store,
-            client,
-            run.id,
-            &parts,
-            (opts.workspace_state, expect(|c| c.workspaces), workspace_members),
-            progress
-        ),
-        boards::sync(store, client, run.id, &parts, (opts.board_state, expect(|c| c.boards), board_teams), progress),
-    );
+    // The account's roles first: a user's role id is a custom role's only if the account says
+    // so (one small request).
+    let result = async {
+        let roles =
+            client.account_roles().await.map_err(|source| SyncError::Api { part: "the account's roles", source })?;
+        let custom: std::collections::HashSet<u64> = roles.iter().filter(|r| r.custom).map(|r| r.id).collect();
+        tokio::try_join!(
+            account::sync(store, client, run.id, &parts, &roles, progress),
+            users::sync(store, client, run.id, &parts, expect(|c| c.users), &custom, progress),
+            teams::sync(store, client, run.id, &parts, progress),
+            workspaces::sync(
+                store,
+                client,
+                run.id,
+                &parts,
+                (opts.workspace_state, expect(|c| c.workspaces), workspace_members),
+                progress
+            ),
+            boards::sync(
+                store,
+                client,
+                run.id,
+                &parts,
+                (opts.board_state, expect(|c| c.boards), board_teams),
+                progress
+            ),
+        )
+        .map(|_| ())
+    }
+    .await;
     // Lists that changed while they were paged: what the pages missed is read by id.
     let result = match result {
         Ok(_) => match boards::sweep(store, client, run.id, opts.board_state, progress).await {

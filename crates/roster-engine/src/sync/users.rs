@@ -49,6 +49,7 @@ pub(crate) async fn sync(
     sync_id: i64,
     parts: &[PartProgress],
     expected: Option<u64>,
+    custom_roles: &std::collections::HashSet<u64>,
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     let (offset, done) = start_of(parts, "users");
@@ -57,17 +58,20 @@ pub(crate) async fn sync(
     }
     let to_rows = |page: &[monday_api::User]| {
         let users: Vec<UserRecord> = page.iter().map(record).collect();
+        // Each user's basic role, and the custom role they hold, if any.
+        let role = |rid: String, user: &str| {
+            Grant::direct(
+                Entitlement { rtype: ResourceType::Role, rid, slug: "assigned".into() },
+                Principal::user(user),
+            )
+        };
         let grants = users
             .iter()
-            .map(|u| {
-                Grant::direct(
-                    Entitlement {
-                        rtype: ResourceType::Role,
-                        rid: u.role.as_str().to_string(),
-                        slug: "assigned".into(),
-                    },
-                    Principal::user(&u.id),
-                )
+            .zip(page)
+            .flat_map(|(u, api)| {
+                let custom = api.role_id.filter(|id| custom_roles.contains(id));
+                std::iter::once(role(u.role.as_str().to_string(), &u.id))
+                    .chain(custom.map(|id| role(id.to_string(), &u.id)))
             })
             .collect();
         Rows { users, grants, ..Rows::default() }

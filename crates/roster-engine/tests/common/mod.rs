@@ -50,6 +50,9 @@ pub fn truth(org: &Org) -> BTreeSet<String> {
             K::Guest => "guest",
         };
         add(format!("role:{role}:assigned"), format!("user:{}", u.id), "direct");
+        if let Some(custom) = u.role_id {
+            add(format!("role:{custom}:assigned"), format!("user:{}", u.id), "direct");
+        }
     }
     let members = |team: u64| org.teams.iter().find(|t| t.id == team).map(|t| t.members.clone()).unwrap_or_default();
     for t in &org.teams {

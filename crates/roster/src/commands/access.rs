@@ -30,13 +30,17 @@ pub async fn access(cli: &Cli, key: &str, out: &mut dyn Write) -> Result<()> {
         })?;
     let teams = names(&s, ResourceType::Team).await?;
     let mut all_names: HashMap<ResourceType, HashMap<String, String>> = HashMap::new();
-    for t in [ResourceType::Team, ResourceType::Workspace, ResourceType::Board] {
+    for t in [ResourceType::Team, ResourceType::Workspace, ResourceType::Board, ResourceType::Role] {
         all_names.insert(t, names(&s, t).await?);
     }
     let mut l = Listing::new(&["entitlement", "resource", "source"]);
     for g in s.store.grants_of(s.sync.id, &Principal::user(&user.id)).await? {
         let name = match g.entitlement.rtype {
-            ResourceType::Role => format!("role {}", g.entitlement.rid),
+            // A custom role by its name (its id is in the entitlement); a basic role by its own.
+            ResourceType::Role => match all_names.get(&ResourceType::Role).and_then(|m| m.get(&g.entitlement.rid)) {
+                Some(custom) => format!("custom role {custom}"),
+                None => format!("role {}", g.entitlement.rid),
+            },
             t => all_names.get(&t).and_then(|m| m.get(&g.entitlement.rid)).cloned().unwrap_or_default(),
         };
         l.row(vec![g.entitlement.to_string(), name, source_text(&g.source, &teams)]);
