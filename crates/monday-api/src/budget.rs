@@ -26,6 +26,8 @@ struct State {
     inflight: u32,
     /// Last cost seen per operation key, as the estimate of the next one.
     estimates: HashMap<String, u64>,
+    /// Until when a request is paused for the budget or a rate limit, if one is.
+    paused_until: Option<Instant>,
 }
 
 /// Shared budget tracker of one client (one token).
@@ -103,6 +105,7 @@ impl Budget {
                 Ok(r) => return r,
                 Err(wait) => {
                     if wait > PROBE_WAIT {
+                        self.pausing(wait);
                         tracing::info!(
                             wait_ms = wait.as_millis() as u64,
                             estimate,
@@ -131,6 +134,21 @@ impl Budget {
         if new_window {
             s.reset_at = Some(reset_at);
         }
+    }
+
+    /// Records that a request waits `wait` from now (for the budget or a rate limit), so that
+    /// [`Budget::paused_for`] can say so.
+    pub fn pausing(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut s = self.state.lock();
+        s.paused_until = Some(s.paused_until.map_or(until, |old| old.max(until)));
+    }
+
+    /// How much longer requests are paused for the budget or a rate limit (`None`: not paused).
+    /// A sync that seems to stand still says this instead of nothing.
+    pub fn paused_for(&self) -> Option<Duration> {
+        let until = self.state.lock().paused_until?;
+        until.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
     }
 
     /// Records that monday.com said the budget is spent until `retry_after` from now.
@@ -179,6 +197,23 @@ mod tests {
         assert!(b.try_reserve(60, Instant::now()).is_err(), "the first reservation holds 60 of 100");
         drop(first);
         assert!(b.try_reserve(60, Instant::now()).is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_is_told_while_it_lasts() {
+        let b = Budget::default();
+        assert_eq!(b.paused_for(), None);
+        b.observe("q", 100, 50, 30);
+        let waiter = {
+            let b = b.clone();
+            tokio::spawn(async move { drop(b.acquire(100).await) })
+        };
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let left = b.paused_for().unwrap_or_default();
+        assert!(left > Duration::from_secs(28) && left <= Duration::from_secs(30) + RESET_MARGIN, "{left:?}");
+        tokio::time::sleep(Duration::from_secs(31)).await;
+        assert_eq!(b.paused_for(), None, "over once the window refilled");
+        waiter.await.unwrap_or_default();
     }
 
     #[tokio::test(start_paused = true)]

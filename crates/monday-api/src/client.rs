@@ -151,6 +151,12 @@ impl Client {
         self.metrics.snapshot()
     }
 
+    /// How much longer this client's requests wait for monday.com's complexity budget to
+    /// refill or a rate limit to pass (`None`: not waiting).
+    pub fn paused_for(&self) -> Option<std::time::Duration> {
+        self.budget.paused_for()
+    }
+
     /// Runs a read query: paced, retried, typed. `key` names the query and its page size, for
     /// the budget estimate.
     pub async fn query<Q: GraphQLQuery>(&self, key: &str, variables: Q::Variables) -> Result<Q::ResponseData, Error> {
@@ -281,6 +287,7 @@ impl Client {
             let wait = wait.unwrap_or_default();
             self.metrics.retry(matches!(err, Error::RateLimited { .. }));
             if matches!(err, Error::RateLimited { .. }) {
+                self.budget.pausing(wait);
                 tracing::info!(operation = key, attempt, wait_ms = wait.as_millis() as u64, error = %err, "waiting out a monday.com rate limit");
             } else {
                 tracing::warn!(operation = key, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying monday.com call");

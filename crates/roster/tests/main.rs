@@ -8,6 +8,7 @@ mod common;
 mod apply_after_kill;
 mod cli_approval;
 mod cli_bench;
+mod cli_budget_wait;
 mod cli_retention;
 mod cli_review;
 mod cli_sync_and_inventory;

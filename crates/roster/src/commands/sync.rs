@@ -53,7 +53,17 @@ pub async fn run(cli: &Cli) -> Result<()> {
                     continue;
                 }
             };
-        let result = sync_account(store.as_ref(), &client, &a.name, &opts, &Progress::new(&a.name)).await;
+        let progress = Progress::new(&a.name);
+        let sync = sync_account(store.as_ref(), &client, &a.name, &opts, &progress);
+        tokio::pin!(sync);
+        // Once a second: is the sync waiting for monday.com's budget? Then it says so.
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        let result = loop {
+            tokio::select! {
+                r = &mut sync => break r,
+                _ = tick.tick() => progress.waiting(client.paused_for()),
+            }
+        };
         match result {
             Ok(report) => {
                 println!("{}", summary(&report));
