@@ -125,12 +125,18 @@ async fn permissions_limits_and_input() {
         &sim,
         ADMIN,
         &format!(
-            "mutation {{ deactivate_users(user_ids: [{}]) {{ deactivated_users {{ id }} }} }}",
+            "mutation {{ deactivate_users(user_ids: [{}]) {{ deactivated_users {{ id }} errors {{ code user_id }} }} }}",
             too_many.join(",")
         ),
     )
     .await;
-    assert_eq!(b["errors"][0]["extensions"]["code"], "EXCEEDS_BATCH_LIMIT");
+    // As monday.com: the mutation's result, every id refused with EXCEEDS_BATCH_LIMIT, no root error.
+    assert_eq!(b["errors"], json!(null), "{b}");
+    let r = &b["data"]["deactivate_users"];
+    assert_eq!(r["deactivated_users"], json!([]));
+    let codes = r["errors"].as_array().unwrap();
+    assert_eq!(codes.len(), 201);
+    assert!(codes.iter().all(|e| e["code"] == "EXCEEDS_BATCH_LIMIT"), "{r}");
     assert_eq!(
         sim.sim.world().users().iter().filter(|u| u.status == UserStatus::Inactive).count(),
         org.users.iter().filter(|u| u.status == UserStatus::Inactive).count(),
