@@ -56,10 +56,12 @@ pub struct LegacyFlags {
     pub enabled: Option<bool>,
 }
 
-/// The role from `kind`, or from the legacy booleans where `kind` is missing or unknown.
+/// The role from `kind`, or from the legacy booleans where `kind` is missing. A kind that is
+/// there but not one of the four basic ones (`service_user`, `agent_member`, ...) is kept as it
+/// came: the booleans would call a service user a member.
 pub fn kind_with_fallback(kind: &str, legacy: LegacyFlags) -> UserKind {
     match UserKind::parse(kind) {
-        UserKind::Other(_) if legacy != LegacyFlags::default() => {
+        UserKind::Other(k) if k.is_empty() && legacy != LegacyFlags::default() => {
             if legacy.is_admin == Some(true) {
                 UserKind::Admin
             } else if legacy.is_guest == Some(true) {
@@ -235,6 +237,12 @@ mod tests {
         let admin = LegacyFlags { is_admin: Some(true), enabled: Some(true), ..LegacyFlags::default() };
         assert_eq!(kind_with_fallback("", admin), UserKind::Admin);
         assert_eq!(kind_with_fallback("guest", admin), UserKind::Guest, "kind wins when present");
+        let member = LegacyFlags { enabled: Some(true), ..LegacyFlags::default() };
+        assert_eq!(
+            kind_with_fallback("service_user", member),
+            UserKind::Other("service_user".into()),
+            "kept as it came"
+        );
         let viewer = LegacyFlags { is_view_only: Some(true), enabled: Some(true), ..LegacyFlags::default() };
         assert_eq!(kind_with_fallback("", viewer), UserKind::Viewer);
         assert_eq!(

@@ -323,6 +323,7 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
         country_code: "FR".to_string(),
         created_at: account_created,
     };
+    add_service_and_agent_users(&mut users);
     let custom_roles = assign_custom_roles(cfg, &mut users);
     Ok(Org {
         account,
@@ -338,6 +339,24 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
         ],
         scim_token: Some(DEFAULT_SCIM_TOKEN.to_string()),
     })
+}
+
+/// About one user in a hundred becomes a service user (created by monday.com, for API tokens)
+/// and one in a hundred an AI agent member, always active and confirmed. Chosen by position, not
+/// drawn, so every other fact of an org is the same as before these kinds were generated.
+fn add_service_and_agent_users(users: &mut [User]) {
+    for (i, u) in users.iter_mut().enumerate().skip(3) {
+        let (kind, method) = match (i % 97, i % 89) {
+            (50, _) => (UserKind::ServiceUser, InvitationMethod::SystemCreation),
+            (_, 60) => (UserKind::AgentMember, InvitationMethod::AgentUserCreation),
+            _ => continue,
+        };
+        u.kind = kind;
+        u.invitation_method = method;
+        u.status = UserStatus::Active;
+        u.is_email_confirmed = true;
+        u.title = if kind == UserKind::ServiceUser { "Integration".into() } else { "AI agent".into() };
+    }
 }
 
 /// Three custom roles (an Enterprise account's), one over each kind but admin, each held by

@@ -25,16 +25,23 @@ pub enum UserKind {
     Viewer,
     /// A guest from outside the company.
     Guest,
+    /// A service user: an account-owned identity for API tokens, no person behind it.
+    ServiceUser,
+    /// An AI agent acting as a member.
+    AgentMember,
 }
 
 impl UserKind {
-    /// The lowercase string monday.com serves in `User.kind`.
+    /// The lowercase string monday.com serves in `User.kind` (`service_user` and
+    /// `agent_member` follow the `UserKindFilter` names [INF]).
     pub fn as_str(self) -> &'static str {
         match self {
             UserKind::Admin => "admin",
             UserKind::Member => "member",
             UserKind::Viewer => "viewer",
             UserKind::Guest => "guest",
+            UserKind::ServiceUser => "service_user",
+            UserKind::AgentMember => "agent_member",
         }
     }
 
@@ -45,7 +52,14 @@ impl UserKind {
             UserKind::Member => "MEMBER",
             UserKind::Viewer => "VIEW_ONLY",
             UserKind::Guest => "GUEST",
+            UserKind::ServiceUser => "SERVICE_USER",
+            UserKind::AgentMember => "AGENT_MEMBER",
         }
+    }
+
+    /// A person's kind, one of the four a role can be built on: not a service or agent user.
+    pub fn is_person(self) -> bool {
+        matches!(self, UserKind::Admin | UserKind::Member | UserKind::Viewer | UserKind::Guest)
     }
 }
 
@@ -58,6 +72,8 @@ impl UserKind {
             UserKind::Member => (2, "member"),
             UserKind::Viewer => (3, "view_only"),
             UserKind::Guest => (4, "guest"),
+            // Service and agent users hold member-level access [INF].
+            UserKind::ServiceUser | UserKind::AgentMember => (2, "member"),
         }
     }
 }
@@ -116,6 +132,10 @@ pub enum InvitationMethod {
     FirstUser,
     /// Created through the API.
     ApiUserCreation,
+    /// Created by monday.com itself (service users).
+    SystemCreation,
+    /// Created as an AI agent.
+    AgentUserCreation,
 }
 
 impl InvitationMethod {
@@ -128,6 +148,8 @@ impl InvitationMethod {
             InvitationMethod::AuthDomain => "AUTH_DOMAIN",
             InvitationMethod::FirstUser => "FIRST_USER",
             InvitationMethod::ApiUserCreation => "API_USER_CREATION",
+            InvitationMethod::SystemCreation => "SYSTEM_CREATION",
+            InvitationMethod::AgentUserCreation => "AGENT_USER_CREATION",
         }
     }
 }
@@ -521,8 +543,11 @@ fn check_custom_roles(org: &Org) -> Result<(), OrgError> {
         if r.id <= MAX_BASIC_ROLE_ID {
             return bad(r.id, format!("uses an id of a basic role (custom role ids are above {MAX_BASIC_ROLE_ID})"));
         }
-        if r.base == UserKind::Admin {
-            return bad(r.id, "is based on admin; monday.com bases custom roles on any type but admin".into());
+        if r.base == UserKind::Admin || !r.base.is_person() {
+            return bad(
+                r.id,
+                format!("is based on {}; monday.com bases custom roles on member, viewer or guest", r.base.as_str()),
+            );
         }
         if r.name.trim().is_empty() {
             return bad(r.id, "has no name".into());

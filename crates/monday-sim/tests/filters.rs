@@ -51,8 +51,10 @@ async fn users_filters() {
         ),
         (
             ", user_kind: { not_in: [GUEST, MEMBER] }",
-            users_where(&org, |u| enabled(u) && matches!(u.kind, UserKind::Admin | UserKind::Viewer)),
+            users_where(&org, |u| enabled(u) && !matches!(u.kind, UserKind::Guest | UserKind::Member)),
         ),
+        (", user_kind: { in: [SERVICE_USER] }", users_where(&org, |u| enabled(u) && u.kind == UserKind::ServiceUser)),
+        (", user_kind: { in: [AGENT_MEMBER] }", users_where(&org, |u| enabled(u) && u.kind == UserKind::AgentMember)),
     ] {
         assert!(!want.is_empty(), "{arg}");
         assert_eq!(user_ids(&sim, arg).await, want, "{arg}");
@@ -207,7 +209,12 @@ async fn account_plan_and_version() {
     let org = org(200, 25);
     let sim = start(org.clone()).await;
     let d = data(&sim, "{ account { id name slug tier active_members_count plan { max_users tier period version } products { id kind tier } } version { value kind display_name } }").await;
-    let billable = org.users.iter().filter(|u| u.status != UserStatus::Inactive && u.kind != UserKind::Guest).count();
+    // Seats: enabled people who are not guests (service and agent users take none).
+    let billable = org
+        .users
+        .iter()
+        .filter(|u| u.status != UserStatus::Inactive && u.kind != UserKind::Guest && u.kind.is_person())
+        .count();
     assert_eq!(d["account"]["active_members_count"], billable);
     assert_eq!(d["account"]["plan"]["max_users"], org.account.plan.max_users);
     assert!(org.account.plan.max_users as usize >= billable);

@@ -296,6 +296,7 @@ mod tests {
             last_activity: None,
             time_zone: None,
             invitation_method: None,
+            kind: None,
         }
     }
 

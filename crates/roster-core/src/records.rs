@@ -114,12 +114,17 @@ pub struct UserRecord {
     pub time_zone: Option<String>,
     /// How the user joined (`user`, `scim`, `sso`, ...).
     pub invitation_method: Option<String>,
+    /// monday.com's `User.kind` when it is not one of the four basic ones (`service_user`,
+    /// `agent_member`, or one Roster does not know yet), kept as it came; `role` then holds the
+    /// access it is treated as. `None`: a person of kind `role`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// The stored columns of a user, in the store's order: the store builds its reads and writes
 /// from this list (with `sync_id`, and `email_lower` for the case-free e-mail), so a field
 /// added to [`UserRecord`] goes here once.
-pub const USER_COLUMNS: [&str; 12] = [
+pub const USER_COLUMNS: [&str; 13] = [
     "id",
     "name",
     "email",
@@ -132,6 +137,7 @@ pub const USER_COLUMNS: [&str; 12] = [
     "last_activity",
     "time_zone",
     "invitation_method",
+    "kind",
 ];
 
 /// A user field whose change between two snapshots is an event. The store's diff compares the
@@ -179,6 +185,12 @@ impl UserRecord {
     /// Whether `email` is this user's, compared case-insensitively as monday.com does.
     pub fn has_email(&self, email: &str) -> bool {
         self.email.trim().eq_ignore_ascii_case(email.trim())
+    }
+
+    /// Whether the user is a person: not a service user, an AI agent or another kind of
+    /// account-owned identity (they take no seat and answer no review mail).
+    pub fn is_person(&self) -> bool {
+        self.kind.is_none()
     }
 
     /// Whole days since the last activity as of `now` (`None`: never active).

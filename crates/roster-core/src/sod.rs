@@ -182,6 +182,7 @@ mod tests {
             last_activity: None,
             time_zone: None,
             invitation_method: None,
+            kind: None,
         }
     }
 

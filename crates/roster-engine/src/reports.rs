@@ -164,9 +164,11 @@ async fn seats(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Resul
     let account = store.account_snapshot(sync).await?;
     let users = store.users(sync, &UserQuery::default()).await?;
     let count = |f: &dyn Fn(&UserRecord) -> bool| users.iter().filter(|u| f(u)).count();
-    let active = |role: Role| count(&|u| u.status == UserStatus::Active && u.role == role);
-    // monday.com bills admins and members; guests and viewers take no paid seat.
+    let active = |role: Role| count(&|u| u.status == UserStatus::Active && u.role == role && u.is_person());
+    // monday.com bills admins and members; guests, viewers, service users and AI agents take
+    // no paid seat [INF for the last two].
     let billable = active(Role::Admin) + active(Role::Member);
+    let non_people = count(&|u| u.status == UserStatus::Active && !u.is_person());
     let pending: Vec<&UserRecord> = users.iter().filter(|u| u.status == UserStatus::Pending).collect();
     let oldest = pending.iter().filter_map(|u| u.created_at).min().map(|t| (o.now - t).num_days());
     let deactivated: HashSet<&str> =
@@ -186,6 +188,7 @@ async fn seats(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Resul
     row("free seats", max.map_or("unknown".into(), |m| (m - billable as i64).to_string()));
     row("active guests", active(Role::Guest).to_string());
     row("active viewers", active(Role::Viewer).to_string());
+    row("active service users, agents and other non-people (no seat)", non_people.to_string());
     row("pending invitations", pending.len().to_string());
     row("oldest pending invitation (days)", oldest.map_or("-".into(), |d| d.to_string()));
     row("deactivated users still owning boards", owning.to_string());

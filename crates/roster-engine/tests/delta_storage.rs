@@ -82,8 +82,10 @@ fn apply(org: &mut Org, change: &Change, next_id: &mut u64) {
                 UserKind::Member => UserKind::Viewer,
                 UserKind::Viewer => UserKind::Admin,
                 UserKind::Admin => UserKind::Member,
-                UserKind::Guest => UserKind::Guest,
+                other => other,
             };
+            // A custom role is built on one kind: a new kind drops it, as monday.com would.
+            u.role_id = None;
         }
         Change::Deactivate(i) => org.users[user(i)].status = UserStatus::Inactive,
         Change::Reactivate(i) => org.users[user(i)].status = UserStatus::Active,

@@ -5,6 +5,7 @@
 
 mod common;
 mod custom_roles;
+mod user_kinds;
 
 mod access_review;
 mod delta_storage;

@@ -83,6 +83,9 @@ async fn reports_state_what_the_org_says() {
     let billable =
         ids(&|u| u.status == UserStatus::Active && matches!(u.kind, UserKind::Admin | UserKind::Member)).len();
     assert_eq!(metric(&seats, "billable"), billable.to_string());
+    let non_people = ids(&|u| u.status == UserStatus::Active && !u.kind.is_person()).len();
+    assert!(non_people > 0, "the generator makes service users and agents");
+    assert_eq!(metric(&seats, "active service users"), non_people.to_string());
     assert_eq!(metric(&seats, "pending invitations"), ids(&|u| u.status == UserStatus::Pending).len().to_string());
     assert_eq!(metric(&seats, "max_users"), org.account.plan.max_users.to_string());
 

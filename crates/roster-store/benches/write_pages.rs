@@ -27,6 +27,7 @@ fn users(n: usize) -> Vec<UserRecord> {
             last_activity: Some(Utc::now()),
             time_zone: Some("Europe/Berlin".into()),
             invitation_method: Some("SCIM".into()),
+            kind: None,
         })
         .collect()
 }

@@ -43,6 +43,7 @@ pub(crate) fn user(id: &str, email: &str, role: Role, status: UserStatus, days_i
         last_activity: days_idle.map(|d| Utc::now() - Duration::days(d)),
         time_zone: None,
         invitation_method: Some("SCIM".into()),
+        kind: None,
     }
 }
 

@@ -60,6 +60,7 @@ pub fn assert_matches(s: &Snapshot, org: &Org) {
             m::UserKind::Member => UserKind::Member,
             m::UserKind::Viewer => UserKind::Viewer,
             m::UserKind::Guest => UserKind::Guest,
+            other => UserKind::Other(other.as_str().to_string()),
         };
         assert_eq!(u.kind, kind, "user {}", t.id);
         assert_eq!(u.role_id, Some(t.role_id.unwrap_or(t.kind.basic_role().0)), "user {} role", t.id);

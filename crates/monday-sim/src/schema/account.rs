@@ -18,12 +18,13 @@ pub fn account_type() -> Object {
     let s = TypeRef::named_nn(TypeRef::STRING);
     Object::new("Account")
         .field(scalar::<AccountRef, _>("active_members_count", TypeRef::named(TypeRef::INT), |c, _| {
-            // Billable members: enabled, not guests [INF: monday counts pending invitees as seats].
+            // Billable members: enabled, not guests, people [INF: monday counts pending invitees as
+            // seats, and not service or agent users].
             let n = c
                 .world
                 .users()
                 .iter()
-                .filter(|u| u.status != UserStatus::Inactive && u.kind != UserKind::Guest)
+                .filter(|u| u.status != UserStatus::Inactive && u.kind != UserKind::Guest && u.kind.is_person())
                 .count();
             Value::from(n as i32)
         }))

@@ -108,7 +108,7 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
     for t in workspaces::settings_types() {
         b = b.register(t);
     }
-    b = types::register(b);
+    b = types::register(b, version);
     b = types::register_meta(b);
     b = types::register_unmodelled(b, version);
     b = mutations::register(b);

@@ -18,13 +18,46 @@ fn enumeration(name: &str, items: &[&str]) -> Enum {
 }
 
 /// Registers every enum, scalar and input object the subset uses.
-pub fn register(b: SchemaBuilder) -> SchemaBuilder {
+/// Every `UserKindFilter` value of the published schema of `version` (the sim's users hold
+/// five of them; the rest select no one here).
+fn user_kind_filters(version: ApiVersion) -> Vec<&'static str> {
+    let mut v =
+        vec!["ADMIN", "MEMBER", "GUEST", "VIEW_ONLY", "AGENT_MEMBER", "PERSONAL_AGENT_MEMBER", "AGENT_SIGNUP_USER"];
+    if version == ApiVersion::V2026_10 {
+        v.extend(["EXTERNAL_AGENT_MEMBER", "EXTERNAL_AGENT_DETACHED_MEMBER"]);
+    }
+    v.push("SERVICE_USER");
+    if version == ApiVersion::V2026_10 {
+        v.push("VIBE_USER");
+    }
+    v.extend([
+        "PORTAL",
+        "PORTFOLIO_API_USER",
+        "NEXUS_API_USER",
+        "RESOURCE_DIRECTORY_API_USER",
+        "OMNICHANNEL_API_USER",
+        "GOALS_API_USER",
+        "PROJECTS_API_USER",
+        "SPRINT_MANAGEMENT_API_USER",
+        "CRM_COMMERCE_API_USER",
+        "CAMPAIGNS_API_USER",
+        "DATA_RETENTION_API_USER",
+        "MONDAY_SERVICE_API_USER",
+        "AI_PLATFORM_AGENT_API_USER",
+        "DEPENDENCIES_API_USER",
+        "HISTORICAL_TRACKING_BACKFILL_API_USER",
+        "BASIC",
+    ]);
+    v
+}
+
+pub fn register(b: SchemaBuilder, version: ApiVersion) -> SchemaBuilder {
     b.register(Scalar::new("Date"))
         .register(Scalar::new("ISO8601DateTime"))
         .register(Scalar::new("JSON"))
         .register(enumeration("UserStatus", &["ACTIVE", "INACTIVE", "PENDING"]))
         .register(enumeration("UserKind", &["all", "guests", "non_guests", "non_pending"]))
-        .register(enumeration("UserKindFilter", &["ADMIN", "MEMBER", "GUEST", "VIEW_ONLY"]))
+        .register(enumeration("UserKindFilter", &user_kind_filters(version)))
         .register(enumeration("UsersSortField", &["CREATED_AT"]))
         .register(enumeration("UsersSortDirection", &["ASC", "DESC"]))
         .register(enumeration(
@@ -38,7 +71,11 @@ pub fn register(b: SchemaBuilder) -> SchemaBuilder {
                 "CONSOLIDATION",
                 "INTERNAL_CREATION",
                 "UNKNOWN",
+                "SERVICE_PORTAL_AUTH_DOMAIN",
+                "SERVICE_PORTAL_USER_INVITATION",
                 "API_USER_CREATION",
+                "AGENT_USER_CREATION",
+                "SYSTEM_CREATION",
             ],
         ))
         .register(enumeration("State", &["active", "all", "archived", "deleted"]))

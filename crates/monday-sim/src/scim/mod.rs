@@ -324,7 +324,7 @@ fn users_list(sim: &Sim, headers: &HeaderMap, p: ListParams) -> Res {
     let all: Vec<Value> = world
         .users()
         .iter()
-        .filter(|u| !p.scim_only || u.invitation_method == InvitationMethod::Scim)
+        .filter(|u| u.kind.is_person() && (!p.scim_only || u.invitation_method == InvitationMethod::Scim))
         .map(|u| resources::user_doc(&world, u, &b))
         .filter(|d| filter.as_ref().is_none_or(|(a, v)| values_at(d, a).iter().any(|x| x.eq_ignore_ascii_case(v))))
         .collect();
@@ -346,7 +346,7 @@ async fn search_all(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Bytes
     let users = world
         .users()
         .iter()
-        .filter(|u| !p.scim_only || u.invitation_method == InvitationMethod::Scim)
+        .filter(|u| u.kind.is_person() && (!p.scim_only || u.invitation_method == InvitationMethod::Scim))
         .map(|u| resources::user_doc(&world, u, &b));
     let groups = world
         .teams()
@@ -369,10 +369,13 @@ async fn search_users(State(sim): State<Arc<Sim>>, headers: HeaderMap, body: Byt
     users_list(&sim, &headers, search_params(&body)?)
 }
 
+/// A person by id. Service users and AI agents are not SCIM resources: an IdP provisions
+/// people, and monday.com creates the others itself [INF].
 fn find_user(world: &World, id: &str) -> Result<usize, ScimError> {
     id.parse::<u64>()
         .ok()
         .and_then(|i| world.user_pos(i))
+        .filter(|&pos| world.users()[pos].kind.is_person())
         .ok_or_else(|| ScimError::new(StatusCode::NOT_FOUND, format!("User {id} not found")))
 }
 

@@ -7,6 +7,10 @@ use roster_store::{PartProgress, Store};
 use super::{paged_part, start_of, Rows, SyncProgress};
 use crate::error::SyncError;
 
+/// `User.kind` values beyond the four basic ones that monday.com documents (its
+/// `UserKindFilter` values, lower-cased).
+const KNOWN_OTHER_KINDS: [&str; 4] = ["service_user", "agent_member", "personal_agent_member", "external_agent_member"];
+
 fn role(kind: &UserKind, id: u64) -> Role {
     match kind {
         UserKind::Admin => Role::Admin,
@@ -14,8 +18,12 @@ fn role(kind: &UserKind, id: u64) -> Role {
         UserKind::Viewer => Role::Viewer,
         UserKind::Guest => Role::Guest,
         UserKind::Other(k) => {
-            // monday.com's newer kinds (agents, service users) hold member-level access.
-            tracing::warn!(user = id, kind = %k, "unknown user kind; recorded as member");
+            // monday.com's other kinds (service users, AI agents, API users) hold member-level
+            // access [INF]; the kind itself is kept on the record. One Roster has not met before
+            // is said once per page, not failed on.
+            if !KNOWN_OTHER_KINDS.contains(&k.as_str()) {
+                tracing::warn!(user = id, kind = %k, "a user kind Roster does not know; kept as it came, treated as member");
+            }
             Role::Member
         }
     }
@@ -40,6 +48,10 @@ pub(crate) fn record(u: &monday_api::User) -> UserRecord {
         last_activity: u.last_activity,
         time_zone: u.time_zone.clone(),
         invitation_method: u.invitation_method.clone(),
+        kind: match &u.kind {
+            UserKind::Other(k) => Some(k.clone()),
+            _ => None,
+        },
     }
 }
 

@@ -48,6 +48,8 @@ pub fn truth(org: &Org) -> BTreeSet<String> {
             K::Member => "member",
             K::Viewer => "viewer",
             K::Guest => "guest",
+            // Service and agent users hold member-level access.
+            K::ServiceUser | K::AgentMember => "member",
         };
         add(format!("role:{role}:assigned"), format!("user:{}", u.id), "direct");
         if let Some(custom) = u.role_id {

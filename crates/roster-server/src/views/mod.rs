@@ -74,6 +74,10 @@ pub struct UserView {
     pub status: String,
     pub last_activity: Option<String>,
     pub invitation_method: Option<String>,
+    /// monday.com's `User.kind` when it is not a person's (`service_user`, `agent_member`, or
+    /// one Roster does not know yet); absent for a person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 impl From<roster_core::UserRecord> for UserView {
@@ -87,6 +91,7 @@ impl From<roster_core::UserRecord> for UserView {
             status: u.status.as_str().into(),
             last_activity: u.last_activity.map(|t| t.to_rfc3339()),
             invitation_method: u.invitation_method,
+            kind: u.kind,
         }
     }
 }

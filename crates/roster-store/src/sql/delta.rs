@@ -59,8 +59,8 @@ pub(super) fn grant_key(joined: &str) -> [u8; 16] {
 fn user_digest(u: &UserRecord) -> String {
     let flag = if u.is_email_confirmed { "1" } else { "0" };
     let times = [ts(u.created_at), ts(u.became_active_at), ts(u.last_activity)];
-    hex(fingerprint(&[
-        Some(&u.name),
+    let mut parts: Vec<Option<&str>> = vec![
+        Some(u.name.as_str()),
         Some(&u.email),
         Some(&u.title),
         Some(u.role.as_str()),
@@ -71,7 +71,13 @@ fn user_digest(u: &UserRecord) -> String {
         times[2].as_deref(),
         u.time_zone.as_deref(),
         u.invitation_method.as_deref(),
-    ]))
+    ];
+    // Only when set: a person's digest stays what it was before kinds were kept, so an upgrade
+    // does not rewrite every user.
+    if let Some(kind) = u.kind.as_deref() {
+        parts.push(Some(kind));
+    }
+    hex(fingerprint(&parts))
 }
 
 /// A user's id, digest and seen key.
@@ -303,7 +309,8 @@ pub(super) async fn write_users(
                 .bind(ts(u.became_active_at))
                 .bind(ts(u.last_activity))
                 .bind(&u.time_zone)
-                .bind(&u.invitation_method);
+                .bind(&u.invitation_method)
+                .bind(&u.kind);
         }
         q.execute(&mut **tx).await.map_err(StoreError::query("write users"))?;
         written += changed.len() as u64;

@@ -50,6 +50,7 @@ pub(crate) fn user(row: &AnyRow) -> Result<UserRecord> {
         last_activity: time(col(row, "last_activity")?)?,
         time_zone: col(row, "time_zone")?,
         invitation_method: col(row, "invitation_method")?,
+        kind: col(row, "kind")?,
     })
 }
 

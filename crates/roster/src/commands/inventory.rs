@@ -72,8 +72,17 @@ pub async fn users(cli: &Cli, a: &UsersArgs, out: &mut dyn Write) -> Result<()> 
         search: a.search.clone(),
         ..UserQuery::default()
     };
-    let mut l =
-        Listing::new(&["id", "name", "email", "role", "status", "last_activity", "inactive_days", "invitation"]);
+    let mut l = Listing::new(&[
+        "id",
+        "name",
+        "email",
+        "role",
+        "kind",
+        "status",
+        "last_activity",
+        "inactive_days",
+        "invitation",
+    ]);
     for u in s.store.users(s.sync.id, &q).await? {
         let days = u.inactive_days(now).map(|d| d.to_string()).unwrap_or_default();
         l.row(vec![
@@ -81,6 +90,8 @@ pub async fn users(cli: &Cli, a: &UsersArgs, out: &mut dyn Write) -> Result<()> 
             u.name,
             u.email,
             u.role.as_str().into(),
+            // monday.com's kind when it is not a person's (service_user, agent_member, ...).
+            u.kind.clone().unwrap_or_else(|| "person".into()),
             u.status.as_str().into(),
             when(u.last_activity),
             days,
