@@ -139,6 +139,15 @@ pub struct UpdateUsersRole;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/mutations/update_users_custom_role.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct UpdateUsersCustomRole;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
     query_path = "src/queries/mutations/deactivate_users.graphql",
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
@@ -246,6 +255,7 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
         ("BoardTeams", board_teams::QUERY),
         ("InviteUsers", invite_users::QUERY),
         ("UpdateUsersRole", update_users_role::QUERY),
+        ("UpdateUsersCustomRole", update_users_custom_role::QUERY),
         ("DeactivateUsers", deactivate_users::QUERY),
         ("ActivateUsers", activate_users::QUERY),
         ("TeamMembers", team_members::QUERY),

@@ -25,6 +25,18 @@ pub enum Action {
         /// The role.
         role: Role,
     },
+    /// Give a user a custom role (Enterprise). monday.com makes the role's base the user's
+    /// basic role: `base` is that role, found by the plan's check from the role's holders in
+    /// the snapshot (a role nobody holds has a base Roster cannot know, and is refused).
+    SetCustomRole {
+        /// The user's id.
+        user: String,
+        /// The custom role's id (`account_roles`).
+        role_id: String,
+        /// The basic role it is built on, once known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        base: Option<Role>,
+    },
     /// Deactivate a user.
     Deactivate {
         /// The user's id.
@@ -84,9 +96,12 @@ pub enum ActionError {
     #[error("a team needs a name")]
     /// A team without a name.
     EmptyName,
-    #[error("Roster does not assign custom roles yet (role {0}): assign it in monday.com (Administration, Users), or set a basic role with `roster role USER ROLE`; a review that revokes a custom role sets the user's basic role")]
-    /// A custom role granted through a plan, which Roster cannot do yet.
+    #[error("a custom role is given with `roster role USER --role-id {0}`, not granted as an entitlement")]
+    /// A custom role granted or revoked as an entitlement instead of set.
     CustomRole(String),
+    #[error("{0:?} is not a custom role id: ids are numbers (see the role entitlements in `roster access USER`)")]
+    /// A custom role id that is not a number.
+    BadRoleId(String),
 }
 
 fn plausible_email(e: &str) -> bool {
@@ -99,6 +114,11 @@ impl Action {
         match self {
             Action::Invite { email, .. } if !plausible_email(email) => Err(ActionError::BadEmail(email.clone())),
             Action::CreateTeam { name, .. } if name.trim().is_empty() => Err(ActionError::EmptyName),
+            Action::SetCustomRole { role_id, .. }
+                if role_id.is_empty() || role_id.len() > 20 || !role_id.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                Err(ActionError::BadRoleId(role_id.clone()))
+            }
             Action::Grant { entitlement: e, principal: p } | Action::Revoke { entitlement: e, principal: p } => {
                 let shown = format!("{p} → {e}");
                 if let Some(id) = e.custom_role() {
@@ -136,9 +156,10 @@ impl Action {
     pub fn subject(&self) -> String {
         match self {
             Action::Invite { email, .. } => format!("email:{}", email.to_lowercase()),
-            Action::SetRole { user, .. } | Action::Deactivate { user } | Action::Activate { user } => {
-                format!("user:{user}")
-            }
+            Action::SetRole { user, .. }
+            | Action::SetCustomRole { user, .. }
+            | Action::Deactivate { user }
+            | Action::Activate { user } => format!("user:{user}"),
             Action::Grant { entitlement, .. } | Action::Revoke { entitlement, .. } => entitlement.to_string(),
             Action::CreateTeam { name, .. } => format!("team-name:{name}"),
             Action::DeleteTeam { team } => format!("team:{team}"),
@@ -156,6 +177,10 @@ impl fmt::Display for Action {
         match self {
             Action::Invite { email, role } => write!(f, "invite {email} as {}", role.as_str()),
             Action::SetRole { user, role } => write!(f, "make user {user} {}", role.as_str()),
+            Action::SetCustomRole { user, role_id, base } => match base {
+                Some(b) => write!(f, "give user {user} custom role {role_id} (built on {})", b.as_str()),
+                None => write!(f, "give user {user} custom role {role_id}"),
+            },
             Action::Deactivate { user } => write!(f, "deactivate user {user}"),
             Action::Activate { user } => write!(f, "activate user {user}"),
             Action::Grant { entitlement, principal } => write!(f, "grant {entitlement} to {principal}"),

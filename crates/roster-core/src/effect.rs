@@ -21,6 +21,14 @@ pub fn lost_by(action: &Action, user_id: &str, held: &[Grant]) -> Vec<Grant> {
                 || (g.entitlement.rtype == ResourceType::Role
                     && crate::records::Role::parse(&g.entitlement.rid).is_some_and(|old| old.rank() > role.rank()))
         }),
+        // A custom role given ends any other custom role, and the basic role falls to the new
+        // role's base: a step down is a privilege lost.
+        Action::SetCustomRole { user, role_id, base } if user == user_id => keep(&|g| {
+            g.entitlement.custom_role().is_some_and(|id| id != role_id)
+                || (g.entitlement.rtype == ResourceType::Role
+                    && crate::records::Role::parse(&g.entitlement.rid)
+                        .is_some_and(|old| base.is_some_and(|b| old.rank() > b.rank())))
+        }),
         Action::DeleteTeam { team } => {
             keep(&|g| (g.entitlement.rtype == ResourceType::Team && &g.entitlement.rid == team) || via(g, team))
         }
@@ -107,6 +115,13 @@ mod tests {
             shown(lost_by(&same_base, "1", &custom)),
             vec!["role:5:assigned|direct"],
             "a basic role ends a custom one"
+        );
+        let admin = vec![g("role:admin:assigned", "direct"), g("role:6:assigned", "direct")];
+        let to_custom = Action::SetCustomRole { user: "1".into(), role_id: "5".into(), base: Some(Role::Member) };
+        assert_eq!(
+            shown(lost_by(&to_custom, "1", &admin)),
+            vec!["role:admin:assigned|direct", "role:6:assigned|direct"],
+            "a custom role on member ends admin and the other custom role"
         );
         assert_eq!(lost_by(&Action::DeleteTeam { team: "5".into() }, "1", &held).len(), 4);
     }

@@ -106,11 +106,53 @@ async fn custom_roles_are_synced_reviewed_and_never_granted_blind() {
     let verified = store.review_item(revoked.id).await.unwrap().unwrap();
     assert_eq!(verified.remediation_status.map(|r| r.as_str()), Some("verified"));
 
-    // Granting one through a plan, or for a while, is refused with what to do instead.
+    // Granted as an entitlement through a plan, or for a while: refused, with what to do instead.
     let grant = Action::Grant { entitlement: target.parse().unwrap(), principal: Principal::user(newcomer) };
     let opts = ApplyOptions { requested_by: "dana".into(), guard: Guard::default(), ..ApplyOptions::default() };
     let err = apply_plan(&store, &client, "acme", vec![grant], &opts).await.unwrap_err();
-    assert!(matches!(err, ProvisionError::Invalid(_)) && err.to_string().contains("assign it in monday.com"), "{err}");
+    assert!(matches!(err, ProvisionError::Invalid(_)) && err.to_string().contains("--role-id"), "{err}");
+
+    // Given as a role: a member given a custom role built on viewer loses member (shown first,
+    // counted by the guard), becomes a viewer holding it, and the next sync confirms it.
+    let auditor = org.custom_roles.iter().find(|r| r.base == UserKind::Viewer).unwrap();
+    let last = store.last_completed("acme").await.unwrap().unwrap().id;
+    let mut member = None;
+    for u in
+        org.users.iter().filter(|u| u.kind == UserKind::Member && u.status == UserStatus::Active && u.role_id.is_none())
+    {
+        let held = store.grants_of(last, &Principal::user(u.id)).await.unwrap();
+        if !held.iter().any(|g| g.entitlement.custom_role().is_some()) && u.id != newcomer {
+            member = Some(u.id);
+            break;
+        }
+    }
+    let member = member.unwrap();
+    let give = Action::SetCustomRole { user: member.to_string(), role_id: auditor.id.to_string(), base: None };
+    let dry = ApplyOptions { dry_run: true, ..opts.clone() };
+    let shown = apply_plan(&store, &client, "acme", vec![give.clone()], &dry).await.unwrap();
+    let lost: Vec<&str> = shown.effect.iter().map(|l| l.entitlement.as_str()).collect();
+    assert_eq!(lost, ["role:member:assigned"], "{:?}", shown.effect);
+    let done = apply_plan(&store, &client, "acme", vec![give], &opts).await.unwrap();
+    assert!(done.results.iter().all(|r| r.status == roster_engine::Status::Succeeded), "{:?}", done.results);
+    let w = sim.sim.world();
+    let u = &w.users()[w.user_pos(member).unwrap()];
+    assert_eq!((u.kind, u.role_id), (UserKind::Viewer, Some(auditor.id)));
+    drop(w);
+    let third = sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let confirmed = EventQuery {
+        sync_id: Some(third.sync_id),
+        kind_prefix: Some("action_confirmed".into()),
+        ..EventQuery::default()
+    };
+    assert!(
+        store.events(&confirmed).await.unwrap().iter().any(|e| e.subject == format!("user:{member}")),
+        "the next sync confirms the custom role"
+    );
+
+    // A custom role that does not exist is refused, naming it.
+    let nothing = Action::SetCustomRole { user: member.to_string(), role_id: "999".into(), base: None };
+    let err = apply_plan(&store, &client, "acme", vec![nothing], &opts).await.unwrap_err();
+    assert!(err.to_string().contains("custom role 999: the last sync saw no such custom role"), "{err}");
     let hour = Duration::from_secs(3600);
     let jit = request(&store, "acme", "dana", &holder.email, &target, hour, "audit", &JitPolicy::default(), t0).await;
     assert!(matches!(&jit, Err(JitError::Invalid(m)) if m.contains("ask for a basic role")), "{jit:?}");

@@ -93,8 +93,12 @@ pub(crate) enum Command {
     Role {
         /// User id or e-mail.
         user: String,
-        /// admin, member, viewer or guest.
-        role: String,
+        /// admin, member, viewer or guest (or --role-id for a custom role).
+        #[arg(required_unless_present = "role_id", conflicts_with = "role_id")]
+        role: Option<String>,
+        /// A custom role's id (Enterprise; the role entitlements in `roster access` name them).
+        #[arg(long, value_name = "ID")]
+        role_id: Option<String>,
         #[command(flatten)]
         opts: commands::change::ChangeOpts,
     },

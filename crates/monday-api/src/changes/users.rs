@@ -6,8 +6,8 @@ use crate::client::{Client, Idempotency};
 use crate::error::Error;
 use crate::models::UserKind;
 use crate::queries::{
-    activate_users, deactivate_users, invite_users, update_users_role, ActivateUsers, DeactivateUsers, InviteUsers,
-    UpdateUsersRole,
+    activate_users, deactivate_users, invite_users, update_users_custom_role, update_users_role, ActivateUsers,
+    DeactivateUsers, InviteUsers, UpdateUsersCustomRole, UpdateUsersRole,
 };
 
 /// monday.com's role name for a kind.
@@ -57,6 +57,19 @@ impl Client {
         check_batch(ids.len())?;
         let vars = update_users_role::Variables { ids: strings(ids), role: gql_enum(role_name(role)?)? };
         let d = self.mutate::<UpdateUsersRole>("UpdateUsersRole", vars, Idempotency::Safe).await?;
+        let r = d.update_users_role.ok_or_else(|| crate::client::malformed("update_users_role", "no result"))?;
+        Ok(BatchOutcome {
+            done: ids_of(r.updated_users.unwrap_or_default().into_iter().map(|u| u.id), "updated user")?,
+            failed: r.errors.unwrap_or_default().into_iter().map(|e| refused(e.user_id, e.code, e.message)).collect(),
+        })
+    }
+
+    /// Gives users a role of `account_roles` by its id (a custom role on Enterprise plans;
+    /// monday.com makes the role's base their basic role).
+    pub async fn update_users_custom_role(&self, ids: &[u64], role_id: u64) -> Result<BatchOutcome, Error> {
+        check_batch(ids.len())?;
+        let vars = update_users_custom_role::Variables { ids: strings(ids), role_id: role_id.to_string() };
+        let d = self.mutate::<UpdateUsersCustomRole>("UpdateUsersCustomRole", vars, Idempotency::Safe).await?;
         let r = d.update_users_role.ok_or_else(|| crate::client::malformed("update_users_role", "no result"))?;
         Ok(BatchOutcome {
             done: ids_of(r.updated_users.unwrap_or_default().into_iter().map(|u| u.id), "updated user")?,

@@ -8,6 +8,33 @@ use roster_store::SnapshotStore;
 
 use super::ProvisionError;
 
+/// The basic role custom role `role_id` is built on, from its holders in the snapshot (every
+/// holder has it as their basic role). A role that does not exist, or that nobody holds, is a
+/// problem: its effect could not be shown.
+async fn custom_role_base(
+    store: &dyn SnapshotStore,
+    sync: i64,
+    role_id: &str,
+    problems: &mut Vec<String>,
+) -> Result<Option<roster_core::Role>, ProvisionError> {
+    let Some(role) = store.resource(sync, ResourceType::Role, role_id).await? else {
+        problems.push(format!(
+            "custom role {role_id}: the last sync saw no such custom role (the role entitlements in `roster access USER` name them)"
+        ));
+        return Ok(None);
+    };
+    for g in store.grants_on(sync, ResourceType::Role, role_id).await? {
+        if let Some(u) = store.find_user(sync, &g.principal.id).await? {
+            return Ok(Some(u.role));
+        }
+    }
+    problems.push(format!(
+        "custom role {role_id} ({}): nobody holds it, so the basic role it is built on, and with it the change's effect, is not known; give it to one user in monday.com first",
+        role.name
+    ));
+    Ok(None)
+}
+
 /// Names users by id wherever a plan names them by e-mail, and teams by id wherever by name,
 /// from the snapshot `sync`, so that every path (CLI, API, web UI) sends monday.com ids. An
 /// unknown key stays as given for `check` to name; a team name that several teams share is a
@@ -28,6 +55,10 @@ async fn resolve(
         };
         out.push(match a {
             Action::SetRole { user, role } => Action::SetRole { user: id_of(user).await?, role },
+            Action::SetCustomRole { user, role_id, .. } => {
+                let base = custom_role_base(store, sync, &role_id, problems).await?;
+                Action::SetCustomRole { user: id_of(user).await?, role_id, base }
+            }
             Action::Deactivate { user } => Action::Deactivate { user: id_of(user).await? },
             Action::Activate { user } => Action::Activate { user: id_of(user).await? },
             Action::Grant { entitlement, principal } if principal.ptype == PrincipalType::User => {
@@ -117,6 +148,15 @@ pub(super) async fn check(
                     note = Some(format!("{email} is already user {} ({})", u.id, u.status.as_str()));
                 }
             }
+            Action::SetCustomRole { user, role_id, .. } => match store.find_user(sync, user).await? {
+                None => problems.push(missing_user(user)),
+                Some(u) => {
+                    let held = store.grants_of(sync, &Principal::user(&u.id)).await?;
+                    if held.iter().any(|g| g.entitlement.custom_role() == Some(role_id.as_str())) {
+                        note = Some(format!("already holds custom role {role_id}"));
+                    }
+                }
+            },
             Action::SetRole { user, role } => match store.find_user(sync, user).await? {
                 None => problems.push(missing_user(user)),
                 Some(u) => {
@@ -218,7 +258,7 @@ pub(super) async fn effect(
     let mut candidates: HashSet<String> = HashSet::new();
     for a in actions {
         match a {
-            Action::Deactivate { user } | Action::SetRole { user, .. } => {
+            Action::Deactivate { user } | Action::SetRole { user, .. } | Action::SetCustomRole { user, .. } => {
                 candidates.insert(store.find_user(sync, user).await?.map_or(user.clone(), |u| u.id));
             }
             Action::Revoke { principal, .. } if principal.ptype == PrincipalType::User => {
@@ -275,7 +315,9 @@ pub(super) async fn effect(
 fn names(a: &Action, user: &str, g: &roster_core::Grant) -> bool {
     match a {
         Action::Deactivate { user: u } => u == user,
-        Action::SetRole { user: u, .. } => u == user && g.entitlement.rtype == ResourceType::Role,
+        Action::SetRole { user: u, .. } | Action::SetCustomRole { user: u, .. } => {
+            u == user && g.entitlement.rtype == ResourceType::Role
+        }
         Action::Revoke { entitlement, principal } => {
             *entitlement == g.entitlement
                 && ((principal.ptype == PrincipalType::User && principal.id == user && g.source == GrantSource::Direct)

@@ -23,6 +23,15 @@ async fn seen(store: &dyn SnapshotStore, sync: i64, a: &Action) -> Result<bool, 
                 .any(|g| g.entitlement.custom_role().is_some()),
             _ => false,
         },
+        // The custom role held, its base the basic role, and no other custom role.
+        Action::SetCustomRole { user, role_id, base } => match store.find_user(sync, user).await? {
+            Some(u) if base.is_none_or(|b| u.role == b) => {
+                let held = store.grants_of(sync, &Principal::user(&u.id)).await?;
+                let customs: Vec<&str> = held.iter().filter_map(|g| g.entitlement.custom_role()).collect();
+                customs == [role_id.as_str()]
+            }
+            _ => false,
+        },
         Action::Deactivate { user } => {
             store.find_user(sync, user).await?.is_some_and(|u| u.status == UserStatus::Deactivated)
         }

@@ -14,6 +14,7 @@ pub(super) type Outcome = (bool, Option<String>);
 enum Call {
     Invite(Role),
     SetRole(Role),
+    SetCustomRole(u64),
     Deactivate,
     Activate,
     BoardUsers {
@@ -67,6 +68,7 @@ fn call_of(i: usize, a: &Action) -> (Call, String) {
     match a {
         Action::Invite { email, role } => (Call::Invite(*role), email.clone()),
         Action::SetRole { user, role } => (Call::SetRole(*role), user.clone()),
+        Action::SetCustomRole { user, role_id, .. } => (Call::SetCustomRole(num(role_id)), user.clone()),
         Action::Deactivate { user } => (Call::Deactivate, user.clone()),
         Action::Activate { user } => (Call::Activate, user.clone()),
         Action::Grant { entitlement: e, principal: p } | Action::Revoke { entitlement: e, principal: p } => {
@@ -143,6 +145,7 @@ async fn run_batch(
                 .collect()
         }
         Call::SetRole(role) => from_batch(keys, &client.update_users_role(&ids, &kind(*role)).await?),
+        Call::SetCustomRole(role_id) => from_batch(keys, &client.update_users_custom_role(&ids, *role_id).await?),
         Call::Deactivate => from_batch(keys, &client.deactivate_users(&ids).await?),
         Call::Activate => from_batch(keys, &client.activate_users(&ids).await?),
         Call::TeamMembers { team, add } => from_batch(keys, &client.change_team_members(*team, &ids, *add).await?),

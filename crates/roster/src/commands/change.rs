@@ -69,7 +69,14 @@ pub async fn run(cli: &Cli, actions: Vec<Action>, opts: &ChangeOpts, out: &mut d
         .into_iter()
         .map(|a| match a {
             Action::Grant { entitlement, principal } if entitlement.rtype == roster_core::ResourceType::Role => {
-                Action::SetRole { user: principal.id, role: Role::parse(&entitlement.rid).unwrap_or(Role::Member) }
+                match (Role::parse(&entitlement.rid), entitlement.custom_role()) {
+                    (Some(role), _) => Action::SetRole { user: principal.id, role },
+                    (None, Some(id)) => {
+                        Action::SetCustomRole { user: principal.id, role_id: id.to_string(), base: None }
+                    }
+                    // Neither: the plan's check names the entitlement.
+                    (None, None) => Action::Grant { entitlement, principal },
+                }
             }
             other => other,
         })
@@ -142,9 +149,16 @@ pub fn grant(principal_key: &str, entitlement: &str, add: bool) -> Result<Action
     Ok(if add { Action::Grant { entitlement, principal } } else { Action::Revoke { entitlement, principal } })
 }
 
-/// Builds the role action.
-pub fn set_role(user: &str, r: &str) -> Result<Action> {
-    Ok(Action::SetRole { user: user.to_string(), role: role(r)? })
+/// Builds the role action: a basic role by name, or a custom role by id.
+pub fn set_role(user: &str, r: Option<&str>, role_id: Option<&str>) -> Result<Action> {
+    let user = user.to_string();
+    Ok(match (r, role_id) {
+        (_, Some(id)) => Action::SetCustomRole { user, role_id: id.trim().to_string(), base: None },
+        (Some(r), None) => Action::SetRole { user, role: role(r)? },
+        (None, None) => {
+            anyhow::bail!("name the role: admin, member, viewer or guest, or --role-id ID for a custom role")
+        }
+    })
 }
 
 /// Builds invite actions.

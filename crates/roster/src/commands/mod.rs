@@ -49,7 +49,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve => serve::run(&cli).await,
         Command::Key(KeyCommand::Hash) => serve::hash_from_stdin(out),
         Command::Invite { emails, role, opts } => change::run(&cli, change::invite(emails, role)?, opts, out).await,
-        Command::Role { user, role, opts } => change::run(&cli, vec![change::set_role(user, role)?], opts, out).await,
+        Command::Role { user, role, role_id, opts } => {
+            change::run(&cli, vec![change::set_role(user, role.as_deref(), role_id.as_deref())?], opts, out).await
+        }
         Command::Deactivate { users, opts } => {
             change::run(
                 &cli,
