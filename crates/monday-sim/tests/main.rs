@@ -15,4 +15,5 @@ mod filters;
 mod fuzz_scim;
 mod mutations;
 mod paging_matches_dump;
+mod real_client_shapes;
 mod scim;

@@ -101,9 +101,20 @@ pub fn board_type() -> Object {
         })))
         .field(empty_list("tags", TypeRef::named_list("Tag")))
         .field(
-            empty_list("groups", TypeRef::named_list("Group"))
-                .argument(InputValue::new("ids", TypeRef::named_list(TypeRef::STRING))),
+            child::<BoardRef, _>("groups", TypeRef::named_list("Group"), |_, _, a| {
+                // The top group, unless other ids are asked for.
+                let ids = a
+                    .get("ids")
+                    .and_then(|v| v.list().ok())
+                    .map(|l| l.iter().filter_map(|v| v.string().ok().map(str::to_string)).collect::<Vec<_>>());
+                let top = ids.is_none_or(|ids| ids.iter().any(|i| i == "topics"));
+                Ok(objects(top.then_some(super::types::GroupRef)))
+            })
+            .argument(InputValue::new("ids", TypeRef::named_list(TypeRef::STRING))),
         )
+        .field(child::<BoardRef, _>("top_group", TypeRef::named_nn("Group"), |_, _, _| {
+            Ok(object(super::types::GroupRef))
+        }))
         .field(
             empty_list("views", TypeRef::named_list("BoardView"))
                 .argument(InputValue::new("ids", TypeRef::named_nn_list(TypeRef::ID)))

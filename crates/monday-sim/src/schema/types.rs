@@ -148,23 +148,45 @@ fn leaf(name: &str, fields: &[(&str, TypeRef)]) -> Object {
     fields.iter().fold(Object::new(name), |o, (f, ty)| o.field(super::resolve::null_field(f, ty.clone())))
 }
 
+/// A board's top group, by the board's position: every board has one (`Board.top_group` is
+/// non-null), and it is the only group served. Items are not modelled, so its fields are
+/// monday.com's defaults for a new board's first group [INF].
+pub struct GroupRef;
+
+fn group_type() -> Object {
+    let s = |name: &str, v: &'static str| {
+        super::resolve::scalar::<GroupRef, _>(name, TypeRef::named_nn(TypeRef::STRING), move |_, _| Value::from(v))
+    };
+    let b = |name: &str| {
+        super::resolve::scalar::<GroupRef, _>(name, TypeRef::named(TypeRef::BOOLEAN), |_, _| Value::from(false))
+    };
+    Object::new("Group")
+        .field(b("archived"))
+        .field(s("color", "#579bfc"))
+        .field(b("deleted"))
+        .field(super::resolve::scalar::<GroupRef, _>("id", TypeRef::named_nn(TypeRef::ID), |_, _| {
+            Value::from("topics")
+        }))
+        .field(s("position", "65536"))
+        .field(s("title", "Group Title"))
+}
+
 /// Registers the types of data monday-sim does not model.
 pub fn register_unmodelled(b: SchemaBuilder, _version: ApiVersion) -> SchemaBuilder {
     let s = || TypeRef::named_nn(TypeRef::STRING);
     let id = || TypeRef::named_nn(TypeRef::ID);
     b.register(leaf("Tag", &[("color", s()), ("id", id()), ("name", s())]))
+        .register(group_type())
         .register(leaf(
-            "Group",
+            "BoardView",
             &[
-                ("archived", TypeRef::named(TypeRef::BOOLEAN)),
-                ("color", s()),
-                ("deleted", TypeRef::named(TypeRef::BOOLEAN)),
                 ("id", id()),
-                ("position", s()),
-                ("title", s()),
+                ("name", s()),
+                ("type", TypeRef::named(TypeRef::STRING)),
+                ("settings_str", s()),
+                ("view_specific_data_str", s()),
             ],
         ))
-        .register(leaf("BoardView", &[("id", id()), ("name", s()), ("type", TypeRef::named(TypeRef::STRING))]))
         .register(leaf(
             "Update",
             &[
@@ -174,7 +196,19 @@ pub fn register_unmodelled(b: SchemaBuilder, _version: ApiVersion) -> SchemaBuil
                 ("created_at", TypeRef::named("Date")),
             ],
         ))
-        .register(leaf("Column", &[("id", id()), ("title", s()), ("description", TypeRef::named(TypeRef::STRING))]))
+        .register(leaf(
+            "Column",
+            &[
+                ("id", id()),
+                ("title", s()),
+                ("description", TypeRef::named(TypeRef::STRING)),
+                ("type", TypeRef::named_nn("ColumnType")),
+                ("width", TypeRef::named(TypeRef::INT)),
+                ("archived", TypeRef::named_nn(TypeRef::BOOLEAN)),
+                ("settings_str", s()),
+            ],
+        ))
+        .register(enumeration("ColumnType", &["name", "text", "status", "people", "date", "numbers", "long_text"]))
         .register(leaf(
             "ActivityLogType",
             &[
