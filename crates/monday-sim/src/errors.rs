@@ -1,6 +1,7 @@
 //! monday.com's error bodies, and the translation of async-graphql's validation messages into
 //! the wording and `extensions.code` monday.com's (graphql-ruby) server uses.
 
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Pos, ServerError};
 use serde_json::{json, Map, Value};
 
@@ -35,8 +36,19 @@ fn quoted(s: &str, nth: usize) -> Option<&str> {
     s.split('"').nth(nth * 2 + 1)
 }
 
-/// Rewrites one validation error as monday.com words it.
-pub fn translate_validation(err: &ServerError) -> Value {
+/// Rewrites one validation error as monday.com words it, with the `path` to the node it is
+/// about when the query `doc` shows one.
+pub fn translate_validation(err: &ServerError, doc: Option<&ExecutableDocument>) -> Value {
+    let path = doc.zip(err.locations.first()).and_then(|(d, at)| crate::error_paths::path_at(d, *at));
+    let mut v =
+        translate_message(err, path.as_ref().is_some_and(|p| p.last().is_some_and(|s| s.starts_with("... on "))));
+    if let (Some(path), Value::Object(o)) = (path, &mut v) {
+        o.insert("path".into(), json!(path));
+    }
+    v
+}
+
+fn translate_message(err: &ServerError, in_fragment: bool) -> Value {
     let m = err.message.as_str();
     let ext = |pairs: &[(&str, &str)]| -> Map<String, Value> {
         pairs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect()
@@ -82,6 +94,10 @@ pub fn translate_validation(err: &ServerError) -> Value {
             "selectionMismatch",
             ext(&[("nodeName", field), ("typeName", ty)]),
         )
+    } else if m.starts_with("Unknown type ") && in_fragment {
+        // An inline fragment's type condition, not a variable's type.
+        let ty = quoted(m, 0).unwrap_or("");
+        (format!("No such type {ty}, so it can't be a fragment condition"), "undefinedType", ext(&[("typeName", ty)]))
     } else if m.starts_with("Unknown type ") {
         let ty = quoted(m, 0).unwrap_or("");
         (format!("{ty} isn't a defined input type"), "variableRequiresValidType", ext(&[("typeName", ty)]))
@@ -129,7 +145,7 @@ mod tests {
             "Unknown field \"nmae\" on type \"User\". Did you mean \"name\"?",
             Some(Pos { line: 1, column: 9 }),
         );
-        let v = translate_validation(&e);
+        let v = translate_validation(&e, None);
         assert_eq!(v["message"], "Field 'nmae' doesn't exist on type 'User'");
         assert_eq!(v["extensions"]["code"], "undefinedField");
         assert_eq!(v["extensions"]["typeName"], "User");
@@ -140,7 +156,7 @@ mod tests {
     #[test]
     fn unknown_argument_reads_like_monday() {
         let e = ServerError::new("Unknown argument \"lmit\" on field \"users\" of type \"Query\".", None);
-        let v = translate_validation(&e);
+        let v = translate_validation(&e, None);
         assert_eq!(v["message"], "Field 'users' doesn't accept argument 'lmit'");
         assert_eq!(v["extensions"]["code"], "argumentNotAccepted");
     }

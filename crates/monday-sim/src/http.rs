@@ -286,7 +286,7 @@ async fn run_query(
     let mut body = Map::new();
     if validation_failed {
         sim.limiter.refund(token, cost);
-        body.insert("errors".into(), resp.errors.iter().map(errors::translate_validation).collect());
+        body.insert("errors".into(), resp.errors.iter().map(|e| errors::translate_validation(e, Some(&doc))).collect());
     } else {
         record_charge(sim, charge, &roots);
         let mut data = match serde_json::to_value(&resp.data) {

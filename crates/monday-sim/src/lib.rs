@@ -11,6 +11,7 @@
 pub mod clock;
 pub mod complexity;
 mod control;
+mod error_paths;
 pub mod errors;
 pub mod faults;
 pub mod generator;

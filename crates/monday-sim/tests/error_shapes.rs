@@ -42,10 +42,19 @@ async fn validation_errors_read_like_mondays() {
         json!({"code": "undefinedField", "typeName": "User", "fieldName": "nmae"})
     );
     assert_eq!(a.body["errors"][0]["locations"], json!([{"line": 1, "column": 14}]));
+    // graphql-ruby's path: the operation, then each field down to the one at fault.
+    assert_eq!(a.body["errors"][0]["path"], json!(["query", "users", "nmae"]));
 
     let a = gql(&sim, ADMIN, None, "{ users(lmit: 5) { id } }", json!({})).await;
     assert_eq!(a.code(), "argumentNotAccepted");
     assert_eq!(a.message(), "Field 'users' doesn't accept argument 'lmit'");
+    assert_eq!(a.body["errors"][0]["path"], json!(["query", "users"]));
+
+    // An inline fragment on a type that does not exist is monday.com's undefinedType.
+    let a = gql(&sim, ADMIN, None, "query Q { me { ... on Nope { id } } }", json!({})).await;
+    assert_eq!(a.code(), "undefinedType", "{}", a.body);
+    assert_eq!(a.message(), "No such type Nope, so it can't be a fragment condition");
+    assert_eq!(a.body["errors"][0]["path"], json!(["query Q", "me", "... on Nope"]));
 
     let a = gql(&sim, ADMIN, None, "{ users(limit: \"five\") { id } }", json!({})).await;
     assert_eq!(a.code(), "argumentLiteralsIncompatible", "{}", a.body);
