@@ -2,8 +2,8 @@
 
 use crate::client::{malformed, parse_id, Client};
 use crate::error::Error;
-use crate::models::{Account, AccountRole, Plan, Product, UserKind};
-use crate::queries::{account, account_roles, Account as AccountQuery, AccountRoles};
+use crate::models::{Account, AccountRole, Department, Plan, Product, UserKind};
+use crate::queries::{account, account_roles, departments, Account as AccountQuery, AccountRoles, Departments};
 
 impl Client {
     /// The account the token belongs to.
@@ -51,6 +51,39 @@ impl Client {
                     id: parse_id(id, "account role")?,
                     name: r.name.unwrap_or_default(),
                     custom: r.role_type.as_deref() != Some("basic_role"),
+                })
+            })
+            .collect()
+    }
+
+    /// The account's departments with their seats and members (Enterprise; none elsewhere).
+    pub async fn departments(&self) -> Result<Vec<Department>, Error> {
+        let d = self.query::<Departments>("Departments", departments::Variables {}).await?;
+        d.departments
+            .unwrap_or_default()
+            .into_iter()
+            .map(|x| {
+                let id = parse_id(&x.id, "department")?;
+                let members = x
+                    .members
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|m| parse_id(&m.id, "department member"))
+                    .collect::<Result<_, _>>()?;
+                // Seat counts are bounded like every number from outside.
+                let seats = |n: i64, what: &str| {
+                    if (0..=10_000_000).contains(&n) {
+                        Ok(n)
+                    } else {
+                        Err(malformed(&format!("department {id}"), format!("{what} {n} is out of range")))
+                    }
+                };
+                Ok(Department {
+                    id,
+                    name: x.name,
+                    reserved_seats: seats(x.reserved_seats, "reserved_seats")?,
+                    assigned_seats: seats(x.assigned_seats, "assigned_seats")?,
+                    members,
                 })
             })
             .collect()

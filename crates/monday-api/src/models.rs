@@ -199,6 +199,21 @@ pub struct Account {
     pub api_version: String,
 }
 
+/// A department (Enterprise) with its seats and members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    /// The department's id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Seats reserved for it.
+    pub reserved_seats: i64,
+    /// Seats its members take, as monday.com counts them.
+    pub assigned_seats: i64,
+    /// Its members' user ids.
+    pub members: Vec<u64>,
+}
+
 /// One role of the account (`account_roles`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRole {

@@ -31,6 +31,15 @@ pub struct AccountRoles;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/departments.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct Departments;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
     query_path = "src/queries/users.graphql",
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
@@ -244,6 +253,7 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
     vec![
         ("Account", account::QUERY),
         ("AccountRoles", account_roles::QUERY),
+        ("Departments", departments::QUERY),
         users,
         ("Teams", teams::QUERY),
         ("TeamIds", team_ids::QUERY),

@@ -325,9 +325,11 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
     };
     add_service_and_agent_users(&mut users);
     let custom_roles = assign_custom_roles(cfg, &mut users);
+    let departments = gen_departments(cfg, &users);
     Ok(Org {
         account,
         custom_roles,
+        departments,
         users,
         teams,
         workspaces,
@@ -339,6 +341,44 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
         ],
         scim_token: Some(DEFAULT_SCIM_TOKEN.to_string()),
     })
+}
+
+const DEPARTMENTS: &[&str] =
+    &["Finance", "Engineering", "Sales", "Marketing", "Operations", "People", "Legal", "Support", "Product", "Design"];
+
+/// Departments (Enterprise): one per 100 users, from 2 to 10, each person but a guest in one
+/// (about one in eight in none), reserved seats around what the members take, some short of
+/// it. From a generator of their own, so every other fact of an org stays as it was.
+fn gen_departments(cfg: &GenConfig, users: &[User]) -> Vec<Department> {
+    if users.len() < 50 {
+        return vec![];
+    }
+    let n = (users.len() / 100).clamp(2, DEPARTMENTS.len());
+    let mut rng = ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x00DE_9A27_0001);
+    let mut deps: Vec<Department> = (0..n)
+        .map(|i| Department {
+            id: 7_000 + i as u64 * 3,
+            name: DEPARTMENTS[i].to_string(),
+            reserved_seats: 0,
+            members: vec![],
+            owners: vec![],
+        })
+        .collect();
+    for u in users.iter().filter(|u| u.kind.is_person() && u.kind != UserKind::Guest) {
+        if rng.random_range(0..8) == 0 {
+            continue;
+        }
+        deps[rng.random_range(0..n)].members.push(u.id);
+    }
+    let by_id: std::collections::HashMap<u64, &User> = users.iter().map(|u| (u.id, u)).collect();
+    for d in &mut deps {
+        let seats = d.members.iter().filter_map(|id| by_id.get(id)).filter(|u| World::takes_seat(u)).count();
+        // Most reserve a little more than they use; every third a little less.
+        let slack = rng.random_range(0..=5) as i64;
+        d.reserved_seats = (seats as i64 + if d.id % 9 == 0 { -slack } else { slack }).max(0) as u32;
+        d.owners = d.members.first().copied().into_iter().collect();
+    }
+    deps
 }
 
 /// About one user in a hundred becomes a service user (created by monday.com, for API tokens)

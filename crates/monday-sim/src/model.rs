@@ -93,6 +93,21 @@ pub struct CustomRole {
     pub base: UserKind,
 }
 
+/// A department (Enterprise): seats are reserved and charged per department in large accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    /// The department's id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Seats reserved for it.
+    pub reserved_seats: u32,
+    /// Member user ids, sorted; a user is in one department at most.
+    pub members: Vec<u64>,
+    /// Owner user ids, sorted; every owner is a member.
+    pub owners: Vec<u64>,
+}
+
 /// A user's account status (`UserStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -441,6 +456,9 @@ pub struct Org {
     /// Custom roles (Enterprise accounts), beside the four basic ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_roles: Vec<CustomRole>,
+    /// Departments (Enterprise accounts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<Department>,
     /// The SCIM bearer token (separate from API tokens); `None`: SCIM is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_token: Option<String>,
@@ -488,6 +506,16 @@ pub enum OrgError {
     #[error("token for user {0} is empty")]
     /// A token with no text.
     EmptyToken(u64),
+    #[error("user {user} is a member of departments {first} and {second}; a user is in one department at most")]
+    /// A user in two departments.
+    TwoDepartments {
+        /// The user.
+        user: u64,
+        /// One department.
+        first: u64,
+        /// The other.
+        second: u64,
+    },
     #[error("custom role {id} {problem}")]
     /// A custom role that cannot exist, or a user holding one they cannot hold.
     BadCustomRole {
@@ -653,6 +681,23 @@ impl World {
             check_refs("a token", "user", &[t.user_id], &user_idx)?;
         }
         check_custom_roles(&org)?;
+        let mut department_of = HashMap::new();
+        org.departments.sort_by_key(|d| d.id);
+        index(&org.departments, "department", |d| d.id)?;
+        for d in &mut org.departments {
+            d.members.sort_unstable();
+            d.members.dedup();
+            d.owners.sort_unstable();
+            d.owners.dedup();
+            let name = format!("department {}", d.id);
+            check_refs(&name, "user", &d.members, &user_idx)?;
+            check_subset(&name, &d.owners, &d.members)?;
+            for m in &d.members {
+                if let Some(other) = department_of.insert(*m, d.id) {
+                    return Err(OrgError::TwoDepartments { user: *m, first: other, second: d.id });
+                }
+            }
+        }
         for list in user_teams.values_mut() {
             list.sort_unstable();
         }
@@ -692,6 +737,14 @@ impl World {
     /// The custom roles.
     pub fn custom_roles(&self) -> &[CustomRole] {
         &self.org.custom_roles
+    }
+    /// The departments, sorted by id.
+    pub fn departments(&self) -> &[Department] {
+        &self.org.departments
+    }
+    /// Whether a user takes a paid seat: enabled, not a guest, a person [INF].
+    pub fn takes_seat(u: &User) -> bool {
+        u.status != UserStatus::Inactive && u.kind != UserKind::Guest && u.kind.is_person()
     }
 
     /// Position of a user in `users()`.

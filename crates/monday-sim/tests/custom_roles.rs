@@ -1,6 +1,7 @@
-//! Custom roles: `account_roles` lists the four basic roles (monday.com's documented ids and
-//! names) and the account's custom ones, `User.user_config.role_id` says which one each user
-//! holds, and `update_users_role(role_id:)` assigns one, its base becoming the user's kind.
+//! Enterprise account data. Custom roles: `account_roles` lists the four basic roles
+//! (monday.com's documented ids and names) and the account's custom ones,
+//! `User.user_config.role_id` says which one each user holds, and `update_users_role(role_id:)`
+//! assigns one, its base becoming the user's kind. Departments: their seats and members.
 
 use crate::common;
 
@@ -96,4 +97,38 @@ fn an_org_with_an_impossible_custom_role_is_refused() {
     let mut o = org(20, 8);
     o.users[4].role_id = Some(77);
     assert!(matches!(World::new(o).unwrap_err(), OrgError::Dangling { kind: "custom role", id: 77, .. }));
+}
+
+/// Departments: each with its reserved seats, the seats its members take, its members; each
+/// user's department the one listing them.
+#[tokio::test]
+async fn departments_list_their_seats_and_members() {
+    let org = org(300, 9);
+    assert!(org.departments.len() >= 2);
+    let sim = start(org.clone()).await;
+    let b = q(&sim, "{ departments { id name reserved_seats assigned_seats members { id } owners { id } } }").await;
+    let got = b["data"]["departments"].as_array().unwrap();
+    assert_eq!(got.len(), org.departments.len());
+    for (g, d) in got.iter().zip(&org.departments) {
+        assert_eq!(g["id"], d.id.to_string().as_str());
+        assert_eq!(g["reserved_seats"], d.reserved_seats);
+        let members: Vec<u64> =
+            g["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().parse().unwrap()).collect();
+        assert_eq!(members, d.members);
+        let seats = d
+            .members
+            .iter()
+            .filter(|id| org.users.iter().any(|u| u.id == **id && monday_sim::model::World::takes_seat(u)))
+            .count();
+        assert_eq!(g["assigned_seats"], seats);
+    }
+    let b = q(&sim, "{ users(limit: 1000) { id department { id } } }").await;
+    for u in b["data"]["users"].as_array().unwrap() {
+        let id: u64 = u["id"].as_str().unwrap().parse().unwrap();
+        let want = org.departments.iter().find(|d| d.members.contains(&id)).map(|d| d.id.to_string());
+        assert_eq!(u["department"]["id"].as_str().map(str::to_string), want, "{u}");
+    }
+    let one = org.departments[1].id;
+    let b = q(&sim, &format!("{{ departments(ids: [{one}]) {{ id }} }}")).await;
+    assert_eq!(b["data"]["departments"], json!([{"id": one.to_string()}]));
 }

@@ -297,6 +297,7 @@ mod tests {
             time_zone: None,
             invitation_method: None,
             kind: None,
+            department: None,
         }
     }
 

@@ -29,4 +29,6 @@ pub use change::{Change, Outcome};
 pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Principal, PrincipalType, ResourceType};
 pub use events::{Event, EventKind};
 pub use jit::JitStatus;
-pub use records::{AccountRecord, ResourceRecord, Role, UserField, UserRecord, UserStatus, USER_COLUMNS};
+pub use records::{
+    AccountRecord, DepartmentSeats, ResourceRecord, Role, UserField, UserRecord, UserStatus, USER_COLUMNS,
+};

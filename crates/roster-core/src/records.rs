@@ -119,12 +119,15 @@ pub struct UserRecord {
     /// access it is treated as. `None`: a person of kind `role`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The id of the department the user is a member of (Enterprise), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 /// The stored columns of a user, in the store's order: the store builds its reads and writes
 /// from this list (with `sync_id`, and `email_lower` for the case-free e-mail), so a field
 /// added to [`UserRecord`] goes here once.
-pub const USER_COLUMNS: [&str; 13] = [
+pub const USER_COLUMNS: [&str; 14] = [
     "id",
     "name",
     "email",
@@ -138,6 +141,7 @@ pub const USER_COLUMNS: [&str; 13] = [
     "time_zone",
     "invitation_method",
     "kind",
+    "department",
 ];
 
 /// A user field whose change between two snapshots is an event. The store's diff compares the
@@ -216,6 +220,19 @@ pub struct ResourceRecord {
     pub state: Option<String>,
 }
 
+/// A department and its seats as monday.com counts them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentSeats {
+    /// monday.com's department id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Seats reserved for it.
+    pub reserved_seats: i64,
+    /// Seats its members take.
+    pub assigned_seats: i64,
+}
+
 /// The account as a sync saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRecord {
@@ -233,4 +250,7 @@ pub struct AccountRecord {
     pub max_users: Option<i64>,
     /// Active members, as monday.com counts them.
     pub active_members_count: Option<i64>,
+    /// The account's departments and their seats (Enterprise; empty elsewhere).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<DepartmentSeats>,
 }

@@ -11,8 +11,18 @@ use roster_store::{SnapshotStore, StoreError, UserQuery};
 use serde::Serialize;
 
 /// The report names, in the order `roster report --help` lists them.
-pub const NAMES: [&str; 9] =
-    ["inactive", "seats", "admins", "external", "everyone-boards", "ownerless", "offboarding", "sod", "unmanaged"];
+pub const NAMES: [&str; 10] = [
+    "inactive",
+    "seats",
+    "departments",
+    "admins",
+    "external",
+    "everyone-boards",
+    "ownerless",
+    "offboarding",
+    "sod",
+    "unmanaged",
+];
 
 /// Options some reports take.
 #[derive(Debug, Clone)]
@@ -100,6 +110,7 @@ pub async fn report(
     match name {
         "inactive" => inactive(store, sync, o).await,
         "seats" => seats(store, sync, o).await,
+        "departments" => departments(store, sync).await,
         "admins" => admins(store, sync).await,
         "external" => external(store, sync, o).await,
         "everyone-boards" => everyone_boards(store, sync).await,
@@ -192,6 +203,56 @@ async fn seats(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Resul
     row("pending invitations", pending.len().to_string());
     row("oldest pending invitation (days)", oldest.map_or("-".into(), |d| d.to_string()));
     row("deactivated users still owning boards", owning.to_string());
+    Ok(r)
+}
+
+/// Seats by department (Enterprise): what monday.com reserved and counts as assigned, beside
+/// who the snapshot shows in each, and the seats taken outside every department.
+async fn departments(store: &dyn SnapshotStore, sync: i64) -> Result<Report, ReportError> {
+    let deps = store.account_snapshot(sync).await?.map(|a| a.departments).unwrap_or_default();
+    let users = store.users(sync, &UserQuery::default()).await?;
+    let paid = |u: &UserRecord| {
+        u.status == UserStatus::Active && u.is_person() && matches!(u.role, Role::Admin | Role::Member)
+    };
+    let mut r = Report::new(
+        "departments",
+        "Seats by department: reserved and assigned (monday.com) beside the snapshot's members".into(),
+        &[
+            "department",
+            "id",
+            "reserved_seats",
+            "assigned_seats",
+            "over_reserved_by",
+            "members",
+            "active_admins_and_members",
+        ],
+    );
+    for d in &deps {
+        let members: Vec<&UserRecord> =
+            users.iter().filter(|u| u.department.as_deref() == Some(d.id.as_str())).collect();
+        r.rows.push(vec![
+            d.name.clone(),
+            d.id.clone(),
+            d.reserved_seats.to_string(),
+            d.assigned_seats.to_string(),
+            (d.assigned_seats - d.reserved_seats).max(0).to_string(),
+            members.len().to_string(),
+            members.iter().filter(|u| paid(u)).count().to_string(),
+        ]);
+    }
+    if !deps.is_empty() {
+        let outside: Vec<&UserRecord> = users.iter().filter(|u| u.department.is_none()).collect();
+        let none = |s: &str| s.to_string();
+        r.rows.push(vec![
+            none("(no department)"),
+            none("-"),
+            none("-"),
+            none("-"),
+            none("-"),
+            outside.len().to_string(),
+            outside.iter().filter(|u| paid(u)).count().to_string(),
+        ]);
+    }
     Ok(r)
 }
 

@@ -9,6 +9,7 @@ mod user_kinds;
 
 mod access_review;
 mod delta_storage;
+mod departments;
 mod diff_names_the_changes;
 mod effects_are_exact;
 mod four_eyes;

@@ -28,6 +28,7 @@ fn users(n: usize) -> Vec<UserRecord> {
             time_zone: Some("Europe/Berlin".into()),
             invitation_method: Some("SCIM".into()),
             kind: None,
+            department: None,
         })
         .collect()
 }

@@ -44,6 +44,7 @@ pub(crate) fn user(id: &str, email: &str, role: Role, status: UserStatus, days_i
         time_zone: None,
         invitation_method: Some("SCIM".into()),
         kind: None,
+        department: None,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod account;
 mod boards;
+mod departments;
 mod members;
 mod mutations;
 pub mod resolve;
@@ -85,6 +86,7 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
         .field(users::me_field())
         .field(account::account_field())
         .field(roles::account_roles_field())
+        .field(departments::departments_field())
         .field(users::users_field())
         .field(teams::teams_field())
         .field(workspaces::workspaces_field())
@@ -102,6 +104,7 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
         .register(account::plan_type())
         .register(account::product_type())
         .register(roles::account_role_type())
+        .register(departments::department_type())
         .register(roles::user_config_type())
         .register(workspaces::workspace_type())
         .register(boards::board_type());

@@ -92,6 +92,7 @@ pub fn user_type(version: ApiVersion) -> Object {
         }))
         .field(nn_s("kind", |u| Value::from(u.kind.as_str())))
         .field(super::roles::user_config_field())
+        .field(super::departments::user_department_field())
         .field(scalar::<UserRef, _>("status", TypeRef::named_nn("UserStatus"), |c, r| {
             enum_value(user(c, r).status.as_str())
         }))

@@ -1,19 +1,33 @@
 //! The account: plan, tier, seats, and its custom roles (stored as role resources, so a
 //! custom role's entitlement `role:<id>:assigned` is shown by its name).
 
-use monday_api::{AccountRole, Client};
-use roster_core::{AccountRecord, ResourceRecord, ResourceType};
+use monday_api::{AccountRole, Client, Department};
+use roster_core::{AccountRecord, DepartmentSeats, ResourceRecord, ResourceType};
 use roster_store::{Page, PartProgress, Store};
 
 use super::{start_of, store_page, SyncProgress};
 use crate::error::SyncError;
+
+/// The account's departments. An account whose plan has none, or a token not allowed to read
+/// them, is an account without departments, not a failed sync; a network failure still fails it.
+pub(crate) async fn departments(client: &Client) -> Result<Vec<Department>, SyncError> {
+    use monday_api::Error as E;
+    match client.departments().await {
+        Ok(d) => Ok(d),
+        Err(e @ (E::Forbidden { .. } | E::InvalidQuery { .. } | E::InvalidArgument { .. } | E::Application { .. })) => {
+            tracing::info!(error = %e, "no departments read (Enterprise plans and the departments:read scope have them)");
+            Ok(vec![])
+        }
+        Err(source) => Err(SyncError::Api { part: "the account's departments", source }),
+    }
+}
 
 pub(crate) async fn sync(
     store: &dyn Store,
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    roles: &[AccountRole],
+    (roles, departments): (&[AccountRole], &[Department]),
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     if start_of(parts, "account").1 {
@@ -28,6 +42,15 @@ pub(crate) async fn sync(
         plan_tier: a.plan.as_ref().and_then(|p| p.tier.clone()),
         max_users: a.plan.as_ref().map(|p| p.max_users),
         active_members_count: a.active_members_count,
+        departments: departments
+            .iter()
+            .map(|d| DepartmentSeats {
+                id: d.id.to_string(),
+                name: d.name.clone(),
+                reserved_seats: d.reserved_seats,
+                assigned_seats: d.assigned_seats,
+            })
+            .collect(),
     };
     let resources = roles
         .iter()

@@ -29,6 +29,14 @@ fn role(kind: &UserKind, id: u64) -> Role {
     }
 }
 
+/// What the account says about its users beside the users list: which role ids are custom
+/// roles, and each member's department.
+#[derive(Clone, Copy)]
+pub(crate) struct Known<'a> {
+    pub custom_roles: &'a std::collections::HashSet<u64>,
+    pub department_of: &'a std::collections::HashMap<u64, String>,
+}
+
 /// A user as Roster records them.
 pub(crate) fn record(u: &monday_api::User) -> UserRecord {
     UserRecord {
@@ -52,6 +60,7 @@ pub(crate) fn record(u: &monday_api::User) -> UserRecord {
             UserKind::Other(k) => Some(k.clone()),
             _ => None,
         },
+        department: None,
     }
 }
 
@@ -61,7 +70,7 @@ pub(crate) async fn sync(
     sync_id: i64,
     parts: &[PartProgress],
     expected: Option<u64>,
-    custom_roles: &std::collections::HashSet<u64>,
+    known: Known<'_>,
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     let (offset, done) = start_of(parts, "users");
@@ -69,7 +78,10 @@ pub(crate) async fn sync(
         return Ok(());
     }
     let to_rows = |page: &[monday_api::User]| {
-        let users: Vec<UserRecord> = page.iter().map(record).collect();
+        let users: Vec<UserRecord> = page
+            .iter()
+            .map(|u| UserRecord { department: known.department_of.get(&u.id).cloned(), ..record(u) })
+            .collect();
         // Each user's basic role, and the custom role they hold, if any.
         let role = |rid: String, user: &str| {
             Grant::direct(
@@ -81,7 +93,7 @@ pub(crate) async fn sync(
             .iter()
             .zip(page)
             .flat_map(|(u, api)| {
-                let custom = api.role_id.filter(|id| custom_roles.contains(id));
+                let custom = api.role_id.filter(|id| known.custom_roles.contains(id));
                 std::iter::once(role(u.role.as_str().to_string(), &u.id))
                     .chain(custom.map(|id| role(id.to_string(), &u.id)))
             })

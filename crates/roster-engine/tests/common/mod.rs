@@ -101,11 +101,15 @@ pub async fn stored(store: &SqlStore, sync_id: i64) -> BTreeSet<String> {
         .collect()
 }
 
-/// Removes user `id` from the org and from every team, workspace and board (a board they
-/// created passes to the first user).
+/// Removes user `id` from the org and from every team, workspace, board and department (a
+/// board they created passes to the first user).
 pub fn remove_user(org: &mut Org, id: u64) {
     org.users.retain(|u| u.id != id);
     let keep = org.users[0].id;
+    for d in &mut org.departments {
+        d.members.retain(|m| *m != id);
+        d.owners.retain(|m| *m != id);
+    }
     for t in &mut org.teams {
         t.members.retain(|m| *m != id);
         t.owners.retain(|m| *m != id);

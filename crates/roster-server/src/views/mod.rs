@@ -78,6 +78,9 @@ pub struct UserView {
     /// one Roster does not know yet); absent for a person.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// The id of the user's department (Enterprise), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 impl From<roster_core::UserRecord> for UserView {
@@ -92,6 +95,7 @@ impl From<roster_core::UserRecord> for UserView {
             last_activity: u.last_activity.map(|t| t.to_rfc3339()),
             invitation_method: u.invitation_method,
             kind: u.kind,
+            department: u.department,
         }
     }
 }

@@ -77,6 +77,10 @@ fn user_digest(u: &UserRecord) -> String {
     if let Some(kind) = u.kind.as_deref() {
         parts.push(Some(kind));
     }
+    if let Some(department) = u.department.as_deref() {
+        // Tagged: a department id must not read as a kind.
+        parts.extend([Some("department"), Some(department)]);
+    }
     hex(fingerprint(&parts))
 }
 
@@ -310,7 +314,8 @@ pub(super) async fn write_users(
                 .bind(ts(u.last_activity))
                 .bind(&u.time_zone)
                 .bind(&u.invitation_method)
-                .bind(&u.kind);
+                .bind(&u.kind)
+                .bind(&u.department);
         }
         q.execute(&mut **tx).await.map_err(StoreError::query("write users"))?;
         written += changed.len() as u64;

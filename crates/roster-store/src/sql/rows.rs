@@ -51,6 +51,7 @@ pub(crate) fn user(row: &AnyRow) -> Result<UserRecord> {
         time_zone: col(row, "time_zone")?,
         invitation_method: col(row, "invitation_method")?,
         kind: col(row, "kind")?,
+        department: col(row, "department")?,
     })
 }
 
@@ -97,6 +98,10 @@ pub(crate) fn account(row: &AnyRow) -> Result<AccountRecord> {
         plan_tier: col(row, "plan_tier")?,
         max_users: col(row, "max_users")?,
         active_members_count: col(row, "active_members_count")?,
+        // Kept as JSON; a value this version cannot read is no departments, not a failed read.
+        departments: col::<Option<String>>(row, "departments")?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default(),
     })
 }
 
