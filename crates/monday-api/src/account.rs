@@ -64,12 +64,6 @@ impl Client {
             .into_iter()
             .map(|x| {
                 let id = parse_id(&x.id, "department")?;
-                let members = x
-                    .members
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|m| parse_id(&m.id, "department member"))
-                    .collect::<Result<_, _>>()?;
                 // Seat counts are bounded like every number from outside.
                 let seats = |n: i64, what: &str| {
                     if (0..=10_000_000).contains(&n) {
@@ -83,7 +77,6 @@ impl Client {
                     name: x.name,
                     reserved_seats: seats(x.reserved_seats, "reserved_seats")?,
                     assigned_seats: seats(x.assigned_seats, "assigned_seats")?,
-                    members,
                 })
             })
             .collect()

@@ -77,6 +77,8 @@ pub struct User {
     /// The role the user holds (`user_config.role_id`): their kind's basic role or a custom
     /// role of [`Account::roles`].
     pub role_id: Option<u64>,
+    /// The department the user is a member of (`User.department`), if any.
+    pub department: Option<u64>,
 }
 
 /// A team and its members.
@@ -210,8 +212,6 @@ pub struct Department {
     pub reserved_seats: i64,
     /// Seats its members take, as monday.com counts them.
     pub assigned_seats: i64,
-    /// Its members' user ids.
-    pub members: Vec<u64>,
 }
 
 /// One role of the account (`account_roles`).

@@ -132,6 +132,7 @@ impl Client {
                     title: u.title,
                     kind: u.kind,
                     role_id: u.user_config.role_id,
+                    department: u.department.map(|d| d.id),
                     status: crate::gql_name(&u.status),
                     is_email_confirmed: u.is_email_confirmed,
                     created_at: u.created_at,
@@ -170,6 +171,7 @@ impl Client {
                     title: u.title,
                     kind: u.kind,
                     role_id: u.user_config.role_id,
+                    department: u.department.map(|d| d.id),
                     status: crate::gql_name(&u.status),
                     is_email_confirmed: u.is_email_confirmed || u.is_verified == Some(true),
                     created_at: u.created_at,
@@ -192,6 +194,7 @@ struct RawUser {
     title: String,
     kind: String,
     role_id: String,
+    department: Option<String>,
     status: String,
     is_email_confirmed: bool,
     created_at: String,
@@ -224,6 +227,7 @@ impl RawUser {
             time_zone: self.time_zone,
             invitation_method: Some(self.invitation_method),
             role_id: Some(parse_id(&self.role_id, &what("user_config.role_id"))?),
+            department: self.department.as_deref().map(|d| parse_id(d, &what("department"))).transpose()?,
         })
     }
 }

@@ -64,6 +64,8 @@ pub fn assert_matches(s: &Snapshot, org: &Org) {
         };
         assert_eq!(u.kind, kind, "user {}", t.id);
         assert_eq!(u.role_id, Some(t.role_id.unwrap_or(t.kind.basic_role().0)), "user {} role", t.id);
+        let department = org.departments.iter().find(|d| d.members.contains(&t.id)).map(|d| d.id);
+        assert_eq!(u.department, department, "user {} department", t.id);
         let status = match t.status {
             m::UserStatus::Active => UserStatus::Active,
             m::UserStatus::Inactive => UserStatus::Deactivated,

@@ -250,9 +250,7 @@ async fn run(
             client.account_roles().await.map_err(|source| SyncError::Api { part: "the account's roles", source })?;
         let custom: std::collections::HashSet<u64> = roles.iter().filter(|r| r.custom).map(|r| r.id).collect();
         let departments = account::departments(client).await?;
-        let department_of: std::collections::HashMap<u64, String> =
-            departments.iter().flat_map(|d| d.members.iter().map(|m| (*m, d.id.to_string()))).collect();
-        let known = users::Known { custom_roles: &custom, department_of: &department_of };
+        let known = users::Known { custom_roles: &custom };
         tokio::try_join!(
             account::sync(store, client, run.id, &parts, (&roles, &departments), progress),
             users::sync(store, client, run.id, &parts, expect(|c| c.users), known, progress),
