@@ -56,7 +56,8 @@ impl Client {
             .collect()
     }
 
-    /// The account's departments with their seats and members (Enterprise; none elsewhere).
+    /// The account's departments with their seats (Enterprise; none elsewhere). Members are read
+    /// on each user (`User.department`): one list of every member is too large an answer.
     pub async fn departments(&self) -> Result<Vec<Department>, Error> {
         let d = self.query::<Departments>("Departments", departments::Variables {}).await?;
         d.departments

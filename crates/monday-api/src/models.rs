@@ -75,7 +75,7 @@ pub struct User {
     /// How the user was invited (`SCIM`, `USER`, `SSO`, ...).
     pub invitation_method: Option<String>,
     /// The role the user holds (`user_config.role_id`): their kind's basic role or a custom
-    /// role of [`Account::roles`].
+    /// role of `Client::account_roles`.
     pub role_id: Option<u64>,
     /// The department the user is a member of (`User.department`), if any.
     pub department: Option<u64>,
@@ -201,7 +201,7 @@ pub struct Account {
     pub api_version: String,
 }
 
-/// A department (Enterprise) with its seats and members.
+/// A department (Enterprise) with its seats (its members say so on each `User`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Department {
     /// The department's id.

@@ -114,9 +114,7 @@ impl Action {
         match self {
             Action::Invite { email, .. } if !plausible_email(email) => Err(ActionError::BadEmail(email.clone())),
             Action::CreateTeam { name, .. } if name.trim().is_empty() => Err(ActionError::EmptyName),
-            Action::SetCustomRole { role_id, .. }
-                if role_id.is_empty() || role_id.len() > 20 || !role_id.chars().all(|c| c.is_ascii_digit()) =>
-            {
+            Action::SetCustomRole { role_id, .. } if !crate::entitlement::is_custom_role_id(role_id) => {
                 Err(ActionError::BadRoleId(role_id.clone()))
             }
             Action::Grant { entitlement: e, principal: p } | Action::Revoke { entitlement: e, principal: p } => {

@@ -127,7 +127,7 @@ impl Entitlement {
         }
         let id_ok = match rtype {
             // A basic role by name, or a custom role (Enterprise) by monday.com's role id.
-            ResourceType::Role => Role::parse(&rid).is_some() || is_number(&rid),
+            ResourceType::Role => Role::parse(&rid).is_some() || is_custom_role_id(&rid),
             _ => !rid.is_empty() && rid.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()),
         };
         if !id_ok {
@@ -138,11 +138,12 @@ impl Entitlement {
 
     /// The role id when this is a custom role's entitlement (`role:<id>:assigned`).
     pub fn custom_role(&self) -> Option<&str> {
-        (self.rtype == ResourceType::Role && is_number(&self.rid)).then_some(self.rid.as_str())
+        (self.rtype == ResourceType::Role && is_custom_role_id(&self.rid)).then_some(self.rid.as_str())
     }
 }
 
-fn is_number(s: &str) -> bool {
+/// Whether `s` can be a custom role's id: a number of at most 20 digits (monday.com's ids).
+pub(crate) fn is_custom_role_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_digit())
 }
 

@@ -227,31 +227,32 @@ async fn departments(store: &dyn SnapshotStore, sync: i64) -> Result<Report, Rep
             "active_admins_and_members",
         ],
     );
+    // Members and paid members per department id (`None`: in no department), in one pass.
+    let mut tally: HashMap<Option<&str>, (usize, usize)> = HashMap::new();
+    for u in &users {
+        let t = tally.entry(u.department.as_deref()).or_default();
+        t.0 += 1;
+        t.1 += usize::from(paid(u));
+    }
+    let counts = |id: Option<&str>| tally.get(&id).copied().unwrap_or_default();
     for d in &deps {
-        let members: Vec<&UserRecord> =
-            users.iter().filter(|u| u.department.as_deref() == Some(d.id.as_str())).collect();
+        let (members, paid) = counts(Some(d.id.as_str()));
         r.rows.push(vec![
             d.name.clone(),
             d.id.clone(),
             d.reserved_seats.to_string(),
             d.assigned_seats.to_string(),
             (d.assigned_seats - d.reserved_seats).max(0).to_string(),
-            members.len().to_string(),
-            members.iter().filter(|u| paid(u)).count().to_string(),
+            members.to_string(),
+            paid.to_string(),
         ]);
     }
     if !deps.is_empty() {
-        let outside: Vec<&UserRecord> = users.iter().filter(|u| u.department.is_none()).collect();
-        let none = |s: &str| s.to_string();
-        r.rows.push(vec![
-            none("(no department)"),
-            none("-"),
-            none("-"),
-            none("-"),
-            none("-"),
-            outside.len().to_string(),
-            outside.iter().filter(|u| paid(u)).count().to_string(),
-        ]);
+        let (members, paid) = counts(None);
+        let mut row = vec!["(no department)".to_string()];
+        row.extend(["-"; 4].map(String::from));
+        row.extend([members.to_string(), paid.to_string()]);
+        r.rows.push(row);
     }
     Ok(r)
 }

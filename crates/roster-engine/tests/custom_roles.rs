@@ -139,6 +139,19 @@ async fn custom_roles_are_synced_reviewed_and_never_granted_blind() {
     assert_eq!((u.kind, u.role_id), (UserKind::Viewer, Some(auditor.id)));
     drop(w);
     let third = sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    // What the member lost is exactly what the plan showed, and they gained only the role.
+    let grants = |sync: i64| {
+        let store = &store;
+        async move {
+            let held = store.grants_of(sync, &Principal::user(member)).await.unwrap();
+            held.iter().map(|g| g.entitlement.to_string()).collect::<std::collections::BTreeSet<_>>()
+        }
+    };
+    let (before, after) = (grants(last).await, grants(third.sync_id).await);
+    let lost: Vec<&String> = before.difference(&after).collect();
+    let gained: Vec<&String> = after.difference(&before).collect();
+    assert_eq!(lost, [&"role:member:assigned".to_string()], "the effect shown is the effect had");
+    assert_eq!(gained, [&format!("role:{}:assigned", auditor.id), &"role:viewer:assigned".to_string()]);
     let confirmed = EventQuery {
         sync_id: Some(third.sync_id),
         kind_prefix: Some("action_confirmed".into()),

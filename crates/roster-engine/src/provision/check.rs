@@ -151,8 +151,7 @@ pub(super) async fn check(
             Action::SetCustomRole { user, role_id, .. } => match store.find_user(sync, user).await? {
                 None => problems.push(missing_user(user)),
                 Some(u) => {
-                    let held = store.grants_of(sync, &Principal::user(&u.id)).await?;
-                    if held.iter().any(|g| g.entitlement.custom_role() == Some(role_id.as_str())) {
+                    if super::custom_roles_of(store, sync, &u.id).await?.contains(role_id) {
                         note = Some(format!("already holds custom role {role_id}"));
                     }
                 }
@@ -161,12 +160,7 @@ pub(super) async fn check(
                 None => problems.push(missing_user(user)),
                 Some(u) => {
                     // Setting a basic role ends a custom role the user holds, whatever its base.
-                    let custom: Vec<String> = store
-                        .grants_of(sync, &Principal::user(&u.id))
-                        .await?
-                        .iter()
-                        .filter_map(|g| g.entitlement.custom_role().map(str::to_string))
-                        .collect();
+                    let custom = super::custom_roles_of(store, sync, &u.id).await?;
                     if !custom.is_empty() {
                         note = Some(format!("ends custom role {}", custom.join(", ")));
                     } else if u.role == *role {

@@ -16,19 +16,13 @@ async fn seen(store: &dyn SnapshotStore, sync: i64, a: &Action) -> Result<bool, 
         Action::Invite { email, .. } => store.find_user(sync, email).await?.is_some(),
         // Setting a basic role also ends a custom role: seen when neither is left to do.
         Action::SetRole { user, role } => match store.find_user(sync, user).await? {
-            Some(u) if u.role == *role => !store
-                .grants_of(sync, &Principal::user(&u.id))
-                .await?
-                .iter()
-                .any(|g| g.entitlement.custom_role().is_some()),
+            Some(u) if u.role == *role => super::custom_roles_of(store, sync, &u.id).await?.is_empty(),
             _ => false,
         },
         // The custom role held, its base the basic role, and no other custom role.
         Action::SetCustomRole { user, role_id, base } => match store.find_user(sync, user).await? {
             Some(u) if base.is_none_or(|b| u.role == b) => {
-                let held = store.grants_of(sync, &Principal::user(&u.id)).await?;
-                let customs: Vec<&str> = held.iter().filter_map(|g| g.entitlement.custom_role()).collect();
-                customs == [role_id.as_str()]
+                super::custom_roles_of(store, sync, &u.id).await? == [role_id.as_str()]
             }
             _ => false,
         },

@@ -135,6 +135,17 @@ pub enum ProvisionError {
     Store(#[from] StoreError),
 }
 
+/// The custom roles user `user_id` holds in snapshot `sync` (ids): what a role change ends,
+/// what its check notes and what its confirmation looks for.
+pub(super) async fn custom_roles_of(
+    store: &dyn roster_store::SnapshotStore,
+    sync: i64,
+    user_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let held = store.grants_of(sync, &roster_core::Principal::user(user_id)).await?;
+    Ok(held.iter().filter_map(|g| g.entitlement.custom_role().map(str::to_string)).collect())
+}
+
 fn plan_id() -> String {
     let now = Utc::now();
     format!(

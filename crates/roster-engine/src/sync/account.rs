@@ -1,5 +1,5 @@
-//! The account: plan, tier, seats, and its custom roles (stored as role resources, so a
-//! custom role's entitlement `role:<id>:assigned` is shown by its name).
+//! The account: plan, tier, seats, departments, and its custom roles (stored as role
+//! resources, so a custom role's entitlement `role:<id>:assigned` is shown by its name).
 
 use monday_api::{AccountRole, Client, Department};
 use roster_core::{AccountRecord, DepartmentSeats, ResourceRecord, ResourceType};
@@ -10,7 +10,7 @@ use crate::error::SyncError;
 
 /// The account's departments. An account whose plan has none, or a token not allowed to read
 /// them, is an account without departments, not a failed sync; a network failure still fails it.
-pub(crate) async fn departments(client: &Client) -> Result<Vec<Department>, SyncError> {
+async fn departments(client: &Client) -> Result<Vec<Department>, SyncError> {
     use monday_api::Error as E;
     match client.departments().await {
         Ok(d) => Ok(d),
@@ -27,12 +27,15 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    (roles, departments): (&[AccountRole], &[Department]),
+    roles: &[AccountRole],
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     if start_of(parts, "account").1 {
         return Ok(());
     }
+    // Read here, not before the parts start: a resumed sync whose account part is done asks
+    // for them no more.
+    let departments = departments(client).await?;
     let a = client.account().await.map_err(|source| SyncError::Api { part: "the account", source })?;
     let record = AccountRecord {
         monday_id: a.id.to_string(),

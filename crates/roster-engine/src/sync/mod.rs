@@ -249,11 +249,9 @@ async fn run(
         let roles =
             client.account_roles().await.map_err(|source| SyncError::Api { part: "the account's roles", source })?;
         let custom: std::collections::HashSet<u64> = roles.iter().filter(|r| r.custom).map(|r| r.id).collect();
-        let departments = account::departments(client).await?;
-        let known = users::Known { custom_roles: &custom };
         tokio::try_join!(
-            account::sync(store, client, run.id, &parts, (&roles, &departments), progress),
-            users::sync(store, client, run.id, &parts, expect(|c| c.users), known, progress),
+            account::sync(store, client, run.id, &parts, &roles, progress),
+            users::sync(store, client, run.id, &parts, expect(|c| c.users), &custom, progress),
             teams::sync(store, client, run.id, &parts, progress),
             workspaces::sync(
                 store,

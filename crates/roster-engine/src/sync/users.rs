@@ -29,14 +29,6 @@ fn role(kind: &UserKind, id: u64) -> Role {
     }
 }
 
-/// What the account says about its users beside the users list: which role ids are custom
-/// roles. (Departments come on each user: listing a department's members in one answer took
-/// 48 MiB of parsed JSON at 100,000 users.)
-#[derive(Clone, Copy)]
-pub(crate) struct Known<'a> {
-    pub custom_roles: &'a std::collections::HashSet<u64>,
-}
-
 /// A user as Roster records them.
 pub(crate) fn record(u: &monday_api::User) -> UserRecord {
     UserRecord {
@@ -60,6 +52,8 @@ pub(crate) fn record(u: &monday_api::User) -> UserRecord {
             UserKind::Other(k) => Some(k.clone()),
             _ => None,
         },
+        // Asked on each user: one answer listing every department's members parsed into
+        // 48 MiB of JSON at 100,000 users.
         department: u.department.map(|d| d.to_string()),
     }
 }
@@ -70,7 +64,8 @@ pub(crate) async fn sync(
     sync_id: i64,
     parts: &[PartProgress],
     expected: Option<u64>,
-    known: Known<'_>,
+    // Which role ids are custom roles: only the account's roles tell (`account_roles`).
+    custom_roles: &std::collections::HashSet<u64>,
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     let (offset, done) = start_of(parts, "users");
@@ -90,7 +85,7 @@ pub(crate) async fn sync(
             .iter()
             .zip(page)
             .flat_map(|(u, api)| {
-                let custom = api.role_id.filter(|id| known.custom_roles.contains(id));
+                let custom = api.role_id.filter(|id| custom_roles.contains(id));
                 std::iter::once(role(u.role.as_str().to_string(), &u.id))
                     .chain(custom.map(|id| role(id.to_string(), &u.id)))
             })
