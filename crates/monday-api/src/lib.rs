@@ -9,6 +9,7 @@
 //! It knows nothing of Roster's store or domain model, and shares no code with monday-sim.
 
 mod account;
+mod audit;
 mod boards;
 mod budget;
 pub mod changes;
@@ -27,6 +28,7 @@ mod workspaces;
 #[cfg(test)]
 mod error_corpus;
 
+pub use audit::{AuditEntry, AuditPage, MAX_AUDIT_PAGE};
 pub use boards::BoardFilter;
 pub use changes::{BatchOutcome, ItemFailure};
 pub use client::{Client, ComplexityReport, ConfigError, Idempotency, KNOWN_LOOK_AHEAD};

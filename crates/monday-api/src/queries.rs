@@ -9,6 +9,7 @@ use crate::config::ApiVersion;
 
 type Date = String;
 type ISO8601DateTime = String;
+type JSON = serde_json::Value;
 
 #[derive(GraphQLQuery)]
 #[graphql(
@@ -36,6 +37,15 @@ pub struct AccountRoles;
     variables_derives = "Debug, Clone"
 )]
 pub struct Departments;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/audit_logs.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct AuditLogs;
 
 #[derive(GraphQLQuery)]
 #[graphql(
@@ -254,6 +264,7 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
         ("Account", account::QUERY),
         ("AccountRoles", account_roles::QUERY),
         ("Departments", departments::QUERY),
+        ("AuditLogs", audit_logs::QUERY),
         users,
         ("Teams", teams::QUERY),
         ("TeamIds", team_ids::QUERY),

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct Clock {
     start: Instant,
+    started_at: chrono::DateTime<chrono::Utc>,
     offset_ms: AtomicU64,
     frozen: AtomicBool,
     frozen_at_ms: AtomicU64,
@@ -17,6 +18,7 @@ impl Clock {
     pub fn new() -> Clock {
         Clock {
             start: Instant::now(),
+            started_at: chrono::Utc::now(),
             offset_ms: AtomicU64::new(0),
             frozen: AtomicBool::new(false),
             frozen_at_ms: AtomicU64::new(0),
@@ -31,6 +33,12 @@ impl Clock {
         } else {
             self.start.elapsed() + Duration::from_millis(offset)
         }
+    }
+
+    /// The emulator's wall-clock time: when it started plus [`Clock::now`], so that what it
+    /// logs (the audit log) moves with the clock tests move.
+    pub fn wall_now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.started_at + chrono::Duration::milliseconds(self.now().as_millis().min(i64::MAX as u128) as i64)
     }
 
     /// Moves the clock forward.

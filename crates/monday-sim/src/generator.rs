@@ -326,7 +326,9 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
     add_service_and_agent_users(&mut users);
     let custom_roles = assign_custom_roles(cfg, &mut users);
     let departments = gen_departments(cfg, &users);
+    let audit_log = crate::audit::generate(cfg.seed, &users, now);
     Ok(Org {
+        audit_log,
         account,
         custom_roles,
         departments,

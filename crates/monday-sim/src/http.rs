@@ -273,7 +273,7 @@ async fn run_query(
         return Answer::error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "Not Authenticated", id);
     };
     let roots = root_fields(&doc);
-    let ctx = RequestCtx { world, version, viewer_pos, charge, state: sim.shared() };
+    let ctx = RequestCtx { world, version, viewer_pos, charge, state: sim.shared(), now: sim.clock.wall_now() };
     let mut gql = async_graphql::Request::new(req.query).variables(req.variables).data(CtxCell::new(ctx));
     if let Some(op) = req.operation_name {
         gql = gql.operation_name(op);

@@ -459,6 +459,9 @@ pub struct Org {
     /// Departments (Enterprise accounts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub departments: Vec<Department>,
+    /// The audit log (Enterprise), oldest first (sorted when loaded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit_log: Vec<crate::audit::AuditEvent>,
     /// The SCIM bearer token (separate from API tokens); `None`: SCIM is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_token: Option<String>,
@@ -609,6 +612,8 @@ impl World {
         org.teams.sort_by_key(|t| t.id);
         org.workspaces.sort_by_key(|w| w.id);
         org.boards.sort_by_key(|b| b.id);
+        // Stable: events of one instant keep the order they were logged in.
+        org.audit_log.sort_by_key(|e| e.at);
         let user_idx = index(&org.users, "user", |u| u.id)?;
         let team_idx = index(&org.teams, "team", |t| t.id)?;
         let workspace_idx = index(&org.workspaces, "workspace", |w| w.id)?;
@@ -741,6 +746,16 @@ impl World {
     /// The departments, sorted by id.
     pub fn departments(&self) -> &[Department] {
         &self.org.departments
+    }
+
+    /// The audit log, oldest first.
+    pub fn audit_log(&self) -> &[crate::audit::AuditEvent] {
+        &self.org.audit_log
+    }
+
+    /// Whether the account is on the Enterprise plan (audit log, SCIM, custom roles).
+    pub fn is_enterprise(&self) -> bool {
+        self.org.account.plan.tier == "enterprise"
     }
     /// Whether a user takes a paid seat: enabled, not a guest, a person [INF].
     pub fn takes_seat(u: &User) -> bool {

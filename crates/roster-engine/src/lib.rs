@@ -10,10 +10,12 @@
 //! (`jit`); governance reports (`reports`) and separation-of-duties checks (`sod`).
 
 pub mod approval;
+pub mod audit_log;
 mod diff;
 mod digest;
 mod error;
 pub mod jit;
+mod logins;
 pub mod provision;
 pub mod reports;
 pub mod retention;

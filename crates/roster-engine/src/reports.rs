@@ -11,7 +11,7 @@ use roster_store::{SnapshotStore, StoreError, UserQuery};
 use serde::Serialize;
 
 /// The report names, in the order `roster report --help` lists them.
-pub const NAMES: [&str; 10] = [
+pub const NAMES: [&str; 12] = [
     "inactive",
     "seats",
     "departments",
@@ -22,6 +22,8 @@ pub const NAMES: [&str; 10] = [
     "offboarding",
     "sod",
     "unmanaged",
+    "logins",
+    "login-signals",
 ];
 
 /// Options some reports take.
@@ -100,9 +102,10 @@ pub(crate) fn day(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "never".into())
 }
 
-/// Makes report `name` from snapshot `sync`.
+/// Makes report `name` from snapshot `sync` (and, for the login reports, the account's audit
+/// log).
 pub async fn report(
-    store: &dyn SnapshotStore,
+    store: &dyn roster_store::Store,
     sync: i64,
     name: &str,
     o: &ReportOptions,
@@ -118,6 +121,8 @@ pub async fn report(
         "offboarding" => offboarding(store, sync, o).await,
         "sod" => sod(store, sync, o).await,
         "unmanaged" => super::unmanaged::report(store, sync, o).await,
+        "logins" => super::logins::last_logins(store, sync, o).await,
+        "login-signals" => super::logins::signals(store, sync, o).await,
         other => Err(ReportError::Unknown(other.into())),
     }
 }

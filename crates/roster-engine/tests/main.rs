@@ -8,6 +8,7 @@ mod custom_roles;
 mod user_kinds;
 
 mod access_review;
+mod audit_log;
 mod delta_storage;
 mod departments;
 mod diff_names_the_changes;

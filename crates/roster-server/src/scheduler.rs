@@ -175,6 +175,7 @@ async fn run_sync(state: &AppState, account: &ServedAccount) -> Result<SyncRepor
                 }
             }
             prune_after_sync(state, &account.name).await;
+            read_audit_log(state, account).await;
             metrics::gauge!("roster_grants", "account" => account.name.clone()).set(r.counts.grants as f64);
             metrics::counter!("roster_events_total", "account" => account.name.clone()).increment(r.events as u64 + 1);
             Ok(r)
@@ -238,6 +239,24 @@ async fn prune_after_sync(state: &AppState, account: &str) {
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(account, error = %e, "pruning old snapshots failed; the next sync tries again"),
+    }
+}
+
+/// Reads the account's audit log after a sync, when configured. A failure is logged and the
+/// next sync reads on from the same point: the sync itself succeeded.
+async fn read_audit_log(state: &AppState, account: &ServedAccount) {
+    let Some(o) = &account.audit_log else { return };
+    let now = (state.leaser.clock)();
+    match roster_engine::audit_log::read_audit_log(state.store.as_ref(), &account.client, &account.name, now, o).await {
+        Ok(roster_engine::audit_log::AuditRead::Read { added, .. }) => {
+            metrics::counter!("roster_audit_log_entries_total", "account" => account.name.clone()).increment(added);
+        }
+        Ok(roster_engine::audit_log::AuditRead::Unavailable(reason)) => {
+            tracing::debug!(account = %account.name, reason, "audit log not read")
+        }
+        Err(e) => {
+            tracing::warn!(account = %account.name, error = %e, "reading the audit log failed; the next sync reads on")
+        }
     }
 }
 

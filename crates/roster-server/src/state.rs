@@ -75,6 +75,8 @@ pub struct ServedAccount {
     pub interval: Duration,
     /// The account's SCIM configuration, when it has one (approved SCIM plans run with it).
     pub scim: Option<scim_client::ScimConfig>,
+    /// How its audit log is read after each sync (Enterprise); `None`: it is not.
+    pub audit_log: Option<roster_engine::audit_log::AuditReadOptions>,
 }
 
 /// Everything handlers share.

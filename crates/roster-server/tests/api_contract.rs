@@ -174,6 +174,17 @@ async fn every_answer_is_one_the_document_gives() {
     let (_, syncs) = call(&e, "GET", "/api/v1/accounts/acme/syncs", Some(READER)).await;
     let sync = syncs[0]["id"].as_i64().unwrap().to_string();
     let a = [("account", "acme")];
+    // The audit log, read as `roster serve` reads it after a sync.
+    let o = roster_engine::audit_log::AuditReadOptions { first_days: 365, ..Default::default() };
+    roster_engine::audit_log::read_audit_log(
+        e.store.as_ref(),
+        &e.state.accounts[0].client,
+        "acme",
+        chrono::Utc::now(),
+        &o,
+    )
+    .await
+    .unwrap();
 
     let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
     let mut valid: Vec<Call> = vec![
@@ -198,6 +209,7 @@ async fn every_answer_is_one_the_document_gives() {
         call_of("GET", "/api/v1/accounts/{account}/syncs", &a, READER),
         call_of("GET", "/api/v1/accounts/{account}/syncs/{id}", &[("account", "acme"), ("id", &sync)], READER),
         call_of("GET", "/api/v1/accounts/{account}/events", &a, READER),
+        call_of("GET", "/api/v1/accounts/{account}/audit-log", &a, READER),
         with(
             call_of("POST", "/api/v1/accounts/{account}/plans", &a, ADMIN),
             json!({ "actions": [{ "action": "deactivate", "user": target }], "dry_run": true }),

@@ -479,3 +479,37 @@ async fn served_syncs_prune_old_snapshots_when_told() {
     let (_, events) = call(&e, "GET", "/api/v1/accounts/acme/events?kind=snapshots_pruned", Some(READER)).await;
     assert_eq!(events.as_array().map(Vec::len), Some(1), "{events}");
 }
+
+#[tokio::test]
+async fn the_audit_log_read_after_each_sync_is_served() {
+    let o = roster_engine::audit_log::AuditReadOptions {
+        first_days: 365,
+        lag: chrono::Duration::zero(),
+        ..roster_engine::audit_log::AuditReadOptions::default()
+    };
+    let e = env_with(0, Duration::from_secs(3600), Some(o)).await;
+    let (s, b) = call(&e, "GET", "/api/v1/accounts/acme/audit-log", Some(READER)).await;
+    assert_eq!(s, 404, "not read yet: {b}");
+    assert!(b["error"]["message"].as_str().unwrap_or_default().contains("audit_log_days"), "{b}");
+    synced(&e).await;
+    // The read follows the sync in the same task: poll until it is stored.
+    let want = e.sim.sim.world().audit_log().len();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let path = "/api/v1/accounts/acme/audit-log?days=3650&limit=1000";
+    let entries = loop {
+        let (s, b) = call(&e, "GET", path, Some(READER)).await;
+        if s == 200 {
+            break b;
+        }
+        assert!(std::time::Instant::now() < deadline, "the audit log was never read: {b}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let list = entries.as_array().unwrap();
+    assert_eq!(list.len(), want.min(1000));
+    let failed = e.sim.sim.world().audit_log().iter().filter(|x| x.event.as_str() == "failed-login").count();
+    let (s, b) =
+        call(&e, "GET", "/api/v1/accounts/acme/audit-log?days=3650&limit=1000&event=failed-login", Some(READER)).await;
+    assert_eq!((s, b.as_array().map(Vec::len)), (200, Some(failed.min(1000))), "{b}");
+    let (s, _) = call(&e, "GET", "/api/v1/accounts/acme/audit-log?days=0", Some(READER)).await;
+    assert_eq!(s, 400, "days are bounded");
+}

@@ -24,8 +24,8 @@ pub use types::*;
 /// (`use roster_store::prelude::*;`). Through `&dyn Store` they need no import.
 pub mod prelude {
     pub use crate::{
-        DiffStore, EventStore, JitStore, LeaseStore, PendingStore, PlanStore, RetentionStore, ReviewStore,
-        SessionStore, SnapshotStore, Store, SyncStore,
+        AuditLogStore, DiffStore, EventStore, JitStore, LeaseStore, PendingStore, PlanStore, RetentionStore,
+        ReviewStore, SessionStore, SnapshotStore, Store, SyncStore,
     };
 }
 
@@ -52,6 +52,7 @@ pub trait Store:
     + SessionStore
     + EventStore
     + RetentionStore
+    + AuditLogStore
     + std::fmt::Debug
 {
 }
@@ -68,6 +69,7 @@ impl<
             + SessionStore
             + EventStore
             + RetentionStore
+            + AuditLogStore
             + std::fmt::Debug,
     > Store for T
 {
@@ -328,6 +330,22 @@ pub trait RetentionStore: Send + Sync {
     async fn prune_snapshots(&self, account: &str, ids: &[i64], now: DateTime<Utc>) -> Result<u64>;
     /// What the store holds, per account, and its size.
     async fn store_stats(&self) -> Result<StoreStats>;
+}
+
+/// monday.com's audit log, read incrementally: entries stored once each, and how far each
+/// account's log has been read.
+#[async_trait]
+pub trait AuditLogStore: Send + Sync {
+    /// Up to when (ms) `account`'s audit log has been read; `None`: never.
+    async fn audit_cursor(&self, account: &str) -> Result<Option<i64>>;
+    /// Stores the entries not stored yet (by `key`) in one transaction; how many were new.
+    async fn add_audit_entries(&self, account: &str, rows: &[AuditLogRow]) -> Result<u64>;
+    /// Records that `account`'s log has been read up to `read_until_ms`.
+    async fn set_audit_cursor(&self, account: &str, read_until_ms: i64) -> Result<()>;
+    /// Entries matching `q`, newest first.
+    async fn audit_entries(&self, q: &AuditLogQuery) -> Result<Vec<AuditLogRow>>;
+    /// Each user's last login (ms) and number of logins stored.
+    async fn last_logins(&self, account: &str) -> Result<Vec<(String, i64, i64)>>;
 }
 
 /// The audit log: events appended outside syncs, read back, and each webhook's delivery cursor.

@@ -521,3 +521,50 @@ pub struct RowChanges {
     /// Rows ended (gone or changed).
     pub removed: i64,
 }
+
+/// One entry of monday.com's audit log (Enterprise) as Roster keeps it: a login, logout, failed
+/// login or admin change, with where it came from. Not Roster's own events.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLogRow {
+    /// The store's id (0 before it is stored).
+    pub id: i64,
+    /// The account.
+    pub account: String,
+    /// What makes it unique: its content digest and its rank among identical entries.
+    pub key: String,
+    /// When it happened (ms since the epoch).
+    pub at_ms: i64,
+    /// monday.com's event name (`login`, `failed-login`, ...).
+    pub event: String,
+    /// The user who did it.
+    pub user_id: Option<String>,
+    /// The address it came from.
+    pub ip: Option<String>,
+    /// The client's user agent.
+    pub user_agent: Option<String>,
+    /// The browser or app.
+    pub client_name: Option<String>,
+    /// The operating system.
+    pub os_name: Option<String>,
+    /// `desktop`, `mobile`, ...
+    pub device_type: Option<String>,
+    /// What it was about (JSON), if anything.
+    pub metadata: Option<String>,
+}
+
+/// Which audit log entries to read, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditLogQuery {
+    /// The account.
+    pub account: String,
+    /// Entries of this user only.
+    pub user_id: Option<String>,
+    /// Entries of this event only.
+    pub event: Option<String>,
+    /// Entries at or after this time (ms).
+    pub since_ms: Option<i64>,
+    /// Entries before this time (ms).
+    pub until_ms: Option<i64>,
+    /// At most this many.
+    pub limit: u32,
+}

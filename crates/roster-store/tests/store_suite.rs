@@ -838,3 +838,51 @@ async fn a_created_postgres_database_can_be_dropped() {
     drop(again);
     SqlStore::drop_postgres(&url, &name).await.unwrap();
 }
+
+#[tokio::test]
+async fn audit_log_entries_are_stored_once_and_the_cursor_only_moves_forward() {
+    use roster_store::{AuditLogQuery, AuditLogRow};
+    for (db, s) in stores().await {
+        s.ensure_account("acme", Utc::now()).await.unwrap();
+        assert_eq!(s.audit_cursor("acme").await.unwrap(), None, "{db}");
+        let entry = |key: &str, at_ms: i64, event: &str, user: &str| AuditLogRow {
+            key: key.into(),
+            at_ms,
+            event: event.into(),
+            user_id: Some(user.into()),
+            ip: Some("81.66.1.2".into()),
+            metadata: Some(r#"{"reason":"wrong_password"}"#.into()),
+            ..AuditLogRow::default()
+        };
+        // More rows than one statement holds, some keys twice.
+        let rows: Vec<AuditLogRow> =
+            (0..450).map(|i| entry(&format!("k{}", i % 400), 1_000 + i, "login", &format!("{}", i % 7))).collect();
+        assert_eq!(s.add_audit_entries("acme", &rows).await.unwrap(), 400, "{db}: each key once");
+        assert_eq!(s.add_audit_entries("acme", &rows[..10]).await.unwrap(), 0, "{db}: stored already");
+        s.add_audit_entries("acme", &[entry("f1", 5_000, "failed-login", "3")]).await.unwrap();
+        let q = AuditLogQuery { account: "acme".into(), limit: 1000, ..AuditLogQuery::default() };
+        let all = s.audit_entries(&q).await.unwrap();
+        assert_eq!(all.len(), 401, "{db}");
+        assert!(all.windows(2).all(|w| w[0].at_ms >= w[1].at_ms), "{db}: newest first");
+        assert_eq!(all[0].metadata.as_deref(), Some(r#"{"reason":"wrong_password"}"#), "{db}");
+        let q3 = AuditLogQuery {
+            user_id: Some("3".into()),
+            event: Some("login".into()),
+            since_ms: Some(1_100),
+            ..q.clone()
+        };
+        let got = s.audit_entries(&q3).await.unwrap();
+        assert!(
+            !got.is_empty()
+                && got.iter().all(|r| r.user_id.as_deref() == Some("3") && r.at_ms >= 1_100 && r.event == "login"),
+            "{db}"
+        );
+        let last = s.last_logins("acme").await.unwrap();
+        assert_eq!(last.len(), 7, "{db}: one row per user with a login");
+        let three = last.iter().find(|(u, _, _)| u == "3").unwrap();
+        assert_eq!((three.1, three.2), (1_000 + 395, 57), "{db}: the last login and how many");
+        s.set_audit_cursor("acme", 9_000).await.unwrap();
+        s.set_audit_cursor("acme", 8_000).await.unwrap();
+        assert_eq!(s.audit_cursor("acme").await.unwrap(), Some(9_000), "{db}: never backwards");
+    }
+}

@@ -72,6 +72,8 @@ pub(crate) enum Command {
     },
     /// Stored events (changes and syncs), oldest first.
     Events(commands::history::EventsArgs),
+    /// monday.com's audit log as `roster sync` read it (Enterprise): logins, failed logins, admin changes, newest first.
+    Logins(commands::logins::LoginsArgs),
     /// Sync runs, newest first.
     Syncs {
         /// How many (1 to 100,000).
@@ -149,7 +151,7 @@ pub(crate) enum Command {
     Key(KeyCommand),
     /// Measure syncs of generated orgs against monday-sim with monday's default budget.
     Bench(commands::bench::BenchArgs),
-    /// Governance reports: inactive, seats, admins, external, everyone-boards, ownerless, offboarding, sod.
+    /// Governance reports: inactive, seats, departments, admins, external, everyone-boards, ownerless, offboarding, sod, unmanaged, logins, login-signals.
     Report(commands::report::ReportArgs),
     /// Just-in-time access: request, approve, deny, list, expire.
     #[command(subcommand)]

@@ -5,6 +5,7 @@
 //! and nullability; a test checks it against monday.com's published schemas.
 
 mod account;
+mod audit;
 mod boards;
 mod departments;
 mod members;
@@ -41,6 +42,8 @@ pub struct RequestCtx {
     pub charge: Charge,
     /// The emulator's shared state, which mutations change.
     pub state: crate::sim::SharedWorld,
+    /// The emulator's time at the start of the request (what mutations log).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 /// The context of one request, replaced when a mutation changes the world, so that every
@@ -69,6 +72,7 @@ impl CtxCell {
             viewer_pos,
             charge: guard.charge,
             state: guard.state.clone(),
+            now: guard.now,
         });
     }
 }
@@ -87,6 +91,8 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
         .field(account::account_field())
         .field(roles::account_roles_field())
         .field(departments::departments_field())
+        .field(audit::audit_logs_field())
+        .field(audit::audit_event_catalogue_field())
         .field(users::users_field())
         .field(teams::teams_field())
         .field(workspaces::workspaces_field())
@@ -108,6 +114,9 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
         .register(roles::user_config_type())
         .register(workspaces::workspace_type())
         .register(boards::board_type());
+    for t in audit::types() {
+        b = b.register(t);
+    }
     for t in workspaces::settings_types() {
         b = b.register(t);
     }

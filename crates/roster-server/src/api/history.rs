@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<Arc<AppState>> {
         .routes(routes!(syncs))
         .routes(routes!(sync_run))
         .routes(routes!(events))
+        .routes(routes!(audit_log))
         .routes(routes!(trigger_sync))
 }
 
@@ -51,6 +52,33 @@ pub async fn events(
         ..EventQuery::default()
     };
     Ok(Json(s.store.events(&q).await?.into_iter().map(EventView::from).collect()))
+}
+
+/// monday.com's audit log of an account (Enterprise: logins, failed logins, admin changes), as
+/// the syncs read it, newest first. 404 until it has been read once.
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/audit-log", tag = "history", params(("account" = String, Path), AuditLogFilters), security(("bearer" = [])), responses((status = 200, body = [AuditEntryView]), (status = 400), (status = 404)))]
+pub async fn audit_log(
+    State(s): S,
+    _c: Reader,
+    Path(account): Path<String>,
+    Params(f): Params<AuditLogFilters>,
+) -> Result<Json<Vec<AuditEntryView>>, ApiError> {
+    s.served(&account)?;
+    if s.store.audit_cursor(&account).await?.is_none() {
+        return Err(ApiError::NotFound(format!(
+            "no audit log has been read for {account:?}: the syncs read it on Enterprise plans (audit_log_days in [[accounts]])"
+        )));
+    }
+    let days = crate::bounds::DAYS.check("days", f.days.unwrap_or(30))?;
+    let q = roster_store::AuditLogQuery {
+        account,
+        user_id: f.user_id.as_deref().map(|v| crate::bounds::text("user_id", v).map(str::to_string)).transpose()?,
+        event: f.event.as_deref().map(|v| crate::bounds::text("event", v).map(str::to_string)).transpose()?,
+        since_ms: Some((chrono::Utc::now() - chrono::Duration::days(days)).timestamp_millis()),
+        until_ms: None,
+        limit: crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(100))?,
+    };
+    Ok(Json(s.store.audit_entries(&q).await?.into_iter().map(AuditEntryView::from).collect()))
 }
 
 /// Starts a sync of an account now (admin) and answers at once: 202 with the run's id and where

@@ -232,6 +232,52 @@ pub struct EventFilters {
     pub limit: Option<u32>,
 }
 
+/// Filters of the audit log route.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditLogFilters {
+    /// Only this user's entries (a monday.com user id).
+    pub user_id: Option<String>,
+    /// Only this event (login, logout, failed-login, user-deactivated, ...).
+    pub event: Option<String>,
+    /// Only the last this many days (default 30).
+    pub days: Option<i64>,
+    /// At most this many (default 100; 1 to 1000).
+    pub limit: Option<u32>,
+}
+
+/// One entry of monday.com's audit log (Enterprise), as read by the syncs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryView {
+    pub at: String,
+    pub event: String,
+    pub user_id: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub client_name: Option<String>,
+    pub os_name: Option<String>,
+    pub device_type: Option<String>,
+    /// What the event was about, as monday.com sent it (null when nothing).
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+impl From<roster_store::AuditLogRow> for AuditEntryView {
+    fn from(r: roster_store::AuditLogRow) -> Self {
+        AuditEntryView {
+            at: chrono::DateTime::from_timestamp_millis(r.at_ms).map(|t| t.to_rfc3339()).unwrap_or_default(),
+            event: r.event,
+            user_id: r.user_id,
+            ip: r.ip,
+            user_agent: r.user_agent,
+            client_name: r.client_name,
+            os_name: r.os_name,
+            device_type: r.device_type,
+            metadata: r.metadata.and_then(|m| serde_json::from_str(&m).ok()),
+        }
+    }
+}
+
 /// The answer to a sync request.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SyncStarted {

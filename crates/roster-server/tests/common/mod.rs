@@ -30,6 +30,15 @@ pub struct Env {
 }
 
 pub async fn env(latency_ms: u64, interval: Duration) -> Env {
+    env_with(latency_ms, interval, None).await
+}
+
+/// The same, reading the audit log after each sync as `audit_log` says.
+pub async fn env_with(
+    latency_ms: u64,
+    interval: Duration,
+    audit_log: Option<roster_engine::audit_log::AuditReadOptions>,
+) -> Env {
     let org =
         generate(&GenConfig { users: 200, teams: 10, workspaces: 5, boards: 40, ..GenConfig::default() }).unwrap();
     let faults = FaultConfig { latency_ms, ..FaultConfig::default() };
@@ -42,6 +51,7 @@ pub async fn env(latency_ms: u64, interval: Duration) -> Env {
         options: SyncOptions { board_state: StateFilter::All, workspace_state: StateFilter::All },
         interval,
         scim: None,
+        audit_log,
     }];
     let keys = vec![
         ApiKey { name: "ops".into(), role: Role::Admin, hash: hash_key(ADMIN) },

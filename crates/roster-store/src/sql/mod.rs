@@ -8,6 +8,7 @@ macro_rules! sql {
     };
 }
 
+mod audit_log;
 mod delta;
 mod diff;
 mod events;

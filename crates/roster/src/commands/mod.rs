@@ -9,6 +9,7 @@ pub mod demo;
 pub mod history;
 pub mod inventory;
 pub mod jit;
+pub mod logins;
 pub mod plan;
 pub mod report;
 pub mod review;
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Who { resource } => access::who(&cli, resource, out).await,
         Command::Diff { from, to } => history::diff(&cli, *from, *to, out).await,
         Command::Events(args) => history::events(&cli, args, out).await,
+        Command::Logins(args) => logins::run(&cli, args, out).await,
         Command::Syncs { limit } => history::syncs(&cli, *limit, out).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Report(args) => report::run(&cli, args, out).await,

@@ -14,9 +14,9 @@ use crate::Cli;
 /// Which report, and its options.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// inactive, seats, admins, external, everyone-boards, ownerless, offboarding, sod or unmanaged.
+    /// inactive, seats, departments, admins, external, everyone-boards, ownerless, offboarding, sod, unmanaged, logins or login-signals.
     pub name: String,
-    /// inactive: no activity for at least this many days.
+    /// inactive: no activity for at least this many days; login-signals: the days looked at.
     #[arg(long, default_value_t = 90)]
     pub days: i64,
     /// inactive: e-mails never reported (comma-separated or repeated).
@@ -28,7 +28,7 @@ pub struct ReportArgs {
     /// offboarding: the user leaving (id or e-mail).
     #[arg(long)]
     pub user: Option<String>,
-    /// unmanaged: the source of truth (CSV, JSON or YAML, as `roster scim plan` reads it, with
+    /// unmanaged, login-signals: the source of truth (CSV, JSON or YAML, as `roster scim plan` reads it, with
     /// the account's scim_mapping; an e-mail column is enough).
     #[arg(long)]
     pub source: Option<std::path::PathBuf>,

@@ -123,6 +123,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
             interval: a.sync_interval,
             // Approved SCIM plans run with it; without one, they are approved from the CLI.
             scim: a.scim.as_ref().and_then(|_| a.scim_config().ok()),
+            audit_log: a.audit_log,
         });
     }
     let (hooks_tx, hooks_rx) = watch::channel(webhooks(&cfg)?);

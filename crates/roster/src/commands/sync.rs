@@ -40,7 +40,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
         None => cfg.accounts.clone(),
     };
     let store = context::open_store(cli, Some(&cfg)).await?;
-    let (mut failed, mut misconfigured) = (0, 0);
+    let (mut failed, mut misconfigured, mut audit_failed) = (0, 0, 0);
     for a in &accounts {
         // A configuration problem names the account itself; it is not a failed sync (nothing
         // started, nothing to resume).
@@ -72,6 +72,11 @@ pub async fn run(cli: &Cli) -> Result<()> {
                         roster_engine::sod::after_sync(store.as_ref(), &a.name, &cfg.sod, chrono::Utc::now()).await?;
                     println!("separation of duties: {} violation(s) (`roster sod check` lists them)", v.len());
                 }
+                if let Some(o) = &a.audit_log {
+                    if !read_audit_log(store.as_ref(), &client, &a.name, o).await {
+                        audit_failed += 1;
+                    }
+                }
             }
             Err(e) => {
                 failed += 1;
@@ -93,5 +98,37 @@ pub async fn run(cli: &Cli) -> Result<()> {
         };
         bail!("{failed} of {} account(s) failed to sync{also}; the last completed snapshot of each stays in use, and the next `roster sync` resumes", accounts.len());
     }
+    if audit_failed > 0 {
+        bail!("the audit log of {audit_failed} account(s) could not be read (see above); their snapshots are complete, and the next `roster sync` reads the audit log on from where it stopped");
+    }
     Ok(())
+}
+
+/// Reads the account's audit log after its sync and says what it did; false when it failed.
+pub(crate) async fn read_audit_log(
+    store: &dyn roster_store::Store,
+    client: &Client,
+    account: &str,
+    o: &roster_engine::audit_log::AuditReadOptions,
+) -> bool {
+    use roster_engine::audit_log::{read_audit_log, AuditRead};
+    match read_audit_log(store, client, account, chrono::Utc::now(), o).await {
+        Ok(AuditRead::Read { from, until, pages, seen, added }) => {
+            println!(
+                "audit log of {account}: {added} new entr{} ({seen} read in {pages} page(s), {} to {}; `roster logins` lists them)",
+                if added == 1 { "y" } else { "ies" },
+                from.format("%Y-%m-%d %H:%M:%S UTC"),
+                until.format("%Y-%m-%d %H:%M:%S UTC"),
+            );
+            true
+        }
+        Ok(AuditRead::Unavailable(reason)) => {
+            println!("audit log of {account}: not read: {reason}");
+            true
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            false
+        }
+    }
 }

@@ -51,6 +51,9 @@ pub struct RawAccount {
     /// Source field → SCIM attribute, on top of the default mapping (email → userName, ...).
     #[serde(default)]
     pub scim_mapping: std::collections::BTreeMap<String, String>,
+    /// Days of monday.com's audit log (Enterprise) read the first time; later reads continue
+    /// where the last ended. 0: never read it. Default 30, at most 365.
+    pub audit_log_days: Option<u32>,
 }
 
 /// One account, resolved.
@@ -73,6 +76,8 @@ pub struct Account {
     pub scim: Option<Scim>,
     /// Source field → SCIM attribute, on top of the default mapping.
     pub scim_mapping: std::collections::BTreeMap<String, String>,
+    /// How the audit log is read after each sync; `None`: it is not.
+    pub audit_log: Option<roster_engine::audit_log::AuditReadOptions>,
 }
 
 /// An account's SCIM endpoint and where its token is.
@@ -118,6 +123,14 @@ impl RawAccount {
         if let Some(n) = self.max_retries.filter(|n| *n > MAX_RETRIES) {
             bail!("account {name:?}: max_retries is {n}: use 0 to {MAX_RETRIES}");
         }
+        let audit_log = match self.audit_log_days.unwrap_or(30) {
+            0 => None,
+            d @ 1..=365 => Some(roster_engine::audit_log::AuditReadOptions {
+                first_days: d,
+                ..roster_engine::audit_log::AuditReadOptions::default()
+            }),
+            d => bail!("account {name:?}: audit_log_days is {d}: use 1 to 365 (days read the first time), or 0 not to read the audit log"),
+        };
         let api_version = self
             .api_version
             .parse::<ApiVersion>()
@@ -144,6 +157,7 @@ impl RawAccount {
             sync_interval: Duration::from_secs(interval),
             scim,
             scim_mapping: self.scim_mapping.clone(),
+            audit_log,
         })
     }
 }

@@ -15,6 +15,7 @@ use async_graphql::dynamic::{Object, SchemaBuilder};
 
 use super::resolve::{app_error, Res};
 use super::{CtxCell, RequestCtx};
+use crate::audit::{AuditEvent, AuditKind, API_IP};
 use crate::model::{Org, User, UserKind, World};
 
 /// Most ids one call may carry (monday.com: 200).
@@ -58,6 +59,11 @@ pub(crate) fn apply<T>(cell: &CtxCell, c: &RequestCtx, change: impl FnOnce(&mut 
     drop(guard);
     cell.set_world(world);
     Ok(out)
+}
+
+/// Logs `event` by the caller, made through the API, in the audit log of `org`.
+pub(crate) fn log(org: &mut Org, c: &RequestCtx, event: AuditKind, metadata: serde_json::Value) {
+    org.audit_log.push(AuditEvent { at: c.now, event, user_id: c.viewer().id, ip: API_IP, device: 0, metadata });
 }
 
 /// Positions in the request's current world of these user ids.

@@ -4,7 +4,8 @@
 use async_graphql::dynamic::{FieldValue, InputValue, Object, ObjectAccessor, TypeRef};
 
 use super::results::{ItemError, MembershipResult, OwnersResult};
-use super::{apply, check_batch, find_user, require_admin, unauthorized, user_positions};
+use super::{apply, check_batch, find_user, log, require_admin, unauthorized, user_positions};
+use crate::audit::AuditKind;
 use crate::model::{Org, Team, UserKind, UserStatus};
 use crate::schema::resolve::root_mut;
 use crate::schema::resolve::{app_error, id_list, opt_bool, Res};
@@ -77,6 +78,10 @@ fn members_change(
                     ok.push(id);
                 }
             }
+        }
+        let event = if add { AuditKind::AddUserToTeam } else { AuditKind::RemoveUserFromTeam };
+        for id in &ok {
+            log(org, c, event, serde_json::json!({ "team_id": team.to_string(), "user_id": id.to_string() }));
         }
         Ok((ok, failed))
     })?;
@@ -188,6 +193,7 @@ pub fn fields(root: Object) -> Object {
                     scim_provisioned: false,
                     external_id: None,
                 });
+                log(org, c, AuditKind::CreateTeam, serde_json::json!({ "team_id": id.to_string(), "team_name": name }));
                 Ok(id)
             })?;
             Ok(cell.current().world.team_pos(id).map(|p| FieldValue::owned_any(TeamRef::Team(p))))
@@ -210,6 +216,12 @@ pub fn fields(root: Object) -> Object {
                     b.team_subscribers.retain(|t| *t != team);
                     b.team_owners.retain(|t| *t != team);
                 }
+                log(
+                    org,
+                    c,
+                    AuditKind::DeleteTeam,
+                    serde_json::json!({ "team_id": team.to_string(), "team_name": removed.name }),
+                );
                 Ok(removed)
             })?;
             Ok(Some(FieldValue::owned_any(TeamRef::Deleted(Box::new(removed)))))

@@ -3,7 +3,8 @@
 use async_graphql::dynamic::{FieldValue, InputValue, Object, ObjectAccessor, TypeRef};
 
 use super::results::{BatchResult, ItemError};
-use super::{apply, check_batch, find_user, require_admin, user_positions};
+use super::{apply, check_batch, find_user, log, require_admin, user_positions};
+use crate::audit::AuditKind;
 use crate::model::{InvitationMethod, Org, User, UserKind, UserStatus};
 use crate::schema::resolve::{app_error, id_list, opt_enum, root_mut, Res};
 use crate::schema::{CtxCell, RequestCtx};
@@ -54,6 +55,7 @@ fn per_user(
     cell: &CtxCell,
     c: &RequestCtx,
     ids: Vec<u64>,
+    logged: Option<AuditKind>,
     change: impl Fn(&mut User) -> Result<(), (&'static str, String)>,
 ) -> Res<Option<FieldValue<'static>>> {
     require_admin(c)?;
@@ -75,6 +77,17 @@ fn per_user(
                     Ok(()) => done.push(id),
                     Err((code, message)) => errors.push(err(code, id, message)),
                 },
+            }
+        }
+        if let Some(event) = logged {
+            for id in &done {
+                let role =
+                    find_user(org, *id).map(|u| u.role_id.map_or(u.kind.as_str().to_string(), |r| r.to_string()));
+                let metadata = match event {
+                    AuditKind::UserRoleChange => serde_json::json!({ "user_id": id.to_string(), "new_role": role }),
+                    _ => serde_json::json!({ "user_id": id.to_string() }),
+                };
+                log(org, c, event, metadata);
             }
         }
         Ok((done, errors))
@@ -136,6 +149,12 @@ pub fn fields(root: Object) -> Object {
                         role_id: None,
                         scim_attributes: Default::default(),
                     });
+                    log(
+                        org,
+                        c,
+                        AuditKind::UserInvite,
+                        serde_json::json!({ "email": email.to_lowercase(), "user_kind": kind.as_str() }),
+                    );
                     invited.push(next);
                     next += 7;
                 }
@@ -183,7 +202,7 @@ pub fn fields(root: Object) -> Object {
                     ))
                 }
             };
-            per_user(cell, c, ids, |u| {
+            per_user(cell, c, ids, Some(AuditKind::UserRoleChange), |u| {
                 if u.status == UserStatus::Inactive {
                     return Err(("FAILED", format!("User {} is deactivated; activate them first", u.id)));
                 }
@@ -199,7 +218,7 @@ pub fn fields(root: Object) -> Object {
     .field(
         root_mut("deactivate_users", TypeRef::named("DeactivateUsersResult"), |cell, c, args| {
             let ids = required_ids(args, "user_ids")?;
-            per_user(cell, c, ids, |u| match u.status {
+            per_user(cell, c, ids, Some(AuditKind::UserDeactivated), |u| match u.status {
                 UserStatus::Pending => Err((
                     "FAILED",
                     format!("User {} has not accepted the invitation; pending users cannot be deactivated", u.id),
@@ -215,7 +234,7 @@ pub fn fields(root: Object) -> Object {
     .field(
         root_mut("activate_users", TypeRef::named("ActivateUsersResult"), |cell, c, args| {
             let ids = required_ids(args, "user_ids")?;
-            per_user(cell, c, ids, |u| match u.status {
+            per_user(cell, c, ids, Some(AuditKind::UserReactivated), |u| match u.status {
                 UserStatus::Pending => Err((
                     "FAILED",
                     format!("User {} has not accepted the invitation; pending users cannot be activated", u.id),
