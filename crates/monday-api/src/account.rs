@@ -2,8 +2,11 @@
 
 use crate::client::{malformed, parse_id, Client};
 use crate::error::Error;
-use crate::models::{Account, AccountRole, Department, Plan, Product, UserKind};
-use crate::queries::{account, account_roles, departments, Account as AccountQuery, AccountRoles, Departments};
+use crate::models::{Account, AccountRole, Department, Plan, Product, ServiceUser, UserKind};
+use crate::queries::{
+    account, account_roles, departments, service_users, Account as AccountQuery, AccountRoles, Departments,
+    ServiceUsers,
+};
 
 impl Client {
     /// The account the token belongs to.
@@ -78,6 +81,34 @@ impl Client {
                     name: x.name,
                     reserved_seats: seats(x.reserved_seats, "reserved_seats")?,
                     assigned_seats: seats(x.assigned_seats, "assigned_seats")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The account's service users and when each one's token was last used (admins read them).
+    pub async fn service_users(&self) -> Result<Vec<ServiceUser>, Error> {
+        let d = self.query::<ServiceUsers>("ServiceUsers", service_users::Variables {}).await?;
+        let time = |raw: Option<String>, what: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>, Error> {
+            match raw.filter(|s| !s.trim().is_empty()) {
+                None => Ok(None),
+                Some(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
+                    .map(|t| Some(t.with_timezone(&chrono::Utc)))
+                    .map_err(|_| malformed("service user", format!("{what} {s:?} is not ISO 8601"))),
+            }
+        };
+        d.service_users
+            .unwrap_or_default()
+            .into_iter()
+            .map(|u| {
+                let id = u.id.as_deref().ok_or_else(|| malformed("service user", "a service user has no id"))?;
+                Ok(ServiceUser {
+                    id: parse_id(id, "service user")?,
+                    name: u.name.unwrap_or_default(),
+                    enabled: u.enabled.unwrap_or(true),
+                    has_token: u.has_token.unwrap_or(false),
+                    created_at: time(u.created_at, "created_at")?,
+                    last_token_activity: time(u.last_token_activity, "last_token_activity")?,
                 })
             })
             .collect()

@@ -35,7 +35,9 @@ pub use client::{Client, ComplexityReport, ConfigError, Idempotency, KNOWN_LOOK_
 pub use config::{ApiToken, ApiVersion, ClientConfig, RetryPolicy};
 pub use error::Error;
 pub use metrics::MetricsSnapshot;
-pub use models::{Account, AccountRole, Board, Department, Plan, Product, Team, User, UserKind, UserStatus, Workspace};
+pub use models::{
+    Account, AccountRole, Board, Department, Plan, Product, ServiceUser, Team, User, UserKind, UserStatus, Workspace,
+};
 pub use nested::ListLengths;
 pub use users::{kind_with_fallback, status_with_fallback, LegacyFlags, UserFilter};
 pub use workspaces::StateFilter;

@@ -274,3 +274,20 @@ mod tests {
         assert_eq!(UserKind::parse("agent"), UserKind::Other("agent".into()));
     }
 }
+
+/// A service user: an identity API tokens act as, with no person behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceUser {
+    /// Its user id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Not deactivated.
+    pub enabled: bool,
+    /// Whether it holds a token.
+    pub has_token: bool,
+    /// When it was created.
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When its token was last used.
+    pub last_token_activity: Option<chrono::DateTime<chrono::Utc>>,
+}

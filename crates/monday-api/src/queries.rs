@@ -50,6 +50,15 @@ pub struct AuditLogs;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "src/schema/2026-10.graphql",
+    query_path = "src/queries/service_users.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct ServiceUsers;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "src/schema/2026-10.graphql",
     query_path = "src/queries/users.graphql",
     response_derives = "Debug, Clone, PartialEq",
     variables_derives = "Debug, Clone"
@@ -265,6 +274,7 @@ pub fn documents(version: ApiVersion) -> Vec<(&'static str, &'static str)> {
         ("AccountRoles", account_roles::QUERY),
         ("Departments", departments::QUERY),
         ("AuditLogs", audit_logs::QUERY),
+        ("ServiceUsers", service_users::QUERY),
         users,
         ("Teams", teams::QUERY),
         ("TeamIds", team_ids::QUERY),

@@ -17,6 +17,7 @@ pub mod errors;
 pub mod faults;
 pub mod generator;
 mod http;
+pub mod items;
 pub mod limits;
 pub mod model;
 pub mod schema;

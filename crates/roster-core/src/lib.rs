@@ -30,5 +30,6 @@ pub use entitlement::{Entitlement, EntitlementError, Grant, GrantSource, Princip
 pub use events::{Event, EventKind};
 pub use jit::JitStatus;
 pub use records::{
-    AccountRecord, DepartmentSeats, ResourceRecord, Role, UserField, UserRecord, UserStatus, USER_COLUMNS,
+    AccountRecord, DepartmentSeats, ResourceRecord, Role, ServiceUserToken, UserField, UserRecord, UserStatus,
+    USER_COLUMNS,
 };

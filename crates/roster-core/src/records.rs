@@ -233,6 +233,24 @@ pub struct DepartmentSeats {
     pub assigned_seats: i64,
 }
 
+/// A service user (an identity API tokens act as, with no person behind it) and when its token
+/// was last used, as `service_users` reports them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceUserToken {
+    /// monday.com's user id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Enabled (not deactivated).
+    pub enabled: bool,
+    /// Whether it holds a token.
+    pub has_token: bool,
+    /// When it was created.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When its token was last used.
+    pub last_token_activity: Option<DateTime<Utc>>,
+}
+
 /// The account as a sync saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRecord {
@@ -253,4 +271,8 @@ pub struct AccountRecord {
     /// The account's departments and their seats (Enterprise; empty elsewhere).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub departments: Vec<DepartmentSeats>,
+    /// The account's service users with their token activity; `None`: not readable with the
+    /// sync's token (admins read them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_users: Option<Vec<ServiceUserToken>>,
 }

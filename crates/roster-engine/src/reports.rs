@@ -11,9 +11,10 @@ use roster_store::{SnapshotStore, StoreError, UserQuery};
 use serde::Serialize;
 
 /// The report names, in the order `roster report --help` lists them.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "inactive",
     "seats",
+    "service-users",
     "departments",
     "admins",
     "external",
@@ -113,6 +114,7 @@ pub async fn report(
     match name {
         "inactive" => inactive(store, sync, o).await,
         "seats" => seats(store, sync, o).await,
+        "service-users" => service_users(store, sync, o).await,
         "departments" => departments(store, sync).await,
         "admins" => admins(store, sync).await,
         "external" => external(store, sync, o).await,
@@ -208,6 +210,49 @@ async fn seats(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Resul
     row("pending invitations", pending.len().to_string());
     row("oldest pending invitation (days)", oldest.map_or("-".into(), |d| d.to_string()));
     row("deactivated users still owning boards", owning.to_string());
+    Ok(r)
+}
+
+/// Service users and their tokens: a token unused for `--days` is a credential nobody needs
+/// that still opens the account.
+async fn service_users(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+    if let Err(problem) = roster_core::when::check_days("--days", o.inactive_days) {
+        return Err(ReportError::Options { report: "service-users", problem });
+    }
+    let Some(list) = store.account_snapshot(sync).await?.and_then(|a| a.service_users) else {
+        return Err(ReportError::Options {
+            report: "service-users",
+            problem:
+                "the snapshot has no service users: the sync's token could not read them (an admin's token reads them)"
+                    .into(),
+        });
+    };
+    let mut r = Report::new(
+        "service-users",
+        format!("Service users and their tokens (unused for {} days or more: stale)", o.inactive_days),
+        &["id", "name", "enabled", "has_token", "created", "last_token_activity", "days_unused", "finding"],
+    );
+    let mut list = list;
+    list.sort_by_key(|u| (u.last_token_activity, u.id.clone()));
+    for u in list {
+        let idle = u.last_token_activity.map(|t| (o.now - t).num_days());
+        let finding = match (u.enabled, u.has_token, idle) {
+            (true, true, None) => "token never used",
+            (true, true, Some(d)) if d >= o.inactive_days => "stale token",
+            (false, true, _) => "deactivated, still holds a token",
+            _ => "",
+        };
+        r.rows.push(vec![
+            u.id,
+            u.name,
+            u.enabled.to_string(),
+            u.has_token.to_string(),
+            day(u.created_at),
+            day(u.last_token_activity),
+            idle.map_or("-".into(), |d| d.to_string()),
+            finding.into(),
+        ]);
+    }
     Ok(r)
 }
 

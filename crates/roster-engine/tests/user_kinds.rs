@@ -32,3 +32,46 @@ async fn service_users_and_agents_keep_their_kind() {
         }
     }
 }
+
+#[tokio::test]
+async fn service_users_tokens_are_synced_and_stale_ones_reported() {
+    use roster_engine::reports::{report, ReportOptions};
+    let org = common::org(400, 64);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let store = SqlStore::in_memory().await.unwrap();
+    let c = common::client(&sim, ApiVersion::V2026_10, 3);
+    let r = sync_account(&store, &c, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let got = store.account_snapshot(r.sync_id).await.unwrap().unwrap().service_users.unwrap();
+    let want: Vec<_> = org.users.iter().filter(|u| u.kind == UserKind::ServiceUser).collect();
+    assert!(!want.is_empty());
+    assert_eq!(got.len(), want.len());
+    for w in &want {
+        let g = got.iter().find(|g| g.id == w.id.to_string()).unwrap();
+        // The sim serves times to the second.
+        let secs = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp());
+        assert_eq!(secs(g.last_token_activity), secs(w.last_activity), "user {}", w.id);
+        assert!(g.has_token && g.enabled);
+    }
+    let o = ReportOptions { now: monday_sim::GenConfig::default().now, inactive_days: 30, ..ReportOptions::default() };
+    let rep = report(&store, r.sync_id, "service-users", &o).await.unwrap();
+    let stale: Vec<String> = want
+        .iter()
+        .filter(|u| u.last_activity.is_none_or(|t| (o.now - t).num_days() >= 30))
+        .map(|u| u.id.to_string())
+        .collect();
+    let mut flagged: Vec<String> = rep.rows.iter().filter(|row| !row[7].is_empty()).map(|row| row[0].clone()).collect();
+    flagged.sort();
+    let mut stale = stale;
+    stale.sort();
+    assert_eq!(flagged, stale);
+
+    // A member's token may not read them: the snapshot says unknown, the report says why.
+    let member =
+        monday_api::Client::new(roster_testkit::client_config(&sim, ApiVersion::V2026_10, roster_testkit::MEMBER))
+            .unwrap();
+    let store = SqlStore::in_memory().await.unwrap();
+    let r = sync_account(&store, &member, "acme", &common::ALL, &NoProgress).await.unwrap();
+    assert_eq!(store.account_snapshot(r.sync_id).await.unwrap().unwrap().service_users, None);
+    let e = report(&store, r.sync_id, "service-users", &o).await.unwrap_err();
+    assert!(e.to_string().contains("admin"), "{e}");
+}

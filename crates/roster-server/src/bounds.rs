@@ -115,6 +115,6 @@ mod tests {
         assert!(one_of("/api/v1/accounts/{account}/jit", "status", "sleeping").is_err());
         assert!(one_of("/api/v1/accounts/{account}/jit", "status", "active").is_ok());
         assert!(one_of("/api/v1/accounts/{account}/users", "email", "anything").is_ok(), "open sets pass");
-        assert_eq!(values("/api/v1/accounts/{account}/reports/{name}", "name").map(|v| v.len()), Some(12));
+        assert_eq!(values("/api/v1/accounts/{account}/reports/{name}", "name").map(|v| v.len()), Some(13));
     }
 }

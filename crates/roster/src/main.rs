@@ -151,7 +151,7 @@ pub(crate) enum Command {
     Key(KeyCommand),
     /// Measure syncs of generated orgs against monday-sim with monday's default budget.
     Bench(commands::bench::BenchArgs),
-    /// Governance reports: inactive, seats, departments, admins, external, everyone-boards, ownerless, offboarding, sod, unmanaged, logins, login-signals.
+    /// Governance reports: inactive, seats, service-users, departments, admins, external, everyone-boards, ownerless, offboarding, sod, unmanaged, logins, login-signals.
     Report(commands::report::ReportArgs),
     /// Just-in-time access: request, approve, deny, list, expire.
     #[command(subcommand)]

@@ -124,10 +124,8 @@ pub fn board_type() -> Object {
             empty_list("updates", TypeRef::named_nn_list("Update"))
                 .argument(InputValue::new("ids", TypeRef::named_nn_list(TypeRef::ID))),
         ))
-        .field(
-            empty_list("columns", TypeRef::named_list("Column"))
-                .argument(InputValue::new("ids", TypeRef::named_list(TypeRef::STRING))),
-        )
+        .field(super::items::board_columns_field())
+        .field(super::items::board_items_page_field())
         .field(paged(
             empty_list("activity_logs", TypeRef::named_list("ActivityLogType"))
                 .argument(InputValue::new("from", TypeRef::named("ISO8601DateTime")))

@@ -8,10 +8,12 @@ mod account;
 mod audit;
 mod boards;
 mod departments;
+mod items;
 mod members;
 mod mutations;
 pub mod resolve;
 mod roles;
+mod service_users;
 mod teams;
 mod types;
 mod users;
@@ -93,6 +95,8 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
         .field(departments::departments_field())
         .field(audit::audit_logs_field())
         .field(audit::audit_event_catalogue_field())
+        .field(items::next_items_page_field())
+        .field(service_users::service_users_field())
         .field(users::users_field())
         .field(teams::teams_field())
         .field(workspaces::workspaces_field())
@@ -111,6 +115,7 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
         .register(account::product_type())
         .register(roles::account_role_type())
         .register(departments::department_type())
+        .register(service_users::service_user_type())
         .register(roles::user_config_type())
         .register(workspaces::workspace_type())
         .register(boards::board_type());
@@ -123,6 +128,7 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
     b = types::register(b, version);
     b = types::register_meta(b);
     b = types::register_unmodelled(b, version);
+    b = items::register(b);
     b = mutations::register(b);
     b.limit_depth(MAX_DEPTH).limit_directives(20).finish()
 }

@@ -196,18 +196,6 @@ pub fn register_unmodelled(b: SchemaBuilder, _version: ApiVersion) -> SchemaBuil
                 ("created_at", TypeRef::named("Date")),
             ],
         ))
-        .register(leaf(
-            "Column",
-            &[
-                ("id", id()),
-                ("title", s()),
-                ("description", TypeRef::named(TypeRef::STRING)),
-                ("type", TypeRef::named_nn("ColumnType")),
-                ("width", TypeRef::named(TypeRef::INT)),
-                ("archived", TypeRef::named_nn(TypeRef::BOOLEAN)),
-                ("settings_str", s()),
-            ],
-        ))
         .register(enumeration("ColumnType", &["name", "text", "status", "people", "date", "numbers", "long_text"]))
         .register(leaf(
             "ActivityLogType",

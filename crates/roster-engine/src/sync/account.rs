@@ -2,7 +2,7 @@
 //! resources, so a custom role's entitlement `role:<id>:assigned` is shown by its name).
 
 use monday_api::{AccountRole, Client, Department};
-use roster_core::{AccountRecord, DepartmentSeats, ResourceRecord, ResourceType};
+use roster_core::{AccountRecord, DepartmentSeats, ResourceRecord, ResourceType, ServiceUserToken};
 use roster_store::{Page, PartProgress, Store};
 
 use super::{start_of, store_page, SyncProgress};
@@ -22,6 +22,31 @@ async fn departments(client: &Client) -> Result<Vec<Department>, SyncError> {
     }
 }
 
+/// The account's service users with their token activity; `None` when the token may not read
+/// them (admins do) or the version lacks them: not a failed sync.
+async fn service_users(client: &Client) -> Result<Option<Vec<ServiceUserToken>>, SyncError> {
+    use monday_api::Error as E;
+    match client.service_users().await {
+        Ok(list) => Ok(Some(
+            list.into_iter()
+                .map(|u| ServiceUserToken {
+                    id: u.id.to_string(),
+                    name: u.name,
+                    enabled: u.enabled,
+                    has_token: u.has_token,
+                    created_at: u.created_at,
+                    last_token_activity: u.last_token_activity,
+                })
+                .collect(),
+        )),
+        Err(e @ (E::Forbidden { .. } | E::InvalidQuery { .. } | E::InvalidArgument { .. } | E::Application { .. })) => {
+            tracing::info!(error = %e, "no service users read (an admin's token reads them)");
+            Ok(None)
+        }
+        Err(source) => Err(SyncError::Api { part: "the account's service users", source }),
+    }
+}
+
 pub(crate) async fn sync(
     store: &dyn Store,
     client: &Client,
@@ -36,6 +61,7 @@ pub(crate) async fn sync(
     // Read here, not before the parts start: a resumed sync whose account part is done asks
     // for them no more.
     let departments = departments(client).await?;
+    let service_users = service_users(client).await?;
     let a = client.account().await.map_err(|source| SyncError::Api { part: "the account", source })?;
     let record = AccountRecord {
         monday_id: a.id.to_string(),
@@ -54,6 +80,7 @@ pub(crate) async fn sync(
                 assigned_seats: d.assigned_seats,
             })
             .collect(),
+        service_users,
     };
     let resources = roles
         .iter()

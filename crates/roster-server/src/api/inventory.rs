@@ -178,7 +178,7 @@ pub async fn access(
 
 /// A governance report on the last snapshot: inactive, seats, admins, external,
 /// everyone-boards, ownerless or offboarding.
-#[utoipa::path(get, path = "/api/v1/accounts/{account}/reports/{name}", tag = "inventory", params(("account" = String, Path), ("name" = String, Path, description = "inactive, seats, departments, admins, external, everyone-boards, ownerless, offboarding, sod, logins or login-signals (unmanaged needs a source of truth: the CLI's `roster report unmanaged --source`; here it answers 400)"), ReportParams), security(("bearer" = [])), responses((status = 200, body = ReportView), (status = 400), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/reports/{name}", tag = "inventory", params(("account" = String, Path), ("name" = String, Path, description = "inactive, seats, service-users, departments, admins, external, everyone-boards, ownerless, offboarding, sod, logins or login-signals (unmanaged needs a source of truth: the CLI's `roster report unmanaged --source`; here it answers 400)"), ReportParams), security(("bearer" = [])), responses((status = 200, body = ReportView), (status = 400), (status = 404)))]
 pub async fn report(
     State(s): S,
     _c: Reader,

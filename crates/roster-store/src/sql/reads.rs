@@ -357,7 +357,7 @@ impl SqlStore {
     }
 
     pub(super) async fn account_snapshot_impl(&self, sync_id: i64) -> Result<Option<AccountRecord>> {
-        let row = sqlx::query("SELECT monday_id, name, slug, tier, plan_tier, max_users, active_members_count, departments FROM account_snapshots WHERE sync_id = $1")
+        let row = sqlx::query("SELECT monday_id, name, slug, tier, plan_tier, max_users, active_members_count, departments, service_users FROM account_snapshots WHERE sync_id = $1")
             .bind(sync_id)
             .fetch_optional(&self.pool)
             .await

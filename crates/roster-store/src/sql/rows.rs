@@ -102,6 +102,7 @@ pub(crate) fn account(row: &AnyRow) -> Result<AccountRecord> {
         departments: col::<Option<String>>(row, "departments")?
             .and_then(|j| serde_json::from_str(&j).ok())
             .unwrap_or_default(),
+        service_users: col::<Option<String>>(row, "service_users")?.and_then(|j| serde_json::from_str(&j).ok()),
     })
 }
 

@@ -75,11 +75,12 @@ impl SqlStore {
         let mut tx = self.begin_write().await?;
         if let Some(a) = &page.account {
             sqlx::query(
-                "INSERT INTO account_snapshots (sync_id, monday_id, name, slug, tier, plan_tier, max_users, active_members_count, departments)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                "INSERT INTO account_snapshots (sync_id, monday_id, name, slug, tier, plan_tier, max_users, active_members_count, departments, service_users)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                  ON CONFLICT (sync_id) DO UPDATE SET monday_id = excluded.monday_id, name = excluded.name, slug = excluded.slug,
                    tier = excluded.tier, plan_tier = excluded.plan_tier, max_users = excluded.max_users,
-                   active_members_count = excluded.active_members_count, departments = excluded.departments",
+                   active_members_count = excluded.active_members_count, departments = excluded.departments,
+                   service_users = excluded.service_users",
             )
             .bind(sync_id)
             .bind(&a.monday_id)
@@ -90,6 +91,7 @@ impl SqlStore {
             .bind(a.max_users)
             .bind(a.active_members_count)
             .bind((!a.departments.is_empty()).then(|| serde_json::to_string(&a.departments).unwrap_or_default()))
+            .bind(a.service_users.as_ref().map(|s| serde_json::to_string(s).unwrap_or_default()))
             .execute(&mut *tx)
             .await
             .map_err(StoreError::query("write account"))?;

@@ -14,9 +14,9 @@ use crate::Cli;
 /// Which report, and its options.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// inactive, seats, departments, admins, external, everyone-boards, ownerless, offboarding, sod, unmanaged, logins or login-signals.
+    /// inactive, seats, service-users, departments, admins, external, everyone-boards, ownerless, offboarding, sod, unmanaged, logins or login-signals.
     pub name: String,
-    /// inactive: no activity for at least this many days; login-signals: the days looked at.
+    /// inactive: no activity for at least this many days; service-users: a token unused this long is stale; login-signals: the days looked at.
     #[arg(long, default_value_t = 90)]
     pub days: i64,
     /// inactive: e-mails never reported (comma-separated or repeated).
