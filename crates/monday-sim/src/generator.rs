@@ -329,6 +329,7 @@ pub fn generate(cfg: &GenConfig) -> Result<Org, GenError> {
     let audit_log = crate::audit::generate(cfg.seed, &users, now);
     Ok(Org {
         audit_log,
+        activity_log: vec![],
         account,
         custom_roles,
         departments,

@@ -8,6 +8,7 @@
 //! It is not a client and shares no code with Roster's clients, so that one cannot hide the
 //! other's bug. Control endpoints for tests live under `/_sim/`, never under `/v2`.
 
+pub mod activity;
 pub mod audit;
 pub mod clock;
 pub mod complexity;

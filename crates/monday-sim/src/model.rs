@@ -462,6 +462,9 @@ pub struct Org {
     /// The audit log (Enterprise), oldest first (sorted when loaded).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audit_log: Vec<crate::audit::AuditEvent>,
+    /// Boards' activity logs, oldest first: the membership changes made through the API.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activity_log: Vec<crate::activity::ActivityEntry>,
     /// The SCIM bearer token (separate from API tokens); `None`: SCIM is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_token: Option<String>,
@@ -614,6 +617,7 @@ impl World {
         org.boards.sort_by_key(|b| b.id);
         // Stable: events of one instant keep the order they were logged in.
         org.audit_log.sort_by_key(|e| e.at);
+        org.activity_log.sort_by_key(|e| e.at);
         let user_idx = index(&org.users, "user", |u| u.id)?;
         let team_idx = index(&org.teams, "team", |t| t.id)?;
         let workspace_idx = index(&org.workspaces, "workspace", |w| w.id)?;
@@ -751,6 +755,11 @@ impl World {
     /// The audit log, oldest first.
     pub fn audit_log(&self) -> &[crate::audit::AuditEvent] {
         &self.org.audit_log
+    }
+
+    /// Boards' activity logs, oldest first.
+    pub fn activity_log(&self) -> &[crate::activity::ActivityEntry] {
+        &self.org.activity_log
     }
 
     /// Whether the account is on the Enterprise plan (audit log, SCIM, custom roles).

@@ -329,3 +329,73 @@ async fn workspace_and_board_memberships() {
     .await;
     assert_eq!(b["errors"][0]["extensions"]["code"], "USER_UNAUTHORIZED");
 }
+
+#[tokio::test]
+async fn changes_are_logged_in_the_audit_log_and_the_boards_activity_logs() {
+    let org = org(120, 41);
+    let sim = start(org.clone()).await;
+    let admin = org.tokens[0].user_id;
+    let board =
+        org.boards.iter().find(|b| b.kind != BoardKind::Share && b.state == monday_sim::model::State::Active).unwrap();
+    let outsider = org
+        .users
+        .iter()
+        .find(|u| {
+            u.kind == UserKind::Member
+                && u.status == UserStatus::Active
+                && !board.subscribers.contains(&u.id)
+                && !org.tokens.iter().any(|t| t.user_id == u.id)
+        })
+        .unwrap()
+        .id;
+    let before = sim.sim.world().audit_log().len();
+    m(
+        &sim,
+        ADMIN,
+        &format!("mutation {{ add_users_to_board(board_id: {}, user_ids: [{outsider}]) {{ id }} }}", board.id),
+    )
+    .await;
+    m(
+        &sim,
+        ADMIN,
+        &format!(
+            "mutation {{ delete_subscribers_from_board(board_id: {}, user_ids: [{outsider}]) {{ id }} }}",
+            board.id
+        ),
+    )
+    .await;
+    m(
+        &sim,
+        ADMIN,
+        &format!("mutation {{ deactivate_users(user_ids: [{outsider}]) {{ deactivated_users {{ id }} }} }}"),
+    )
+    .await;
+
+    let q =
+        format!("{{ boards(ids: [{}]) {{ activity_logs {{ id event user_id entity data created_at }} }} }}", board.id);
+    let d = data(&sim, &q).await;
+    let logs = d["boards"][0]["activity_logs"].as_array().unwrap().clone();
+    let events: Vec<&str> = logs.iter().map(|l| l["event"].as_str().unwrap()).collect();
+    assert_eq!(events, vec!["unsubscribe", "subscribe"], "newest first: {logs:?}");
+    for l in &logs {
+        assert_eq!(l["user_id"], admin.to_string());
+        assert_eq!(l["entity"], "board");
+        let data: serde_json::Value = serde_json::from_str(l["data"].as_str().unwrap()).unwrap();
+        assert_eq!(data["user_id"], json!(outsider));
+        assert_eq!(l["created_at"].as_str().unwrap().len(), 17, "100-ns units, as monday.com writes them");
+    }
+    let d = data(
+        &sim,
+        "{ audit_logs(events: [\"user-deactivated\"], limit: 5) { logs { event user { id } activity_metadata } } }",
+    )
+    .await;
+    let logs = d["audit_logs"]["logs"].as_array().unwrap();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    assert_eq!(logs[0]["user"]["id"], admin.to_string());
+    assert_eq!(logs[0]["activity_metadata"]["user_id"], outsider.to_string());
+    assert_eq!(sim.sim.world().audit_log().len(), before + 1, "membership changes are board activity, not audit");
+
+    // Only admins of Enterprise accounts read the audit log.
+    let a = gql(&sim, MEMBER, None, "{ audit_logs { logs { event } } }", json!({})).await;
+    assert_eq!(a.code(), "USER_UNAUTHORIZED", "{}", a.body);
+}

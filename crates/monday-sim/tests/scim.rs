@@ -56,6 +56,14 @@ async fn users_through_scim_are_users_in_graphql() {
     // Duplicate userName (any case): 409 uniqueness.
     let (s, e) = call(&sim, "POST", "/Users", Some(user_body("ZOE.OBRIEN@acme-example.com")), SCIM).await;
     assert_eq!((s, e["scimType"].as_str()), (409, Some("uniqueness")));
+    // A mixed-case userName is kept in lower case, as its GraphQL e-mail is: one person, one
+    // spelling on both APIs.
+    let (s, u) = call(&sim, "POST", "/Users", Some(user_body("Ana.Silva@Acme-Example.COM")), SCIM).await;
+    assert_eq!((s, u["userName"].as_str()), (201, Some("ana.silva@acme-example.com")), "{u}");
+    let d = data(&sim, &format!("{{ users(ids: [{}]) {{ email }} }}", u["id"].as_str().unwrap())).await;
+    assert_eq!(d["users"][0]["email"], "ana.silva@acme-example.com");
+    let (s, l) = call(&sim, "GET", "/Users?filter=userName%20eq%20%22ANA.SILVA@acme-example.com%22", None, SCIM).await;
+    assert_eq!((s, l["totalResults"].as_u64()), (200, Some(1)), "found in any case: {l}");
     // userName must be an e-mail address.
     let (s, e) = call(&sim, "POST", "/Users", Some(user_body("not-an-email")), SCIM).await;
     assert_eq!((s, e["scimType"].as_str()), (400, Some("invalidValue")));

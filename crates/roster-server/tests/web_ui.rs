@@ -151,6 +151,19 @@ async fn pages_by_role_escaping_changes_reviews_and_jit() {
     let id = user["id"].as_str().unwrap();
     let (s, page, _) = admin.get(&format!("/ui/a/acme/users/{id}")).await;
     assert!(s == 200 && page.contains("Access (") && page.contains("role:member:assigned"), "{s}");
+    assert!(page.contains("unknown (the audit log is not read)"), "the last login says why it is unknown");
+    // Departments by name, on the list and on the user's page.
+    let org = e.sim.sim.world().org().clone();
+    let dep = org.departments.iter().find(|d| !d.members.is_empty()).expect("the org has departments");
+    let member = org.users.iter().find(|u| u.id == dep.members[0]).unwrap();
+    let (_, page, _) =
+        admin.get(&format!("/ui/a/acme/users?q={}", &member.email[..member.email.find('@').unwrap()])).await;
+    assert!(
+        page.contains("<th scope=\"col\">Department</th>") && page.contains(&format!("<td>{}</td>", dep.name)),
+        "{page}"
+    );
+    let (_, page, _) = admin.get(&format!("/ui/a/acme/users/{}", member.id)).await;
+    assert!(page.contains(&format!("<dt>Department</dt><dd>{}</dd>", dep.name)), "{page}");
     for p in [
         "/ui/a/acme/resources/boards",
         "/ui/a/acme/resources/teams",

@@ -126,12 +126,7 @@ pub fn board_type() -> Object {
         ))
         .field(super::items::board_columns_field())
         .field(super::items::board_items_page_field())
-        .field(paged(
-            empty_list("activity_logs", TypeRef::named_list("ActivityLogType"))
-                .argument(InputValue::new("from", TypeRef::named("ISO8601DateTime")))
-                .argument(InputValue::new("to", TypeRef::named("ISO8601DateTime")))
-                .argument(InputValue::new("user_ids", TypeRef::named_nn_list(TypeRef::ID))),
-        ))
+        .field(super::activity::board_activity_logs_field())
 }
 
 /// The root `boards` field.

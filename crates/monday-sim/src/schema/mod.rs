@@ -5,6 +5,7 @@
 //! and nullability; a test checks it against monday.com's published schemas.
 
 mod account;
+mod activity;
 mod audit;
 mod boards;
 mod departments;
@@ -116,6 +117,7 @@ pub fn build(version: ApiVersion) -> Result<Schema, SchemaError> {
         .register(roles::account_role_type())
         .register(departments::department_type())
         .register(service_users::service_user_type())
+        .register(activity::activity_log_type())
         .register(roles::user_config_type())
         .register(workspaces::workspace_type())
         .register(boards::board_type());

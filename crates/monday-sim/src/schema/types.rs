@@ -1,6 +1,6 @@
 //! Enums, scalars, input objects and the small leaf types (`Version`, `Complexity`, `PhotoUrl`,
 //! workspace settings) plus the types of data monday-sim does not model (tags, groups, views,
-//! updates, columns, activity logs), which are always served as empty lists.
+//! updates), which are always served as empty lists.
 
 use async_graphql::dynamic::{Enum, InputObject, InputValue, Object, Scalar, SchemaBuilder, TypeRef};
 use async_graphql::Value;
@@ -197,18 +197,6 @@ pub fn register_unmodelled(b: SchemaBuilder, _version: ApiVersion) -> SchemaBuil
             ],
         ))
         .register(enumeration("ColumnType", &["name", "text", "status", "people", "date", "numbers", "long_text"]))
-        .register(leaf(
-            "ActivityLogType",
-            &[
-                ("account_id", s()),
-                ("created_at", s()),
-                ("data", s()),
-                ("entity", s()),
-                ("event", s()),
-                ("id", s()),
-                ("user_id", s()),
-            ],
-        ))
         .register(leaf(
             "OutOfOffice",
             &[("active", TypeRef::named(TypeRef::BOOLEAN)), ("type", TypeRef::named(TypeRef::STRING))],

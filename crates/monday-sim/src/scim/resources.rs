@@ -102,7 +102,10 @@ pub fn apply_user_doc(
     if !any_user_name && !valid_email(user_name.trim()) {
         return Err(ScimError::bad("invalidValue", format!("userName {user_name:?} must be an e-mail address")));
     }
-    u.email = user_name.trim().to_string();
+    // monday.com keeps e-mails in lower case on both APIs (IdP guides: "monday wants emails in
+    // lowercase"), so a mixed-case userName is the same person as its GraphQL e-mail. The
+    // referee's random userNames are no e-mails and are kept as sent.
+    u.email = if any_user_name { user_name.trim().to_string() } else { user_name.trim().to_lowercase() };
     let name_obj =
         key_of(&doc, "name").and_then(|k| doc.get(&k)).and_then(Value::as_object).cloned().unwrap_or_default();
     let part =

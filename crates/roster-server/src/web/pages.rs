@@ -275,12 +275,20 @@ pub async fn users(
     let total = user_total(&s, sync, &q).await? as u64;
     let offset = f.offset.unwrap_or(0).min(total);
     let (users, _) = user_page(&s, sync, &q, offset, PAGE).await?;
+    // Departments by id (Enterprise): shown by name, the id when the snapshot lacks it.
+    let departments: std::collections::HashMap<String, String> = s
+        .store
+        .account_snapshot(sync)
+        .await?
+        .map(|a| a.departments.into_iter().map(|d| (d.id, d.name)).collect())
+        .unwrap_or_default();
     let rows: Vec<_> = users
         .into_iter()
         .map(|u| {
+            let department = u.department.as_ref().map(|d| departments.get(d).cloned().unwrap_or_else(|| d.clone()));
             context! {
                 id => u.id, name => u.name, email => u.email, role => u.role.as_str(), status => u.status.as_str(),
-                last => u.last_activity.map(|t| t.format("%Y-%m-%d").to_string()),
+                last => u.last_activity.map(|t| t.format("%Y-%m-%d").to_string()), department,
             }
         })
         .collect();
@@ -338,9 +346,33 @@ pub async fn user(
         .into_iter()
         .map(|e| context! { at => e.at.format("%Y-%m-%d %H:%M").to_string(), kind => e.kind, detail => e.detail.to_string() })
         .collect();
+    let department = match &u.department {
+        None => None,
+        Some(d) => Some(
+            s.store
+                .account_snapshot(sync)
+                .await?
+                .and_then(|a| a.departments.into_iter().find(|x| &x.id == d).map(|x| x.name))
+                .unwrap_or_else(|| d.clone()),
+        ),
+    };
+    // The last login, when monday.com's audit log has been read (Enterprise).
+    let login_q = roster_store::AuditLogQuery {
+        account: account.clone(),
+        user_id: Some(u.id.clone()),
+        event: Some("login".into()),
+        limit: 1,
+        ..roster_store::AuditLogQuery::default()
+    };
+    let audit_read = s.store.audit_cursor(&account).await?.is_some();
+    let last_login = s.store.audit_entries(&login_q).await?.into_iter().next().map(|e| {
+        let at = chrono::DateTime::from_timestamp_millis(e.at_ms).map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+        format!("{} from {}", at.unwrap_or_default(), e.ip.unwrap_or_else(|| "an unknown address".into()))
+    });
     let user = context! {
         id => u.id, name => u.name, email => u.email, role => u.role.as_str(), status => u.status.as_str(),
         title => u.title, last => u.last_activity.map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+        department, last_login, audit_read,
     };
     render(
         "user.html",

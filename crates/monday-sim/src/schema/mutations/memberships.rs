@@ -119,13 +119,25 @@ fn users_change(
             }
             changed.push(u);
         }
-        if board_kind.is_some() && members.len() > MAX_BOARD_USER_SUBSCRIBERS {
+        let count = members.len();
+        let too_many = board_kind.is_some() && count > MAX_BOARD_USER_SUBSCRIBERS;
+        if board_kind.is_some() && !too_many {
+            let event = match (add, owner) {
+                (true, true) => "add_owner",
+                (true, false) => "subscribe",
+                (false, _) => "unsubscribe",
+            };
+            for u in &changed {
+                let data = serde_json::json!({ "board_id": id, "user_id": u });
+                super::board_activity(org, c, id, event, data);
+            }
+        }
+        if too_many {
             return Err(app_error(
                 "RecordInvalidException",
                 422,
                 format!(
-                    "Board {id} would have {} subscribers; monday.com allows at most {MAX_BOARD_USER_SUBSCRIBERS}",
-                    members.len()
+                    "Board {id} would have {count} subscribers; monday.com allows at most {MAX_BOARD_USER_SUBSCRIBERS}"
                 ),
             ));
         }
@@ -180,15 +192,22 @@ fn teams_change(
                 owners.retain(|m| m != t);
             }
         }
-        if what == Container::Board && members.len() > MAX_BOARD_TEAM_SUBSCRIBERS {
+        let count = members.len();
+        if what == Container::Board && count > MAX_BOARD_TEAM_SUBSCRIBERS {
             return Err(app_error(
                 "RecordInvalidException",
                 422,
                 format!(
-                    "Board {id} would have {} team subscribers; monday.com allows at most {MAX_BOARD_TEAM_SUBSCRIBERS}",
-                    members.len()
+                    "Board {id} would have {count} team subscribers; monday.com allows at most {MAX_BOARD_TEAM_SUBSCRIBERS}"
                 ),
             ));
+        }
+        if what == Container::Board {
+            let event = if add { "subscribe_team" } else { "unsubscribe_team" };
+            for t in &teams {
+                let data = serde_json::json!({ "board_id": id, "team_id": t, "owner": owner });
+                super::board_activity(org, c, id, event, data);
+            }
         }
         Ok(teams.clone())
     })?;

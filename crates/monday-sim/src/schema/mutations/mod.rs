@@ -66,6 +66,19 @@ pub(crate) fn log(org: &mut Org, c: &RequestCtx, event: AuditKind, metadata: ser
     org.audit_log.push(AuditEvent { at: c.now, event, user_id: c.viewer().id, ip: API_IP, device: 0, metadata });
 }
 
+/// Records `event` on board `board`'s activity log, by the caller.
+pub(crate) fn board_activity(org: &mut Org, c: &RequestCtx, board: u64, event: &str, data: serde_json::Value) {
+    let id = org.activity_log.len() as u64 + 1;
+    org.activity_log.push(crate::activity::ActivityEntry {
+        id,
+        board_id: board,
+        at: c.now,
+        event: event.into(),
+        user_id: c.viewer().id,
+        data,
+    });
+}
+
 /// Positions in the request's current world of these user ids.
 pub(crate) fn user_positions(cell: &CtxCell, ids: &[u64]) -> Vec<usize> {
     let c = cell.current();
