@@ -54,7 +54,7 @@ pub fn numeric(name: &str) -> Option<Bound> {
         "limit" => LIMIT,
         "days" | "inactive_days" => DAYS,
         "since" | "after" | "before" => SINCE,
-        "id" => ID,
+        "id" | "sync" => ID,
         _ => return None,
     })
 }

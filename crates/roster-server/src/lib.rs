@@ -56,6 +56,7 @@ pub fn app(state: Arc<AppState>) -> (Router, utoipa::openapi::OpenApi) {
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::inventory::router())
         .merge(api::history::router())
+        .merge(api::export::router())
         .merge(api::changes::router())
         .merge(api::jit::router())
         .merge(api::reviews::router())

@@ -78,6 +78,7 @@ pub const ROUTES: &[(&str, &str, Act)] = &[
     ("GET", "/api/v1/accounts/{account}/syncs/{id}", Act::ReadHistory),
     ("GET", "/api/v1/accounts/{account}/events", Act::ReadHistory),
     ("GET", "/api/v1/accounts/{account}/audit-log", Act::ReadHistory),
+    ("GET", "/api/v1/accounts/{account}/export/c1z", Act::ReadHistory),
     ("GET", "/api/v1/accounts/{account}/plans", Act::ReadHistory),
     ("GET", "/api/v1/accounts/{account}/plans/{plan_id}", Act::ReadHistory),
     ("POST", "/api/v1/accounts/{account}/sync", Act::Sync),

@@ -210,6 +210,7 @@ async fn every_answer_is_one_the_document_gives() {
         call_of("GET", "/api/v1/accounts/{account}/syncs/{id}", &[("account", "acme"), ("id", &sync)], READER),
         call_of("GET", "/api/v1/accounts/{account}/events", &a, READER),
         call_of("GET", "/api/v1/accounts/{account}/audit-log", &a, READER),
+        call_of("GET", "/api/v1/accounts/{account}/export/c1z", &a, READER),
         with(
             call_of("POST", "/api/v1/accounts/{account}/plans", &a, ADMIN),
             json!({ "actions": [{ "action": "deactivate", "user": target }], "dry_run": true }),

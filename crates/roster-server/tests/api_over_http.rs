@@ -513,3 +513,24 @@ async fn the_audit_log_read_after_each_sync_is_served() {
     let (s, _) = call(&e, "GET", "/api/v1/accounts/acme/audit-log?days=0", Some(READER)).await;
     assert_eq!(s, 400, "days are bounded");
 }
+
+#[tokio::test]
+async fn the_c1z_export_is_served_to_readers() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    let get = |key: &'static str, q: &'static str| {
+        let url = format!("{}/api/v1/accounts/acme/export/c1z{q}", e.base);
+        async move { reqwest::Client::new().get(url).bearer_auth(key).send().await.unwrap() }
+    };
+    assert_eq!(get(READER, "").await.status().as_u16(), 404, "nothing synced yet");
+    synced(&e).await;
+    let r = get(READER, "").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("acme.c1z"));
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(&bytes[..5], b"C1ZF\0");
+    let db = roster_interop::c1z::database_of(&bytes, 1 << 30).unwrap();
+    assert_eq!(&db[..16], b"SQLite format 3\0", "a SQLite database inside");
+    assert_eq!(get(READER, "?sync=0").await.status().as_u16(), 400, "sync ids are bounded");
+    assert_eq!(get(REQUESTER, "").await.status().as_u16(), 403, "requesters do not read snapshots");
+}

@@ -159,6 +159,9 @@ pub(crate) enum Command {
     /// Retention of old snapshots (prune), and what the store holds (stats).
     #[command(subcommand)]
     Store(commands::store::StoreCommand),
+    /// Snapshots for other tools: a baton c1z file (`roster export c1z --out acme.c1z`).
+    #[command(subcommand)]
+    Export(commands::export::ExportCommand),
     /// Separation-of-duties rules ([[sod]] in the configuration).
     #[command(subcommand)]
     Sod(SodCommand),

@@ -9,6 +9,7 @@ mod apply_after_kill;
 mod cli_approval;
 mod cli_bench;
 mod cli_budget_wait;
+mod cli_export;
 mod cli_logins;
 mod cli_retention;
 mod cli_review;

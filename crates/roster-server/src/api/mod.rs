@@ -4,6 +4,7 @@
 //! once, in `error.rs`. Nothing below imports from here.
 
 pub mod changes;
+pub mod export;
 pub mod health;
 pub mod history;
 pub mod inventory;

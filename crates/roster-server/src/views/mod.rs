@@ -232,6 +232,16 @@ pub struct EventFilters {
     pub limit: Option<u32>,
 }
 
+/// What the c1z export holds.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct C1zParams {
+    /// The sync to export (default: the newest completed).
+    pub sync: Option<i64>,
+    /// Also the completed sync before it (default false), for `baton diff`.
+    pub with_previous: Option<bool>,
+}
+
 /// Filters of the audit log route.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -6,6 +6,7 @@ mod bench_api;
 mod bench_floors;
 pub mod change;
 pub mod demo;
+pub mod export;
 pub mod history;
 pub mod inventory;
 pub mod jit;
@@ -45,6 +46,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Sod(SodCommand::Check) => sod::check(&cli, out).await,
         Command::Jit(cmd) => jit::run(&cli, cmd, out).await,
         Command::Store(cmd) => store::run(&cli, cmd, out).await,
+        Command::Export(cmd) => export::run(&cli, cmd, out).await,
         Command::Review(cmd) => review::run(&cli, cmd, out).await,
         Command::Plan(cmd) => plan::run(&cli, cmd, out).await,
         Command::Scim(cmd) => scim::run(&cli, cmd, out).await,
