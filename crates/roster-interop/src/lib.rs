@@ -1,13 +1,15 @@
 //! # roster-interop
 //!
-//! Roster's snapshots in the formats other tools read: baton's `.c1z` files (ConductorOne's
-//! `baton resources`, `baton grants`, `baton diff`). The key decision: the protobuf types are
+//! Roster's data in the formats other tools read: snapshots as baton's `.c1z` files
+//! (ConductorOne's `baton resources`, `baton grants`, `baton diff`), and identity changes and
+//! monday.com's audit log as OCSF 1.1 events for a SIEM (`ocsf`). The key decision: the protobuf types are
 //! generated from a `.proto` file with baton's package, names and field numbers (prost), never
 //! laid out by hand, so a field baton adds or renumbers is one edit in one file.
 //!
 //! Not for: reading c1z files from others, or talking to monday.com.
 
 pub mod c1z;
+pub mod ocsf;
 
 /// baton's `c1.connector.v2` messages, generated from `proto/baton.proto`.
 #[allow(missing_docs, clippy::all)]

@@ -344,6 +344,9 @@ pub trait AuditLogStore: Send + Sync {
     async fn set_audit_cursor(&self, account: &str, read_until_ms: i64) -> Result<()>;
     /// Entries matching `q`, newest first.
     async fn audit_entries(&self, q: &AuditLogQuery) -> Result<Vec<AuditLogRow>>;
+    /// `account`'s entries stored after entry `after_id`, in the order they were stored (a
+    /// delivery cursor), at most `limit`.
+    async fn audit_entries_after(&self, account: &str, after_id: i64, limit: u32) -> Result<Vec<AuditLogRow>>;
     /// Each user's last login (ms) and number of logins stored.
     async fn last_logins(&self, account: &str) -> Result<Vec<(String, i64, i64)>>;
 }

@@ -28,3 +28,31 @@ async fn export_c1z_writes_a_file_baton_reads() {
     let o = roster(&cfg, None, &["export", "c1z", "--out", nowhere.to_str().unwrap()]).await;
     assert!(!o.status.success() && stderr(&o).contains("no/such/dir"), "{}", stderr(&o));
 }
+
+#[tokio::test]
+async fn export_ocsf_writes_json_lines_and_says_where_to_continue() {
+    let (sim, _org) = sim(120).await;
+    let dir = Dir::new("export-ocsf");
+    let cfg = write_config(&dir.0, &sim.graphql_url());
+    // The generated audit log lies a month before the generator's "now" (2026-11-01).
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}audit_log_days = 365\n")).unwrap();
+    let o = roster(&cfg, Some("sim-admin-token"), &["sync"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = roster(&cfg, None, &["export", "ocsf"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // A first sync records no changes; the audit log's logins are Authentication events.
+    assert!(!lines.is_empty() && lines.iter().all(|e| e["class_uid"] == 3002), "{}", stdout(&o));
+    assert!(lines.iter().all(|e| e["metadata"]["version"] == "1.1.0"));
+    let hint = stderr(&o);
+    let after = |flag: &str| hint.split(flag).nth(1).and_then(|s| s.split_whitespace().next()).unwrap().to_string();
+    let (since, audit_since) = (after("--since "), after("--audit-since "));
+    // Continuing from there: nothing new.
+    let out = dir.0.join("more.jsonl");
+    let args = ["export", "ocsf", "--since", &since, "--audit-since", &audit_since, "--out", out.to_str().unwrap()];
+    let o = roster(&cfg, None, &args).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 0, "each event once");
+    assert!(stderr(&o).starts_with("0 OCSF event(s)"), "{}", stderr(&o));
+}

@@ -123,6 +123,20 @@ impl crate::AuditLogStore for SqlStore {
         rows.iter().map(row).collect()
     }
 
+    async fn audit_entries_after(&self, account: &str, after_id: i64, limit: u32) -> Result<Vec<AuditLogRow>> {
+        let rows = sqlx::query(sql!(
+            "SELECT {} FROM audit_log WHERE account = $1 AND id > $2 ORDER BY id LIMIT $3",
+            COLUMNS.join(", ")
+        ))
+        .bind(account)
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("read audit log"))?;
+        rows.iter().map(row).collect()
+    }
+
     async fn last_logins(&self, account: &str) -> Result<Vec<(String, i64, i64)>> {
         let rows = sqlx::query(
             "SELECT user_id, MAX(at_ms) AS last_ms, COUNT(*) AS logins FROM audit_log

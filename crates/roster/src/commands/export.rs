@@ -1,4 +1,5 @@
-//! `roster export`: snapshots in formats other tools read (baton's c1z).
+//! `roster export`: Roster's data in formats other tools read: a snapshot as baton's c1z,
+//! identity changes and monday.com's audit log as OCSF 1.1 JSON lines.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,6 +25,19 @@ pub enum ExportCommand {
         #[arg(long)]
         with_previous: bool,
     },
+    /// OCSF 1.1 events, one JSON object a line: identity changes after Roster event `--since`,
+    /// and monday.com audit log entries after `--audit-since` (Enterprise).
+    Ocsf {
+        /// Roster events after this id (0: from the first).
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
+        since: i64,
+        /// Audit log entries after this id (0: from the first).
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
+        audit_since: i64,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 pub async fn run(cli: &Cli, cmd: &ExportCommand, out: &mut dyn Write) -> Result<()> {
@@ -44,6 +58,37 @@ pub async fn run(cli: &Cli, cmd: &ExportCommand, out: &mut dyn Write) -> Result<
                 e.counts.1,
                 e.counts.2
             )?;
+            Ok(())
+        }
+        ExportCommand::Ocsf { since, audit_since, out: path } => {
+            let s = snapshot(cli).await?;
+            let mut file = match path {
+                Some(p) => Some(std::io::BufWriter::new(
+                    std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+                )),
+                None => None,
+            };
+            let (mut after_event, mut after_audit, mut n) = (*since, *audit_since, 0usize);
+            loop {
+                let b =
+                    roster_interop::ocsf::batch(s.store.as_ref(), &s.account, after_event, after_audit, 5000).await?;
+                for e in &b.events {
+                    let line = serde_json::to_string(e)?;
+                    match file.as_mut() {
+                        Some(f) => writeln!(f, "{line}")?,
+                        None => writeln!(out, "{line}")?,
+                    }
+                }
+                n += b.events.len();
+                if (b.last_event, b.last_audit) == (after_event, after_audit) {
+                    break;
+                }
+                (after_event, after_audit) = (b.last_event, b.last_audit);
+            }
+            if let Some(f) = file.as_mut() {
+                f.flush()?;
+            }
+            eprintln!("{n} OCSF event(s); to continue later: --since {after_event} --audit-since {after_audit}");
             Ok(())
         }
     }
