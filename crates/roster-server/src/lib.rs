@@ -20,6 +20,7 @@ mod extract;
 pub mod keys;
 pub mod lease;
 pub mod listen;
+pub mod ocsf_sinks;
 mod openapi;
 pub mod policy;
 mod reads;

@@ -195,6 +195,7 @@ pub async fn release_leases(state: &AppState) {
         state.leaser.release(&format!("jit:{}", a.name)).await;
     }
     state.leaser.release("webhooks").await;
+    state.leaser.release("ocsf-sinks").await;
 }
 
 /// Up to a tenth of the interval, so accounts (and workers) do not all wake at once.

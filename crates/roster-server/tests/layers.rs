@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("views", 2),
     ("openapi", 2),
     ("webhooks", 1),
+    ("ocsf_sinks", 2),
     ("state", 3),
     ("auth", 4),
     ("reads", 4),

@@ -10,6 +10,7 @@ mod api_over_http;
 mod approval_over_http;
 mod fuzz_params;
 mod layers;
+mod ocsf_sinks;
 mod role_matrix;
 mod slow_clients;
 mod web_ui;

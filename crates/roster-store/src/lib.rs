@@ -2,7 +2,8 @@
 //!
 //! Roster's persistence behind narrow traits, one per concern ([`SyncStore`],
 //! [`SnapshotStore`], [`DiffStore`], [`PendingStore`], [`PlanStore`], [`LeaseStore`],
-//! [`JitStore`], [`ReviewStore`], [`SessionStore`], [`EventStore`]), and [`Store`], their sum:
+//! [`JitStore`], [`ReviewStore`], [`SessionStore`], [`EventStore`], [`AuditLogStore`] for
+//! monday.com's audit log), and [`Store`], their sum:
 //! accounts, sync runs with their checkpoints, snapshots (account, users, resources, grants)
 //! per completed sync, events, and the governance records. Engine code asks for the narrowest
 //! trait it needs.

@@ -149,6 +149,9 @@ pub async fn run(cli: &Cli) -> Result<()> {
     );
     let scheduler = tokio::spawn(roster_server::scheduler::run(Arc::clone(&state)));
     let notifier = tokio::spawn(roster_server::webhooks::run(state.leaser.clone(), hooks_rx, Duration::from_secs(2)));
+    let sinks = cfg.server.ocsf_sinks.iter().map(|s| s.read()).collect::<Result<Vec<_>>>()?;
+    let names: Vec<String> = cfg.accounts.iter().map(|a| a.name.clone()).collect();
+    let siem = tokio::spawn(roster_server::ocsf_sinks::run(state.leaser.clone(), sinks, names, Duration::from_secs(5)));
     #[cfg(unix)]
     let reloader = tokio::spawn(reload_on_hangup(cli.config.clone(), cfg, Arc::clone(&state), hooks_tx));
     #[cfg(not(unix))]
@@ -160,6 +163,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
         .context("the HTTP server stopped")?;
     scheduler.abort();
     notifier.abort();
+    siem.abort();
     #[cfg(unix)]
     reloader.abort();
     roster_server::scheduler::release_leases(&state).await;

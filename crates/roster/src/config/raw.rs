@@ -57,7 +57,7 @@ impl RawConfig {
             retention: self.store.retention()?,
             sync: self.sync.resolve()?,
             accounts: self.accounts.iter().map(|a| a.resolve(base)).collect::<Result<_>>()?,
-            server: self.server.resolve()?,
+            server: self.server.resolve(base)?,
             sod: self.sod.clone(),
             jit: self.jit.resolve()?,
             approval: self.approval.resolve()?,

@@ -1,4 +1,5 @@
-//! `[server]` and its `[[server.webhooks]]`: listening, keys, limits, webhooks.
+//! `[server]` with its `[[server.webhooks]]` and `[[server.ocsf_sinks]]`: listening, keys,
+//! limits, where events are pushed.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -22,6 +23,9 @@ pub struct RawServer {
     /// Where events are pushed.
     #[serde(default)]
     pub webhooks: Vec<RawWebhook>,
+    /// Where OCSF events go (a SIEM).
+    #[serde(default)]
+    pub ocsf_sinks: Vec<RawOcsfSink>,
     /// Seconds a worker's lease on a sync lasts without renewal (default 60): with several
     /// workers on PostgreSQL, how soon another one resumes the sync of a worker that died.
     pub lease_seconds: Option<u64>,
@@ -44,6 +48,8 @@ pub struct Server {
     pub api_keys: Vec<ApiKey>,
     /// Where events are pushed (URLs checked; secrets read when the server starts).
     pub webhooks: Vec<Webhook>,
+    /// Where OCSF events go (tokens read when the server starts).
+    pub ocsf_sinks: Vec<OcsfSink>,
     /// How long a worker's lease on a sync lasts without renewal.
     pub lease: Duration,
     /// The connection limits.
@@ -53,7 +59,7 @@ pub struct Server {
 impl RawServer {
     /// The server settings: keys well-formed and uniquely named, webhook URLs allowed, every
     /// figure bounded.
-    pub fn resolve(&self) -> Result<Server> {
+    pub fn resolve(&self, base: &std::path::Path) -> Result<Server> {
         let mut names = BTreeSet::new();
         for k in &self.api_keys {
             let hex = k.hash.strip_prefix("sha256:").unwrap_or_default();
@@ -77,6 +83,7 @@ impl RawServer {
             listen: self.listen.clone().unwrap_or_else(|| "127.0.0.1:8080".into()),
             api_keys: self.api_keys.clone(),
             webhooks: self.webhooks.iter().map(RawWebhook::resolve).collect::<Result<_>>()?,
+            ocsf_sinks: resolve_sinks(&self.ocsf_sinks, base)?,
             lease: Duration::from_secs(lease),
             limits: self.limits()?,
         })
@@ -200,5 +207,101 @@ impl RawWebhook {
             );
         }
         Ok(())
+    }
+}
+
+/// One `[[server.ocsf_sinks]]`, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOcsfSink {
+    pub name: String,
+    /// `file`, `stdout` or `http` (a Splunk HTTP Event Collector, or one that takes its format).
+    pub kind: String,
+    /// file: the JSON-lines file (relative to the configuration's folder).
+    pub path: Option<std::path::PathBuf>,
+    /// file: the size at which it rotates (default 100 MB; 1 KB to 100 GB).
+    pub max_bytes: Option<u64>,
+    /// file: rotated files kept (default 5; 1 to 1000).
+    pub keep: Option<u32>,
+    /// http: the collector's URL.
+    pub url: Option<String>,
+    /// http: the environment variable holding the collector's token.
+    pub token_env: Option<String>,
+    /// http: the file holding the collector's token.
+    pub token_file: Option<std::path::PathBuf>,
+}
+
+/// Where one sink's events go, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OcsfSinkKind {
+    File { path: std::path::PathBuf, max_bytes: u64, keep: u32 },
+    Stdout,
+    Http { url: String, token: Secret },
+}
+
+/// One OCSF sink, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcsfSink {
+    pub name: String,
+    pub kind: OcsfSinkKind,
+}
+
+fn resolve_sinks(raw: &[RawOcsfSink], base: &std::path::Path) -> Result<Vec<OcsfSink>> {
+    let mut names = BTreeSet::new();
+    raw.iter()
+        .map(|s| {
+            let name = &s.name;
+            if name.trim().is_empty() || !names.insert(name.as_str()) {
+                bail!("[[server.ocsf_sinks]] {name:?}: give each sink a name of its own (its delivery cursor is kept under it)");
+            }
+            let kind = match s.kind.as_str() {
+                "file" => {
+                    let Some(path) = &s.path else { bail!("OCSF sink {name:?}: kind = \"file\" needs path") };
+                    let max_bytes = s.max_bytes.unwrap_or(100_000_000);
+                    if !(1_000..=100_000_000_000).contains(&max_bytes) {
+                        bail!("OCSF sink {name:?}: max_bytes is {max_bytes}: use 1000 to 100000000000");
+                    }
+                    let keep = s.keep.unwrap_or(5);
+                    if !(1..=1000).contains(&keep) {
+                        bail!("OCSF sink {name:?}: keep is {keep}: use 1 to 1000 rotated files");
+                    }
+                    let path = if path.is_relative() { base.join(path) } else { path.clone() };
+                    OcsfSinkKind::File { path, max_bytes, keep }
+                }
+                "stdout" => OcsfSinkKind::Stdout,
+                "http" => {
+                    let Some(url) = &s.url else { bail!("OCSF sink {name:?}: kind = \"http\" needs url") };
+                    let u = url::Url::parse(url).map_err(|e| anyhow::anyhow!("OCSF sink {name:?}: url is not a URL ({e})"))?;
+                    if !matches!(u.scheme(), "http" | "https") {
+                        bail!("OCSF sink {name:?}: url must be http or https");
+                    }
+                    let file = s.token_file.as_ref().map(|f| if f.is_relative() { base.join(f) } else { f.clone() });
+                    let Some(token) = Secret::from_settings(s.token_env.as_ref(), file.as_ref()) else {
+                        bail!("OCSF sink {name:?}: set token_env or token_file for the collector's token")
+                    };
+                    OcsfSinkKind::Http { url: url.clone(), token }
+                }
+                other => bail!("OCSF sink {name:?}: kind {other:?} is not one of file, stdout, http"),
+            };
+            Ok(OcsfSink { name: name.clone(), kind })
+        })
+        .collect()
+}
+
+impl OcsfSink {
+    /// The sink the server runs, its token read.
+    pub fn read(&self) -> Result<roster_server::ocsf_sinks::OcsfSink> {
+        use roster_server::ocsf_sinks::SinkKind;
+        let kind = match &self.kind {
+            OcsfSinkKind::File { path, max_bytes, keep } => {
+                SinkKind::File { path: path.clone(), max_bytes: *max_bytes, keep: *keep }
+            }
+            OcsfSinkKind::Stdout => SinkKind::Stdout,
+            OcsfSinkKind::Http { url, token } => {
+                let what = format!("OCSF sink {:?}: the collector's token", self.name);
+                SinkKind::Http { url: url.clone(), token: token.read(&what, "export it, or write it to the file")? }
+            }
+        };
+        Ok(roster_server::ocsf_sinks::OcsfSink { name: self.name.clone(), kind })
     }
 }

@@ -194,3 +194,35 @@ fn resolved_once_into_typed_values() {
         assert!(e.contains(bad.split(' ').next().unwrap()), "{bad}: {e}");
     }
 }
+
+#[test]
+fn ocsf_sinks_are_checked_and_resolved() {
+    let base = "[[accounts]]\nname = \"acme\"\ntoken_env = \"T\"\n\n[server]\n";
+    let ok = parse(&format!(
+        "{base}[[server.ocsf_sinks]]\nname = \"lake\"\nkind = \"file\"\npath = \"ocsf/events.jsonl\"\nmax_bytes = 5000000\n\n[[server.ocsf_sinks]]\nname = \"splunk\"\nkind = \"http\"\nurl = \"https://splunk.example:8088/services/collector/event\"\ntoken_env = \"HEC\"\n"
+    ))
+    .unwrap();
+    assert_eq!(ok.server.ocsf_sinks.len(), 2);
+    assert_eq!(
+        ok.server.ocsf_sinks[0].kind,
+        super::server::OcsfSinkKind::File {
+            path: Path::new("/etc/roster/ocsf/events.jsonl").into(),
+            max_bytes: 5_000_000,
+            keep: 5
+        },
+        "relative to the configuration's folder"
+    );
+    for (sink, says) in [
+        ("name = \"x\"\nkind = \"kafka\"", "not one of file, stdout, http"),
+        ("name = \"x\"\nkind = \"file\"", "needs path"),
+        ("name = \"x\"\nkind = \"file\"\npath = \"a\"\nmax_bytes = 1", "max_bytes is 1"),
+        ("name = \"x\"\nkind = \"http\"\nurl = \"https://a.example\"", "token_env or token_file"),
+        ("name = \"x\"\nkind = \"http\"\nurl = \"ftp://a.example\"\ntoken_env = \"T\"", "http or https"),
+    ] {
+        let e = parse(&format!("{base}[[server.ocsf_sinks]]\n{sink}\n")).unwrap_err();
+        assert!(format!("{e:#}").contains(says), "{sink}: {e:#}");
+    }
+    let twice = "[[server.ocsf_sinks]]\nname = \"x\"\nkind = \"stdout\"\n";
+    let e = parse(&format!("{base}{twice}{twice}")).unwrap_err();
+    assert!(format!("{e:#}").contains("a name of its own"), "{e:#}");
+}
