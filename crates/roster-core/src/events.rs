@@ -118,6 +118,10 @@ pub enum EventKind {
     PlanApprovalRefused,
     /// Retention pruned old snapshots: their rows are gone, their runs and events stay.
     SnapshotsPruned,
+    /// A monday.com user the source of truth does not know (or marks inactive) appeared.
+    UnmanagedAccount,
+    /// An account seen as unmanaged is managed again (in the source, or deactivated).
+    UnmanagedResolved,
 }
 
 impl EventKind {
@@ -175,6 +179,8 @@ impl EventKind {
             EventKind::PlanRejected => "plan_rejected",
             EventKind::PlanApprovalRefused => "plan_approval_refused",
             EventKind::SnapshotsPruned => "snapshots_pruned",
+            EventKind::UnmanagedAccount => "unmanaged_account",
+            EventKind::UnmanagedResolved => "unmanaged_account_resolved",
         }
     }
 }

@@ -23,7 +23,7 @@ pub mod review;
 pub mod scim;
 pub mod sod;
 pub mod sync;
-mod unmanaged;
+pub mod unmanaged;
 
 pub use diff::events_between;
 pub use error::SyncError;

@@ -5,8 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use roster_core::{ResourceType, UserStatus};
-use roster_store::{SnapshotStore, UserQuery};
+use chrono::{DateTime, Utc};
+use roster_core::scim_plan::DesiredUser;
+use roster_core::{Event, EventKind, ResourceType, UserRecord, UserStatus};
+use roster_store::{SnapshotStore, Store, StoreError, UserQuery};
 
 use crate::reports::{Report, ReportError, ReportOptions};
 
@@ -20,8 +22,83 @@ struct Reach {
     boards_owned: usize,
 }
 
+/// Why `u` is unmanaged, if it is: live in monday.com and not in the source, or inactive there.
+fn finding(u: &UserRecord, known: &HashMap<String, bool>) -> Option<&'static str> {
+    if u.status == UserStatus::Deactivated {
+        return None;
+    }
+    match known.get(&u.email.trim().to_lowercase()) {
+        None => Some("not in the source"),
+        Some(false) => Some("inactive in the source"),
+        Some(true) => None,
+    }
+}
+
+fn known(source: &[DesiredUser]) -> HashMap<String, bool> {
+    source.iter().map(|p| (p.user_name.trim().to_lowercase(), p.active)).collect()
+}
+
+/// The key under which the unmanaged accounts announced after a snapshot are kept.
+const ANNOUNCED: &str = "unmanaged:announced";
+
+/// After a sync: the unmanaged accounts of the newest snapshot against `source`, and an
+/// `unmanaged_account` event for each that was not unmanaged after the previous snapshot (an
+/// `unmanaged_account_resolved` for each that no longer is). Run twice for one snapshot, it
+/// announces nothing twice. Returns the unmanaged user ids.
+pub async fn after_sync(
+    store: &dyn Store,
+    account: &str,
+    source: &[DesiredUser],
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let Some(last) = store.last_completed(account).await? else { return Ok(vec![]) };
+    let known = known(source);
+    let users = store.users(last.id, &UserQuery::default()).await?;
+    let current: BTreeSet<String> =
+        users.iter().filter(|u| finding(u, &known).is_some()).map(|u| u.id.clone()).collect();
+    let read = |j: Option<String>| j.and_then(|j| serde_json::from_str::<BTreeSet<String>>(&j).ok());
+    if read(store.sod_result(last.id, ANNOUNCED).await?).is_some() {
+        return Ok(current.into_iter().collect());
+    }
+    let previous = store
+        .syncs(Some(account), 50)
+        .await?
+        .into_iter()
+        .find(|s| s.id < last.id && s.status == roster_store::SyncStatus::Completed);
+    let before = match previous {
+        Some(p) => read(store.sod_result(p.id, ANNOUNCED).await?).unwrap_or_default(),
+        None => BTreeSet::new(),
+    };
+    let by_id: HashMap<&str, &UserRecord> = users.iter().map(|u| (u.id.as_str(), u)).collect();
+    let mut events = Vec::new();
+    for id in current.difference(&before) {
+        if let Some(u) = by_id.get(id.as_str()) {
+            let why = finding(u, &known).unwrap_or_default();
+            events.push(Event {
+                kind: EventKind::UnmanagedAccount,
+                subject: format!("user:{id}"),
+                detail: serde_json::json!({ "email": u.email, "role": u.role.as_str(), "status": u.status.as_str(), "finding": why }),
+            });
+        }
+    }
+    for id in before.difference(&current) {
+        let email = by_id.get(id.as_str()).map(|u| u.email.clone());
+        events.push(Event {
+            kind: EventKind::UnmanagedResolved,
+            subject: format!("user:{id}"),
+            detail: serde_json::json!({ "email": email }),
+        });
+    }
+    if !events.is_empty() {
+        store.append_events(account, Some(last.id), &events, now).await?;
+    }
+    let announced = serde_json::to_string(&current).unwrap_or_else(|_| "[]".into());
+    store.put_sod_result(last.id, ANNOUNCED, &announced).await?;
+    Ok(current.into_iter().collect())
+}
+
 /// Makes the report from snapshot `sync` and `o.source`.
-pub(crate) async fn report(store: &dyn SnapshotStore, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
+pub(crate) async fn report(store: &dyn Store, sync: i64, o: &ReportOptions) -> Result<Report, ReportError> {
     let Some(source) = &o.source else {
         return Err(ReportError::Options {
             report: "unmanaged",
@@ -29,34 +106,52 @@ pub(crate) async fn report(store: &dyn SnapshotStore, sync: i64, o: &ReportOptio
         });
     };
     // The source's people by e-mail: active there or not.
-    let known: HashMap<String, bool> = source.iter().map(|p| (p.user_name.trim().to_lowercase(), p.active)).collect();
+    let known = known(source);
     let reach = reach(store, sync).await?;
+    // Last logins, when monday.com's audit log has been read (Enterprise).
+    let account = store.sync_run(sync).await?.map(|r| r.account).unwrap_or_default();
+    let read_log = store.audit_cursor(&account).await?.is_some();
+    let logins: HashMap<String, i64> =
+        store.last_logins(&account).await?.into_iter().map(|(u, at, _)| (u, at)).collect();
     let mut r = Report::new(
         "unmanaged",
         "Accounts the source of truth does not know, and people it has that monday.com does not".into(),
-        &["finding", "id", "email", "role", "status", "last_activity", "boards", "workspaces", "teams", "boards_owned"],
+        &[
+            "finding",
+            "id",
+            "email",
+            "role",
+            "admin",
+            "status",
+            "last_activity",
+            "last_login",
+            "boards",
+            "workspaces",
+            "teams",
+            "boards_owned",
+        ],
     );
     let users = store.users(sync, &UserQuery::default()).await?;
     let mut in_monday = BTreeSet::new();
     for u in &users {
         let email = u.email.trim().to_lowercase();
         in_monday.insert(email.clone());
-        if u.status == UserStatus::Deactivated {
-            continue;
-        }
-        let finding = match known.get(&email) {
-            None => "not in the source",
-            Some(false) => "inactive in the source",
-            Some(true) => continue,
-        };
+        let Some(finding) = finding(u, &known) else { continue };
         let x = reach.get(&u.id).copied().unwrap_or_default();
+        let last_login = match logins.get(&u.id) {
+            Some(ms) => super::reports::day(DateTime::from_timestamp_millis(*ms)),
+            None if read_log => "none read".into(),
+            None => "unknown".into(),
+        };
         r.rows.push(vec![
             finding.into(),
             u.id.clone(),
             u.email.clone(),
             u.role.as_str().into(),
+            (u.role == roster_core::Role::Admin).to_string(),
             u.status.as_str().into(),
             super::reports::day(u.last_activity),
+            last_login,
             x.boards.to_string(),
             x.workspaces.to_string(),
             x.teams.to_string(),
@@ -68,7 +163,7 @@ pub(crate) async fn report(store: &dyn SnapshotStore, sync: i64, o: &ReportOptio
     missing.sort_by_key(|p| p.user_name.to_lowercase());
     for p in missing {
         let mut row = vec!["not in monday.com".to_string(), String::new(), p.user_name.clone()];
-        row.extend(std::iter::repeat_n(String::new(), 7));
+        row.extend(std::iter::repeat_n(String::new(), 9));
         r.rows.push(row);
     }
     Ok(r)

@@ -217,4 +217,38 @@ async fn unmanaged_names_what_the_source_does_not_know() {
     }
     let e = report(&store, sync, "unmanaged", &ReportOptions::default()).await.unwrap_err();
     assert!(matches!(e, ReportError::Options { .. }) && e.to_string().contains("--source"), "{e}");
+
+    // After each sync (`roster serve` with [accounts.source]): one event per account newly
+    // unmanaged, none twice, and one when an account is managed again.
+    let source = o.source.clone().unwrap();
+    let now = chrono::Utc::now();
+    let found = roster_engine::unmanaged::after_sync(&store, "acme", &source, now).await.unwrap();
+    let want: BTreeSet<String> = live(&dropped).union(&live(&inactive)).cloned().collect();
+    assert_eq!(found.iter().cloned().collect::<BTreeSet<_>>(), want);
+    let events = |kind: &'static str| {
+        let store = &store;
+        async move {
+            let q =
+                roster_store::EventQuery { kind_prefix: Some(kind.into()), limit: Some(10_000), ..Default::default() };
+            store.events(&q).await.unwrap().into_iter().map(|e| e.subject).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(events("unmanaged_account").await.len(), want.len(), "one event each");
+    roster_engine::unmanaged::after_sync(&store, "acme", &source, now).await.unwrap();
+    assert_eq!(events("unmanaged_account").await.len(), want.len(), "nothing announced twice");
+    // The HR export catches up with one of them; the next sync says it is resolved.
+    let back = want.iter().next().unwrap().clone();
+    let email = org.users.iter().find(|u| u.id.to_string() == back).unwrap().email.clone();
+    let mut fixed = source.clone();
+    fixed.retain(|p| !p.user_name.eq_ignore_ascii_case(&email));
+    fixed.push(person(&email, true));
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let found = roster_engine::unmanaged::after_sync(&store, "acme", &fixed, now).await.unwrap();
+    assert_eq!(found.len(), want.len() - 1);
+    assert_eq!(events("unmanaged_account_resolved").await, vec![format!("user:{back}")]);
+    assert_eq!(
+        events("unmanaged_account").await.len(),
+        want.len() + 1,
+        "prefix includes the resolved one; no new finding"
+    );
 }

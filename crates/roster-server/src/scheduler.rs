@@ -176,6 +176,7 @@ async fn run_sync(state: &AppState, account: &ServedAccount) -> Result<SyncRepor
             }
             prune_after_sync(state, &account.name).await;
             read_audit_log(state, account).await;
+            check_unmanaged(state, account).await;
             metrics::gauge!("roster_grants", "account" => account.name.clone()).set(r.counts.grants as f64);
             metrics::counter!("roster_events_total", "account" => account.name.clone()).increment(r.events as u64 + 1);
             Ok(r)
@@ -240,6 +241,26 @@ async fn prune_after_sync(state: &AppState, account: &str) {
         }
         Ok(_) => {}
         Err(e) => tracing::warn!(account, error = %e, "pruning old snapshots failed; the next sync tries again"),
+    }
+}
+
+/// Compares the account with its source of truth after a sync, when one is configured, and
+/// records an event for each account newly unmanaged. A failure (the file unreadable) is logged
+/// and the next sync tries again.
+async fn check_unmanaged(state: &AppState, account: &ServedAccount) {
+    let people = match account.source_people() {
+        Ok(Some(p)) => p,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(account = %account.name, error = %e, "the source of truth could not be read; unmanaged accounts not checked");
+            return;
+        }
+    };
+    match roster_engine::unmanaged::after_sync(state.store.as_ref(), &account.name, &people, Utc::now()).await {
+        Ok(ids) => {
+            metrics::gauge!("roster_unmanaged_accounts", "account" => account.name.clone()).set(ids.len() as f64)
+        }
+        Err(e) => tracing::warn!(account = %account.name, error = %e, "checking unmanaged accounts failed"),
     }
 }
 

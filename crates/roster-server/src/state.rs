@@ -77,6 +77,17 @@ pub struct ServedAccount {
     pub scim: Option<scim_client::ScimConfig>,
     /// How its audit log is read after each sync (Enterprise); `None`: it is not.
     pub audit_log: Option<roster_engine::audit_log::AuditReadOptions>,
+    /// Its source of truth (file and field mapping) for the unmanaged-accounts check after each
+    /// sync and the `unmanaged` report; `None`: not configured.
+    pub source: Option<(std::path::PathBuf, std::collections::BTreeMap<String, String>)>,
+}
+
+impl ServedAccount {
+    /// The source of truth's people, read now; `None` when none is configured.
+    pub fn source_people(&self) -> Result<Option<Vec<roster_core::scim_plan::DesiredUser>>, String> {
+        let Some((path, mapping)) = &self.source else { return Ok(None) };
+        roster_engine::scim::source::read(path, mapping).map(|s| Some(s.users)).map_err(|e| e.to_string())
+    }
 }
 
 /// Everything handlers share.

@@ -534,3 +534,30 @@ async fn the_c1z_export_is_served_to_readers() {
     assert_eq!(get(READER, "?sync=0").await.status().as_u16(), 400, "sync ids are bounded");
     assert_eq!(get(REQUESTER, "").await.status().as_u16(), 403, "requesters do not read snapshots");
 }
+
+#[tokio::test]
+async fn a_configured_source_of_truth_gives_the_unmanaged_report_and_events() {
+    let dir = roster_testkit::Dir::new("server-source");
+    let hr = dir.path().join("hr.csv");
+    std::fs::write(&hr, "email\nnew.hire@acme.test\n").unwrap();
+    let e = env_full(0, Duration::from_secs(3600), None, Some(hr)).await;
+    let (s, b) = call(&e, "GET", "/api/v1/accounts/acme/reports/unmanaged", Some(READER)).await;
+    assert_eq!(s, 404, "no snapshot yet: {b}");
+    synced(&e).await;
+    let (s, b) = call(&e, "GET", "/api/v1/accounts/acme/reports/unmanaged", Some(READER)).await;
+    assert_eq!(s, 200, "{b}");
+    let rows = b["rows"].as_array().unwrap();
+    let live = e.sim.sim.world().users().iter().filter(|u| u.status != monday_sim::model::UserStatus::Inactive).count();
+    assert_eq!(rows.iter().filter(|r| r["finding"] == "not in the source").count(), live);
+    // The check after the sync recorded one event per unmanaged account.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, ev) =
+            call(&e, "GET", "/api/v1/accounts/acme/events?kind=unmanaged_account&limit=1000", Some(READER)).await;
+        if ev.as_array().map(Vec::len) == Some(live) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{ev}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -560,4 +560,11 @@ async fn unmanaged_report_from_an_email_list() {
     assert_eq!(count("not in monday.com"), 1, "{rows}");
     let o = roster(&cfg, t, &["report", "unmanaged"]).await;
     assert!(!o.status.success() && stderr(&o).contains("--source"), "{}", stderr(&o));
+    // With the account's source of truth configured, no --source is needed.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, format!("{text}\n[accounts.source]\npath = \"hr.csv\"\n")).unwrap();
+    let o = roster(&cfg, t, &["-o", "json", "report", "unmanaged"]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let configured: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(configured, rows, "the same report from the configured source");
 }

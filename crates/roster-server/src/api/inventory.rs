@@ -178,7 +178,7 @@ pub async fn access(
 
 /// A governance report on the last snapshot: inactive, seats, admins, external,
 /// everyone-boards, ownerless or offboarding.
-#[utoipa::path(get, path = "/api/v1/accounts/{account}/reports/{name}", tag = "inventory", params(("account" = String, Path), ("name" = String, Path, description = "inactive, seats, service-users, departments, admins, external, everyone-boards, ownerless, offboarding, sod, logins or login-signals (unmanaged needs a source of truth: the CLI's `roster report unmanaged --source`; here it answers 400)"), ReportParams), security(("bearer" = [])), responses((status = 200, body = ReportView), (status = 400), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/accounts/{account}/reports/{name}", tag = "inventory", params(("account" = String, Path), ("name" = String, Path, description = "inactive, seats, service-users, departments, admins, external, everyone-boards, ownerless, offboarding, sod, logins, login-signals or unmanaged (with the account's [accounts.source]; without one it answers 400)"), ReportParams), security(("bearer" = [])), responses((status = 200, body = ReportView), (status = 400), (status = 404)))]
 pub async fn report(
     State(s): S,
     _c: Reader,
@@ -197,8 +197,13 @@ pub async fn report(
         domains: list(&p.domain),
         user: p.user.clone(),
         sod_rules: s.sod().as_ref().clone(),
-        // `unmanaged` needs a source of truth, which the API does not take yet: it answers 400.
-        source: None,
+        // `unmanaged` compares with the account's configured source of truth ([accounts.source]);
+        // without one it answers 400 and says so.
+        source: if name == "unmanaged" {
+            s.served(&account)?.source_people().map_err(ApiError::Internal)?
+        } else {
+            None
+        },
     };
     match roster_engine::reports::report(s.store.as_ref(), sync, &name, &o).await {
         Ok(r) => Ok(Json(r.into())),

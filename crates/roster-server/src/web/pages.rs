@@ -493,9 +493,18 @@ pub async fn report(
     Query(p): Query<ReportParams>,
 ) -> Result<Response, WebError> {
     reader(&me)?;
-    s.served(&account)?;
+    let served = s.served(&account)?;
+    let configured = served.source.is_some();
+    // `unmanaged` (and the source findings of `login-signals`) compare with the account's
+    // configured source of truth.
+    let source = if matches!(name.as_str(), "unmanaged" | "login-signals") {
+        served.source_people().map_err(WebError::internal)?
+    } else {
+        None
+    };
     let sync = snapshot(&s, &account).await?;
     let o = roster_engine::reports::ReportOptions {
+        source,
         inactive_days: p.days.unwrap_or(90),
         domains: blank(&p.domain).map(|d| d.split(',').map(|x| x.trim().to_string()).collect()).unwrap_or_default(),
         user: blank(&p.user).map(String::from),
@@ -522,8 +531,9 @@ pub async fn report(
         )
             .into_response());
     }
-    // `unmanaged` needs a source of truth file, which the web UI does not take (the CLI does).
-    let names: Vec<&str> = roster_engine::reports::NAMES.into_iter().filter(|n| *n != "unmanaged").collect();
+    // `unmanaged` needs a source of truth: listed when the account has one ([accounts.source]).
+    let names: Vec<&str> =
+        roster_engine::reports::NAMES.into_iter().filter(|n| *n != "unmanaged" || configured).collect();
     render(
         "report.html",
         Some(&me),

@@ -33,11 +33,31 @@ pub async fn env(latency_ms: u64, interval: Duration) -> Env {
     env_with(latency_ms, interval, None).await
 }
 
+/// The same, reading the audit log as `audit_log` says and comparing with the source of truth
+/// at `source` after each sync.
+pub async fn env_full(
+    latency_ms: u64,
+    interval: Duration,
+    audit_log: Option<roster_engine::audit_log::AuditReadOptions>,
+    source: Option<std::path::PathBuf>,
+) -> Env {
+    env_inner(latency_ms, interval, audit_log, source).await
+}
+
 /// The same, reading the audit log after each sync as `audit_log` says.
 pub async fn env_with(
     latency_ms: u64,
     interval: Duration,
     audit_log: Option<roster_engine::audit_log::AuditReadOptions>,
+) -> Env {
+    env_inner(latency_ms, interval, audit_log, None).await
+}
+
+async fn env_inner(
+    latency_ms: u64,
+    interval: Duration,
+    audit_log: Option<roster_engine::audit_log::AuditReadOptions>,
+    source: Option<std::path::PathBuf>,
 ) -> Env {
     let org =
         generate(&GenConfig { users: 200, teams: 10, workspaces: 5, boards: 40, ..GenConfig::default() }).unwrap();
@@ -52,6 +72,7 @@ pub async fn env_with(
         interval,
         scim: None,
         audit_log,
+        source: source.map(|p| (p, roster_engine::scim::source::default_mapping())),
     }];
     let keys = vec![
         ApiKey { name: "ops".into(), role: Role::Admin, hash: hash_key(ADMIN) },

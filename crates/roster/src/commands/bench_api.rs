@@ -178,6 +178,7 @@ async fn measure(org: monday_sim::Org, seconds: u64, concurrency: usize, store: 
         options: roster_engine::SyncOptions::default(),
         scim: None,
         audit_log: None,
+        source: None,
         interval: Duration::from_secs(3600),
     };
     // The per-key rate limit is lifted: it is the server being measured, not the limiter.

@@ -38,6 +38,13 @@ pub async fn run(cli: &Cli, a: &ReportArgs, out: &mut dyn Write) -> Result<()> {
     let s = snapshot(cli).await?;
     let cfg = crate::context::config(cli)?;
     let source = match &a.source {
+        // Without --source, the account's configured source of truth ([accounts.source]).
+        None if a.name == "unmanaged" || a.name == "login-signals" => {
+            match cfg.as_ref().and_then(|c| c.account(Some(&s.account)).ok()) {
+                Some(acct) => acct.source_people()?,
+                None => None,
+            }
+        }
         None => None,
         Some(path) => {
             let mut mapping = roster_engine::scim::source::default_mapping();

@@ -124,6 +124,11 @@ pub async fn run(cli: &Cli) -> Result<()> {
             // Approved SCIM plans run with it; without one, they are approved from the CLI.
             scim: a.scim.as_ref().and_then(|_| a.scim_config().ok()),
             audit_log: a.audit_log,
+            source: a.source.clone().map(|p| {
+                let mut mapping = roster_engine::scim::source::default_mapping();
+                mapping.extend(a.scim_mapping.clone());
+                (p, mapping)
+            }),
         });
     }
     let (hooks_tx, hooks_rx) = watch::channel(webhooks(&cfg)?);

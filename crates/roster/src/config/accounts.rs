@@ -54,6 +54,18 @@ pub struct RawAccount {
     /// Days of monday.com's audit log (Enterprise) read the first time; later reads continue
     /// where the last ended. 0: never read it. Default 30, at most 365.
     pub audit_log_days: Option<u32>,
+    /// `[accounts.source]`: the source of truth (an HR or IdP export) the unmanaged-accounts
+    /// check compares the account with after every sync in `roster serve`.
+    pub source: Option<RawSource>,
+}
+
+/// `[accounts.source]`, as written.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// The file (CSV, JSON or YAML, as `roster scim plan` reads it, with the account's
+    /// scim_mapping; an e-mail column is enough), relative to the configuration's folder.
+    pub path: PathBuf,
 }
 
 /// One account, resolved.
@@ -78,6 +90,8 @@ pub struct Account {
     pub scim_mapping: std::collections::BTreeMap<String, String>,
     /// How the audit log is read after each sync; `None`: it is not.
     pub audit_log: Option<roster_engine::audit_log::AuditReadOptions>,
+    /// The source of truth for the unmanaged-accounts check, when configured.
+    pub source: Option<PathBuf>,
 }
 
 /// An account's SCIM endpoint and where its token is.
@@ -158,6 +172,10 @@ impl RawAccount {
             scim,
             scim_mapping: self.scim_mapping.clone(),
             audit_log,
+            source: self
+                .source
+                .as_ref()
+                .map(|s| if s.path.is_relative() { base.join(&s.path) } else { s.path.clone() }),
         })
     }
 }
@@ -190,6 +208,15 @@ impl Account {
         let what = format!("account {:?}: the SCIM token (scim_token_env / scim_token_file)", self.name);
         let token = source.read(&what, "export the SCIM token (Admin > Security > SCIM), or write it to the file")?;
         Ok(scim_client::ScimConfig::new(scim.url.clone(), scim_client::ScimToken::new(token)))
+    }
+
+    /// The source of truth's people, read with the account's mapping; `None` when no source is
+    /// configured.
+    pub fn source_people(&self) -> Result<Option<Vec<roster_core::scim_plan::DesiredUser>>> {
+        let Some(path) = &self.source else { return Ok(None) };
+        let mut mapping = roster_engine::scim::source::default_mapping();
+        mapping.extend(self.scim_mapping.clone());
+        Ok(Some(roster_engine::scim::source::read(path, &mapping)?.users))
     }
 
     /// The client configuration for this account.
