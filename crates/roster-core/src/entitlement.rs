@@ -143,7 +143,7 @@ impl Entitlement {
 }
 
 /// Whether `s` can be a custom role's id: a number of at most 20 digits (monday.com's ids).
-pub(crate) fn is_custom_role_id(s: &str) -> bool {
+pub fn is_custom_role_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_digit())
 }
 

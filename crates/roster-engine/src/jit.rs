@@ -130,11 +130,6 @@ pub async fn request(
 ) -> Result<i64, JitError> {
     let e: Entitlement =
         entitlement.parse().map_err(|x: roster_core::EntitlementError| JitError::Invalid(x.to_string()))?;
-    if let Some(id) = e.custom_role() {
-        return Err(JitError::Invalid(format!(
-            "just-in-time access to custom role {id} is not supported yet: ask for a basic role (role:admin:assigned, role:member:assigned, ...)"
-        )));
-    }
     let cap = match e.rtype {
         ResourceType::Board => policy.max_board,
         ResourceType::Workspace => policy.max_workspace,
@@ -210,12 +205,22 @@ fn action(g: &JitGrant, grant: bool) -> Result<Action, JitError> {
     let entitlement: Entitlement =
         g.entitlement.parse().map_err(|x: roster_core::EntitlementError| JitError::Invalid(x.to_string()))?;
     if entitlement.rtype == ResourceType::Role {
-        // monday.com has no "remove a role": the grant sets it, the expiry sets the one before.
+        // monday.com has no "remove a role": the grant sets it, the expiry sets the one before
+        // (a basic role by name, or `custom:<id>` for a custom role).
         let name = if grant { Some(entitlement.rid.as_str()) } else { g.previous.as_deref() };
-        let role = name
-            .and_then(roster_core::Role::parse)
-            .ok_or_else(|| JitError::Invalid(format!("grant {}: the role to restore is not known", g.id)))?;
-        return Ok(Action::SetRole { user: g.user_id.clone(), role });
+        let user = g.user_id.clone();
+        let unknown = || JitError::Invalid(format!("grant {}: the role to restore is not known", g.id));
+        let name = name.ok_or_else(unknown)?;
+        // `custom:<id>:<base>` names the custom role to restore and the basic role it is built
+        // on (known while the user held it; nobody may hold it by the expiry).
+        if let Some(rest) = name.strip_prefix("custom:") {
+            let (id, base) = rest.split_once(':').map_or((rest, None), |(i, b)| (i, roster_core::Role::parse(b)));
+            return Ok(Action::SetCustomRole { user, role_id: id.to_string(), base });
+        }
+        return Ok(match roster_core::entitlement::is_custom_role_id(name) {
+            true => Action::SetCustomRole { user, role_id: name.to_string(), base: None },
+            false => Action::SetRole { user, role: roster_core::Role::parse(name).ok_or_else(unknown)? },
+        });
     }
     let principal = Principal::user(&g.user_id);
     Ok(if grant { Action::Grant { entitlement, principal } } else { Action::Revoke { entitlement, principal } })
@@ -330,9 +335,16 @@ pub async fn approve(
     let held = store.grants_of(snap.id, &Principal::user(&g.user_id)).await?;
     let preexisting =
         held.iter().any(|h| h.entitlement.to_string() == g.entitlement && h.source == GrantSource::Direct);
-    // For a role: the role held now is the one the expiry restores.
+    // For a role: the role held now is the one the expiry restores: a custom role when the user
+    // holds one (`custom:<id>`), else the basic role.
     let previous = match g.entitlement.starts_with("role:") {
-        true => store.find_user(snap.id, &g.user_id).await?.map(|u| u.role.as_str().to_string()),
+        true => {
+            let basic = store.find_user(snap.id, &g.user_id).await?.map(|u| u.role.as_str().to_string());
+            match crate::provision::custom_roles_of(store, snap.id, &g.user_id).await?.first() {
+                Some(id) => Some(format!("custom:{id}:{}", basic.unwrap_or_default())),
+                None => basic,
+            }
+        }
         false => None,
     };
     let expires = now + chrono::Duration::seconds(g.duration_s);
@@ -428,11 +440,27 @@ async fn role_changed_meanwhile(store: &dyn Store, account: &str, g: &JitGrant) 
     if ms(snap.started_at) <= approved_ms {
         return Ok(None);
     }
-    Ok(store
-        .find_user(snap.id, &g.user_id)
-        .await?
-        .filter(|u| u.role.as_str() != target)
-        .map(|u| format!("kept: the role was changed to {} meanwhile (sync {}); left as is", u.role.as_str(), snap.id)))
+    let custom = crate::provision::custom_roles_of(store, snap.id, &g.user_id).await?;
+    if roster_core::entitlement::is_custom_role_id(target) {
+        // A custom role granted: still held, or changed on purpose.
+        if custom.iter().any(|c| c == target) {
+            return Ok(None);
+        }
+        let now = match custom.first() {
+            Some(c) => format!("custom role {c}"),
+            None => store
+                .find_user(snap.id, &g.user_id)
+                .await?
+                .map_or("another role".into(), |u| u.role.as_str().to_string()),
+        };
+        return Ok(Some(format!("kept: the role was changed to {now} meanwhile (sync {}); left as is", snap.id)));
+    }
+    Ok(store.find_user(snap.id, &g.user_id).await?.filter(|u| u.role.as_str() != target || !custom.is_empty()).map(
+        |u| {
+            let now = custom.first().map_or(u.role.as_str().to_string(), |c| format!("custom role {c}"));
+            format!("kept: the role was changed to {now} meanwhile (sync {}); left as is", snap.id)
+        },
+    ))
 }
 
 /// What one expiry pass did.

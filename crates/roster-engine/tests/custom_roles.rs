@@ -14,7 +14,7 @@ use monday_sim::faults::FaultConfig;
 use monday_sim::model::{UserKind, UserStatus};
 use roster_core::review::{CampaignSpec, Decision, ReviewerMode, Reviewers, Scope, Unanswered};
 use roster_core::{Action, Guard, Principal, ResourceType};
-use roster_engine::jit::{request, JitError, JitPolicy};
+use roster_engine::jit::{request, JitPolicy};
 use roster_engine::review::{self, Act, CloseOptions};
 use roster_engine::{apply_plan, sync_account, ApplyOptions, NoProgress, ProvisionError};
 use roster_store::prelude::*;
@@ -167,6 +167,8 @@ async fn custom_roles_are_synced_reviewed_and_never_granted_blind() {
     let err = apply_plan(&store, &client, "acme", vec![nothing], &opts).await.unwrap_err();
     assert!(err.to_string().contains("custom role 999: the last sync saw no such custom role"), "{err}");
     let hour = Duration::from_secs(3600);
+    // Just-in-time access to a custom role is asked for like a basic role's (jit_access.rs
+    // follows it through approval and expiry).
     let jit = request(&store, "acme", "dana", &holder.email, &target, hour, "audit", &JitPolicy::default(), t0).await;
-    assert!(matches!(&jit, Err(JitError::Invalid(m)) if m.contains("ask for a basic role")), "{jit:?}");
+    assert!(jit.is_ok(), "{jit:?}");
 }

@@ -214,3 +214,60 @@ async fn a_role_for_a_while_is_set_back_at_expiry() {
     let note = store.jit(two).await.unwrap().unwrap().note.unwrap();
     assert!(note.contains("changed to viewer"), "{note}");
 }
+
+/// A custom role for a while (Enterprise): granted on approval with `update_users_role(role_id:)`,
+/// and at expiry the role held before comes back, whether a basic role or another custom one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_role_for_a_while_is_set_back_at_expiry() {
+    let org = common::org(300, 46);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let policy = JitPolicy::default();
+    let t0 = Utc::now();
+    let role = org.custom_roles.iter().find(|r| r.base == UserKind::Member).unwrap();
+    let admin = org.users.iter().find(|u| u.kind == UserKind::Admin && u.status == UserStatus::Active).unwrap();
+    let plain = org
+        .users
+        .iter()
+        .find(|u| {
+            u.kind == UserKind::Member
+                && u.status == UserStatus::Active
+                && u.role_id.is_none()
+                && u.id != org.tokens[1].user_id
+        })
+        .unwrap();
+    let holder =
+        |id: u64| sim.sim.world().org().users.iter().find(|u| u.id == id).map(|u| (u.kind, u.role_id)).unwrap();
+    let ent = format!("role:{}:assigned", role.id);
+    let hour = Duration::from_secs(3600);
+    let id = request(&store, "acme", "dana", &plain.email, &ent, hour, "quarter-end close", &policy, t0).await.unwrap();
+    let g = approve(&store, &client, "acme", id, &Decider::person(&admin.email), &policy, t0).await.unwrap();
+    assert_eq!((g.previous.as_deref(), g.preexisting), (Some("member"), false));
+    assert_eq!(holder(plain.id), (UserKind::Member, Some(role.id)), "the custom role is held in monday.com");
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let r = expire_due(&store, &client, "acme", &policy, t0 + chrono::Duration::minutes(61)).await.unwrap();
+    assert_eq!((r.revoked, r.kept, r.failed), (1, 0, 0), "{r:?}");
+    assert_eq!(holder(plain.id), (UserKind::Member, None), "back to the basic role");
+    // Someone holding another custom role gets it back.
+    let other = org.custom_roles.iter().find(|r| r.base == UserKind::Viewer).unwrap();
+    let viewer = org
+        .users
+        .iter()
+        .find(|u| u.kind == UserKind::Viewer && u.status == UserStatus::Active && u.role_id == Some(other.id))
+        .unwrap();
+    let to_member_role = format!("role:{}:assigned", role.id);
+    let id =
+        request(&store, "acme", "dana", &viewer.email, &to_member_role, hour, "cover for a colleague", &policy, t0)
+            .await
+            .unwrap();
+    let g = approve(&store, &client, "acme", id, &Decider::person(&admin.email), &policy, t0).await.unwrap();
+    assert_eq!(g.previous, Some(format!("custom:{}:viewer", other.id)), "the custom role and its base");
+    assert_eq!(holder(viewer.id), (UserKind::Member, Some(role.id)));
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let r = expire_due(&store, &client, "acme", &policy, t0 + chrono::Duration::minutes(61)).await.unwrap();
+    let why = store.jit(id).await.unwrap().unwrap().note;
+    assert_eq!((r.revoked, r.failed), (1, 0), "{r:?} {why:?}");
+    assert_eq!(holder(viewer.id), (UserKind::Viewer, Some(other.id)), "the custom role before is back");
+}

@@ -15,6 +15,7 @@ async fn custom_role_base(
     store: &dyn SnapshotStore,
     sync: i64,
     role_id: &str,
+    known: Option<roster_core::Role>,
     problems: &mut Vec<String>,
 ) -> Result<Option<roster_core::Role>, ProvisionError> {
     let Some(role) = store.resource(sync, ResourceType::Role, role_id).await? else {
@@ -27,6 +28,11 @@ async fn custom_role_base(
         if let Some(u) = store.find_user(sync, &g.principal.id).await? {
             return Ok(Some(u.role));
         }
+    }
+    // Nobody holds it now, but the caller saw its base when someone did (a just-in-time grant
+    // restoring the custom role it replaced).
+    if known.is_some() {
+        return Ok(known);
     }
     problems.push(format!(
         "custom role {role_id} ({}): nobody holds it, so the basic role it is built on, and with it the change's effect, is not known; give it to one user in monday.com first",
@@ -55,8 +61,8 @@ async fn resolve(
         };
         out.push(match a {
             Action::SetRole { user, role } => Action::SetRole { user: id_of(user).await?, role },
-            Action::SetCustomRole { user, role_id, .. } => {
-                let base = custom_role_base(store, sync, &role_id, problems).await?;
+            Action::SetCustomRole { user, role_id, base } => {
+                let base = custom_role_base(store, sync, &role_id, base, problems).await?;
                 Action::SetCustomRole { user: id_of(user).await?, role_id, base }
             }
             Action::Deactivate { user } => Action::Deactivate { user: id_of(user).await? },

@@ -137,7 +137,7 @@ pub enum ProvisionError {
 
 /// The custom roles user `user_id` holds in snapshot `sync` (ids): what a role change ends,
 /// what its check notes and what its confirmation looks for.
-pub(super) async fn custom_roles_of(
+pub(crate) async fn custom_roles_of(
     store: &dyn roster_store::SnapshotStore,
     sync: i64,
     user_id: &str,
