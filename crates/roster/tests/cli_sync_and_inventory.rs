@@ -24,6 +24,13 @@ async fn sync_then_inventory() {
     assert_eq!(users.len(), org.users.len());
     let ids: Vec<u64> = users.iter().map(|u| u["id"].as_str().unwrap().parse().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "stable order by id");
+    // Each user's department by name (Enterprise).
+    for d in &org.departments {
+        for m in &d.members {
+            let row = users.iter().find(|u| u["id"] == m.to_string().as_str()).unwrap();
+            assert_eq!(row["department"], d.name.as_str(), "user {m}");
+        }
+    }
 
     let admins = org.users.iter().filter(|u| u.kind == monday_sim::model::UserKind::Admin).count();
     let o = roster(&cfg, None, &["users", "--role", "admin", "-o", "csv"]).await;

@@ -82,8 +82,17 @@ pub async fn users(cli: &Cli, a: &UsersArgs, out: &mut dyn Write) -> Result<()> 
         "last_activity",
         "inactive_days",
         "invitation",
+        "department",
     ]);
+    // Departments (Enterprise) by name; the id when the snapshot lacks it.
+    let departments: std::collections::HashMap<String, String> = s
+        .store
+        .account_snapshot(s.sync.id)
+        .await?
+        .map(|a| a.departments.into_iter().map(|d| (d.id, d.name)).collect())
+        .unwrap_or_default();
     for u in s.store.users(s.sync.id, &q).await? {
+        let department = u.department.as_ref().map(|d| departments.get(d).cloned().unwrap_or_else(|| d.clone()));
         let days = u.inactive_days(now).map(|d| d.to_string()).unwrap_or_default();
         l.row(vec![
             u.id,
@@ -96,6 +105,7 @@ pub async fn users(cli: &Cli, a: &UsersArgs, out: &mut dyn Write) -> Result<()> 
             when(u.last_activity),
             days,
             u.invitation_method.unwrap_or_default(),
+            department.unwrap_or_default(),
         ]);
     }
     l.print(cli.output, out)
