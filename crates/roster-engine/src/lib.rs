@@ -16,6 +16,7 @@ mod digest;
 mod error;
 pub mod jit;
 mod logins;
+pub mod names;
 pub mod provision;
 pub mod reports;
 pub mod retention;

@@ -478,3 +478,91 @@ async fn a_plan_held_for_approval_is_decided_by_a_second_admin_in_the_browser() 
     assert!(s == 409 && refused.contains("make the plan again"), "{s} {refused}");
     assert_eq!(status(&e, &ids[1]), monday_sim::model::UserStatus::Active);
 }
+
+/// The text of a page a person reads: tags and their attributes (ids in `title` and `href`
+/// are fine: they are on hover, or the link) left out.
+fn visible_text(page: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in page.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A bare `team:123`, `board 123`, ... in the text: an id with no name beside it.
+fn bare_ids(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut found = vec![];
+    for (i, w) in words.iter().enumerate() {
+        for kind in ["user", "team", "board", "workspace"] {
+            let colon = w.strip_prefix(kind).and_then(|r| r.strip_prefix(':'));
+            let spaced = (*w == kind).then(|| words.get(i + 1).copied().unwrap_or_default());
+            if let Some(rest) = colon.or(spaced) {
+                if rest.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                    found.push(format!("{w} {}", words.get(i + 1).unwrap_or(&"")));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn pages_name_what_they_show_with_no_bare_ids() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(synced(&e).await["status"], "completed");
+    // A change, so the events page has grants to show.
+    let org = e.sim.sim.world().org().clone();
+    let board = org
+        .boards
+        .iter()
+        .find(|b| !b.team_subscribers.is_empty() && b.kind != monday_sim::model::BoardKind::Share)
+        .unwrap();
+    let newcomer = org
+        .users
+        .iter()
+        .find(|u| {
+            u.kind == monday_sim::model::UserKind::Member
+                && u.status == monday_sim::model::UserStatus::Active
+                && !board.subscribers.contains(&u.id)
+        })
+        .unwrap();
+    e.state.accounts[0].client.change_board_users(board.id, &[newcomer.id], false, true).await.unwrap();
+    assert_eq!(synced(&e).await["status"], "completed");
+    let team = org.teams.iter().find(|t| board.team_subscribers.contains(&t.id)).unwrap();
+    let via_team = team.members[0];
+    let mut admin = Browser::new(&e);
+    assert_eq!(admin.sign_in(ADMIN).await, 303);
+    for path in [
+        format!("/ui/a/acme/users/{via_team}"),
+        format!("/ui/a/acme/users/{}", newcomer.id),
+        format!("/ui/a/acme/who/board/{}", board.id),
+        format!("/ui/a/acme/who/team/{}", team.id),
+        "/ui/a/acme/events?kind=grant_".to_string(),
+    ] {
+        let (s, page, _) = admin.get(&path).await;
+        assert_eq!(s, 200, "{path}");
+        let text = visible_text(&page);
+        assert!(bare_ids(&text).is_empty(), "{path} shows ids without names: {:?}", bare_ids(&text));
+    }
+    let (_, page, _) = admin.get(&format!("/ui/a/acme/users/{via_team}")).await;
+    assert!(visible_text(&page).contains(&format!("via team {}", team.name)), "access through a team names it");
+    let (_, page, _) = admin.get(&format!("/ui/a/acme/who/board/{}", board.id)).await;
+    assert!(visible_text(&page).contains(&newcomer.email), "principals by name and e-mail");
+    let (_, page, _) = admin.get("/ui/a/acme/events?kind=grant_").await;
+    let sentence = format!("gained board {}: subscriber", board.name);
+    assert!(visible_text(&page).contains(&sentence), "events read as sentences: {sentence}");
+    assert!(
+        bare_ids("see team:9000003 and board 18").len() == 2 && bare_ids("team Finance").is_empty(),
+        "the check can fail"
+    );
+}

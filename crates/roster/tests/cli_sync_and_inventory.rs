@@ -89,6 +89,25 @@ async fn sync_then_inventory() {
     assert_eq!(serde_json::from_str::<Vec<Value>>(&stdout(&o)).unwrap().len(), 0);
     let o = roster(&cfg, None, &["events", "--kind", "sync_completed", "-o", "json"]).await;
     assert_eq!(serde_json::from_str::<Vec<Value>>(&stdout(&o)).unwrap().len(), 2);
+    // A user deactivated: diff and events name them by name and e-mail, in a sentence.
+    let mut changed = sim.sim.world().org().clone();
+    let gone = changed
+        .users
+        .iter_mut()
+        .find(|u| u.status == monday_sim::model::UserStatus::Active && u.id != org.users[0].id)
+        .unwrap();
+    gone.status = monday_sim::model::UserStatus::Inactive;
+    let (id, email) = (gone.id, gone.email.clone());
+    sim.sim.replace(changed).unwrap();
+    assert!(roster(&cfg, Some("sim-admin-token"), &["sync"]).await.status.success());
+    let o = roster(&cfg, None, &["diff", "-o", "json"]).await;
+    let rows: Vec<Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let row = rows.iter().find(|r| r["kind"] == "user_status_changed").unwrap();
+    assert_eq!(row["subject"], format!("user:{id}"));
+    assert!(row["about"].as_str().unwrap().contains(&email), "{row}");
+    assert!(row["what"].as_str().unwrap().ends_with("status active → deactivated"), "{row}");
+    let o = roster(&cfg, None, &["events", "--kind", "user_status", "-o", "table"]).await;
+    assert!(stdout(&o).contains(&email), "{}", stdout(&o));
 }
 
 #[tokio::test]

@@ -89,7 +89,11 @@ pub async fn trigger_sync(State(s): S, c: Caller, Path(account): Path<String>) -
     let a = s.served(&account)?.clone();
     let id = crate::scheduler::start_sync(Arc::clone(&s), a)
         .await?
-        .ok_or_else(|| ApiError::Conflict(format!("a sync of {account:?} is already running")))?;
+        .ok_or_else(|| {
+            ApiError::Conflict(format!(
+                "a sync of {account:?} is already running (or finishing its after-sync work: separation of duties, retention, the audit log, unmanaged accounts); try again when it is done"
+            ))
+        })?;
     let poll = format!("/api/v1/accounts/{account}/syncs/{id}");
     let body = SyncStarted { sync_id: id, status: "running".into(), poll: poll.clone() };
     Ok((StatusCode::ACCEPTED, [(axum::http::header::LOCATION, poll)], Json(body)).into_response())

@@ -317,21 +317,21 @@ pub async fn user(
         s.store.find_user(sync, &id).await?.ok_or_else(|| {
             WebError::new(axum::http::StatusCode::NOT_FOUND, format!("no user {id} in the last sync"))
         })?;
-    let grants: Vec<_> = s
-        .store
-        .grants_of(sync, &Principal::user(&u.id))
-        .await?
-        .into_iter()
-        .map(|g| {
-            let e = &g.entitlement;
-            context! {
-                entitlement => e.to_string(), rtype => e.rtype.as_str(), rid => e.rid.clone(), slug => e.slug.clone(),
-                source => g.source.as_string(), direct => g.source == roster_core::GrantSource::Direct,
-                link => matches!(e.rtype, ResourceType::Board | ResourceType::Workspace | ResourceType::Team),
-                revocable => g.source == roster_core::GrantSource::Direct && e.rtype != ResourceType::Role && e.slug != "owner",
-            }
-        })
-        .collect();
+    let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
+    let mut grants = Vec::new();
+    for g in s.store.grants_of(sync, &Principal::user(&u.id)).await? {
+        let e = &g.entitlement;
+        let via = match &g.source {
+            roster_core::GrantSource::Team(t) => Some(names.resource(ResourceType::Team, t).await?),
+            roster_core::GrantSource::Direct => None,
+        };
+        grants.push(context! {
+            entitlement => e.to_string(), label => names.entitlement(e).await?, rtype => e.rtype.as_str(), rid => e.rid.clone(),
+            slug => e.slug.clone(), source => g.source.as_string(), via, direct => g.source == roster_core::GrantSource::Direct,
+            link => matches!(e.rtype, ResourceType::Board | ResourceType::Workspace | ResourceType::Team),
+            revocable => g.source == roster_core::GrantSource::Direct && e.rtype != ResourceType::Role && e.slug != "owner",
+        });
+    }
     let q = EventQuery {
         account: Some(account.clone()),
         subject: Some(format!("user:{}", u.id)),
@@ -436,13 +436,16 @@ pub async fn who(
         .resource(sync, t, &id)
         .await?
         .ok_or_else(|| WebError::new(axum::http::StatusCode::NOT_FOUND, format!("no {t} {id} in the last sync")))?;
-    let grants: Vec<_> = s
-        .store
-        .grants_on(sync, t, &id)
-        .await?
-        .into_iter()
-        .map(|g| context! { ptype => g.principal.ptype.as_str(), pid => g.principal.id, slug => g.entitlement.slug, source => g.source.as_string() })
-        .collect();
+    let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
+    let mut grants = Vec::new();
+    for g in s.store.grants_on(sync, t, &id).await? {
+        let who = names.subject(&g.principal.to_string()).await?;
+        let via = match &g.source {
+            roster_core::GrantSource::Team(team) => Some(names.resource(ResourceType::Team, team).await?),
+            roster_core::GrantSource::Direct => None,
+        };
+        grants.push(context! { ptype => g.principal.ptype.as_str(), pid => g.principal.id, who, slug => g.entitlement.slug, source => g.source.as_string(), via });
+    }
     render("who.html", Some(&me), context! { account, kind => t.as_str(), id, name => r.name, grants })
 }
 
@@ -467,13 +470,15 @@ pub async fn events(
         limit: Some(200),
         ..EventQuery::default()
     };
-    let rows: Vec<_> = s
-        .store
-        .events(&q)
-        .await?
-        .into_iter()
-        .map(|e| context! { id => e.id, at => e.at.format("%Y-%m-%d %H:%M:%S").to_string(), kind => e.kind, subject => e.subject, detail => e.detail.to_string() })
-        .collect();
+    // Subjects by name, from the newest snapshot (events of things since gone say so).
+    let sync = s.store.last_completed(&account).await?.map(|r| r.id).unwrap_or(0);
+    let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
+    let mut rows = Vec::new();
+    for e in s.store.events(&q).await? {
+        let about = names.subject(&e.subject).await?;
+        let sentence = names.sentence(&e.kind, &e.subject, &e.detail).await?;
+        rows.push(context! { id => e.id, at => e.at.format("%Y-%m-%d %H:%M:%S").to_string(), kind => e.kind, subject => e.subject, about, sentence, detail => e.detail.to_string() });
+    }
     render("events.html", Some(&me), context! { account, rows, kind => blank(&f.kind) })
 }
 

@@ -58,9 +58,13 @@ pub async fn diff(cli: &Cli, from: Option<i64>, to: Option<i64>, out: &mut dyn W
         }
     }
     let events = roster_engine::events_between(s.store.as_ref(), from, to).await?;
-    let mut l = Listing::new(&["kind", "subject", "detail"]);
+    // Named from the newer snapshot (what the older one had alone is named as gone).
+    let mut names = roster_engine::names::Names::new(s.store.as_ref(), to);
+    let mut l = Listing::new(&["kind", "subject", "about", "what", "detail"]);
     for e in events {
-        l.row(vec![e.kind.as_str().into(), e.subject, e.detail.to_string()]);
+        let about = names.subject(&e.subject).await?;
+        let what = names.sentence(e.kind.as_str(), &e.subject, &e.detail).await?.unwrap_or_default();
+        l.row(vec![e.kind.as_str().into(), e.subject, about, what, e.detail.to_string()]);
     }
     if cli.output == crate::output::Format::Table {
         writeln!(out, "changes from sync {from} to sync {to}:")?;
@@ -86,8 +90,17 @@ pub async fn events(cli: &Cli, a: &EventsArgs, out: &mut dyn Write) -> Result<()
         writeln!(out)?;
         return Ok(());
     }
-    let mut l = Listing::new(&["id", "at", "account", "sync", "kind", "subject", "detail"]);
+    // Named from each account's newest snapshot.
+    let mut namers = std::collections::HashMap::new();
+    let mut l = Listing::new(&["id", "at", "account", "sync", "kind", "subject", "about", "what", "detail"]);
     for e in events {
+        if !namers.contains_key(&e.account) {
+            let sync = store.last_completed(&e.account).await?.map_or(0, |r| r.id);
+            namers.insert(e.account.clone(), roster_engine::names::Names::new(store.as_ref(), sync));
+        }
+        let names = namers.get_mut(&e.account).context("a namer for the account")?;
+        let about = names.subject(&e.subject).await?;
+        let what = names.sentence(&e.kind, &e.subject, &e.detail).await?.unwrap_or_default();
         l.row(vec![
             e.id.to_string(),
             when(Some(e.at)),
@@ -95,6 +108,8 @@ pub async fn events(cli: &Cli, a: &EventsArgs, out: &mut dyn Write) -> Result<()
             e.sync_id.map(|s| s.to_string()).unwrap_or_default(),
             e.kind,
             e.subject,
+            about,
+            what,
             e.detail.to_string(),
         ]);
     }

@@ -134,13 +134,30 @@ async fn list(
                 .with_context(|| format!("--status {v:?}: use requested, active, expiring, expired, denied or failed"))
         })
         .transpose()?;
-    let mut l = Listing::new(&["id", "status", "user", "entitlement", "requester", "approver", "expires", "note"]);
+    let sync = store.last_completed(account).await?.map_or(0, |r| r.id);
+    let mut names = roster_engine::names::Names::new(store, sync);
+    let mut l = Listing::new(&[
+        "id",
+        "status",
+        "user",
+        "who",
+        "entitlement",
+        "access",
+        "requester",
+        "approver",
+        "expires",
+        "note",
+    ]);
     for g in store.jits(account, status).await? {
+        let who = names.user(&g.user_id).await?;
+        let access = names.subject(&g.entitlement).await?;
         l.row(vec![
             g.id.to_string(),
             g.status.to_string(),
             g.user_id,
+            who,
             g.entitlement,
+            access,
             g.requester,
             g.decided_by.unwrap_or_default(),
             when(g.expires_ms.and_then(chrono::DateTime::from_timestamp_millis)),

@@ -1,0 +1,123 @@
+//! Names for what people read (web pages, CLI lists): a user by name and e-mail, a team, workspace or board by its
+//! name, an entitlement as "board Payroll: subscriber", from the snapshot. Looked up one by one
+//! and remembered for the page (a page names a few hundred things at most; loading every user
+//! of a 100,000-user account to name 20 would be the slow path).
+
+use std::collections::HashMap;
+
+use roster_core::{Entitlement, ResourceType};
+use roster_store::{Store, StoreError};
+
+/// One page's names.
+pub struct Names<'a> {
+    store: &'a dyn Store,
+    sync: i64,
+    users: HashMap<String, Option<(String, String)>>,
+    resources: HashMap<(ResourceType, String), Option<String>>,
+}
+
+impl<'a> Names<'a> {
+    /// Names from snapshot `sync`.
+    pub fn new(store: &'a dyn Store, sync: i64) -> Names<'a> {
+        Names { store, sync, users: HashMap::new(), resources: HashMap::new() }
+    }
+
+    /// A user as "Name <e-mail>"; "user <id> (not in the last sync)" when unknown.
+    pub async fn user(&mut self, id: &str) -> Result<String, StoreError> {
+        if !self.users.contains_key(id) {
+            let u = self.store.find_user(self.sync, id).await?.filter(|u| u.id == id).map(|u| (u.name, u.email));
+            self.users.insert(id.to_string(), u);
+        }
+        Ok(match self.users.get(id).cloned().flatten() {
+            Some((name, email)) if name.is_empty() => email,
+            Some((name, email)) => format!("{name} <{email}>"),
+            None => format!("a user no longer in the last sync (id {id})"),
+        })
+    }
+
+    /// A team, workspace, board or role by name ("team Finance").
+    pub async fn resource(&mut self, t: ResourceType, id: &str) -> Result<String, StoreError> {
+        if t == ResourceType::Role && roster_core::Role::parse(id).is_some() {
+            return Ok(format!("role {id}"));
+        }
+        if t == ResourceType::Team && id == "-1" {
+            return Ok("everyone in the account".into());
+        }
+        let key = (t, id.to_string());
+        if !self.resources.contains_key(&key) {
+            let r = self.store.resource(self.sync, t, id).await?.map(|r| r.name);
+            self.resources.insert(key.clone(), r);
+        }
+        let what = if t == ResourceType::Role { "custom role" } else { t.as_str() };
+        Ok(match self.resources.get(&key).cloned().flatten() {
+            Some(name) => format!("{what} {name}"),
+            None => format!("a {what} no longer in the last sync (id {id})"),
+        })
+    }
+
+    /// An entitlement as "board Payroll: subscriber".
+    pub async fn entitlement(&mut self, e: &Entitlement) -> Result<String, StoreError> {
+        let r = self.resource(e.rtype, &e.rid).await?;
+        Ok(if e.rtype == ResourceType::Role { r } else { format!("{r}: {}", e.slug) })
+    }
+
+    /// What an event or a grant names: `user:7`, `team:9`, `board:7`, `board:7:subscriber`,
+    /// or anything else as it is.
+    pub async fn subject(&mut self, s: &str) -> Result<String, StoreError> {
+        if let Ok(e) = s.parse::<Entitlement>() {
+            return self.entitlement(&e).await;
+        }
+        let Some((t, id)) = s.split_once(':') else { return Ok(s.to_string()) };
+        if t == "user" {
+            return self.user(id).await;
+        }
+        match t.parse::<ResourceType>() {
+            Ok(rt)
+                if matches!(
+                    rt,
+                    ResourceType::Team | ResourceType::Workspace | ResourceType::Board | ResourceType::Role
+                ) =>
+            {
+                self.resource(rt, id).await
+            }
+            _ => Ok(s.to_string()),
+        }
+    }
+}
+
+impl Names<'_> {
+    /// An event as a sentence a person reads, for the identity changes; `None` for the rest
+    /// (shown as their recorded detail).
+    pub async fn sentence(
+        &mut self,
+        kind: &str,
+        subject: &str,
+        d: &serde_json::Value,
+    ) -> Result<Option<String>, StoreError> {
+        let s = |k: &str| d.get(k).and_then(serde_json::Value::as_str).unwrap_or("?").to_string();
+        let about = self.subject(subject).await?;
+        Ok(Some(match kind {
+            "grant_added" | "grant_removed" => {
+                let who = self.subject(&s("principal")).await?;
+                let verb = if kind == "grant_added" { "gained" } else { "lost" };
+                let via = match d.get("source").and_then(serde_json::Value::as_str) {
+                    Some(src) if src != "direct" => format!(" (via {})", self.subject(src).await?),
+                    _ => String::new(),
+                };
+                format!("{who} {verb} {about}{via}")
+            }
+            "user_added" => format!("{about} appeared ({}, {})", s("role"), s("status")),
+            "user_removed" => format!("{about} is gone"),
+            "user_status_changed" => format!("{about}: status {} → {}", s("from"), s("to")),
+            "user_role_changed" => format!("{about}: role {} → {}", s("from"), s("to")),
+            "user_email_changed" => format!("{about}: e-mail {} → {}", s("from"), s("to")),
+            "user_name_changed" => format!("{about}: name {} → {}", s("from"), s("to")),
+            "resource_added" => format!("{about} appeared"),
+            "resource_removed" => format!("{about} is gone"),
+            "resource_renamed" => format!("{about} renamed from {} to {}", s("from"), s("to")),
+            "unmanaged_account" => format!("{about} is not known to the source of truth ({})", s("finding")),
+            "unmanaged_account_resolved" => format!("{about} is managed again"),
+            _ => return Ok(None),
+        }))
+    }
+}
