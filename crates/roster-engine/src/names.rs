@@ -121,3 +121,36 @@ impl Names<'_> {
         }))
     }
 }
+
+impl Names<'_> {
+    /// An action as a person reads it: "revoke board Payroll: subscriber from Ana Silva <ana@…>".
+    pub async fn action(&mut self, a: &roster_core::Action) -> Result<String, StoreError> {
+        use roster_core::Action;
+        Ok(match a {
+            Action::Invite { email, role } => format!("invite {email} as {}", role.as_str()),
+            Action::SetRole { user, role } => format!("make {} {}", self.user(user).await?, role.as_str()),
+            Action::SetCustomRole { user, role_id, .. } => {
+                let role = self.resource(ResourceType::Role, role_id).await?;
+                format!("give {} {role}", self.user(user).await?)
+            }
+            Action::Deactivate { user } => format!("deactivate {}", self.user(user).await?),
+            Action::Activate { user } => format!("activate {}", self.user(user).await?),
+            Action::Grant { entitlement, principal } => {
+                format!(
+                    "grant {} to {}",
+                    self.entitlement(entitlement).await?,
+                    self.subject(&principal.to_string()).await?
+                )
+            }
+            Action::Revoke { entitlement, principal } => {
+                format!(
+                    "revoke {} from {}",
+                    self.entitlement(entitlement).await?,
+                    self.subject(&principal.to_string()).await?
+                )
+            }
+            Action::CreateTeam { name, members } => format!("create team {name:?} with {} member(s)", members.len()),
+            Action::DeleteTeam { team } => format!("delete {}", self.resource(ResourceType::Team, team).await?),
+        })
+    }
+}

@@ -540,9 +540,14 @@ async fn pages_name_what_they_show_with_no_bare_ids() {
     assert_eq!(synced(&e).await["status"], "completed");
     let team = org.teams.iter().find(|t| board.team_subscribers.contains(&t.id)).unwrap();
     let via_team = team.members[0];
+    // A just-in-time request, so the JIT page has a row to name.
+    let ask = serde_json::json!({ "user": newcomer.email, "entitlement": format!("team:{}:member", team.id), "minutes": 60, "justification": "on call" });
+    let (s, b) = post_json(&e, "/api/v1/accounts/acme/jit", REQUESTER, ask).await;
+    assert_eq!(s, 200, "{b}");
     let mut admin = Browser::new(&e);
     assert_eq!(admin.sign_in(ADMIN).await, 303);
     for path in [
+        "/ui/a/acme/jit".to_string(),
         format!("/ui/a/acme/users/{via_team}"),
         format!("/ui/a/acme/users/{}", newcomer.id),
         format!("/ui/a/acme/who/board/{}", board.id),
@@ -558,6 +563,19 @@ async fn pages_name_what_they_show_with_no_bare_ids() {
     assert!(visible_text(&page).contains(&format!("via team {}", team.name)), "access through a team names it");
     let (_, page, _) = admin.get(&format!("/ui/a/acme/who/board/{}", board.id)).await;
     assert!(visible_text(&page).contains(&newcomer.email), "principals by name and e-mail");
+    let (_, page, _) = admin.get("/ui/a/acme/jit").await;
+    assert!(visible_text(&page).contains(&format!("team {}: member", team.name)), "JIT access by name");
+    // A plan and its effect, by name.
+    let (_, page, _) = admin.get(&format!("/ui/a/acme/users/{}", newcomer.id)).await;
+    let token = Browser::csrf(&page);
+    let ent = format!("board:{}:subscriber", board.id);
+    let uid = newcomer.id.to_string();
+    let form = [("csrf", token.as_str()), ("action", "revoke"), ("user", uid.as_str()), ("entitlement", ent.as_str())];
+    let (s, plan, _) = admin.post("/ui/a/acme/plan", &form).await;
+    assert_eq!(s, 200, "{plan}");
+    let text = visible_text(&plan);
+    assert!(bare_ids(&text).is_empty(), "the plan shows ids without names: {:?}", bare_ids(&text));
+    assert!(text.contains(&format!("revoke board {}: subscriber from {}", board.name, newcomer.name)), "{text}");
     let (_, page, _) = admin.get("/ui/a/acme/events?kind=grant_").await;
     let sentence = format!("gained board {}: subscriber", board.name);
     assert!(visible_text(&page).contains(&sentence), "events read as sentences: {sentence}");

@@ -75,24 +75,36 @@ async fn run(
     })
 }
 
-fn view(account: &str, f: &ChangeForm, r: &roster_engine::ApplyReport, applied: bool) -> minijinja::Value {
-    let rows: Vec<_> = r
-        .results
-        .iter()
-        .map(|x| context! { description => x.action.to_string(), status => format!("{:?}", x.status).to_lowercase(), note => x.note.clone() })
-        .collect();
-    let effect: Vec<_> = r
-        .effect
-        .iter()
-        .map(|l| context! { email => l.email.clone(), entitlement => l.entitlement.clone(), source => l.source.clone(), named => l.named })
-        .collect();
+async fn view(
+    s: &AppState,
+    account: &str,
+    f: &ChangeForm,
+    r: &roster_engine::ApplyReport,
+    applied: bool,
+) -> Result<minijinja::Value, WebError> {
+    // Actions and their effect by name, from the snapshot the plan was checked against.
+    let mut names = roster_engine::names::Names::new(s.store.as_ref(), r.sync_id);
+    let mut rows = Vec::new();
+    for x in &r.results {
+        let description = names.action(&x.action).await?;
+        rows.push(context! { description, id => x.action.to_string(), status => format!("{:?}", x.status).to_lowercase(), note => x.note.clone() });
+    }
+    let mut effect = Vec::new();
+    for l in &r.effect {
+        let label = names.subject(&l.entitlement).await?;
+        let via = match l.source.strip_prefix("team:") {
+            Some(t) => format!("via {}", names.resource(roster_core::ResourceType::Team, t).await?),
+            None => l.source.clone(),
+        };
+        effect.push(context! { email => l.email.clone(), entitlement => l.entitlement.clone(), label, source => l.source.clone(), via, named => l.named });
+    }
     let unnamed = r.effect.iter().filter(|l| !l.named).count();
-    context! {
+    Ok(context! {
         account, applied, rows, effect, unnamed, losing => r.users_losing_access,
         guard => r.guard_would_refuse.as_ref().map(ToString::to_string),
         plan_id => r.plan_id.clone(), sync_id => r.sync_id, pending_approval => r.pending_approval,
         form => context! { action => f.action.clone(), user => f.user.clone(), role => f.role.clone(), entitlement => f.entitlement.clone(), reason => f.reason.clone() },
-    }
+    })
 }
 
 /// The plan (dry run), or the applied change; admins only, with the form's CSRF token.
@@ -108,7 +120,7 @@ async fn change(
         return Err(WebError::forbidden("changes need an admin key"));
     }
     let r = run(s, account, &me.name, f, !apply).await?;
-    render("plan.html", Some(me), view(account, f, &r, apply))
+    render("plan.html", Some(me), view(s, account, f, &r, apply).await?)
 }
 
 /// Shows what the change would do; nothing is sent.

@@ -104,14 +104,25 @@ pub async fn review(
     }
     let cursors = context! { first => page.first().map(|i| i.seq), last => page.last().map(|i| i.seq) };
     let mut groups: BTreeMap<(String, String), Vec<minijinja::Value>> = BTreeMap::new();
+    // Access through a team names the team (from the campaign's frozen snapshot).
+    let mut names = roster_engine::names::Names::new(s.store.as_ref(), c.sync_id.unwrap_or(0));
     for i in &page {
         let resource = i.entitlement.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or_default();
+        let via = match i.source.strip_prefix("team:") {
+            Some(t) => Some(names.resource(roster_core::ResourceType::Team, t).await?),
+            None => None,
+        };
         groups.entry((resource, i.resource_name.clone())).or_default().push(context! {
-            slug => i.entitlement.rsplit(':').next(), ..super::ser(i)
+            slug => i.entitlement.rsplit(':').next(), via, ..super::ser(i)
         });
     }
-    let groups: Vec<_> =
-        groups.into_iter().map(|((resource, name), items)| context! { resource, name, items }).collect();
+    let groups: Vec<_> = groups
+        .into_iter()
+        .map(|((resource, name), items)| {
+            let kind = resource.split(':').next().unwrap_or_default().to_string();
+            context! { resource, kind, name, items }
+        })
+        .collect();
     let signed = s.store.signoffs(id).await?.iter().any(|(r, _)| *r == mine_name);
     let progress: Vec<_> = if me.reads() {
         let reviewers: std::collections::BTreeSet<&str> = tally.iter().map(|t| t.reviewer.as_str()).collect();
@@ -206,8 +217,18 @@ pub async fn jit(State(s): S, Web(me): Web, Path(account): Path<String>) -> Resu
     me.require(May::JitSee)?;
     let all = s.store.jits(&account, None).await?;
     let mine = |g: &&roster_store::JitGrant| me.role != Role::Requester || g.requester == me.name;
+    // Users and access by name (ids on hover), from the newest snapshot.
+    let sync = s.store.last_completed(&account).await?.map_or(0, |r| r.id);
+    let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
+    let mut labels = std::collections::HashMap::new();
+    for g in all.iter().filter(mine) {
+        let who = names.user(&g.user_id).await?;
+        let access = names.subject(&g.entitlement).await?;
+        labels.insert(g.id, (who, access));
+    }
     let view = |g: &roster_store::JitGrant| {
-        context! { minutes => g.duration_s / 60, left => left(g.expires_ms), ..super::ser(g) }
+        let (who, access) = labels.get(&g.id).cloned().unwrap_or_default();
+        context! { minutes => g.duration_s / 60, left => left(g.expires_ms), who, access, ..super::ser(g) }
     };
     let pending: Vec<_> = all.iter().filter(mine).filter(|g| g.status == JitStatus::Requested).map(view).collect();
     let active: Vec<_> = all.iter().filter(mine).filter(|g| g.status == JitStatus::Active).map(view).collect();
