@@ -3,7 +3,6 @@
 
 use async_graphql::dynamic::{Field, InputValue, Object, TypeRef};
 use async_graphql::Value;
-use chrono::{DateTime, Utc};
 
 use super::boards::BoardRef;
 use super::members::{nested_window, paged};
@@ -13,23 +12,12 @@ use crate::activity::ActivityEntry;
 /// One entry, by position in `activity_log()`.
 pub struct EntryRef(usize);
 
-fn time(a: &async_graphql::dynamic::ObjectAccessor, name: &str) -> Res<Option<DateTime<Utc>>> {
-    let Some(s) = opt_string(a, name)? else { return Ok(None) };
-    DateTime::parse_from_rfc3339(s.trim()).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
-        app_error(
-            "InvalidArgumentException",
-            400,
-            format!("Invalid {name} {s:?}: use ISO 8601, e.g. 2026-01-01T00:00:00Z"),
-        )
-    })
-}
-
 /// `Board.activity_logs`.
 pub fn board_activity_logs_field() -> Field {
     paged(
         child::<BoardRef, _>("activity_logs", TypeRef::named_list("ActivityLogType"), |c, r, a| {
             let board = c.world.boards()[r.0].id;
-            let (from, to) = (time(a, "from")?, time(a, "to")?);
+            let (from, to) = (opt_time(a, "from")?, opt_time(a, "to")?);
             let users = id_list(a, "user_ids")?;
             let w = nested_window(a)?;
             let log = c.world.activity_log();

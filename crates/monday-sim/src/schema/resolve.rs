@@ -163,6 +163,18 @@ pub fn enum_list(args: &ObjectAccessor, name: &str) -> Res<Option<Vec<String>>> 
     }
 }
 
+/// An ISO 8601 time argument (`start_time`, `from`, ...); `None` when absent.
+pub fn opt_time(args: &ObjectAccessor, name: &str) -> Res<Option<chrono::DateTime<chrono::Utc>>> {
+    let Some(s) = opt_string(args, name)? else { return Ok(None) };
+    chrono::DateTime::parse_from_rfc3339(s.trim()).map(|t| Some(t.with_timezone(&chrono::Utc))).map_err(|_| {
+        app_error(
+            "InvalidArgumentException",
+            400,
+            format!("Invalid {name} {s:?}: timestamps are ISO 8601 in UTC, e.g. 2026-01-01T00:00:00Z"),
+        )
+    })
+}
+
 /// Validated `limit` and `page`: the window `[start, start + limit)` of the full list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
