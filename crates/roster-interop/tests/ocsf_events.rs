@@ -1,7 +1,8 @@
 //! Every kind of identity change Roster records, and every audit log event monday-sim logs,
 //! becomes an OCSF 1.1 event with the required fields. The events are written to
 //! `target/ocsf/events.jsonl`, where the test script validates each against OCSF 1.1's JSON
-//! schema with an outside validator (`scripts/ocsf-referee.py`).
+//! schema with an outside validator (`scripts/ocsf-referee.py`), and as Parquet files in
+//! `target/ocsf/parquet/`, which it reads back with pyarrow.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed unwrap is a failed test
 
 use std::collections::BTreeSet;
@@ -127,4 +128,12 @@ async fn every_identity_change_and_audit_event_is_an_ocsf_event() {
     std::fs::create_dir_all(&dir).unwrap();
     let text: String = events.iter().map(|e| format!("{e}\n")).collect();
     std::fs::write(dir.join("events.jsonl"), text).unwrap();
+    // The same as Security Lake's Parquet files, one per class and day, which the script reads
+    // back with pyarrow and compares with the lines above.
+    let lake = dir.join("parquet");
+    let _ = std::fs::remove_dir_all(&lake);
+    let written = roster_interop::ocsf::parquet::write_partitioned(&lake, "ocsf-events", &events).unwrap();
+    assert_eq!(written.iter().map(|w| w.events).sum::<usize>(), events.len());
+    let classes_written: BTreeSet<u32> = written.iter().map(|w| w.class).collect();
+    assert_eq!(classes_written.len(), CLASSES.len(), "a file of each class");
 }

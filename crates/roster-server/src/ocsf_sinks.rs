@@ -1,6 +1,7 @@
 //! OCSF sinks: identity changes and monday.com's audit log, as OCSF 1.1 events, pushed to a
 //! SIEM: a JSON-lines file (rotated by size), standard output, or an HTTP collector (Splunk's
-//! HTTP Event Collector format). Each sink keeps, per account, two cursors in the store (Roster
+//! HTTP Event Collector format), or daily Parquet files, one per OCSF class, for AWS Security
+//! Lake. Each sink keeps, per account, two cursors in the store (Roster
 //! events, audit log entries), moved only after a batch is written or accepted: across restarts
 //! and several workers (one delivers at a time, under the `ocsf-sinks` lease) nothing is lost
 //! and nothing is sent again, unless a worker dies between sending and recording, when that
@@ -30,6 +31,15 @@ pub enum SinkKind {
     },
     /// Standard output, one event a line.
     Stdout,
+    /// Parquet files for AWS Security Lake, `dir/<class>/eventDay=YYYYMMDD/<name>.parquet`:
+    /// written once a day (UTC) is over, one file per class and day (another part when a day
+    /// holds more than `max_rows` events of an account).
+    Parquet {
+        /// The folder (the custom source's bucket prefix, synced to S3).
+        dir: PathBuf,
+        /// Events at most in one file.
+        max_rows: u32,
+    },
     /// An HTTP collector taking Splunk HEC bodies (`{"event": ..., "time": ...}` objects).
     Http {
         /// The collector's URL (`https://splunk:8088/services/collector/event`).
@@ -53,6 +63,7 @@ impl std::fmt::Debug for OcsfSink {
         let kind = match &self.kind {
             SinkKind::File { path, .. } => format!("file {}", path.display()),
             SinkKind::Stdout => "stdout".into(),
+            SinkKind::Parquet { dir, .. } => format!("parquet {}", dir.display()),
             SinkKind::Http { url, .. } => format!("http {url}"),
         };
         f.debug_struct("OcsfSink").field("name", &self.name).field("kind", &kind).finish_non_exhaustive()
@@ -95,8 +106,30 @@ pub fn hec_body(events: &[Value]) -> String {
         .join("\n")
 }
 
-async fn send(http: &reqwest::Client, sink: &OcsfSink, events: &[Value]) -> Result<(), String> {
+/// A file name for what one batch of an account holds: the account and the cursors' ranges,
+/// so a batch written again after a crash replaces its own files instead of adding copies.
+fn stem(account: &str, from: (i64, i64), to: (i64, i64)) -> String {
+    let account: String =
+        account.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    format!("roster-{account}-events-{}-{}-audit-{}-{}", from.0 + 1, to.0, from.1 + 1, to.1)
+}
+
+/// The first millisecond of today (UTC): a daily sink writes only what came before it.
+fn today_start_ms() -> i64 {
+    let now = chrono::Utc::now();
+    now.date_naive().and_hms_opt(0, 0, 0).map_or(now.timestamp_millis(), |t| t.and_utc().timestamp_millis())
+}
+
+async fn send(http: &reqwest::Client, sink: &OcsfSink, events: &[Value], stem: String) -> Result<(), String> {
     match &sink.kind {
+        SinkKind::Parquet { dir, .. } => {
+            let (dir, events) = (dir.clone(), events.to_vec());
+            tokio::task::spawn_blocking(move || roster_interop::ocsf::parquet::write_partitioned(&dir, &stem, &events))
+                .await
+                .map_err(|e| e.to_string())?
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
         SinkKind::File { path, max_bytes, keep } => {
             let lines: String = events.iter().map(|e| format!("{e}\n")).collect();
             let (path, max, keep) = (path.clone(), *max_bytes, *keep);
@@ -143,13 +176,19 @@ pub async fn deliver_pending(
         let (ev_name, au_name) = cursor_names(&sink.name, account);
         let mut ev = store.webhook_cursor(&ev_name).await.map_err(|e| e.to_string())?.unwrap_or(0);
         let mut au = store.webhook_cursor(&au_name).await.map_err(|e| e.to_string())?.unwrap_or(0);
+        let (limit, before) = match &sink.kind {
+            SinkKind::Parquet { max_rows, .. } => ((*max_rows / 2).max(1), Some(today_start_ms())),
+            _ => (500, None),
+        };
         loop {
-            let b = roster_interop::ocsf::batch(store, account, ev, au, 500).await.map_err(|e| e.to_string())?;
+            let b = roster_interop::ocsf::batch_before(store, account, ev, au, limit, before)
+                .await
+                .map_err(|e| e.to_string())?;
             if (b.last_event, b.last_audit) == (ev, au) {
                 break;
             }
             if !b.events.is_empty() {
-                send(http, sink, &b.events).await?;
+                send(http, sink, &b.events, stem(account, (ev, au), (b.last_event, b.last_audit))).await?;
                 sent += b.events.len();
             }
             store.set_webhook_cursor(&ev_name, b.last_event).await.map_err(|e| e.to_string())?;

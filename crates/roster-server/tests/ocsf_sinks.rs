@@ -126,3 +126,77 @@ async fn file_and_collector_get_each_event_once_from_their_cursors() {
     assert_eq!(uids.len(), 4);
     assert_eq!(c.events[3]["activity_id"], 5, "a deactivation is Account Change: Disable");
 }
+
+fn parquet_files(dir: &std::path::Path) -> Vec<String> {
+    let mut out = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn the_parquet_sink_writes_days_that_are_over_one_file_per_class_and_day() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let store = SqlStore::in_memory().await.unwrap();
+    store.ensure_account("acme", chrono::Utc::now()).await.unwrap();
+    let now = chrono::Utc::now();
+    let yesterday = now - chrono::Duration::days(1);
+    let ev = |kind, s: &str, d: Value| Event { kind, subject: s.into(), detail: d };
+    let added = json!({ "email": "a@acme.com", "name": "A", "role": "member", "status": "active" });
+    let board = json!({ "principal": "user:1", "source": "direct" });
+    store
+        .append_events(
+            "acme",
+            None,
+            &[
+                ev(EventKind::UserAdded, "user:1", added.clone()),
+                ev(EventKind::GrantAdded, "board:7:subscriber", board),
+            ],
+            yesterday,
+        )
+        .await
+        .unwrap();
+    store.append_events("acme", None, &[ev(EventKind::UserAdded, "user:2", added)], now).await.unwrap();
+    let login = AuditLogRow {
+        key: "k1".into(),
+        at_ms: 1_700_000_000_000,
+        event: "login".into(),
+        user_id: Some("1".into()),
+        ..AuditLogRow::default()
+    };
+    store.add_audit_entries("acme", &[login]).await.unwrap();
+
+    let dir = roster_testkit::Dir::new("ocsf-parquet");
+    let lake =
+        OcsfSink { name: "lake".into(), kind: SinkKind::Parquet { dir: dir.path().to_path_buf(), max_rows: 1000 } };
+    let http = roster_server::webhooks::http_client();
+    let accounts = vec!["acme".to_string()];
+    assert_eq!(deliver_pending(&store, &http, &lake, &accounts).await.unwrap(), 3, "yesterday's two and the login");
+    assert_eq!(deliver_pending(&store, &http, &lake, &accounts).await.unwrap(), 0, "today waits for its day to end");
+    let day = yesterday.format("%Y%m%d");
+    let stem = "roster-acme-events-1-2-audit-1-1.parquet";
+    assert_eq!(
+        parquet_files(dir.path()),
+        vec![
+            format!("3001-account-change/eventDay={day}/{stem}"),
+            format!("3002-authentication/eventDay=20231114/{stem}"),
+            format!("3005-user-access-management/eventDay={day}/{stem}"),
+        ]
+    );
+    // A worker that died after writing and before recording: the batch is written again under
+    // the same names, replacing its files, not adding copies.
+    store.set_webhook_cursor("ocsf:lake:acme:events", 0).await.unwrap();
+    store.set_webhook_cursor("ocsf:lake:acme:audit", 0).await.unwrap();
+    assert_eq!(deliver_pending(&store, &http, &lake, &accounts).await.unwrap(), 3);
+    assert_eq!(parquet_files(dir.path()).len(), 3);
+}

@@ -55,4 +55,18 @@ async fn export_ocsf_writes_json_lines_and_says_where_to_continue() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 0, "each event once");
     assert!(stderr(&o).starts_with("0 OCSF event(s)"), "{}", stderr(&o));
+
+    // The same events as Parquet files for Security Lake: one per class and day, listed.
+    let lake = dir.0.join("lake");
+    let o = roster(&cfg, None, &["export", "ocsf", "--parquet", lake.to_str().unwrap()]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed = stdout(&o);
+    let listed: Vec<&str> = printed.lines().collect();
+    assert!(!listed.is_empty() && listed.iter().all(|l| l.contains("3002-authentication/eventDay=")), "{}", stdout(&o));
+    let events: usize =
+        listed.iter().filter_map(|l| l.split(" (").nth(1)?.split(' ').next()?.parse::<usize>().ok()).sum();
+    assert_eq!(events, lines.len(), "every event in a file: {}", stdout(&o));
+    assert!(stderr(&o).contains(&format!("{} OCSF event(s) in {} Parquet file(s)", lines.len(), listed.len())));
+    let o = roster(&cfg, None, &["export", "ocsf", "--parquet", "x", "--out", "y"]).await;
+    assert!(!o.status.success(), "--parquet and --out are one or the other");
 }

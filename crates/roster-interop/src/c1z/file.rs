@@ -62,12 +62,9 @@ fn sql_err(what: &'static str) -> impl Fn(sqlx::Error) -> C1zError {
     move |e| C1zError::Sqlite { what, detail: e.to_string() }
 }
 
-async fn fill(db: &mut SqliteConnection, runs: &[SyncRun]) -> Result<(), C1zError> {
-    for s in SCHEMA {
-        sqlx::query(*s).execute(&mut *db).await.map_err(sql_err("create the tables"))?;
-    }
+async fn fill(db: &mut SqliteConnection, run: &SyncRun) -> Result<(), C1zError> {
     let mut tx = db.begin().await.map_err(sql_err("begin"))?;
-    for run in runs {
+    {
         let (sync, at) = (&run.sync_id, when(run.ended_at));
         sqlx::query("insert into v1_sync_runs (sync_id, started_at, ended_at, sync_token, sync_type, supports_diff, grants_backfilled) values (?, ?, ?, '', 'full', 1, 1)")
             .bind(sync)
@@ -116,7 +113,7 @@ async fn fill(db: &mut SqliteConnection, runs: &[SyncRun]) -> Result<(), C1zErro
                 .await
                 .map_err(sql_err("write an entitlement"))?;
         }
-        for (g, expandable) in &run.objects.grants {
+        for (g, expandable) in run.objects.grants() {
             let res =
                 g.entitlement.as_ref().and_then(|e| e.resource.as_ref()).and_then(|r| r.id.clone()).unwrap_or_default();
             let principal = g.principal.as_ref().and_then(|p| p.id.clone()).unwrap_or_default();
@@ -148,37 +145,94 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// A c1z file being written: its database beside the output, one sync run added at a time,
+/// so only one snapshot's objects are in memory at once.
+pub struct Builder {
+    db: SqliteConnection,
+    db_path: PathBuf,
+    path: PathBuf,
+}
+
+impl Builder {
+    /// Starts the file that will be at `path`.
+    pub async fn create(path: &Path) -> Result<Builder, C1zError> {
+        let db_path = sibling(path, ".building.db");
+        let _ = tokio::fs::remove_file(&db_path).await;
+        let opts = SqliteConnectOptions::new()
+            .filename(&db_path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Delete);
+        let db = SqliteConnection::connect_with(&opts).await.map_err(|e| C1zError::Io {
+            path: path.into(),
+            detail: format!("cannot create a file beside it ({e}): check that its folder exists and is writable"),
+        })?;
+        let mut b = Builder { db, db_path, path: path.into() };
+        for s in SCHEMA {
+            if let Err(e) = sqlx::query(*s).execute(&mut b.db).await {
+                b.abandon().await;
+                return Err(sql_err("create the tables")(e));
+            }
+        }
+        Ok(b)
+    }
+
+    /// Adds one sync run (oldest first), in one transaction.
+    pub async fn add(&mut self, run: &SyncRun) -> Result<(), C1zError> {
+        fill(&mut self.db, run).await
+    }
+
+    /// Drops what was built (after a failure).
+    pub async fn abandon(self) {
+        let _ = self.db.close().await;
+        let _ = tokio::fs::remove_file(&self.db_path).await;
+    }
+
+    /// Compresses the database into the file (streamed: the database is never in memory
+    /// whole) and puts it in place in one rename; the file's size.
+    pub async fn finish(self) -> Result<u64, C1zError> {
+        let Builder { db, db_path, path } = self;
+        if let Err(e) = db.close().await {
+            let _ = tokio::fs::remove_file(&db_path).await;
+            return Err(sql_err("close the database")(e));
+        }
+        let tmp = sibling(&path, ".partial");
+        let (from, to) = (db_path.clone(), tmp.clone());
+        let written = tokio::task::spawn_blocking(move || -> std::io::Result<u64> {
+            use std::io::Write;
+            let input = std::fs::File::open(&from)?;
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&to)?);
+            out.write_all(MAGIC)?;
+            zstd::stream::copy_encode(input, &mut out, 3)?;
+            let file = out.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            Ok(file.metadata()?.len())
+        })
+        .await;
+        let _ = tokio::fs::remove_file(&db_path).await;
+        let io = |detail: String| C1zError::Io { path: path.clone(), detail };
+        let bytes = match written {
+            Ok(Ok(n)) => n,
+            Ok(Err(e)) => {
+                let _ = tokio::fs::remove_file(&tmp).await;
+                return Err(io(e.to_string()));
+            }
+            Err(e) => return Err(io(e.to_string())),
+        };
+        tokio::fs::rename(&tmp, &path).await.map_err(|e| io(e.to_string()))?;
+        Ok(bytes)
+    }
+}
+
 /// Writes `runs` (oldest first) as a c1z file at `path`; the file's size.
 pub async fn write(path: &Path, runs: &[SyncRun]) -> Result<u64, C1zError> {
-    let db_path = sibling(path, ".building.db");
-    let _ = tokio::fs::remove_file(&db_path).await;
-    let opts =
-        SqliteConnectOptions::new().filename(&db_path).create_if_missing(true).journal_mode(SqliteJournalMode::Delete);
-    let mut db = SqliteConnection::connect_with(&opts).await.map_err(|e| C1zError::Io {
-        path: path.into(),
-        detail: format!("cannot create a file beside it ({e}): check that its folder exists and is writable"),
-    })?;
-    let filled = fill(&mut db, runs).await;
-    let closed = db.close().await.map_err(sql_err("close the database"));
-    let bytes = match filled.and(closed) {
-        Ok(()) => tokio::fs::read(&db_path).await,
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&db_path).await;
+    let mut b = Builder::create(path).await?;
+    for run in runs {
+        if let Err(e) = b.add(run).await {
+            b.abandon().await;
             return Err(e);
         }
-    };
-    let _ = tokio::fs::remove_file(&db_path).await;
-    let bytes = bytes.map_err(|e| C1zError::Io { path: db_path.clone(), detail: e.to_string() })?;
-    let compressed =
-        zstd::encode_all(bytes.as_slice(), 3).map_err(|e| C1zError::Io { path: path.into(), detail: e.to_string() })?;
-    let mut out = Vec::with_capacity(MAGIC.len() + compressed.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&compressed);
-    let tmp = sibling(path, ".partial");
-    let io = |e: std::io::Error| C1zError::Io { path: path.into(), detail: e.to_string() };
-    tokio::fs::write(&tmp, &out).await.map_err(io)?;
-    tokio::fs::rename(&tmp, path).await.map_err(io)?;
-    Ok(out.len() as u64)
+    }
+    b.finish().await
 }
 
 /// The SQLite database inside a c1z file's bytes, checked: the magic, then zstd (at most

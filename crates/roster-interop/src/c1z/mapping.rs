@@ -24,10 +24,11 @@ pub struct Objects {
     pub resource_types: Vec<pb::ResourceType>,
     /// Resources.
     pub resources: Vec<pb::Resource>,
-    /// Entitlements.
+    /// Entitlements, in id order.
     pub entitlements: Vec<pb::Entitlement>,
-    /// Grants, each with its `GrantExpandable` when it has one.
-    pub grants: Vec<(pb::Grant, Option<pb::GrantExpandable>)>,
+    /// Grants as the ways each (entitlement, principal) is held (source entitlement, direct or
+    /// not), in order: [`Objects::grants`] makes baton's grants of them.
+    held: Vec<(GrantKey, Vec<(String, bool)>)>,
 }
 
 /// What a snapshot holds, read from the store.
@@ -236,36 +237,51 @@ pub fn objects(s: &Snapshot) -> Objects {
         };
         held.entry((eid, g.principal.ptype.as_str(), g.principal.id.clone())).or_default().insert(source);
     }
-    let mut grants = Vec::with_capacity(held.len());
-    for ((eid, ptype, pid), sources) in held {
-        let Some(entitlement) = entitlements.get(&eid).cloned() else { continue };
-        // The principal by id only, as baton's own grant builder makes it: the principal's
-        // traits are in its resource row, and a copy in each of a user's grants made a
-        // 10,000-user export take 470 MB.
-        let principal = pb::Resource { id: Some(rid(ptype, &pid)), ..pb::Resource::default() };
-        let expandable = (ptype == "team")
-            .then(|| pb::GrantExpandable { entitlement_ids: vec![format!("team:{pid}:member")], ..Default::default() });
-        let sources = pb::GrantSources {
-            sources: sources
-                .into_iter()
-                .map(|(k, direct)| (k, pb::grant_sources::GrantSource { is_direct: direct }))
-                .collect(),
-        };
-        grants.push((
-            pb::Grant {
+    Objects {
+        resource_types: resource_types(),
+        resources: resources.into_values().collect(),
+        entitlements: entitlements.into_values().collect(),
+        held: held.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(),
+    }
+}
+
+impl Objects {
+    /// How many grants there are.
+    pub fn grant_count(&self) -> usize {
+        self.held.iter().filter(|((eid, _, _), _)| self.entitlement(eid).is_some()).count()
+    }
+
+    fn entitlement(&self, id: &str) -> Option<&pb::Entitlement> {
+        self.entitlements.binary_search_by(|e| e.id.as_str().cmp(id)).ok().and_then(|i| self.entitlements.get(i))
+    }
+
+    /// The grants, in id order, each with its `GrantExpandable` when it has one: made one at a
+    /// time as they are read, since each carries a copy of its entitlement and resource (all
+    /// of them at once took a 10,000-user export to hundreds of megabytes).
+    pub fn grants(&self) -> impl Iterator<Item = (pb::Grant, Option<pb::GrantExpandable>)> + '_ {
+        self.held.iter().filter_map(|((eid, ptype, pid), sources)| {
+            let entitlement = self.entitlement(eid)?.clone();
+            // The principal by id only, as baton's own grant builder makes it: the principal's
+            // traits are in its resource row.
+            let principal = pb::Resource { id: Some(rid(ptype, pid)), ..pb::Resource::default() };
+            let expandable = (*ptype == "team").then(|| pb::GrantExpandable {
+                entitlement_ids: vec![format!("team:{pid}:member")],
+                ..Default::default()
+            });
+            let sources = pb::GrantSources {
+                sources: sources
+                    .iter()
+                    .map(|(k, direct)| (k.clone(), pb::grant_sources::GrantSource { is_direct: *direct }))
+                    .collect(),
+            };
+            let grant = pb::Grant {
                 id: format!("{eid}:{ptype}:{pid}"),
                 entitlement: Some(entitlement),
                 principal: Some(principal),
                 annotations: vec![],
                 sources: Some(sources),
-            },
-            expandable,
-        ));
-    }
-    Objects {
-        resource_types: resource_types(),
-        resources: resources.into_values().collect(),
-        entitlements: entitlements.into_values().collect(),
-        grants,
+            };
+            Some((grant, expandable))
+        })
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use roster_core::ResourceType;
 use roster_store::{Store, StoreError, SyncStatus, UserQuery};
 
-pub use file::{database_of, write, SyncRun, MAGIC};
+pub use file::{database_of, write, Builder, SyncRun, MAGIC};
 pub use ksuid::ksuid;
 pub use mapping::{objects, Objects, Snapshot};
 
@@ -112,23 +112,32 @@ pub async fn export(
             picked.insert(0, prev.clone());
         }
     }
-    let mut runs = Vec::new();
+    // One snapshot at a time: its objects are written and dropped before the next is read.
+    let mut file = Builder::create(path).await?;
+    let (mut sync_ids, mut counts) = (Vec::new(), (0, 0, 0));
     for r in &picked {
-        let objects = objects(&snapshot(store, account, r.id).await?);
         let ended = r.finished_at.unwrap_or(r.started_at);
-        runs.push(SyncRun {
-            sync_id: ksuid(ended, &format!("{account}/{}", r.id)),
-            started_at: r.started_at,
-            ended_at: ended,
-            objects,
-        });
+        let sync_id = ksuid(ended, &format!("{account}/{}", r.id));
+        let added = match snapshot(store, account, r.id).await {
+            Ok(s) => {
+                let run = SyncRun {
+                    sync_id: sync_id.clone(),
+                    started_at: r.started_at,
+                    ended_at: ended,
+                    objects: objects(&s),
+                };
+                drop(s);
+                counts = (run.objects.resources.len(), run.objects.entitlements.len(), run.objects.grant_count());
+                file.add(&run).await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = added {
+            file.abandon().await;
+            return Err(e);
+        }
+        sync_ids.push((r.id, sync_id));
     }
-    let last = runs.last().map(|r| &r.objects);
-    let counts = last.map_or((0, 0, 0), |o| (o.resources.len(), o.entitlements.len(), o.grants.len()));
-    let bytes = write(path, &runs).await?;
-    Ok(Exported {
-        syncs: picked.iter().map(|r| r.id).zip(runs.iter().map(|r| r.sync_id.clone())).collect(),
-        counts,
-        bytes,
-    })
+    let bytes = file.finish().await?;
+    Ok(Exported { syncs: sync_ids, counts, bytes })
 }

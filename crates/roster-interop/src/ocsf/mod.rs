@@ -17,6 +17,11 @@
 
 mod audit;
 mod events;
+#[cfg(feature = "parquet")]
+pub mod parquet;
+#[cfg(not(feature = "parquet"))]
+#[path = "parquet_off.rs"]
+pub mod parquet;
 
 use serde_json::{json, Map, Value};
 
@@ -134,16 +139,37 @@ pub async fn batch(
     after_audit: i64,
     limit: u32,
 ) -> Result<Batch, roster_store::StoreError> {
+    batch_before(store, account, after_event, after_audit, limit, None).await
+}
+
+/// The same, each of the two lists stopping before its first entry at or after `before_ms`
+/// (when given): what a file of days that are over may hold.
+pub async fn batch_before(
+    store: &dyn roster_store::Store,
+    account: &str,
+    after_event: i64,
+    after_audit: i64,
+    limit: u32,
+    before_ms: Option<i64>,
+) -> Result<Batch, roster_store::StoreError> {
     let q = roster_store::EventQuery {
         account: Some(account.to_string()),
         after_id: Some(after_event),
         limit: Some(limit),
         ..roster_store::EventQuery::default()
     };
-    let rows = store.events(&q).await?;
+    let mut rows = store.events(&q).await?;
+    let mut audit = store.audit_entries_after(account, after_audit, limit).await?;
+    if let Some(before) = before_ms {
+        if let Some(cut) = rows.iter().position(|r| r.at.timestamp_millis() >= before) {
+            rows.truncate(cut);
+        }
+        if let Some(cut) = audit.iter().position(|r| r.at_ms >= before) {
+            audit.truncate(cut);
+        }
+    }
     let last_event = rows.last().map_or(after_event, |r| r.id);
     let mut events: Vec<Value> = rows.iter().filter_map(from_event).collect();
-    let audit = store.audit_entries_after(account, after_audit, limit).await?;
     let last_audit = audit.last().map_or(after_audit, |r| r.id);
     events.extend(audit.iter().map(from_audit_entry));
     Ok(Batch { events, last_event, last_audit })

@@ -1,5 +1,5 @@
 //! `roster export`: Roster's data in formats other tools read: a snapshot as baton's c1z,
-//! identity changes and monday.com's audit log as OCSF 1.1 JSON lines.
+//! identity changes and monday.com's audit log as OCSF 1.1 JSON lines or Parquet files.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,6 +9,9 @@ use clap::Subcommand;
 
 use crate::context::snapshot;
 use crate::Cli;
+
+/// Events at most in one Parquet file of `roster export ocsf --parquet`.
+const PARQUET_EVENTS: usize = 200_000;
 
 /// What to export.
 #[derive(Debug, Subcommand)]
@@ -35,8 +38,12 @@ pub enum ExportCommand {
         #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
         audit_since: i64,
         /// Write to this file instead of standard output.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "parquet")]
         out: Option<PathBuf>,
+        /// Write Parquet files for AWS Security Lake into this folder instead: one file per
+        /// OCSF class and day, `DIR/<class>/eventDay=YYYYMMDD/` (as the `parquet` sink does).
+        #[arg(long)]
+        parquet: Option<PathBuf>,
     },
 }
 
@@ -60,7 +67,41 @@ pub async fn run(cli: &Cli, cmd: &ExportCommand, out: &mut dyn Write) -> Result<
             )?;
             Ok(())
         }
-        ExportCommand::Ocsf { since, audit_since, out: path } => {
+        ExportCommand::Ocsf { since, audit_since, parquet: Some(dir), .. } => {
+            let s = snapshot(cli).await?;
+            let (mut from, mut pending, mut written) = ((*since, *audit_since), Vec::new(), Vec::new());
+            let mut at = from;
+            loop {
+                let b = roster_interop::ocsf::batch(s.store.as_ref(), &s.account, at.0, at.1, 5000).await?;
+                let done = (b.last_event, b.last_audit) == at;
+                pending.extend(b.events);
+                at = (b.last_event, b.last_audit);
+                // Files of up to about 200,000 events, so memory stays bounded on a long history.
+                if (done && !pending.is_empty()) || pending.len() >= PARQUET_EVENTS {
+                    let stem = format!("roster-export-events-{}-{}-audit-{}-{}", from.0 + 1, at.0, from.1 + 1, at.1);
+                    written.extend(
+                        roster_interop::ocsf::parquet::write_partitioned(dir, &stem, &pending)
+                            .with_context(|| format!("writing Parquet files into {}", dir.display()))?,
+                    );
+                    (from, pending) = (at, Vec::new());
+                }
+                if done {
+                    break;
+                }
+            }
+            for w in &written {
+                writeln!(out, "{} ({} events, {} bytes)", w.path.display(), w.events, w.bytes)?;
+            }
+            eprintln!(
+                "{} OCSF event(s) in {} Parquet file(s); to continue later: --since {} --audit-since {}",
+                written.iter().map(|w| w.events).sum::<usize>(),
+                written.len(),
+                at.0,
+                at.1
+            );
+            Ok(())
+        }
+        ExportCommand::Ocsf { since, audit_since, out: path, .. } => {
             let s = snapshot(cli).await?;
             let mut file = match path {
                 Some(p) => Some(std::io::BufWriter::new(

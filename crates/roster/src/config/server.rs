@@ -215,7 +215,8 @@ impl RawWebhook {
 #[serde(deny_unknown_fields)]
 pub struct RawOcsfSink {
     pub name: String,
-    /// `file`, `stdout` or `http` (a Splunk HTTP Event Collector, or one that takes its format).
+    /// `file`, `stdout`, `http` (a Splunk HTTP Event Collector, or one that takes its format) or
+    /// `parquet` (daily files per OCSF class for AWS Security Lake).
     pub kind: String,
     /// file: the JSON-lines file (relative to the configuration's folder).
     pub path: Option<std::path::PathBuf>,
@@ -223,6 +224,10 @@ pub struct RawOcsfSink {
     pub max_bytes: Option<u64>,
     /// file: rotated files kept (default 5; 1 to 1000).
     pub keep: Option<u32>,
+    /// parquet: the folder (relative to the configuration's folder).
+    pub dir: Option<std::path::PathBuf>,
+    /// parquet: events at most in one file (default 1000000; 1000 to 10000000).
+    pub max_rows: Option<u32>,
     /// http: the collector's URL.
     pub url: Option<String>,
     /// http: the environment variable holding the collector's token.
@@ -236,6 +241,7 @@ pub struct RawOcsfSink {
 pub enum OcsfSinkKind {
     File { path: std::path::PathBuf, max_bytes: u64, keep: u32 },
     Stdout,
+    Parquet { dir: std::path::PathBuf, max_rows: u32 },
     Http { url: String, token: Secret },
 }
 
@@ -269,6 +275,15 @@ fn resolve_sinks(raw: &[RawOcsfSink], base: &std::path::Path) -> Result<Vec<Ocsf
                     OcsfSinkKind::File { path, max_bytes, keep }
                 }
                 "stdout" => OcsfSinkKind::Stdout,
+                "parquet" => {
+                    let Some(dir) = &s.dir else { bail!("OCSF sink {name:?}: kind = \"parquet\" needs dir") };
+                    let max_rows = s.max_rows.unwrap_or(1_000_000);
+                    if !(1_000..=10_000_000).contains(&max_rows) {
+                        bail!("OCSF sink {name:?}: max_rows is {max_rows}: use 1000 to 10000000 events a file");
+                    }
+                    let dir = if dir.is_relative() { base.join(dir) } else { dir.clone() };
+                    OcsfSinkKind::Parquet { dir, max_rows }
+                }
                 "http" => {
                     let Some(url) = &s.url else { bail!("OCSF sink {name:?}: kind = \"http\" needs url") };
                     let u = url::Url::parse(url).map_err(|e| anyhow::anyhow!("OCSF sink {name:?}: url is not a URL ({e})"))?;
@@ -281,7 +296,7 @@ fn resolve_sinks(raw: &[RawOcsfSink], base: &std::path::Path) -> Result<Vec<Ocsf
                     };
                     OcsfSinkKind::Http { url: url.clone(), token }
                 }
-                other => bail!("OCSF sink {name:?}: kind {other:?} is not one of file, stdout, http"),
+                other => bail!("OCSF sink {name:?}: kind {other:?} is not one of file, stdout, http, parquet"),
             };
             Ok(OcsfSink { name: name.clone(), kind })
         })
@@ -297,6 +312,7 @@ impl OcsfSink {
                 SinkKind::File { path: path.clone(), max_bytes: *max_bytes, keep: *keep }
             }
             OcsfSinkKind::Stdout => SinkKind::Stdout,
+            OcsfSinkKind::Parquet { dir, max_rows } => SinkKind::Parquet { dir: dir.clone(), max_rows: *max_rows },
             OcsfSinkKind::Http { url, token } => {
                 let what = format!("OCSF sink {:?}: the collector's token", self.name);
                 SinkKind::Http { url: url.clone(), token: token.read(&what, "export it, or write it to the file")? }

@@ -212,8 +212,16 @@ fn ocsf_sinks_are_checked_and_resolved() {
         },
         "relative to the configuration's folder"
     );
+    let lake =
+        parse(&format!("{base}[[server.ocsf_sinks]]\nname = \"lake\"\nkind = \"parquet\"\ndir = \"lake\"\n")).unwrap();
+    assert_eq!(
+        lake.server.ocsf_sinks[0].kind,
+        super::server::OcsfSinkKind::Parquet { dir: Path::new("/etc/roster/lake").into(), max_rows: 1_000_000 }
+    );
     for (sink, says) in [
-        ("name = \"x\"\nkind = \"kafka\"", "not one of file, stdout, http"),
+        ("name = \"x\"\nkind = \"kafka\"", "not one of file, stdout, http, parquet"),
+        ("name = \"x\"\nkind = \"parquet\"", "needs dir"),
+        ("name = \"x\"\nkind = \"parquet\"\ndir = \"d\"\nmax_rows = 5", "max_rows is 5"),
         ("name = \"x\"\nkind = \"file\"", "needs path"),
         ("name = \"x\"\nkind = \"file\"\npath = \"a\"\nmax_bytes = 1", "max_bytes is 1"),
         ("name = \"x\"\nkind = \"http\"\nurl = \"https://a.example\"", "token_env or token_file"),
