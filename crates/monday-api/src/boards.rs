@@ -1,18 +1,26 @@
 //! Boards with owners, subscribers and team subscribers. Owners and subscribers come whole
-//! (monday.com does not page them); team lists are paged inside each board, and a list that
-//! fills its page is read to the end with one board per query.
+//! (monday.com does not page them); team lists are paged inside each board, and the boards
+//! whose list fills its page are read to the end together, a window of pages at a time.
+
+use std::collections::{BTreeMap, HashMap};
 
 use futures::{Stream, StreamExt, TryStreamExt};
 
 use crate::client::{parse_id, parse_team_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Board};
-use crate::nested::{ListLengths, NestedPlan};
+use crate::nested::{completed_in_windows, objects_per_reread, ListLengths, NestedPlan};
 use crate::pager::{pages, pages_ahead};
 use crate::queries::{board_ids, board_teams, boards, BoardIds, BoardTeams, Boards};
 use crate::workspaces::StateFilter;
 
 const NESTED: u32 = 25;
+/// A board's team owners and team subscribers (team `-1`: everyone in the account).
+type TeamLists = (Vec<i128>, Vec<i128>);
+/// Pages of one nested list at most: a server that never ends a list is refused, not followed.
+const MAX_LIST_PAGES: u32 = 10_000;
+/// Pages of boards whose long team lists are re-read together.
+const COMPLETION_WINDOW: usize = 8;
 
 /// A generated GraphQL enum from its name; an unknown name is refused before anything is sent.
 pub(crate) fn gql_enum<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, Error> {
@@ -53,9 +61,15 @@ impl Client {
         teams: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
         let plan = NestedPlan::new(teams, 2, self.config().boards_page, NESTED, NESTED_FULL);
-        pages_ahead(self.config().boards_page, offset, self.ahead(expected), expected, true, move |limit, page| {
-            let (filter, plan) = (filter.clone(), plan.clone());
-            async move { self.board_page(&filter, None, limit, page, &plan).await }
+        let inline = plan.inline;
+        let read =
+            pages_ahead(self.config().boards_page, offset, self.ahead(expected), expected, true, move |limit, page| {
+                let filter = filter.clone();
+                async move { self.board_page(&filter, None, limit, page, inline).await }
+            });
+        completed_in_windows(read, COMPLETION_WINDOW, move |boards| {
+            let plan = plan.clone();
+            async move { self.complete_boards(boards, &plan).await }
         })
     }
 
@@ -90,9 +104,9 @@ impl Client {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(self.config().boards_page.max(1) as usize) {
             let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-            out.extend(self.board_page(filter, Some(chunk), limit, 1, &plan).await?);
+            out.extend(self.board_page(filter, Some(chunk), limit, 1, plan.inline).await?);
         }
-        Ok(out)
+        self.complete_boards(out, &plan).await
     }
 
     async fn board_page(
@@ -101,7 +115,7 @@ impl Client {
         ids: Option<&[u64]>,
         limit: u32,
         page: u32,
-        plan: &NestedPlan,
+        inline: u32,
     ) -> Result<Vec<Board>, Error> {
         let vars = boards::Variables {
             limit: limit.into(),
@@ -110,7 +124,7 @@ impl Client {
             kind: filter.kind.as_deref().map(gql_enum).transpose()?,
             workspaces: filter.workspace_ids.as_ref().map(|ids| ids.iter().map(|i| Some(i.to_string())).collect()),
             ids: ids.map(|ids| ids.iter().map(u64::to_string).collect()),
-            nested: plan.inline.into(),
+            nested: inline.into(),
         };
         let d = self.query::<Boards>(&format!("Boards/{limit}"), vars).await?;
         let list = d.boards.unwrap_or_default().into_iter().flatten().map(|b| {
@@ -142,48 +156,93 @@ impl Client {
                 team_subscribers: teams(b.team_subscribers.map(|l| l.into_iter().map(|t| t.id).collect()))?,
             })
         });
-        let list: Vec<Board> = list.collect::<Result<_, _>>()?;
-        futures::stream::iter(list.into_iter().map(|b| self.complete_board(b, plan)))
-            .buffered(self.config().max_concurrency)
-            .try_collect()
-            .await
+        list.collect::<Result<_, _>>()
     }
 
-    async fn complete_board(&self, mut b: Board, plan: &NestedPlan) -> Result<Board, Error> {
+    /// `boards` (read with team lists cut at the plan's inline limit) with every list whole:
+    /// the boards whose list filled the limit are read again together, one request per
+    /// limit group and page of 100 boards ([`NestedPlan::follow_up_group`]). Same order.
+    async fn complete_boards(&self, mut boards: Vec<Board>, plan: &NestedPlan) -> Result<Vec<Board>, Error> {
         let inline = plan.inline as usize;
-        if b.team_owners.len() < inline && b.team_subscribers.len() < inline {
-            b.team_owners = sorted(b.team_owners);
-            b.team_subscribers = sorted(b.team_subscribers);
-            return Ok(b);
-        }
-        let (mut owners, mut subscribers) = (vec![], vec![]);
-        let limit = plan.follow_up(b.id);
-        for page in 1.. {
-            let vars = board_teams::Variables { id: b.id.to_string(), limit: limit.into(), page: page.into() };
-            let d = self.query::<BoardTeams>("BoardTeams", vars).await?;
-            let Some(board) = d.boards.unwrap_or_default().into_iter().flatten().next() else { break };
-            let what = format!("board {} team", b.id);
-            let o = board
-                .team_owners
-                .unwrap_or_default()
-                .iter()
-                .map(|t| parse_team_id(&t.id, &what))
-                .collect::<Result<Vec<_>, _>>()?;
-            let s = board
-                .team_subscribers
-                .unwrap_or_default()
-                .iter()
-                .map(|t| parse_team_id(&t.id, &what))
-                .collect::<Result<Vec<_>, _>>()?;
-            let longest = o.len().max(s.len());
-            owners.extend(o);
-            subscribers.extend(s);
-            if longest < limit as usize {
-                break;
+        let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, b) in boards.iter_mut().enumerate() {
+            if b.team_owners.len() >= inline || b.team_subscribers.len() >= inline {
+                groups.entry(plan.follow_up_group(b.id)).or_default().push(i);
+            } else {
+                b.team_owners = sorted(std::mem::take(&mut b.team_owners));
+                b.team_subscribers = sorted(std::mem::take(&mut b.team_subscribers));
             }
         }
-        b.team_owners = sorted(owners);
-        b.team_subscribers = sorted(subscribers);
-        Ok(b)
+        let page = self.config().boards_page;
+        let mut reads: Vec<(u32, Vec<u64>)> = Vec::new();
+        for (&limit, idx) in &groups {
+            for c in idx.chunks(objects_per_reread(2, limit, page)) {
+                reads.push((limit, c.iter().map(|&i| boards[i].id).collect()));
+            }
+        }
+        let lists: Vec<HashMap<u64, TeamLists>> = futures::stream::iter(reads)
+            .map(|(limit, ids)| self.board_teams(ids, limit))
+            .buffered(self.config().max_concurrency)
+            .try_collect()
+            .await?;
+        let mut lists: HashMap<u64, TeamLists> = lists.into_iter().flatten().collect();
+        for b in &mut boards {
+            // A board gone since its page keeps what its page said.
+            let (owners, subscribers) = lists
+                .remove(&b.id)
+                .unwrap_or_else(|| (std::mem::take(&mut b.team_owners), std::mem::take(&mut b.team_subscribers)));
+            b.team_owners = sorted(owners);
+            b.team_subscribers = sorted(subscribers);
+        }
+        Ok(boards)
+    }
+
+    /// The whole team lists of boards `ids`, `limit` teams a page: the boards whose list
+    /// fills a page are asked the next.
+    async fn board_teams(&self, mut ids: Vec<u64>, limit: u32) -> Result<HashMap<u64, TeamLists>, Error> {
+        let mut out: HashMap<u64, TeamLists> = HashMap::new();
+        for page in 1.. {
+            if ids.is_empty() {
+                break;
+            }
+            let vars = board_teams::Variables {
+                ids: ids.iter().map(u64::to_string).collect(),
+                count: i64::try_from(ids.len()).unwrap_or(i64::MAX),
+                limit: limit.into(),
+                page: page.into(),
+            };
+            if page > MAX_LIST_PAGES {
+                return Err(crate::client::malformed(
+                    "board teams",
+                    format!("a team list longer than {MAX_LIST_PAGES} pages of {limit}"),
+                ));
+            }
+            let d = self.query::<BoardTeams>(&format!("BoardTeams/{}", ids.len()), vars).await?;
+            let mut more = Vec::new();
+            for board in d.boards.unwrap_or_default().into_iter().flatten() {
+                let id = parse_id(&board.id, "board")?;
+                let what = format!("board {id} team");
+                let o = board
+                    .team_owners
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| parse_team_id(&t.id, &what))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let s = board
+                    .team_subscribers
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|t| parse_team_id(&t.id, &what))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if o.len().max(s.len()) >= limit as usize && ids.contains(&id) {
+                    more.push(id);
+                }
+                let entry = out.entry(id).or_default();
+                entry.0.extend(o);
+                entry.1.extend(s);
+            }
+            ids = more;
+        }
+        Ok(out)
     }
 }

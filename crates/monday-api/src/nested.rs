@@ -66,6 +66,77 @@ impl NestedPlan {
     }
 }
 
+impl NestedPlan {
+    /// The limit an object's re-read is asked with when re-read together with others: its own
+    /// ([`NestedPlan::follow_up`]) rounded up to a power of two (at most `full`), so the objects
+    /// of a window fall in a few groups, each read in one request, at most twice the points
+    /// of each object's own limit.
+    pub fn follow_up_group(&self, id: u64) -> u32 {
+        self.follow_up(id).checked_next_power_of_two().unwrap_or(self.full).min(self.full)
+    }
+}
+
+/// Points one request of re-reads is kept under (monday.com refuses a query over 5,000,000).
+const REREAD_POINTS: u64 = 1_000_000;
+
+/// How many objects one re-read request asks: as many as a page holds, fewer when their
+/// `lists` lists of `limit` each would charge the request more than [`REREAD_POINTS`].
+pub(crate) fn objects_per_reread(lists: u32, limit: u32, page: u32) -> usize {
+    let each = POINTS * (2 + u64::from(lists) * u64::from(limit));
+    usize::try_from((REREAD_POINTS / each.max(1)).clamp(1, u64::from(page.max(1)))).unwrap_or(1)
+}
+
+/// Pages of objects read with their nested lists cut at the inline limit, completed `window`
+/// pages at a time by `complete` (which re-reads, together, the objects whose lists filled the
+/// limit), and yielded in order, each page whole. Re-reading one object a request made a sync
+/// of 2,000 boards send 22 requests for 22 long team lists; a window of pages sends one per
+/// limit group. A page that fails ends the stream after the pages before it.
+pub(crate) fn completed_in_windows<'a, T, S, F, Fut>(
+    pages: S,
+    window: usize,
+    mut complete: F,
+) -> impl futures::Stream<Item = Result<Vec<T>, crate::Error>> + 'a
+where
+    T: 'a,
+    S: futures::Stream<Item = Result<Vec<T>, crate::Error>> + 'a,
+    F: FnMut(Vec<T>) -> Fut + 'a,
+    Fut: std::future::Future<Output = Result<Vec<T>, crate::Error>> + 'a,
+{
+    use futures::StreamExt;
+    pages
+        .chunks(window.max(1))
+        .then(move |chunk| {
+            let mut pages = Vec::with_capacity(chunk.len());
+            let mut failed = None;
+            for p in chunk {
+                match p {
+                    Ok(p) => pages.push(p),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+            let completing = complete(pages.into_iter().flatten().collect());
+            async move {
+                let mut out: Vec<Result<Vec<T>, crate::Error>> = Vec::with_capacity(sizes.len() + 1);
+                match completing.await {
+                    Ok(all) => {
+                        let mut all = all.into_iter();
+                        for n in sizes {
+                            out.push(Ok(all.by_ref().take(n).collect()));
+                        }
+                        out.extend(failed.map(Err));
+                    }
+                    Err(e) => out.push(Err(e)),
+                }
+                futures::stream::iter(out)
+            }
+        })
+        .flatten()
+}
+
 /// The points a re-read of an object whose longest list holds `n` costs with inline limit
 /// `inline`: requests of one object, each charged for the object and its lists at the re-read
 /// limit and for the round trip, until a page is not full.

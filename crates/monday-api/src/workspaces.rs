@@ -1,12 +1,14 @@
 //! Workspaces with user and team members and owners. Member lists are paged inside each
-//! workspace: a list that fills its page is read to the end with one workspace per query.
+//! workspace: the workspaces with a list that fills its page are read to the end together.
+
+use std::collections::{BTreeMap, HashMap};
 
 use futures::{Stream, StreamExt, TryStreamExt};
 
 use crate::client::{parse_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Workspace};
-use crate::nested::{ListLengths, NestedPlan};
+use crate::nested::{completed_in_windows, objects_per_reread, ListLengths, NestedPlan};
 use crate::pager::{pages, pages_ahead};
 use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
@@ -14,6 +16,10 @@ use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds,
 const NESTED: u32 = 25;
 /// Member-list page when reading one workspace's long lists.
 const NESTED_FULL: u32 = 500;
+/// Pages of workspaces whose long member lists are re-read together.
+const COMPLETION_WINDOW: usize = 8;
+/// Pages of one nested list at most: a server that never ends a list is refused, not followed.
+const MAX_LIST_PAGES: u32 = 10_000;
 /// Ids per page of the id sweep ([INF] monday.com's largest page for workspaces).
 const IDS_PAGE: u32 = 500;
 
@@ -42,7 +48,7 @@ impl StateFilter {
     }
 }
 
-fn ids<I: IntoIterator<Item = Option<String>>>(list: Option<I>, what: &str) -> Result<Vec<u64>, Error> {
+fn ids_of<I: IntoIterator<Item = Option<String>>>(list: Option<I>, what: &str) -> Result<Vec<u64>, Error> {
     list.into_iter().flatten().flatten().map(|id| parse_id(&id, what)).collect()
 }
 
@@ -65,9 +71,15 @@ impl Client {
         members: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
         let plan = NestedPlan::new(members, 4, self.config().workspaces_page, NESTED, NESTED_FULL);
-        pages_ahead(self.config().workspaces_page, offset, self.ahead(expected), expected, true, move |limit, page| {
+        let inline = plan.inline;
+        let page_size = self.config().workspaces_page;
+        let read =
+            pages_ahead(page_size, offset, self.ahead(expected), expected, true, move |limit, page| async move {
+                self.workspace_page(state, None, limit, page, inline).await
+            });
+        completed_in_windows(read, COMPLETION_WINDOW, move |list| {
             let plan = plan.clone();
-            async move { self.workspace_page(state, None, limit, page, &plan).await }
+            async move { self.complete_workspaces(list, &plan).await }
         })
     }
 
@@ -99,9 +111,9 @@ impl Client {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(self.config().workspaces_page.max(1) as usize) {
             let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-            out.extend(self.workspace_page(state, Some(chunk), limit, 1, &plan).await?);
+            out.extend(self.workspace_page(state, Some(chunk), limit, 1, plan.inline).await?);
         }
-        Ok(out)
+        self.complete_workspaces(out, &plan).await
     }
 
     async fn workspace_page(
@@ -110,7 +122,7 @@ impl Client {
         only: Option<&[u64]>,
         limit: u32,
         page: u32,
-        plan: &NestedPlan,
+        inline: u32,
     ) -> Result<Vec<Workspace>, Error> {
         {
             let vars = workspaces::Variables {
@@ -118,7 +130,7 @@ impl Client {
                 page: page.into(),
                 state: Some(crate::boards::gql_enum(state.as_str())?),
                 ids: only.map(|ids| ids.iter().map(u64::to_string).collect()),
-                nested: plan.inline.into(),
+                nested: inline.into(),
             };
             let d = self.query::<Workspaces>(&format!("Workspaces/{limit}"), vars).await?;
             let list = d.workspaces.unwrap_or_default().into_iter().flatten().map(|w| {
@@ -131,51 +143,89 @@ impl Client {
                     state: w.state.map(|s| crate::gql_name(&s)),
                     description: w.description,
                     created_at: time(w.created_at.as_deref(), &format!("workspace {id} created_at"))?,
-                    owners: ids(w.owners_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
-                    members: ids(w.users_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
-                    team_owners: ids(w.team_owners_subscribers.map(|l| l.into_iter().map(|t| Some(t.id))), &what)?,
-                    team_members: ids(w.teams_subscribers.map(|l| l.into_iter().map(|t| t.map(|t| t.id))), &what)?,
+                    owners: ids_of(w.owners_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
+                    members: ids_of(w.users_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
+                    team_owners: ids_of(w.team_owners_subscribers.map(|l| l.into_iter().map(|t| Some(t.id))), &what)?,
+                    team_members: ids_of(w.teams_subscribers.map(|l| l.into_iter().map(|t| t.map(|t| t.id))), &what)?,
                 };
                 Ok::<_, Error>(ws)
             });
-            let list: Vec<Workspace> = list.collect::<Result<_, _>>()?;
-            // Lists that filled their page may go on: read those workspaces' lists to the end.
-            futures::stream::iter(list.into_iter().map(|w| self.complete_workspace(w, plan)))
-                .buffered(self.config().max_concurrency)
-                .try_collect()
-                .await
+            list.collect::<Result<_, _>>()
         }
     }
 
-    async fn complete_workspace(&self, mut w: Workspace, plan: &NestedPlan) -> Result<Workspace, Error> {
-        let full = |l: &Vec<u64>| l.len() >= plan.inline as usize;
-        if !(full(&w.owners) || full(&w.members) || full(&w.team_owners) || full(&w.team_members)) {
-            return Ok(w);
-        }
-        let (mut owners, mut members, mut team_owners, mut team_members) = (vec![], vec![], vec![], vec![]);
-        let limit = plan.follow_up(w.id);
-        for page in 1.. {
-            let vars = workspace_members::Variables { id: w.id.to_string(), limit: limit.into(), page: page.into() };
-            let d = self.query::<WorkspaceMembers>("WorkspaceMembers", vars).await?;
-            let Some(ws) = d.workspaces.unwrap_or_default().into_iter().flatten().next() else { break };
-            let what = format!("workspace {} member", w.id);
-            let o = ids(ws.owners_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?;
-            let m = ids(ws.users_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?;
-            let to = ids(ws.team_owners_subscribers.map(|l| l.into_iter().map(|t| Some(t.id))), &what)?;
-            let tm = ids(ws.teams_subscribers.map(|l| l.into_iter().map(|t| t.map(|t| t.id))), &what)?;
-            let longest = [o.len(), m.len(), to.len(), tm.len()].into_iter().max().unwrap_or(0);
-            owners.extend(o);
-            members.extend(m);
-            team_owners.extend(to);
-            team_members.extend(tm);
-            if longest < limit as usize {
-                break;
+    /// `list` (read with member lists cut at the plan's inline limit) with every list whole:
+    /// the workspaces whose lists filled the limit are read again together, one request per
+    /// limit group and batch ([`NestedPlan::follow_up_group`]). Same order.
+    async fn complete_workspaces(&self, mut list: Vec<Workspace>, plan: &NestedPlan) -> Result<Vec<Workspace>, Error> {
+        let inline = plan.inline as usize;
+        let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, w) in list.iter().enumerate() {
+            if [&w.owners, &w.members, &w.team_owners, &w.team_members].iter().any(|l| l.len() >= inline) {
+                groups.entry(plan.follow_up_group(w.id)).or_default().push(i);
             }
         }
-        w.owners = sorted(owners);
-        w.members = sorted(members);
-        w.team_owners = sorted(team_owners);
-        w.team_members = sorted(team_members);
-        Ok(w)
+        let page = self.config().workspaces_page;
+        let mut reads: Vec<(u32, Vec<u64>)> = Vec::new();
+        for (&limit, idx) in &groups {
+            for c in idx.chunks(objects_per_reread(4, limit, page)) {
+                reads.push((limit, c.iter().map(|&i| list[i].id).collect()));
+            }
+        }
+        let read: Vec<HashMap<u64, [Vec<u64>; 4]>> = futures::stream::iter(reads)
+            .map(|(limit, ids)| self.workspace_members(ids, limit))
+            .buffered(self.config().max_concurrency)
+            .try_collect()
+            .await?;
+        let mut read: HashMap<u64, [Vec<u64>; 4]> = read.into_iter().flatten().collect();
+        for w in &mut list {
+            // A workspace gone since its page keeps what its page said.
+            if let Some([o, m, to, tm]) = read.remove(&w.id) {
+                (w.owners, w.members, w.team_owners, w.team_members) = (sorted(o), sorted(m), sorted(to), sorted(tm));
+            }
+        }
+        Ok(list)
+    }
+
+    /// The whole member lists (owners, members, team owners, teams) of workspaces `ids`,
+    /// `limit` a page: the workspaces with a list that fills a page are asked the next.
+    async fn workspace_members(&self, mut ids: Vec<u64>, limit: u32) -> Result<HashMap<u64, [Vec<u64>; 4]>, Error> {
+        let mut out: HashMap<u64, [Vec<u64>; 4]> = HashMap::new();
+        for page in 1.. {
+            if ids.is_empty() {
+                break;
+            }
+            if page > MAX_LIST_PAGES {
+                let detail = format!("a member list longer than {MAX_LIST_PAGES} pages of {limit}");
+                return Err(crate::client::malformed("workspace members", detail));
+            }
+            let vars = workspace_members::Variables {
+                ids: ids.iter().map(u64::to_string).collect(),
+                count: i64::try_from(ids.len()).unwrap_or(i64::MAX),
+                limit: limit.into(),
+                page: page.into(),
+            };
+            let d = self.query::<WorkspaceMembers>(&format!("WorkspaceMembers/{}", ids.len()), vars).await?;
+            let mut more = Vec::new();
+            for ws in d.workspaces.unwrap_or_default().into_iter().flatten() {
+                let id = parse_id(ws.id.as_deref().unwrap_or(""), "workspace")?;
+                let what = format!("workspace {id} member");
+                let lists = [
+                    ids_of(ws.owners_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
+                    ids_of(ws.users_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
+                    ids_of(ws.team_owners_subscribers.map(|l| l.into_iter().map(|t| Some(t.id))), &what)?,
+                    ids_of(ws.teams_subscribers.map(|l| l.into_iter().map(|t| t.map(|t| t.id))), &what)?,
+                ];
+                if lists.iter().any(|l| l.len() >= limit as usize) && ids.contains(&id) {
+                    more.push(id);
+                }
+                let entry = out.entry(id).or_default();
+                for (all, l) in entry.iter_mut().zip(lists) {
+                    all.extend(l);
+                }
+            }
+            ids = more;
+        }
+        Ok(out)
     }
 }

@@ -54,3 +54,49 @@ async fn page_sizes_stay_under_the_single_query_cap() {
     let snap = read_all(&c).await.expect("read");
     assert_matches(&snap, &org);
 }
+
+#[tokio::test]
+async fn long_nested_lists_are_read_again_together_not_one_object_a_request() {
+    use futures::TryStreamExt;
+    let org = org(6000, 73);
+    // Lists that fill the inline limit of a first read (25): each such board or workspace was
+    // re-read in a request of its own.
+    let long_boards =
+        org.boards.iter().filter(|b| b.team_subscribers.len() + 1 >= 25 || b.team_owners.len() >= 25).count();
+    let long_workspaces = org
+        .workspaces
+        .iter()
+        .filter(|w| {
+            [w.members.len(), w.owners.len(), w.team_members.len(), w.team_owners.len()].iter().any(|&n| n >= 25)
+        })
+        .count();
+    let sim = sim(org.clone(), LimitsConfig::default(), FaultConfig::default()).await;
+    let c = client(&sim, ApiVersion::V2026_10, ADMIN);
+    let asked = |field: &str| sim.sim.stats().root_fields.get(field).copied().unwrap_or(0);
+    let boards: Vec<Vec<monday_api::Board>> = c
+        .boards(monday_api::BoardFilter { state: monday_api::StateFilter::All, ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
+    let pages = boards.len() as u64;
+    let rereads = asked("boards") - pages;
+    // One request per window of 8 pages and limit group, and one more page of teams for
+    // the lists longer than that request's limit (100); and an empty page may end the list.
+    let windows = pages.div_ceil(8);
+    let past_100 = u64::from(org.boards.iter().any(|b| b.team_subscribers.len() >= 100));
+    assert!(long_boards as u64 > 2 * windows, "the org has {long_boards} long boards");
+    assert!(
+        rereads <= windows * (1 + past_100) + 1,
+        "{rereads} re-reads for {long_boards} long boards in {pages} pages"
+    );
+    let workspaces: Vec<Vec<monday_api::Workspace>> =
+        c.workspaces(monday_api::StateFilter::All).try_collect().await.unwrap();
+    let rereads = asked("workspaces") - workspaces.len() as u64;
+    let longest = org.workspaces.iter().map(|w| w.members.len()).max().unwrap_or(0) as u64;
+    // 4 lists of 512 a workspace: 48 workspaces a request, a page of members per 512.
+    let batches = (long_workspaces as u64).div_ceil(48);
+    assert!(long_workspaces > 2, "the org has {long_workspaces} long workspaces");
+    assert!(rereads <= batches * (longest / 500 + 1) + 1, "{rereads} re-reads for {long_workspaces} long workspaces");
+    // And every list whole, as the ground truth has it.
+    assert_matches(&read_all(&c).await.unwrap(), &org);
+}
