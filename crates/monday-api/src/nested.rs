@@ -8,7 +8,7 @@
 //! inline limit, and the few whose list fills it are read again alone, each with a limit fitted
 //! to its own length. Without a previous snapshot the defaults stay.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Points per object a list could hold (monday.com's published data point: 10).
@@ -60,19 +60,38 @@ impl NestedPlan {
     /// limit (it has grown past it), at most `full`; `full` for an object not seen before.
     pub fn follow_up(&self, id: u64) -> u32 {
         match self.lengths.longest.get(&id) {
-            Some(&n) => n.saturating_add(1).max(self.inline.saturating_mul(2)).clamp(1, self.full),
+            Some(&n) => {
+                let limit = reread_limit(u64::from(n), u64::from(self.inline), u64::from(self.full));
+                u32::try_from(limit).unwrap_or(self.full)
+            }
             None => self.full,
         }
     }
 }
 
 impl NestedPlan {
-    /// The limit an object's re-read is asked with when re-read together with others: its own
-    /// ([`NestedPlan::follow_up`]) rounded up to a power of two (at most `full`), so the objects
-    /// of a window fall in a few groups, each read in one request, at most twice the points
-    /// of each object's own limit.
-    pub fn follow_up_group(&self, id: u64) -> u32 {
-        self.follow_up(id).checked_next_power_of_two().unwrap_or(self.full).min(self.full)
+    /// The re-reads of objects `ids` (whose lists filled the inline limit), each object in
+    /// `lists` lists, at most `page` objects a request: `(limit, ids)` per request. Objects
+    /// whose own limits ([`NestedPlan::follow_up`]) round up to the same power of two share a
+    /// request, asked with the largest of their limits (not the power of two: a group of
+    /// 602-member workspaces asked for 1,024 paid for 422 members each that none had), so a
+    /// window's re-reads are a few requests at most twice each object's own points.
+    pub fn reread_groups(&self, ids: impl IntoIterator<Item = u64>, lists: u32, page: u32) -> Vec<(u32, Vec<u64>)> {
+        let mut groups: BTreeMap<u32, (u32, Vec<u64>)> = BTreeMap::new();
+        for id in ids {
+            let own = self.follow_up(id);
+            let bucket = own.checked_next_power_of_two().unwrap_or(u32::MAX);
+            let g = groups.entry(bucket).or_default();
+            g.0 = g.0.max(own);
+            g.1.push(id);
+        }
+        let mut reads = Vec::new();
+        for (limit, ids) in groups.into_values() {
+            for c in ids.chunks(objects_per_reread(lists, limit, page)) {
+                reads.push((limit, c.to_vec()));
+            }
+        }
+        reads
     }
 }
 
@@ -81,7 +100,7 @@ const REREAD_POINTS: u64 = 1_000_000;
 
 /// How many objects one re-read request asks: as many as a page holds, fewer when their
 /// `lists` lists of `limit` each would charge the request more than [`REREAD_POINTS`].
-pub(crate) fn objects_per_reread(lists: u32, limit: u32, page: u32) -> usize {
+fn objects_per_reread(lists: u32, limit: u32, page: u32) -> usize {
     let each = POINTS * (2 + u64::from(lists) * u64::from(limit));
     usize::try_from((REREAD_POINTS / each.max(1)).clamp(1, u64::from(page.max(1)))).unwrap_or(1)
 }
@@ -141,9 +160,20 @@ where
 /// `inline`: requests of one object, each charged for the object and its lists at the re-read
 /// limit and for the round trip, until a page is not full.
 fn follow_up_points(n: u64, inline: u64, lists: u64, full: u64) -> u64 {
-    let limit = (n + 1).max(2 * inline).clamp(1, full);
+    let limit = reread_limit(n, inline, full);
     let requests = n / limit + 1;
     requests * (POINTS * (2 + lists * limit) + REQUEST_POINTS)
+}
+
+/// The limit that re-reads a list of `n` (one more, so a full page is not mistaken for more;
+/// at least twice `inline`, since it has grown past it) in as few pages of at most `full` as
+/// can hold it, split evenly: 601 members in pages of 500 were charged for 1,000, in two
+/// pages of 301 for 602.
+fn reread_limit(n: u64, inline: u64, full: u64) -> u64 {
+    let full = full.max(1);
+    let want = (n + 1).max(2 * inline).max(1);
+    let pages = want.div_ceil(full);
+    want.div_ceil(pages).clamp(1, full)
 }
 
 /// The inline limit (1 to `full`) that makes reading every object cheapest, with each
@@ -213,6 +243,44 @@ mod tests {
             for other in 1..=u64::from(full) {
                 prop_assert!(cost(u64::from(best)) <= cost(other), "{best} costs {} but {other} costs {}", cost(u64::from(best)), cost(other));
             }
+        }
+
+        /// Every object is re-read once, with a limit that reads it as its own would and less
+        /// than twice its own, in requests under the points cap (unless one object alone is over).
+        #[test]
+        fn re_reads_are_grouped_near_each_objects_own_limit(
+            lens in proptest::collection::vec(0u32..1_500, 0..400),
+            unknown in 0usize..20,
+            inline in 1u32..30,
+            full in 30u32..600,
+            lists in 1u32..5,
+        ) {
+            let plan = NestedPlan { inline, full, lengths: ListLengths::new(lens.iter().enumerate().map(|(i, &n)| (i as u64, n))) };
+            let ids: Vec<u64> = (0..(lens.len() + unknown) as u64).collect();
+            let reads = plan.reread_groups(ids.clone(), lists, 100);
+            let mut seen: Vec<u64> = reads.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
+            seen.sort_unstable();
+            prop_assert_eq!(&seen, &ids);
+            for (limit, group) in &reads {
+                prop_assert!(group.len() <= 100);
+                for &id in group {
+                    let own = plan.follow_up(id);
+                    prop_assert!(own <= *limit && *limit < 2 * own, "{id}: own {own}, asked {limit}");
+                }
+                let points = POINTS * (2 + u64::from(lists) * u64::from(*limit)) * group.len() as u64;
+                prop_assert!(points <= REREAD_POINTS || group.len() == 1, "{points} points in one request");
+            }
+        }
+
+        /// A list longer than a page is re-read in the fewest pages, charged for at most one
+        /// slot more than a page each beyond its length.
+        #[test]
+        fn a_long_list_is_re_read_in_even_pages(n in 0u64..5_000, inline in 1u64..50, full in 1u64..600) {
+            let limit = reread_limit(n, inline, full);
+            let want = (n + 1).max(2 * inline);
+            prop_assert!(limit >= 1 && limit <= full);
+            prop_assert_eq!(want.div_ceil(limit), want.div_ceil(full), "as few pages as pages of {} need", full);
+            prop_assert!(want.div_ceil(limit) * limit < want + want.div_ceil(full), "{} pages of {} for {}", want.div_ceil(limit), limit, want);
         }
 
         /// A re-read's limit reads an object of the length seen last time in one request.

@@ -66,6 +66,11 @@ where
         /// The list is swept by id afterwards: stop at the expected end.
         swept: bool,
         inflight: FuturesOrdered<Fut>,
+        /// Whether each page in flight (in order) is a probe: one item asked where a list of
+        /// the expected length ends, instead of a whole page charged in full to say it is empty.
+        probes: std::collections::VecDeque<bool>,
+        /// A probe found the list longer than expected: no more probes.
+        grew: bool,
         done: bool,
     }
     impl<F, Fut: Future> S<F, Fut> {
@@ -74,6 +79,12 @@ where
         fn within_expected(&self) -> bool {
             let start = (u64::from(self.next_page) - 1) * u64::from(self.limit);
             self.expected.is_none_or(|n| start < n || (start == n && !self.swept))
+        }
+        /// Whether the next page starts exactly where a list of the expected length ends (a
+        /// full last page): asked as a probe of one item.
+        fn probe_next(&self) -> bool {
+            let start = (u64::from(self.next_page) - 1) * u64::from(self.limit);
+            !self.swept && !self.grew && self.limit > 1 && self.expected.is_some_and(|n| n > 0 && start == n)
         }
         /// Whether a swept list has been read to its expected end.
         fn at_expected_end(&self) -> bool {
@@ -98,6 +109,8 @@ where
         expected,
         swept,
         inflight: FuturesOrdered::new(),
+        probes: std::collections::VecDeque::new(),
+        grew: false,
         done: false,
     };
     futures::stream::unfold(state, |mut s| async move {
@@ -106,17 +119,38 @@ where
         }
         loop {
             while s.inflight.len() < s.ahead && (s.inflight.is_empty() || s.within_expected()) {
-                let fut = (s.fetch)(s.limit, s.next_page);
+                let probe = s.probe_next();
+                let fut = if probe {
+                    let item = (u64::from(s.next_page) - 1) * u64::from(s.limit) + 1;
+                    (s.fetch)(1, u32::try_from(item).unwrap_or(u32::MAX))
+                } else {
+                    (s.fetch)(s.limit, s.next_page)
+                };
                 s.inflight.push_back(fut);
+                s.probes.push_back(probe);
                 s.next_page = s.next_page.saturating_add(1);
             }
-            match s.inflight.next().await? {
+            let answer = s.inflight.next().await?;
+            let probe = s.probes.pop_front().unwrap_or(false);
+            match answer {
+                Ok(items) if probe => {
+                    if items.is_empty() {
+                        return None;
+                    }
+                    // The list grew past its expected end: the probed page is asked whole, and
+                    // the rest one page at a time.
+                    s.grew = true;
+                    s.inflight = FuturesOrdered::new();
+                    s.probes.clear();
+                    s.next_page = s.next_page.saturating_sub(1).max(1);
+                }
                 Ok(items) => {
                     s.offset += items.len() as u64;
                     if items.len() < s.limit as usize || s.at_expected_end() {
                         // The end: pages still in flight hold nothing of this list.
                         s.done = true;
                         s.inflight = FuturesOrdered::new();
+                        s.probes.clear();
                     }
                     if items.is_empty() {
                         return None;
@@ -127,6 +161,7 @@ where
                     // Half the page, keeping page boundaries aligned with what was read; the
                     // pages in flight were asked at the old size and are dropped.
                     s.inflight = FuturesOrdered::new();
+                    s.probes.clear();
                     s.ahead = 1;
                     let half = s.limit / 2;
                     s.limit = if s.offset == 0 { half } else { gcd(half, (s.offset % u32::MAX as u64) as u32).max(1) };
@@ -136,6 +171,7 @@ where
                 Err(e) => {
                     s.done = true;
                     s.inflight = FuturesOrdered::new();
+                    s.probes.clear();
                     return Some((Err(e), s));
                 }
             }
@@ -212,9 +248,24 @@ mod tests {
                     .concat()
                     .await;
                     assert_eq!(got, (0..total).collect::<Vec<_>>(), "total {total} expected {expected} ahead {ahead}");
-                    let asked = asked.lock().unwrap().clone();
-                    let l = asked[0].0;
-                    assert!(asked.iter().all(|(x, _)| *x == l), "one page size per read");
+                    let all = asked.lock().unwrap().clone();
+                    let l = all[0].0;
+                    // A probe: one item where a list of the expected length ends after a full
+                    // page, never a whole page charged to say it is empty.
+                    let probe = (1u32, expected as u32 + 1);
+                    let probed = l > 1 && all.contains(&probe);
+                    if l > 1 && expected > 0 && expected % u64::from(l) == 0 && u64::from(total) >= expected {
+                        assert!(probed, "total {total} expected {expected}: the end is probed: {all:?}");
+                    }
+                    let asked: Vec<(u32, u32)> = all.into_iter().filter(|a| !(probed && *a == probe)).collect();
+                    assert!(asked.iter().all(|(x, _)| *x == l), "one page size per read, but the probe: {asked:?}");
+                    if probed && u64::from(total) == expected {
+                        let past = expected / u64::from(l) + 1;
+                        assert!(
+                            asked.iter().all(|(_, p)| u64::from(*p) < past),
+                            "no whole page past the end: {asked:?}"
+                        );
+                    }
                     // A list expected shorter than a page is asked a page of its length and one.
                     assert_eq!(l, 10.min(expected as u32 + 1), "expected {expected}");
                     let max = asked.iter().map(|(_, p)| *p).max().unwrap();

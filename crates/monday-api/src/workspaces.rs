@@ -1,14 +1,14 @@
 //! Workspaces with user and team members and owners. Member lists are paged inside each
 //! workspace: the workspaces with a list that fills its page are read to the end together.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use futures::{Stream, StreamExt, TryStreamExt};
 
 use crate::client::{parse_id, Client};
 use crate::error::Error;
 use crate::models::{sorted, time, Workspace};
-use crate::nested::{completed_in_windows, objects_per_reread, ListLengths, NestedPlan};
+use crate::nested::{completed_in_windows, ListLengths, NestedPlan};
 use crate::pager::{pages, pages_ahead};
 use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
@@ -156,22 +156,14 @@ impl Client {
 
     /// `list` (read with member lists cut at the plan's inline limit) with every list whole:
     /// the workspaces whose lists filled the limit are read again together, one request per
-    /// limit group and batch ([`NestedPlan::follow_up_group`]). Same order.
+    /// limit group and batch ([`NestedPlan::reread_groups`]). Same order.
     async fn complete_workspaces(&self, mut list: Vec<Workspace>, plan: &NestedPlan) -> Result<Vec<Workspace>, Error> {
         let inline = plan.inline as usize;
-        let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        for (i, w) in list.iter().enumerate() {
-            if [&w.owners, &w.members, &w.team_owners, &w.team_members].iter().any(|l| l.len() >= inline) {
-                groups.entry(plan.follow_up_group(w.id)).or_default().push(i);
-            }
-        }
-        let page = self.config().workspaces_page;
-        let mut reads: Vec<(u32, Vec<u64>)> = Vec::new();
-        for (&limit, idx) in &groups {
-            for c in idx.chunks(objects_per_reread(4, limit, page)) {
-                reads.push((limit, c.iter().map(|&i| list[i].id).collect()));
-            }
-        }
+        let long = list
+            .iter()
+            .filter(|w| [&w.owners, &w.members, &w.team_owners, &w.team_members].iter().any(|l| l.len() >= inline))
+            .map(|w| w.id);
+        let reads = plan.reread_groups(long, 4, self.config().workspaces_page);
         let read: Vec<HashMap<u64, [Vec<u64>; 4]>> = futures::stream::iter(reads)
             .map(|(limit, ids)| self.workspace_members(ids, limit))
             .buffered(self.config().max_concurrency)

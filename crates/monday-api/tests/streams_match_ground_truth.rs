@@ -59,10 +59,10 @@ async fn page_sizes_stay_under_the_single_query_cap() {
 async fn long_nested_lists_are_read_again_together_not_one_object_a_request() {
     use futures::TryStreamExt;
     let org = org(6000, 73);
-    // Lists that fill the inline limit of a first read (25): each such board or workspace was
+    // Lists that fill the inline limit of a first read (boards 5, workspaces 25): each such board or workspace was
     // re-read in a request of its own.
     let long_boards =
-        org.boards.iter().filter(|b| b.team_subscribers.len() + 1 >= 25 || b.team_owners.len() >= 25).count();
+        org.boards.iter().filter(|b| b.team_subscribers.len() + 1 >= 5 || b.team_owners.len() >= 5).count();
     let long_workspaces = org
         .workspaces
         .iter()

@@ -342,6 +342,11 @@ fn root_fields(doc: &async_graphql::parser::types::ExecutableDocument) -> Vec<Ro
 fn record_charge(sim: &Sim, charge: Charge, roots: &[RootField]) {
     let mut s = sim.stats.lock();
     s.complexity += charge.query;
+    // A query's points go to its first root field other than `complexity` (the field that
+    // priced it): where a client's budget goes, by what it asked.
+    if let Some(main) = roots.iter().find(|r| r.name != "complexity").or(roots.first()) {
+        *s.complexity_by_root.entry(main.name.clone()).or_default() += charge.query;
+    }
     for r in roots {
         *s.root_fields.entry(r.name.clone()).or_default() += 1;
     }

@@ -60,6 +60,8 @@ pub struct Stats {
     pub complexity: u64,
     /// Queries answered with data, per root field name.
     pub root_fields: BTreeMap<String, u64>,
+    /// Complexity points charged, per query's first root field other than `complexity`.
+    pub complexity_by_root: BTreeMap<String, u64>,
 }
 
 pub(crate) struct VersionSchema {

@@ -13,16 +13,30 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    (state, expected, teams): (StateFilter, Option<u64>, ListLengths),
+    (state, teams): (StateFilter, ListLengths),
     progress: &dyn SyncProgress,
-) -> Result<(), SyncError> {
+) -> Result<Option<Vec<u64>>, SyncError> {
     let (offset, done) = start_of(parts, "boards");
     if done {
-        return Ok(());
+        return Ok(None);
     }
     let filter = BoardFilter { state, ..BoardFilter::default() };
-    paged_part(store, sync_id, "boards", offset, client.boards_from(filter, offset, expected, teams), to_rows, progress)
-        .await
+    // The ids first (10 points a board): the pages then know where the list ends (no page
+    // past it, charged in full for nothing, and pages asked ahead on a first sync too), and
+    // the sweep after them compares with this listing instead of listing again.
+    let listed = client.board_ids(&filter).await.map_err(|source| SyncError::Api { part: "boards", source })?;
+    let expected = Some(listed.len() as u64);
+    paged_part(
+        store,
+        sync_id,
+        "boards",
+        offset,
+        client.boards_from(filter, offset, expected, teams),
+        to_rows,
+        progress,
+    )
+    .await?;
+    Ok(Some(listed))
 }
 
 /// The rows of a page of boards.
@@ -58,6 +72,7 @@ pub(crate) async fn sweep(
     client: &Client,
     sync_id: i64,
     state: StateFilter,
+    listed: Option<Vec<u64>>,
     progress: &dyn SyncProgress,
 ) -> Result<usize, SyncError> {
     let filter = BoardFilter { state, ..BoardFilter::default() };
@@ -66,5 +81,5 @@ pub(crate) async fn sweep(
         let filter = filter.clone();
         async move { client.boards_by_ids(&filter, &ids).await.map(|b| (to_rows(&b), b.len())) }
     };
-    super::sweep_part(store, sync_id, ResourceType::Board, "boards", list, read, progress).await
+    super::sweep_part(store, sync_id, (ResourceType::Board, "boards"), listed, list, read, progress).await
 }

@@ -97,16 +97,19 @@ pub(crate) struct Rows {
 /// Reads a paged part from its checkpoint to the end: each page becomes rows, stored with the
 /// offset it reached, and a last empty page marks the part done.
 /// Offset paging over a list that changes while it is read can skip an object: one archived or
-/// deleted before the current page shifts the rest back by one. After the pages, `list` gives
-/// the ids of every object the filter selects (a few small queries) and `read` reads the ones
-/// the pages missed by id; repeated (at most three rounds) until a listing finds none
-/// missing, so an object that existed throughout the sync is in its snapshot. Returns how many
-/// were found this way.
+/// deleted before the current page shifts the rest back by one. `listed` is the listing taken
+/// before the pages (`None` when the pages were done by an earlier attempt): when the pages
+/// brought exactly the objects it names, nothing moved and no other query is sent. Otherwise
+/// (and without it) `list` gives the ids of every object the filter selects and `read` reads
+/// the ones the pages missed by id; repeated (at most three rounds) until a fresh listing finds
+/// none missing, so an object that existed throughout the sync is in its snapshot. Returns how
+/// many were found this way.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn sweep_part<L, LF, R, RF>(
     store: &dyn Store,
     sync_id: i64,
-    rtype: roster_core::ResourceType,
-    part: &'static str,
+    (rtype, part): (roster_core::ResourceType, &'static str),
+    listed: Option<Vec<u64>>,
     list: L,
     read: R,
     progress: &dyn SyncProgress,
@@ -117,16 +120,27 @@ where
     R: Fn(Vec<u64>) -> RF,
     RF: std::future::Future<Output = Result<(Rows, usize), monday_api::Error>>,
 {
+    use std::collections::HashSet;
     let api = |source| SyncError::Api { part, source };
     let mut found = 0;
+    let mut before = listed;
     for _round in 0..3 {
-        let listed = list().await.map_err(api)?;
-        let stored: std::collections::HashSet<String> =
-            store.resources(sync_id, rtype).await?.into_iter().map(|r| r.id).collect();
-        let missing: Vec<u64> = listed.into_iter().filter(|id| !stored.contains(&id.to_string())).collect();
-        if missing.is_empty() {
+        let (listed, fresh) = match before.take() {
+            Some(l) => (l, false),
+            None => (list().await.map_err(api)?, true),
+        };
+        let stored: HashSet<String> = store.resources(sync_id, rtype).await?.into_iter().map(|r| r.id).collect();
+        let listed: HashSet<u64> = listed.into_iter().collect();
+        let mut missing: Vec<u64> = listed.iter().copied().filter(|id| !stored.contains(&id.to_string())).collect();
+        // A listing from before the pages that names exactly what they brought: the list did
+        // not move. One that differs (an object it lacks was stored) is listed again.
+        if missing.is_empty() && (fresh || stored.len() == listed.len()) {
             break;
         }
+        if missing.is_empty() {
+            continue;
+        }
+        missing.sort_unstable();
         tracing::info!(
             sync_id,
             part,
@@ -249,36 +263,26 @@ async fn run(
         let roles =
             client.account_roles().await.map_err(|source| SyncError::Api { part: "the account's roles", source })?;
         let custom: std::collections::HashSet<u64> = roles.iter().filter(|r| r.custom).map(|r| r.id).collect();
-        tokio::try_join!(
+        let (_, _, _, workspaces, boards) = tokio::try_join!(
             account::sync(store, client, run.id, &parts, &roles, progress),
             users::sync(store, client, run.id, &parts, expect(|c| c.users), &custom, progress),
             teams::sync(store, client, run.id, &parts, progress),
-            workspaces::sync(
-                store,
-                client,
-                run.id,
-                &parts,
-                (opts.workspace_state, expect(|c| c.workspaces), workspace_members),
-                progress
-            ),
-            boards::sync(
-                store,
-                client,
-                run.id,
-                &parts,
-                (opts.board_state, expect(|c| c.boards), board_teams),
-                progress
-            ),
-        )
-        .map(|_| ())
+            workspaces::sync(store, client, run.id, &parts, (opts.workspace_state, workspace_members), progress),
+            boards::sync(store, client, run.id, &parts, (opts.board_state, board_teams), progress),
+        )?;
+        Ok::<_, SyncError>((workspaces, boards))
     }
     .await;
     // Lists that changed while they were paged: what the pages missed is read by id.
     let result = match result {
-        Ok(_) => match boards::sweep(store, client, run.id, opts.board_state, progress).await {
-            Ok(_) => workspaces::sweep(store, client, run.id, opts.workspace_state, progress).await.map(|_| ()),
-            Err(e) => Err(e),
-        },
+        Ok((workspaces, boards)) => {
+            match boards::sweep(store, client, run.id, opts.board_state, boards, progress).await {
+                Ok(_) => workspaces::sweep(store, client, run.id, opts.workspace_state, workspaces, progress)
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e),
+            }
+        }
         Err(e) => Err(e),
     };
     let attempt = |client: &Client| {

@@ -19,13 +19,16 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    (state, expected, members): (StateFilter, Option<u64>, ListLengths),
+    (state, members): (StateFilter, ListLengths),
     progress: &dyn SyncProgress,
-) -> Result<(), SyncError> {
+) -> Result<Option<Vec<u64>>, SyncError> {
     let (offset, done) = start_of(parts, "workspaces");
     if done {
-        return Ok(());
+        return Ok(None);
     }
+    // The ids first, as for boards (see there).
+    let listed = client.workspace_ids(state).await.map_err(|source| SyncError::Api { part: "workspaces", source })?;
+    let expected = Some(listed.len() as u64);
     paged_part(
         store,
         sync_id,
@@ -35,7 +38,8 @@ pub(crate) async fn sync(
         to_rows,
         progress,
     )
-    .await
+    .await?;
+    Ok(Some(listed))
 }
 
 /// The rows of a page of workspaces.
@@ -71,10 +75,11 @@ pub(crate) async fn sweep(
     client: &Client,
     sync_id: i64,
     state: StateFilter,
+    listed: Option<Vec<u64>>,
     progress: &dyn SyncProgress,
 ) -> Result<usize, SyncError> {
     let list = || client.workspace_ids(state);
     let read =
         |ids: Vec<u64>| async move { client.workspaces_by_ids(state, &ids).await.map(|w| (to_rows(&w), w.len())) };
-    super::sweep_part(store, sync_id, ResourceType::Workspace, "workspaces", list, read, progress).await
+    super::sweep_part(store, sync_id, (ResourceType::Workspace, "workspaces"), listed, list, read, progress).await
 }

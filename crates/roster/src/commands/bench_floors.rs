@@ -3,8 +3,9 @@
 //! by monday-sim's own cost model on the queries Roster sends.
 //!
 //! - Fewest requests: the account, the teams, a page per 1,000 users and per 100 boards and
-//!   workspaces with every nested list inline, and one more per list longer than monday.com's
-//!   largest nested page (100 teams of a board, 500 members of a workspace).
+//!   workspaces with every nested list inline, and for the lists longer than monday.com's
+//!   largest nested page (100 teams of a board, 500 members of a workspace) one more request
+//!   per 100 such objects (their next page of members, asked together by id).
 //! - Least complexity: the account and the teams as read; users in full pages and a last page
 //!   of exactly what is left; each board and workspace charged for its own lists at exactly
 //!   their length, plus the per-request `complexity` field of each page. No read can pay less:
@@ -51,11 +52,11 @@ pub(super) fn floors(sim: &Sim, org: &Org) -> Result<Floors> {
     let board_overhead = board(0, 0)?;
     let board_pages = (org.boards.len() as u64).div_ceil(PAGE).max(1);
     complexity += board_pages * board_overhead;
-    let mut extra = 0;
+    let (mut long_boards, mut long_workspaces) = (0u64, 0u64);
     for b in &org.boards {
         let longest = (b.team_subscribers.len() + usize::from(b.everyone)).max(b.team_owners.len());
         complexity += board(1, longest as u64)? - board_overhead;
-        extra += u64::from(longest > BOARD_TEAMS_MAX);
+        long_boards += u64::from(longest > BOARD_TEAMS_MAX);
     }
     let workspace = |limit: u64, nested: u64| {
         price(workspaces::QUERY, json!({ "limit": limit, "page": 1, "state": "all", "ids": null, "nested": nested }))
@@ -67,7 +68,8 @@ pub(super) fn floors(sim: &Sim, org: &Org) -> Result<Floors> {
         let longest =
             [w.members.len(), w.owners.len(), w.team_members.len(), w.team_owners.len()].into_iter().max().unwrap_or(0);
         complexity += workspace(1, longest as u64)? - workspace_overhead;
-        extra += u64::from(longest > WORKSPACE_MEMBERS_MAX);
+        long_workspaces += u64::from(longest > WORKSPACE_MEMBERS_MAX);
     }
+    let extra = long_boards.div_ceil(PAGE) + long_workspaces.div_ceil(PAGE);
     Ok(Floors { requests: 2 + user_pages + board_pages + workspace_pages + extra, complexity })
 }
