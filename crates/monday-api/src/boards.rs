@@ -32,6 +32,9 @@ pub(crate) fn gql_enum<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, 
         .map_err(|e| crate::client::malformed("filter", format!("{name:?}: {e}")))
 }
 const NESTED_FULL: u32 = 100;
+/// A board not seen before whose team list filled the inline limit is re-read at the full
+/// 100 at once: one request, where doubling from 20 took three for a list of 60.
+const NESTED_UNKNOWN: u32 = NESTED_FULL;
 /// Ids per page of the id sweep ([INF] monday.com's largest page for boards).
 const IDS_PAGE: u32 = 500;
 
@@ -64,7 +67,7 @@ impl Client {
         expected: Option<u64>,
         teams: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
-        let plan = NestedPlan::new(teams, 2, self.config().boards_page, NESTED, NESTED_FULL);
+        let plan = NestedPlan::new(teams, 2, self.config().boards_page, (NESTED, NESTED_UNKNOWN, NESTED_FULL));
         let inline = plan.inline;
         let read =
             pages_ahead(self.config().boards_page, offset, self.ahead(expected), expected, true, move |limit, page| {
@@ -104,7 +107,12 @@ impl Client {
 
     /// The boards with these ids that the filter selects, complete, read by id.
     pub async fn boards_by_ids(&self, filter: &BoardFilter, ids: &[u64]) -> Result<Vec<Board>, Error> {
-        let plan = NestedPlan::new(ListLengths::default(), 2, self.config().boards_page, NESTED, NESTED_FULL);
+        let plan = NestedPlan::new(
+            ListLengths::default(),
+            2,
+            self.config().boards_page,
+            (NESTED, NESTED_UNKNOWN, NESTED_FULL),
+        );
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(self.config().boards_page.max(1) as usize) {
             let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
@@ -179,7 +187,7 @@ impl Client {
         }
         let reads = plan.reread_groups(long, 2, self.config().boards_page);
         let lists: Vec<HashMap<u64, TeamLists>> = futures::stream::iter(reads)
-            .map(|(limit, ids)| self.board_teams(ids, limit))
+            .map(|(limit, ids)| self.board_teams(ids, limit, plan))
             .buffered(self.config().max_concurrency)
             .try_collect()
             .await?;
@@ -197,9 +205,15 @@ impl Client {
 
     /// The whole team lists of boards `ids`, `limit` teams a page: the boards whose list
     /// fills a page are asked the next.
-    async fn board_teams(&self, mut ids: Vec<u64>, limit: u32) -> Result<HashMap<u64, TeamLists>, Error> {
+    async fn board_teams(
+        &self,
+        mut ids: Vec<u64>,
+        mut limit: u32,
+        plan: &NestedPlan,
+    ) -> Result<HashMap<u64, TeamLists>, Error> {
         let mut out: HashMap<u64, TeamLists> = HashMap::new();
-        for page in 1.. {
+        let mut page = 1;
+        for round in 1.. {
             if ids.is_empty() {
                 break;
             }
@@ -209,7 +223,7 @@ impl Client {
                 limit: limit.into(),
                 page: page.into(),
             };
-            if page > MAX_LIST_PAGES {
+            if round > MAX_LIST_PAGES {
                 return Err(crate::client::malformed(
                     "board teams",
                     format!("a team list longer than {MAX_LIST_PAGES} pages of {limit}"),
@@ -240,6 +254,7 @@ impl Client {
                 entry.1.extend(s);
             }
             ids = more;
+            (limit, page) = plan.next_page(limit, page);
         }
         Ok(out)
     }

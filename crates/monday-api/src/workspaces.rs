@@ -16,6 +16,10 @@ use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds,
 const NESTED: u32 = 25;
 /// Member-list page when reading one workspace's long lists.
 const NESTED_FULL: u32 = 500;
+/// A workspace not seen before whose member list filled the inline limit is re-read at 100
+/// first, then doubling (see [`NestedPlan::next_page`]): most such lists hold under 100, and
+/// 500 from the start charged each for 2,000 member slots.
+const NESTED_UNKNOWN: u32 = 100;
 /// Pages of workspaces whose long member lists are re-read together.
 const COMPLETION_WINDOW: usize = 8;
 /// Pages of one nested list at most: a server that never ends a list is refused, not followed.
@@ -70,7 +74,7 @@ impl Client {
         expected: Option<u64>,
         members: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
-        let plan = NestedPlan::new(members, 4, self.config().workspaces_page, NESTED, NESTED_FULL);
+        let plan = NestedPlan::new(members, 4, self.config().workspaces_page, (NESTED, NESTED_UNKNOWN, NESTED_FULL));
         let inline = plan.inline;
         let page_size = self.config().workspaces_page;
         let read =
@@ -107,7 +111,12 @@ impl Client {
 
     /// The workspaces in `state` with these ids, complete, read by id.
     pub async fn workspaces_by_ids(&self, state: StateFilter, ids: &[u64]) -> Result<Vec<Workspace>, Error> {
-        let plan = NestedPlan::new(ListLengths::default(), 4, self.config().workspaces_page, NESTED, NESTED_FULL);
+        let plan = NestedPlan::new(
+            ListLengths::default(),
+            4,
+            self.config().workspaces_page,
+            (NESTED, NESTED_UNKNOWN, NESTED_FULL),
+        );
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(self.config().workspaces_page.max(1) as usize) {
             let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
@@ -165,7 +174,7 @@ impl Client {
             .map(|w| w.id);
         let reads = plan.reread_groups(long, 4, self.config().workspaces_page);
         let read: Vec<HashMap<u64, [Vec<u64>; 4]>> = futures::stream::iter(reads)
-            .map(|(limit, ids)| self.workspace_members(ids, limit))
+            .map(|(limit, ids)| self.workspace_members(ids, limit, plan))
             .buffered(self.config().max_concurrency)
             .try_collect()
             .await?;
@@ -181,13 +190,19 @@ impl Client {
 
     /// The whole member lists (owners, members, team owners, teams) of workspaces `ids`,
     /// `limit` a page: the workspaces with a list that fills a page are asked the next.
-    async fn workspace_members(&self, mut ids: Vec<u64>, limit: u32) -> Result<HashMap<u64, [Vec<u64>; 4]>, Error> {
+    async fn workspace_members(
+        &self,
+        mut ids: Vec<u64>,
+        mut limit: u32,
+        plan: &NestedPlan,
+    ) -> Result<HashMap<u64, [Vec<u64>; 4]>, Error> {
         let mut out: HashMap<u64, [Vec<u64>; 4]> = HashMap::new();
-        for page in 1.. {
+        let mut page = 1;
+        for round in 1.. {
             if ids.is_empty() {
                 break;
             }
-            if page > MAX_LIST_PAGES {
+            if round > MAX_LIST_PAGES {
                 let detail = format!("a member list longer than {MAX_LIST_PAGES} pages of {limit}");
                 return Err(crate::client::malformed("workspace members", detail));
             }
@@ -217,6 +232,7 @@ impl Client {
                 }
             }
             ids = more;
+            (limit, page) = plan.next_page(limit, page);
         }
         Ok(out)
     }
