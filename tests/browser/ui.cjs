@@ -80,6 +80,14 @@ async function signIn(browser, key) {
     await rita.waitForLoadState();
     const rows = rita.locator('tbody tr');
     assert.match(await rows.nth(0).textContent(), /certify/);
+    // Revoking without a justification is refused on the same page, the tick kept.
+    await boxes.nth(1).check();
+    await rita.getByRole('button', { name: 'Revoke selected' }).click();
+    await rita.waitForLoadState();
+    await rita.getByRole('alert').waitFor();
+    assert.match(await rita.getByRole('alert').textContent(), /give a justification/);
+    assert.ok(await boxes.nth(1).isChecked(), 'the refused form keeps the selection');
+    await audit(rita, 'review-refused');
     await boxes.nth(1).check();
     await rita.getByLabel('Justification (required to revoke, and for your own access)').fill('moved to another team');
     await rita.getByRole('button', { name: 'Revoke selected' }).click();
@@ -87,6 +95,30 @@ async function signIn(browser, key) {
     assert.match(await rows.nth(1).textContent(), /revoke: moved to another team/);
     await audit(rita, 'review');
     console.log('  the reviewer certified one item and revoked one');
+    // The rest of the page as recommended, with one justification; then she signs off.
+    await rita.getByLabel('Justification (required to revoke, and for your own access)').fill('quarterly review');
+    await rita.getByRole('button', { name: 'Accept the recommendations (selected, or all on this page)' }).click();
+    await rita.waitForLoadState();
+    const accepted = await rita.locator('tbody tr', { hasText: 'quarterly review (recommended: ' }).count();
+    assert.ok(accepted > 0, 'recommendations accepted, each with its reason');
+    // The items left (no recommendation: her judgement), page by page of undecided items.
+    const inbox = rita.url().split('?')[0];
+    for (let round = 0; round < 100; round++) {
+      await rita.goto(`${inbox}?open=1`);
+      const open = rita.locator('input[name=item]:not([disabled])');
+      const n = await open.count();
+      if (n === 0) break;
+      for (let i = 0; i < n; i++) await open.nth(i).check();
+      await rita.getByLabel('Justification (required to revoke, and for your own access)').fill('still needed');
+      await rita.getByRole('button', { name: 'Certify selected' }).click();
+      await rita.waitForLoadState();
+    }
+    await rita.goto(inbox);
+    await rita.getByRole('button', { name: 'Sign off' }).click();
+    await rita.waitForLoadState();
+    await rita.getByText('You signed off: your decisions are locked.').waitFor();
+    await audit(rita, 'review-accepted');
+    console.log(`  the reviewer accepted ${accepted} recommendations with one justification and signed off`);
 
     // A requester asks for a board for 30 minutes; the admin approves.
     const board = await (async () => {

@@ -584,3 +584,110 @@ async fn pages_name_what_they_show_with_no_bare_ids() {
         "the check can fail"
     );
 }
+
+/// A reviewer sees each item's signal and recommendation, and accepts the recommendations of
+/// a page in bulk with one justification: each recommended item is decided as advised, its
+/// reason recorded beside the decision and in the evidence; the others stay undecided.
+#[tokio::test]
+async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_the_evidence() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(synced(&e).await["status"], "completed");
+    let def = serde_json::json!({ "name": "Q1", "due": "2099-01-01", "types": ["board", "team"], "reviewers": "named", "named": ["rita@acme.test"], "fallback": "sec@acme.test" });
+    let (_, c) = post_json(&e, "/api/v1/accounts/acme/reviews", ADMIN, def).await;
+    let cid = c["id"].as_i64().unwrap();
+    post_json(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/launch"), ADMIN, serde_json::json!({})).await;
+    let mut rita = Browser::new(&e);
+    assert_eq!(rita.sign_in(REVIEWER).await, 303);
+    let base = format!("/ui/a/acme/reviews/{cid}");
+    let (s, page, _) = rita.get(&base).await;
+    assert_eq!(s, 200);
+    let shown: Vec<i64> = page
+        .match_indices("name=\"shown\" value=\"")
+        .map(|(i, m)| {
+            page[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap()
+        })
+        .collect();
+    assert!(!shown.is_empty(), "the inbox shows items");
+    // The same items through the API, with what each one is advised.
+    let list = format!("/api/v1/accounts/acme/reviews/{cid}/items?reviewer=rita@acme.test");
+    let (_, items) = call(&e, "GET", &list, Some(ADMIN)).await;
+    let advised: Vec<(i64, Option<(String, String)>)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| shown.contains(&i["id"].as_i64().unwrap()))
+        .map(|i| {
+            let r = &i["recommendation"];
+            let r = r
+                .is_object()
+                .then(|| (r["decision"].as_str().unwrap().to_string(), r["reason"].as_str().unwrap().to_string()));
+            (i["id"].as_i64().unwrap(), r)
+        })
+        .collect();
+    assert_eq!(advised.len(), shown.len());
+    let recommended = advised.iter().filter(|(_, r)| r.is_some()).count();
+    assert!(recommended > 0 && recommended < shown.len(), "{recommended} of {} items advised", shown.len());
+    for (_, r) in &advised {
+        if let Some((_, reason)) = r {
+            assert!(page.contains(reason.as_str()), "the page gives the reason {reason:?}");
+        }
+    }
+    let token = Browser::csrf(&page);
+    let path = format!("{base}/decide");
+    // A refused form comes back as the same page: the message beside the buttons, the ticks
+    // and the typed text kept.
+    let (first, second) = (shown[0].to_string(), shown[1].to_string());
+    let (s, body, _) = rita
+        .post(
+            &path,
+            &[("csrf", &token), ("item", &first), ("item", &second), ("decision", "revoke"), ("justification", " ")],
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert!(body.contains("Not done: ") && body.contains("give a justification"), "the refusal is named: {body}");
+    for id in [&first, &second] {
+        assert!(body.contains(&format!("id=\"item-{id}\" checked")), "item {id} stays ticked");
+    }
+    assert_eq!(body.matches(" checked").count(), 2, "only the ticked items are ticked");
+    let (s, body, _) = rita
+        .post(
+            &path,
+            &[
+                ("csrf", &token),
+                ("item", &first),
+                ("decision", "reassign"),
+                ("reassign_to", "rita@acme.test"),
+                ("justification", "she left"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 400);
+    assert!(body.contains("is already rita@acme.test"), "{body}");
+    assert!(body.contains("value=\"she left\"") && body.contains("value=\"rita@acme.test\""), "typed text kept");
+    let (s, body, _) = rita.post(&path, &[("csrf", &token), ("decision", "accept")]).await;
+    assert_eq!(s, 400, "one justification is needed: {body}");
+    assert!(body.contains("needs one justification"), "{body}");
+    let mut form: Vec<(&str, String)> =
+        vec![("csrf", token.clone()), ("decision", "accept".into()), ("justification", "Q1 review".into())];
+    form.extend(shown.iter().map(|i| ("shown", i.to_string())));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, _) = rita.post(&path, &form).await;
+    assert_eq!(s, 303);
+    let (_, after) = call(&e, "GET", &list, Some(ADMIN)).await;
+    for (id, r) in &advised {
+        let item = after.as_array().unwrap().iter().find(|i| i["id"].as_i64() == Some(*id)).unwrap();
+        match r {
+            Some((decision, reason)) => {
+                assert_eq!(item["decision"].as_str(), Some(decision.as_str()), "item {id}");
+                let want = format!("Q1 review (recommended: {reason})");
+                assert_eq!(item["justification"].as_str(), Some(want.as_str()), "item {id}");
+            }
+            None => assert!(item["decision"].is_null(), "item {id} had no recommendation: the reviewer decides"),
+        }
+    }
+    let mut admin = Browser::new(&e);
+    assert_eq!(admin.sign_in(ADMIN).await, 303);
+    let (s, evidence, _) = admin.get(&format!("{base}/evidence")).await;
+    assert_eq!(s, 200);
+    assert!(evidence.contains("Q1 review (recommended: "), "the evidence records the reasons");
+}

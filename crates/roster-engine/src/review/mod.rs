@@ -7,6 +7,7 @@
 
 pub mod evidence;
 mod pdf;
+pub mod recommend;
 mod remediate;
 
 use chrono::{DateTime, Utc};

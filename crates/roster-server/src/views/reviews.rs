@@ -127,6 +127,10 @@ pub struct ItemView {
     pub user_email: String,
     pub user_name: String,
     pub user_role: String,
+    /// active, pending or deactivated, at launch.
+    pub user_status: String,
+    /// The user's last activity in monday.com at launch, when known.
+    pub user_last_activity_at: Option<String>,
     pub entitlement: String,
     pub resource_name: String,
     pub source: String,
@@ -138,6 +142,18 @@ pub struct ItemView {
     pub justification: Option<String>,
     pub remediation_status: Option<String>,
     pub verified_absent_at: Option<String>,
+    /// What the reviewer is advised, and why (as of this answer); none when only the reviewer
+    /// can judge.
+    pub recommendation: Option<RecommendationView>,
+}
+
+/// A recommendation on an item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecommendationView {
+    /// certify or revoke.
+    pub decision: String,
+    /// Why ("deactivated in monday.com", "no activity for 120 days", "owner, active today").
+    pub reason: String,
 }
 
 pub(crate) fn at(ms: Option<i64>) -> Option<String> {
@@ -146,13 +162,18 @@ pub(crate) fn at(ms: Option<i64>) -> Option<String> {
 
 impl From<ReviewItem> for ItemView {
     fn from(i: ReviewItem) -> Self {
+        let recommendation = roster_engine::review::recommend::recommend(&i, chrono::Utc::now().timestamp_millis())
+            .map(|r| RecommendationView { decision: r.decision.as_str().to_string(), reason: r.reason });
         ItemView {
+            recommendation,
             id: i.id,
             seq: i.seq,
             user_id: i.user_id,
             user_email: i.user_email,
             user_name: i.user_name,
             user_role: i.user_role,
+            user_status: i.user_status,
+            user_last_activity_at: at(i.user_last_activity_ms),
             entitlement: i.entitlement,
             resource_name: i.resource_name,
             source: i.source,

@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use minijinja::context;
 use roster_engine::jit;
-use roster_engine::review::{self, Act, Counts};
+use roster_engine::review::{self, recommend, Act, Counts};
 use roster_store::ItemsFrom;
 
 use super::session::{Session, Web};
@@ -81,6 +82,30 @@ pub async fn review(
     Path((account, id)): Path<(String, i64)>,
     axum::extract::Query(q): axum::extract::Query<InboxQuery>,
 ) -> Result<Response, WebError> {
+    inbox(&s, &me, &account, id, q, None).await
+}
+
+/// A decision the store refused, shown on the page it came from: the message beside the
+/// buttons, the ticks and the typed text kept, so the reviewer corrects one thing and sends
+/// again instead of starting over from an error page.
+#[derive(Default)]
+struct Refused {
+    message: String,
+    checked: Vec<i64>,
+    justification: String,
+    reassign_to: String,
+}
+
+async fn inbox(
+    s: &AppState,
+    me: &Session,
+    account: &str,
+    id: i64,
+    q: InboxQuery,
+    refused: Option<Refused>,
+) -> Result<Response, WebError> {
+    let me = me.clone();
+    let account = account.to_string();
     no_requesters(&me)?;
     let c = review::load(s.store.as_ref(), &account, id).await?;
     let mine_name = reviewer_name(&me);
@@ -106,14 +131,23 @@ pub async fn review(
     let mut groups: BTreeMap<(String, String), Vec<minijinja::Value>> = BTreeMap::new();
     // Access through a team names the team (from the campaign's frozen snapshot).
     let mut names = roster_engine::names::Names::new(s.store.as_ref(), c.sync_id.unwrap_or(0));
+    let now_ms = Utc::now().timestamp_millis();
     for i in &page {
         let resource = i.entitlement.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or_default();
         let via = match i.source.strip_prefix("team:") {
             Some(t) => Some(names.resource(roster_core::ResourceType::Team, t).await?),
             None => None,
         };
+        // The signal and the advice a decision needs, beside the item.
+        let rec =
+            recommend::recommend(i, now_ms).map(|r| context! { decision => r.decision.as_str(), reason => r.reason });
+        let seen = i.user_last_activity_ms.map(|t| match (now_ms - t).max(0) / 86_400_000 {
+            0 => "today".to_string(),
+            1 => "yesterday".to_string(),
+            d => format!("{d} days ago"),
+        });
         groups.entry((resource, i.resource_name.clone())).or_default().push(context! {
-            slug => i.entitlement.rsplit(':').next(), via, ..super::ser(i)
+            slug => i.entitlement.rsplit(':').next(), via, rec, seen, ..super::ser(i)
         });
     }
     let groups: Vec<_> = groups
@@ -139,15 +173,23 @@ pub async fn review(
     let counts = if me.reads() { Counts::from_tally(&tally, None) } else { mine_counts.clone() };
     let launched = c.status == roster_core::review::CampaignStatus::Launched;
     let pager = super::Pager::new(offset as u64, ITEMS_PAGE as u64, total);
-    render(
+    // Where this page is, sent back with a decision so a refusal shows the same page.
+    let view = context! { offset => q.offset, after => q.after, before => q.before };
+    let status = if refused.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let refused = refused.map(|r| {
+        context! { message => r.message, checked => r.checked, justification => r.justification, reassign_to => r.reassign_to }
+    });
+    let mut page = render(
         "review.html",
         Some(&me),
         context! {
             account, c => context! { id => c.id, name => c.name, status => c.status.as_str() }, groups, open => mine_counts.undecided,
             mine => mine_counts.items, signed, progress, counts => super::ser(&counts), launched,
-            pager => super::ser(&pager), only_open, cursors,
+            pager => super::ser(&pager), only_open, cursors, view, refused,
         },
-    )
+    )?;
+    *page.status_mut() = status;
+    Ok(page)
 }
 
 /// Decides the checked items: certify, revoke (with the justification), or reassign.
@@ -160,27 +202,62 @@ pub async fn decide(
     let f = Fields::parse(&body);
     f.csrf(&me)?;
     me.require(May::ReviewDecide)?;
-    let items = f
-        .all("item")
-        .iter()
-        .map(|v| v.parse::<i64>().map_err(|_| WebError::bad(format!("item {v:?} is not an item number"))))
-        .collect::<Result<Vec<_>, _>>()?;
+    match decide_form(&s, &me, &account, id, &f).await {
+        Ok(()) => Ok(Redirect::to(&format!("/ui/a/{account}/reviews/{id}")).into_response()),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            let number = |name: &str| f.one(name).and_then(|v| v.parse::<i64>().ok());
+            let q = InboxQuery {
+                offset: number("view_offset"),
+                after: number("view_after"),
+                before: number("view_before"),
+                open: f.one("view_open").map(String::from),
+            };
+            let refused = Refused {
+                message: e.message,
+                checked: f.all("item").iter().filter_map(|v| v.parse().ok()).collect(),
+                justification: f.one("justification").unwrap_or_default().to_string(),
+                reassign_to: f.one("reassign_to").unwrap_or_default().to_string(),
+            };
+            inbox(&s, &me, &account, id, q, Some(refused)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// What a decision form asks, done; a refusal says why.
+async fn decide_form(s: &AppState, me: &Session, account: &str, id: i64, f: &Fields) -> Result<(), WebError> {
+    let items = numbers(&f.all("item"))?;
+    if f.one("decision") == Some("accept") {
+        // The ticked items, or with none ticked every item the page showed.
+        let items = if items.is_empty() { numbers(&f.all("shown"))? } else { items };
+        let who = reviewer_name(me);
+        recommend::accept(s.store.as_ref(), account, id, &items, &who, f.one("justification"), Utc::now()).await?;
+        return Ok(());
+    }
     if items.is_empty() {
         return Err(WebError::bad("tick at least one item"));
     }
     let act = Act::parse(f.one("decision").unwrap_or_default(), f.one("reassign_to"))?;
     review::decide_many(
         s.store.as_ref(),
-        &account,
+        account,
         id,
         &items,
-        &reviewer_name(&me),
+        &reviewer_name(me),
         &act,
         f.one("justification"),
         Utc::now(),
     )
     .await?;
-    Ok(Redirect::to(&format!("/ui/a/{account}/reviews/{id}")).into_response())
+    Ok(())
+}
+
+/// Item numbers from a form, each checked.
+fn numbers(values: &[&str]) -> Result<Vec<i64>, WebError> {
+    values
+        .iter()
+        .map(|v| v.parse::<i64>().map_err(|_| WebError::bad(format!("item {v:?} is not an item number"))))
+        .collect()
 }
 
 pub async fn signoff(

@@ -1,0 +1,161 @@
+//! What a reviewer is advised to do with an item, and why: reviewers who see only ids and
+//! hundreds of boxes certify everything, so each item carries the signal a decision needs.
+//! Computed from what the item froze at launch (status, role, last activity, how the access
+//! comes), the same for the inbox, the bulk "accept recommendations" and the evidence, which
+//! records the reason beside the decision.
+
+use roster_core::review::Decision;
+use roster_store::ReviewItem;
+
+/// Days without activity after which revoking is advised.
+pub const INACTIVE_DAYS: i64 = 90;
+/// Days within which an owner's activity counts as recent: certifying is advised.
+pub const RECENT_DAYS: i64 = 30;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Advice on one item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Recommendation {
+    /// certify or revoke.
+    pub decision: Decision,
+    /// Why, as a person reads it ("deactivated in monday.com").
+    pub reason: String,
+}
+
+impl Recommendation {
+    fn revoke(reason: impl Into<String>) -> Recommendation {
+        Recommendation { decision: Decision::Revoke, reason: reason.into() }
+    }
+}
+
+/// The advice for `item` at `now_ms`, or none when only the reviewer can judge (an active,
+/// recently seen member of a resource they do not own).
+pub fn recommend(item: &ReviewItem, now_ms: i64) -> Option<Recommendation> {
+    if item.user_status == "deactivated" {
+        return Some(Recommendation::revoke("deactivated in monday.com"));
+    }
+    let idle_days = item.user_last_activity_ms.map(|t| (now_ms - t).max(0) / DAY_MS);
+    if item.user_status == "pending" {
+        return Some(Recommendation::revoke("invited but never joined"));
+    }
+    match idle_days {
+        None => return Some(Recommendation::revoke("no activity in monday.com recorded")),
+        Some(d) if d >= INACTIVE_DAYS => return Some(Recommendation::revoke(format!("no activity for {d} days"))),
+        _ => {}
+    }
+    let owner = item.entitlement.ends_with(":owner");
+    if item.user_role == "guest" && item.entitlement.starts_with("board:") && !owner {
+        return Some(Recommendation::revoke("a guest (someone outside the company) on a board"));
+    }
+    match idle_days {
+        Some(d) if owner && d < RECENT_DAYS => Some(Recommendation {
+            decision: Decision::Certify,
+            reason: if d == 0 { "owner, active today".into() } else { format!("owner, active {d} days ago") },
+        }),
+        _ => None,
+    }
+}
+
+/// Decides `items` (the caller's, undecided) as their recommendations say, each with
+/// `justification` and its own reason ("still needed (recommended: owner, active today)"), so the
+/// evidence row carries why beside what. Items without a recommendation, or decided already,
+/// are left as they are. Returns how many were decided. All or none: every item is checked
+/// before any is decided.
+pub async fn accept(
+    store: &dyn roster_store::Store,
+    account: &str,
+    campaign: i64,
+    items: &[i64],
+    who: &str,
+    justification: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, super::ReviewError> {
+    let why = justification.map(str::trim).filter(|j| !j.is_empty()).ok_or_else(|| {
+        super::ReviewError::Invalid("accepting recommendations needs one justification for them all".into())
+    })?;
+    let mut groups: std::collections::BTreeMap<(&'static str, String), (Decision, Vec<i64>)> = Default::default();
+    for &id in items {
+        let Some(item) = store.review_item(id).await?.filter(|i| i.campaign_id == campaign) else {
+            return Err(super::ReviewError::NoItem(id, campaign));
+        };
+        if item.decision.is_some() {
+            continue;
+        }
+        if let Some(r) = recommend(&item, now.timestamp_millis()) {
+            let who = who.trim().to_ascii_lowercase();
+            if let Some(e) = super::refusal(&item, &who, &super::Act::Decide(r.decision), Some(why)) {
+                return Err(e);
+            }
+            groups.entry((r.decision.as_str(), r.reason)).or_insert((r.decision, vec![])).1.push(id);
+        }
+    }
+    let mut decided = 0;
+    for ((_, reason), (decision, ids)) in groups {
+        let text = format!("{why} (recommended: {reason})");
+        let act = super::Act::Decide(decision);
+        decided += super::decide_many(store, account, campaign, &ids, who, &act, Some(&text), now).await?.len();
+    }
+    Ok(decided)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000_000;
+
+    fn item(status: &str, role: &str, entitlement: &str, idle_days: Option<i64>) -> ReviewItem {
+        ReviewItem {
+            id: 1,
+            campaign_id: 1,
+            seq: 1,
+            user_id: "7".into(),
+            user_email: "ana@acme.test".into(),
+            user_name: "Ana".into(),
+            user_status: status.into(),
+            user_role: role.into(),
+            user_last_activity_ms: idle_days.map(|d| NOW - d * DAY_MS - 1),
+            entitlement: entitlement.into(),
+            resource_name: "Payroll".into(),
+            source: "direct".into(),
+            reviewer: "rita@acme.test".into(),
+            original_reviewer: "rita@acme.test".into(),
+            self_review: false,
+            decision: None,
+            decided_by: None,
+            decided_ms: None,
+            justification: None,
+            remediation_action: None,
+            remediation_status: None,
+            remediation_note: None,
+            applied_ms: None,
+            verified_absent_ms: None,
+        }
+    }
+
+    fn advice(i: &ReviewItem) -> Option<(Decision, String)> {
+        recommend(i, NOW).map(|r| (r.decision, r.reason))
+    }
+
+    #[test]
+    fn deactivated_idle_and_never_joined_users_are_advised_revoke() {
+        let revoke = |i: ReviewItem| advice(&i).map(|(d, _)| d);
+        assert_eq!(revoke(item("deactivated", "member", "board:1:owner", Some(0))), Some(Decision::Revoke));
+        assert_eq!(revoke(item("pending", "member", "board:1:subscriber", None)), Some(Decision::Revoke));
+        assert_eq!(revoke(item("active", "member", "board:1:subscriber", None)), Some(Decision::Revoke));
+        let (d, why) = advice(&item("active", "member", "team:3:member", Some(120))).unwrap();
+        assert_eq!((d, why.as_str()), (Decision::Revoke, "no activity for 120 days"));
+        assert_eq!(advice(&item("active", "member", "team:3:member", Some(89))), None, "89 days is not idle");
+    }
+
+    #[test]
+    fn guests_on_boards_are_advised_revoke_and_recent_owners_certify() {
+        let (d, _) = advice(&item("active", "guest", "board:1:subscriber", Some(2))).unwrap();
+        assert_eq!(d, Decision::Revoke);
+        let (d, why) = advice(&item("active", "member", "board:1:owner", Some(3))).unwrap();
+        assert_eq!((d, why.as_str()), (Decision::Certify, "owner, active 3 days ago"));
+        assert_eq!(advice(&item("active", "member", "board:1:owner", Some(45))), None, "an owner seen 45 days ago");
+        assert_eq!(advice(&item("active", "member", "board:1:subscriber", Some(1))), None, "the reviewer judges");
+    }
+}
