@@ -690,4 +690,16 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
     let (s, evidence, _) = admin.get(&format!("{base}/evidence")).await;
     assert_eq!(s, 200);
     assert!(evidence.contains("Q1 review (recommended: "), "the evidence records the reasons");
+    // The admin's progress per reviewer, with a reminder ready to send to whoever has items left.
+    let (_, page, _) = admin.get(&base).await;
+    let (mut left, mut after) = (0, 0);
+    loop {
+        let (_, items) = call(&e, "GET", &format!("{list}&undecided=true&after={after}"), Some(ADMIN)).await;
+        let items = items.as_array().unwrap().clone();
+        let Some(last) = items.last() else { break };
+        after = last["seq"].as_i64().unwrap();
+        left += items.len();
+    }
+    let mail = format!("href=\"mailto:rita@acme.test?subject=Access%20review%20%22Q1%22%3A%20{left}%20items%20wait%20for%20you&amp;body=");
+    assert!(page.contains(&mail) && page.contains("due%202099-01-01"), "a reminder for {left} items: {page}");
 }

@@ -158,20 +158,21 @@ async fn inbox(
         })
         .collect();
     let signed = s.store.signoffs(id).await?.iter().any(|(r, _)| *r == mine_name);
+    let launched = c.status == roster_core::review::CampaignStatus::Launched;
     let progress: Vec<_> = if me.reads() {
         let reviewers: std::collections::BTreeSet<&str> = tally.iter().map(|t| t.reviewer.as_str()).collect();
         reviewers
             .into_iter()
             .map(|r| {
                 let n = Counts::from_tally(&tally, Some(r));
-                context! { reviewer => r, certified => n.certified, revoked => n.revoked, undecided => n.undecided }
+                let remind = (n.undecided > 0 && launched).then(|| reminder(r, &c, n.undecided));
+                context! { reviewer => r, certified => n.certified, revoked => n.revoked, undecided => n.undecided, remind }
             })
             .collect()
     } else {
         vec![]
     };
     let counts = if me.reads() { Counts::from_tally(&tally, None) } else { mine_counts.clone() };
-    let launched = c.status == roster_core::review::CampaignStatus::Launched;
     let pager = super::Pager::new(offset as u64, ITEMS_PAGE as u64, total);
     // Where this page is, sent back with a decision so a refusal shows the same page.
     let view = context! { offset => q.offset, after => q.after, before => q.before };
@@ -250,6 +251,21 @@ async fn decide_form(s: &AppState, me: &Session, account: &str, id: i64, f: &Fie
     )
     .await?;
     Ok(())
+}
+
+/// A reminder for `reviewer` ready to send: a `mailto:` link with the subject and the text
+/// (how many items wait, the campaign, when it is due), percent-encoded as RFC 6068 asks.
+fn reminder(reviewer: &str, c: &roster_store::ReviewCampaign, undecided: usize) -> String {
+    let enc = |t: &str| url::form_urlencoded::byte_serialize(t.as_bytes()).collect::<String>().replace('+', "%20");
+    let due = chrono::DateTime::from_timestamp_millis(c.due_ms).map(|d| d.format("%Y-%m-%d").to_string());
+    let subject = format!("Access review \"{}\": {undecided} items wait for you", c.name);
+    let body = format!(
+        "Hello,\n\n{undecided} access items in the review \"{}\" wait for your decision{}. Open Roster, Reviews, \"{}\": each item shows who has the access, how it comes and what is recommended; certify or revoke, then sign off.\n\nThank you.",
+        c.name,
+        due.map(|d| format!(" (due {d})")).unwrap_or_default(),
+        c.name,
+    );
+    format!("mailto:{}?subject={}&body={}", enc(reviewer).replace("%40", "@"), enc(&subject), enc(&body))
 }
 
 /// Item numbers from a form, each checked.
