@@ -95,7 +95,13 @@ async function signIn(browser, key) {
     assert.match(await rows.nth(1).textContent(), /revoke: moved to another team/);
     await audit(rita, 'review');
     console.log('  the reviewer certified one item and revoked one');
-    // The rest of the page as recommended, with one justification; then she signs off.
+    // Only the items recommended for revoking; then those as recommended, with one
+    // justification; then the rest; then she signs off.
+    await rita.getByRole('link', { name: 'Show only items recommended for revoking' }).click();
+    await rita.waitForLoadState();
+    const recs = await rita.locator('tbody tr td:nth-child(6)').allTextContents();
+    assert.ok(recs.length > 0 && recs.every((t) => /revoke/.test(t)), `only items recommended for revoking: ${recs.length}`);
+    await audit(rita, 'review-filtered');
     await rita.getByLabel('Justification (required to revoke, and for your own access)').fill('quarterly review');
     await rita.getByRole('button', { name: 'Accept the recommendations (selected, or all on this page)' }).click();
     await rita.waitForLoadState();
@@ -118,7 +124,7 @@ async function signIn(browser, key) {
     await rita.waitForLoadState();
     await rita.getByText('You signed off: your decisions are locked.').waitFor();
     await audit(rita, 'review-accepted');
-    console.log(`  the reviewer accepted ${accepted} recommendations with one justification and signed off`);
+    console.log(`  the reviewer filtered by recommendation, accepted ${accepted} recommendations with one justification and signed off`);
 
     // A requester asks for a board for 30 minutes; the admin approves.
     const board = await (async () => {

@@ -517,3 +517,47 @@ proptest::proptest! {
         })?;
     }
 }
+
+/// The store's SQL filter of items advised to revoke and the engine's rule agree on every
+/// item of a generated org, at several "now"s (so the idle threshold cuts in different
+/// places), page by page at any depth.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stores_advised_filter_equals_the_recommendation_rule() {
+    use roster_engine::review::recommend::{advised_revoke, recommend};
+    let (_org, _sim, _client, store) = synced(300, 61).await;
+    let t0 = Utc::now();
+    let named = Reviewers {
+        mode: ReviewerMode::Named,
+        named: vec!["rita@acme.test".into()],
+        fallback: "rita@acme.test".into(),
+    };
+    let spec = CampaignSpec { reviewers: named, ..spec(Scope::default(), Unanswered::Keep, 24) };
+    let id = review::create(&store, "acme", "advice", &spec, t0 + Duration::days(7), "dana", t0).await.unwrap();
+    review::launch(&store, "acme", id, true, t0).await.unwrap();
+    let items = store.review_items(id, Some("rita@acme.test")).await.unwrap();
+    assert!(items.len() > 100, "{} items", items.len());
+    let mut kinds = std::collections::BTreeSet::new();
+    for days in [0, 30, 89, 90, 91, 200, 1000] {
+        let now = (t0 + Duration::days(days)).timestamp_millis();
+        let want: Vec<i64> = items
+            .iter()
+            .filter(|i| recommend(i, now).is_some_and(|r| r.decision == Decision::Revoke))
+            .map(|i| {
+                kinds.insert(recommend(i, now).map(|r| r.reason.split(' ').take(2).collect::<Vec<_>>().join(" ")));
+                i.id
+            })
+            .collect();
+        let rule = advised_revoke(now);
+        let (mut got, mut from) = (Vec::new(), roster_store::ItemsFrom::Offset(0));
+        loop {
+            let page = store.review_items_advised(id, "rita@acme.test", rule, false, from, 7).await.unwrap();
+            let Some(last) = page.last() else { break };
+            from = roster_store::ItemsFrom::After(last.seq);
+            got.extend(page.iter().map(|i| i.id));
+        }
+        assert_eq!(got, want, "{days} days on");
+        let n = store.review_items_advised_count(id, "rita@acme.test", rule, false).await.unwrap();
+        assert_eq!(n as usize, want.len());
+    }
+    assert!(kinds.len() >= 3, "the org exercises several reasons: {kinds:?}");
+}

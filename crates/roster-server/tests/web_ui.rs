@@ -632,6 +632,25 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
             assert!(page.contains(reason.as_str()), "the page gives the reason {reason:?}");
         }
     }
+    // Filtered to the items advised to revoke: every one shown is, as the API says, and the
+    // first of them on the unfiltered page is among them.
+    let (s, filtered, _) = rita.get(&format!("{base}?advice=revoke")).await;
+    assert_eq!(s, 200);
+    let only: Vec<i64> = filtered
+        .match_indices("name=\"shown\" value=\"")
+        .map(|(i, m)| {
+            filtered[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap()
+        })
+        .collect();
+    let all = items.as_array().unwrap();
+    let advised_revoke = |id: i64| {
+        all.iter().find(|i| i["id"].as_i64() == Some(id)).map(|i| i["recommendation"]["decision"] == "revoke")
+    };
+    assert!(!only.is_empty() && only.iter().all(|&id| advised_revoke(id) != Some(false)), "{only:?}");
+    if let Some((first, _)) = advised.iter().find(|(_, r)| r.as_ref().is_some_and(|(d, _)| d == "revoke")) {
+        assert!(only.contains(first), "item {first} is advised to revoke");
+    }
+    assert_eq!(rita.get(&format!("{base}?advice=maybe")).await.0, 400, "an unknown filter is named");
     let token = Browser::csrf(&page);
     let path = format!("{base}/decide");
     // A refused form comes back as the same page: the message beside the buttons, the ticks

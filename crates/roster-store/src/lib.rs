@@ -270,6 +270,25 @@ pub trait ReviewStore: Send + Sync {
         from: ItemsFrom,
         limit: i64,
     ) -> Result<Vec<ReviewItem>>;
+    /// One page of a reviewer's items that `rule` advises revoking (undecided ones only, if
+    /// asked), in order.
+    async fn review_items_advised(
+        &self,
+        campaign_id: i64,
+        reviewer: &str,
+        rule: AdvisedRevoke,
+        undecided_only: bool,
+        from: ItemsFrom,
+        limit: i64,
+    ) -> Result<Vec<ReviewItem>>;
+    /// How many of a reviewer's items `rule` advises revoking (undecided ones only, if asked).
+    async fn review_items_advised_count(
+        &self,
+        campaign_id: i64,
+        reviewer: &str,
+        rule: AdvisedRevoke,
+        undecided_only: bool,
+    ) -> Result<i64>;
     /// A campaign's items (of one reviewer, or all) counted by reviewer, decision,
     /// remediation, reassignment and self-review, in SQL (a campaign can hold millions).
     async fn review_tally(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>>;

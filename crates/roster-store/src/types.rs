@@ -434,6 +434,16 @@ pub enum ItemsFrom {
     Before(i64),
 }
 
+/// The items the engine advises revoking (`roster_engine::review::recommend`), as a filter
+/// the store applies in SQL so a page of them is found at any depth: deactivated or pending
+/// users, users with no activity recorded or none since `idle_before_ms`, and guests on a
+/// board they do not own. A test in roster-engine holds it equal to the engine's rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdvisedRevoke {
+    /// Activity at or before this time (milliseconds since the epoch) counts as idle.
+    pub idle_before_ms: i64,
+}
+
 /// Items of a campaign counted by reviewer and state (one row per combination).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewTally {

@@ -886,3 +886,55 @@ async fn audit_log_entries_are_stored_once_and_the_cursor_only_moves_forward() {
         assert_eq!(s.audit_cursor("acme").await.unwrap(), Some(9_000), "{db}: never backwards");
     }
 }
+
+/// The filter of items advised to revoke, on both databases: deactivated or pending users,
+/// no activity recorded or none since the threshold, guests on a board they do not own; with
+/// seeks, the undecided-only filter and the count.
+#[tokio::test]
+async fn items_advised_to_revoke_are_found_in_sql() {
+    use roster_store::{AdvisedRevoke, ItemsFrom};
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let id = s.add_campaign(&campaign("advice")).await.unwrap();
+        let with = |seq: i64, f: &dyn Fn(&mut roster_store::ReviewItem)| {
+            let mut i = review_item(id, seq, "a@x");
+            f(&mut i);
+            i
+        };
+        let items = [
+            with(1, &|_| {}),                                   // active, seen at 500
+            with(2, &|i| i.user_status = "deactivated".into()), // advised
+            with(3, &|i| i.user_status = "pending".into()),     // advised
+            with(4, &|i| i.user_last_activity_ms = None),       // advised
+            with(5, &|i| i.user_last_activity_ms = Some(99)),   // advised: idle
+            with(6, &|i| i.user_last_activity_ms = Some(100)),  // advised: at the threshold
+            with(7, &|i| i.user_role = "guest".into()),         // advised: guest on a board
+            with(8, &|i| (i.user_role, i.entitlement) = ("guest".into(), "board:1:owner".into())),
+            with(9, &|i| (i.user_role, i.entitlement) = ("guest".into(), "team:1:member".into())),
+        ];
+        assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
+        let rule = AdvisedRevoke { idle_before_ms: 100 };
+        let seqs = |v: Vec<roster_store::ReviewItem>| v.iter().map(|i| i.seq).collect::<Vec<_>>();
+        let all = s.review_items_advised(id, "a@x", rule, false, ItemsFrom::Offset(0), 100).await.unwrap();
+        assert_eq!(seqs(all), vec![2, 3, 4, 5, 6, 7], "{db}");
+        let after = s.review_items_advised(id, "a@x", rule, false, ItemsFrom::After(3), 2).await.unwrap();
+        assert_eq!(seqs(after), vec![4, 5], "{db}");
+        let before = s.review_items_advised(id, "a@x", rule, false, ItemsFrom::Before(5), 2).await.unwrap();
+        assert_eq!(seqs(before), vec![3, 4], "{db}");
+        assert_eq!(s.review_items_advised_count(id, "a@x", rule, false).await.unwrap(), 6, "{db}");
+        assert_eq!(s.review_items_advised_count(id, "b@x", rule, false).await.unwrap(), 0, "{db}");
+        let mine = s.review_items(id, Some("a@x")).await.unwrap();
+        let d = roster_store::ItemDecision {
+            reviewer: "a@x".into(),
+            decision: Some(roster_core::review::Decision::Revoke),
+            reassign_to: None,
+            by: "a@x".into(),
+            justification: Some("gone".into()),
+            at_ms: 3_000,
+        };
+        assert!(s.decide_item(mine[1].id, &d).await.unwrap(), "{db}");
+        let open = s.review_items_advised(id, "a@x", rule, true, ItemsFrom::Offset(0), 100).await.unwrap();
+        assert_eq!(seqs(open), vec![3, 4, 5, 6, 7], "{db}: undecided only");
+        assert_eq!(s.review_items_advised_count(id, "a@x", rule, true).await.unwrap(), 5, "{db}");
+    }
+}

@@ -57,6 +57,12 @@ pub fn recommend(item: &ReviewItem, now_ms: i64) -> Option<Recommendation> {
     }
 }
 
+/// The revoke rule of [`recommend`] as a filter the store applies in SQL (a page of advised
+/// items at any depth); a test holds the two equal.
+pub fn advised_revoke(now_ms: i64) -> roster_store::AdvisedRevoke {
+    roster_store::AdvisedRevoke { idle_before_ms: now_ms - INACTIVE_DAYS * DAY_MS }
+}
+
 /// Decides `items` (the caller's, undecided) as their recommendations say, each with
 /// `justification` and its own reason ("still needed (recommended: owner, active today)"), so the
 /// evidence row carries why beside what. Items without a recommendation, or decided already,

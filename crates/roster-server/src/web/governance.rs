@@ -71,6 +71,8 @@ pub struct InboxQuery {
     before: Option<i64>,
     /// Only undecided items.
     open: Option<String>,
+    /// `revoke`: only the items advised to revoke.
+    advice: Option<String>,
 }
 
 /// One campaign: a page of the caller's items grouped by resource, and (admins, readers) the
@@ -115,14 +117,25 @@ async fn inbox(
     // Exact on every view: the store keeps the counts beside the items.
     let tally = if me.reads() { s.store.review_tally(id, None).await? } else { vec![] };
     let only_open = q.open.as_deref() == Some("1");
-    let total = if only_open { mine_counts.undecided } else { mine_counts.items } as u64;
+    let advised = match q.advice.as_deref() {
+        None | Some("") => None,
+        Some("revoke") => Some(recommend::advised_revoke(Utc::now().timestamp_millis())),
+        Some(other) => return Err(WebError::bad(format!("advice {other:?} is not a filter: use advice=revoke"))),
+    };
+    let total = match advised {
+        Some(rule) => s.store.review_items_advised_count(id, &mine_name, rule, only_open).await?.max(0) as u64,
+        None => (if only_open { mine_counts.undecided } else { mine_counts.items }) as u64,
+    };
     let mut offset = q.offset.unwrap_or(0).clamp(0, total as i64);
     let from = match (q.after, q.before) {
         (Some(seq), _) => ItemsFrom::After(seq),
         (None, Some(seq)) => ItemsFrom::Before(seq),
         (None, None) => ItemsFrom::Offset(offset),
     };
-    let page = s.store.review_items_page(id, Some(&mine_name), only_open, from, ITEMS_PAGE).await?;
+    let page = match advised {
+        Some(rule) => s.store.review_items_advised(id, &mine_name, rule, only_open, from, ITEMS_PAGE).await?,
+        None => s.store.review_items_page(id, Some(&mine_name), only_open, from, ITEMS_PAGE).await?,
+    };
     if matches!(from, ItemsFrom::Before(_)) && (page.len() as i64) < ITEMS_PAGE {
         // Fewer than a page before it: this is the first page, whatever the link said.
         offset = 0;
@@ -186,7 +199,7 @@ async fn inbox(
         context! {
             account, c => context! { id => c.id, name => c.name, status => c.status.as_str() }, groups, open => mine_counts.undecided,
             mine => mine_counts.items, signed, progress, counts => super::ser(&counts), launched,
-            pager => super::ser(&pager), only_open, cursors, view, refused,
+            pager => super::ser(&pager), only_open, cursors, view, refused, advised => advised.is_some(),
         },
     )?;
     *page.status_mut() = status;
@@ -212,6 +225,7 @@ pub async fn decide(
                 after: number("view_after"),
                 before: number("view_before"),
                 open: f.one("view_open").map(String::from),
+                advice: f.one("view_advice").map(String::from),
             };
             let refused = Refused {
                 message: e.message,

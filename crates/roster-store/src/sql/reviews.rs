@@ -6,7 +6,7 @@ use roster_core::review::{CampaignStatus, Decision, RemediationStatus};
 use sqlx::Row;
 
 use super::SqlStore;
-use crate::types::{ItemDecision, ItemsFrom, Remediation, ReviewCampaign, ReviewItem, ReviewTally};
+use crate::types::{AdvisedRevoke, ItemDecision, ItemsFrom, Remediation, ReviewCampaign, ReviewItem, ReviewTally};
 use crate::{Result, StoreError};
 
 const CAMPAIGN_COLUMNS: &str =
@@ -217,21 +217,27 @@ impl SqlStore {
         undecided_only: bool,
         from: ItemsFrom,
         limit: i64,
+        advised: Option<AdvisedRevoke>,
     ) -> Result<Vec<ReviewItem>> {
         // Filters written out (not `$2 IS NULL OR ...`), so one reviewer's page is a range of
         // the (campaign, reviewer, seq) index instead of a scan of the whole campaign; a seek
         // (`After`, `Before`) starts inside that range.
         let who = if reviewer.is_some() { "AND reviewer = $4" } else { "" };
         let open = if undecided_only { "AND decision IS NULL" } else { "" };
-        // The seek's placeholder follows the reviewer's, whether or not that one is there.
-        let at = if reviewer.is_some() { "$5" } else { "$4" };
+        // The seek's placeholder follows the reviewer's, whether or not that one is there, and
+        // the advice's follows both.
+        let mut next = if reviewer.is_some() { 5 } else { 4 };
         let (seek, order, skip) = match from {
             ItemsFrom::Offset(o) => (String::new(), "ASC", o),
-            ItemsFrom::After(_) => (format!("AND seq > {at}"), "ASC", 0),
-            ItemsFrom::Before(_) => (format!("AND seq < {at}"), "DESC", 0),
+            ItemsFrom::After(_) => (format!("AND seq > ${next}"), "ASC", 0),
+            ItemsFrom::Before(_) => (format!("AND seq < ${next}"), "DESC", 0),
         };
+        if !matches!(from, ItemsFrom::Offset(_)) {
+            next += 1;
+        }
+        let advice = if advised.is_some() { advised_sql(next) } else { String::new() };
         let q = sqlx::query(sql!(
-            "SELECT {ITEM_COLUMNS} FROM review_items WHERE campaign_id = $1 {who} {open} {seek}
+            "SELECT {ITEM_COLUMNS} FROM review_items WHERE campaign_id = $1 {who} {open} {seek} {advice}
              ORDER BY seq {order} LIMIT $2 OFFSET $3"
         ))
         .bind(campaign_id)
@@ -245,12 +251,36 @@ impl SqlStore {
             ItemsFrom::After(seq) | ItemsFrom::Before(seq) => q.bind(seq),
             ItemsFrom::Offset(_) => q,
         };
+        let q = match advised {
+            Some(a) => q.bind(a.idle_before_ms),
+            None => q,
+        };
         let rows = q.fetch_all(&self.pool).await.map_err(StoreError::query("page review items"))?;
         let mut items = rows.iter().map(item_row).collect::<Result<Vec<_>>>()?;
         if matches!(from, ItemsFrom::Before(_)) {
             items.reverse();
         }
         Ok(items)
+    }
+
+    pub(super) async fn review_items_advised_count_impl(
+        &self,
+        campaign_id: i64,
+        reviewer: &str,
+        rule: AdvisedRevoke,
+        undecided_only: bool,
+    ) -> Result<i64> {
+        let open = if undecided_only { "AND decision IS NULL" } else { "" };
+        let advice = advised_sql(3);
+        sqlx::query_scalar(sql!(
+            "SELECT COUNT(*) FROM review_items WHERE campaign_id = $1 AND reviewer = $2 {open} {advice}"
+        ))
+        .bind(campaign_id)
+        .bind(reviewer)
+        .bind(rule.idle_before_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::query("count advised review items"))
     }
 
     pub(super) async fn review_tally_impl(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
@@ -456,7 +486,29 @@ impl crate::ReviewStore for SqlStore {
         from: ItemsFrom,
         limit: i64,
     ) -> Result<Vec<ReviewItem>> {
-        self.review_items_page_impl(campaign_id, reviewer, undecided_only, from, limit).await
+        self.review_items_page_impl(campaign_id, reviewer, undecided_only, from, limit, None).await
+    }
+
+    async fn review_items_advised(
+        &self,
+        campaign_id: i64,
+        reviewer: &str,
+        rule: AdvisedRevoke,
+        undecided_only: bool,
+        from: ItemsFrom,
+        limit: i64,
+    ) -> Result<Vec<ReviewItem>> {
+        self.review_items_page_impl(campaign_id, Some(reviewer), undecided_only, from, limit, Some(rule)).await
+    }
+
+    async fn review_items_advised_count(
+        &self,
+        campaign_id: i64,
+        reviewer: &str,
+        rule: AdvisedRevoke,
+        undecided_only: bool,
+    ) -> Result<i64> {
+        self.review_items_advised_count_impl(campaign_id, reviewer, rule, undecided_only).await
     }
 
     async fn review_tally(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
@@ -506,4 +558,13 @@ impl crate::ReviewStore for SqlStore {
     async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>> {
         self.unverified_remediations_impl(account).await
     }
+}
+
+/// The SQL of [`AdvisedRevoke`] with its time at placeholder `$n`: the engine's revoke rule
+/// (`roster_engine::review::recommend`) on the columns the item froze at launch.
+fn advised_sql(n: usize) -> String {
+    format!(
+        "AND (user_status IN ('deactivated', 'pending') OR user_last_activity_ms IS NULL OR user_last_activity_ms <= ${n}
+              OR (user_role = 'guest' AND entitlement LIKE 'board:%' AND entitlement NOT LIKE '%:owner'))"
+    )
 }
