@@ -301,6 +301,10 @@ fn refusal(it: &ReviewItem, who: &str, act: &Act, why: Option<&str>) -> Option<R
     }
 }
 
+/// Items one decision (or one bulk acceptance) may name: each is read and written on its
+/// own, so a form or request is bounded before any of that work.
+pub const MAX_ITEMS_A_DECISION: usize = 1000;
+
 /// `who` takes one decision on several items (a bulk certify). Every item is checked first, so
 /// one refused item (not theirs, a missing justification, a sign-off) changes nothing.
 #[allow(clippy::too_many_arguments)]
@@ -320,6 +324,12 @@ pub async fn decide_many(
     }
     if items.is_empty() {
         return Err(ReviewError::Invalid("name at least one item".into()));
+    }
+    if items.len() > MAX_ITEMS_A_DECISION {
+        return Err(ReviewError::Invalid(format!(
+            "{} items in one decision: send at most {MAX_ITEMS_A_DECISION}",
+            items.len()
+        )));
     }
     let who = who.trim().to_ascii_lowercase();
     if store.signoffs(id).await?.iter().any(|(r, _)| *r == who) {

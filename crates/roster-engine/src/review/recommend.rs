@@ -66,8 +66,10 @@ pub fn advised_revoke(now_ms: i64) -> roster_store::AdvisedRevoke {
 /// Decides `items` (the caller's, undecided) as their recommendations say, each with
 /// `justification` and its own reason ("still needed (recommended: owner, active today)"), so the
 /// evidence row carries why beside what. Items without a recommendation, or decided already,
-/// are left as they are. Returns how many were decided. All or none: every item is checked
-/// before any is decided.
+/// are left as they are. Returns how many were decided. Every item is checked before any is
+/// decided; the decisions are then written a group (decision and reason) at a time, so a
+/// process killed between groups leaves some decided, and accepting again decides the rest
+/// (decided items are skipped).
 pub async fn accept(
     store: &dyn roster_store::Store,
     account: &str,
@@ -80,6 +82,13 @@ pub async fn accept(
     let why = justification.map(str::trim).filter(|j| !j.is_empty()).ok_or_else(|| {
         super::ReviewError::Invalid("accepting recommendations needs one justification for them all".into())
     })?;
+    if items.len() > super::MAX_ITEMS_A_DECISION {
+        let n = items.len();
+        return Err(super::ReviewError::Invalid(format!(
+            "{n} items in one acceptance: send at most {}",
+            super::MAX_ITEMS_A_DECISION
+        )));
+    }
     let mut groups: std::collections::BTreeMap<(&'static str, String), (Decision, Vec<i64>)> = Default::default();
     for &id in items {
         let Some(item) = store.review_item(id).await?.filter(|i| i.campaign_id == campaign) else {

@@ -191,8 +191,9 @@ pub async fn decide(
         return Err(ApiError::Forbidden(format!("key {:?} is a reader key: it cannot decide", c.name)));
     }
     allowed(&c)?;
-    if d.items.len() > 1000 {
-        return Err(ApiError::BadRequest(format!("{} items in one request: send at most 1000", d.items.len())));
+    let max = roster_engine::review::MAX_ITEMS_A_DECISION;
+    if d.items.len() > max {
+        return Err(ApiError::BadRequest(format!("{} items in one request: send at most {max}", d.items.len())));
     }
     if d.reassign_to.is_some() && d.decision != "reassign" {
         return Err(ApiError::BadRequest("reassign_to goes with decision \"reassign\" only".into()));

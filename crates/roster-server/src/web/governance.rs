@@ -106,11 +106,9 @@ async fn inbox(
     q: InboxQuery,
     refused: Option<Refused>,
 ) -> Result<Response, WebError> {
-    let me = me.clone();
-    let account = account.to_string();
-    no_requesters(&me)?;
-    let c = review::load(s.store.as_ref(), &account, id).await?;
-    let mine_name = reviewer_name(&me);
+    no_requesters(me)?;
+    let c = review::load(s.store.as_ref(), account, id).await?;
+    let mine_name = reviewer_name(me);
     // The reviewer's own counts touch their items only; the whole campaign's progress is
     // counted for admins and readers.
     let mine_counts = Counts::from_tally(&s.store.review_tally(id, Some(&mine_name)).await?, None);
@@ -195,7 +193,7 @@ async fn inbox(
     });
     let mut page = render(
         "review.html",
-        Some(&me),
+        Some(me),
         context! {
             account, c => context! { id => c.id, name => c.name, status => c.status.as_str() }, groups, open => mine_counts.undecided,
             mine => mine_counts.items, signed, progress, counts => super::ser(&counts), launched,
