@@ -36,7 +36,8 @@ pub use config::{ApiToken, ApiVersion, ClientConfig, RetryPolicy};
 pub use error::Error;
 pub use metrics::MetricsSnapshot;
 pub use models::{
-    Account, AccountRole, Board, Department, Plan, Product, ServiceUser, Team, User, UserKind, UserStatus, Workspace,
+    Account, AccountOverview, AccountRole, Board, Department, Plan, Product, ServiceUser, Team, User, UserKind,
+    UserStatus, Workspace,
 };
 pub use nested::ListLengths;
 pub use users::{kind_with_fallback, status_with_fallback, LegacyFlags, UserFilter};

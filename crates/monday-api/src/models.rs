@@ -201,6 +201,19 @@ pub struct Account {
     pub api_version: String,
 }
 
+/// The account with its roles, departments and service users, as one request reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountOverview {
+    /// The account.
+    pub account: Account,
+    /// Its roles, basic and custom.
+    pub roles: Vec<AccountRole>,
+    /// Its departments (none outside Enterprise).
+    pub departments: Vec<Department>,
+    /// Its service users.
+    pub service_users: Vec<ServiceUser>,
+}
+
 /// A department (Enterprise) with its seats (its members say so on each `User`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Department {

@@ -41,6 +41,20 @@ async fn every_stream_equals_the_dump_on_both_versions() {
     want.extend(org.custom_roles.iter().map(|r| (r.id, r.name.as_str(), true)));
     assert_eq!(roles, want);
     assert!(org.users.iter().any(|u| u.role_id.is_some()), "some users hold a custom role");
+
+    // The overview reads all of that, the departments and the service users in one request.
+    let c = client(&sim, ApiVersion::V2026_10, ADMIN);
+    let o = c.account_overview().await.unwrap();
+    assert_eq!(c.metrics().requests, 1);
+    let alone = client(&sim, ApiVersion::V2026_10, ADMIN);
+    assert_eq!(o.account, alone.account().await.unwrap());
+    assert_eq!(o.roles, alone.account_roles().await.unwrap());
+    assert_eq!(o.departments, alone.departments().await.unwrap());
+    assert!(!o.departments.is_empty());
+    assert_eq!(o.service_users, alone.service_users().await.unwrap());
+    // A member's token may not read service users: the whole overview is refused, and says so.
+    let e = client(&sim, ApiVersion::V2026_10, roster_testkit::MEMBER).account_overview().await.unwrap_err();
+    assert!(matches!(e, monday_api::Error::Forbidden { .. } | monday_api::Error::Application { .. }), "{e:?}");
 }
 
 #[tokio::test]

@@ -1,68 +1,94 @@
 //! The account: plan, tier, seats, departments, and its custom roles (stored as role
 //! resources, so a custom role's entitlement `role:<id>:assigned` is shown by its name).
 
-use monday_api::{AccountRole, Client, Department};
+use monday_api::{Account, AccountOverview, AccountRole, Client, Department, Error as ApiError, ServiceUser};
 use roster_core::{AccountRecord, DepartmentSeats, ResourceRecord, ResourceType, ServiceUserToken};
 use roster_store::{Page, PartProgress, Store};
 
 use super::{start_of, store_page, SyncProgress};
 use crate::error::SyncError;
 
-/// The account's departments. An account whose plan has none, or a token not allowed to read
-/// them, is an account without departments, not a failed sync; a network failure still fails it.
-async fn departments(client: &Client) -> Result<Vec<Department>, SyncError> {
-    use monday_api::Error as E;
-    match client.departments().await {
-        Ok(d) => Ok(d),
-        Err(e @ (E::Forbidden { .. } | E::InvalidQuery { .. } | E::InvalidArgument { .. } | E::Application { .. })) => {
-            tracing::info!(error = %e, "no departments read (Enterprise plans and the departments:read scope have them)");
-            Ok(vec![])
-        }
-        Err(source) => Err(SyncError::Api { part: "the account's departments", source }),
-    }
+/// What the account holds beside itself; `None` where the plan or the token does not show it.
+pub(crate) struct Overview {
+    account: Account,
+    pub(crate) roles: Vec<AccountRole>,
+    departments: Vec<Department>,
+    service_users: Option<Vec<ServiceUser>>,
 }
 
-/// The account's service users with their token activity; `None` when the token may not read
-/// them (admins do) or the version lacks them: not a failed sync.
-async fn service_users(client: &Client) -> Result<Option<Vec<ServiceUserToken>>, SyncError> {
-    use monday_api::Error as E;
-    match client.service_users().await {
-        Ok(list) => Ok(Some(
-            list.into_iter()
-                .map(|u| ServiceUserToken {
-                    id: u.id.to_string(),
-                    name: u.name,
-                    enabled: u.enabled,
-                    has_token: u.has_token,
-                    created_at: u.created_at,
-                    last_token_activity: u.last_token_activity,
-                })
-                .collect(),
-        )),
-        Err(e @ (E::Forbidden { .. } | E::InvalidQuery { .. } | E::InvalidArgument { .. } | E::Application { .. })) => {
-            tracing::info!(error = %e, "no service users read (an admin's token reads them)");
-            Ok(None)
+/// An answer that means "not on this plan" or "not for this token": an account without the
+/// thing, not a failed sync (a network failure still fails it).
+fn refused(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::Forbidden { .. }
+            | ApiError::InvalidQuery { .. }
+            | ApiError::InvalidArgument { .. }
+            | ApiError::Application { .. }
+    )
+}
+
+/// The account, its roles, departments and service users: one request on an Enterprise plan
+/// read by an admin. Where the plan or the token refuses a part, the whole request is refused;
+/// each is then read alone, so the account and its roles are read whatever the others answer.
+pub(crate) async fn read(client: &Client) -> Result<Overview, SyncError> {
+    match client.account_overview().await {
+        Ok(AccountOverview { account, roles, departments, service_users }) => {
+            Ok(Overview { account, roles, departments, service_users: Some(service_users) })
         }
-        Err(source) => Err(SyncError::Api { part: "the account's service users", source }),
+        Err(e) if refused(&e) => {
+            tracing::info!(error = %e, "the account's overview was refused; reading its parts one by one");
+            let account = client.account().await.map_err(|source| SyncError::Api { part: "the account", source })?;
+            let roles = client
+                .account_roles()
+                .await
+                .map_err(|source| SyncError::Api { part: "the account's roles", source })?;
+            let departments = match client.departments().await {
+                Ok(d) => d,
+                Err(e) if refused(&e) => {
+                    tracing::info!(error = %e, "no departments read (Enterprise plans and the departments:read scope have them)");
+                    vec![]
+                }
+                Err(source) => return Err(SyncError::Api { part: "the account's departments", source }),
+            };
+            let service_users = match client.service_users().await {
+                Ok(list) => Some(list),
+                Err(e) if refused(&e) => {
+                    tracing::info!(error = %e, "no service users read (an admin's token reads them)");
+                    None
+                }
+                Err(source) => return Err(SyncError::Api { part: "the account's service users", source }),
+            };
+            Ok(Overview { account, roles, departments, service_users })
+        }
+        Err(source) => Err(SyncError::Api { part: "the account", source }),
     }
 }
 
 pub(crate) async fn sync(
     store: &dyn Store,
-    client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    roles: &[AccountRole],
+    overview: &Overview,
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError> {
     if start_of(parts, "account").1 {
         return Ok(());
     }
-    // Read here, not before the parts start: a resumed sync whose account part is done asks
-    // for them no more.
-    let departments = departments(client).await?;
-    let service_users = service_users(client).await?;
-    let a = client.account().await.map_err(|source| SyncError::Api { part: "the account", source })?;
+    let Overview { account: a, roles, departments, service_users } = overview;
+    let a = a.clone();
+    let service_users = service_users.as_ref().map(|list| {
+        list.iter()
+            .map(|u| ServiceUserToken {
+                id: u.id.to_string(),
+                name: u.name.clone(),
+                enabled: u.enabled,
+                has_token: u.has_token,
+                created_at: u.created_at,
+                last_token_activity: u.last_token_activity,
+            })
+            .collect()
+    });
     let record = AccountRecord {
         monday_id: a.id.to_string(),
         name: a.name,

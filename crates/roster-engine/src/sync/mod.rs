@@ -257,14 +257,13 @@ async fn run(
     let expect = |n: fn(&roster_store::Counts) -> i64| known.as_ref().map(|c| n(c).max(0) as u64);
     let board_teams = list_lengths(store, previous, ResourceType::Board, true).await?;
     let workspace_members = list_lengths(store, previous, ResourceType::Workspace, false).await?;
-    // The account's roles first: a user's role id is a custom role's only if the account says
-    // so (one small request).
+    // The account and its roles first: a user's role id is a custom role's only if the account
+    // says so (one small request, read on a resumed sync too).
     let result = async {
-        let roles =
-            client.account_roles().await.map_err(|source| SyncError::Api { part: "the account's roles", source })?;
-        let custom: std::collections::HashSet<u64> = roles.iter().filter(|r| r.custom).map(|r| r.id).collect();
+        let overview = account::read(client).await?;
+        let custom: std::collections::HashSet<u64> = overview.roles.iter().filter(|r| r.custom).map(|r| r.id).collect();
         let (_, _, _, workspaces, boards) = tokio::try_join!(
-            account::sync(store, client, run.id, &parts, &roles, progress),
+            account::sync(store, run.id, &parts, &overview, progress),
             users::sync(store, client, run.id, &parts, expect(|c| c.users), &custom, progress),
             teams::sync(store, client, run.id, &parts, progress),
             workspaces::sync(store, client, run.id, &parts, (opts.workspace_state, workspace_members), progress),
