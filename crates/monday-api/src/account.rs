@@ -1,13 +1,16 @@
 //! The account: plan, tier, seats, products, who the token acts as, and (in the same request
 //! when the plan and the token allow) its roles, departments and service users.
 
+use crate::boards::{gql_enum, BoardFilter};
 use crate::client::{malformed, parse_id, Client};
 use crate::error::Error;
+use crate::ids;
 use crate::models::{Account, AccountOverview, AccountRole, Department, Plan, Product, ServiceUser, UserKind};
 use crate::queries::{
     account, account_roles, departments, service_users, Account as AccountQuery, AccountRoles, Departments,
     ServiceUsers,
 };
+use crate::workspaces::StateFilter;
 
 /// Seat counts are bounded like every number from outside.
 const MAX_SEATS: i64 = 10_000_000;
@@ -139,26 +142,115 @@ fn account_of(d: &account::ResponseData) -> Result<Account, Error> {
     })
 }
 
+/// The id listings the first request of a sync starts: each list's filter and the length it
+/// had at the previous sync, if known (see `ids.rs`).
+#[derive(Debug, Clone, Default)]
+pub struct Listings {
+    /// The boards to list.
+    pub boards: Option<(BoardFilter, Option<u64>)>,
+    /// The workspaces to list.
+    pub workspaces: Option<(StateFilter, Option<u64>)>,
+}
+
+/// The account document's variables: the extras (roles, departments, service users) or none,
+/// and the first `count` pages of each listing.
+fn variables(
+    extras: bool,
+    boards: Option<(&BoardFilter, u32)>,
+    workspaces: Option<(StateFilter, u32)>,
+) -> Result<account::Variables, Error> {
+    let b = ids::aliases(1, boards.map_or(0, |b| b.1));
+    let w = ids::aliases(1, workspaces.map_or(0, |w| w.1));
+    let filter = boards.map(|b| b.0);
+    Ok(account::Variables {
+        roles: extras,
+        departments: extras,
+        service_users: extras,
+        ids_limit: ids::PAGE.into(),
+        board_state: filter.map(|f| gql_enum(f.state.as_str())).transpose()?,
+        board_kind: filter.and_then(|f| f.kind.as_deref()).map(gql_enum).transpose()?,
+        board_workspaces: filter.and_then(BoardFilter::workspaces),
+        workspace_state: workspaces.map(|w| gql_enum(w.0.as_str())).transpose()?,
+        b1: b[0].0,
+        on_b1: b[0].1,
+        b2: b[1].0,
+        on_b2: b[1].1,
+        b3: b[2].0,
+        on_b3: b[2].1,
+        b4: b[3].0,
+        on_b4: b[3].1,
+        b5: b[4].0,
+        on_b5: b[4].1,
+        b6: b[5].0,
+        on_b6: b[5].1,
+        b7: b[6].0,
+        on_b7: b[6].1,
+        b8: b[7].0,
+        on_b8: b[7].1,
+        w1: w[0].0,
+        on_w1: w[0].1,
+        w2: w[1].0,
+        on_w2: w[1].1,
+        w3: w[2].0,
+        on_w3: w[2].1,
+        w4: w[3].0,
+        on_w4: w[3].1,
+        w5: w[4].0,
+        on_w5: w[4].1,
+        w6: w[5].0,
+        on_w6: w[5].1,
+        w7: w[6].0,
+        on_w7: w[6].1,
+        w8: w[7].0,
+        on_w8: w[7].1,
+    })
+}
+
 impl Client {
     /// The account the token belongs to.
     pub async fn account(&self) -> Result<Account, Error> {
-        let vars = account::Variables { roles: false, departments: false, service_users: false };
-        account_of(&self.query::<AccountQuery>("Account", vars).await?)
+        account_of(&self.query::<AccountQuery>("Account", variables(false, None, None)?).await?)
     }
 
-    /// The account with its roles, departments and service users, in one request. A plan
-    /// without departments or a token that may not read service users refuses the whole
-    /// request: the caller then reads each alone ([`Client::account`],
-    /// [`Client::account_roles`], [`Client::departments`], [`Client::service_users`]).
-    pub async fn account_overview(&self) -> Result<AccountOverview, Error> {
-        let vars = account::Variables { roles: true, departments: true, service_users: true };
-        let d = self.query::<AccountQuery>("Account/overview", vars).await?;
+    /// The account with its roles, departments and service users, and every id of the
+    /// `listings` asked, starting in one request: a list longer than the first request's pages
+    /// is listed on ([`Client::board_ids`]). A plan without departments or a token that may not
+    /// read service users refuses the whole request: the caller then reads each alone
+    /// ([`Client::account`], [`Client::account_roles`], [`Client::departments`],
+    /// [`Client::service_users`], the listings).
+    pub async fn account_overview(&self, listings: &Listings) -> Result<AccountOverview, Error> {
+        let boards = listings.boards.as_ref().map(|(f, n)| (f, ids::first_count(ids::PAGE, *n)));
+        let workspaces = listings.workspaces.map(|(s, n)| (s, ids::first_count(ids::PAGE, n)));
+        let d = self.query::<AccountQuery>("Account/overview", variables(true, boards, workspaces)?).await?;
         let account = account_of(&d)?;
+        let board_pages = [d.b1, d.b2, d.b3, d.b4, d.b5, d.b6, d.b7, d.b8];
+        let workspace_pages = [d.w1, d.w2, d.w3, d.w4, d.w5, d.w6, d.w7, d.w8];
+        let board_ids = async {
+            let Some((filter, count)) = boards else { return Ok(None) };
+            let first: Vec<Vec<u64>> = board_pages
+                .into_iter()
+                .take(count as usize)
+                .map(|p| ids::parsed(p, |b| b.id, "board"))
+                .collect::<Result<_, _>>()?;
+            ids::rest(ids::PAGE, first, count, |f, c| self.board_id_pages(filter, f, c)).await.map(Some)
+        };
+        let workspace_ids = async {
+            let Some((state, count)) = workspaces else { return Ok(None) };
+            let first: Vec<Vec<u64>> = workspace_pages
+                .into_iter()
+                .take(count as usize)
+                .map(|p| ids::parsed(p, |w| w.id.unwrap_or_default(), "workspace"))
+                .collect::<Result<_, _>>()?;
+            ids::rest(ids::PAGE, first, count, |f, c| self.workspace_id_pages(state, f, c)).await.map(Some)
+        };
+        let (board_ids, workspace_ids) = futures::try_join!(board_ids, workspace_ids)?;
         Ok(AccountOverview {
             account,
             roles: roles_of!(d.account_roles)?,
             departments: departments_of!(d.departments)?,
             service_users: service_users_of!(d.service_users)?,
+            board_ids,
+            workspace_ids,
         })
     }
 

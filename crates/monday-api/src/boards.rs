@@ -8,9 +8,10 @@ use futures::{Stream, StreamExt, TryStreamExt};
 
 use crate::client::{parse_id, parse_team_id, Client};
 use crate::error::Error;
+use crate::ids;
 use crate::models::{sorted, time, Board};
 use crate::nested::{completed_in_windows, ListLengths, NestedPlan};
-use crate::pager::{pages, pages_ahead};
+use crate::pager::pages_ahead;
 use crate::queries::{board_ids, board_teams, boards, BoardIds, BoardTeams, Boards};
 use crate::workspaces::StateFilter;
 
@@ -24,7 +25,7 @@ type TeamLists = (Vec<i128>, Vec<i128>);
 /// Pages of one nested list at most: a server that never ends a list is refused, not followed.
 const MAX_LIST_PAGES: u32 = 10_000;
 /// Pages of boards whose long team lists are re-read together.
-const COMPLETION_WINDOW: usize = 8;
+const COMPLETION_WINDOW: usize = 32;
 
 /// A generated GraphQL enum from its name; an unknown name is refused before anything is sent.
 pub(crate) fn gql_enum<T: serde::de::DeserializeOwned>(name: &str) -> Result<T, Error> {
@@ -35,9 +36,6 @@ const NESTED_FULL: u32 = 100;
 /// A board not seen before whose team list filled the inline limit is re-read at the full
 /// 100 at once: one request, where doubling from 20 took three for a list of 60.
 const NESTED_UNKNOWN: u32 = NESTED_FULL;
-/// Ids per page of the id sweep ([INF] monday.com's largest page for boards).
-const IDS_PAGE: u32 = 500;
-
 /// Which boards to list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BoardFilter {
@@ -47,6 +45,13 @@ pub struct BoardFilter {
     pub kind: Option<String>,
     /// Only boards in these workspaces.
     pub workspace_ids: Option<Vec<u64>>,
+}
+
+impl BoardFilter {
+    /// The workspace ids as the documents take them.
+    pub(crate) fn workspaces(&self) -> Option<Vec<Option<String>>> {
+        self.workspace_ids.as_ref().map(|ids| ids.iter().map(|i| Some(i.to_string())).collect())
+    }
 }
 
 impl Client {
@@ -80,29 +85,48 @@ impl Client {
         })
     }
 
-    /// The ids of every board the filter selects (one small query per 500): what a sync
-    /// compares with what its pages brought, since a list that changes while it is paged can
-    /// shift a board past a page boundary.
-    pub async fn board_ids(&self, filter: &BoardFilter) -> Result<Vec<u64>, Error> {
-        let pages = pages(IDS_PAGE, 0, move |limit, page| {
-            let filter = filter.clone();
-            async move {
-                let vars = board_ids::Variables {
-                    limit: limit.into(),
-                    page: page.into(),
-                    state: Some(gql_enum(filter.state.as_str())?),
-                    kind: filter.kind.as_deref().map(gql_enum).transpose()?,
-                    workspaces: filter
-                        .workspace_ids
-                        .as_ref()
-                        .map(|ids| ids.iter().map(|i| Some(i.to_string())).collect()),
-                };
-                let d = self.query::<BoardIds>(&format!("BoardIds/{limit}"), vars).await?;
-                d.boards.unwrap_or_default().into_iter().flatten().map(|b| parse_id(&b.id, "board")).collect()
-            }
-        });
-        let ids: Vec<Vec<u64>> = pages.try_collect().await?;
-        Ok(ids.into_iter().flatten().collect())
+    /// The ids of every board the filter selects (500 a page, up to eight pages a request; see
+    /// `ids.rs`), with the list's `expected` length if known: what a sync compares with what its
+    /// pages brought, since a list that changes while it is paged can shift a board past a page
+    /// boundary.
+    pub async fn board_ids(&self, filter: &BoardFilter, expected: Option<u64>) -> Result<Vec<u64>, Error> {
+        ids::listed(ids::PAGE, expected, |first, count| self.board_id_pages(filter, first, count)).await
+    }
+
+    /// `count` pages of board ids from page `first` on, in one request.
+    pub(crate) async fn board_id_pages(
+        &self,
+        filter: &BoardFilter,
+        first: u32,
+        count: u32,
+    ) -> Result<Vec<Vec<u64>>, Error> {
+        let [(p1, on1), (p2, on2), (p3, on3), (p4, on4), (p5, on5), (p6, on6), (p7, on7), (p8, on8)] =
+            ids::aliases(first, count);
+        let vars = board_ids::Variables {
+            limit: ids::PAGE.into(),
+            state: Some(gql_enum(filter.state.as_str())?),
+            kind: filter.kind.as_deref().map(gql_enum).transpose()?,
+            workspaces: filter.workspaces(),
+            p1,
+            on1,
+            p2,
+            on2,
+            p3,
+            on3,
+            p4,
+            on4,
+            p5,
+            on5,
+            p6,
+            on6,
+            p7,
+            on7,
+            p8,
+            on8,
+        };
+        let d = self.query::<BoardIds>(&format!("BoardIds/{count}"), vars).await?;
+        let pages = [d.p1, d.p2, d.p3, d.p4, d.p5, d.p6, d.p7, d.p8];
+        pages.into_iter().take(count as usize).map(|page| ids::parsed(page, |b| b.id, "board")).collect()
     }
 
     /// The boards with these ids that the filter selects, complete, read by id.
@@ -134,7 +158,7 @@ impl Client {
             page: page.into(),
             state: Some(gql_enum(filter.state.as_str())?),
             kind: filter.kind.as_deref().map(gql_enum).transpose()?,
-            workspaces: filter.workspace_ids.as_ref().map(|ids| ids.iter().map(|i| Some(i.to_string())).collect()),
+            workspaces: filter.workspaces(),
             ids: ids.map(|ids| ids.iter().map(u64::to_string).collect()),
             nested: inline.into(),
         };

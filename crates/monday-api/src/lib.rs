@@ -16,6 +16,7 @@ pub mod changes;
 mod client;
 pub mod config;
 pub mod error;
+mod ids;
 mod metrics;
 pub mod models;
 mod nested;
@@ -28,6 +29,7 @@ mod workspaces;
 #[cfg(test)]
 mod error_corpus;
 
+pub use account::Listings;
 pub use audit::{AuditEntry, AuditPage, MAX_AUDIT_PAGE};
 pub use boards::BoardFilter;
 pub use changes::{BatchOutcome, ItemFailure};

@@ -212,6 +212,10 @@ pub struct AccountOverview {
     pub departments: Vec<Department>,
     /// Its service users.
     pub service_users: Vec<ServiceUser>,
+    /// Every board id the listing asked for selects, if asked.
+    pub board_ids: Option<Vec<u64>>,
+    /// Every workspace id the listing asked for selects, if asked.
+    pub workspace_ids: Option<Vec<u64>>,
 }
 
 /// A department (Enterprise) with its seats (its members say so on each `User`).

@@ -308,7 +308,7 @@ mod tests {
             let (mut limit, mut page) = (plan.follow_up(9), 1u32);
             let mut read = 0u64;
             let mut charged = 0u64;
-            for _ in 0..10_000 {
+            for _ in 0..=n {
                 prop_assert!(limit >= 1 && limit <= full);
                 prop_assert_eq!(u64::from(limit) * u64::from(page - 1), read, "page {} of {} starts where the last ended", page, limit);
                 read += u64::from(limit);

@@ -18,7 +18,9 @@ fn gcd(a: u32, b: u32) -> u32 {
 
 /// Streams pages from `fetch(limit, page)`, `limit` items a page, skipping the first `offset`
 /// items (to resume; the page size shrinks to fit if `offset` is not a multiple of `limit`).
-/// One page at a time; see [`pages_ahead`].
+/// One page at a time; see [`pages_ahead`]. (The tests' shorthand: every list the client reads
+/// is read ahead or, for ids, several pages a request.)
+#[cfg(test)]
 pub(crate) fn pages<T, F, Fut>(limit: u32, offset: u64, fetch: F) -> impl Stream<Item = Result<Vec<T>, Error>>
 where
     F: FnMut(u32, u32) -> Fut,

@@ -7,9 +7,10 @@ use futures::{Stream, StreamExt, TryStreamExt};
 
 use crate::client::{parse_id, Client};
 use crate::error::Error;
+use crate::ids;
 use crate::models::{sorted, time, Workspace};
 use crate::nested::{completed_in_windows, ListLengths, NestedPlan};
-use crate::pager::{pages, pages_ahead};
+use crate::pager::pages_ahead;
 use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
 /// Member-list page inside the workspaces query (monday.com's default is 25).
@@ -24,9 +25,6 @@ const NESTED_UNKNOWN: u32 = 100;
 const COMPLETION_WINDOW: usize = 8;
 /// Pages of one nested list at most: a server that never ends a list is refused, not followed.
 const MAX_LIST_PAGES: u32 = 10_000;
-/// Ids per page of the id sweep ([INF] monday.com's largest page for workspaces).
-const IDS_PAGE: u32 = 500;
-
 /// Which workspaces to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StateFilter {
@@ -87,26 +85,50 @@ impl Client {
         })
     }
 
-    /// The ids of every workspace in `state` (one small query per 500): what a sync compares
-    /// with what its pages brought, since a list that changes while it is paged can shift a
-    /// workspace past a page boundary.
-    pub async fn workspace_ids(&self, state: StateFilter) -> Result<Vec<u64>, Error> {
-        let pages = pages(IDS_PAGE, 0, move |limit, page| async move {
-            let vars = workspace_ids::Variables {
-                limit: limit.into(),
-                page: page.into(),
-                state: Some(crate::boards::gql_enum(state.as_str())?),
-            };
-            let d = self.query::<WorkspaceIds>(&format!("WorkspaceIds/{limit}"), vars).await?;
-            d.workspaces
-                .unwrap_or_default()
-                .into_iter()
-                .flatten()
-                .map(|w| parse_id(w.id.as_deref().unwrap_or(""), "workspace"))
-                .collect::<Result<Vec<u64>, Error>>()
-        });
-        let ids: Vec<Vec<u64>> = pages.try_collect().await?;
-        Ok(ids.into_iter().flatten().collect())
+    /// The ids of every workspace in `state` (500 a page, up to eight pages a request; see
+    /// `ids.rs`), with the list's `expected` length if known: what a sync compares with what its
+    /// pages brought, since a list that changes while it is paged can shift a workspace past a
+    /// page boundary.
+    pub async fn workspace_ids(&self, state: StateFilter, expected: Option<u64>) -> Result<Vec<u64>, Error> {
+        ids::listed(ids::PAGE, expected, |first, count| self.workspace_id_pages(state, first, count)).await
+    }
+
+    /// `count` pages of workspace ids from page `first` on, in one request.
+    pub(crate) async fn workspace_id_pages(
+        &self,
+        state: StateFilter,
+        first: u32,
+        count: u32,
+    ) -> Result<Vec<Vec<u64>>, Error> {
+        let [(p1, on1), (p2, on2), (p3, on3), (p4, on4), (p5, on5), (p6, on6), (p7, on7), (p8, on8)] =
+            ids::aliases(first, count);
+        let vars = workspace_ids::Variables {
+            limit: ids::PAGE.into(),
+            state: Some(crate::boards::gql_enum(state.as_str())?),
+            p1,
+            on1,
+            p2,
+            on2,
+            p3,
+            on3,
+            p4,
+            on4,
+            p5,
+            on5,
+            p6,
+            on6,
+            p7,
+            on7,
+            p8,
+            on8,
+        };
+        let d = self.query::<WorkspaceIds>(&format!("WorkspaceIds/{count}"), vars).await?;
+        let pages = [d.p1, d.p2, d.p3, d.p4, d.p5, d.p6, d.p7, d.p8];
+        pages
+            .into_iter()
+            .take(count as usize)
+            .map(|page| ids::parsed(page, |w| w.id.unwrap_or_default(), "workspace"))
+            .collect()
     }
 
     /// The workspaces in `state` with these ids, complete, read by id.

@@ -42,10 +42,26 @@ async fn every_stream_equals_the_dump_on_both_versions() {
     assert_eq!(roles, want);
     assert!(org.users.iter().any(|u| u.role_id.is_some()), "some users hold a custom role");
 
-    // The overview reads all of that, the departments and the service users in one request.
+    // The overview reads all of that, the departments, the service users and the ids of every
+    // board and workspace in one request.
     let c = client(&sim, ApiVersion::V2026_10, ADMIN);
-    let o = c.account_overview().await.unwrap();
+    let all = monday_api::BoardFilter { state: monday_api::StateFilter::All, ..Default::default() };
+    let listings = monday_api::Listings {
+        boards: Some((all.clone(), None)),
+        workspaces: Some((monday_api::StateFilter::All, Some(org.workspaces.len() as u64))),
+    };
+    let o = c.account_overview(&listings).await.unwrap();
     assert_eq!(c.metrics().requests, 1);
+    let mut boards: Vec<u64> = org.boards.iter().map(|b| b.id).collect();
+    let mut workspaces: Vec<u64> = org.workspaces.iter().map(|w| w.id).collect();
+    boards.sort_unstable();
+    workspaces.sort_unstable();
+    let sorted = |mut v: Vec<u64>| {
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(o.board_ids.clone().map(sorted), Some(boards));
+    assert_eq!(o.workspace_ids.clone().map(sorted), Some(workspaces));
     let alone = client(&sim, ApiVersion::V2026_10, ADMIN);
     assert_eq!(o.account, alone.account().await.unwrap());
     assert_eq!(o.roles, alone.account_roles().await.unwrap());
@@ -53,7 +69,7 @@ async fn every_stream_equals_the_dump_on_both_versions() {
     assert!(!o.departments.is_empty());
     assert_eq!(o.service_users, alone.service_users().await.unwrap());
     // A member's token may not read service users: the whole overview is refused, and says so.
-    let e = client(&sim, ApiVersion::V2026_10, roster_testkit::MEMBER).account_overview().await.unwrap_err();
+    let e = client(&sim, ApiVersion::V2026_10, roster_testkit::MEMBER).account_overview(&listings).await.unwrap_err();
     assert!(matches!(e, monday_api::Error::Forbidden { .. } | monday_api::Error::Application { .. }), "{e:?}");
 }
 

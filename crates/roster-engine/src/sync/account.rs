@@ -1,7 +1,7 @@
 //! The account: plan, tier, seats, departments, and its custom roles (stored as role
 //! resources, so a custom role's entitlement `role:<id>:assigned` is shown by its name).
 
-use monday_api::{Account, AccountOverview, AccountRole, Client, Department, Error as ApiError, ServiceUser};
+use monday_api::{Account, AccountOverview, AccountRole, Client, Department, Error as ApiError, Listings, ServiceUser};
 use roster_core::{AccountRecord, DepartmentSeats, ResourceRecord, ResourceType, ServiceUserToken};
 use roster_store::{Page, PartProgress, Store};
 
@@ -14,6 +14,9 @@ pub(crate) struct Overview {
     pub(crate) roles: Vec<AccountRole>,
     departments: Vec<Department>,
     service_users: Option<Vec<ServiceUser>>,
+    /// The ids of the boards and the workspaces, where the listings were asked and answered.
+    pub(crate) board_ids: Option<Vec<u64>>,
+    pub(crate) workspace_ids: Option<Vec<u64>>,
 }
 
 /// An answer that means "not on this plan" or "not for this token": an account without the
@@ -28,13 +31,15 @@ fn refused(e: &ApiError) -> bool {
     )
 }
 
-/// The account, its roles, departments and service users: one request on an Enterprise plan
-/// read by an admin. Where the plan or the token refuses a part, the whole request is refused;
-/// each is then read alone, so the account and its roles are read whatever the others answer.
-pub(crate) async fn read(client: &Client) -> Result<Overview, SyncError> {
-    match client.account_overview().await {
-        Ok(AccountOverview { account, roles, departments, service_users }) => {
-            Ok(Overview { account, roles, departments, service_users: Some(service_users) })
+/// The account, its roles, departments and service users, and the ids of the `listings`: one
+/// request on an Enterprise plan read by an admin (more if a listing is longer than its pages).
+/// Where the plan or the token refuses a part, the whole request is refused; each is then read
+/// alone, so the account and its roles are read whatever the others answer (and the parts list
+/// their ids themselves).
+pub(crate) async fn read(client: &Client, listings: &Listings) -> Result<Overview, SyncError> {
+    match client.account_overview(listings).await {
+        Ok(AccountOverview { account, roles, departments, service_users, board_ids, workspace_ids }) => {
+            Ok(Overview { account, roles, departments, service_users: Some(service_users), board_ids, workspace_ids })
         }
         Err(e) if refused(&e) => {
             tracing::info!(error = %e, "the account's overview was refused; reading its parts one by one");
@@ -59,7 +64,7 @@ pub(crate) async fn read(client: &Client) -> Result<Overview, SyncError> {
                 }
                 Err(source) => return Err(SyncError::Api { part: "the account's service users", source }),
             };
-            Ok(Overview { account, roles, departments, service_users })
+            Ok(Overview { account, roles, departments, service_users, board_ids: None, workspace_ids: None })
         }
         Err(source) => Err(SyncError::Api { part: "the account", source }),
     }
@@ -75,7 +80,7 @@ pub(crate) async fn sync(
     if start_of(parts, "account").1 {
         return Ok(());
     }
-    let Overview { account: a, roles, departments, service_users } = overview;
+    let Overview { account: a, roles, departments, service_users, .. } = overview;
     let a = a.clone();
     let service_users = service_users.as_ref().map(|list| {
         list.iter()

@@ -13,7 +13,7 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    (state, teams): (StateFilter, ListLengths),
+    (state, teams, known, listed): (StateFilter, ListLengths, Option<u64>, Option<Vec<u64>>),
     progress: &dyn SyncProgress,
 ) -> Result<Option<Vec<u64>>, SyncError> {
     let (offset, done) = start_of(parts, "boards");
@@ -24,7 +24,10 @@ pub(crate) async fn sync(
     // The ids first (10 points a board): the pages then know where the list ends (no page
     // past it, charged in full for nothing, and pages asked ahead on a first sync too), and
     // the sweep after them compares with this listing instead of listing again.
-    let listed = client.board_ids(&filter).await.map_err(|source| SyncError::Api { part: "boards", source })?;
+    let listed = match listed {
+        Some(l) => l,
+        None => client.board_ids(&filter, known).await.map_err(|source| SyncError::Api { part: "boards", source })?,
+    };
     let expected = Some(listed.len() as u64);
     paged_part(
         store,
@@ -76,7 +79,8 @@ pub(crate) async fn sweep(
     progress: &dyn SyncProgress,
 ) -> Result<usize, SyncError> {
     let filter = BoardFilter { state, ..BoardFilter::default() };
-    let list = || client.board_ids(&filter);
+    let hint = listed.as_ref().map(|l| l.len() as u64);
+    let list = || client.board_ids(&filter, hint);
     let read = |ids: Vec<u64>| {
         let filter = filter.clone();
         async move { client.boards_by_ids(&filter, &ids).await.map(|b| (to_rows(&b), b.len())) }

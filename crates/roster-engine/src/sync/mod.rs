@@ -10,7 +10,7 @@ mod users;
 mod workspaces;
 
 use chrono::Utc;
-use monday_api::{Client, StateFilter};
+use monday_api::{BoardFilter, Client, StateFilter};
 use roster_core::ResourceType;
 use roster_store::{Page, PartProgress, Store, SyncStats};
 
@@ -258,16 +258,25 @@ async fn run(
     let board_teams = list_lengths(store, previous, ResourceType::Board, true).await?;
     let workspace_members = list_lengths(store, previous, ResourceType::Workspace, false).await?;
     // The account and its roles first: a user's role id is a custom role's only if the account
-    // says so (one small request, read on a resumed sync too).
+    // says so (one small request, read on a resumed sync too, which starts the id listings of
+    // the boards and workspaces whose parts are not done).
     let result = async {
-        let overview = account::read(client).await?;
+        let listings = monday_api::Listings {
+            boards: (!start_of(&parts, "boards").1)
+                .then(|| (BoardFilter { state: opts.board_state, ..BoardFilter::default() }, expect(|c| c.boards))),
+            workspaces: (!start_of(&parts, "workspaces").1).then(|| (opts.workspace_state, expect(|c| c.workspaces))),
+        };
+        let mut overview = account::read(client, &listings).await?;
+        let (board_ids, workspace_ids) = (overview.board_ids.take(), overview.workspace_ids.take());
         let custom: std::collections::HashSet<u64> = overview.roles.iter().filter(|r| r.custom).map(|r| r.id).collect();
+        let workspace_plan = (opts.workspace_state, workspace_members, expect(|c| c.workspaces), workspace_ids);
+        let board_plan = (opts.board_state, board_teams, expect(|c| c.boards), board_ids);
         let (_, _, _, workspaces, boards) = tokio::try_join!(
             account::sync(store, run.id, &parts, &overview, progress),
             users::sync(store, client, run.id, &parts, expect(|c| c.users), &custom, progress),
             teams::sync(store, client, run.id, &parts, progress),
-            workspaces::sync(store, client, run.id, &parts, (opts.workspace_state, workspace_members), progress),
-            boards::sync(store, client, run.id, &parts, (opts.board_state, board_teams), progress),
+            workspaces::sync(store, client, run.id, &parts, workspace_plan, progress),
+            boards::sync(store, client, run.id, &parts, board_plan, progress),
         )?;
         Ok::<_, SyncError>((workspaces, boards))
     }

@@ -19,7 +19,7 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    (state, members): (StateFilter, ListLengths),
+    (state, members, known, listed): (StateFilter, ListLengths, Option<u64>, Option<Vec<u64>>),
     progress: &dyn SyncProgress,
 ) -> Result<Option<Vec<u64>>, SyncError> {
     let (offset, done) = start_of(parts, "workspaces");
@@ -27,7 +27,12 @@ pub(crate) async fn sync(
         return Ok(None);
     }
     // The ids first, as for boards (see there).
-    let listed = client.workspace_ids(state).await.map_err(|source| SyncError::Api { part: "workspaces", source })?;
+    let listed = match listed {
+        Some(l) => l,
+        None => {
+            client.workspace_ids(state, known).await.map_err(|source| SyncError::Api { part: "workspaces", source })?
+        }
+    };
     let expected = Some(listed.len() as u64);
     paged_part(
         store,
@@ -78,7 +83,8 @@ pub(crate) async fn sweep(
     listed: Option<Vec<u64>>,
     progress: &dyn SyncProgress,
 ) -> Result<usize, SyncError> {
-    let list = || client.workspace_ids(state);
+    let hint = listed.as_ref().map(|l| l.len() as u64);
+    let list = || client.workspace_ids(state, hint);
     let read =
         |ids: Vec<u64>| async move { client.workspaces_by_ids(state, &ids).await.map(|w| (to_rows(&w), w.len())) };
     super::sweep_part(store, sync_id, (ResourceType::Workspace, "workspaces"), listed, list, read, progress).await

@@ -34,7 +34,16 @@ pub(super) fn floors(sim: &Sim, org: &Org) -> Result<Floors> {
     let v = ApiVersion::V2026_10;
     let price = |q: &str, vars: serde_json::Value| sim.query_cost(v, q, vars).map_err(|e| anyhow!("pricing: {e}"));
     let users_n = org.users.len() as u64;
-    let mut complexity = price(account::QUERY, json!({}))? + price(teams::QUERY, json!({ "ids": null }))?;
+    // The account with its roles, departments and service users; no id listing (a complete
+    // read needs none: it is what keeps a snapshot complete while the lists move).
+    let mut account_vars = json!({ "roles": true, "departments": true, "serviceUsers": true, "idsLimit": 500 });
+    for n in 1..=8 {
+        for (page, on) in [("b", "onB"), ("w", "onW")] {
+            account_vars[format!("{page}{n}")] = json!(n);
+            account_vars[format!("{on}{n}")] = json!(false);
+        }
+    }
+    let mut complexity = price(account::QUERY, account_vars)? + price(teams::QUERY, json!({ "ids": null }))?;
     let mut left = users_n;
     let mut user_pages = 0;
     while left > 0 || user_pages == 0 {
