@@ -117,6 +117,27 @@ impl Names<'_> {
             "resource_renamed" => format!("{about} renamed from {} to {}", s("from"), s("to")),
             "unmanaged_account" => format!("{about} is not known to the source of truth ({})", s("finding")),
             "unmanaged_account_resolved" => format!("{about} is managed again"),
+            k if k.starts_with("action_") => {
+                // The action by name where the event keeps it (older events: as described).
+                let what = match d.get("action").map(|a| serde_json::from_value::<roster_core::Action>(a.clone())) {
+                    Some(Ok(a)) => self.action(&a).await?,
+                    _ => s("description"),
+                };
+                let by =
+                    d.get("by").and_then(serde_json::Value::as_str).map(|b| format!(" by {b}")).unwrap_or_default();
+                let why = |k: &str| {
+                    d.get(k).and_then(serde_json::Value::as_str).map(|n| format!(": {n}")).unwrap_or_default()
+                };
+                match k {
+                    "action_requested" => format!("asked{by} to {what}{}", why("reason")),
+                    "action_succeeded" => format!("done{by}: {what}{}", why("note")),
+                    "action_failed" => format!("failed{by}: {what}{}", why("note")),
+                    "action_confirmed" => format!("the sync confirmed: {what}"),
+                    "action_not_confirmed" => format!("monday.com said done, the sync does not see it: {what}"),
+                    "action_not_applied" => format!("not applied (the sync does not see it): {what}"),
+                    _ => return Ok(None),
+                }
+            }
             _ => return Ok(None),
         }))
     }

@@ -585,6 +585,91 @@ async fn pages_name_what_they_show_with_no_bare_ids() {
     );
 }
 
+#[tokio::test]
+async fn events_are_filtered_by_category_person_and_day_paged_and_downloaded_as_csv() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(synced(&e).await["status"], "completed");
+    let org = e.sim.sim.world().org().clone();
+    let board = org.boards.iter().find(|b| b.kind != monday_sim::model::BoardKind::Share).unwrap();
+    let people: Vec<_> = org
+        .users
+        .iter()
+        .filter(|u| {
+            u.kind == monday_sim::model::UserKind::Member
+                && u.status == monday_sim::model::UserStatus::Active
+                && !board.subscribers.contains(&u.id)
+        })
+        .collect();
+    let ids: Vec<u64> = people.iter().map(|u| u.id).collect();
+    e.state.accounts[0].client.change_board_users(board.id, &ids[..100.min(ids.len())], false, true).await.unwrap();
+    // Enough grants for more than one page of events (200): the same people on other boards.
+    let others = org.boards.iter().filter(|b| b.id != board.id && b.kind != monday_sim::model::BoardKind::Share);
+    for other in others.take(2) {
+        let new: Vec<u64> = ids.iter().copied().filter(|id| !other.subscribers.contains(id)).take(100).collect();
+        e.state.accounts[0].client.change_board_users(other.id, &new, false, true).await.unwrap();
+    }
+    assert_eq!(synced(&e).await["status"], "completed");
+    let mut admin = Browser::new(&e);
+    assert_eq!(admin.sign_in(ADMIN).await, 303);
+    let ana = people[0];
+    let today = chrono::Utc::now().date_naive();
+    let path = format!("/ui/a/acme/events?kind=grant_&person={}&from={today}&to={today}", ana.email);
+    let (s, page, _) = admin.get(&path).await;
+    assert_eq!(s, 200, "{page}");
+    let text = visible_text(&page);
+    let sentence = format!("gained board {}: subscriber", board.name);
+    assert!(text.contains(&sentence), "{text}");
+    assert!(!text.contains(&people[1].name), "another person's events are filtered out: {text}");
+    assert!(page.contains(&format!("value=\"{}\"", ana.email)), "the filter is shown as typed");
+    // Yesterday has none of them.
+    let yesterday = today.pred_opt().unwrap();
+    let (_, page, _) = admin.get(&format!("/ui/a/acme/events?person={}&to={yesterday}", ana.email)).await;
+    assert!(visible_text(&page).contains("No event matches these filters."));
+    // The same filters as CSV: a header and the person's one grant.
+    let (s, csv, h) = admin.get(&format!("{path}&format=csv")).await;
+    assert_eq!(s, 200);
+    assert_eq!(h[CONTENT_TYPE], "text/csv; charset=utf-8");
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["id", "at", "sync", "kind", "subject", "about", "what happened", "detail"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    // Her grants only (the first board's and the others'), each naming her in its detail.
+    assert!((1..=3).contains(&rows.len()), "{csv}");
+    assert!(rows.iter().all(|r| &r[3] == "grant_added" && r[7].contains(&format!("\"user:{}\"", ana.id))), "{csv}");
+    let subject = format!("board:{}:subscriber", board.id);
+    let row = rows.iter().find(|r| r[4] == subject).unwrap();
+    assert!(row[6].contains(&sentence), "{csv}");
+    // Paged back from the newest: the older page starts below the first page's last id.
+    let (_, all, _) = admin.get("/ui/a/acme/events").await;
+    // The id is each row's last cell.
+    let ids_on = |page: &str| -> Vec<i64> {
+        page.split("</td></tr>").filter_map(|chunk| chunk.rsplit("<td>").next()?.parse().ok()).collect()
+    };
+    let first = ids_on(&all);
+    assert_eq!(first.len(), 200);
+    assert!(all.contains("Older events"), "more than one page of events");
+    let last = *first.last().unwrap();
+    let (_, older, _) = admin.get(&format!("/ui/a/acme/events?before={last}")).await;
+    assert!(ids_on(&older).iter().all(|id| *id < last) && !ids_on(&older).is_empty());
+    // A filter that cannot be used says why beside its field and keeps what was typed.
+    for (query, field, says) in [
+        ("person=nobody%40nowhere.test", "person", "no one with the e-mail"),
+        ("from=2026-13-01", "from", "is not a date"),
+        ("from=2026-12-05&to=2026-12-01", "to", "the end comes after the start"),
+        ("sync=abc", "sync", "is not a sync number"),
+    ] {
+        let (s, page, _) = admin.get(&format!("/ui/a/acme/events?{query}")).await;
+        assert_eq!(s, 400, "{query}");
+        assert!(page.contains(&format!("id=\"{field}-error\"")), "{query}: the message is beside {field}");
+        assert!(visible_text(&page).contains(says), "{query}: {page}");
+        assert!(page.contains(&format!("id=\"{field}\"")) && page.contains("aria-invalid=\"true\""), "{query}");
+    }
+    let (_, page, _) = admin.get("/ui/a/acme/events?person=nobody%40nowhere.test").await;
+    assert!(page.contains("value=\"nobody@nowhere.test\""), "the typed value is kept");
+}
+
 /// Every item of a list route, 1,000 at a time, each page after the last one's `seq`.
 async fn all_items(e: &Env, list: &str) -> Vec<serde_json::Value> {
     let (mut all, mut after) = (Vec::new(), 0);

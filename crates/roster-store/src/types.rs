@@ -194,6 +194,15 @@ pub struct EventQuery {
     pub after_id: Option<i64>,
     /// Events about this subject only (`user:7`).
     pub subject: Option<String>,
+    /// Events about this principal (`user:7`): those whose subject it is and the grants it
+    /// gained or lost (their subject is the entitlement, the principal in their detail).
+    pub person: Option<String>,
+    /// Events before this id (paging back from the newest).
+    pub before_id: Option<i64>,
+    /// Events at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Events before this time.
+    pub until: Option<DateTime<Utc>>,
     /// The newest first (the last `limit` events) instead of the oldest.
     pub newest_first: bool,
     /// At most this many events.

@@ -252,6 +252,38 @@ async fn events_pending_changes_and_webhook_cursors() {
         let after =
             s.events(&EventQuery { after_id: Some(all[0].id), limit: Some(1), ..EventQuery::default() }).await.unwrap();
         assert_eq!((after.len(), after[0].detail["n"].as_i64()), (1, Some(2)), "{db}");
+        // Paging back from the newest, and a window of time.
+        let older = s
+            .events(&EventQuery { before_id: Some(all[2].id), newest_first: true, ..EventQuery::default() })
+            .await
+            .unwrap();
+        assert_eq!(older.iter().map(|e| e.id).collect::<Vec<_>>(), vec![all[1].id, all[0].id], "{db}");
+        let later = Utc::now() + chrono::Duration::days(1);
+        s.append_events("acme", None, &[ev(EventKind::UserAdded, 4)], later).await.unwrap();
+        let window = |from, until| EventQuery { from, until, ..EventQuery::default() };
+        let tomorrow = s.events(&window(Some(later - chrono::Duration::hours(1)), None)).await.unwrap();
+        assert_eq!(tomorrow.iter().map(|e| e.detail["n"].as_i64()).collect::<Vec<_>>(), vec![Some(4)], "{db}");
+        let today = s.events(&window(None, Some(later - chrono::Duration::hours(1)))).await.unwrap();
+        assert_eq!(today.len(), 3, "{db}");
+        assert_eq!(s.events(&window(Some(later), Some(later))).await.unwrap().len(), 0, "{db}: until is exclusive");
+        // A person's events: about them, and the grants they gained or lost (their subject is
+        // the entitlement); not another person's, nor one whose id starts the same.
+        let grant = |who: &str| Event {
+            kind: EventKind::GrantAdded,
+            subject: "board:5:subscriber".into(),
+            detail: json!({ "principal": who, "source": "direct" }),
+        };
+        s.append_events("acme", None, &[grant("user:2"), grant("user:21"), grant("user:2_")], Utc::now())
+            .await
+            .unwrap();
+        let of = |p: &str| EventQuery { person: Some(p.into()), ..EventQuery::default() };
+        let two: Vec<_> = s.events(&of("user:2")).await.unwrap().into_iter().map(|e| (e.kind, e.subject)).collect();
+        assert_eq!(
+            two,
+            vec![("grant_added".into(), "user:2".into()), ("grant_added".into(), "board:5:subscriber".into())],
+            "{db}"
+        );
+        assert_eq!(s.events(&of("user:2_")).await.unwrap().len(), 1, "{db}: a wildcard is a character");
         let actions = vec![
             roster_core::Change::Action(Action::Deactivate { user: "1".into() }),
             roster_core::Change::Scim(roster_core::scim_plan::ScimStep::DeleteGroup {

@@ -141,11 +141,16 @@ pub async fn confirm_pending(store: &dyn Store, run: &SyncRun) -> Result<(usize,
             (false, Outcome::Succeeded) => EventKind::ActionNotConfirmed,
             (false, Outcome::Requested | Outcome::Failed) => EventKind::ActionNotApplied,
         };
+        let action = match &p.action {
+            Change::Action(a) => Some(a),
+            Change::Scim(_) => None,
+        };
         events.push(Event {
             kind,
             subject: p.action.subject(),
             detail: json!({
                 "plan": p.plan_id,
+                "action": action,
                 "description": p.action.describe(),
                 "sync": run.id,
                 // `requested`: the apply died before monday.com's answer was recorded; this

@@ -261,7 +261,7 @@ pub async fn apply_plan(
             (false, d, _) => d,
         };
         let kind = if ok { EventKind::ActionSucceeded } else { EventKind::ActionFailed };
-        events.push(Event { kind, subject: action.subject(), detail: json!({ "plan": plan_id, "index": i, "description": action.to_string(), "note": note, "by": opts.requested_by }) });
+        events.push(Event { kind, subject: action.subject(), detail: json!({ "plan": plan_id, "index": i, "action": action, "description": action.to_string(), "note": note, "by": opts.requested_by }) });
         if let Some(id) = ids.get(i) {
             answers.push((*id, if ok { Outcome::Succeeded } else { Outcome::Failed }));
         }

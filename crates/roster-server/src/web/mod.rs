@@ -4,6 +4,7 @@
 //! sniffing. Pages read through the same store and engine calls as the HTTP API.
 
 mod actions;
+mod events;
 mod governance;
 mod pages;
 mod plans;
@@ -261,7 +262,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/ui/a/{account}/users/{id}", get(pages::user))
         .route("/ui/a/{account}/resources/{rtype}", get(pages::resources))
         .route("/ui/a/{account}/who/{rtype}/{id}", get(pages::who))
-        .route("/ui/a/{account}/events", get(pages::events))
+        .route("/ui/a/{account}/events", get(events::events))
         .route("/ui/a/{account}/reports/{name}", get(pages::report))
         .route("/ui/a/{account}/plan", post(actions::plan))
         .route("/ui/a/{account}/plan/apply", post(actions::apply))

@@ -22,7 +22,7 @@ type S = State<Arc<AppState>>;
 const PAGE: u64 = 50;
 const LOGIN_COOKIE: &str = "roster_login_csrf";
 
-fn reader(s: &Session) -> Result<(), WebError> {
+pub(super) fn reader(s: &Session) -> Result<(), WebError> {
     if s.reads() {
         Ok(())
     } else {
@@ -334,7 +334,7 @@ pub async fn user(
     }
     let q = EventQuery {
         account: Some(account.clone()),
-        subject: Some(format!("user:{}", u.id)),
+        person: Some(format!("user:{}", u.id)),
         newest_first: true,
         limit: Some(20),
         ..EventQuery::default()
@@ -447,39 +447,6 @@ pub async fn who(
         grants.push(context! { ptype => g.principal.ptype.as_str(), pid => g.principal.id, who, slug => g.entitlement.slug, source => g.source.as_string(), via });
     }
     render("who.html", Some(&me), context! { account, kind => t.as_str(), id, name => r.name, grants })
-}
-
-#[derive(Deserialize)]
-pub struct EventFilter {
-    kind: Option<String>,
-}
-
-/// The newest 200 events, filtered by kind.
-pub async fn events(
-    State(s): S,
-    Web(me): Web,
-    Path(account): Path<String>,
-    Query(f): Query<EventFilter>,
-) -> Result<Response, WebError> {
-    reader(&me)?;
-    s.served(&account)?;
-    let q = EventQuery {
-        account: Some(account.clone()),
-        kind_prefix: blank(&f.kind).map(String::from),
-        newest_first: true,
-        limit: Some(200),
-        ..EventQuery::default()
-    };
-    // Subjects by name, from the newest snapshot (events of things since gone say so).
-    let sync = s.store.last_completed(&account).await?.map(|r| r.id).unwrap_or(0);
-    let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
-    let mut rows = Vec::new();
-    for e in s.store.events(&q).await? {
-        let about = names.subject(&e.subject).await?;
-        let sentence = names.sentence(&e.kind, &e.subject, &e.detail).await?;
-        rows.push(context! { id => e.id, at => e.at.format("%Y-%m-%d %H:%M:%S").to_string(), kind => e.kind, subject => e.subject, about, sentence, detail => e.detail.to_string() });
-    }
-    render("events.html", Some(&me), context! { account, rows, kind => blank(&f.kind) })
 }
 
 #[derive(Deserialize)]

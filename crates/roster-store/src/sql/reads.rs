@@ -72,17 +72,7 @@ enum Fields {
 /// finds the candidate rows. Text shorter than a trigram is found by a scan.
 fn text_match(postgres: bool, text: &str, fields: Fields) -> Vec<(String, String)> {
     let text = text.trim().to_lowercase();
-    // "Contains", as a LIKE pattern with its wildcards escaped.
-    let contains = |t: &str| -> String {
-        let escaped: String = t
-            .chars()
-            .flat_map(|c| match c {
-                '!' | '%' | '_' => vec!['!', c],
-                c => vec![c],
-            })
-            .collect();
-        format!("%{escaped}%")
-    };
+    let contains = like_contains;
     let like = match fields {
         Fields::Email => "u.email_lower LIKE $n ESCAPE '!'",
         Fields::EmailOrName => "(u.email_lower LIKE $n ESCAPE '!' OR LOWER(u.name) LIKE $n ESCAPE '!')",
@@ -374,6 +364,10 @@ impl SqlStore {
                AND ($3 IS NULL OR sync_id = $3)
                AND ($4 IS NULL OR id > $4)
                AND ($6 IS NULL OR subject = $6)
+               AND ($7 IS NULL OR id < $7)
+               AND ($8 IS NULL OR at >= $8)
+               AND ($9 IS NULL OR at < $9)
+               AND ($10 IS NULL OR subject = $10 OR detail LIKE $11 ESCAPE '!')
              ORDER BY id {order} LIMIT $5"
         ))
         .bind(q.account.clone())
@@ -382,6 +376,14 @@ impl SqlStore {
         .bind(q.after_id)
         .bind(q.limit.unwrap_or(1000) as i64)
         .bind(q.subject.clone())
+        .bind(q.before_id)
+        .bind(rows::ts(q.from))
+        .bind(rows::ts(q.until))
+        .bind(q.person.clone())
+        // A grant's detail is compact JSON: `{"principal":"user:7",...}`.
+        .bind(
+            q.person.as_ref().map(|p| like_contains(&format!("\"principal\":{}", serde_json::Value::from(p.as_str())))),
+        )
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::query("list events"))?;
@@ -484,4 +486,16 @@ impl crate::SnapshotStore for SqlStore {
         .map_err(StoreError::query("record sod result"))?;
         Ok(())
     }
+}
+
+/// "Contains `text`", as a LIKE pattern (with `ESCAPE '!'`) with its wildcards escaped.
+fn like_contains(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '!' | '%' | '_' => vec!['!', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("%{escaped}%")
 }
