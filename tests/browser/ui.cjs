@@ -116,6 +116,15 @@ async function signIn(browser, key) {
     const recs = await rita.locator('tbody tr td:nth-child(6)').allTextContents();
     assert.ok(recs.length > 0 && recs.every((t) => /revoke/.test(t)), `only items recommended for revoking: ${recs.length}`);
     await audit(rita, 'review-filtered');
+    // By one signal, from the filter form: every row shown carries that reason.
+    await rita.getByLabel('Recommendation', { exact: true }).selectOption({ label: 'inactive 90 days or more, or never seen' });
+    await rita.getByRole('button', { name: 'Show' }).click();
+    await rita.waitForLoadState();
+    const idle = await rita.locator('tbody tr td:nth-child(6)').allTextContents();
+    assert.ok(idle.length > 0 && idle.every((t) => /no activity/.test(t)), `only idle users: ${idle.slice(0, 3)}`);
+    await rita.getByRole('link', { name: 'Show items whatever their recommendation' }).click();
+    await rita.getByRole('link', { name: 'Show only items recommended for revoking' }).click();
+    await rita.waitForLoadState();
     await rita.getByLabel('Justification (required to revoke, and for your own access)').fill('quarterly review');
     await rita.getByRole('button', { name: 'Accept the recommendations (selected, or all on this page)' }).click();
     await rita.waitForLoadState();

@@ -747,6 +747,29 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
         assert!(only.contains(first), "item {first} is advised to revoke");
     }
     assert_eq!(rita.get(&format!("{base}?advice=maybe")).await.0, 400, "an unknown filter is named");
+    // Each signal's filter shows the items the API gives that signal (none: "judgement").
+    let signal_of = |id: i64| {
+        let i = all.iter().find(|i| i["id"].as_i64() == Some(id)).unwrap();
+        i["recommendation"]["signal"].as_str().unwrap_or("judgement").to_string()
+    };
+    let mut met = 0;
+    for signal in ["deactivated", "never_joined", "idle", "guest_on_board", "owner_active", "judgement"] {
+        let (s, page, _) = rita.get(&format!("{base}?advice={signal}")).await;
+        assert_eq!(s, 200, "{signal}");
+        let ids: Vec<i64> = page
+            .match_indices("name=\"shown\" value=\"")
+            .map(|(i, m)| {
+                page[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap()
+            })
+            .collect();
+        assert!(ids.iter().all(|&id| signal_of(id) == signal), "{signal}: {ids:?}");
+        assert!(
+            page.contains(&format!("<option value=\"{signal}\" selected>")),
+            "{signal}: the filter is shown chosen"
+        );
+        met += usize::from(!ids.is_empty());
+    }
+    assert!(met >= 3, "several signals are met in this org");
     let token = Browser::csrf(&page);
     let path = format!("{base}/decide");
     // A refused form comes back as the same page: the message beside the buttons, the ticks

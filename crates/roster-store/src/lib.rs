@@ -276,7 +276,7 @@ pub trait ReviewStore: Send + Sync {
         &self,
         campaign_id: i64,
         reviewer: &str,
-        rule: AdvisedRevoke,
+        rule: Advised,
         undecided_only: bool,
         from: ItemsFrom,
         limit: i64,
@@ -286,7 +286,7 @@ pub trait ReviewStore: Send + Sync {
         &self,
         campaign_id: i64,
         reviewer: &str,
-        rule: AdvisedRevoke,
+        rule: Advised,
         undecided_only: bool,
     ) -> Result<i64>;
     /// A campaign's items (of one reviewer, or all) counted by reviewer, decision,

@@ -443,14 +443,68 @@ pub enum ItemsFrom {
     Before(i64),
 }
 
-/// The items the engine advises revoking (`roster_engine::review::recommend`), as a filter
-/// the store applies in SQL so a page of them is found at any depth: deactivated or pending
-/// users, users with no activity recorded or none since `idle_before_ms`, and guests on a
-/// board they do not own. A test in roster-engine holds it equal to the engine's rule.
+/// The items the engine advises something for (`roster_engine::review::recommend`), as a
+/// filter the store applies in SQL so a page of them is found at any depth. A test in
+/// roster-engine holds each signal's filter equal to the engine's rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AdvisedRevoke {
+pub struct Advised {
     /// Activity at or before this time (milliseconds since the epoch) counts as idle.
     pub idle_before_ms: i64,
+    /// Activity after this time counts as recent (an owner's: certifying is advised).
+    pub recent_after_ms: i64,
+    /// Which advice.
+    pub signal: Signal,
+}
+
+/// Why an item is advised as it is: the engine's rules, first match wins, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// Any revoke advice (the four signals below).
+    Revoke,
+    /// Revoke: the user is deactivated in monday.com.
+    Deactivated,
+    /// Revoke: invited, never joined.
+    NeverJoined,
+    /// Revoke: no activity recorded, or none for the idle time.
+    Idle,
+    /// Revoke: a guest on a board they do not own.
+    GuestOnBoard,
+    /// Certify: an owner active recently.
+    OwnerActive,
+    /// No advice: the reviewer's judgement.
+    Judgement,
+}
+
+impl Signal {
+    /// Every signal, in the order the filters list them.
+    pub const ALL: [Signal; 7] = [
+        Signal::Revoke,
+        Signal::Deactivated,
+        Signal::NeverJoined,
+        Signal::Idle,
+        Signal::GuestOnBoard,
+        Signal::OwnerActive,
+        Signal::Judgement,
+    ];
+
+    /// The signal's one string form (URLs, the API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Revoke => "revoke",
+            Signal::Deactivated => "deactivated",
+            Signal::NeverJoined => "never_joined",
+            Signal::Idle => "idle",
+            Signal::GuestOnBoard => "guest_on_board",
+            Signal::OwnerActive => "owner_active",
+            Signal::Judgement => "judgement",
+        }
+    }
+
+    /// The signal named `s`, if any.
+    pub fn parse(s: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|x| x.as_str() == s)
+    }
 }
 
 /// Items of a campaign counted by reviewer and state (one row per combination).

@@ -924,7 +924,7 @@ async fn audit_log_entries_are_stored_once_and_the_cursor_only_moves_forward() {
 /// seeks, the undecided-only filter and the count.
 #[tokio::test]
 async fn items_advised_to_revoke_are_found_in_sql() {
-    use roster_store::{AdvisedRevoke, ItemsFrom};
+    use roster_store::{Advised, ItemsFrom, Signal};
     for (db, s) in stores().await {
         let s = s.as_ref();
         let id = s.add_campaign(&campaign("advice")).await.unwrap();
@@ -945,7 +945,7 @@ async fn items_advised_to_revoke_are_found_in_sql() {
             with(9, &|i| (i.user_role, i.entitlement) = ("guest".into(), "team:1:member".into())),
         ];
         assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
-        let rule = AdvisedRevoke { idle_before_ms: 100 };
+        let rule = Advised { idle_before_ms: 100, recent_after_ms: 100, signal: Signal::Revoke };
         let seqs = |v: Vec<roster_store::ReviewItem>| v.iter().map(|i| i.seq).collect::<Vec<_>>();
         let all = s.review_items_advised(id, "a@x", rule, false, ItemsFrom::Offset(0), 100).await.unwrap();
         assert_eq!(seqs(all), vec![2, 3, 4, 5, 6, 7], "{db}");

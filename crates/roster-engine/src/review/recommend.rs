@@ -5,7 +5,7 @@
 //! records the reason beside the decision.
 
 use roster_core::review::Decision;
-use roster_store::ReviewItem;
+use roster_store::{ReviewItem, Signal};
 
 /// Days without activity after which revoking is advised.
 pub const INACTIVE_DAYS: i64 = 90;
@@ -21,11 +21,13 @@ pub struct Recommendation {
     pub decision: Decision,
     /// Why, as a person reads it ("deactivated in monday.com").
     pub reason: String,
+    /// Which rule gave it (the inbox filters by it).
+    pub signal: Signal,
 }
 
 impl Recommendation {
-    fn revoke(reason: impl Into<String>) -> Recommendation {
-        Recommendation { decision: Decision::Revoke, reason: reason.into() }
+    fn revoke(signal: Signal, reason: impl Into<String>) -> Recommendation {
+        Recommendation { decision: Decision::Revoke, reason: reason.into(), signal }
     }
 }
 
@@ -33,34 +35,52 @@ impl Recommendation {
 /// recently seen member of a resource they do not own).
 pub fn recommend(item: &ReviewItem, now_ms: i64) -> Option<Recommendation> {
     if item.user_status == "deactivated" {
-        return Some(Recommendation::revoke("deactivated in monday.com"));
+        return Some(Recommendation::revoke(Signal::Deactivated, "deactivated in monday.com"));
     }
     let idle_days = item.user_last_activity_ms.map(|t| (now_ms - t).max(0) / DAY_MS);
     if item.user_status == "pending" {
-        return Some(Recommendation::revoke("invited but never joined"));
+        return Some(Recommendation::revoke(Signal::NeverJoined, "invited but never joined"));
     }
     match idle_days {
-        None => return Some(Recommendation::revoke("no activity in monday.com recorded")),
-        Some(d) if d >= INACTIVE_DAYS => return Some(Recommendation::revoke(format!("no activity for {d} days"))),
+        None => return Some(Recommendation::revoke(Signal::Idle, "no activity in monday.com recorded")),
+        Some(d) if d >= INACTIVE_DAYS => {
+            return Some(Recommendation::revoke(Signal::Idle, format!("no activity for {d} days")))
+        }
         _ => {}
     }
     let owner = item.entitlement.ends_with(":owner");
     if item.user_role == "guest" && item.entitlement.starts_with("board:") && !owner {
-        return Some(Recommendation::revoke("a guest (someone outside the company) on a board"));
+        return Some(Recommendation::revoke(Signal::GuestOnBoard, "a guest (someone outside the company) on a board"));
     }
     match idle_days {
         Some(d) if owner && d < RECENT_DAYS => Some(Recommendation {
             decision: Decision::Certify,
             reason: if d == 0 { "owner, active today".into() } else { format!("owner, active {d} days ago") },
+            signal: Signal::OwnerActive,
         }),
         _ => None,
     }
 }
 
-/// The revoke rule of [`recommend`] as a filter the store applies in SQL (a page of advised
-/// items at any depth); a test holds the two equal.
-pub fn advised_revoke(now_ms: i64) -> roster_store::AdvisedRevoke {
-    roster_store::AdvisedRevoke { idle_before_ms: now_ms - INACTIVE_DAYS * DAY_MS }
+/// The rules of [`recommend`] for `signal` as a filter the store applies in SQL (a page of
+/// those items at any depth); a test holds each equal to [`signal_of`].
+pub fn advised(now_ms: i64, signal: Signal) -> roster_store::Advised {
+    roster_store::Advised {
+        idle_before_ms: now_ms - INACTIVE_DAYS * DAY_MS,
+        recent_after_ms: now_ms - RECENT_DAYS * DAY_MS,
+        signal,
+    }
+}
+
+/// Whether `item` at `now_ms` is one the `signal` filter shows: its recommendation's signal,
+/// any revoke for [`Signal::Revoke`], none for [`Signal::Judgement`].
+pub fn signal_of(item: &ReviewItem, now_ms: i64, signal: Signal) -> bool {
+    match (recommend(item, now_ms), signal) {
+        (None, Signal::Judgement) => true,
+        (Some(r), Signal::Revoke) => r.decision == Decision::Revoke,
+        (Some(r), s) => r.signal == s,
+        (None, _) => false,
+    }
 }
 
 /// Decides `items` (the caller's, undecided) as their recommendations say, each with

@@ -154,6 +154,9 @@ pub struct RecommendationView {
     pub decision: String,
     /// Why ("deactivated in monday.com", "no activity for 120 days", "owner, active today").
     pub reason: String,
+    /// The rule that gave it, as the inbox filters by it: deactivated, never_joined, idle,
+    /// guest_on_board or owner_active.
+    pub signal: String,
 }
 
 pub(crate) fn at(ms: Option<i64>) -> Option<String> {
@@ -163,7 +166,11 @@ pub(crate) fn at(ms: Option<i64>) -> Option<String> {
 impl From<ReviewItem> for ItemView {
     fn from(i: ReviewItem) -> Self {
         let recommendation = roster_engine::review::recommend::recommend(&i, chrono::Utc::now().timestamp_millis())
-            .map(|r| RecommendationView { decision: r.decision.as_str().to_string(), reason: r.reason });
+            .map(|r| RecommendationView {
+                decision: r.decision.as_str().to_string(),
+                reason: r.reason,
+                signal: r.signal.as_str().to_string(),
+            });
         ItemView {
             recommendation,
             id: i.id,

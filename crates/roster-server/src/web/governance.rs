@@ -59,6 +59,16 @@ pub async fn reviews(State(s): S, Web(me): Web, Path(account): Path<String>) -> 
 /// Items on one page of a reviewer's inbox: enough to decide in bulk, few enough to render
 /// fast (the page's cost follows its items).
 pub const ITEMS_PAGE: i64 = 100;
+/// The inbox's filters by recommendation: the signal and how a reviewer reads it.
+const SIGNALS: [(&str, &str); 7] = [
+    ("revoke", "recommended for revoking (any reason)"),
+    ("deactivated", "deactivated in monday.com"),
+    ("never_joined", "invited, never joined"),
+    ("idle", "inactive 90 days or more, or never seen"),
+    ("guest_on_board", "guests on boards"),
+    ("owner_active", "owners active recently (certify)"),
+    ("judgement", "no recommendation: your judgement"),
+];
 
 #[derive(serde::Deserialize)]
 pub struct InboxQuery {
@@ -71,7 +81,7 @@ pub struct InboxQuery {
     before: Option<i64>,
     /// Only undecided items.
     open: Option<String>,
-    /// `revoke`: only the items advised to revoke.
+    /// A signal (`revoke`, `idle`, `owner_active`, ...): only the items it advises.
     advice: Option<String>,
 }
 
@@ -117,8 +127,13 @@ async fn inbox(
     let only_open = q.open.as_deref() == Some("1");
     let advised = match q.advice.as_deref() {
         None | Some("") => None,
-        Some("revoke") => Some(recommend::advised_revoke(Utc::now().timestamp_millis())),
-        Some(other) => return Err(WebError::bad(format!("advice {other:?} is not a filter: use advice=revoke"))),
+        Some(name) => match roster_store::Signal::parse(name) {
+            Some(signal) => Some(recommend::advised(Utc::now().timestamp_millis(), signal)),
+            None => {
+                let names: Vec<&str> = roster_store::Signal::ALL.iter().map(|s| s.as_str()).collect();
+                return Err(WebError::bad(format!("advice {name:?} is not a filter: use one of {}", names.join(", "))));
+            }
+        },
     };
     let total = match advised {
         Some(rule) => s.store.review_items_advised_count(id, &mine_name, rule, only_open).await?.max(0) as u64,
@@ -197,7 +212,7 @@ async fn inbox(
         context! {
             account, c => context! { id => c.id, name => c.name, status => c.status.as_str() }, groups, open => mine_counts.undecided,
             mine => mine_counts.items, signed, progress, counts => super::ser(&counts), launched,
-            pager => super::ser(&pager), only_open, cursors, view, refused, advised => advised.is_some(),
+            pager => super::ser(&pager), only_open, cursors, view, refused, advised => advised.is_some(), advice => advised.map(|a| a.signal.as_str()), signals => SIGNALS,
         },
     )?;
     *page.status_mut() = status;

@@ -6,7 +6,7 @@ use roster_core::review::{CampaignStatus, Decision, RemediationStatus};
 use sqlx::Row;
 
 use super::SqlStore;
-use crate::types::{AdvisedRevoke, ItemDecision, ItemsFrom, Remediation, ReviewCampaign, ReviewItem, ReviewTally};
+use crate::types::{Advised, ItemDecision, ItemsFrom, Remediation, ReviewCampaign, ReviewItem, ReviewTally};
 use crate::{Result, StoreError};
 
 const CAMPAIGN_COLUMNS: &str =
@@ -217,7 +217,7 @@ impl SqlStore {
         undecided_only: bool,
         from: ItemsFrom,
         limit: i64,
-        advised: Option<AdvisedRevoke>,
+        advised: Option<Advised>,
     ) -> Result<Vec<ReviewItem>> {
         // Filters written out (not `$2 IS NULL OR ...`), so one reviewer's page is a range of
         // the (campaign, reviewer, seq) index instead of a scan of the whole campaign; a seek
@@ -235,7 +235,7 @@ impl SqlStore {
         if !matches!(from, ItemsFrom::Offset(_)) {
             next += 1;
         }
-        let advice = if advised.is_some() { advised_sql(next) } else { String::new() };
+        let (advice, advice_binds) = advised.map_or((String::new(), vec![]), |a| advised_sql(next, a));
         let q = sqlx::query(sql!(
             "SELECT {ITEM_COLUMNS} FROM review_items WHERE campaign_id = $1 {who} {open} {seek} {advice}
              ORDER BY seq {order} LIMIT $2 OFFSET $3"
@@ -251,10 +251,7 @@ impl SqlStore {
             ItemsFrom::After(seq) | ItemsFrom::Before(seq) => q.bind(seq),
             ItemsFrom::Offset(_) => q,
         };
-        let q = match advised {
-            Some(a) => q.bind(a.idle_before_ms),
-            None => q,
-        };
+        let q = advice_binds.into_iter().fold(q, |q, v| q.bind(v));
         let rows = q.fetch_all(&self.pool).await.map_err(StoreError::query("page review items"))?;
         let mut items = rows.iter().map(item_row).collect::<Result<Vec<_>>>()?;
         if matches!(from, ItemsFrom::Before(_)) {
@@ -267,20 +264,22 @@ impl SqlStore {
         &self,
         campaign_id: i64,
         reviewer: &str,
-        rule: AdvisedRevoke,
+        rule: Advised,
         undecided_only: bool,
     ) -> Result<i64> {
         let open = if undecided_only { "AND decision IS NULL" } else { "" };
-        let advice = advised_sql(3);
-        sqlx::query_scalar(sql!(
+        let (advice, binds) = advised_sql(3, rule);
+        let q = sqlx::query_scalar(sql!(
             "SELECT COUNT(*) FROM review_items WHERE campaign_id = $1 AND reviewer = $2 {open} {advice}"
         ))
         .bind(campaign_id)
-        .bind(reviewer)
-        .bind(rule.idle_before_ms)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(StoreError::query("count advised review items"))
+        .bind(reviewer);
+        binds
+            .into_iter()
+            .fold(q, |q, v| q.bind(v))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(StoreError::query("count advised review items"))
     }
 
     pub(super) async fn review_tally_impl(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
@@ -493,7 +492,7 @@ impl crate::ReviewStore for SqlStore {
         &self,
         campaign_id: i64,
         reviewer: &str,
-        rule: AdvisedRevoke,
+        rule: Advised,
         undecided_only: bool,
         from: ItemsFrom,
         limit: i64,
@@ -505,7 +504,7 @@ impl crate::ReviewStore for SqlStore {
         &self,
         campaign_id: i64,
         reviewer: &str,
-        rule: AdvisedRevoke,
+        rule: Advised,
         undecided_only: bool,
     ) -> Result<i64> {
         self.review_items_advised_count_impl(campaign_id, reviewer, rule, undecided_only).await
@@ -560,11 +559,28 @@ impl crate::ReviewStore for SqlStore {
     }
 }
 
-/// The SQL of [`AdvisedRevoke`] with its time at placeholder `$n`: the engine's revoke rule
-/// (`roster_engine::review::recommend`) on the columns the item froze at launch.
-fn advised_sql(n: usize) -> String {
-    format!(
-        "AND (user_status IN ('deactivated', 'pending') OR user_last_activity_ms IS NULL OR user_last_activity_ms <= ${n}
-              OR (user_role = 'guest' AND entitlement LIKE 'board:%' AND entitlement NOT LIKE '%:owner'))"
-    )
+/// The SQL of [`Advised`] from placeholder `$n` on, and the values to bind there: the engine's
+/// rules (`roster_engine::review::recommend`, first match wins) on the columns the item froze
+/// at launch.
+fn advised_sql(n: usize, rule: Advised) -> (String, Vec<i64>) {
+    use crate::types::Signal;
+    let (idle, recent) = (format!("${n}"), format!("${}", n + 1));
+    let gone = "user_status IN ('deactivated', 'pending')";
+    let idle_now = format!("(user_last_activity_ms IS NULL OR user_last_activity_ms <= {idle})");
+    let guest = "(user_role = 'guest' AND entitlement LIKE 'board:%' AND entitlement NOT LIKE '%:owner')";
+    // Past the revoke rules: present, seen since the idle time.
+    let active = format!("user_status NOT IN ('deactivated', 'pending') AND NOT {idle_now}");
+    let owner_recent = format!("(entitlement LIKE '%:owner' AND user_last_activity_ms > {recent})");
+    let one = vec![rule.idle_before_ms];
+    let two = vec![rule.idle_before_ms, rule.recent_after_ms];
+    let (sql, binds) = match rule.signal {
+        Signal::Revoke => (format!("{gone} OR {idle_now} OR {guest}"), one),
+        Signal::Deactivated => ("user_status = 'deactivated'".to_string(), vec![]),
+        Signal::NeverJoined => ("user_status = 'pending'".to_string(), vec![]),
+        Signal::Idle => (format!("user_status NOT IN ('deactivated', 'pending') AND {idle_now}"), one),
+        Signal::GuestOnBoard => (format!("{active} AND {guest}"), one),
+        Signal::OwnerActive => (format!("{active} AND NOT {guest} AND {owner_recent}"), two),
+        Signal::Judgement => (format!("{active} AND NOT {guest} AND NOT {owner_recent}"), two),
+    };
+    (format!("AND ({sql})"), binds)
 }
