@@ -130,8 +130,19 @@ async function signIn(browser, key) {
     await rita.waitForLoadState();
     const accepted = await rita.locator('tbody tr', { hasText: 'quarterly review (recommended: ' }).count();
     assert.ok(accepted > 0, 'recommendations accepted, each with its reason');
-    // The items left (no recommendation: her judgement), page by page of undecided items.
+    // Every undecided item of one resource at once, whatever page it is on.
     const inbox = rita.url().split('?')[0];
+    await rita.goto(`${inbox}?open=1`);
+    const whole = (await rita.locator('#all_of_resource option').first().textContent()).trim();
+    await rita.getByLabel('Or every undecided item of one resource (on every page)').selectOption({ index: 0 });
+    await rita.getByLabel('Justification (required to revoke, and for your own access)').fill('the team still works there');
+    await rita.getByRole('button', { name: 'Certify all of it' }).click();
+    await rita.waitForLoadState();
+    assert.strictEqual(await rita.getByRole('alert').count(), 0, 'decided without a refusal');
+    await rita.goto(`${inbox}?open=1`);
+    assert.ok(!(await rita.locator('legend').allTextContents()).some((t) => t.trim() === whole), `nothing of ${whole} is left undecided`);
+    console.log(`  every undecided item of ${whole} certified at once`);
+    // The items left (no recommendation: her judgement), page by page of undecided items.
     for (let round = 0; round < 100; round++) {
       await rita.goto(`${inbox}?open=1`);
       const open = rita.locator('input[name=item]:not([disabled])');

@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::*;
@@ -836,4 +837,44 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
     let left = all_items(&e, &format!("{list}&undecided=true")).await.len();
     let mail = format!("href=\"mailto:rita@acme.test?subject=Access%20review%20%22Q1%22%3A%20{left}%20items%20wait%20for%20you&amp;body=");
     assert!(page.contains(&mail) && page.contains("due%202099-01-01"), "a reminder for {left} items: {page}");
+
+    // Every undecided item of one resource, across pages, in one decision; nothing else moves.
+    let before = all_items(&e, &list).await;
+    let resource_of = |i: &serde_json::Value| {
+        let ent = i["entitlement"].as_str().unwrap();
+        ent.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap()
+    };
+    let open: Vec<&serde_json::Value> = before.iter().filter(|i| i["decision"].is_null()).collect();
+    let mut per: BTreeMap<String, usize> = BTreeMap::new();
+    for i in &open {
+        *per.entry(resource_of(i)).or_default() += 1;
+    }
+    let (target, n) = per.iter().max_by_key(|(_, n)| **n).map(|(r, n)| (r.clone(), *n)).unwrap();
+    let (_, page, _) = rita.get(&base).await;
+    let token = Browser::csrf(&page);
+    let form = [
+        ("csrf", token.as_str()),
+        ("all_of", "certify"),
+        ("resource", target.as_str()),
+        ("justification", "team still needs it"),
+    ];
+    let (s, body, _) = rita.post(&path, &form).await;
+    assert_eq!(s, 303, "{body}");
+    let after = all_items(&e, &list).await;
+    for (b, a) in before.iter().zip(&after) {
+        let on = resource_of(b) == target && b["decision"].is_null();
+        if on {
+            assert_eq!(a["decision"].as_str(), Some("certify"), "{a}");
+        } else {
+            assert_eq!(a["decision"], b["decision"], "an item of another resource or decided before is unchanged: {a}");
+        }
+    }
+    assert!(n > 0);
+    // A resource that is not one, or one with nothing left, is refused on the same page.
+    for (resource, says) in [("board:1 OR 1=1", "is not a resource"), (target.as_str(), "is undecided")] {
+        let form = [("csrf", token.as_str()), ("all_of", "revoke"), ("resource", resource), ("justification", "x")];
+        let (s, body, _) = rita.post(&path, &form).await;
+        assert_eq!(s, 400, "{resource}");
+        assert!(body.contains(says), "{resource}: {body}");
+    }
 }

@@ -289,6 +289,15 @@ pub trait ReviewStore: Send + Sync {
         rule: Advised,
         undecided_only: bool,
     ) -> Result<i64>;
+    /// The ids of a reviewer's undecided items on `resource` (`board:7`: its every
+    /// entitlement), in order, at most `limit`: "decide all of this board" across pages.
+    async fn review_undecided_on(
+        &self,
+        campaign_id: i64,
+        reviewer: &str,
+        resource: &str,
+        limit: i64,
+    ) -> Result<Vec<i64>>;
     /// A campaign's items (of one reviewer, or all) counted by reviewer, decision,
     /// remediation, reassignment and self-review, in SQL (a campaign can hold millions).
     async fn review_tally(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>>;

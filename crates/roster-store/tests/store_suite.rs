@@ -943,6 +943,7 @@ async fn items_advised_to_revoke_are_found_in_sql() {
             with(7, &|i| i.user_role = "guest".into()),         // advised: guest on a board
             with(8, &|i| (i.user_role, i.entitlement) = ("guest".into(), "board:1:owner".into())),
             with(9, &|i| (i.user_role, i.entitlement) = ("guest".into(), "team:1:member".into())),
+            with(10, &|i| i.entitlement = "board:10:subscriber".into()),
         ];
         assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
         let rule = Advised { idle_before_ms: 100, recent_after_ms: 100, signal: Signal::Revoke };
@@ -968,5 +969,25 @@ async fn items_advised_to_revoke_are_found_in_sql() {
         let open = s.review_items_advised(id, "a@x", rule, true, ItemsFrom::Offset(0), 100).await.unwrap();
         assert_eq!(seqs(open), vec![3, 4, 5, 6, 7], "{db}: undecided only");
         assert_eq!(s.review_items_advised_count(id, "a@x", rule, true).await.unwrap(), 5, "{db}");
+        // Each signal on its own (first rule that matches wins).
+        let only = |signal| Advised { signal, ..rule };
+        let by = |signal| {
+            let rule = only(signal);
+            async move { seqs(s.review_items_advised(id, "a@x", rule, false, ItemsFrom::Offset(0), 100).await.unwrap()) }
+        };
+        assert_eq!(by(Signal::Deactivated).await, vec![2], "{db}");
+        assert_eq!(by(Signal::NeverJoined).await, vec![3], "{db}");
+        assert_eq!(by(Signal::Idle).await, vec![4, 5, 6], "{db}");
+        assert_eq!(by(Signal::GuestOnBoard).await, vec![7], "{db}");
+        assert_eq!(by(Signal::OwnerActive).await, vec![8], "{db}: an owner seen after 100");
+        assert_eq!(by(Signal::Judgement).await, vec![1, 9, 10], "{db}");
+        // A resource's undecided items: board 1's (not a board 10's), the decided one left out.
+        let on = s.review_undecided_on(id, "a@x", "board:1", 100).await.unwrap();
+        let want: Vec<i64> =
+            mine.iter().filter(|i| i.seq != 2 && i.entitlement.starts_with("board:1:")).map(|i| i.id).collect();
+        assert_eq!(on, want, "{db}");
+        assert!(!on.is_empty(), "{db}");
+        assert_eq!(s.review_undecided_on(id, "a@x", "board:1", 2).await.unwrap().len(), 2.min(want.len()), "{db}");
+        assert_eq!(s.review_undecided_on(id, "b@x", "board:1", 100).await.unwrap(), Vec::<i64>::new(), "{db}");
     }
 }

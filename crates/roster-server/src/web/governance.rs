@@ -254,6 +254,9 @@ pub async fn decide(
 
 /// What a decision form asks, done; a refusal says why.
 async fn decide_form(s: &AppState, me: &Session, account: &str, id: i64, f: &Fields) -> Result<(), WebError> {
+    if let Some(all_of) = f.one("all_of") {
+        return decide_resource(s, me, account, id, all_of, f).await;
+    }
     let items = numbers(&f.all("item"))?;
     if f.one("decision") == Some("accept") {
         // The ticked items, or with none ticked every item the page showed.
@@ -277,6 +280,49 @@ async fn decide_form(s: &AppState, me: &Session, account: &str, id: i64, f: &Fie
         Utc::now(),
     )
     .await?;
+    Ok(())
+}
+
+/// "Certify (or revoke) every undecided item of this resource": `all_of` is the decision, the
+/// `resource` field names it (`board:7`); the reviewer's items on it across every page, at most
+/// [`review::MAX_ITEMS_A_DECISION`] (more are refused, not cut). The buttons come after the
+/// others, so Enter in a field still means "certify the ticked items".
+async fn decide_resource(
+    s: &AppState,
+    me: &Session,
+    account: &str,
+    id: i64,
+    decision: &str,
+    f: &Fields,
+) -> Result<(), WebError> {
+    let resource = f.one("resource").unwrap_or_default();
+    let well_formed = resource.split_once(':').is_some_and(|(kind, rid)| {
+        !kind.is_empty()
+            && kind.len() <= 20
+            && kind.bytes().all(|b| b.is_ascii_lowercase())
+            && !rid.is_empty()
+            && rid.len() <= 20
+            && rid.bytes().all(|b| b.is_ascii_digit())
+    });
+    if !well_formed {
+        return Err(WebError::bad(format!("{resource:?} is not a resource: choose one from the list")));
+    }
+    if !matches!(decision, "certify" | "revoke") {
+        return Err(WebError::bad(format!("{decision:?} is not a decision for a whole resource: certify or revoke")));
+    }
+    let act = Act::parse(decision, None)?;
+    let who = reviewer_name(me);
+    let max = review::MAX_ITEMS_A_DECISION;
+    let items = s.store.review_undecided_on(id, &who, resource, max as i64 + 1).await?;
+    if items.is_empty() {
+        return Err(WebError::bad(format!("none of your items on {resource} is undecided")));
+    }
+    if items.len() > max {
+        return Err(WebError::bad(format!(
+            "more than {max} undecided items on {resource}: decide them a page at a time, or filter by recommendation"
+        )));
+    }
+    review::decide_many(s.store.as_ref(), account, id, &items, &who, &act, f.one("justification"), Utc::now()).await?;
     Ok(())
 }
 
