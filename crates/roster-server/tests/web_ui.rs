@@ -671,6 +671,42 @@ async fn events_are_filtered_by_category_person_and_day_paged_and_downloaded_as_
     assert!(page.contains("value=\"nobody@nowhere.test\""), "the typed value is kept");
 }
 
+#[tokio::test]
+async fn the_inbox_shows_each_persons_last_login_once_the_audit_log_is_read() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(synced(&e).await["status"], "completed");
+    let def = serde_json::json!({ "name": "Logins", "due": "2099-01-01", "types": ["board"], "reviewers": "named", "named": ["rita@acme.test"], "fallback": "sec@acme.test" });
+    let (_, c) = post_json(&e, "/api/v1/accounts/acme/reviews", ADMIN, def).await;
+    let cid = c["id"].as_i64().unwrap();
+    post_json(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/launch"), ADMIN, serde_json::json!({})).await;
+    let mut rita = Browser::new(&e);
+    assert_eq!(rita.sign_in(REVIEWER).await, 303);
+    let base = format!("/ui/a/acme/reviews/{cid}");
+    let (_, page, _) = rita.get(&base).await;
+    assert!(!page.contains("last login") && !page.contains("no login in the audit log"), "unknown until it is read");
+    let o = roster_engine::audit_log::AuditReadOptions { first_days: 365, ..Default::default() };
+    roster_engine::audit_log::read_audit_log(
+        e.store.as_ref(),
+        &e.state.accounts[0].client,
+        "acme",
+        chrono::Utc::now(),
+        &o,
+    )
+    .await
+    .unwrap();
+    let (_, page, _) = rita.get(&base).await;
+    let text = visible_text(&page);
+    // Each person shown: their last login as the store has it, or none.
+    let items = all_items(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/items?reviewer=rita@acme.test")).await;
+    let logins: std::collections::HashMap<String, i64> =
+        e.store.last_logins("acme").await.unwrap().into_iter().map(|(u, t, _)| (u, t)).collect();
+    let shown: Vec<&serde_json::Value> = items.iter().take(100).collect();
+    let with = shown.iter().filter(|i| logins.contains_key(i["user_id"].as_str().unwrap())).count();
+    assert!(with > 0, "some people on the first page have logged in");
+    assert_eq!(text.matches("last login ").count(), with, "{text}");
+    assert_eq!(text.matches("no login in the audit log read").count(), shown.len() - with);
+}
+
 /// Every item of a list route, 1,000 at a time, each page after the last one's `seq`.
 async fn all_items(e: &Env, list: &str) -> Vec<serde_json::Value> {
     let (mut all, mut after) = (Vec::new(), 0);

@@ -378,6 +378,8 @@ pub trait AuditLogStore: Send + Sync {
     async fn audit_entries_after(&self, account: &str, after_id: i64, limit: u32) -> Result<Vec<AuditLogRow>>;
     /// Each user's last login (ms) and number of logins stored.
     async fn last_logins(&self, account: &str) -> Result<Vec<(String, i64, i64)>>;
+    /// The last login (ms) of each of `user_ids` who has one stored.
+    async fn last_logins_of(&self, account: &str, user_ids: &[String]) -> Result<Vec<(String, i64)>>;
 }
 
 /// The audit log: events appended outside syncs, read back, and each webhook's delivery cursor.

@@ -913,6 +913,16 @@ async fn audit_log_entries_are_stored_once_and_the_cursor_only_moves_forward() {
         assert_eq!(last.len(), 7, "{db}: one row per user with a login");
         let three = last.iter().find(|(u, _, _)| u == "3").unwrap();
         assert_eq!((three.1, three.2), (1_000 + 395, 57), "{db}: the last login and how many");
+        // The same for a few users, the way a page asks: those with a login, by id.
+        let ask: Vec<String> = ["3", "nobody", "3"].iter().map(|x| x.to_string()).collect();
+        assert_eq!(s.last_logins_of("acme", &ask).await.unwrap(), vec![("3".to_string(), 1_395)], "{db}");
+        let every: Vec<String> =
+            last.iter().map(|(u, _, _)| u.clone()).chain((0..1_200).map(|i| format!("x{i}"))).collect();
+        let mut many = s.last_logins_of("acme", &every).await.unwrap();
+        many.sort();
+        let mut want: Vec<(String, i64)> = last.iter().map(|(u, t, _)| (u.clone(), *t)).collect();
+        want.sort();
+        assert_eq!(many, want, "{db}: more ids than one statement holds");
         s.set_audit_cursor("acme", 9_000).await.unwrap();
         s.set_audit_cursor("acme", 8_000).await.unwrap();
         assert_eq!(s.audit_cursor("acme").await.unwrap(), Some(9_000), "{db}: never backwards");

@@ -158,6 +158,22 @@ async fn inbox(
     // Access through a team names the team (from the campaign's frozen snapshot).
     let mut names = roster_engine::names::Names::new(s.store.as_ref(), c.sync_id.unwrap_or(0));
     let now_ms = Utc::now().timestamp_millis();
+    // The last login of each person on the page, when monday.com's audit log is read
+    // (Enterprise); one indexed lookup for the page.
+    let audit_read = s.store.audit_cursor(account).await?.is_some();
+    let logins: std::collections::HashMap<String, i64> = if audit_read {
+        let mut ids: Vec<String> = page.iter().map(|i| i.user_id.clone()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        s.store.last_logins_of(account, &ids).await?.into_iter().collect()
+    } else {
+        Default::default()
+    };
+    let ago = |t: i64| match (now_ms - t).max(0) / 86_400_000 {
+        0 => "today".to_string(),
+        1 => "yesterday".to_string(),
+        d => format!("{d} days ago"),
+    };
     for i in &page {
         let resource = i.entitlement.rsplit_once(':').map(|(r, _)| r.to_string()).unwrap_or_default();
         let via = match i.source.strip_prefix("team:") {
@@ -167,13 +183,14 @@ async fn inbox(
         // The signal and the advice a decision needs, beside the item.
         let rec =
             recommend::recommend(i, now_ms).map(|r| context! { decision => r.decision.as_str(), reason => r.reason });
-        let seen = i.user_last_activity_ms.map(|t| match (now_ms - t).max(0) / 86_400_000 {
-            0 => "today".to_string(),
-            1 => "yesterday".to_string(),
-            d => format!("{d} days ago"),
-        });
+        let seen = i.user_last_activity_ms.map(ago);
+        let login = match (audit_read, logins.get(&i.user_id)) {
+            (false, _) => None,
+            (true, Some(&t)) => Some(format!("last login {}", ago(t))),
+            (true, None) => Some("no login in the audit log read".to_string()),
+        };
         groups.entry((resource, i.resource_name.clone())).or_default().push(context! {
-            slug => i.entitlement.rsplit(':').next(), via, rec, seen, ..super::ser(i)
+            slug => i.entitlement.rsplit(':').next(), via, rec, seen, login, ..super::ser(i)
         });
     }
     let groups: Vec<_> = groups

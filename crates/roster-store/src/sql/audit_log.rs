@@ -137,6 +137,32 @@ impl crate::AuditLogStore for SqlStore {
         rows.iter().map(row).collect()
     }
 
+    async fn last_logins_of(&self, account: &str, user_ids: &[String]) -> Result<Vec<(String, i64)>> {
+        let mut out = Vec::new();
+        // One range of the (account, user_id, event, at_ms) index per user; the text holds
+        // placeholders only, 500 at most a statement.
+        for chunk in user_ids.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let text = format!(
+                "SELECT user_id, MAX(at_ms) AS last_ms FROM audit_log
+                 WHERE account = $1 AND user_id IN ({}) AND event = 'login' GROUP BY user_id",
+                marks.join(", ")
+            );
+            let q = sqlx::query(sqlx::AssertSqlSafe(text)).bind(account);
+            let rows = chunk
+                .iter()
+                .fold(q, |q, id| q.bind(id.as_str()))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::query("read last logins"))?;
+            let q = StoreError::query("read last logins");
+            for r in &rows {
+                out.push((r.try_get("user_id").map_err(&q)?, r.try_get("last_ms").map_err(&q)?));
+            }
+        }
+        Ok(out)
+    }
+
     async fn last_logins(&self, account: &str) -> Result<Vec<(String, i64, i64)>> {
         let rows = sqlx::query(
             "SELECT user_id, MAX(at_ms) AS last_ms, COUNT(*) AS logins FROM audit_log
