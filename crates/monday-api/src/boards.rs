@@ -100,30 +100,16 @@ impl Client {
         first: u32,
         count: u32,
     ) -> Result<Vec<Vec<u64>>, Error> {
-        let [(p1, on1), (p2, on2), (p3, on3), (p4, on4), (p5, on5), (p6, on6), (p7, on7), (p8, on8)] =
-            ids::aliases(first, count);
-        let vars = board_ids::Variables {
-            limit: ids::PAGE.into(),
-            state: Some(gql_enum(filter.state.as_str())?),
-            kind: filter.kind.as_deref().map(gql_enum).transpose()?,
-            workspaces: filter.workspaces(),
-            p1,
-            on1,
-            p2,
-            on2,
-            p3,
-            on3,
-            p4,
-            on4,
-            p5,
-            on5,
-            p6,
-            on6,
-            p7,
-            on7,
-            p8,
-            on8,
-        };
+        let vars = ids::with_pages!(
+            board_ids::Variables {
+                limit: ids::PAGE.into(),
+                state: Some(gql_enum(filter.state.as_str())?),
+                kind: filter.kind.as_deref().map(gql_enum).transpose()?,
+                workspaces: filter.workspaces(),
+            },
+            first,
+            count
+        );
         let d = self.query::<BoardIds>(&format!("BoardIds/{count}"), vars).await?;
         let pages = [d.p1, d.p2, d.p3, d.p4, d.p5, d.p6, d.p7, d.p8];
         pages.into_iter().take(count as usize).map(|page| ids::parsed(page, |b| b.id, "board")).collect()

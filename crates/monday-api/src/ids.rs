@@ -22,6 +22,17 @@ pub(crate) fn aliases(first: u32, count: u32) -> [(i64, bool); PAGES_TOGETHER as
     std::array::from_fn(|i| (i64::from(first) + i as i64, (i as u32) < count))
 }
 
+/// A document's variables (`$ty { field: value, .. }`) with its eight page aliases (`p1`, `on1`,
+/// .. `p8`, `on8`) asking `count` pages from `first` on.
+macro_rules! with_pages {
+    ($ty:path { $($field:ident: $value:expr),* $(,)? }, $first:expr, $count:expr) => {{
+        let [(p1, on1), (p2, on2), (p3, on3), (p4, on4), (p5, on5), (p6, on6), (p7, on7), (p8, on8)] =
+            $crate::ids::aliases($first, $count);
+        $ty { $($field: $value,)* p1, on1, p2, on2, p3, on3, p4, on4, p5, on5, p6, on6, p7, on7, p8, on8 }
+    }};
+}
+pub(crate) use with_pages;
+
 /// The ids of one page as a document answers it (`None`: no list, an empty page).
 pub(crate) fn parsed<T, I: AsRef<str>>(
     page: Option<Vec<Option<T>>>,

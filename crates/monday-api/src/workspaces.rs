@@ -100,28 +100,11 @@ impl Client {
         first: u32,
         count: u32,
     ) -> Result<Vec<Vec<u64>>, Error> {
-        let [(p1, on1), (p2, on2), (p3, on3), (p4, on4), (p5, on5), (p6, on6), (p7, on7), (p8, on8)] =
-            ids::aliases(first, count);
-        let vars = workspace_ids::Variables {
-            limit: ids::PAGE.into(),
-            state: Some(crate::boards::gql_enum(state.as_str())?),
-            p1,
-            on1,
-            p2,
-            on2,
-            p3,
-            on3,
-            p4,
-            on4,
-            p5,
-            on5,
-            p6,
-            on6,
-            p7,
-            on7,
-            p8,
-            on8,
-        };
+        let vars = ids::with_pages!(
+            workspace_ids::Variables { limit: ids::PAGE.into(), state: Some(crate::boards::gql_enum(state.as_str())?) },
+            first,
+            count
+        );
         let d = self.query::<WorkspaceIds>(&format!("WorkspaceIds/{count}"), vars).await?;
         let pages = [d.p1, d.p2, d.p3, d.p4, d.p5, d.p6, d.p7, d.p8];
         pages

@@ -528,15 +528,7 @@ async fn pages_name_what_they_show_with_no_bare_ids() {
         .iter()
         .find(|b| !b.team_subscribers.is_empty() && b.kind != monday_sim::model::BoardKind::Share)
         .unwrap();
-    let newcomer = org
-        .users
-        .iter()
-        .find(|u| {
-            u.kind == monday_sim::model::UserKind::Member
-                && u.status == monday_sim::model::UserStatus::Active
-                && !board.subscribers.contains(&u.id)
-        })
-        .unwrap();
+    let newcomer = *members_not_on(&org, board).first().unwrap();
     e.state.accounts[0].client.change_board_users(board.id, &[newcomer.id], false, true).await.unwrap();
     assert_eq!(synced(&e).await["status"], "completed");
     let team = org.teams.iter().find(|t| board.team_subscribers.contains(&t.id)).unwrap();
@@ -592,15 +584,7 @@ async fn events_are_filtered_by_category_person_and_day_paged_and_downloaded_as_
     assert_eq!(synced(&e).await["status"], "completed");
     let org = e.sim.sim.world().org().clone();
     let board = org.boards.iter().find(|b| b.kind != monday_sim::model::BoardKind::Share).unwrap();
-    let people: Vec<_> = org
-        .users
-        .iter()
-        .filter(|u| {
-            u.kind == monday_sim::model::UserKind::Member
-                && u.status == monday_sim::model::UserStatus::Active
-                && !board.subscribers.contains(&u.id)
-        })
-        .collect();
+    let people = members_not_on(&org, board);
     let ids: Vec<u64> = people.iter().map(|u| u.id).collect();
     e.state.accounts[0].client.change_board_users(board.id, &ids[..100.min(ids.len())], false, true).await.unwrap();
     // Enough grants for more than one page of events (200): the same people on other boards.
@@ -707,6 +691,25 @@ async fn the_inbox_shows_each_persons_last_login_once_the_audit_log_is_read() {
     assert_eq!(text.matches("no login in the audit log read").count(), shown.len() - with);
 }
 
+/// The org's active members who are not subscribers of `board`.
+fn members_not_on<'a>(org: &'a monday_sim::Org, board: &monday_sim::model::Board) -> Vec<&'a monday_sim::model::User> {
+    let member = |u: &&monday_sim::model::User| {
+        u.kind == monday_sim::model::UserKind::Member
+            && u.status == monday_sim::model::UserStatus::Active
+            && !board.subscribers.contains(&u.id)
+    };
+    org.users.iter().filter(member).collect()
+}
+
+/// The items an inbox page shows (its hidden `shown` fields), in order.
+fn shown_items(page: &str) -> Vec<i64> {
+    page.match_indices("name=\"shown\" value=\"")
+        .map(|(i, m)| {
+            page[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap()
+        })
+        .collect()
+}
+
 /// Every item of a list route, 1,000 at a time, each page after the last one's `seq`.
 async fn all_items(e: &Env, list: &str) -> Vec<serde_json::Value> {
     let (mut all, mut after) = (Vec::new(), 0);
@@ -736,12 +739,7 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
     let base = format!("/ui/a/acme/reviews/{cid}");
     let (s, page, _) = rita.get(&base).await;
     assert_eq!(s, 200);
-    let shown: Vec<i64> = page
-        .match_indices("name=\"shown\" value=\"")
-        .map(|(i, m)| {
-            page[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap()
-        })
-        .collect();
+    let shown = shown_items(&page);
     assert!(!shown.is_empty(), "the inbox shows items");
     // The same items through the API, with what each one is advised.
     let list = format!("/api/v1/accounts/acme/reviews/{cid}/items?reviewer=rita@acme.test");
@@ -769,12 +767,7 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
     // first of them on the unfiltered page is among them.
     let (s, filtered, _) = rita.get(&format!("{base}?advice=revoke")).await;
     assert_eq!(s, 200);
-    let only: Vec<i64> = filtered
-        .match_indices("name=\"shown\" value=\"")
-        .map(|(i, m)| {
-            filtered[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap()
-        })
-        .collect();
+    let only = shown_items(&filtered);
     let all = &items;
     let advised_revoke = |id: i64| {
         all.iter().find(|i| i["id"].as_i64() == Some(id)).map(|i| i["recommendation"]["decision"] == "revoke")
@@ -793,12 +786,7 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
     for signal in ["deactivated", "never_joined", "idle", "guest_on_board", "owner_active", "judgement"] {
         let (s, page, _) = rita.get(&format!("{base}?advice={signal}")).await;
         assert_eq!(s, 200, "{signal}");
-        let ids: Vec<i64> = page
-            .match_indices("name=\"shown\" value=\"")
-            .map(|(i, m)| {
-                page[i + m.len()..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap()
-            })
-            .collect();
+        let ids = shown_items(&page);
         assert!(ids.iter().all(|&id| signal_of(id) == signal), "{signal}: {ids:?}");
         assert!(
             page.contains(&format!("<option value=\"{signal}\" selected>")),

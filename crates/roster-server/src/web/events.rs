@@ -11,6 +11,7 @@ use minijinja::context;
 use roster_store::EventQuery;
 use serde::Deserialize;
 
+use super::pages::blank;
 use super::session::Web;
 use super::{render, WebError};
 use crate::state::AppState;
@@ -47,10 +48,6 @@ pub struct EventFilter {
     sync: Option<String>,
     before: Option<String>,
     format: Option<String>,
-}
-
-fn blank(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// A filter field a person typed that cannot be used, and why.

@@ -242,7 +242,7 @@ pub struct UserFilter {
     offset: Option<u64>,
 }
 
-fn blank(v: &Option<String>) -> Option<&str> {
+pub(super) fn blank(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 

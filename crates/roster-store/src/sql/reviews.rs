@@ -260,28 +260,6 @@ impl SqlStore {
         Ok(items)
     }
 
-    pub(super) async fn review_undecided_on_impl(
-        &self,
-        campaign_id: i64,
-        reviewer: &str,
-        resource: &str,
-        limit: i64,
-    ) -> Result<Vec<i64>> {
-        // The reviewer's range of the (campaign, reviewer, seq) index, its entitlements of the
-        // resource: `board:7:` and what follows (not `board:70:`).
-        sqlx::query_scalar(sql!(
-            "SELECT id FROM review_items WHERE campaign_id = $1 AND reviewer = $2 AND decision IS NULL
-               AND substr(entitlement, 1, length($3)) = $3 ORDER BY seq LIMIT $4"
-        ))
-        .bind(campaign_id)
-        .bind(reviewer)
-        .bind(format!("{resource}:"))
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::query("undecided review items of a resource"))
-    }
-
     pub(super) async fn review_items_advised_count_impl(
         &self,
         campaign_id: i64,
@@ -539,7 +517,19 @@ impl crate::ReviewStore for SqlStore {
         resource: &str,
         limit: i64,
     ) -> Result<Vec<i64>> {
-        self.review_undecided_on_impl(campaign_id, reviewer, resource, limit).await
+        // The reviewer's range of the (campaign, reviewer, seq) index, its entitlements of the
+        // resource: `board:7:` and what follows (not `board:70:`).
+        sqlx::query_scalar(sql!(
+            "SELECT id FROM review_items WHERE campaign_id = $1 AND reviewer = $2 AND decision IS NULL
+               AND substr(entitlement, 1, length($3)) = $3 ORDER BY seq LIMIT $4"
+        ))
+        .bind(campaign_id)
+        .bind(reviewer)
+        .bind(format!("{resource}:"))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("undecided review items of a resource"))
     }
 
     async fn review_tally(&self, campaign_id: i64, reviewer: Option<&str>) -> Result<Vec<ReviewTally>> {
