@@ -626,6 +626,19 @@ async fn events_are_filtered_by_category_person_and_day_paged_and_downloaded_as_
     let subject = format!("board:{}:subscriber", board.id);
     let row = rows.iter().find(|r| r[4] == subject).unwrap();
     assert!(row[6].contains(&sentence), "{csv}");
+    // The API filters the same way: the person's events by their id, of the last day.
+    let path = format!("/api/v1/accounts/acme/events?user_id={}&days=1&limit=1000", ana.id);
+    let (s, api) = call(&e, "GET", &path, Some(READER)).await;
+    assert_eq!(s, 200, "{api}");
+    let api = api.as_array().unwrap();
+    assert_eq!(api.len(), rows.len(), "the API finds the grants the page found: {api:?}");
+    assert!(api.iter().all(|v| v["detail"]["principal"] == format!("user:{}", ana.id)), "{api:?}");
+    for bad in ["user_id=ana", "days=0", "days=999999999"] {
+        let (s, body) = call(&e, "GET", &format!("/api/v1/accounts/acme/events?{bad}"), Some(READER)).await;
+        assert_eq!(s, 400, "{bad}: {body}");
+        let name = bad.split('=').next().unwrap();
+        assert!(body.to_string().contains(name), "{bad}: the error names the parameter: {body}");
+    }
     // Paged back from the newest: the older page starts below the first page's last id.
     let (_, all, _) = admin.get("/ui/a/acme/events").await;
     // The id is each row's last cell.

@@ -43,9 +43,25 @@ pub async fn events(
     Path(account): Path<String>,
     Params(f): Params<EventFilters>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
+    let person = match f.user_id.as_deref() {
+        None => None,
+        Some(id) if !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(format!("user:{id}"))
+        }
+        Some(id) => {
+            let id = crate::bounds::text("user_id", id)?;
+            return Err(ApiError::BadRequest(format!("user_id: {id:?} is not a monday.com user id (digits)")));
+        }
+    };
+    let from = f
+        .days
+        .map(|d| crate::bounds::DAYS.check("days", d).map(|d| chrono::Utc::now() - chrono::Duration::days(d)))
+        .transpose()?;
     let q = EventQuery {
         account: Some(account),
         kind_prefix: f.kind,
+        person,
+        from,
         sync_id: None,
         after_id: f.since.map(|v| crate::bounds::SINCE.check("since", v)).transpose()?,
         limit: Some(crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(100))?),

@@ -228,6 +228,11 @@ pub struct EventFilters {
     pub since: Option<i64>,
     /// Kinds starting with this.
     pub kind: Option<String>,
+    /// Only the events about this user (their monday.com id), the grants they gained or lost
+    /// included.
+    pub user_id: Option<String>,
+    /// Only the events of the last this many days.
+    pub days: Option<i64>,
     /// At most this many (default 100; 1 to 1000).
     pub limit: Option<u32>,
 }
