@@ -142,9 +142,15 @@ impl Entitlement {
     }
 }
 
-/// Whether `s` can be a custom role's id: a number of at most 20 digits (monday.com's ids).
-pub fn is_custom_role_id(s: &str) -> bool {
+/// Whether `s` can be a monday.com id (a user's, a board's, a role's): a number of at most 20
+/// digits.
+pub fn is_monday_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Whether `s` can be a custom role's id (see [`is_monday_id`]).
+pub fn is_custom_role_id(s: &str) -> bool {
+    is_monday_id(s)
 }
 
 impl fmt::Display for Entitlement {

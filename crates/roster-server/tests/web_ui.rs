@@ -230,12 +230,7 @@ async fn pages_by_role_escaping_changes_reviews_and_jit() {
     assert!(page.contains("Active grants (1)"), "active with its time left");
 
     // A reviewer: sees the reviews only; certifies one and revokes one with a justification.
-    let def = serde_json::json!({ "name": "Q4", "due": "2099-01-01", "types": ["board"], "reviewers": "named", "named": ["rita@acme.test"], "fallback": "sec@acme.test" });
-    let (_, c) = post_json(&e, "/api/v1/accounts/acme/reviews", ADMIN, def).await;
-    let cid = c["id"].as_i64().unwrap();
-    post_json(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/launch"), ADMIN, serde_json::json!({})).await;
-    let mut rita = Browser::new(&e);
-    assert_eq!(rita.sign_in(REVIEWER).await, 303);
+    let (cid, mut rita) = launched_for_rita(&e, "Q4", serde_json::json!(["board"])).await;
     assert_eq!(rita.get("/ui/a/acme/users").await.0, 403);
     assert_eq!(rita.get("/ui/a/acme/jit").await.0, 403);
     let (s, page, _) = rita.get(&format!("/ui/a/acme/reviews/{cid}")).await;
@@ -672,12 +667,7 @@ async fn events_are_filtered_by_category_person_and_day_paged_and_downloaded_as_
 async fn the_inbox_shows_each_persons_last_login_once_the_audit_log_is_read() {
     let e = env(0, Duration::from_secs(3600)).await;
     assert_eq!(synced(&e).await["status"], "completed");
-    let def = serde_json::json!({ "name": "Logins", "due": "2099-01-01", "types": ["board"], "reviewers": "named", "named": ["rita@acme.test"], "fallback": "sec@acme.test" });
-    let (_, c) = post_json(&e, "/api/v1/accounts/acme/reviews", ADMIN, def).await;
-    let cid = c["id"].as_i64().unwrap();
-    post_json(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/launch"), ADMIN, serde_json::json!({})).await;
-    let mut rita = Browser::new(&e);
-    assert_eq!(rita.sign_in(REVIEWER).await, 303);
+    let (cid, mut rita) = launched_for_rita(&e, "Logins", serde_json::json!(["board"])).await;
     let base = format!("/ui/a/acme/reviews/{cid}");
     let (_, page, _) = rita.get(&base).await;
     assert!(!page.contains("last login") && !page.contains("no login in the audit log"), "unknown until it is read");
@@ -702,6 +692,17 @@ async fn the_inbox_shows_each_persons_last_login_once_the_audit_log_is_read() {
     assert!(with > 0, "some people on the first page have logged in");
     assert_eq!(text.matches("last login ").count(), with, "{text}");
     assert_eq!(text.matches("no login in the audit log read").count(), shown.len() - with);
+}
+
+/// A campaign named `name` over resource `types`, all of it for rita, launched; rita signed in.
+async fn launched_for_rita(e: &Env, name: &str, types: serde_json::Value) -> (i64, Browser) {
+    let def = serde_json::json!({ "name": name, "due": "2099-01-01", "types": types, "reviewers": "named", "named": ["rita@acme.test"], "fallback": "sec@acme.test" });
+    let (_, c) = post_json(e, "/api/v1/accounts/acme/reviews", ADMIN, def).await;
+    let cid = c["id"].as_i64().unwrap();
+    post_json(e, &format!("/api/v1/accounts/acme/reviews/{cid}/launch"), ADMIN, serde_json::json!({})).await;
+    let mut rita = Browser::new(e);
+    assert_eq!(rita.sign_in(REVIEWER).await, 303);
+    (cid, rita)
 }
 
 /// The org's active members who are not subscribers of `board`.
@@ -743,12 +744,7 @@ async fn all_items(e: &Env, list: &str) -> Vec<serde_json::Value> {
 async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_the_evidence() {
     let e = env(0, Duration::from_secs(3600)).await;
     assert_eq!(synced(&e).await["status"], "completed");
-    let def = serde_json::json!({ "name": "Q1", "due": "2099-01-01", "types": ["board", "team"], "reviewers": "named", "named": ["rita@acme.test"], "fallback": "sec@acme.test" });
-    let (_, c) = post_json(&e, "/api/v1/accounts/acme/reviews", ADMIN, def).await;
-    let cid = c["id"].as_i64().unwrap();
-    post_json(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/launch"), ADMIN, serde_json::json!({})).await;
-    let mut rita = Browser::new(&e);
-    assert_eq!(rita.sign_in(REVIEWER).await, 303);
+    let (cid, mut rita) = launched_for_rita(&e, "Q1", serde_json::json!(["board", "team"])).await;
     let base = format!("/ui/a/acme/reviews/{cid}");
     let (s, page, _) = rita.get(&base).await;
     assert_eq!(s, 200);

@@ -332,7 +332,8 @@ pub struct ReviewCampaign {
 }
 
 /// One user's access to review, as frozen at launch, with its decision and remediation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// (`Default`: an undecided item with nothing frozen, for builders to fill.)
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReviewItem {
     /// The item's id.
     pub id: i64,

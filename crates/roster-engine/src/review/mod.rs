@@ -206,15 +206,8 @@ pub async fn launch(
             reviewer: d.reviewer.clone(),
             original_reviewer: d.reviewer,
             self_review: d.self_review,
-            decision: None,
-            decided_by: None,
-            decided_ms: None,
-            justification: None,
-            remediation_action: None,
-            remediation_status: None,
-            remediation_note: None,
-            applied_ms: None,
-            verified_absent_ms: None,
+            // Undecided, nothing remediated: the campaign is launched.
+            ..ReviewItem::default()
         })
         .collect();
     if !store.launch_campaign(id, snap.id, ms(taken), ms(now), &items).await? {

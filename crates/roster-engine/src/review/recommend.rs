@@ -156,16 +156,7 @@ mod tests {
             source: "direct".into(),
             reviewer: "rita@acme.test".into(),
             original_reviewer: "rita@acme.test".into(),
-            self_review: false,
-            decision: None,
-            decided_by: None,
-            decided_ms: None,
-            justification: None,
-            remediation_action: None,
-            remediation_status: None,
-            remediation_note: None,
-            applied_ms: None,
-            verified_absent_ms: None,
+            ..ReviewItem::default()
         }
     }
 

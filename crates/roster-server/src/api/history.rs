@@ -45,9 +45,7 @@ pub async fn events(
 ) -> Result<Json<Vec<EventView>>, ApiError> {
     let person = match f.user_id.as_deref() {
         None => None,
-        Some(id) if !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(format!("user:{id}"))
-        }
+        Some(id) if roster_core::entitlement::is_monday_id(id) => Some(format!("user:{id}")),
         Some(id) => {
             let id = crate::bounds::text("user_id", id)?;
             return Err(ApiError::BadRequest(format!("user_id: {id:?} is not a monday.com user id (digits)")));

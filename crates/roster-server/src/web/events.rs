@@ -68,7 +68,7 @@ fn number(field: &'static str, v: Option<&str>, what: &str) -> Result<Option<i64
     v.map(|v| {
         v.parse::<i64>()
             .ok()
-            .filter(|n| (1..=i64::from(u32::MAX) * 1000).contains(n))
+            .filter(|n| crate::bounds::ID.check(field, *n).is_ok())
             .ok_or_else(|| Refusal { field, message: format!("{v:?} is not {what}") })
     })
     .transpose()
@@ -104,7 +104,7 @@ async fn query(
         Some(p) => match s.store.find_user(sync, p).await {
             Ok(Some(u)) => (Some(format!("user:{}", u.id)), Some(format!("{} <{}>", u.name, u.email))),
             // Someone gone from the newest snapshot is still found by id.
-            Ok(None) if p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 20 => (Some(format!("user:{p}")), None),
+            Ok(None) if roster_core::entitlement::is_monday_id(p) => (Some(format!("user:{p}")), None),
             Ok(None) => {
                 return Err(Refusal {
                     field: "person",

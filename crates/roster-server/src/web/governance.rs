@@ -314,12 +314,7 @@ async fn decide_resource(
 ) -> Result<(), WebError> {
     let resource = f.one("resource").unwrap_or_default();
     let well_formed = resource.split_once(':').is_some_and(|(kind, rid)| {
-        !kind.is_empty()
-            && kind.len() <= 20
-            && kind.bytes().all(|b| b.is_ascii_lowercase())
-            && !rid.is_empty()
-            && rid.len() <= 20
-            && rid.bytes().all(|b| b.is_ascii_digit())
+        kind.parse::<roster_core::ResourceType>().is_ok() && roster_core::entitlement::is_monday_id(rid)
     });
     if !well_formed {
         return Err(WebError::bad(format!("{resource:?} is not a resource: choose one from the list")));
