@@ -24,16 +24,17 @@ async function audit(page, name) {
   // themselves), and the phone's page is audited too.
   const before = page.viewportSize();
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.screenshot({ path: `${SHOTS}/${name}-1400.png`, fullPage: true });
-  await page.screenshot({ path: `${SHOTS}/${name}-1400-top.png` });
+  // A tall page's full-page shot took over the default 30 s once on a loaded 2-core machine.
+  await page.screenshot({ path: `${SHOTS}/${name}-1400.png`, fullPage: true, timeout: 120000 });
+  await page.screenshot({ path: `${SHOTS}/${name}-1400-top.png`, timeout: 120000 });
   await page.setViewportSize({ width: 390, height: 844 });
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 390, `${name}: the page is ${wide} px wide on a 390 px phone`);
   const phone = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const badPhone = phone.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepStrictEqual(badPhone.map((v) => v.id), [], `${name} at 390 px: axe`);
-  await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true });
-  await page.screenshot({ path: `${SHOTS}/${name}-390-top.png` });
+  await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true, timeout: 120000 });
+  await page.screenshot({ path: `${SHOTS}/${name}-390-top.png`, timeout: 120000 });
   await page.setViewportSize(before);
   console.log(`  ${name}: ${r.violations.length} minor/moderate axe findings, none serious; 1400 and 390 px`);
 }

@@ -309,6 +309,10 @@ pub struct ItemDraft {
     pub entitlement: Entitlement,
     /// The resource's name.
     pub resource_name: String,
+    /// The resource's kind (public/private/share, open/closed), when monday.com gave one.
+    pub resource_kind: Option<String>,
+    /// The name of the user's custom role, if they hold one.
+    pub custom_role: Option<String>,
     /// Directly, or through a team.
     pub source: GrantSource,
     /// Who reviews it.
@@ -329,6 +333,14 @@ pub fn select_items(
     let res: HashMap<(ResourceType, &str), &ResourceRecord> =
         resources.iter().map(|r| ((r.rtype, r.id.as_str()), r)).collect();
     let owners = active_owners(grants, &users);
+    let custom_roles: HashMap<&str, &str> = grants
+        .iter()
+        .filter(|g| g.principal.ptype == PrincipalType::User)
+        .filter_map(|g| {
+            let role = res.get(&(ResourceType::Role, g.entitlement.custom_role()?))?;
+            Some((g.principal.id.as_str(), role.name.as_str()))
+        })
+        .collect();
     let in_workspace = |e: &Entitlement| match (&spec.scope.workspace, e.rtype) {
         (None, _) => true,
         (Some(w), ResourceType::Workspace) => &e.rid == w,
@@ -355,14 +367,17 @@ pub fn select_items(
         })
         .map(|(g, u)| {
             let e = &g.entitlement;
+            let resource = res.get(&(e.rtype, e.rid.as_str()));
             let resource_name = match e.rtype {
                 ResourceType::Role if e.custom_role().is_none() => e.rid.clone(),
-                t => res.get(&(t, e.rid.as_str())).map(|r| r.name.clone()).unwrap_or_default(),
+                _ => resource.map(|r| r.name.clone()).unwrap_or_default(),
             };
             ItemDraft {
                 user: u.clone(),
                 entitlement: e.clone(),
                 resource_name,
+                resource_kind: resource.and_then(|r| r.kind.clone()),
+                custom_role: custom_roles.get(u.id.as_str()).map(|r| r.to_string()),
                 source: g.source.clone(),
                 reviewer: String::new(),
                 self_review: false,

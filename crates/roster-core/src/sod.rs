@@ -105,7 +105,8 @@ impl SodRule {
     }
 }
 
-fn matches(pattern: &str, entitlement: &str) -> bool {
+/// Whether `entitlement` is what the rule's `pattern` names (`board:*:owner` names every board's owner).
+pub fn matches(pattern: &str, entitlement: &str) -> bool {
     let (p, e): (Vec<&str>, Vec<&str>) = (pattern.split(':').collect(), entitlement.split(':').collect());
     p.len() == 3 && e.len() == 3 && p[0] == e[0] && (p[1] == "*" || p[1] == e[1]) && p[2] == e[2]
 }

@@ -76,11 +76,11 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     .unwrap();
 
     // Launch refuses a snapshot older than the campaign allows, unless forced.
-    let late = review::launch(&store, "acme", id, false, t0 + Duration::hours(25)).await;
+    let late = review::launch(&store, "acme", id, false, &[], t0 + Duration::hours(25)).await;
     assert!(matches!(late, Err(ReviewError::StaleSnapshot { .. })), "{late:?}");
-    let n = review::launch(&store, "acme", id, false, t0).await.unwrap();
+    let n = review::launch(&store, "acme", id, false, &[], t0).await.unwrap();
     assert!(n > 100, "a 300-user org has many board grants: {n}");
-    assert!(review::launch(&store, "acme", id, false, t0).await.is_err(), "launched once");
+    assert!(review::launch(&store, "acme", id, false, &[], t0).await.is_err(), "launched once");
     let items = store.review_items(id, None).await.unwrap();
     assert_eq!(items.len(), n);
 
@@ -282,6 +282,21 @@ async fn campaign_from_creation_to_verified_remediation_and_evidence() {
     check_pdf(&dir, &manifest);
     let csv = std::fs::read_to_string(dir.join("items.csv")).unwrap();
     assert!(csv.lines().any(|l| l.contains("left the project") && l.contains("verified")), "the row tells the story");
+    // Each row carries the recommendation beside the decision: as the engine gives it at the
+    // decision (or at the export, undecided), with its reason.
+    let rows: Vec<Value> = std::fs::read_to_string(dir.join("items.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let items = store.review_items(id, None).await.unwrap();
+    for (r, it) in rows.iter().zip(&items) {
+        let at = it.decided_ms.unwrap_or(Utc::now().timestamp_millis());
+        let want = review::recommend::recommend(it, at);
+        assert_eq!(r["recommendation"], want.as_ref().map_or("", |w| w.decision.as_str()), "{r}");
+        assert_eq!(r["recommendation_reason"], want.as_ref().map_or("", |w| w.reason.as_str()), "{r}");
+    }
+    assert!(rows.iter().any(|r| r["recommendation"] != ""), "some item has a recommendation");
     tamper_each_file(&dir);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -368,7 +383,7 @@ async fn unanswered_items_revoked_by_policy_only_past_the_guard() {
     )
     .await
     .unwrap();
-    review::launch(&store, "acme", id, true, t0 + Duration::hours(3)).await.unwrap();
+    review::launch(&store, "acme", id, true, &[], t0 + Duration::hours(3)).await.unwrap();
     let items = store.review_items(id, None).await.unwrap();
     let users: std::collections::BTreeSet<&str> = items.iter().map(|i| i.user_id.as_str()).collect();
     assert!(users.len() >= 2, "the org has guests on boards: {}", users.len());
@@ -411,7 +426,7 @@ async fn a_revoke_never_takes_certified_access_with_it() {
     };
     let spec = CampaignSpec { reviewers: named, ..spec(boards, Unanswered::Keep, 24) };
     let id = review::create(&store, "acme", "owners", &spec, t0 + Duration::days(7), "dana", t0).await.unwrap();
-    review::launch(&store, "acme", id, true, t0).await.unwrap();
+    review::launch(&store, "acme", id, true, &[], t0).await.unwrap();
     let items = store.review_items(id, None).await.unwrap();
     // A user who owns a board directly: their owner and subscriber items.
     let owner = items
@@ -492,7 +507,7 @@ proptest::proptest! {
             let named = Reviewers { mode: ReviewerMode::Named, named: vec!["rita@acme.test".into()], fallback: "rita@acme.test".into() };
             let spec = CampaignSpec { reviewers: named, ..spec(scope, Unanswered::Keep, 24) };
             let id = review::create(&store, "acme", "prop", &spec, t0 + Duration::days(7), "dana", t0).await.unwrap();
-            review::launch(&store, "acme", id, true, t0).await.unwrap();
+            review::launch(&store, "acme", id, true, &[], t0).await.unwrap();
             let items = store.review_items(id, None).await.unwrap();
             for (n, it) in items.iter().enumerate() {
                 let act = if n % revoke_one_in == 0 { Decision::Revoke } else { Decision::Certify };
@@ -525,7 +540,36 @@ proptest::proptest! {
 async fn the_stores_advised_filter_equals_the_recommendation_rule() {
     use roster_engine::review::recommend::{advised, signal_of};
     use roster_store::Signal;
-    let (_org, _sim, _client, store) = synced(300, 61).await;
+    let (org, sim, client, store) = synced(300, 61).await;
+    // People who moved on: each leaves a team that reaches a board where they are (now) a
+    // direct subscriber too, so that access is left behind.
+    let active = |u: &u64| org.users.iter().any(|x| x.id == *u && x.status == monday_sim::model::UserStatus::Active);
+    let mut moved: Vec<(u64, u64, u64)> = Vec::new();
+    for t in org.teams.iter().filter(|t| !t.is_guest) {
+        let Some(b) = org.boards.iter().find(|b| b.team_subscribers.contains(&t.id)) else { continue };
+        let fresh = |u: &&u64| !t.owners.contains(u) && !b.subscribers.contains(u) && active(u);
+        if let Some(&u) = t.members.iter().filter(fresh).find(|u| moved.iter().all(|m| m.2 != **u)) {
+            moved.push((t.id, b.id, u));
+        }
+        if moved.len() == 5 {
+            break;
+        }
+    }
+    let mut org2 = org.clone();
+    for (t, b, u) in &moved {
+        org2.teams.iter_mut().filter(|x| x.id == *t).for_each(|x| x.members.retain(|m| m != u));
+        for board in org2.boards.iter_mut().filter(|x| x.id == *b) {
+            board.subscribers.push(*u);
+            board.subscribers.sort();
+        }
+    }
+    sim.sim.replace(org2).unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let rules = vec![roster_core::sod::SodRule {
+        name: "admins own no boards".into(),
+        entitlements: vec!["role:admin:assigned".into(), "board:*:owner".into()],
+        exemptions: vec![],
+    }];
     let t0 = Utc::now();
     let named = Reviewers {
         mode: ReviewerMode::Named,
@@ -534,9 +578,46 @@ async fn the_stores_advised_filter_equals_the_recommendation_rule() {
     };
     let spec = CampaignSpec { reviewers: named, ..spec(Scope::default(), Unanswered::Keep, 24) };
     let id = review::create(&store, "acme", "advice", &spec, t0 + Duration::days(7), "dana", t0).await.unwrap();
-    review::launch(&store, "acme", id, true, t0).await.unwrap();
+    review::launch(&store, "acme", id, true, &rules, t0).await.unwrap();
     let items = store.review_items(id, Some("rita@acme.test")).await.unwrap();
     assert!(items.len() > 100, "{} items", items.len());
+    // What launch froze: exactly the moved people's direct access to those boards is left
+    // behind (naming the team), and every access a broken rule names is marked with it.
+    let left: Vec<(String, String)> =
+        items.iter().filter(|i| i.left_team.is_some()).map(|i| (i.user_id.clone(), i.entitlement.clone())).collect();
+    let sync = store.last_completed("acme").await.unwrap().unwrap().id;
+    let mut want = std::collections::BTreeSet::new();
+    for (t, b, u) in &moved {
+        want.insert((u.to_string(), format!("board:{b}:subscriber")));
+        // And whatever else the team reaches where they hold direct access already.
+        let reached = store.grants_of(sync, &roster_core::Principal::team(*t as i64)).await.unwrap();
+        for i in items.iter().filter(|i| i.user_id == u.to_string() && i.source == "direct") {
+            if reached
+                .iter()
+                .any(|g| i.entitlement.starts_with(&format!("{}:{}:", g.entitlement.rtype.as_str(), g.entitlement.rid)))
+            {
+                want.insert((i.user_id.clone(), i.entitlement.clone()));
+            }
+        }
+    }
+    assert_eq!(left.iter().cloned().collect::<std::collections::BTreeSet<_>>(), want, "{moved:?}");
+    assert!(!moved.is_empty());
+    for (t, _, u) in &moved {
+        let name = &org.teams.iter().find(|x| x.id == *t).unwrap().name;
+        let it = items.iter().find(|i| i.user_id == u.to_string() && i.left_team.is_some()).unwrap();
+        assert_eq!((it.source.as_str(), it.left_team.as_deref()), ("direct", Some(name.as_str())));
+    }
+    let admins: std::collections::BTreeSet<&str> =
+        items.iter().filter(|i| i.entitlement == "role:admin:assigned").map(|i| i.user_id.as_str()).collect();
+    for i in &items {
+        let named = i.entitlement == "role:admin:assigned"
+            || i.entitlement.ends_with(":owner") && i.entitlement.starts_with("board:");
+        let owns = items.iter().any(|o| {
+            o.user_id == i.user_id && o.entitlement.starts_with("board:") && o.entitlement.ends_with(":owner")
+        });
+        let broken = admins.contains(i.user_id.as_str()) && owns && named;
+        assert_eq!(i.sod_rules.as_deref(), broken.then_some("admins own no boards"), "{i:?}");
+    }
     let mut seen = std::collections::BTreeMap::new();
     // Before today too: the generated activity is then recent, and owners are advised certify.
     for days in [-400, -120, -60, -30, 0, 30, 89, 90, 91, 200, 1000] {

@@ -81,7 +81,7 @@ async fn custom_roles_are_synced_reviewed_and_never_granted_blind() {
         max_snapshot_age_s: 86_400,
     };
     let id = review::create(&store, "acme", "roles", &spec, t0 + chrono::Duration::days(7), "dana", t0).await.unwrap();
-    review::launch(&store, "acme", id, true, t0).await.unwrap();
+    review::launch(&store, "acme", id, true, &[], t0).await.unwrap();
     let items = store.review_items(id, None).await.unwrap();
     let target = format!("role:{}:assigned", role.id);
     for it in &items {

@@ -166,7 +166,7 @@ async fn a_review_close_waits_for_approval_and_runs_the_remediation_it_showed() 
         max_snapshot_age_s: 86_400,
     };
     let id = review::create(&store, "acme", "q4", &spec, t0 + chrono::Duration::days(7), "alice", t0).await.unwrap();
-    review::launch(&store, "acme", id, true, t0).await.unwrap();
+    review::launch(&store, "acme", id, true, &[], t0).await.unwrap();
     let items = store.review_items(id, None).await.unwrap();
     // A direct subscription of a user who does not own the board: one revoke, one action.
     let target = items

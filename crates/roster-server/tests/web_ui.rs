@@ -737,6 +737,54 @@ async fn all_items(e: &Env, list: &str) -> Vec<serde_json::Value> {
     all
 }
 
+/// The inbox shows what launch froze beside each item: the separation-of-duties rule an
+/// access breaks (the rules the server runs with), who is external, the board's kind; and it
+/// filters by each of those signals.
+#[tokio::test]
+async fn a_reviewer_sees_conflicts_external_users_and_board_kinds() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    e.state.set_sod(vec![roster_core::sod::SodRule {
+        name: "admins own no boards".into(),
+        entitlements: vec!["role:admin:assigned".into(), "board:*:owner".into()],
+        exemptions: vec![],
+    }]);
+    assert_eq!(synced(&e).await["status"], "completed");
+    let (cid, mut rita) = launched_for_rita(&e, "Context", serde_json::json!(["board", "role"])).await;
+    let items = all_items(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/items?reviewer=rita@acme.test")).await;
+    let with = |signal: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = items
+            .iter()
+            .filter(|i| i["recommendation"]["signal"] == signal)
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let conflicts = with("sod_conflict");
+    assert!(!conflicts.is_empty(), "some admin owns a board in this org");
+    for i in items.iter().filter(|i| conflicts.contains(&i["id"].as_i64().unwrap())) {
+        assert_eq!(i["sod_rules"], "admins own no boards", "{i}");
+    }
+    let base = format!("/ui/a/acme/reviews/{cid}");
+    let mut shown = Vec::new();
+    let (s, page, _) = rita.get(&format!("{base}?advice=sod_conflict")).await;
+    assert_eq!(s, 200);
+    shown.extend(shown_items(&page));
+    shown.sort_unstable();
+    assert_eq!(shown, conflicts.iter().copied().take(100).collect::<Vec<_>>());
+    assert!(page.contains("breaks the separation-of-duties rule admins own no boards with this access"), "the reason");
+    // Guests: external, on shareable boards, advised to revoke with the board's kind.
+    let guests = with("guest_on_board");
+    assert!(!guests.is_empty(), "the generated org has guests on shareable boards");
+    let (_, page, _) = rita.get(&format!("{base}?advice=guest_on_board")).await;
+    assert!(page.contains("<span class=\"tag\">external</span>"), "guests are shown as external");
+    assert!(page.contains("(shareable)</span></legend>"), "the board's kind beside its name");
+    assert!(page.contains("a guest (someone outside the company) on a shareable board"));
+    for i in items.iter().filter(|i| guests.contains(&i["id"].as_i64().unwrap())) {
+        assert_eq!((i["external"].as_bool(), i["resource_kind"].as_str()), (Some(true), Some("share")), "{i}");
+    }
+}
+
 /// A reviewer sees each item's signal and recommendation, and accepts the recommendations of
 /// a page in bulk with one justification: each recommended item is decided as advised, its
 /// reason recorded beside the decision and in the evidence; the others stay undecided.
@@ -792,7 +840,7 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
         i["recommendation"]["signal"].as_str().unwrap_or("judgement").to_string()
     };
     let mut met = 0;
-    for signal in ["deactivated", "never_joined", "idle", "guest_on_board", "owner_active", "judgement"] {
+    for signal in roster_store::Signal::ALL.map(|s| s.as_str()).into_iter().filter(|s| *s != "revoke") {
         let (s, page, _) = rita.get(&format!("{base}?advice={signal}")).await;
         assert_eq!(s, 200, "{signal}");
         let ids = shown_items(&page);

@@ -186,16 +186,7 @@ async fn launch(name: &str, store: &dyn Store) {
             source: "direct".into(),
             reviewer: format!("owner{}@acme.test", seq / 100),
             original_reviewer: format!("owner{}@acme.test", seq / 100),
-            self_review: false,
-            decision: None,
-            decided_by: None,
-            decided_ms: None,
-            justification: None,
-            remediation_action: None,
-            remediation_status: None,
-            remediation_note: None,
-            applied_ms: None,
-            verified_absent_ms: None,
+            ..ReviewItem::default()
         })
         .collect();
     let start = Instant::now();

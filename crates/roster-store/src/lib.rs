@@ -141,6 +141,10 @@ pub trait SnapshotStore: Send + Sync {
     async fn grants_on(&self, sync_id: i64, rtype: ResourceType, rid: &str) -> Result<Vec<Grant>>;
     /// Every grant of a sync.
     async fn all_grants(&self, sync_id: i64) -> Result<Vec<Grant>>;
+    /// The teams users had left by snapshot `sync_id`: (user id, team id) for each direct
+    /// membership that ended at or before it and is not held in it, once each, by user then
+    /// team. History goes back as far as retention kept it.
+    async fn left_teams(&self, sync_id: i64) -> Result<Vec<(String, String)>>;
     /// Row counts of a sync.
     async fn counts(&self, sync_id: i64) -> Result<Counts>;
     /// Per resource of `rtype`: direct user members (or subscribers), owners, and teams.

@@ -353,12 +353,23 @@ pub struct ReviewItem {
     pub user_role: String,
     /// The user's last activity at launch, when known.
     pub user_last_activity_ms: Option<i64>,
+    /// The name of the user's custom role at launch (Enterprise), if they held one.
+    pub user_custom_role: Option<String>,
     /// The access under review (`board:7:subscriber`).
     pub entitlement: String,
     /// The resource's name at launch.
     pub resource_name: String,
     /// `direct` or `team:<id>`.
     pub source: String,
+    /// The resource's kind at launch: `public`, `private` or `share` for a board, `open` or
+    /// `closed` for a workspace; none when monday.com gave none.
+    pub resource_kind: Option<String>,
+    /// The name of a team the user had left by launch that still reaches the resource, on a
+    /// direct item: access left behind when the user moved on.
+    pub left_team: Option<String>,
+    /// The separation-of-duties rules (names, comma-separated) the user broke at launch with
+    /// this access, as announced after the snapshot's sync.
+    pub sod_rules: Option<String>,
     /// Who decides it now.
     pub reviewer: String,
     /// The reviewer assigned at launch (differs after a reassignment).
@@ -461,7 +472,7 @@ pub struct Advised {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Signal {
-    /// Any revoke advice (the four signals below).
+    /// Any revoke advice (the signals below that advise revoking).
     Revoke,
     /// Revoke: the user is deactivated in monday.com.
     Deactivated,
@@ -469,7 +480,12 @@ pub enum Signal {
     NeverJoined,
     /// Revoke: no activity recorded, or none for the idle time.
     Idle,
-    /// Revoke: a guest on a board they do not own.
+    /// Revoke: the access breaks a separation-of-duties rule.
+    SodConflict,
+    /// Revoke: direct access left behind on a resource a team the user left still reaches.
+    LeftTeam,
+    /// Revoke: a guest (someone outside the company) on a private or shareable board they do
+    /// not own.
     GuestOnBoard,
     /// Certify: an owner active recently.
     OwnerActive,
@@ -479,11 +495,13 @@ pub enum Signal {
 
 impl Signal {
     /// Every signal, in the order the filters list them.
-    pub const ALL: [Signal; 7] = [
+    pub const ALL: [Signal; 9] = [
         Signal::Revoke,
         Signal::Deactivated,
         Signal::NeverJoined,
         Signal::Idle,
+        Signal::SodConflict,
+        Signal::LeftTeam,
         Signal::GuestOnBoard,
         Signal::OwnerActive,
         Signal::Judgement,
@@ -496,6 +514,8 @@ impl Signal {
             Signal::Deactivated => "deactivated",
             Signal::NeverJoined => "never_joined",
             Signal::Idle => "idle",
+            Signal::SodConflict => "sod_conflict",
+            Signal::LeftTeam => "left_team",
             Signal::GuestOnBoard => "guest_on_board",
             Signal::OwnerActive => "owner_active",
             Signal::Judgement => "judgement",

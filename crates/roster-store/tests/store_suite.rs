@@ -232,6 +232,29 @@ async fn grants_teams_filters_and_diffs() {
 }
 
 #[tokio::test]
+async fn teams_left_are_found_in_the_history_of_their_account() {
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        let users: Vec<UserRecord> = (1..=3)
+            .map(|i| user(&i.to_string(), &format!("u{i}@x.io"), Role::Member, UserStatus::Active, Some(1)))
+            .collect();
+        let teams = vec![res(ResourceType::Team, "8", "Ops"), res(ResourceType::Team, "9", "Finance")];
+        let members =
+            |m: &[(i64, i64)]| m.iter().map(|(u, t)| g(&format!("team:{t}:member"), Principal::user(*u))).collect();
+        let a = snapshot(s, "acme", users.clone(), teams.clone(), members(&[(1, 9), (2, 9), (3, 8)])).await;
+        let other = snapshot(s, "beta", users.clone(), teams.clone(), members(&[(1, 9), (2, 8)])).await;
+        let b = snapshot(s, "acme", users.clone(), teams.clone(), members(&[(2, 9), (3, 9)])).await;
+        snapshot(s, "beta", users.clone(), teams.clone(), members(&[])).await;
+        let c = snapshot(s, "acme", users.clone(), teams.clone(), members(&[(1, 9), (3, 9)])).await;
+        let pairs = |v: &[(&str, &str)]| v.iter().map(|(u, t)| (u.to_string(), t.to_string())).collect::<Vec<_>>();
+        assert_eq!(s.left_teams(a).await.unwrap(), pairs(&[]), "{db}: nothing left yet");
+        assert_eq!(s.left_teams(b).await.unwrap(), pairs(&[("1", "9"), ("3", "8")]), "{db}");
+        assert_eq!(s.left_teams(c).await.unwrap(), pairs(&[("2", "9"), ("3", "8")]), "{db}: 1 came back to 9");
+        assert_eq!(s.left_teams(other).await.unwrap(), pairs(&[]), "{db}: another account's history is its own");
+    }
+}
+
+#[tokio::test]
 async fn events_pending_changes_and_webhook_cursors() {
     for (db, s) in stores().await {
         let s = s.as_ref();
@@ -514,16 +537,7 @@ pub(crate) fn review_item(campaign_id: i64, seq: i64, reviewer: &str) -> roster_
         source: "direct".into(),
         reviewer: reviewer.into(),
         original_reviewer: reviewer.into(),
-        self_review: false,
-        decision: None,
-        decided_by: None,
-        decided_ms: None,
-        justification: None,
-        remediation_action: None,
-        remediation_status: None,
-        remediation_note: None,
-        applied_ms: None,
-        verified_absent_ms: None,
+        ..roster_store::ReviewItem::default()
     }
 }
 
@@ -954,19 +968,28 @@ async fn items_advised_to_revoke_are_found_in_sql() {
             with(8, &|i| (i.user_role, i.entitlement) = ("guest".into(), "board:1:owner".into())),
             with(9, &|i| (i.user_role, i.entitlement) = ("guest".into(), "team:1:member".into())),
             with(10, &|i| i.entitlement = "board:10:subscriber".into()),
+            with(11, &|i| i.sod_rules = Some("payments".into())), // advised: a conflict
+            with(12, &|i| i.left_team = Some("Finance".into())),  // advised: left behind
+            with(13, &|i| (i.user_role, i.resource_kind) = ("guest".into(), Some("public".into()))),
+            with(14, &|i| {
+                (i.user_role, i.resource_kind, i.left_team) = ("guest".into(), Some("share".into()), Some("Ops".into()))
+            }),
         ];
         assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
         let rule = Advised { idle_before_ms: 100, recent_after_ms: 100, signal: Signal::Revoke };
         let seqs = |v: Vec<roster_store::ReviewItem>| v.iter().map(|i| i.seq).collect::<Vec<_>>();
         let all = s.review_items_advised(id, "a@x", rule, false, ItemsFrom::Offset(0), 100).await.unwrap();
-        assert_eq!(seqs(all), vec![2, 3, 4, 5, 6, 7], "{db}");
+        assert_eq!(seqs(all), vec![2, 3, 4, 5, 6, 7, 11, 12, 14], "{db}");
         let after = s.review_items_advised(id, "a@x", rule, false, ItemsFrom::After(3), 2).await.unwrap();
         assert_eq!(seqs(after), vec![4, 5], "{db}");
         let before = s.review_items_advised(id, "a@x", rule, false, ItemsFrom::Before(5), 2).await.unwrap();
         assert_eq!(seqs(before), vec![3, 4], "{db}");
-        assert_eq!(s.review_items_advised_count(id, "a@x", rule, false).await.unwrap(), 6, "{db}");
+        assert_eq!(s.review_items_advised_count(id, "a@x", rule, false).await.unwrap(), 9, "{db}");
         assert_eq!(s.review_items_advised_count(id, "b@x", rule, false).await.unwrap(), 0, "{db}");
         let mine = s.review_items(id, Some("a@x")).await.unwrap();
+        let frozen = |i: &roster_store::ReviewItem| (i.sod_rules.clone(), i.left_team.clone(), i.resource_kind.clone());
+        assert_eq!(frozen(&mine[10]), (Some("payments".into()), None, None), "{db}");
+        assert_eq!(frozen(&mine[13]), (None, Some("Ops".into()), Some("share".into())), "{db}");
         let d = roster_store::ItemDecision {
             reviewer: "a@x".into(),
             decision: Some(roster_core::review::Decision::Revoke),
@@ -977,8 +1000,8 @@ async fn items_advised_to_revoke_are_found_in_sql() {
         };
         assert!(s.decide_item(mine[1].id, &d).await.unwrap(), "{db}");
         let open = s.review_items_advised(id, "a@x", rule, true, ItemsFrom::Offset(0), 100).await.unwrap();
-        assert_eq!(seqs(open), vec![3, 4, 5, 6, 7], "{db}: undecided only");
-        assert_eq!(s.review_items_advised_count(id, "a@x", rule, true).await.unwrap(), 5, "{db}");
+        assert_eq!(seqs(open), vec![3, 4, 5, 6, 7, 11, 12, 14], "{db}: undecided only");
+        assert_eq!(s.review_items_advised_count(id, "a@x", rule, true).await.unwrap(), 8, "{db}");
         // Each signal on its own (first rule that matches wins).
         let only = |signal| Advised { signal, ..rule };
         let by = |signal| {
@@ -988,9 +1011,11 @@ async fn items_advised_to_revoke_are_found_in_sql() {
         assert_eq!(by(Signal::Deactivated).await, vec![2], "{db}");
         assert_eq!(by(Signal::NeverJoined).await, vec![3], "{db}");
         assert_eq!(by(Signal::Idle).await, vec![4, 5, 6], "{db}");
-        assert_eq!(by(Signal::GuestOnBoard).await, vec![7], "{db}");
+        assert_eq!(by(Signal::SodConflict).await, vec![11], "{db}");
+        assert_eq!(by(Signal::LeftTeam).await, vec![12, 14], "{db}: left behind, before being a guest");
+        assert_eq!(by(Signal::GuestOnBoard).await, vec![7], "{db}: a kind unknown counts as private");
         assert_eq!(by(Signal::OwnerActive).await, vec![8], "{db}: an owner seen after 100");
-        assert_eq!(by(Signal::Judgement).await, vec![1, 9, 10], "{db}");
+        assert_eq!(by(Signal::Judgement).await, vec![1, 9, 10, 13], "{db}: a guest on a public board too");
         // A resource's undecided items: board 1's (not a board 10's), the decided one left out.
         let on = s.review_undecided_on(id, "a@x", "board:1", 100).await.unwrap();
         let want: Vec<i64> =

@@ -12,8 +12,51 @@ use serde_json::{json, Map, Value};
 
 use super::{items_in_scope, load, spec_of, Counts, ReviewError};
 
-/// The columns of a row, in order; `row_hash` follows them.
-pub const COLUMNS: [&str; 31] = [
+/// The columns of a row, in order; `row_hash` follows them. Format 2 added what the reviewer
+/// was shown beside each decision: the recommendation and its reason (as of the decision, or
+/// of the export for an undecided item), and the context launch froze for it.
+pub const COLUMNS: [&str; 37] = [
+    "seq",
+    "campaign_id",
+    "campaign",
+    "period_start",
+    "period_end",
+    "snapshot_sync_id",
+    "snapshot_at",
+    "user_id",
+    "user_email",
+    "user_name",
+    "user_status",
+    "user_role",
+    "user_custom_role",
+    "user_last_activity",
+    "entitlement",
+    "resource_type",
+    "resource_id",
+    "resource_name",
+    "resource_kind",
+    "slug",
+    "source",
+    "left_team",
+    "sod_rules",
+    "reviewer",
+    "original_reviewer",
+    "recommendation",
+    "recommendation_reason",
+    "decision",
+    "decided_by",
+    "decided_at",
+    "justification",
+    "self_review",
+    "remediation_action",
+    "remediation_status",
+    "remediation_note",
+    "remediation_applied_at",
+    "verified_absent_at",
+];
+
+/// The columns of format 1, still verified.
+const COLUMNS_1: [&str; 31] = [
     "seq",
     "campaign_id",
     "campaign",
@@ -47,7 +90,16 @@ pub const COLUMNS: [&str; 31] = [
     "verified_absent_at",
 ];
 
-const FORMAT: &str = "roster-review-evidence/1";
+const FORMAT: &str = "roster-review-evidence/2";
+
+/// The columns of an export in `format`, for the formats this version reads.
+fn columns_of(format: &str) -> Option<&'static [&'static str]> {
+    match format {
+        FORMAT => Some(&COLUMNS),
+        "roster-review-evidence/1" => Some(&COLUMNS_1),
+        _ => None,
+    }
+}
 /// The items as CSV.
 pub const CSV: &str = "items.csv";
 /// The items as JSON lines.
@@ -77,10 +129,11 @@ fn genesis(c: &ReviewCampaign) -> String {
     sha256(format!("{FORMAT}\ncampaign {} {}\n{}", c.id, c.account, c.name).as_bytes())
 }
 
-fn row(c: &ReviewCampaign, it: &ReviewItem) -> Vec<String> {
+fn row(c: &ReviewCampaign, it: &ReviewItem, now: DateTime<Utc>) -> Vec<String> {
     let mut parts = it.entitlement.splitn(3, ':');
     let (rtype, rid, slug) = (parts.next(), parts.next(), parts.next());
     let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+    let advice = super::recommend::recommend(it, it.decided_ms.unwrap_or(now.timestamp_millis()));
     vec![
         it.seq.to_string(),
         c.id.to_string(),
@@ -94,15 +147,21 @@ fn row(c: &ReviewCampaign, it: &ReviewItem) -> Vec<String> {
         it.user_name.clone(),
         it.user_status.clone(),
         it.user_role.clone(),
+        s(it.user_custom_role.as_deref()),
         time(it.user_last_activity_ms),
         it.entitlement.clone(),
         s(rtype),
         s(rid),
         it.resource_name.clone(),
+        s(it.resource_kind.as_deref()),
         s(slug),
         it.source.clone(),
+        s(it.left_team.as_deref()),
+        s(it.sod_rules.as_deref()),
         it.reviewer.clone(),
         it.original_reviewer.clone(),
+        s(advice.as_ref().map(|a| a.decision.as_str())),
+        s(advice.as_ref().map(|a| a.reason.as_str())),
         s(it.decision.map(Decision::as_str)),
         s(it.decided_by.as_deref()),
         time(it.decided_ms),
@@ -181,7 +240,7 @@ pub async fn export(
     let start = genesis(&c);
     let mut prev = start.clone();
     for it in &items {
-        let values = row(&c, it);
+        let values = row(&c, it, now);
         prev = chain(&prev, &values);
         let mut with_hash = values.clone();
         with_hash.push(prev.clone());
@@ -288,16 +347,17 @@ fn check_rows(
     file: &str,
     rows: Vec<(usize, Result<Vec<String>, String>)>,
     genesis: &str,
+    columns: &[&str],
 ) -> Result<(String, usize), Tampered> {
     let mut prev = genesis.to_string();
     let mut n = 0;
     for (i, r) in rows {
         let mut values = r.map_err(|p| tampered(file, Some(i), p))?;
-        if values.len() != COLUMNS.len() + 1 {
+        if values.len() != columns.len() + 1 {
             return Err(tampered(
                 file,
                 Some(i),
-                format!("has {} fields, the format has {}", values.len(), COLUMNS.len() + 1),
+                format!("has {} fields, the format has {}", values.len(), columns.len() + 1),
             ));
         }
         let stored = values.pop().unwrap_or_default();
@@ -315,7 +375,7 @@ fn check_rows(
     Ok((prev, n))
 }
 
-fn csv_rows(bytes: &[u8]) -> Result<Vec<ParsedRow>, Tampered> {
+fn csv_rows(bytes: &[u8], columns: &[&str]) -> Result<Vec<ParsedRow>, Tampered> {
     let mut r = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(bytes);
     let header: Vec<String> = r
         .headers()
@@ -323,7 +383,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<ParsedRow>, Tampered> {
         .iter()
         .map(String::from)
         .collect();
-    let mut want: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut want: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
     want.push("row_hash".into());
     if header != want {
         return Err(tampered(CSV, Some(0), "the header is not the evidence format's columns"));
@@ -336,9 +396,9 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<ParsedRow>, Tampered> {
         .collect())
 }
 
-fn jsonl_rows(bytes: &[u8]) -> Result<Vec<ParsedRow>, Tampered> {
+fn jsonl_rows(bytes: &[u8], columns: &[&str]) -> Result<Vec<ParsedRow>, Tampered> {
     let text = std::str::from_utf8(bytes).map_err(|e| tampered(JSONL, None, format!("not UTF-8: {e}")))?;
-    let mut want: Vec<&str> = COLUMNS.to_vec();
+    let mut want: Vec<&str> = columns.to_vec();
     want.push("row_hash");
     let body = text.strip_suffix('\n').unwrap_or(text);
     if body.is_empty() {
@@ -386,6 +446,10 @@ pub fn verify(dir: &Path) -> Result<Verified, Tampered> {
         Some(v)
     };
     let bad = |what: &str| tampered(MANIFEST, None, format!("{what} is missing"));
+    let format = field(&["format"]).and_then(Value::as_str).ok_or_else(|| bad("format"))?;
+    let columns = columns_of(format).ok_or_else(|| {
+        tampered(MANIFEST, None, format!("format {format:?} is not one this version of roster reads (upgrade it)"))
+    })?;
     let genesis = field(&["chain", "genesis"]).and_then(Value::as_str).ok_or_else(|| bad("chain.genesis"))?;
     let head = field(&["chain", "head"]).and_then(Value::as_str).ok_or_else(|| bad("chain.head"))?;
     let rows = field(&["chain", "rows"]).and_then(Value::as_u64).ok_or_else(|| bad("chain.rows"))? as usize;
@@ -399,12 +463,12 @@ pub fn verify(dir: &Path) -> Result<Verified, Tampered> {
         }
         let bytes = read(name)?;
         let parsed = match name {
-            CSV => Some(csv_rows(&bytes)?),
-            JSONL => Some(jsonl_rows(&bytes)?),
+            CSV => Some(csv_rows(&bytes, columns)?),
+            JSONL => Some(jsonl_rows(&bytes, columns)?),
             _ => None,
         };
         if let Some(parsed) = parsed {
-            let (h, n) = check_rows(name, parsed, genesis)?;
+            let (h, n) = check_rows(name, parsed, genesis, columns)?;
             if n != rows {
                 return Err(tampered(name, None, format!("has {n} rows, the manifest says {rows}")));
             }
@@ -446,13 +510,62 @@ mod tests {
             Ok(v)
         };
         let good = vec![(1, with(a.clone(), &ha)), (2, with(b.clone(), &hb))];
-        assert_eq!(check_rows(CSV, good, &g).unwrap(), (hb.clone(), 2));
+        assert_eq!(check_rows(CSV, good, &g, &COLUMNS).unwrap(), (hb.clone(), 2));
         let mut b2 = b.clone();
         b2[8] = "b8!".into();
         let bad = vec![(1, with(a.clone(), &ha)), (2, with(b2, &hb))];
-        assert_eq!(check_rows(CSV, bad, &g).unwrap_err().row, Some(2));
+        assert_eq!(check_rows(CSV, bad, &g, &COLUMNS).unwrap_err().row, Some(2));
         let swapped = vec![(1, with(b, &hb)), (2, with(a, &ha))];
-        assert_eq!(check_rows(CSV, swapped, &g).unwrap_err().row, Some(1), "order is part of the chain");
+        assert_eq!(check_rows(CSV, swapped, &g, &COLUMNS).unwrap_err().row, Some(1), "order is part of the chain");
+    }
+
+    /// Writes a one-row export of `format` with `columns` into `dir`, as that format wrote it.
+    fn write_export(dir: &Path, format: &str, columns: &[&str]) {
+        let values: Vec<String> = (0..columns.len()).map(|i| format!("v{i}")).collect();
+        let head = chain("g", &values);
+        let mut csv_out = csv::Writer::from_writer(Vec::new());
+        csv_out.write_record(columns.iter().copied().chain(["row_hash"])).unwrap();
+        csv_out.write_record(values.iter().map(String::as_str).chain([head.as_str()])).unwrap();
+        let csv_bytes = csv_out.into_inner().unwrap();
+        let mut line: Map<String, Value> =
+            columns.iter().zip(&values).map(|(k, v)| (k.to_string(), Value::from(v.as_str()))).collect();
+        line.insert("row_hash".into(), Value::from(head.as_str()));
+        let jsonl = format!("{}\n", Value::Object(line));
+        let file = |name: &str, bytes: &[u8]| json!({ "name": name, "bytes": bytes.len(), "sha256": sha256(bytes) });
+        let Value::Object(mut m) = json!({
+            "format": format,
+            "campaign": { "name": "Q3" },
+            "chain": { "genesis": "g", "head": head, "rows": 1 },
+            "files": [file(CSV, &csv_bytes), file(JSONL, jsonl.as_bytes()), file(PDF, b"%PDF")],
+        }) else {
+            unreachable!()
+        };
+        m.insert("manifest_sha256".into(), Value::from(manifest_hash(&m)));
+        std::fs::write(dir.join(CSV), &csv_bytes).unwrap();
+        std::fs::write(dir.join(JSONL), jsonl).unwrap();
+        std::fs::write(dir.join(PDF), b"%PDF").unwrap();
+        std::fs::write(dir.join(MANIFEST), Value::Object(m).to_string()).unwrap();
+    }
+
+    #[test]
+    fn exports_of_the_first_format_still_verify_and_unknown_formats_are_named() {
+        let dir = std::env::temp_dir().join(format!("roster-evidence-formats-{}", std::process::id()));
+        for (format, columns, ok) in [
+            ("roster-review-evidence/1", &COLUMNS_1[..], true),
+            (FORMAT, &COLUMNS[..], true),
+            // Format 2's columns under format 1's name: the header is refused.
+            ("roster-review-evidence/1", &COLUMNS[..], false),
+        ] {
+            std::fs::create_dir_all(&dir).unwrap();
+            write_export(&dir, format, columns);
+            assert_eq!(verify(&dir).is_ok(), ok, "{format} with {} columns: {:?}", columns.len(), verify(&dir));
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
+        std::fs::create_dir_all(&dir).unwrap();
+        write_export(&dir, "roster-review-evidence/9", &COLUMNS);
+        let e = verify(&dir).unwrap_err();
+        assert!(e.problem.contains("roster-review-evidence/9") && e.file == MANIFEST, "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! sync the check that each revoked access is gone (`verified_absent_at`). Evidence export and
 //! its verification live in `evidence`; the PDF summary in `pdf`.
 
+mod context;
 pub mod evidence;
 mod pdf;
 pub mod recommend;
@@ -12,7 +13,8 @@ mod remediate;
 
 use chrono::{DateTime, Utc};
 use roster_core::review::{select_items, CampaignSpec, CampaignStatus, Decision, RemediationStatus};
-use roster_core::{Event, EventKind};
+use roster_core::sod::SodRule;
+use roster_core::{Event, EventKind, Grant, ResourceRecord, ResourceType, UserRecord};
 use roster_store::{ItemDecision, ReviewCampaign, ReviewItem, Store, StoreError, UserQuery};
 use serde_json::json;
 
@@ -148,27 +150,40 @@ pub async fn create(
     Ok(id)
 }
 
+/// A snapshot's users, resources (boards, workspaces, teams and roles) and grants: what items
+/// are selected from.
+async fn snapshot(
+    store: &dyn Store,
+    sync_id: i64,
+) -> Result<(Vec<UserRecord>, Vec<ResourceRecord>, Vec<Grant>), StoreError> {
+    let users = store.users(sync_id, &UserQuery::default()).await?;
+    let mut resources = Vec::new();
+    for t in [ResourceType::Board, ResourceType::Workspace, ResourceType::Team, ResourceType::Role] {
+        resources.extend(store.resources(sync_id, t).await?);
+    }
+    Ok((users, resources, store.all_grants(sync_id).await?))
+}
+
 /// The items `spec` yields from snapshot `sync_id`.
 pub(crate) async fn items_in_scope(
     store: &dyn Store,
     sync_id: i64,
     spec: &CampaignSpec,
 ) -> Result<Vec<roster_core::review::ItemDraft>, StoreError> {
-    let users = store.users(sync_id, &UserQuery::default()).await?;
-    let mut resources = Vec::new();
-    for t in [roster_core::ResourceType::Board, roster_core::ResourceType::Workspace, roster_core::ResourceType::Team] {
-        resources.extend(store.resources(sync_id, t).await?);
-    }
-    let grants = store.all_grants(sync_id).await?;
+    let (users, resources, grants) = snapshot(store, sync_id).await?;
     Ok(select_items(spec, &users, &resources, &grants))
 }
 
 /// Freezes the items of the latest completed snapshot into campaign `id`; returns how many.
+/// Each item keeps what its recommendation needs: the user's custom role, the resource's kind,
+/// the separation-of-duties `rules` in force that the access breaks, and a team the user left
+/// that still reaches the resource.
 pub async fn launch(
     store: &dyn Store,
     account: &str,
     id: i64,
     force: bool,
+    rules: &[SodRule],
     now: DateTime<Utc>,
 ) -> Result<usize, ReviewError> {
     let c = load(store, account, id).await?;
@@ -186,7 +201,9 @@ pub async fn launch(
             max_h: spec.max_snapshot_age_s / 3600,
         });
     }
-    let drafts = items_in_scope(store, snap.id, &spec).await?;
+    let (users, resources, grants) = snapshot(store, snap.id).await?;
+    let drafts = select_items(&spec, &users, &resources, &grants);
+    let context = context::Context::new(&users, &resources, &grants, store.left_teams(snap.id).await?, rules, now);
     let items: Vec<ReviewItem> = drafts
         .into_iter()
         .enumerate()
@@ -194,14 +211,18 @@ pub async fn launch(
             id: 0,
             campaign_id: id,
             seq: i as i64 + 1,
+            sod_rules: context.sod_rules(&d),
+            left_team: context.left_team(&d),
             user_id: d.user.id.clone(),
             user_email: d.user.email.clone(),
             user_name: d.user.name.clone(),
             user_status: d.user.status.as_str().into(),
             user_role: d.user.role.as_str().into(),
             user_last_activity_ms: d.user.last_activity.map(ms),
+            user_custom_role: d.custom_role,
             entitlement: d.entitlement.to_string(),
             resource_name: d.resource_name,
+            resource_kind: d.resource_kind,
             source: d.source.as_string(),
             reviewer: d.reviewer.clone(),
             original_reviewer: d.reviewer,

@@ -48,9 +48,30 @@ pub fn recommend(item: &ReviewItem, now_ms: i64) -> Option<Recommendation> {
         }
         _ => {}
     }
+    if let Some(rules) = &item.sod_rules {
+        return Some(Recommendation::revoke(
+            Signal::SodConflict,
+            format!("breaks the separation-of-duties rule {rules} with this access"),
+        ));
+    }
+    if let Some(team) = &item.left_team {
+        return Some(Recommendation::revoke(
+            Signal::LeftTeam,
+            format!("left team {team}, which also reaches this; this direct access stayed"),
+        ));
+    }
     let owner = item.entitlement.ends_with(":owner");
     if item.user_role == "guest" && item.entitlement.starts_with("board:") && !owner {
-        return Some(Recommendation::revoke(Signal::GuestOnBoard, "a guest (someone outside the company) on a board"));
+        // A kind unknown (items frozen before kinds were) counts as private, as it did then.
+        let kind = match item.resource_kind.as_deref() {
+            Some("public") => None,
+            Some("share") => Some("shareable"),
+            _ => Some("private"),
+        };
+        if let Some(kind) = kind {
+            let why = format!("a guest (someone outside the company) on a {kind} board");
+            return Some(Recommendation::revoke(Signal::GuestOnBoard, why));
+        }
     }
     match idle_days {
         Some(d) if owner && d < RECENT_DAYS => Some(Recommendation {
@@ -179,9 +200,40 @@ mod tests {
     fn guests_on_boards_are_advised_revoke_and_recent_owners_certify() {
         let (d, _) = advice(&item("active", "guest", "board:1:subscriber", Some(2))).unwrap();
         assert_eq!(d, Decision::Revoke);
+        let on = |kind: &str| ReviewItem {
+            resource_kind: Some(kind.into()),
+            ..item("active", "guest", "board:1:subscriber", Some(2))
+        };
+        assert_eq!(
+            advice(&on("share")).map(|(_, w)| w).as_deref(),
+            Some("a guest (someone outside the company) on a shareable board")
+        );
+        assert_eq!(advice(&on("private")).map(|(d, _)| d), Some(Decision::Revoke));
+        assert_eq!(advice(&on("public")), None, "a public board is open to the company anyway");
         let (d, why) = advice(&item("active", "member", "board:1:owner", Some(3))).unwrap();
         assert_eq!((d, why.as_str()), (Decision::Certify, "owner, active 3 days ago"));
         assert_eq!(advice(&item("active", "member", "board:1:owner", Some(45))), None, "an owner seen 45 days ago");
         assert_eq!(advice(&item("active", "member", "board:1:subscriber", Some(1))), None, "the reviewer judges");
+    }
+
+    #[test]
+    fn conflicts_and_access_left_behind_are_advised_revoke_after_the_user_state() {
+        let conflict =
+            ReviewItem { sod_rules: Some("payments".into()), ..item("active", "member", "board:1:owner", Some(1)) };
+        let r = recommend(&conflict, NOW).unwrap();
+        assert_eq!((r.decision, r.signal), (Decision::Revoke, Signal::SodConflict));
+        assert!(r.reason.contains("payments"), "{}", r.reason);
+        let left =
+            ReviewItem { left_team: Some("Finance".into()), ..item("active", "member", "board:1:subscriber", Some(1)) };
+        let r = recommend(&left, NOW).unwrap();
+        assert_eq!(
+            (r.signal, r.reason.as_str()),
+            (Signal::LeftTeam, "left team Finance, which also reaches this; this direct access stayed")
+        );
+        // Both: the conflict is named first; a deactivated user is named for that first.
+        let both = ReviewItem { left_team: Some("Finance".into()), ..conflict.clone() };
+        assert_eq!(recommend(&both, NOW).unwrap().signal, Signal::SodConflict);
+        let gone = ReviewItem { user_status: "deactivated".into(), ..both };
+        assert_eq!(recommend(&gone, NOW).unwrap().signal, Signal::Deactivated);
     }
 }

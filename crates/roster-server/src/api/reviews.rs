@@ -149,7 +149,7 @@ pub async fn launch(
     Body(o): Body<LaunchOptions>,
 ) -> Result<Json<CampaignView>, ApiError> {
     c.require_admin()?;
-    review::launch(s.store.as_ref(), &account, id, o.force, Utc::now()).await?;
+    review::launch(s.store.as_ref(), &account, id, o.force, &s.sod(), Utc::now()).await?;
     let campaign = review::load(s.store.as_ref(), &account, id).await?;
     Ok(Json(view(&s, &campaign, None).await?))
 }

@@ -131,9 +131,21 @@ pub struct ItemView {
     pub user_status: String,
     /// The user's last activity in monday.com at launch, when known.
     pub user_last_activity_at: Option<String>,
+    /// The name of the user's custom role at launch (Enterprise), if any.
+    pub user_custom_role: Option<String>,
+    /// A guest: someone outside the company.
+    pub external: bool,
     pub entitlement: String,
     pub resource_name: String,
+    /// The resource's kind at launch: public, private or share (boards), open or closed
+    /// (workspaces).
+    pub resource_kind: Option<String>,
     pub source: String,
+    /// On a direct item: the team(s) the user had left by launch that still reach the
+    /// resource (access left behind).
+    pub left_team: Option<String>,
+    /// The separation-of-duties rules the user broke at launch with this access.
+    pub sod_rules: Option<String>,
     pub reviewer: String,
     pub original_reviewer: String,
     pub self_review: bool,
@@ -155,7 +167,7 @@ pub struct RecommendationView {
     /// Why ("deactivated in monday.com", "no activity for 120 days", "owner, active today").
     pub reason: String,
     /// The rule that gave it, as the inbox filters by it: deactivated, never_joined, idle,
-    /// guest_on_board or owner_active.
+    /// sod_conflict, left_team, guest_on_board or owner_active.
     pub signal: String,
 }
 
@@ -178,12 +190,17 @@ impl From<ReviewItem> for ItemView {
             user_id: i.user_id,
             user_email: i.user_email,
             user_name: i.user_name,
+            external: i.user_role == "guest",
             user_role: i.user_role,
             user_status: i.user_status,
             user_last_activity_at: at(i.user_last_activity_ms),
+            user_custom_role: i.user_custom_role,
             entitlement: i.entitlement,
             resource_name: i.resource_name,
+            resource_kind: i.resource_kind,
             source: i.source,
+            left_team: i.left_team,
+            sod_rules: i.sod_rules,
             reviewer: i.reviewer,
             original_reviewer: i.original_reviewer,
             self_review: i.self_review,

@@ -60,12 +60,14 @@ pub async fn reviews(State(s): S, Web(me): Web, Path(account): Path<String>) -> 
 /// fast (the page's cost follows its items).
 pub const ITEMS_PAGE: i64 = 100;
 /// The inbox's filters by recommendation: the signal and how a reviewer reads it.
-const SIGNALS: [(&str, &str); 7] = [
+const SIGNALS: [(&str, &str); 9] = [
     ("revoke", "recommended for revoking (any reason)"),
     ("deactivated", "deactivated in monday.com"),
     ("never_joined", "invited, never joined"),
     ("idle", "inactive 90 days or more, or never seen"),
-    ("guest_on_board", "guests on boards"),
+    ("sod_conflict", "separation-of-duties conflicts"),
+    ("left_team", "access left behind by a team they left"),
+    ("guest_on_board", "guests on private or shareable boards"),
     ("owner_active", "owners active recently (certify)"),
     ("judgement", "no recommendation: your judgement"),
 ];
@@ -197,7 +199,12 @@ async fn inbox(
         .into_iter()
         .map(|((resource, name), items)| {
             let kind = resource.split(':').next().unwrap_or_default().to_string();
-            context! { resource, kind, name, items }
+            // Who may see the resource: the kind the snapshot gave ("share" reads as shareable).
+            let access = items
+                .first()
+                .and_then(|i| i.get_attr("resource_kind").ok())
+                .and_then(|k| k.as_str().map(|k| if k == "share" { "shareable".to_string() } else { k.to_string() }));
+            context! { resource, kind, name, access, items }
         })
         .collect();
     let signed = s.store.signoffs(id).await?.iter().any(|(r, _)| *r == mine_name);

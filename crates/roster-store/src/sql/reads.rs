@@ -264,6 +264,27 @@ impl SqlStore {
         rows.iter().map(rows::grant).collect()
     }
 
+    pub(super) async fn left_teams_impl(&self, sync_id: i64) -> Result<Vec<(String, String)>> {
+        // Ended rows are found through the index on to_sync; the current membership check is
+        // one indexed probe per ended row.
+        let held = visible("h", "$1");
+        let rows = sqlx::query(sql!(
+            "SELECT DISTINCT g.pid, g.rid FROM grants g
+             WHERE g.account = (SELECT account FROM syncs WHERE id = $1)
+               AND g.to_sync IS NOT NULL AND g.to_sync <= $1
+               AND g.rtype = 'team' AND g.slug = 'member' AND g.ptype = 'user' AND g.source = 'direct'
+               AND NOT EXISTS (SELECT 1 FROM grants h WHERE {held} AND h.ptype = 'user' AND h.pid = g.pid
+                               AND h.rtype = 'team' AND h.rid = g.rid AND h.slug = 'member' AND h.source = 'direct')
+             ORDER BY g.pid, g.rid"
+        ))
+        .bind(sync_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("teams left"))?;
+        let q = StoreError::query("read a team left");
+        rows.iter().map(|r| Ok((r.try_get("pid").map_err(&q)?, r.try_get("rid").map_err(&q)?))).collect()
+    }
+
     pub(super) async fn counts_impl(&self, sync_id: i64) -> Result<Counts> {
         let (u, r, g) = (visible("u", "$1"), visible("r", "$1"), visible("g", "$1"));
         let row = sqlx::query(sql!(
@@ -450,6 +471,10 @@ impl crate::SnapshotStore for SqlStore {
 
     async fn all_grants(&self, sync_id: i64) -> Result<Vec<Grant>> {
         self.all_grants_impl(sync_id).await
+    }
+
+    async fn left_teams(&self, sync_id: i64) -> Result<Vec<(String, String)>> {
+        self.left_teams_impl(sync_id).await
     }
 
     async fn counts(&self, sync_id: i64) -> Result<Counts> {

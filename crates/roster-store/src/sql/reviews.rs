@@ -13,7 +13,7 @@ const CAMPAIGN_COLUMNS: &str =
     "id, account, name, spec, status, created_by, created_ms, due_ms, launched_ms, sync_id, snapshot_ms, closed_ms, plan_id";
 const ITEM_COLUMNS: &str =
     "id, campaign_id, seq, user_id, user_email, user_name, user_status, user_role, user_last_activity_ms,
-    entitlement, resource_name, source, reviewer, original_reviewer, self_review, decision, decided_by, decided_ms,
+    user_custom_role, entitlement, resource_name, source, resource_kind, left_team, sod_rules, reviewer, original_reviewer, self_review, decision, decided_by, decided_ms,
     justification, remediation_action, remediation_status, remediation_note, applied_ms, verified_absent_ms";
 
 fn campaign_row(r: &sqlx::any::AnyRow) -> Result<ReviewCampaign> {
@@ -63,9 +63,13 @@ fn item_row(r: &sqlx::any::AnyRow) -> Result<ReviewItem> {
         user_status: r.try_get("user_status").map_err(&q)?,
         user_role: r.try_get("user_role").map_err(&q)?,
         user_last_activity_ms: r.try_get("user_last_activity_ms").map_err(&q)?,
+        user_custom_role: r.try_get("user_custom_role").map_err(&q)?,
         entitlement: r.try_get("entitlement").map_err(&q)?,
         resource_name: r.try_get("resource_name").map_err(&q)?,
         source: r.try_get("source").map_err(&q)?,
+        resource_kind: r.try_get("resource_kind").map_err(&q)?,
+        left_team: r.try_get("left_team").map_err(&q)?,
+        sod_rules: r.try_get("sod_rules").map_err(&q)?,
         reviewer: r.try_get("reviewer").map_err(&q)?,
         original_reviewer: r.try_get("original_reviewer").map_err(&q)?,
         self_review: r.try_get::<i64, _>("self_review").map_err(&q)? != 0,
@@ -163,9 +167,13 @@ impl SqlStore {
                     "user_status",
                     "user_role",
                     "user_last_activity_ms",
+                    "user_custom_role",
                     "entitlement",
                     "resource_name",
                     "source",
+                    "resource_kind",
+                    "left_team",
+                    "sod_rules",
                     "reviewer",
                     "original_reviewer",
                     "self_review",
@@ -184,9 +192,13 @@ impl SqlStore {
                     .bind(it.user_status.clone())
                     .bind(it.user_role.clone())
                     .bind(it.user_last_activity_ms)
+                    .bind(it.user_custom_role.clone())
                     .bind(it.entitlement.clone())
                     .bind(it.resource_name.clone())
                     .bind(it.source.clone())
+                    .bind(it.resource_kind.clone())
+                    .bind(it.left_team.clone())
+                    .bind(it.sod_rules.clone())
                     .bind(it.reviewer.clone())
                     .bind(it.original_reviewer.clone())
                     .bind(i64::from(it.self_review));
@@ -589,20 +601,27 @@ fn advised_sql(n: usize, rule: Advised) -> (String, Vec<i64>) {
     let (idle, recent) = (format!("${n}"), format!("${}", n + 1));
     let gone = "user_status IN ('deactivated', 'pending')";
     let idle_now = format!("(user_last_activity_ms IS NULL OR user_last_activity_ms <= {idle})");
-    let guest = "(user_role = 'guest' AND entitlement LIKE 'board:%' AND entitlement NOT LIKE '%:owner')";
-    // Past the revoke rules: present, seen since the idle time.
+    let sod = "sod_rules IS NOT NULL";
+    let left = "left_team IS NOT NULL";
+    // A kind unknown (items frozen before kinds were) counts as private, as it did then.
+    let guest = "(user_role = 'guest' AND entitlement LIKE 'board:%' AND entitlement NOT LIKE '%:owner' \
+                 AND (resource_kind IS NULL OR resource_kind <> 'public'))";
+    // Past the revoke rules: present, seen since the idle time, no conflict, nothing left behind.
     let active = format!("user_status NOT IN ('deactivated', 'pending') AND NOT {idle_now}");
+    let clear = format!("{active} AND NOT {sod} AND NOT {left} AND NOT {guest}");
     let owner_recent = format!("(entitlement LIKE '%:owner' AND user_last_activity_ms > {recent})");
     let one = vec![rule.idle_before_ms];
     let two = vec![rule.idle_before_ms, rule.recent_after_ms];
     let (sql, binds) = match rule.signal {
-        Signal::Revoke => (format!("{gone} OR {idle_now} OR {guest}"), one),
+        Signal::Revoke => (format!("{gone} OR {idle_now} OR {sod} OR {left} OR {guest}"), one),
         Signal::Deactivated => ("user_status = 'deactivated'".to_string(), vec![]),
         Signal::NeverJoined => ("user_status = 'pending'".to_string(), vec![]),
         Signal::Idle => (format!("user_status NOT IN ('deactivated', 'pending') AND {idle_now}"), one),
-        Signal::GuestOnBoard => (format!("{active} AND {guest}"), one),
-        Signal::OwnerActive => (format!("{active} AND NOT {guest} AND {owner_recent}"), two),
-        Signal::Judgement => (format!("{active} AND NOT {guest} AND NOT {owner_recent}"), two),
+        Signal::SodConflict => (format!("{active} AND {sod}"), one),
+        Signal::LeftTeam => (format!("{active} AND NOT {sod} AND {left}"), one),
+        Signal::GuestOnBoard => (format!("{active} AND NOT {sod} AND NOT {left} AND {guest}"), one),
+        Signal::OwnerActive => (format!("{clear} AND {owner_recent}"), two),
+        Signal::Judgement => (format!("{clear} AND NOT {owner_recent}"), two),
     };
     (format!("AND ({sql})"), binds)
 }

@@ -166,7 +166,7 @@ async fn measure(org: monday_sim::Org, seconds: u64, concurrency: usize, store: 
         now,
     )
     .await?;
-    let items = roster_engine::review::launch(store.as_ref(), "bench", campaign, true, now).await?;
+    let items = roster_engine::review::launch(store.as_ref(), "bench", campaign, true, &[], now).await?;
     println!("review campaign launched: {items} items frozen in {:.1} s", t.elapsed().as_secs_f64());
     // The account is served (the UI shows served accounts) but never synced here: its client
     // points nowhere.

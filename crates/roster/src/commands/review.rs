@@ -177,7 +177,9 @@ pub async fn run(cli: &Cli, cmd: &ReviewCommand, out: &mut dyn Write) -> Result<
             writeln!(out, "campaign {id} created (draft): launch it with `roster review launch {id}`")?;
         }
         ReviewCommand::Launch { id, force } => {
-            let n = review::launch(store, &s.account, *id, *force, now).await?;
+            // The separation-of-duties rules in force mark the items that break them.
+            let rules = crate::context::config(cli)?.map(|c| c.sod).unwrap_or_default();
+            let n = review::launch(store, &s.account, *id, *force, &rules, now).await?;
             writeln!(out, "campaign {id} launched with {n} items from sync {}", s.sync.id)?;
         }
         ReviewCommand::List => list(cli, store, &s.account, out).await?,
