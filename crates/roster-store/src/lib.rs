@@ -310,6 +310,16 @@ pub trait ReviewStore: Send + Sync {
     /// Decides or reassigns item `id`; false (no change) when its reviewer is no longer
     /// `d.reviewer`, the reviewer signed off, or the campaign is not launched.
     async fn decide_item(&self, id: i64, d: &ItemDecision) -> Result<bool>;
+    /// Several decisions and their events in one transaction, each decision conditional as in
+    /// [`ReviewStore::decide_item`]: all are written, or (false) none is, when any item no
+    /// longer matches. A kill midway leaves no decision without its event.
+    async fn decide_items(
+        &self,
+        account: &str,
+        decisions: &[(i64, ItemDecision)],
+        events: &[roster_core::Event],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool>;
     /// Locks `reviewer`'s decisions in a campaign; false when already signed.
     async fn sign_off(&self, campaign_id: i64, reviewer: &str, at_ms: i64) -> Result<bool>;
     /// Who signed off and when (ms).

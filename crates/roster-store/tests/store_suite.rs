@@ -635,6 +635,44 @@ async fn review_campaigns_freeze_decide_lock_and_verify() {
 }
 
 #[tokio::test]
+async fn decisions_and_their_events_are_written_together_or_not_at_all() {
+    use roster_core::{Event, EventKind};
+    for (db, s) in stores().await {
+        let s = s.as_ref();
+        s.ensure_account("acme", Utc::now()).await.unwrap();
+        let id = s.add_campaign(&campaign("together")).await.unwrap();
+        let items: Vec<_> = (1..=3).map(|n| review_item(id, n, if n == 3 { "b@x" } else { "a@x" })).collect();
+        assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
+        let ids: Vec<i64> = s.review_items(id, None).await.unwrap().iter().map(|i| i.id).collect();
+        let certify = roster_store::ItemDecision {
+            reviewer: "a@x".into(),
+            decision: Some(roster_core::review::Decision::Certify),
+            reassign_to: None,
+            by: "a@x".into(),
+            justification: None,
+            at_ms: 3_000,
+        };
+        let event = |i: i64| Event {
+            kind: EventKind::ReviewDecided,
+            subject: format!("review:{id}:item:{i}"),
+            detail: serde_json::json!({}),
+        };
+        let q = EventQuery { kind_prefix: Some("review_decided".into()), ..EventQuery::default() };
+        let decided = || async {
+            let items = s.review_items(id, None).await.unwrap();
+            (items.iter().filter(|i| i.decision.is_some()).count(), s.events(&q).await.unwrap().len())
+        };
+        // The third item is b's: the first two must not be decided without it.
+        let all: Vec<(i64, roster_store::ItemDecision)> = ids.iter().map(|&i| (i, certify.clone())).collect();
+        let evs: Vec<Event> = ids.iter().map(|&i| event(i)).collect();
+        assert!(!s.decide_items("acme", &all, &evs, Utc::now()).await.unwrap(), "{db}");
+        assert_eq!(decided().await, (0, 0), "{db}: nothing written");
+        assert!(s.decide_items("acme", &all[..2], &evs[..2], Utc::now()).await.unwrap(), "{db}");
+        assert_eq!(decided().await, (2, 2), "{db}: both decisions with their events");
+    }
+}
+
+#[tokio::test]
 async fn web_sessions_are_shared_and_expire() {
     use roster_store::WebSession;
     for (db, s) in stores().await {

@@ -319,8 +319,9 @@ fn refusal(it: &ReviewItem, who: &str, act: &Act, why: Option<&str>) -> Option<R
 /// own, so a form or request is bounded before any of that work.
 pub const MAX_ITEMS_A_DECISION: usize = 1000;
 
-/// `who` takes one decision on several items (a bulk certify). Every item is checked first, so
-/// one refused item (not theirs, a missing justification, a sign-off) changes nothing.
+/// `who` takes one act on each of `items` of campaign `id` (certify, revoke or reassign), all
+/// or none: every item is checked first, then the decisions and their events are written in
+/// one transaction. Returns the items as they now are.
 #[allow(clippy::too_many_arguments)]
 pub async fn decide_many(
     store: &dyn Store,
@@ -332,58 +333,76 @@ pub async fn decide_many(
     justification: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Vec<ReviewItem>, ReviewError> {
+    let why = justification.map(str::trim).filter(|j| !j.is_empty()).map(String::from);
+    let each: Vec<(i64, Act, Option<String>)> = items.iter().map(|&i| (i, act.clone(), why.clone())).collect();
+    decide_each(store, account, id, &each, who, now).await
+}
+
+/// `who` takes its own act, with its own justification, on each item of campaign `id`: all or
+/// none, as [`decide_many`].
+pub(crate) async fn decide_each(
+    store: &dyn Store,
+    account: &str,
+    id: i64,
+    acts: &[(i64, Act, Option<String>)],
+    who: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<ReviewItem>, ReviewError> {
     let c = load(store, account, id).await?;
     if c.status != CampaignStatus::Launched {
         return Err(ReviewError::WrongState { id, status: c.status, what: "decisions are taken while it is launched" });
     }
-    if items.is_empty() {
+    if acts.is_empty() {
         return Err(ReviewError::Invalid("name at least one item".into()));
     }
-    if items.len() > MAX_ITEMS_A_DECISION {
+    if acts.len() > MAX_ITEMS_A_DECISION {
         return Err(ReviewError::Invalid(format!(
             "{} items in one decision: send at most {MAX_ITEMS_A_DECISION}",
-            items.len()
+            acts.len()
         )));
     }
     let who = who.trim().to_ascii_lowercase();
     if store.signoffs(id).await?.iter().any(|(r, _)| *r == who) {
         return Err(ReviewError::SignedOff(who));
     }
-    let why = justification.map(str::trim).filter(|j| !j.is_empty());
-    let mut found = Vec::with_capacity(items.len());
-    for &item in items {
-        let it = store.review_item(item).await?.filter(|i| i.campaign_id == id).ok_or(ReviewError::NoItem(item, id))?;
+    let (mut decisions, mut events) = (Vec::with_capacity(acts.len()), Vec::with_capacity(acts.len()));
+    for (item, act, why) in acts {
+        let why = why.as_deref().map(str::trim).filter(|j| !j.is_empty());
+        let it =
+            store.review_item(*item).await?.filter(|i| i.campaign_id == id).ok_or(ReviewError::NoItem(*item, id))?;
         if let Some(e) = refusal(&it, &who, act, why) {
             return Err(e);
         }
-        found.push(it);
-    }
-    let (decision, reassign_to) = match act {
-        Act::Decide(d) => (Some(*d), None),
-        Act::Reassign(to) => (None, Some(to.trim().to_ascii_lowercase())),
-    };
-    let d = ItemDecision {
-        reviewer: who.clone(),
-        decision,
-        reassign_to: reassign_to.clone(),
-        by: who.clone(),
-        justification: why.map(String::from),
-        at_ms: ms(now),
-    };
-    let mut out = Vec::with_capacity(found.len());
-    for it in found {
-        let item = it.id;
-        if !store.decide_item(item, &d).await? {
-            return Err(ReviewError::Invalid(format!(
-                "item {item} changed meanwhile (reassigned, signed off, or the campaign closed): look again"
-            )));
-        }
+        let (decision, reassign_to) = match act {
+            Act::Decide(d) => (Some(*d), None),
+            Act::Reassign(to) => (None, Some(to.trim().to_ascii_lowercase())),
+        };
         let detail = json!({
             "campaign": id, "item": item, "by": who, "decision": decision, "reassigned_to": reassign_to,
             "justification": why, "self_review": it.self_review, "user": it.user_id, "entitlement": it.entitlement,
         });
-        record(store, account, EventKind::ReviewDecided, format!("review:{id}:item:{item}"), detail, now).await?;
-        out.push(store.review_item(item).await?.ok_or(ReviewError::NoItem(item, id))?);
+        events.push(Event { kind: EventKind::ReviewDecided, subject: format!("review:{id}:item:{item}"), detail });
+        decisions.push((
+            *item,
+            ItemDecision {
+                reviewer: who.clone(),
+                decision,
+                reassign_to,
+                by: who.clone(),
+                justification: why.map(String::from),
+                at_ms: ms(now),
+            },
+        ));
+    }
+    if !store.decide_items(account, &decisions, &events, now).await? {
+        return Err(ReviewError::Invalid(
+            "an item changed meanwhile (reassigned, signed off, or the campaign closed), so none was decided: look again"
+                .into(),
+        ));
+    }
+    let mut out = Vec::with_capacity(acts.len());
+    for (item, _, _) in acts {
+        out.push(store.review_item(*item).await?.ok_or(ReviewError::NoItem(*item, id))?);
     }
     Ok(out)
 }

@@ -107,10 +107,8 @@ pub fn signal_of(item: &ReviewItem, now_ms: i64, signal: Signal) -> bool {
 /// Decides `items` (the caller's, undecided) as their recommendations say, each with
 /// `justification` and its own reason ("still needed (recommended: owner, active today)"), so the
 /// evidence row carries why beside what. Items without a recommendation, or decided already,
-/// are left as they are. Returns how many were decided. Every item is checked before any is
-/// decided; the decisions are then written a group (decision and reason) at a time, so a
-/// process killed between groups leaves some decided, and accepting again decides the rest
-/// (decided items are skipped).
+/// are left as they are. Returns how many were decided. All or none: every item is checked,
+/// then the decisions and their events are written in one transaction.
 pub async fn accept(
     store: &dyn roster_store::Store,
     account: &str,
@@ -130,7 +128,7 @@ pub async fn accept(
             super::MAX_ITEMS_A_DECISION
         )));
     }
-    let mut groups: std::collections::BTreeMap<(&'static str, String), (Decision, Vec<i64>)> = Default::default();
+    let mut acts = Vec::new();
     for &id in items {
         let Some(item) = store.review_item(id).await?.filter(|i| i.campaign_id == campaign) else {
             return Err(super::ReviewError::NoItem(id, campaign));
@@ -139,20 +137,13 @@ pub async fn accept(
             continue;
         }
         if let Some(r) = recommend(&item, now.timestamp_millis()) {
-            let who = who.trim().to_ascii_lowercase();
-            if let Some(e) = super::refusal(&item, &who, &super::Act::Decide(r.decision), Some(why)) {
-                return Err(e);
-            }
-            groups.entry((r.decision.as_str(), r.reason)).or_insert((r.decision, vec![])).1.push(id);
+            acts.push((id, super::Act::Decide(r.decision), Some(format!("{why} (recommended: {})", r.reason))));
         }
     }
-    let mut decided = 0;
-    for ((_, reason), (decision, ids)) in groups {
-        let text = format!("{why} (recommended: {reason})");
-        let act = super::Act::Decide(decision);
-        decided += super::decide_many(store, account, campaign, &ids, who, &act, Some(&text), now).await?.len();
+    if acts.is_empty() {
+        return Ok(0);
     }
-    Ok(decided)
+    Ok(super::decide_each(store, account, campaign, &acts, who, now).await?.len())
 }
 
 #[cfg(test)]

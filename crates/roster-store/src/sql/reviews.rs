@@ -335,26 +335,28 @@ impl SqlStore {
     }
 
     pub(super) async fn decide_item_impl(&self, id: i64, d: &ItemDecision) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE review_items SET decision = $1, decided_by = $2, decided_ms = $3, justification = $4,
-                reviewer = COALESCE($5, reviewer)
-             WHERE id = $6 AND reviewer = $7
-               AND EXISTS (SELECT 1 FROM review_campaigns c WHERE c.id = review_items.campaign_id AND c.status = $8)
-               AND NOT EXISTS (SELECT 1 FROM review_signoffs s
-                               WHERE s.campaign_id = review_items.campaign_id AND s.reviewer = review_items.reviewer)",
-        )
-        .bind(d.decision.map(Decision::as_str))
-        .bind(d.reassign_to.is_none().then(|| d.by.clone()))
-        .bind(d.reassign_to.is_none().then_some(d.at_ms))
-        .bind(d.justification.clone())
-        .bind(d.reassign_to.clone())
-        .bind(id)
-        .bind(&d.reviewer)
-        .bind(CampaignStatus::Launched.as_str())
-        .execute(&self.pool)
-        .await
-        .map_err(StoreError::query("decide review item"))?;
+        let done = decide_query(id, d).execute(&self.pool).await.map_err(StoreError::query("decide review item"))?;
         Ok(done.rows_affected() == 1)
+    }
+
+    pub(super) async fn decide_items_impl(
+        &self,
+        account: &str,
+        decisions: &[(i64, ItemDecision)],
+        events: &[roster_core::Event],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(StoreError::query("begin decisions"))?;
+        for (id, d) in decisions {
+            let done = decide_query(*id, d).execute(&mut *tx).await.map_err(StoreError::query("decide review item"))?;
+            if done.rows_affected() != 1 {
+                // Dropped uncommitted: none of the decisions is written.
+                return Ok(false);
+            }
+        }
+        super::writes::insert_events(&mut tx, account, None, events, now).await?;
+        tx.commit().await.map_err(StoreError::query("commit decisions"))?;
+        Ok(true)
     }
 
     pub(super) async fn sign_off_impl(&self, campaign_id: i64, reviewer: &str, at_ms: i64) -> Result<bool> {
@@ -556,6 +558,16 @@ impl crate::ReviewStore for SqlStore {
         self.decide_item_impl(id, d).await
     }
 
+    async fn decide_items(
+        &self,
+        account: &str,
+        decisions: &[(i64, ItemDecision)],
+        events: &[roster_core::Event],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<bool> {
+        self.decide_items_impl(account, decisions, events, now).await
+    }
+
     async fn sign_off(&self, campaign_id: i64, reviewer: &str, at_ms: i64) -> Result<bool> {
         self.sign_off_impl(campaign_id, reviewer, at_ms).await
     }
@@ -591,6 +603,27 @@ impl crate::ReviewStore for SqlStore {
     async fn unverified_remediations(&self, account: &str) -> Result<Vec<ReviewItem>> {
         self.unverified_remediations_impl(account).await
     }
+}
+
+/// One item's conditional decision: it still has the deciding reviewer, its campaign is
+/// launched and that reviewer has not signed off.
+fn decide_query(id: i64, d: &ItemDecision) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+    sqlx::query(
+        "UPDATE review_items SET decision = $1, decided_by = $2, decided_ms = $3, justification = $4,
+            reviewer = COALESCE($5, reviewer)
+         WHERE id = $6 AND reviewer = $7
+           AND EXISTS (SELECT 1 FROM review_campaigns c WHERE c.id = review_items.campaign_id AND c.status = $8)
+           AND NOT EXISTS (SELECT 1 FROM review_signoffs s
+                           WHERE s.campaign_id = review_items.campaign_id AND s.reviewer = review_items.reviewer)",
+    )
+    .bind(d.decision.map(Decision::as_str))
+    .bind(d.reassign_to.is_none().then(|| d.by.clone()))
+    .bind(d.reassign_to.is_none().then_some(d.at_ms))
+    .bind(d.justification.clone())
+    .bind(d.reassign_to.clone())
+    .bind(id)
+    .bind(d.reviewer.clone())
+    .bind(CampaignStatus::Launched.as_str())
 }
 
 /// The SQL of [`Advised`] from placeholder `$n` on, and the values to bind there: the engine's
