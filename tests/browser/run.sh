@@ -54,6 +54,10 @@ $(hash "$REQUESTER_KEY")
 [approval]
 require = "removals"
 
+[[sod]]
+name = "admins own no boards"
+entitlements = ["role:admin:assigned", "board:*:owner"]
+
 [[accounts]]
 name = "acme"
 api_url = "$SIM"

@@ -123,6 +123,14 @@ async function signIn(browser, key) {
     await rita.waitForLoadState();
     const idle = await rita.locator('tbody tr td:nth-child(6)').allTextContents();
     assert.ok(idle.length > 0 && idle.every((t) => /no activity/.test(t)), `only idle users: ${idle.slice(0, 3)}`);
+    // Access that breaks the configuration's separation-of-duties rule, marked at launch.
+    await rita.getByLabel('Recommendation', { exact: true }).selectOption({ label: 'separation-of-duties conflicts' });
+    await rita.getByRole('button', { name: 'Show' }).click();
+    await rita.waitForLoadState();
+    const conflicts = await rita.locator('tbody tr td:nth-child(6)').allTextContents();
+    assert.ok(conflicts.length > 0 && conflicts.every((t) => /separation-of-duties rule admins own no boards/.test(t)),
+      `only conflicts: ${conflicts.slice(0, 3)}`);
+    await audit(rita, 'review-conflicts');
     await rita.getByRole('link', { name: 'Show items whatever their recommendation' }).click();
     await rita.getByRole('link', { name: 'Show only items recommended for revoking' }).click();
     await rita.waitForLoadState();
