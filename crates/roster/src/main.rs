@@ -186,7 +186,10 @@ pub(crate) enum KeyCommand {
 }
 
 fn main() -> ExitCode {
-    memory::cap_malloc_arenas();
+    // Parsing starts no thread, so the allocator is still set before any other thread exists.
+    let cli = Cli::parse();
+    let serves = matches!(&cli.command, Command::Serve) || matches!(&cli.command, Command::Bench(b) if b.api);
+    memory::cap_malloc_arenas(serves);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
@@ -198,7 +201,6 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
