@@ -130,3 +130,43 @@ async fn violations_existing_when_a_rule_is_added_are_announced_once() {
     assert_eq!(count("sod_violation").await, v.len(), "and only once");
     assert_eq!(count("sod_cleared").await, 0);
 }
+
+/// A rule may name a custom role (Enterprise): its holders who own any board break it, and
+/// only they, as monday-sim's org says.
+#[tokio::test]
+async fn a_rule_on_a_custom_role_finds_its_holders_who_own_boards() {
+    let org = common::org(300, 7);
+    let sim = common::sim(org.clone(), FaultConfig::default()).await;
+    let client = common::client(&sim, ApiVersion::V2026_10, 3);
+    let store = SqlStore::in_memory().await.unwrap();
+    sync_account(&store, &client, "acme", &common::ALL, &NoProgress).await.unwrap();
+    let sync = store.last_completed("acme").await.unwrap().unwrap().id;
+    let mut checked = 0;
+    for role in &org.custom_roles {
+        let rules = vec![SodRule {
+            name: format!("{} owns no boards", role.name),
+            entitlements: vec![format!("role:{}:assigned", role.id), "board:*:owner".into()],
+            exemptions: vec![],
+        }];
+        rules[0].check().unwrap();
+        let owns = |u: u64| {
+            org.boards.iter().any(|b| {
+                b.owners.contains(&u)
+                    || b.team_owners.iter().any(|t| org.teams.iter().any(|x| x.id == *t && x.members.contains(&u)))
+            })
+        };
+        let mut want: Vec<String> = org
+            .users
+            .iter()
+            .filter(|u| u.role_id == Some(role.id) && u.status != UserStatus::Inactive && owns(u.id))
+            .map(|u| u.id.to_string())
+            .collect();
+        want.sort();
+        let mut got: Vec<String> =
+            sod::violations(&store, sync, &rules, Utc::now()).await.unwrap().into_iter().map(|v| v.user).collect();
+        got.sort();
+        assert_eq!(got, want, "{}", role.name);
+        checked += want.len();
+    }
+    assert!(checked > 0, "some custom role holder owns a board in this org");
+}
