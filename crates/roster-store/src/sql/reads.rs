@@ -64,6 +64,7 @@ fn user_filter(postgres: bool, q: &UserQuery) -> (String, Vec<String>) {
 enum Fields {
     Email,
     EmailOrName,
+    Name,
 }
 
 /// The conditions (each with one `$n` placeholder, and its value) for "`text` is a
@@ -72,10 +73,15 @@ enum Fields {
 /// finds the candidate rows. Text shorter than a trigram is found by a scan.
 fn text_match(postgres: bool, text: &str, fields: Fields) -> Vec<(String, String)> {
     let text = text.trim().to_lowercase();
+    // No e-mail holds whitespace (monday.com takes none): a full name ("ana silva") is looked
+    // for in names alone, which spares the e-mail index a lookup of every trigram it holds.
+    let fields =
+        if fields == Fields::EmailOrName && text.contains(char::is_whitespace) { Fields::Name } else { fields };
     let contains = like_contains;
     let like = match fields {
         Fields::Email => "u.email_lower LIKE $n ESCAPE '!'",
         Fields::EmailOrName => "(u.email_lower LIKE $n ESCAPE '!' OR LOWER(u.name) LIKE $n ESCAPE '!')",
+        Fields::Name => "LOWER(u.name) LIKE $n ESCAPE '!'",
     };
     let verify = (like.to_string(), contains(&text));
     let needle = search_needle(&text);
@@ -89,6 +95,7 @@ fn text_match(postgres: bool, text: &str, fields: Fields) -> Vec<(String, String
         let whole = match fields {
             Fields::Email => "strpos(u.email_lower, $n) > 0",
             Fields::EmailOrName => "(strpos(u.email_lower, $n) > 0 OR strpos(LOWER(u.name), $n) > 0)",
+            Fields::Name => "strpos(LOWER(u.name), $n) > 0",
         };
         return vec![(like.to_string(), contains(needle)), (whole.to_string(), text.clone())];
     }
@@ -101,6 +108,7 @@ fn text_match(postgres: bool, text: &str, fields: Fields) -> Vec<(String, String
     let expr = match fields {
         Fields::Email => format!("email_lower : {phrase}"),
         Fields::EmailOrName => phrase,
+        Fields::Name => format!("name : {phrase}"),
     };
     let mut out = vec![("u.rowid IN (SELECT rowid FROM users_search WHERE users_search MATCH $n)".to_string(), expr)];
     if needle != text {
@@ -523,4 +531,33 @@ fn like_contains(text: &str) -> String {
         })
         .collect();
     format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A full name is looked for in names alone on both stores; text without whitespace in
+    /// e-mails and names; an e-mail search in e-mails alone.
+    #[test]
+    fn whitespace_keeps_a_search_to_names() {
+        for postgres in [true, false] {
+            let clauses = |text: &str, f: Fields| {
+                // Each clause with its value: SQLite's FTS5 expression names its column.
+                text_match(postgres, text, f)
+                    .into_iter()
+                    .map(|(c, v)| format!("{c} [{v}]"))
+                    .collect::<Vec<_>>()
+                    .join(" AND ")
+            };
+            let full = clauses("Ana Silva", Fields::EmailOrName);
+            assert!(!full.contains("email_lower"), "{postgres}: {full}");
+            assert!(full.contains("name"), "{postgres}: {full}");
+            let one = clauses("silva", Fields::EmailOrName);
+            assert!(one.contains("email_lower") || one.contains("[\"silva\"]"), "{postgres}: {one}");
+            assert!(!clauses("ana silva", Fields::Email).contains("name"), "{postgres}");
+        }
+        // SQLite's FTS5 expression names the column.
+        assert_eq!(text_match(false, "Ana Silva", Fields::EmailOrName)[0].1, "name : \"ana silva\"");
+    }
 }
