@@ -55,48 +55,17 @@ pub const COLUMNS: [&str; 37] = [
     "verified_absent_at",
 ];
 
-/// The columns of format 1, still verified.
-const COLUMNS_1: [&str; 31] = [
-    "seq",
-    "campaign_id",
-    "campaign",
-    "period_start",
-    "period_end",
-    "snapshot_sync_id",
-    "snapshot_at",
-    "user_id",
-    "user_email",
-    "user_name",
-    "user_status",
-    "user_role",
-    "user_last_activity",
-    "entitlement",
-    "resource_type",
-    "resource_id",
-    "resource_name",
-    "slug",
-    "source",
-    "reviewer",
-    "original_reviewer",
-    "decision",
-    "decided_by",
-    "decided_at",
-    "justification",
-    "self_review",
-    "remediation_action",
-    "remediation_status",
-    "remediation_note",
-    "remediation_applied_at",
-    "verified_absent_at",
-];
+/// The columns format 2 added; format 1's are the others, in the same order.
+const ADDED_IN_2: [&str; 6] =
+    ["user_custom_role", "resource_kind", "left_team", "sod_rules", "recommendation", "recommendation_reason"];
 
 const FORMAT: &str = "roster-review-evidence/2";
 
 /// The columns of an export in `format`, for the formats this version reads.
-fn columns_of(format: &str) -> Option<&'static [&'static str]> {
+fn columns_of(format: &str) -> Option<Vec<&'static str>> {
     match format {
-        FORMAT => Some(&COLUMNS),
-        "roster-review-evidence/1" => Some(&COLUMNS_1),
+        FORMAT => Some(COLUMNS.to_vec()),
+        "roster-review-evidence/1" => Some(COLUMNS.into_iter().filter(|c| !ADDED_IN_2.contains(c)).collect()),
         _ => None,
     }
 }
@@ -463,12 +432,12 @@ pub fn verify(dir: &Path) -> Result<Verified, Tampered> {
         }
         let bytes = read(name)?;
         let parsed = match name {
-            CSV => Some(csv_rows(&bytes, columns)?),
-            JSONL => Some(jsonl_rows(&bytes, columns)?),
+            CSV => Some(csv_rows(&bytes, &columns)?),
+            JSONL => Some(jsonl_rows(&bytes, &columns)?),
             _ => None,
         };
         if let Some(parsed) = parsed {
-            let (h, n) = check_rows(name, parsed, genesis, columns)?;
+            let (h, n) = check_rows(name, parsed, genesis, &columns)?;
             if n != rows {
                 return Err(tampered(name, None, format!("has {n} rows, the manifest says {rows}")));
             }
@@ -550,8 +519,11 @@ mod tests {
     #[test]
     fn exports_of_the_first_format_still_verify_and_unknown_formats_are_named() {
         let dir = std::env::temp_dir().join(format!("roster-evidence-formats-{}", std::process::id()));
+        let first = columns_of("roster-review-evidence/1").unwrap();
+        assert_eq!(first.len(), 31, "format 1 had 31 columns");
+        assert_eq!((first[11], first[12], first[21]), ("user_role", "user_last_activity", "decision"));
         for (format, columns, ok) in [
-            ("roster-review-evidence/1", &COLUMNS_1[..], true),
+            ("roster-review-evidence/1", &first[..], true),
             (FORMAT, &COLUMNS[..], true),
             // Format 2's columns under format 1's name: the header is refused.
             ("roster-review-evidence/1", &COLUMNS[..], false),
