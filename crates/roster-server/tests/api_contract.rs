@@ -175,16 +175,7 @@ async fn every_answer_is_one_the_document_gives() {
     let sync = syncs[0]["id"].as_i64().unwrap().to_string();
     let a = [("account", "acme")];
     // The audit log, read as `roster serve` reads it after a sync.
-    let o = roster_engine::audit_log::AuditReadOptions { first_days: 365, ..Default::default() };
-    roster_engine::audit_log::read_audit_log(
-        e.store.as_ref(),
-        &e.state.accounts[0].client,
-        "acme",
-        chrono::Utc::now(),
-        &o,
-    )
-    .await
-    .unwrap();
+    common::read_audit_log(&e).await;
 
     let mut covered: BTreeSet<(String, String)> = BTreeSet::new();
     let mut valid: Vec<Call> = vec![

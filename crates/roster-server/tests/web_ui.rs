@@ -671,16 +671,7 @@ async fn the_inbox_shows_each_persons_last_login_once_the_audit_log_is_read() {
     let base = format!("/ui/a/acme/reviews/{cid}");
     let (_, page, _) = rita.get(&base).await;
     assert!(!page.contains("last login") && !page.contains("no login in the audit log"), "unknown until it is read");
-    let o = roster_engine::audit_log::AuditReadOptions { first_days: 365, ..Default::default() };
-    roster_engine::audit_log::read_audit_log(
-        e.store.as_ref(),
-        &e.state.accounts[0].client,
-        "acme",
-        chrono::Utc::now(),
-        &o,
-    )
-    .await
-    .unwrap();
+    common::read_audit_log(&e).await;
     let (_, page, _) = rita.get(&base).await;
     let text = visible_text(&page);
     // Each person shown: their last login as the store has it, or none.

@@ -72,13 +72,17 @@ impl Context {
 
     /// The rules `d` breaks, comma-separated, if any.
     pub(super) fn sod_rules(&self, d: &ItemDraft) -> Option<String> {
+        // Most launches break no rule: no key is built for each of a million items then.
+        if self.sod.is_empty() {
+            return None;
+        }
         let rules = self.sod.get(&(d.user.id.clone(), d.entitlement.to_string()))?;
         Some(rules.iter().cloned().collect::<Vec<_>>().join(", "))
     }
 
     /// The team(s) the user left that still reach `d`'s resource, by name, when `d` is direct.
     pub(super) fn left_team(&self, d: &ItemDraft) -> Option<String> {
-        if d.source != GrantSource::Direct {
+        if d.source != GrantSource::Direct || self.left.is_empty() {
             return None;
         }
         let left = self.left.get(&d.user.id)?;

@@ -315,8 +315,8 @@ fn refusal(it: &ReviewItem, who: &str, act: &Act, why: Option<&str>) -> Option<R
     }
 }
 
-/// Items one decision (or one bulk acceptance) may name: each is read and written on its
-/// own, so a form or request is bounded before any of that work.
+/// Items one decision (or one bulk acceptance) may name: each is read, then all are written
+/// in one transaction, so a form or request is bounded before any of that work.
 pub const MAX_ITEMS_A_DECISION: usize = 1000;
 
 /// `who` takes one act on each of `items` of campaign `id` (certify, revoke or reassign), all
@@ -333,21 +333,41 @@ pub async fn decide_many(
     justification: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Vec<ReviewItem>, ReviewError> {
+    if items.len() > MAX_ITEMS_A_DECISION {
+        return Err(too_many(items.len()));
+    }
     let why = justification.map(str::trim).filter(|j| !j.is_empty()).map(String::from);
-    let each: Vec<(i64, Act, Option<String>)> = items.iter().map(|&i| (i, act.clone(), why.clone())).collect();
-    decide_each(store, account, id, &each, who, now).await
+    let mut each = Vec::with_capacity(items.len());
+    for &item in items {
+        each.push((item_of(store, id, item).await?, act.clone(), why.clone()));
+    }
+    decide_each(store, account, id, each, who, now).await?;
+    let mut out = Vec::with_capacity(items.len());
+    for &item in items {
+        out.push(item_of(store, id, item).await?);
+    }
+    Ok(out)
 }
 
-/// `who` takes its own act, with its own justification, on each item of campaign `id`: all or
-/// none, as [`decide_many`].
+/// Item `item` of campaign `id`.
+pub(crate) async fn item_of(store: &dyn Store, id: i64, item: i64) -> Result<ReviewItem, ReviewError> {
+    store.review_item(item).await?.filter(|i| i.campaign_id == id).ok_or(ReviewError::NoItem(item, id))
+}
+
+fn too_many(n: usize) -> ReviewError {
+    ReviewError::Invalid(format!("{n} items in one decision: send at most {MAX_ITEMS_A_DECISION}"))
+}
+
+/// `who` takes its own act, with its own justification, on each item of campaign `id` (as
+/// the caller read them): all or none, as [`decide_many`]. Returns how many were decided.
 pub(crate) async fn decide_each(
     store: &dyn Store,
     account: &str,
     id: i64,
-    acts: &[(i64, Act, Option<String>)],
+    acts: Vec<(ReviewItem, Act, Option<String>)>,
     who: &str,
     now: DateTime<Utc>,
-) -> Result<Vec<ReviewItem>, ReviewError> {
+) -> Result<usize, ReviewError> {
     let c = load(store, account, id).await?;
     if c.status != CampaignStatus::Launched {
         return Err(ReviewError::WrongState { id, status: c.status, what: "decisions are taken while it is launched" });
@@ -356,23 +376,19 @@ pub(crate) async fn decide_each(
         return Err(ReviewError::Invalid("name at least one item".into()));
     }
     if acts.len() > MAX_ITEMS_A_DECISION {
-        return Err(ReviewError::Invalid(format!(
-            "{} items in one decision: send at most {MAX_ITEMS_A_DECISION}",
-            acts.len()
-        )));
+        return Err(too_many(acts.len()));
     }
     let who = who.trim().to_ascii_lowercase();
     if store.signoffs(id).await?.iter().any(|(r, _)| *r == who) {
         return Err(ReviewError::SignedOff(who));
     }
     let (mut decisions, mut events) = (Vec::with_capacity(acts.len()), Vec::with_capacity(acts.len()));
-    for (item, act, why) in acts {
+    for (it, act, why) in &acts {
         let why = why.as_deref().map(str::trim).filter(|j| !j.is_empty());
-        let it =
-            store.review_item(*item).await?.filter(|i| i.campaign_id == id).ok_or(ReviewError::NoItem(*item, id))?;
-        if let Some(e) = refusal(&it, &who, act, why) {
+        if let Some(e) = refusal(it, &who, act, why) {
             return Err(e);
         }
+        let item = it.id;
         let (decision, reassign_to) = match act {
             Act::Decide(d) => (Some(*d), None),
             Act::Reassign(to) => (None, Some(to.trim().to_ascii_lowercase())),
@@ -383,7 +399,7 @@ pub(crate) async fn decide_each(
         });
         events.push(Event { kind: EventKind::ReviewDecided, subject: format!("review:{id}:item:{item}"), detail });
         decisions.push((
-            *item,
+            item,
             ItemDecision {
                 reviewer: who.clone(),
                 decision,
@@ -394,17 +410,15 @@ pub(crate) async fn decide_each(
             },
         ));
     }
+    // Conditional on each item's reviewer, sign-off and campaign state at the write: an item
+    // read above that changed since is refused there, and then nothing is written.
     if !store.decide_items(account, &decisions, &events, now).await? {
         return Err(ReviewError::Invalid(
             "an item changed meanwhile (reassigned, signed off, or the campaign closed), so none was decided: look again"
                 .into(),
         ));
     }
-    let mut out = Vec::with_capacity(acts.len());
-    for (item, _, _) in acts {
-        out.push(store.review_item(*item).await?.ok_or(ReviewError::NoItem(*item, id))?);
-    }
-    Ok(out)
+    Ok(acts.len())
 }
 
 /// `reviewer` signs off campaign `id`: their decisions are locked. Refused while any of their

@@ -130,20 +130,19 @@ pub async fn accept(
     }
     let mut acts = Vec::new();
     for &id in items {
-        let Some(item) = store.review_item(id).await?.filter(|i| i.campaign_id == campaign) else {
-            return Err(super::ReviewError::NoItem(id, campaign));
-        };
+        let item = super::item_of(store, campaign, id).await?;
         if item.decision.is_some() {
             continue;
         }
         if let Some(r) = recommend(&item, now.timestamp_millis()) {
-            acts.push((id, super::Act::Decide(r.decision), Some(format!("{why} (recommended: {})", r.reason))));
+            let text = format!("{why} (recommended: {})", r.reason);
+            acts.push((item, super::Act::Decide(r.decision), Some(text)));
         }
     }
     if acts.is_empty() {
         return Ok(0);
     }
-    Ok(super::decide_each(store, account, campaign, &acts, who, now).await?.len())
+    super::decide_each(store, account, campaign, acts, who, now).await
 }
 
 #[cfg(test)]

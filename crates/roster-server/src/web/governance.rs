@@ -156,7 +156,8 @@ async fn inbox(
         offset = 0;
     }
     let cursors = context! { first => page.first().map(|i| i.seq), last => page.last().map(|i| i.seq) };
-    let mut groups: BTreeMap<(String, String), Vec<minijinja::Value>> = BTreeMap::new();
+    // By resource (its kind frozen with each of its items, so the same for all of them).
+    let mut groups: BTreeMap<(String, String, Option<String>), Vec<minijinja::Value>> = BTreeMap::new();
     // Access through a team names the team (from the campaign's frozen snapshot).
     let mut names = roster_engine::names::Names::new(s.store.as_ref(), c.sync_id.unwrap_or(0));
     let now_ms = Utc::now().timestamp_millis();
@@ -191,19 +192,16 @@ async fn inbox(
             (true, Some(&t)) => Some(format!("last login {}", ago(t))),
             (true, None) => Some("no login in the audit log read".to_string()),
         };
-        groups.entry((resource, i.resource_name.clone())).or_default().push(context! {
+        groups.entry((resource, i.resource_name.clone(), i.resource_kind.clone())).or_default().push(context! {
             slug => i.entitlement.rsplit(':').next(), via, rec, seen, login, ..super::ser(i)
         });
     }
     let groups: Vec<_> = groups
         .into_iter()
-        .map(|((resource, name), items)| {
+        .map(|((resource, name, access), items)| {
             let kind = resource.split(':').next().unwrap_or_default().to_string();
             // Who may see the resource: the kind the snapshot gave ("share" reads as shareable).
-            let access = items
-                .first()
-                .and_then(|i| i.get_attr("resource_kind").ok())
-                .and_then(|k| k.as_str().map(|k| if k == "share" { "shareable".to_string() } else { k.to_string() }));
+            let access = access.map(|k| if k == "share" { "shareable".to_string() } else { k });
             context! { resource, kind, name, access, items }
         })
         .collect();

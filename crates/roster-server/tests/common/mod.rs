@@ -133,3 +133,18 @@ pub async fn synced(e: &Env) -> Value {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// Reads monday.com's audit log (a year back) into the store, as `roster serve` does after a
+/// sync.
+pub async fn read_audit_log(e: &Env) {
+    let o = roster_engine::audit_log::AuditReadOptions { first_days: 365, ..Default::default() };
+    roster_engine::audit_log::read_audit_log(
+        e.store.as_ref(),
+        &e.state.accounts[0].client,
+        "acme",
+        chrono::Utc::now(),
+        &o,
+    )
+    .await
+    .unwrap();
+}

@@ -307,7 +307,10 @@ mod tests {
     /// the planner had none until autovacuum came, and scanned where an index was there).
     #[tokio::test]
     async fn a_sync_that_changed_much_leaves_postgres_with_statistics() {
-        let Ok(url) = std::env::var("ROSTER_TEST_POSTGRES") else { return };
+        let Ok(url) = std::env::var("ROSTER_TEST_POSTGRES") else {
+            assert!(std::env::var_os("ROSTER_REFEREES").is_none(), "the test script must provide ROSTER_TEST_POSTGRES");
+            return;
+        };
         let name = format!("roster_analyze_{}", std::process::id());
         let store = SqlStore::create_postgres(&url, &name).await.unwrap();
         let tuples = || async {
