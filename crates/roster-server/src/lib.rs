@@ -17,6 +17,7 @@ pub mod auth;
 pub mod bounds;
 mod error;
 mod extract;
+mod item_pages;
 pub mod keys;
 pub mod lease;
 pub mod listen;

@@ -160,7 +160,7 @@ pub async fn user_page(
 
 /// Where page `offset` starts: after the nearest seek point at or before it (`anchors[i]` is
 /// user number `(i + 1) * stride`, counting from 1), and how many users to skip from there.
-fn seek(anchors: &[String], stride: u64, offset: u64) -> (Option<&String>, u64) {
+pub(crate) fn seek<T>(anchors: &[T], stride: u64, offset: u64) -> (Option<&T>, u64) {
     let k = (offset / stride.max(1)).min(anchors.len() as u64);
     match k.checked_sub(1).and_then(|i| anchors.get(i as usize)) {
         Some(a) => (Some(a), offset - k * stride),

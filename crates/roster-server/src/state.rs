@@ -19,6 +19,9 @@ pub const RATE_BURST: u32 = 200;
 /// A completed snapshot and a user filter (its fields' debug form).
 pub type ListKey = (i64, String);
 
+/// A launched campaign, a reviewer (`None`: every item) and its `items_moved`.
+pub type ItemsKey = (i64, Option<String>, i64);
+
 /// What a worker remembers of one filter's users in a completed snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct UserList {
@@ -111,6 +114,10 @@ pub struct AppState {
     pub user_lists: std::sync::Mutex<HashMap<ListKey, UserList>>,
     /// The filters whose count or seek points one request is finding now (the others wait).
     pub list_fills: std::sync::Mutex<HashMap<ListKey, Arc<Mutex<()>>>>,
+    /// Seek points of a reviewer's items (`None`: all of a campaign's) per campaign, reviewer
+    /// and `items_moved`: true while that number is, so an entry is never stale; the map is
+    /// emptied when it grows large.
+    pub item_anchors: std::sync::Mutex<HashMap<ItemsKey, Arc<Vec<i64>>>>,
     /// Just-in-time access policy (replaced on reload).
     pub jit_policy: Swap<roster_engine::jit::JitPolicy>,
     /// Which plans wait for a second admin, and who may decide (replaced on reload).
@@ -163,6 +170,7 @@ impl AppState {
             ),
             user_lists: std::sync::Mutex::new(HashMap::new()),
             list_fills: std::sync::Mutex::new(HashMap::new()),
+            item_anchors: std::sync::Mutex::new(HashMap::new()),
             sod_rules: Swap::new(vec![]),
             retention: Swap::new(None),
             jit_policy: Swap::new(roster_engine::jit::JitPolicy::default()),

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("reads", 4),
     ("scheduler", 4),
     ("policy", 5),
+    ("item_pages", 5),
     ("api", 6),
     ("web", 6),
 ];

@@ -950,3 +950,41 @@ async fn a_reviewer_accepts_the_recommendations_of_a_page_with_their_reasons_in_
         assert!(body.contains(says), "{resource}: {body}");
     }
 }
+
+/// An offset typed into the inbox (or the API's `offset`) starts from a remembered seek point
+/// instead of stepping over every item before it: the page shown is the one the pager
+/// reaches there, before and after items leave the reviewer's list, which must find new seek
+/// points instead of trusting the old ones.
+#[tokio::test]
+async fn an_offset_typed_into_the_inbox_shows_the_items_there_after_items_move() {
+    let e = env(0, Duration::from_secs(3600)).await;
+    assert_eq!(synced(&e).await["status"], "completed");
+    let (cid, mut rita) = launched_for_rita(&e, "Offsets", serde_json::json!(["board", "workspace", "team"])).await;
+    let list = format!("/api/v1/accounts/acme/reviews/{cid}/items?reviewer=rita@acme.test");
+    let ids = |items: &[serde_json::Value]| items.iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let before = ids(&all_items(&e, &list).await);
+    assert!(before.len() > 2_100, "more items than two seek strides: {}", before.len());
+    pages_at_offsets(&e, &mut rita, cid, &before).await;
+    // Three items from before the first seek point leave rita's list; every later page shifts.
+    let moved = vec![before[3], before[500], before[998]];
+    let body = serde_json::json!({ "items": moved, "decision": "reassign", "reassign_to": "sec@acme.test", "justification": "on leave" });
+    let (s, out) = post_json(&e, &format!("/api/v1/accounts/acme/reviews/{cid}/decisions"), REVIEWER, body).await;
+    assert_eq!(s, 200, "{out}");
+    let after: Vec<i64> = before.iter().copied().filter(|i| !moved.contains(i)).collect();
+    assert_eq!(ids(&all_items(&e, &list).await), after);
+    pages_at_offsets(&e, &mut rita, cid, &after).await;
+}
+
+/// The inbox's and the API's pages at offsets around and past the seek points are `want`'s.
+async fn pages_at_offsets(e: &Env, rita: &mut Browser, cid: i64, want: &[i64]) {
+    let list = format!("/api/v1/accounts/acme/reviews/{cid}/items?reviewer=rita@acme.test");
+    for offset in [0, 999, 1_000, 1_001, 1_234, 2_000, 2_050, want.len() - 1, want.len()] {
+        let end = (offset + 100).min(want.len());
+        let (status, page, _) = rita.get(&format!("/ui/a/acme/reviews/{cid}?offset={offset}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(shown_items(&page), want[offset..end], "the inbox at offset {offset}");
+        let (_, api) = call(e, "GET", &format!("{list}&offset={offset}&limit=100"), Some(ADMIN)).await;
+        let got: Vec<i64> = api.as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        assert_eq!(got, want[offset..end], "the API at offset {offset}");
+    }
+}

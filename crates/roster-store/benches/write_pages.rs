@@ -168,6 +168,7 @@ async fn launch(name: &str, store: &dyn Store) {
         snapshot_ms: None,
         closed_ms: None,
         plan_id: None,
+        items_moved: 0,
     };
     let id = store.add_campaign(&c).await.unwrap();
     let items: Vec<ReviewItem> = (1..=200_000)

@@ -274,6 +274,12 @@ pub trait ReviewStore: Send + Sync {
         from: ItemsFrom,
         limit: i64,
     ) -> Result<Vec<ReviewItem>>;
+    /// Seek points of one reviewer's items (`None`: all the campaign's; undecided and decided
+    /// alike, in order): the
+    /// `seq` of item number `stride`, `2 × stride`, ... (counting from 1), so a page at any
+    /// offset steps over fewer than `stride` items. True while the campaign's
+    /// `items_moved` is unchanged.
+    async fn review_item_anchors(&self, campaign_id: i64, reviewer: Option<&str>, stride: i64) -> Result<Vec<i64>>;
     /// One page of a reviewer's items that `rule` advises revoking (undecided ones only, if
     /// asked), in order.
     async fn review_items_advised(

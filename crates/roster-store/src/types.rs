@@ -329,6 +329,10 @@ pub struct ReviewCampaign {
     pub closed_ms: Option<i64>,
     /// The remediation plan applied at close.
     pub plan_id: Option<String>,
+    /// How many times one of its items has changed reviewer (a trigger counts): a reviewer's
+    /// list of items is the same while this is, so seek points found in it stay true.
+    #[serde(default)]
+    pub items_moved: i64,
 }
 
 /// One user's access to review, as frozen at launch, with its decision and remediation.
@@ -453,6 +457,11 @@ pub enum ItemsFrom {
     After(i64),
     /// Just before the item with this `seq` ("previous page").
     Before(i64),
+    /// After the item with this `seq`, skipping this many more: an offset typed by hand,
+    /// started from its nearest seek point ([`ReviewStore::review_item_anchors`]).
+    ///
+    /// [`ReviewStore::review_item_anchors`]: crate::ReviewStore::review_item_anchors
+    AfterSkipping(i64, i64),
 }
 
 /// The items the engine advises something for (`roster_engine::review::recommend`), as a

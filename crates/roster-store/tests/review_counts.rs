@@ -1,7 +1,8 @@
 //! A campaign's progress comes from counts that triggers keep beside its items: after any
 //! sequence of decisions, reassignments, sign-offs, remediations and verifications, the
-//! counts read must equal a recount of the items themselves, and pages found by seeking must
-//! be the pages found by offset, on both databases.
+//! counts read must equal a recount of the items themselves, pages found by seeking (and from
+//! seek points) must be the pages found by offset, and the campaign's `items_moved` must
+//! count exactly the items that changed reviewer, on both databases.
 
 use std::collections::BTreeMap;
 
@@ -107,6 +108,7 @@ async fn run(steps: Vec<Step>, outcomes: Vec<u8>) {
         assert!(s.launch_campaign(id, 42, 1_500, 2_000, &items).await.unwrap(), "{db}");
         agree(s, &db, id, "launch").await;
         let ids: Vec<i64> = s.review_items(id, None).await.unwrap().iter().map(|i| i.id).collect();
+        let (mut moved, mut seen_moved) = (0, 0);
         for (n, st) in steps.iter().enumerate() {
             match st {
                 Step::Decide { item, decision, to } => {
@@ -120,6 +122,8 @@ async fn run(steps: Vec<Step>, outcomes: Vec<u8>) {
                         at_ms: 3_000,
                     };
                     s.decide_item(ids[*item], &d).await.unwrap();
+                    let now = s.review_item(ids[*item]).await.unwrap().unwrap();
+                    moved += i64::from(now.reviewer != current.reviewer);
                 }
                 Step::Intrude { item, who } => {
                     let d = ItemDecision {
@@ -137,6 +141,13 @@ async fn run(steps: Vec<Step>, outcomes: Vec<u8>) {
                 }
             }
             agree(s, &db, id, &format!("step {n}: {st:?}")).await;
+            let c = s.campaign(id).await.unwrap().unwrap();
+            assert_eq!(c.items_moved, moved, "{db}: items moved after step {n}: {st:?}");
+            if c.items_moved != seen_moved {
+                // The inbox remembers seek points per `items_moved`: new ones must be found.
+                pages_walk_the_items(s, &db, id).await;
+                seen_moved = c.items_moved;
+            }
         }
         // The close: each revoked item's remediation, then verification of the applied ones.
         assert!(s
@@ -198,6 +209,9 @@ async fn pages_walk_the_items(s: &dyn Store, db: &str, id: i64) {
                 from = ItemsFrom::After(last);
             }
             assert_eq!(forward, want, "{db}: {who:?} open={open}, forward");
+            if !open {
+                pages_start_at_seek_points(s, db, id, who, &want).await;
+            }
             let (mut backward, mut from) = (Vec::new(), ItemsFrom::Before(i64::MAX));
             loop {
                 let page: Vec<i64> =
@@ -207,6 +221,27 @@ async fn pages_walk_the_items(s: &dyn Store, db: &str, id: i64) {
                 from = ItemsFrom::Before(first);
             }
             assert_eq!(backward, want, "{db}: {who:?} open={open}, backward");
+        }
+    }
+}
+
+/// Seek points are every `stride`th item of the list, and the page at any offset started
+/// from the nearest one (as the inbox does for an offset typed by hand) is the offset page.
+async fn pages_start_at_seek_points(s: &dyn Store, db: &str, id: i64, who: Option<&str>, want: &[i64]) {
+    for stride in [1usize, 3, 7] {
+        let anchors = s.review_item_anchors(id, who, stride as i64).await.unwrap();
+        let every: Vec<i64> = want.iter().skip(stride - 1).step_by(stride).copied().collect();
+        assert_eq!(anchors, every, "{db}: {who:?} seek points every {stride}");
+        for offset in 0..=want.len() + 1 {
+            let k = (offset / stride).min(anchors.len());
+            let from = match k.checked_sub(1) {
+                Some(i) => ItemsFrom::AfterSkipping(anchors[i], (offset - k * stride) as i64),
+                None => ItemsFrom::Offset(offset as i64),
+            };
+            let page: Vec<i64> =
+                s.review_items_page(id, who, false, from, 3).await.unwrap().iter().map(|i| i.seq).collect();
+            let end = (offset + 3).min(want.len());
+            assert_eq!(page, want[offset.min(end)..end], "{db}: {who:?} at {offset} from every {stride}");
         }
     }
 }

@@ -517,6 +517,7 @@ pub(crate) fn campaign(name: &str) -> roster_store::ReviewCampaign {
         snapshot_ms: None,
         closed_ms: None,
         plan_id: None,
+        items_moved: 0,
     }
 }
 

@@ -143,6 +143,7 @@ pub async fn create(
         snapshot_ms: None,
         closed_ms: None,
         plan_id: None,
+        items_moved: 0,
     };
     let id = store.add_campaign(&c).await?;
     let detail = json!({ "campaign": id, "name": c.name, "by": c.created_by, "spec": spec });

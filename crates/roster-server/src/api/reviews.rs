@@ -163,7 +163,7 @@ pub async fn items(
     Params(f): Params<ItemFilter>,
 ) -> Result<Json<Vec<ItemView>>, ApiError> {
     allowed(&c)?;
-    review::load(s.store.as_ref(), &account, id).await?;
+    let campaign = review::load(s.store.as_ref(), &account, id).await?;
     let who = match c.role {
         Role::Reviewer => Some(me(&c)),
         _ => f.reviewer.map(|r| r.trim().to_ascii_lowercase()),
@@ -171,7 +171,13 @@ pub async fn items(
     let undecided = f.undecided.unwrap_or(false);
     let from = match f.after {
         Some(seq) => ItemsFrom::After(crate::bounds::SINCE.check("after", seq)?),
-        None => ItemsFrom::Offset(crate::bounds::OFFSET.check("offset", f.offset.unwrap_or(0))?),
+        None => {
+            let offset = crate::bounds::OFFSET.check("offset", f.offset.unwrap_or(0))?;
+            match undecided {
+                false => crate::item_pages::from_offset(&s, &campaign, who.as_deref(), offset).await?,
+                true => ItemsFrom::Offset(offset),
+            }
+        }
     };
     let limit = crate::bounds::LIMIT.check("limit", f.limit.unwrap_or(1000))?;
     let items = s.store.review_items_page(id, who.as_deref(), undecided, from, limit).await?;

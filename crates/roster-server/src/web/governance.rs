@@ -145,6 +145,9 @@ async fn inbox(
     let from = match (q.after, q.before) {
         (Some(seq), _) => ItemsFrom::After(seq),
         (None, Some(seq)) => ItemsFrom::Before(seq),
+        (None, None) if advised.is_none() && !only_open => {
+            crate::item_pages::from_offset(s, &c, Some(&mine_name), offset).await?
+        }
         (None, None) => ItemsFrom::Offset(offset),
     };
     let page = match advised {

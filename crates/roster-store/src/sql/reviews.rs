@@ -10,7 +10,8 @@ use crate::types::{Advised, ItemDecision, ItemsFrom, Remediation, ReviewCampaign
 use crate::{Result, StoreError};
 
 const CAMPAIGN_COLUMNS: &str =
-    "id, account, name, spec, status, created_by, created_ms, due_ms, launched_ms, sync_id, snapshot_ms, closed_ms, plan_id";
+    "id, account, name, spec, status, created_by, created_ms, due_ms, launched_ms, sync_id, snapshot_ms, closed_ms, plan_id,
+    items_moved";
 const ITEM_COLUMNS: &str =
     "id, campaign_id, seq, user_id, user_email, user_name, user_status, user_role, user_last_activity_ms,
     user_custom_role, entitlement, resource_name, source, resource_kind, left_team, sod_rules, reviewer, original_reviewer, self_review, decision, decided_by, decided_ms,
@@ -35,6 +36,7 @@ fn campaign_row(r: &sqlx::any::AnyRow) -> Result<ReviewCampaign> {
         snapshot_ms: r.try_get("snapshot_ms").map_err(&q)?,
         closed_ms: r.try_get("closed_ms").map_err(&q)?,
         plan_id: r.try_get("plan_id").map_err(&q)?,
+        items_moved: r.try_get("items_moved").map_err(&q)?,
     })
 }
 
@@ -242,6 +244,7 @@ impl SqlStore {
         let (seek, order, skip) = match from {
             ItemsFrom::Offset(o) => (String::new(), "ASC", o),
             ItemsFrom::After(_) => (format!("AND seq > ${next}"), "ASC", 0),
+            ItemsFrom::AfterSkipping(_, n) => (format!("AND seq > ${next}"), "ASC", n),
             ItemsFrom::Before(_) => (format!("AND seq < ${next}"), "DESC", 0),
         };
         if !matches!(from, ItemsFrom::Offset(_)) {
@@ -260,7 +263,7 @@ impl SqlStore {
             None => q,
         };
         let q = match from {
-            ItemsFrom::After(seq) | ItemsFrom::Before(seq) => q.bind(seq),
+            ItemsFrom::After(seq) | ItemsFrom::AfterSkipping(seq, _) | ItemsFrom::Before(seq) => q.bind(seq),
             ItemsFrom::Offset(_) => q,
         };
         let q = advice_binds.into_iter().fold(q, |q, v| q.bind(v));
@@ -270,6 +273,30 @@ impl SqlStore {
             items.reverse();
         }
         Ok(items)
+    }
+
+    pub(super) async fn review_item_anchors_impl(
+        &self,
+        campaign_id: i64,
+        reviewer: Option<&str>,
+        stride: i64,
+    ) -> Result<Vec<i64>> {
+        // One pass over the reviewer's range of the (campaign, reviewer, seq) index (the
+        // filter written out, as for pages).
+        let who = if reviewer.is_some() { "AND reviewer = $3" } else { "" };
+        let q = sqlx::query(sql!(
+            "SELECT seq FROM (SELECT seq, ROW_NUMBER() OVER (ORDER BY seq) AS n
+                              FROM review_items WHERE campaign_id = $1 {who}) numbered
+             WHERE n % $2 = 0 ORDER BY n"
+        ))
+        .bind(campaign_id)
+        .bind(stride.max(1));
+        let q = match reviewer {
+            Some(r) => q.bind(r),
+            None => q,
+        };
+        let rows = q.fetch_all(&self.pool).await.map_err(StoreError::query("find review item seek points"))?;
+        rows.iter().map(|r| r.try_get::<i64, _>(0).map_err(StoreError::query("read review item seek points"))).collect()
     }
 
     pub(super) async fn review_items_advised_count_impl(
@@ -500,6 +527,10 @@ impl crate::ReviewStore for SqlStore {
         limit: i64,
     ) -> Result<Vec<ReviewItem>> {
         self.review_items_page_impl(campaign_id, reviewer, undecided_only, from, limit, None).await
+    }
+
+    async fn review_item_anchors(&self, campaign_id: i64, reviewer: Option<&str>, stride: i64) -> Result<Vec<i64>> {
+        self.review_item_anchors_impl(campaign_id, reviewer, stride).await
     }
 
     async fn review_items_advised(
