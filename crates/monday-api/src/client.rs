@@ -6,13 +6,14 @@ use std::time::Instant;
 use backon::BackoffBuilder;
 use graphql_client::GraphQLQuery;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tokio::sync::Semaphore;
 use tracing::{field, Instrument};
 
+use crate::answer::{complexity_of, parse_answer};
 use crate::budget::Budget;
 use crate::config::ClientConfig;
-use crate::error::{parse_response, Error};
+use crate::error::Error;
 use crate::metrics::{Metrics, MetricsSnapshot};
 
 /// Why a client could not be built.
@@ -76,17 +77,6 @@ pub struct Client {
     budget: Budget,
     slots: Semaphore,
     metrics: Metrics,
-}
-
-fn complexity_of(data: &Map<String, Value>) -> Option<ComplexityReport> {
-    let c = data.get("complexity")?;
-    let n = |k: &str| c.get(k).and_then(Value::as_u64);
-    Some(ComplexityReport {
-        before: n("before")?,
-        query: n("query")?,
-        after: n("after")?,
-        reset_in_x_seconds: n("reset_in_x_seconds")?,
-    })
 }
 
 /// Pages of a list asked at once when its length is expected.
@@ -166,7 +156,7 @@ impl Client {
             request_id: None,
         })?;
         let (data, _) = self.send(key, &body, Idempotency::Safe).await?;
-        serde_json::from_value(Value::Object(data)).map_err(|e| Error::MalformedResponse {
+        serde_json::from_slice(&data).map_err(|e| Error::MalformedResponse {
             status: 200,
             detail: format!("the answer to {key} does not have the expected shape: {e}"),
             request_id: None,
@@ -187,7 +177,7 @@ impl Client {
             request_id: None,
         })?;
         let (data, _) = self.send(key, &body, idempotency).await?;
-        serde_json::from_value(Value::Object(data)).map_err(|e| Error::MalformedResponse {
+        serde_json::from_slice(&data).map_err(|e| Error::MalformedResponse {
             status: 200,
             detail: format!("the answer to {key} does not have the expected shape: {e}"),
             request_id: None,
@@ -200,7 +190,7 @@ impl Client {
         key: &str,
         body: &Value,
         idempotency: Idempotency,
-    ) -> Result<(Map<String, Value>, Option<ComplexityReport>), Error> {
+    ) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
         let policy = &self.config.retry;
         let mut backoff = backon::ExponentialBuilder::default()
             .with_jitter()
@@ -297,7 +287,7 @@ impl Client {
     }
 
     /// One HTTP exchange.
-    async fn attempt(&self, body: &Value) -> Result<(Map<String, Value>, Option<ComplexityReport>), Error> {
+    async fn attempt(&self, body: &Value) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
         self.metrics.request();
@@ -330,7 +320,7 @@ impl Client {
         let bytes = resp.bytes().await.map_err(transport)?;
         span.record("status", status);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let data = parse_response(
+        let data = parse_answer(
             status,
             retry_after.as_deref(),
             request_id.as_deref(),

@@ -429,8 +429,9 @@ pub fn parse_response(
         let e = RawError { message: format!("HTTP {status} without an error message"), ..RawError::default() };
         return Err(classify_entry(&e, status, retry_header, request_id, version));
     }
-    match obj.get("data") {
-        Some(Value::Object(data)) => Ok(data.clone()),
+    let mut obj = obj;
+    match obj.remove("data") {
+        Some(Value::Object(data)) => Ok(data),
         Some(other) => {
             Err(Error::MalformedResponse { status, detail: format!("'data' is not an object but {other}"), request_id })
         }

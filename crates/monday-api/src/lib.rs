@@ -9,6 +9,7 @@
 //! It knows nothing of Roster's store or domain model, and shares no code with monday-sim.
 
 mod account;
+mod answer;
 mod audit;
 mod boards;
 mod budget;

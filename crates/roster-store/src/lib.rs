@@ -133,6 +133,9 @@ pub trait SnapshotStore: Send + Sync {
     async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>>;
     /// Resources of one type, sorted by id.
     async fn resources(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ResourceRecord>>;
+    /// The ids of [`SnapshotStore::resources`] alone, in the same order: what a sync's sweep
+    /// compares with a listing (20,000 boards' ids, not their records).
+    async fn resource_ids(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<String>>;
     /// One resource.
     async fn resource(&self, sync_id: i64, rtype: ResourceType, id: &str) -> Result<Option<ResourceRecord>>;
     /// Every grant held by a principal (direct and through teams).

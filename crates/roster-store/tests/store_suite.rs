@@ -775,7 +775,10 @@ async fn read_snapshot(s: &dyn Store, id: i64) -> String {
     let users = s.users(id, &UserQuery::default()).await.unwrap();
     let mut res = Vec::new();
     for t in [ResourceType::Team, ResourceType::Workspace, ResourceType::Board] {
-        res.extend(s.resources(id, t).await.unwrap());
+        let records = s.resources(id, t).await.unwrap();
+        let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+        assert_eq!(s.resource_ids(id, t).await.unwrap(), ids, "snapshot {id}: the ids read alone are the records'");
+        res.extend(records);
     }
     let mut grants = s.all_grants(id).await.unwrap();
     grants.sort_by_key(|g| format!("{g:?}"));

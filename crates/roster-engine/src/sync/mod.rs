@@ -129,7 +129,7 @@ where
             Some(l) => (l, false),
             None => (list().await.map_err(api)?, true),
         };
-        let stored: HashSet<String> = store.resources(sync_id, rtype).await?.into_iter().map(|r| r.id).collect();
+        let stored: HashSet<String> = store.resource_ids(sync_id, rtype).await?.into_iter().collect();
         let listed: HashSet<u64> = listed.into_iter().collect();
         let mut missing: Vec<u64> = listed.iter().copied().filter(|id| !stored.contains(&id.to_string())).collect();
         // A listing from before the pages that names exactly what they brought: the list did

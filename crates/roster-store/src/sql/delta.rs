@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
 
 use super::rows::ts;
-use super::writes::{multi_insert, ROWS_PER_STATEMENT};
+use super::writes::{multi_insert, reused, ROWS_PER_STATEMENT};
 use crate::{Result, StoreError};
 
 /// 16 bytes of SHA-256 over `fields`, each prefixed by its length (NULL by a length no field
@@ -183,7 +183,7 @@ async fn open_digests(
     table.scope(&mut st);
     let list = st.list(ids.len());
     st.push(&format!(" AND to_sync IS NULL AND id IN ({list})"));
-    let mut q = table.bind(sqlx::query(sqlx::AssertSqlSafe(st.text)), account);
+    let mut q = table.bind(sqlx::query(sqlx::AssertSqlSafe(st.text)).persistent(reused(ids.len())), account);
     for id in ids {
         q = q.bind(*id);
     }
@@ -225,7 +225,7 @@ pub(super) async fn retire(
         let list = st.list(ids.len());
         let op = if delete { "=" } else { "<" };
         st.push(&format!(" AND to_sync IS NULL AND from_sync {op} {m} AND id IN ({list})"));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(st.text));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(st.text)).persistent(reused(ids.len()));
         if !delete {
             q = q.bind(sync_id);
         }
@@ -295,7 +295,7 @@ pub(super) async fn write_users(
             continue;
         }
         let sql = multi_insert(postgres, "users", &user_columns(), changed.len(), "");
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(reused(changed.len()));
         for (u, digest) in &changed {
             q = q
                 .bind(account)
@@ -343,7 +343,7 @@ pub(super) async fn write_resources(
             }
             let cols = ["account", "from_sync", "digest", "rtype", "id", "name", "parent", "kind", "state"];
             let sql = multi_insert(postgres, "resources", &cols, changed.len(), "");
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(reused(changed.len()));
             for (r, digest) in &changed {
                 q = q
                     .bind(account)
@@ -377,7 +377,7 @@ pub(super) async fn write_grants(
     for chunk in grants.chunks(ROWS_PER_STATEMENT) {
         let cols = ["account", "from_sync", "rtype", "rid", "slug", "ptype", "pid", "source"];
         let sql = multi_insert(postgres, "grants", &cols, chunk.len(), "ON CONFLICT DO NOTHING");
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(reused(chunk.len()));
         for g in chunk {
             let source = g.source.as_string();
             let key = [

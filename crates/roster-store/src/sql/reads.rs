@@ -220,6 +220,18 @@ impl SqlStore {
         rows.iter().map(rows::resource).collect()
     }
 
+    pub(super) async fn resource_ids_impl(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<String>> {
+        sqlx::query_scalar(sql!(
+            "SELECT id FROM resources r WHERE {} AND rtype = $2 ORDER BY CAST(id AS BIGINT), id",
+            visible("r", "$1")
+        ))
+        .bind(sync_id)
+        .bind(rtype.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("list resource ids"))
+    }
+
     pub(super) async fn resource_impl(
         &self,
         sync_id: i64,
@@ -463,6 +475,10 @@ impl crate::SnapshotStore for SqlStore {
 
     async fn resources(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ResourceRecord>> {
         self.resources_impl(sync_id, rtype).await
+    }
+
+    async fn resource_ids(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<String>> {
+        self.resource_ids_impl(sync_id, rtype).await
     }
 
     async fn resource(&self, sync_id: i64, rtype: ResourceType, id: &str) -> Result<Option<ResourceRecord>> {
