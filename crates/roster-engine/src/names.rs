@@ -35,6 +35,26 @@ impl<'a> Names<'a> {
         })
     }
 
+    /// Reads the names of the resources of type `t` among `ids` not read yet, in one read: a
+    /// page that names many calls [`Names::resource`] after it without a read each.
+    pub async fn prefetch(&mut self, t: ResourceType, ids: &[String]) -> Result<(), StoreError> {
+        let mut missing: Vec<String> =
+            ids.iter().filter(|id| !self.resources.contains_key(&(t, (*id).clone()))).cloned().collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let found = self.store.resources_among(self.sync, t, &missing).await?;
+        for id in missing {
+            self.resources.insert((t, id), None);
+        }
+        for r in found {
+            self.resources.insert((t, r.id), Some(r.name));
+        }
+        Ok(())
+    }
+
     /// A team, workspace, board or role by name ("team Finance").
     pub async fn resource(&mut self, t: ResourceType, id: &str) -> Result<String, StoreError> {
         if t == ResourceType::Role && roster_core::Role::parse(id).is_some() {

@@ -138,6 +138,9 @@ pub trait SnapshotStore: Send + Sync {
     async fn resource_ids(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<String>>;
     /// One resource.
     async fn resource(&self, sync_id: i64, rtype: ResourceType, id: &str) -> Result<Option<ResourceRecord>>;
+    /// The resources of `rtype` among `ids` (those the snapshot has; any order): a page's
+    /// names in one read instead of one per resource.
+    async fn resources_among(&self, sync_id: i64, rtype: ResourceType, ids: &[String]) -> Result<Vec<ResourceRecord>>;
     /// Every grant held by a principal (direct and through teams).
     async fn grants_of(&self, sync_id: i64, principal: &Principal) -> Result<Vec<Grant>>;
     /// Every grant on a resource.

@@ -778,6 +778,14 @@ async fn read_snapshot(s: &dyn Store, id: i64) -> String {
         let records = s.resources(id, t).await.unwrap();
         let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
         assert_eq!(s.resource_ids(id, t).await.unwrap(), ids, "snapshot {id}: the ids read alone are the records'");
+        // Read back by ids (every other one, and one the snapshot lacks): exactly those records.
+        let mut asked: Vec<String> = ids.iter().step_by(2).cloned().collect();
+        asked.push("404404".into());
+        let mut among = s.resources_among(id, t, &asked).await.unwrap();
+        among.sort_by_key(|r| (r.id.len(), r.id.clone()));
+        let mut want: Vec<ResourceRecord> = records.iter().step_by(2).cloned().collect();
+        want.sort_by_key(|r| (r.id.len(), r.id.clone()));
+        assert_eq!(among, want, "snapshot {id}: {t:?} read by ids");
         res.extend(records);
     }
     let mut grants = s.all_grants(id).await.unwrap();

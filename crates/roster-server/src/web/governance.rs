@@ -163,6 +163,8 @@ async fn inbox(
     let mut groups: BTreeMap<(String, String, Option<String>), Vec<minijinja::Value>> = BTreeMap::new();
     // Access through a team names the team (from the campaign's frozen snapshot).
     let mut names = roster_engine::names::Names::new(s.store.as_ref(), c.sync_id.unwrap_or(0));
+    let teams: Vec<String> = page.iter().filter_map(|i| i.source.strip_prefix("team:").map(String::from)).collect();
+    names.prefetch(roster_core::ResourceType::Team, &teams).await?;
     let now_ms = Utc::now().timestamp_millis();
     // The last login of each person on the page, when monday.com's audit log is read
     // (Enterprise); one indexed lookup for the page.

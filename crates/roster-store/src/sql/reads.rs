@@ -251,6 +251,36 @@ impl SqlStore {
         row.as_ref().map(rows::resource).transpose()
     }
 
+    pub(super) async fn resources_among_impl(
+        &self,
+        sync_id: i64,
+        rtype: ResourceType,
+        ids: &[String],
+    ) -> Result<Vec<ResourceRecord>> {
+        let mut out = Vec::new();
+        // The text holds placeholders only, 500 at most a statement.
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let text = format!(
+                "SELECT rtype, id, name, parent, kind, state FROM resources r WHERE {} AND rtype = $2 AND id IN ({})",
+                visible("r", "$1"),
+                marks.join(", ")
+            );
+            let q = sqlx::query(sqlx::AssertSqlSafe(text)).bind(sync_id).bind(rtype.as_str());
+            let rows = chunk
+                .iter()
+                .fold(q, |q, id| q.bind(id.as_str()))
+                .persistent(false)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::query("read resources"))?;
+            for r in &rows {
+                out.push(rows::resource(r)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Ids in numeric order without a cast: a role's id is a word (`role:admin:assigned`),
     /// which PostgreSQL refuses to cast to a number (SQLite read it as 0).
     pub(super) async fn grants_of_impl(&self, sync_id: i64, p: &Principal) -> Result<Vec<Grant>> {
@@ -483,6 +513,10 @@ impl crate::SnapshotStore for SqlStore {
 
     async fn resource(&self, sync_id: i64, rtype: ResourceType, id: &str) -> Result<Option<ResourceRecord>> {
         self.resource_impl(sync_id, rtype, id).await
+    }
+
+    async fn resources_among(&self, sync_id: i64, rtype: ResourceType, ids: &[String]) -> Result<Vec<ResourceRecord>> {
+        self.resources_among_impl(sync_id, rtype, ids).await
     }
 
     async fn grants_of(&self, sync_id: i64, principal: &Principal) -> Result<Vec<Grant>> {
