@@ -1,11 +1,12 @@
 //! Names for what people read (web pages, CLI lists): a user by name and e-mail, a team, workspace or board by its
-//! name, an entitlement as "board Payroll: subscriber", from the snapshot. Looked up one by one
+//! name, an entitlement as "board Payroll: subscriber", from the snapshot. Looked up as asked
 //! and remembered for the page (a page names a few hundred things at most; loading every user
-//! of a 100,000-user account to name 20 would be the slow path).
+//! of a 100,000-user account to name 20 would be the slow path); a page that knows what it will
+//! name reads those resources first, one read per type ([`Names::prefetch_grants`]).
 
 use std::collections::HashMap;
 
-use roster_core::{Entitlement, ResourceType};
+use roster_core::{Entitlement, Grant, GrantSource, ResourceType};
 use roster_store::{Store, StoreError};
 
 /// One page's names.
@@ -51,6 +52,25 @@ impl<'a> Names<'a> {
         }
         for r in found {
             self.resources.insert((t, r.id), Some(r.name));
+        }
+        Ok(())
+    }
+
+    /// Reads, one read per resource type, the names of every resource `grants` are on and
+    /// every team they come through.
+    pub async fn prefetch_grants(&mut self, grants: &[Grant]) -> Result<(), StoreError> {
+        let mut wanted: HashMap<ResourceType, Vec<String>> = HashMap::new();
+        for g in grants {
+            let e = &g.entitlement;
+            if !(e.rtype == ResourceType::Role && roster_core::Role::parse(&e.rid).is_some()) {
+                wanted.entry(e.rtype).or_default().push(e.rid.clone());
+            }
+            if let GrantSource::Team(t) = &g.source {
+                wanted.entry(ResourceType::Team).or_default().push(t.clone());
+            }
+        }
+        for (t, ids) in wanted {
+            self.prefetch(t, &ids).await?;
         }
         Ok(())
     }

@@ -318,8 +318,10 @@ pub async fn user(
             WebError::new(axum::http::StatusCode::NOT_FOUND, format!("no user {id} in the last sync"))
         })?;
     let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
+    let held = s.store.grants_of(sync, &Principal::user(&u.id)).await?;
+    names.prefetch_grants(&held).await?;
     let mut grants = Vec::new();
-    for g in s.store.grants_of(sync, &Principal::user(&u.id)).await? {
+    for g in held {
         let e = &g.entitlement;
         let via = match &g.source {
             roster_core::GrantSource::Team(t) => Some(names.resource(ResourceType::Team, t).await?),
