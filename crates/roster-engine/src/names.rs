@@ -56,11 +56,36 @@ impl<'a> Names<'a> {
         Ok(())
     }
 
-    /// Reads, one read per resource type, the names of every resource `grants` are on and
-    /// every team they come through.
+    /// Reads the users among `ids` not read yet, in one read.
+    pub async fn prefetch_users(&mut self, ids: &[String]) -> Result<(), StoreError> {
+        let mut missing: Vec<String> = ids.iter().filter(|id| !self.users.contains_key(*id)).cloned().collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let found = self.store.users_among(self.sync, &missing).await?;
+        for id in missing {
+            self.users.insert(id, None);
+        }
+        for u in found {
+            self.users.insert(u.id, Some((u.name, u.email)));
+        }
+        Ok(())
+    }
+
+    /// Reads, one read per type, the names of everything `grants` name: the resources they
+    /// are on, the teams they come through, and the users and teams they are held by.
     pub async fn prefetch_grants(&mut self, grants: &[Grant]) -> Result<(), StoreError> {
         let mut wanted: HashMap<ResourceType, Vec<String>> = HashMap::new();
+        let mut users = Vec::new();
         for g in grants {
+            match g.principal.ptype {
+                roster_core::PrincipalType::User => users.push(g.principal.id.clone()),
+                roster_core::PrincipalType::Team => {
+                    wanted.entry(ResourceType::Team).or_default().push(g.principal.id.clone())
+                }
+            }
             let e = &g.entitlement;
             if !(e.rtype == ResourceType::Role && roster_core::Role::parse(&e.rid).is_some()) {
                 wanted.entry(e.rtype).or_default().push(e.rid.clone());
@@ -72,7 +97,7 @@ impl<'a> Names<'a> {
         for (t, ids) in wanted {
             self.prefetch(t, &ids).await?;
         }
-        Ok(())
+        self.prefetch_users(&users).await
     }
 
     /// A team, workspace, board or role by name ("team Finance").

@@ -138,6 +138,8 @@ pub trait SnapshotStore: Send + Sync {
     async fn resource_ids(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<String>>;
     /// One resource.
     async fn resource(&self, sync_id: i64, rtype: ResourceType, id: &str) -> Result<Option<ResourceRecord>>;
+    /// The users among `ids` (those the snapshot has; any order): a page's people in one read.
+    async fn users_among(&self, sync_id: i64, ids: &[String]) -> Result<Vec<UserRecord>>;
     /// The resources of `rtype` among `ids` (those the snapshot has; any order): a page's
     /// names in one read instead of one per resource.
     async fn resources_among(&self, sync_id: i64, rtype: ResourceType, ids: &[String]) -> Result<Vec<ResourceRecord>>;

@@ -773,6 +773,14 @@ async fn the_store_diff_and_the_events_compare_the_same_user_fields() {
 /// Everything a read of one snapshot gives.
 async fn read_snapshot(s: &dyn Store, id: i64) -> String {
     let users = s.users(id, &UserQuery::default()).await.unwrap();
+    // Read back by ids (every other one, and one the snapshot lacks): exactly those users.
+    let mut asked: Vec<String> = users.iter().step_by(2).map(|u| u.id.clone()).collect();
+    asked.push("404404".into());
+    let mut among = s.users_among(id, &asked).await.unwrap();
+    among.sort_by_key(|u| (u.id.len(), u.id.clone()));
+    let mut want: Vec<UserRecord> = users.iter().step_by(2).cloned().collect();
+    want.sort_by_key(|u| (u.id.len(), u.id.clone()));
+    assert_eq!(among, want, "snapshot {id}: users read by ids");
     let mut res = Vec::new();
     for t in [ResourceType::Team, ResourceType::Workspace, ResourceType::Board] {
         let records = s.resources(id, t).await.unwrap();

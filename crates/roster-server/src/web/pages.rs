@@ -439,8 +439,10 @@ pub async fn who(
         .await?
         .ok_or_else(|| WebError::new(axum::http::StatusCode::NOT_FOUND, format!("no {t} {id} in the last sync")))?;
     let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
+    let held = s.store.grants_on(sync, t, &id).await?;
+    names.prefetch_grants(&held).await?;
     let mut grants = Vec::new();
-    for g in s.store.grants_on(sync, t, &id).await? {
+    for g in held {
         let who = names.subject(&g.principal.to_string()).await?;
         let via = match &g.source {
             roster_core::GrantSource::Team(team) => Some(names.resource(ResourceType::Team, team).await?),

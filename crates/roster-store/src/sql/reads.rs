@@ -251,6 +251,32 @@ impl SqlStore {
         row.as_ref().map(rows::resource).transpose()
     }
 
+    pub(super) async fn users_among_impl(&self, sync_id: i64, ids: &[String]) -> Result<Vec<UserRecord>> {
+        let mut out = Vec::new();
+        // The text holds placeholders only, 500 at most a statement.
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let text = format!(
+                "SELECT {} FROM users u WHERE {} AND u.id IN ({})",
+                user_columns(),
+                visible("u", "$1"),
+                marks.join(", ")
+            );
+            let q = sqlx::query(sqlx::AssertSqlSafe(text)).bind(sync_id);
+            let rows = chunk
+                .iter()
+                .fold(q, |q, id| q.bind(id.as_str()))
+                .persistent(false)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::query("read users"))?;
+            for r in &rows {
+                out.push(rows::user(r)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub(super) async fn resources_among_impl(
         &self,
         sync_id: i64,
@@ -513,6 +539,10 @@ impl crate::SnapshotStore for SqlStore {
 
     async fn resource(&self, sync_id: i64, rtype: ResourceType, id: &str) -> Result<Option<ResourceRecord>> {
         self.resource_impl(sync_id, rtype, id).await
+    }
+
+    async fn users_among(&self, sync_id: i64, ids: &[String]) -> Result<Vec<UserRecord>> {
+        self.users_among_impl(sync_id, ids).await
     }
 
     async fn resources_among(&self, sync_id: i64, rtype: ResourceType, ids: &[String]) -> Result<Vec<ResourceRecord>> {
