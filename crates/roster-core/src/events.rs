@@ -289,22 +289,7 @@ mod tests {
     use crate::{Entitlement, Principal, ResourceType};
 
     fn user() -> UserRecord {
-        UserRecord {
-            id: "1".into(),
-            name: "Zoë O'Brien".into(),
-            email: "zoe@example.com".into(),
-            title: String::new(),
-            role: Role::Member,
-            status: UserStatus::Active,
-            is_email_confirmed: true,
-            created_at: None,
-            became_active_at: None,
-            last_activity: None,
-            time_zone: None,
-            invitation_method: None,
-            kind: None,
-            department: None,
-        }
+        UserRecord::new("1", "Zoë O'Brien", "zoe@example.com")
     }
 
     #[test]

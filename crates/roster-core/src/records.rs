@@ -186,6 +186,27 @@ impl UserField {
 }
 
 impl UserRecord {
+    /// An active member, e-mail confirmed, with nothing else known: what a record starts from
+    /// where only some fields matter (`UserRecord { role, ..UserRecord::new(..) }`).
+    pub fn new(id: impl Into<String>, name: impl Into<String>, email: impl Into<String>) -> UserRecord {
+        UserRecord {
+            id: id.into(),
+            name: name.into(),
+            email: email.into(),
+            title: String::new(),
+            role: Role::Member,
+            status: UserStatus::Active,
+            is_email_confirmed: true,
+            created_at: None,
+            became_active_at: None,
+            last_activity: None,
+            time_zone: None,
+            invitation_method: None,
+            kind: None,
+            department: None,
+        }
+    }
+
     /// Whether `email` is this user's, compared case-insensitively as monday.com does.
     pub fn has_email(&self, email: &str) -> bool {
         self.email.trim().eq_ignore_ascii_case(email.trim())

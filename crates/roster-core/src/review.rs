@@ -466,22 +466,7 @@ mod tests {
     use super::*;
 
     fn user(id: &str, role: Role, status: UserStatus) -> UserRecord {
-        UserRecord {
-            id: id.into(),
-            name: format!("U{id}"),
-            email: format!("u{id}@acme.test"),
-            title: String::new(),
-            role,
-            status,
-            is_email_confirmed: true,
-            created_at: None,
-            became_active_at: None,
-            last_activity: None,
-            time_zone: None,
-            invitation_method: None,
-            kind: None,
-            department: None,
-        }
+        UserRecord { role, status, ..UserRecord::new(id, format!("U{id}"), format!("u{id}@acme.test")) }
     }
 
     fn board(id: &str, ws: &str) -> ResourceRecord {

@@ -167,25 +167,9 @@ pub fn violation_events(before: &[Violation], after: &[Violation]) -> Vec<Event>
 mod tests {
     use super::*;
     use crate::entitlement::Principal;
-    use crate::records::Role;
 
     fn user(id: &str, status: UserStatus) -> UserRecord {
-        UserRecord {
-            id: id.into(),
-            name: id.into(),
-            email: format!("{id}@x.io"),
-            title: String::new(),
-            role: Role::Member,
-            status,
-            is_email_confirmed: true,
-            created_at: None,
-            became_active_at: None,
-            last_activity: None,
-            time_zone: None,
-            invitation_method: None,
-            kind: None,
-            department: None,
-        }
+        UserRecord { status, ..UserRecord::new(id, id, format!("{id}@x.io")) }
     }
 
     fn rule(exemptions: Vec<SodExemption>) -> SodRule {

@@ -39,38 +39,25 @@ impl<'a> Names<'a> {
     /// Reads the names of the resources of type `t` among `ids` not read yet, in one read: a
     /// page that names many calls [`Names::resource`] after it without a read each.
     pub async fn prefetch(&mut self, t: ResourceType, ids: &[String]) -> Result<(), StoreError> {
-        let mut missing: Vec<String> =
-            ids.iter().filter(|id| !self.resources.contains_key(&(t, (*id).clone()))).cloned().collect();
-        missing.sort_unstable();
-        missing.dedup();
+        let missing = unread(ids, |id| self.resources.contains_key(&(t, id.to_string())));
         if missing.is_empty() {
             return Ok(());
         }
         let found = self.store.resources_among(self.sync, t, &missing).await?;
-        for id in missing {
-            self.resources.insert((t, id), None);
-        }
-        for r in found {
-            self.resources.insert((t, r.id), Some(r.name));
-        }
+        self.resources.extend(missing.into_iter().map(|id| ((t, id), None)));
+        self.resources.extend(found.into_iter().map(|r| ((t, r.id), Some(r.name))));
         Ok(())
     }
 
     /// Reads the users among `ids` not read yet, in one read.
     pub async fn prefetch_users(&mut self, ids: &[String]) -> Result<(), StoreError> {
-        let mut missing: Vec<String> = ids.iter().filter(|id| !self.users.contains_key(*id)).cloned().collect();
-        missing.sort_unstable();
-        missing.dedup();
+        let missing = unread(ids, |id| self.users.contains_key(id));
         if missing.is_empty() {
             return Ok(());
         }
         let found = self.store.users_among(self.sync, &missing).await?;
-        for id in missing {
-            self.users.insert(id, None);
-        }
-        for u in found {
-            self.users.insert(u.id, Some((u.name, u.email)));
-        }
+        self.users.extend(missing.into_iter().map(|id| (id, None)));
+        self.users.extend(found.into_iter().map(|u| (u.id, Some((u.name, u.email)))));
         Ok(())
     }
 
@@ -239,4 +226,12 @@ impl Names<'_> {
             Action::DeleteTeam { team } => format!("delete {}", self.resource(ResourceType::Team, team).await?),
         })
     }
+}
+
+/// `ids` not yet `known`, each once.
+fn unread(ids: &[String], known: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut out: Vec<String> = ids.iter().filter(|id| !known(id)).cloned().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }

@@ -252,29 +252,12 @@ impl SqlStore {
     }
 
     pub(super) async fn users_among_impl(&self, sync_id: i64, ids: &[String]) -> Result<Vec<UserRecord>> {
-        let mut out = Vec::new();
-        // The text holds placeholders only, 500 at most a statement.
-        for chunk in ids.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-            let text = format!(
-                "SELECT {} FROM users u WHERE {} AND u.id IN ({})",
-                user_columns(),
-                visible("u", "$1"),
-                marks.join(", ")
-            );
-            let q = sqlx::query(sqlx::AssertSqlSafe(text)).bind(sync_id);
-            let rows = chunk
-                .iter()
-                .fold(q, |q, id| q.bind(id.as_str()))
-                .persistent(false)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(StoreError::query("read users"))?;
-            for r in &rows {
-                out.push(rows::user(r)?);
-            }
-        }
-        Ok(out)
+        let select = |marks: &str| {
+            let text =
+                format!("SELECT {} FROM users u WHERE {} AND u.id IN ({marks})", user_columns(), visible("u", "$1"));
+            sqlx::query(sqlx::AssertSqlSafe(text)).bind(sync_id)
+        };
+        self.rows_among(ids, 2, select, rows::user, "read users").await
     }
 
     pub(super) async fn resources_among_impl(
@@ -283,25 +266,39 @@ impl SqlStore {
         rtype: ResourceType,
         ids: &[String],
     ) -> Result<Vec<ResourceRecord>> {
-        let mut out = Vec::new();
-        // The text holds placeholders only, 500 at most a statement.
-        for chunk in ids.chunks(500) {
-            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let select = |marks: &str| {
             let text = format!(
-                "SELECT rtype, id, name, parent, kind, state FROM resources r WHERE {} AND rtype = $2 AND id IN ({})",
-                visible("r", "$1"),
-                marks.join(", ")
+                "SELECT rtype, id, name, parent, kind, state FROM resources r WHERE {} AND rtype = $2 AND id IN ({marks})",
+                visible("r", "$1")
             );
-            let q = sqlx::query(sqlx::AssertSqlSafe(text)).bind(sync_id).bind(rtype.as_str());
+            sqlx::query(sqlx::AssertSqlSafe(text)).bind(sync_id).bind(rtype.as_str())
+        };
+        self.rows_among(ids, 3, select, rows::resource, "read resources").await
+    }
+
+    /// The rows `select` finds for `ids`, 500 a statement: `select` gets the placeholders
+    /// (`$first`, ...) to put in its `IN (..)` and binds what comes before them; the ids are
+    /// bound after. The text varies with the count, so it is not kept prepared.
+    async fn rows_among<'a, T>(
+        &self,
+        ids: &'a [String],
+        first: usize,
+        select: impl Fn(&str) -> sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments>,
+        row: fn(&sqlx::any::AnyRow) -> Result<T>,
+        what: &'static str,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + first)).collect();
             let rows = chunk
                 .iter()
-                .fold(q, |q, id| q.bind(id.as_str()))
+                .fold(select(&marks.join(", ")), |q, id| q.bind(id.as_str()))
                 .persistent(false)
                 .fetch_all(&self.pool)
                 .await
-                .map_err(StoreError::query("read resources"))?;
+                .map_err(StoreError::query(what))?;
             for r in &rows {
-                out.push(rows::resource(r)?);
+                out.push(row(r)?);
             }
         }
         Ok(out)

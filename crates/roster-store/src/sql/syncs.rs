@@ -301,7 +301,7 @@ impl crate::SyncStore for SqlStore {
 mod tests {
     use super::*;
     use crate::{Page, SyncStore};
-    use roster_core::{Role, UserRecord, UserStatus};
+    use roster_core::UserRecord;
 
     /// A first sync of thousands of users leaves PostgreSQL with statistics for them (before,
     /// the planner had none until autovacuum came, and scanned where an index was there).
@@ -321,24 +321,8 @@ mod tests {
             n
         };
         assert!(tuples().await < 1.0, "a new table has no statistics");
-        let users: Vec<UserRecord> = (1..=3_000)
-            .map(|i| UserRecord {
-                id: i.to_string(),
-                name: format!("User {i}"),
-                email: format!("u{i}@x.io"),
-                title: String::new(),
-                role: Role::Member,
-                status: UserStatus::Active,
-                is_email_confirmed: true,
-                created_at: None,
-                became_active_at: None,
-                last_activity: None,
-                time_zone: None,
-                invitation_method: None,
-                kind: None,
-                department: None,
-            })
-            .collect();
+        let users: Vec<UserRecord> =
+            (1..=3_000).map(|i| UserRecord::new(i.to_string(), format!("User {i}"), format!("u{i}@x.io"))).collect();
         let run = store.begin_sync("acme", "2026-10", Utc::now()).await.unwrap();
         let page = Page { part: "users".into(), users, next_offset: 1, done: true, ..Page::default() };
         store.write_page(run.id, &page).await.unwrap();
