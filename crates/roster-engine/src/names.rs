@@ -15,17 +15,24 @@ pub struct Names<'a> {
     sync: i64,
     users: HashMap<String, Option<(String, String)>>,
     resources: HashMap<(ResourceType, String), Option<String>>,
+    reads: usize,
 }
 
 impl<'a> Names<'a> {
     /// Names from snapshot `sync`.
     pub fn new(store: &'a dyn Store, sync: i64) -> Names<'a> {
-        Names { store, sync, users: HashMap::new(), resources: HashMap::new() }
+        Names { store, sync, users: HashMap::new(), resources: HashMap::new(), reads: 0 }
+    }
+
+    /// How many reads of the store these names have taken so far.
+    pub fn reads(&self) -> usize {
+        self.reads
     }
 
     /// A user as "Name <e-mail>"; "user <id> (not in the last sync)" when unknown.
     pub async fn user(&mut self, id: &str) -> Result<String, StoreError> {
         if !self.users.contains_key(id) {
+            self.reads += 1;
             let u = self.store.find_user(self.sync, id).await?.filter(|u| u.id == id).map(|u| (u.name, u.email));
             self.users.insert(id.to_string(), u);
         }
@@ -43,6 +50,7 @@ impl<'a> Names<'a> {
         if missing.is_empty() {
             return Ok(());
         }
+        self.reads += 1;
         let found = self.store.resources_among(self.sync, t, &missing).await?;
         self.resources.extend(missing.into_iter().map(|id| ((t, id), None)));
         self.resources.extend(found.into_iter().map(|r| ((t, r.id), Some(r.name))));
@@ -55,6 +63,7 @@ impl<'a> Names<'a> {
         if missing.is_empty() {
             return Ok(());
         }
+        self.reads += 1;
         let found = self.store.users_among(self.sync, &missing).await?;
         self.users.extend(missing.into_iter().map(|id| (id, None)));
         self.users.extend(found.into_iter().map(|u| (u.id, Some((u.name, u.email)))));
@@ -97,6 +106,7 @@ impl<'a> Names<'a> {
         }
         let key = (t, id.to_string());
         if !self.resources.contains_key(&key) {
+            self.reads += 1;
             let r = self.store.resource(self.sync, t, id).await?.map(|r| r.name);
             self.resources.insert(key.clone(), r);
         }
@@ -116,12 +126,59 @@ impl<'a> Names<'a> {
     /// What an event or a grant names: `user:7`, `team:9`, `board:7`, `board:7:subscriber`,
     /// or anything else as it is.
     pub async fn subject(&mut self, s: &str) -> Result<String, StoreError> {
-        if let Ok(e) = s.parse::<Entitlement>() {
-            return self.entitlement(&e).await;
+        match Subject::of(s) {
+            Subject::Entitlement(e) => self.entitlement(&e).await,
+            Subject::User(id) => self.user(id).await,
+            Subject::Resource(rt, id) => self.resource(rt, id).await,
+            Subject::Text => Ok(s.to_string()),
         }
-        let Some((t, id)) = s.split_once(':') else { return Ok(s.to_string()) };
+    }
+
+    /// Reads what `subjects` name (as [`Names::subject`] reads them), one read per type: a
+    /// page of events names its people and access without a read each.
+    pub async fn prefetch_subjects<'s>(
+        &mut self,
+        subjects: impl IntoIterator<Item = &'s str>,
+    ) -> Result<(), StoreError> {
+        let mut wanted: HashMap<ResourceType, Vec<String>> = HashMap::new();
+        let mut users = Vec::new();
+        for s in subjects {
+            match Subject::of(s) {
+                Subject::Entitlement(e) => wanted.entry(e.rtype).or_default().push(e.rid),
+                Subject::User(id) => users.push(id.to_string()),
+                Subject::Resource(rt, id) => wanted.entry(rt).or_default().push(id.to_string()),
+                Subject::Text => {}
+            }
+        }
+        for (t, ids) in wanted {
+            // Built-in roles are named without a read.
+            let ids: Vec<String> = ids
+                .into_iter()
+                .filter(|id| !(t == ResourceType::Role && roster_core::Role::parse(id).is_some()))
+                .collect();
+            self.prefetch(t, &ids).await?;
+        }
+        self.prefetch_users(&users).await
+    }
+}
+
+/// What a subject string names.
+enum Subject<'s> {
+    Entitlement(Entitlement),
+    User(&'s str),
+    Resource(ResourceType, &'s str),
+    /// Anything else, shown as it is.
+    Text,
+}
+
+impl<'s> Subject<'s> {
+    fn of(s: &'s str) -> Subject<'s> {
+        if let Ok(e) = s.parse::<Entitlement>() {
+            return Subject::Entitlement(e);
+        }
+        let Some((t, id)) = s.split_once(':') else { return Subject::Text };
         if t == "user" {
-            return self.user(id).await;
+            return Subject::User(id);
         }
         match t.parse::<ResourceType>() {
             Ok(rt)
@@ -130,9 +187,9 @@ impl<'a> Names<'a> {
                     ResourceType::Team | ResourceType::Workspace | ResourceType::Board | ResourceType::Role
                 ) =>
             {
-                self.resource(rt, id).await
+                Subject::Resource(rt, id)
             }
-            _ => Ok(s.to_string()),
+            _ => Subject::Text,
         }
     }
 }

@@ -17,6 +17,7 @@ mod four_eyes;
 mod fuzz_source;
 mod jit_access;
 mod lists_that_change_while_paged;
+mod names_read_once;
 mod one_sync_at_a_time;
 mod provisioning;
 mod reports_match_the_org;

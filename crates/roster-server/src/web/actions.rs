@@ -89,6 +89,7 @@ async fn view(
         let description = names.action(&x.action).await?;
         rows.push(context! { description, id => x.action.to_string(), status => format!("{:?}", x.status).to_lowercase(), note => x.note.clone() });
     }
+    names.prefetch_subjects(r.effect.iter().flat_map(|l| [l.entitlement.as_str(), l.source.as_str()])).await?;
     let mut effect = Vec::new();
     for l in &r.effect {
         let label = names.subject(&l.entitlement).await?;

@@ -162,6 +162,14 @@ pub async fn events(
     }
     let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
     let events = s.store.events(&q).await?;
+    // Everything the sentences name, read one read per type before they are written.
+    let detail = |e: &'_ roster_store::EventRow, k: &str| e.detail.get(k).and_then(|v| v.as_str()).map(String::from);
+    let named: Vec<String> = events
+        .iter()
+        .flat_map(|e| [Some(e.subject.clone()), detail(e, "principal"), detail(e, "source")])
+        .flatten()
+        .collect();
+    names.prefetch_subjects(named.iter().map(String::as_str)).await?;
     let mut rows = Vec::with_capacity(events.len());
     for e in &events {
         let about = names.subject(&e.subject).await?;

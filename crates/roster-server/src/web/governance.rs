@@ -408,6 +408,9 @@ pub async fn jit(State(s): S, Web(me): Web, Path(account): Path<String>) -> Resu
     // Users and access by name (ids on hover), from the newest snapshot.
     let sync = s.store.last_completed(&account).await?.map_or(0, |r| r.id);
     let mut names = roster_engine::names::Names::new(s.store.as_ref(), sync);
+    let named: Vec<String> =
+        all.iter().filter(mine).flat_map(|g| [format!("user:{}", g.user_id), g.entitlement.clone()]).collect();
+    names.prefetch_subjects(named.iter().map(String::as_str)).await?;
     let mut labels = std::collections::HashMap::new();
     for g in all.iter().filter(mine) {
         let who = names.user(&g.user_id).await?;
