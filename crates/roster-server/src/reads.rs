@@ -124,8 +124,8 @@ async fn anchors(
 
 /// Page `offset..offset + limit` of the users matching `q` in snapshot `sync`, and how many
 /// match. A deep page starts from the nearest seek point (found once per snapshot and
-/// filter), so page 900 of a 100,000-user account costs what page 1 does; a first page that
-/// is not full is its own count (a search seldom fills one).
+/// filter), so page 900 of a 100,000-user account costs what page 1 does; a first page comes
+/// with its count from one read where the store can (`users_counted`).
 pub async fn user_page(
     s: &AppState,
     sync: i64,
@@ -135,15 +135,24 @@ pub async fn user_page(
 ) -> Result<(Vec<UserRecord>, usize), ApiError> {
     let key = list_key(sync, q);
     let mut page = UserQuery { offset, limit: Some(limit), after: None, ..q.clone() };
-    let known = remembered(s, &key).map(|l| l.total);
+    let mut known = remembered(s, &key).map(|l| l.total);
     if offset == 0 && known.is_none() {
-        let users = s.store.users(sync, &page).await?;
-        if (users.len() as u64) < limit {
-            let total = users.len();
-            remember(s, key, UserList { total, anchors: None });
-            return Ok((users, total));
+        // One at a time, like a count: requests that arrive together for the same unknown
+        // filter wait for the first one's total instead of each counting.
+        let first = one_at_a_time(s, &key, async {
+            if remembered(s, &key).is_some() {
+                return Ok(None);
+            }
+            let (users, total) = s.store.users_counted(sync, &page).await?;
+            let total = total.max(0) as usize;
+            remember(s, key.clone(), UserList { total, anchors: None });
+            Ok(Some((users, total)))
+        })
+        .await?;
+        if let Some(page) = first {
+            return Ok(page);
         }
-        return Ok((users, user_total(s, sync, q).await?));
+        known = remembered(s, &key).map(|l| l.total);
     }
     let total = match known {
         Some(t) => t,

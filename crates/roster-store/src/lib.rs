@@ -121,6 +121,10 @@ pub trait SnapshotStore: Send + Sync {
     async fn users(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>>;
     /// How many users match `q` (its offset and limit aside).
     async fn count_users(&self, sync_id: i64, q: &UserQuery) -> Result<i64>;
+    /// [`SnapshotStore::users`] and [`SnapshotStore::count_users`] together, each as those
+    /// give it: a search the index serves is looked up once for both, and a first page that is
+    /// not full is its own count.
+    async fn users_counted(&self, sync_id: i64, q: &UserQuery) -> Result<(Vec<UserRecord>, i64)>;
     /// The ids of the `stride`-th, 2·`stride`-th, … users matching `q` in listing order (its
     /// offset and limit aside): seek points, so page `offset` of a large snapshot starts from
     /// the nearest one (`UserQuery::after`) instead of stepping over every user before it.

@@ -14,9 +14,15 @@ use serde_json::json;
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
-pub(crate) async fn stores() -> Vec<(String, Box<dyn Store>)> {
-    let mut out: Vec<(String, Box<dyn Store>)> =
-        vec![("sqlite".into(), Box::new(SqlStore::in_memory().await.unwrap()))];
+pub(crate) async fn stores() -> Stores {
+    let dir = ScratchDir::new();
+    let file = SqlStore::open(&dir.0.join("roster.db")).await.unwrap();
+    let mut out: Vec<(String, Box<dyn Store>)> = vec![
+        ("sqlite".into(), Box::new(SqlStore::in_memory().await.unwrap())),
+        // A file has a second pool for the reads pages make: every read here goes through
+        // both, and each sees what the other wrote.
+        ("sqlite-file".into(), Box::new(file)),
+    ];
     match std::env::var("ROSTER_TEST_POSTGRES") {
         Ok(url) => {
             let name = format!("roster_suite_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
@@ -26,7 +32,41 @@ pub(crate) async fn stores() -> Vec<(String, Box<dyn Store>)> {
             assert!(std::env::var_os("ROSTER_REFEREES").is_none(), "the test script must provide ROSTER_TEST_POSTGRES")
         }
     }
-    out
+    Stores { list: out.into_iter(), _dir: dir }
+}
+
+/// The suite's stores, in a `for` loop: the SQLite file's directory goes when the loop ends.
+pub(crate) struct Stores {
+    list: std::vec::IntoIter<(String, Box<dyn Store>)>,
+    _dir: ScratchDir,
+}
+
+impl Iterator for Stores {
+    type Item = (String, Box<dyn Store>);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.list.next()
+    }
+}
+
+/// A directory of its own under the system's temporary one, removed when dropped.
+pub(crate) struct ScratchDir(pub std::path::PathBuf);
+
+impl ScratchDir {
+    fn new() -> ScratchDir {
+        let dir = std::env::temp_dir().join(format!(
+            "roster-suite-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        ScratchDir(dir)
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 pub(crate) fn user(id: &str, email: &str, role: Role, status: UserStatus, days_idle: Option<i64>) -> UserRecord {

@@ -1,7 +1,8 @@
 //! Listing users: a page found from a seek point (`UserQuery::after` at one of
 //! `user_anchors`) is the page an offset gives, for every filter, stride and offset, with ids
 //! whose numeric order ties ("7" and "007") and gaps; and a search finds exactly the users
-//! whose e-mail (or name) holds the text, in every snapshot; on both databases.
+//! whose e-mail (or name) holds the text, in every snapshot; `users_counted` gives the page and
+//! the count those give; on both databases.
 
 use proptest::prelude::*;
 use roster_core::{Role, UserRecord, UserStatus};
@@ -40,6 +41,7 @@ async fn seek_equals_offset(users: Vec<UserRecord>, stride: u64) {
         ];
         for q in filters {
             let all = ids(s.users(sync, &q).await.unwrap());
+            counted_agrees(&db, s, sync, &q, &all).await;
             let anchors = s.user_anchors(sync, &q, stride).await.unwrap();
             let every: Vec<String> = all.iter().skip(stride as usize - 1).step_by(stride as usize).cloned().collect();
             assert_eq!(anchors, every, "{db}: the anchors are every {stride}th id of {q:?}");
@@ -54,6 +56,22 @@ async fn seek_equals_offset(users: Vec<UserRecord>, stride: u64) {
                 let want: Vec<String> = all.iter().skip(offset as usize).take(5).cloned().collect();
                 assert_eq!(ids(s.users(sync, &seek).await.unwrap()), want, "{db}: offset {offset} of {q:?}");
             }
+        }
+    }
+}
+
+/// `users_counted` gives `users`' page and `count_users`' total for `q`, with and without a
+/// limit, at the first offset, inside, at the end and past it.
+async fn counted_agrees(db: &str, s: &dyn Store, sync: i64, q: &UserQuery, all: &[String]) {
+    let n = all.len() as u64;
+    for offset in [0, 1, n.saturating_sub(1), n, n + 2] {
+        for limit in [None, Some(0), Some(1), Some(3), Some(n.max(1))] {
+            let page = UserQuery { offset, limit, ..q.clone() };
+            let (users, total) = s.users_counted(sync, &page).await.unwrap();
+            let want: Vec<String> =
+                all.iter().skip(offset as usize).take(limit.unwrap_or(u64::MAX) as usize).cloned().collect();
+            assert_eq!(ids(users), want, "{db}: users_counted's page of {page:?}");
+            assert_eq!(total as usize, all.len(), "{db}: users_counted's total of {page:?}");
         }
     }
 }
@@ -143,6 +161,8 @@ async fn search_finds_substrings(users: Vec<UserRecord>, renames: Vec<String>, n
                     let got = ids(s.users(sync, &q).await.unwrap());
                     assert_eq!(got, want, "{db}: sync {sync}, {q:?}");
                     assert_eq!(s.count_users(sync, &q).await.unwrap() as usize, want.len(), "{db}: count of {q:?}");
+                    let want: Vec<String> = want.into_iter().map(String::from).collect();
+                    counted_agrees(&db, s, sync, &q, &want).await;
                 }
             }
         }

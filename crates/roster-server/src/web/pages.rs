@@ -272,9 +272,19 @@ pub async fn users(
         search: blank(&f.q).map(|v| crate::bounds::text("search", v)).transpose()?.map(String::from),
         ..UserQuery::default()
     };
-    let total = user_total(&s, sync, &q).await? as u64;
-    let offset = f.offset.unwrap_or(0).min(total);
-    let (users, _) = user_page(&s, sync, &q, offset, PAGE).await?;
+    // The first page is read before the count: a search that finds fewer than a page (most
+    // do) is counted by its page, and never costs a second search.
+    let (users, total, offset) = match f.offset.unwrap_or(0) {
+        0 => {
+            let (users, total) = user_page(&s, sync, &q, 0, PAGE).await?;
+            (users, total as u64, 0)
+        }
+        asked => {
+            let total = user_total(&s, sync, &q).await? as u64;
+            let offset = asked.min(total);
+            (user_page(&s, sync, &q, offset, PAGE).await?.0, total, offset)
+        }
+    };
     // Departments by id (Enterprise): shown by name, the id when the snapshot lacks it.
     let departments: std::collections::HashMap<String, String> = s
         .store

@@ -99,8 +99,7 @@ fn text_match(postgres: bool, text: &str, fields: Fields) -> Vec<(String, String
         };
         return vec![(like.to_string(), contains(needle)), (whole.to_string(), text.clone())];
     }
-    // FTS5 reads its query as text that ends at a NUL: such a needle is found by the scan.
-    if needle.chars().count() < 3 || needle.contains('\0') {
+    if !indexed(needle) {
         return vec![verify];
     }
     // An FTS5 string: double quotes doubled; a column filter for the e-mail alone.
@@ -115,6 +114,18 @@ fn text_match(postgres: bool, text: &str, fields: Fields) -> Vec<(String, String
         out.push(verify);
     }
     out
+}
+
+/// Whether the search index is asked for `needle`: a trigram index holds nothing shorter
+/// than three characters (on PostgreSQL too, such a LIKE is a scan), and FTS5 reads its query
+/// as text that ends at a NUL, so such a needle is found by the scan.
+fn indexed(needle: &str) -> bool {
+    needle.chars().count() >= 3 && !needle.contains('\0')
+}
+
+/// Whether the users `q` finds are found through the search index (a text it is asked for).
+fn searched_by_index(q: &UserQuery) -> bool {
+    [&q.email_contains, &q.search].into_iter().flatten().any(|t| indexed(search_needle(&t.trim().to_lowercase())))
 }
 
 /// The part of `text` the trigram index is asked for. An e-mail's domain is shared by most of
@@ -141,10 +152,41 @@ fn bind_all<'q>(
 
 impl SqlStore {
     pub(super) async fn users_impl(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>> {
+        let rows = self.user_rows(sync_id, q, "").await?;
+        rows.iter().map(rows::user).collect()
+    }
+
+    pub(super) async fn users_counted_impl(&self, sync_id: i64, q: &UserQuery) -> Result<(Vec<UserRecord>, i64)> {
+        if searched_by_index(q) {
+            // The matches are few and found by the index: counted in the same statement
+            // (`COUNT(*) OVER ()` counts them before LIMIT) rather than found twice. Elsewhere
+            // the window would read every row of the snapshot for a page of 50.
+            let rows = self.user_rows(sync_id, q, ", CAST(COUNT(*) OVER () AS BIGINT) AS matched").await?;
+            if let Some(first) = rows.first() {
+                let total = first.try_get::<i64, _>("matched").map_err(StoreError::query("count users"))?;
+                return Ok((rows.iter().map(rows::user).collect::<Result<_>>()?, total));
+            }
+            if q.offset == 0 && q.limit != Some(0) {
+                return Ok((Vec::new(), 0));
+            }
+            // No row at this offset: the count alone says how many there are.
+            return Ok((Vec::new(), self.count_users_impl(sync_id, q).await?));
+        }
+        let users = self.users_impl(sync_id, q).await?;
+        let total = if q.offset == 0 && q.limit.is_none_or(|l| (users.len() as u64) < l) {
+            users.len() as i64
+        } else {
+            self.count_users_impl(sync_id, q).await?
+        };
+        Ok((users, total))
+    }
+
+    /// The rows of `q`'s page, with `extra` (", <expression> AS <name>") after the columns.
+    async fn user_rows(&self, sync_id: i64, q: &UserQuery, extra: &str) -> Result<Vec<sqlx::any::AnyRow>> {
         let (filter, values) = user_filter(self.postgres, q);
         let n = values.len();
         let sql = format!(
-            "SELECT {} FROM users u WHERE {filter}
+            "SELECT {}{extra} FROM users u WHERE {filter}
              ORDER BY CAST(u.id AS BIGINT), u.id LIMIT ${} OFFSET ${}",
             user_columns(),
             n + 2,
@@ -153,13 +195,12 @@ impl SqlStore {
         // SQLite reads LIMIT -1 as "no limit"; PostgreSQL reads LIMIT NULL so.
         let limit = q.limit.map(|l| l.min(i64::MAX as u64) as i64);
         let limit = if self.postgres { limit } else { Some(limit.unwrap_or(-1)) };
-        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, values)
+        bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, values)
             .bind(limit)
             .bind(q.offset.min(i64::MAX as u64) as i64)
-            .fetch_all(&self.pool)
+            .fetch_all(self.pages())
             .await
-            .map_err(StoreError::query("list users"))?;
-        rows.iter().map(rows::user).collect()
+            .map_err(StoreError::query("list users"))
     }
 
     pub(super) async fn user_anchors_impl(&self, sync_id: i64, q: &UserQuery, stride: u64) -> Result<Vec<String>> {
@@ -173,7 +214,7 @@ impl SqlStore {
         );
         let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, values)
             .bind(stride.clamp(1, i64::MAX as u64) as i64)
-            .fetch_all(&self.pool)
+            .fetch_all(self.pages())
             .await
             .map_err(StoreError::query("find user seek points"))?;
         rows.iter().map(|r| r.try_get::<String, _>(0).map_err(StoreError::query("read user seek points"))).collect()
@@ -183,7 +224,7 @@ impl SqlStore {
         let (filter, values) = user_filter(self.postgres, q);
         let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM users u WHERE {filter}");
         let row = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), sync_id, values)
-            .fetch_one(&self.pool)
+            .fetch_one(self.pages())
             .await
             .map_err(StoreError::query("count users"))?;
         row.try_get::<i64, _>(0).map_err(StoreError::query("count users"))
@@ -200,7 +241,7 @@ impl SqlStore {
             ))
             .bind(sync_id)
             .bind(value)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pages())
             .await
             .map_err(StoreError::query("find user"))?;
             if let Some(row) = row {
@@ -245,7 +286,7 @@ impl SqlStore {
         .bind(sync_id)
         .bind(rtype.as_str())
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.pages())
         .await
         .map_err(StoreError::query("read resource"))?;
         row.as_ref().map(rows::resource).transpose()
@@ -294,7 +335,7 @@ impl SqlStore {
                 .iter()
                 .fold(select(&marks.join(", ")), |q, id| q.bind(id.as_str()))
                 .persistent(false)
-                .fetch_all(&self.pool)
+                .fetch_all(self.pages())
                 .await
                 .map_err(StoreError::query(what))?;
             for r in &rows {
@@ -311,7 +352,7 @@ impl SqlStore {
             .bind(sync_id)
             .bind(p.ptype.as_str())
             .bind(&p.id)
-            .fetch_all(&self.pool)
+            .fetch_all(self.pages())
             .await
             .map_err(StoreError::query("grants of principal"))?;
         rows.iter().map(rows::grant).collect()
@@ -322,7 +363,7 @@ impl SqlStore {
             .bind(sync_id)
             .bind(rtype.as_str())
             .bind(rid)
-            .fetch_all(&self.pool)
+            .fetch_all(self.pages())
             .await
             .map_err(StoreError::query("grants on resource"))?;
         rows.iter().map(rows::grant).collect()
@@ -443,7 +484,7 @@ impl SqlStore {
     pub(super) async fn account_snapshot_impl(&self, sync_id: i64) -> Result<Option<AccountRecord>> {
         let row = sqlx::query("SELECT monday_id, name, slug, tier, plan_tier, max_users, active_members_count, departments, service_users FROM account_snapshots WHERE sync_id = $1")
             .bind(sync_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.pages())
             .await
             .map_err(StoreError::query("read account"))?;
         row.as_ref().map(rows::account).transpose()
@@ -512,6 +553,10 @@ impl crate::SnapshotStore for SqlStore {
 
     async fn count_users(&self, sync_id: i64, q: &UserQuery) -> Result<i64> {
         self.count_users_impl(sync_id, q).await
+    }
+
+    async fn users_counted(&self, sync_id: i64, q: &UserQuery) -> Result<(Vec<UserRecord>, i64)> {
+        self.users_counted_impl(sync_id, q).await
     }
 
     async fn user_anchors(&self, sync_id: i64, q: &UserQuery, stride: u64) -> Result<Vec<String>> {

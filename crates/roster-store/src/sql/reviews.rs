@@ -267,7 +267,7 @@ impl SqlStore {
             ItemsFrom::Offset(_) => q,
         };
         let q = advice_binds.into_iter().fold(q, |q, v| q.bind(v));
-        let rows = q.fetch_all(&self.pool).await.map_err(StoreError::query("page review items"))?;
+        let rows = q.fetch_all(self.pages()).await.map_err(StoreError::query("page review items"))?;
         let mut items = rows.iter().map(item_row).collect::<Result<Vec<_>>>()?;
         if matches!(from, ItemsFrom::Before(_)) {
             items.reverse();
@@ -295,7 +295,7 @@ impl SqlStore {
             Some(r) => q.bind(r),
             None => q,
         };
-        let rows = q.fetch_all(&self.pool).await.map_err(StoreError::query("find review item seek points"))?;
+        let rows = q.fetch_all(self.pages()).await.map_err(StoreError::query("find review item seek points"))?;
         rows.iter().map(|r| r.try_get::<i64, _>(0).map_err(StoreError::query("read review item seek points"))).collect()
     }
 

@@ -63,7 +63,7 @@ async fn a_store_from_before_delta_storage_reads_the_same_after_it() {
     before.run(&pool).await.unwrap();
     pool.execute(OLD_ROWS).await.unwrap();
     SQLITE.run(&pool).await.unwrap();
-    let store = SqlStore { pool, postgres: false, _memory_anchor: None };
+    let store = SqlStore { page_reads: pool.clone(), pool, postgres: false, _memory_anchor: None };
 
     assert_eq!(names(&store, 1).await, ["Ana", "Bo"]);
     assert_eq!(names(&store, 2).await, ["Bea"]);
