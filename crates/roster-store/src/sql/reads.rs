@@ -59,6 +59,11 @@ fn user_filter(postgres: bool, q: &UserQuery) -> (String, Vec<String>) {
     (sql, values)
 }
 
+/// Users' listing order: by number, then by text for ids whose numbers tie ("7", "007").
+const ORDER: &str = "CAST(u.id AS BIGINT), u.id";
+/// The same order, spelled so no index provides it: the rows are found first, then sorted.
+const SORTED_AFTER: &str = "CAST(u.id AS BIGINT) + 0, u.id";
+
 /// Which columns a text search looks in.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Fields {
@@ -152,7 +157,7 @@ fn bind_all<'q>(
 
 impl SqlStore {
     pub(super) async fn users_impl(&self, sync_id: i64, q: &UserQuery) -> Result<Vec<UserRecord>> {
-        let rows = self.user_rows(sync_id, q, "").await?;
+        let rows = self.user_rows(sync_id, q, "", ORDER).await?;
         rows.iter().map(rows::user).collect()
     }
 
@@ -161,7 +166,12 @@ impl SqlStore {
             // The matches are few and found by the index: counted in the same statement
             // (`COUNT(*) OVER ()` counts them before LIMIT) rather than found twice. Elsewhere
             // the window would read every row of the snapshot for a page of 50.
-            let rows = self.user_rows(sync_id, q, ", CAST(COUNT(*) OVER () AS BIGINT) AS matched").await?;
+            // Ordered by an expression no index holds: every match is read for the count anyway,
+            // and PostgreSQL, offered the listing order's index, walked all 100,000 users in
+            // that order to find the 118 a full name matched (60 ms) instead of asking the
+            // trigram index and sorting them (4 ms).
+            let rows =
+                self.user_rows(sync_id, q, ", CAST(COUNT(*) OVER () AS BIGINT) AS matched", SORTED_AFTER).await?;
             if let Some(first) = rows.first() {
                 let total = first.try_get::<i64, _>("matched").map_err(StoreError::query("count users"))?;
                 return Ok((rows.iter().map(rows::user).collect::<Result<_>>()?, total));
@@ -181,13 +191,14 @@ impl SqlStore {
         Ok((users, total))
     }
 
-    /// The rows of `q`'s page, with `extra` (", <expression> AS <name>") after the columns.
-    async fn user_rows(&self, sync_id: i64, q: &UserQuery, extra: &str) -> Result<Vec<sqlx::any::AnyRow>> {
+    /// The rows of `q`'s page, with `extra` (", <expression> AS <name>") after the columns,
+    /// in `order` ([`ORDER`] or [`SORTED_AFTER`]).
+    async fn user_rows(&self, sync_id: i64, q: &UserQuery, extra: &str, order: &str) -> Result<Vec<sqlx::any::AnyRow>> {
         let (filter, values) = user_filter(self.postgres, q);
         let n = values.len();
         let sql = format!(
             "SELECT {}{extra} FROM users u WHERE {filter}
-             ORDER BY CAST(u.id AS BIGINT), u.id LIMIT ${} OFFSET ${}",
+             ORDER BY {order} LIMIT ${} OFFSET ${}",
             user_columns(),
             n + 2,
             n + 3
