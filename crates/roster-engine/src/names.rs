@@ -45,8 +45,10 @@ impl<'a> Names<'a> {
 
     /// Reads the names of the resources of type `t` among `ids` not read yet, in one read: a
     /// page that names many calls [`Names::resource`] after it without a read each.
+    /// Built-in roles are skipped: [`Names::resource`] names them without a read.
     pub async fn prefetch(&mut self, t: ResourceType, ids: &[String]) -> Result<(), StoreError> {
-        let missing = unread(ids, |id| self.resources.contains_key(&(t, id.to_string())));
+        let built_in = |id: &str| t == ResourceType::Role && roster_core::Role::parse(id).is_some();
+        let missing = unread(ids, |id| built_in(id) || self.resources.contains_key(&(t, id.to_string())));
         if missing.is_empty() {
             return Ok(());
         }
@@ -82,18 +84,24 @@ impl<'a> Names<'a> {
                     wanted.entry(ResourceType::Team).or_default().push(g.principal.id.clone())
                 }
             }
-            let e = &g.entitlement;
-            if !(e.rtype == ResourceType::Role && roster_core::Role::parse(&e.rid).is_some()) {
-                wanted.entry(e.rtype).or_default().push(e.rid.clone());
-            }
+            wanted.entry(g.entitlement.rtype).or_default().push(g.entitlement.rid.clone());
             if let GrantSource::Team(t) = &g.source {
                 wanted.entry(ResourceType::Team).or_default().push(t.clone());
             }
         }
+        self.prefetch_each(wanted, &users).await
+    }
+
+    /// Reads `wanted` (ids by type) and `users`, one read per type.
+    async fn prefetch_each(
+        &mut self,
+        wanted: HashMap<ResourceType, Vec<String>>,
+        users: &[String],
+    ) -> Result<(), StoreError> {
         for (t, ids) in wanted {
             self.prefetch(t, &ids).await?;
         }
-        self.prefetch_users(&users).await
+        self.prefetch_users(users).await
     }
 
     /// A team, workspace, board or role by name ("team Finance").
@@ -150,15 +158,7 @@ impl<'a> Names<'a> {
                 Subject::Text => {}
             }
         }
-        for (t, ids) in wanted {
-            // Built-in roles are named without a read.
-            let ids: Vec<String> = ids
-                .into_iter()
-                .filter(|id| !(t == ResourceType::Role && roster_core::Role::parse(id).is_some()))
-                .collect();
-            self.prefetch(t, &ids).await?;
-        }
-        self.prefetch_users(&users).await
+        self.prefetch_each(wanted, &users).await
     }
 }
 

@@ -149,8 +149,8 @@ pub async fn user_page(
             Ok(Some((users, total)))
         })
         .await?;
-        if let Some(page) = first {
-            return Ok(page);
+        if let Some(found) = first {
+            return Ok(found);
         }
         known = remembered(s, &key).map(|l| l.total);
     }
