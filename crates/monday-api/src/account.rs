@@ -219,8 +219,8 @@ impl Client {
     /// ([`Client::account`], [`Client::account_roles`], [`Client::departments`],
     /// [`Client::service_users`], the listings).
     pub async fn account_overview(&self, listings: &Listings) -> Result<AccountOverview, Error> {
-        let boards = listings.boards.as_ref().map(|(f, n)| (f, ids::first_count(ids::PAGE, *n)));
-        let workspaces = listings.workspaces.map(|(s, n)| (s, ids::first_count(ids::PAGE, n)));
+        let boards = listings.boards.as_ref().map(|(f, n)| (f, ids::first_count(ids::PAGE, *n, ids::BOARDS_UNKNOWN)));
+        let workspaces = listings.workspaces.map(|(s, n)| (s, ids::first_count(ids::PAGE, n, ids::WORKSPACES_UNKNOWN)));
         let d = self.query::<AccountQuery>("Account/overview", variables(true, boards, workspaces)?).await?;
         let account = account_of(&d)?;
         let board_pages = [d.b1, d.b2, d.b3, d.b4, d.b5, d.b6, d.b7, d.b8];

@@ -4,26 +4,24 @@
 
 use std::collections::HashMap;
 
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::Stream;
 
 use crate::client::{parse_id, parse_team_id, Client};
 use crate::error::Error;
 use crate::ids;
 use crate::models::{sorted, time, Board};
-use crate::nested::{completed_in_windows, ListLengths, NestedPlan};
+use crate::nested::{completed_in_windows, BoardList, ListLengths, Nested, NestedPlan};
 use crate::pager::pages_ahead;
 use crate::queries::{board_ids, board_teams, boards, BoardIds, BoardTeams, Boards};
 use crate::workspaces::StateFilter;
 
-/// The team lists' inline limit when nothing is known of the boards (a first sync): monday.com
-/// boards hold few teams (a board allows 100 [C]; 99 % of a generated org's, like the accounts
-/// the issue measured, have fewer than 5), and the few that fill it are read again together.
-/// 25 charged 2,000 boards for 42,000 team slots a page of 100 they did not have.
-const NESTED: u32 = 5;
-/// A board's team owners and team subscribers (team `-1`: everyone in the account).
-type TeamLists = (Vec<i128>, Vec<i128>);
-/// Pages of one nested list at most: a server that never ends a list is refused, not followed.
-const MAX_LIST_PAGES: u32 = 10_000;
+/// The team lists' inline limits when nothing is known of the boards (a first sync), team
+/// owners then team subscribers: monday.com boards hold few teams (a board allows 100 [C]; 99 %
+/// of a generated org's, like the accounts the issue measured, have fewer than 5), and fewer
+/// own one (the owning teams are among the subscribed ones; a generated board has one at
+/// most) [INF]. The few lists that fill their limit are read again together, alone. 25 charged
+/// 2,000 boards for 42,000 team slots a page of 100 they did not have.
+const NESTED: [u32; 2] = [2, 5];
 /// Pages of boards whose long team lists are re-read together.
 const COMPLETION_WINDOW: usize = 32;
 
@@ -72,8 +70,8 @@ impl Client {
         expected: Option<u64>,
         teams: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Board>, Error>> + '_ {
-        let plan = NestedPlan::new(teams, 2, self.config().boards_page, (NESTED, NESTED_UNKNOWN, NESTED_FULL));
-        let inline = plan.inline;
+        let plan = NestedPlan::new(teams, &NESTED, self.config().boards_page, (NESTED_UNKNOWN, NESTED_FULL));
+        let inline = [plan.inline(BoardList::TeamOwners as usize), plan.inline(BoardList::TeamSubscribers as usize)];
         let read =
             pages_ahead(self.config().boards_page, offset, self.ahead(expected), expected, true, move |limit, page| {
                 let filter = filter.clone();
@@ -90,7 +88,8 @@ impl Client {
     /// pages brought, since a list that changes while it is paged can shift a board past a page
     /// boundary.
     pub async fn board_ids(&self, filter: &BoardFilter, expected: Option<u64>) -> Result<Vec<u64>, Error> {
-        ids::listed(ids::PAGE, expected, |first, count| self.board_id_pages(filter, first, count)).await
+        ids::listed(ids::PAGE, expected, ids::BOARDS_UNKNOWN, |first, count| self.board_id_pages(filter, first, count))
+            .await
     }
 
     /// `count` pages of board ids from page `first` on, in one request.
@@ -117,16 +116,12 @@ impl Client {
 
     /// The boards with these ids that the filter selects, complete, read by id.
     pub async fn boards_by_ids(&self, filter: &BoardFilter, ids: &[u64]) -> Result<Vec<Board>, Error> {
-        let plan = NestedPlan::new(
-            ListLengths::default(),
-            2,
-            self.config().boards_page,
-            (NESTED, NESTED_UNKNOWN, NESTED_FULL),
-        );
+        let plan =
+            NestedPlan::new(ListLengths::default(), &NESTED, self.config().boards_page, (NESTED_UNKNOWN, NESTED_FULL));
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(self.config().boards_page.max(1) as usize) {
             let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-            out.extend(self.board_page(filter, Some(chunk), limit, 1, plan.inline).await?);
+            out.extend(self.board_page(filter, Some(chunk), limit, 1, NESTED).await?);
         }
         self.complete_boards(out, &plan).await
     }
@@ -137,7 +132,7 @@ impl Client {
         ids: Option<&[u64]>,
         limit: u32,
         page: u32,
-        inline: u32,
+        [team_owners, team_subscribers]: [u32; 2],
     ) -> Result<Vec<Board>, Error> {
         let vars = boards::Variables {
             limit: limit.into(),
@@ -146,7 +141,8 @@ impl Client {
             kind: filter.kind.as_deref().map(gql_enum).transpose()?,
             workspaces: filter.workspaces(),
             ids: ids.map(|ids| ids.iter().map(u64::to_string).collect()),
-            nested: inline.into(),
+            team_owners: team_owners.into(),
+            team_subscribers: team_subscribers.into(),
         };
         let d = self.query::<Boards>(&format!("Boards/{limit}"), vars).await?;
         let list = d.boards.unwrap_or_default().into_iter().flatten().map(|b| {
@@ -181,91 +177,64 @@ impl Client {
         list.collect::<Result<_, _>>()
     }
 
-    /// `boards` (read with team lists cut at the plan's inline limit) with every list whole:
-    /// the boards whose list filled the limit are read again together, one request per
-    /// limit group and page of 100 boards ([`NestedPlan::reread_groups`]). Same order.
+    /// `boards` (read with team lists cut at the plan's inline limits) with every list whole:
+    /// the lists that filled their limit are read again together, each list alone, one
+    /// request per limit group and page of 100 boards ([`NestedPlan::reread_groups`]). Same
+    /// order.
     async fn complete_boards(&self, mut boards: Vec<Board>, plan: &NestedPlan) -> Result<Vec<Board>, Error> {
-        let inline = plan.inline as usize;
-        let mut long = Vec::new();
-        for b in &mut boards {
-            if b.team_owners.len() >= inline || b.team_subscribers.len() >= inline {
-                long.push(b.id);
-            } else {
-                b.team_owners = sorted(std::mem::take(&mut b.team_owners));
-                b.team_subscribers = sorted(std::mem::take(&mut b.team_subscribers));
-            }
-        }
-        let reads = plan.reread_groups(long, 2, self.config().boards_page);
-        let lists: Vec<HashMap<u64, TeamLists>> = futures::stream::iter(reads)
-            .map(|(limit, ids)| self.board_teams(ids, limit, plan))
-            .buffered(self.config().max_concurrency)
-            .try_collect()
+        let (page, concurrency) = (self.config().boards_page, self.config().max_concurrency);
+        plan.complete(&mut boards, page, concurrency, |list, limit, ids| self.board_teams(list, ids, limit, plan))
             .await?;
-        let mut lists: HashMap<u64, TeamLists> = lists.into_iter().flatten().collect();
         for b in &mut boards {
-            // A board gone since its page keeps what its page said.
-            let (owners, subscribers) = lists
-                .remove(&b.id)
-                .unwrap_or_else(|| (std::mem::take(&mut b.team_owners), std::mem::take(&mut b.team_subscribers)));
-            b.team_owners = sorted(owners);
-            b.team_subscribers = sorted(subscribers);
+            b.team_owners = sorted(std::mem::take(&mut b.team_owners));
+            b.team_subscribers = sorted(std::mem::take(&mut b.team_subscribers));
         }
         Ok(boards)
     }
 
-    /// The whole team lists of boards `ids`, `limit` teams a page: the boards whose list
-    /// fills a page are asked the next.
+    /// List `list` ([`BoardList`]) of boards `ids`, whole, from `limit` teams a page.
     async fn board_teams(
         &self,
-        mut ids: Vec<u64>,
-        mut limit: u32,
+        list: usize,
+        ids: Vec<u64>,
+        limit: u32,
         plan: &NestedPlan,
-    ) -> Result<HashMap<u64, TeamLists>, Error> {
-        let mut out: HashMap<u64, TeamLists> = HashMap::new();
-        let mut page = 1;
-        for round in 1.. {
-            if ids.is_empty() {
-                break;
-            }
+    ) -> Result<HashMap<u64, Vec<i128>>, Error> {
+        let owners = list == BoardList::TeamOwners as usize;
+        plan.read_whole(ids, limit, "board teams", |ids, limit, page| async move {
             let vars = board_teams::Variables {
-                ids: ids.iter().map(u64::to_string).collect(),
                 count: i64::try_from(ids.len()).unwrap_or(i64::MAX),
+                ids: ids.iter().map(u64::to_string).collect(),
                 limit: limit.into(),
                 page: page.into(),
+                owners,
+                subscribers: !owners,
             };
-            if round > MAX_LIST_PAGES {
-                return Err(crate::client::malformed(
-                    "board teams",
-                    format!("a team list longer than {MAX_LIST_PAGES} pages of {limit}"),
-                ));
-            }
             let d = self.query::<BoardTeams>(&format!("BoardTeams/{}", ids.len()), vars).await?;
-            let mut more = Vec::new();
+            let mut out = Vec::new();
             for board in d.boards.unwrap_or_default().into_iter().flatten() {
                 let id = parse_id(&board.id, "board")?;
                 let what = format!("board {id} team");
-                let o = board
-                    .team_owners
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|t| parse_team_id(&t.id, &what))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let s = board
-                    .team_subscribers
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|t| parse_team_id(&t.id, &what))
-                    .collect::<Result<Vec<_>, _>>()?;
-                if o.len().max(s.len()) >= limit as usize && ids.contains(&id) {
-                    more.push(id);
-                }
-                let entry = out.entry(id).or_default();
-                entry.0.extend(o);
-                entry.1.extend(s);
+                let teams: Vec<String> = if owners {
+                    board.team_owners.unwrap_or_default().into_iter().map(|t| t.id).collect()
+                } else {
+                    board.team_subscribers.unwrap_or_default().into_iter().map(|t| t.id).collect()
+                };
+                let teams = teams.iter().map(|t| parse_team_id(t, &what)).collect::<Result<Vec<_>, _>>()?;
+                out.push((id, teams));
             }
-            ids = more;
-            (limit, page) = plan.next_page(limit, page);
-        }
-        Ok(out)
+            Ok(out)
+        })
+        .await
+    }
+}
+
+impl Nested<2> for Board {
+    type Item = i128;
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn lists(&mut self) -> [&mut Vec<i128>; 2] {
+        [&mut self.team_owners, &mut self.team_subscribers]
     }
 }

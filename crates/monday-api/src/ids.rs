@@ -43,22 +43,35 @@ pub(crate) fn parsed<T, I: AsRef<str>>(
 }
 
 /// How many pages the first request of a listing asks: the pages a list of the `expected`
-/// length needs to show where it ends (one short page; none past it), or two when the length
-/// is unknown.
-pub(crate) fn first_count(page_size: u32, expected: Option<u64>) -> u32 {
-    let count = expected.map_or(2, |n| u32::try_from(n / u64::from(page_size.max(1)) + 1).unwrap_or(u32::MAX));
+/// length needs to show where it ends (one short page; none past it), or `unknown` when the
+/// length is unknown.
+pub(crate) fn first_count(page_size: u32, expected: Option<u64>, unknown: u32) -> u32 {
+    let count = expected.map_or(unknown, |n| u32::try_from(n / u64::from(page_size.max(1)) + 1).unwrap_or(u32::MAX));
     count.clamp(1, PAGES_TOGETHER)
 }
 
+/// The first request's pages of a board listing of unknown length: accounts' boards run to
+/// thousands, so two pages save a request more often than the second is empty.
+pub(crate) const BOARDS_UNKNOWN: u32 = 2;
+/// The same for workspaces: an account has tens to hundreds [INF], and an empty second page
+/// costs 5,000 points for nothing.
+pub(crate) const WORKSPACES_UNKNOWN: u32 = 1;
+
 /// Every id of a list, `page_size` a page, from `fetch(first_page, count)` answering the pages
-/// asked in order: the first request asks [`first_count`] pages, each later one
-/// [`PAGES_TOGETHER`]. The list ends at its first short page.
-pub(crate) async fn listed<F, Fut>(page_size: u32, expected: Option<u64>, mut fetch: F) -> Result<Vec<u64>, Error>
+/// asked in order: the first request asks [`first_count`] pages (`unknown` if no length is
+/// expected), each later one twice as many as the one before, up to [`PAGES_TOGETHER`]. The
+/// list ends at its first short page.
+pub(crate) async fn listed<F, Fut>(
+    page_size: u32,
+    expected: Option<u64>,
+    unknown: u32,
+    mut fetch: F,
+) -> Result<Vec<u64>, Error>
 where
     F: FnMut(u32, u32) -> Fut,
     Fut: Future<Output = Result<Vec<Vec<u64>>, Error>>,
 {
-    let count = first_count(page_size, expected);
+    let count = first_count(page_size, expected, unknown);
     let first = fetch(1, count).await?;
     rest(page_size, first, count, fetch).await
 }
@@ -92,7 +105,10 @@ where
         first = first
             .checked_add(count)
             .ok_or_else(|| malformed("id listing", "the page number overflowed: the pages never end"))?;
-        count = PAGES_TOGETHER;
+        // Twice the last request's pages: a list of 2,000 boards past two full pages needs
+        // three more (the third short), and eight at once charged five empty pages, 25,000
+        // points; a list that keeps going reaches eight a request after a request or two.
+        count = count.saturating_mul(2).min(PAGES_TOGETHER);
         pages = fetch(first, count).await?;
     }
 }
@@ -105,7 +121,7 @@ mod tests {
     /// Lists `n` ids in pages of 10 and records each request's (first page, count).
     async fn list(n: u64, expected: Option<u64>) -> (Vec<u64>, Vec<(u32, u32)>) {
         let asked = Mutex::new(vec![]);
-        let ids = listed(10, expected, |first, count| {
+        let ids = listed(10, expected, 2, |first, count| {
             asked.lock().unwrap().push((first, count));
             async move {
                 Ok((first..first + count)
@@ -140,7 +156,7 @@ mod tests {
             assert!(asked.windows(2).all(|w| w[1].0 == w[0].0 + w[0].1), "consecutive: {asked:?}");
         }
         let (_, asked) = list(200, None).await;
-        assert_eq!(asked, vec![(1, 2), (3, 8), (11, 8), (19, 8)]);
+        assert_eq!(asked, vec![(1, 2), (3, 4), (7, 8), (15, 8)], "doubling to eight pages a request");
     }
 
     #[tokio::test]
@@ -149,6 +165,7 @@ mod tests {
             listed(
                 1000,
                 None,
+                1,
                 |first, count| async move { Ok((first..first + count).map(|_| vec![7; 1000]).collect()) },
             )
             .await

@@ -42,7 +42,7 @@ pub use models::{
     Account, AccountOverview, AccountRole, Board, Department, Plan, Product, ServiceUser, Team, User, UserKind,
     UserStatus, Workspace,
 };
-pub use nested::ListLengths;
+pub use nested::{BoardList, ListLengths, WorkspaceList};
 pub use users::{kind_with_fallback, status_with_fallback, LegacyFlags, UserFilter};
 pub use workspaces::StateFilter;
 

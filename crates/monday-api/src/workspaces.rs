@@ -3,18 +3,21 @@
 
 use std::collections::HashMap;
 
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::Stream;
 
 use crate::client::{parse_id, Client};
 use crate::error::Error;
 use crate::ids;
 use crate::models::{sorted, time, Workspace};
-use crate::nested::{completed_in_windows, ListLengths, NestedPlan};
+use crate::nested::{completed_in_windows, ListLengths, Nested, NestedPlan, WorkspaceList};
 use crate::pager::pages_ahead;
 use crate::queries::{workspace_ids, workspace_members, workspaces, WorkspaceIds, WorkspaceMembers, Workspaces};
 
-/// Member-list page inside the workspaces query (monday.com's default is 25).
-const NESTED: u32 = 25;
+/// The lists' inline limits when nothing is known (a first sync), in [`WorkspaceList`]'s
+/// order: owners, members (monday.com's default page, 25), owning teams, member teams. Owners
+/// and teams are a few a workspace [INF]; one limit for all four charged every workspace for
+/// four member lists.
+const NESTED: [u32; 4] = [5, 25, 5, 5];
 /// Member-list page when reading one workspace's long lists.
 const NESTED_FULL: u32 = 500;
 /// A workspace not seen before whose member list filled the inline limit is re-read at 100
@@ -23,8 +26,6 @@ const NESTED_FULL: u32 = 500;
 const NESTED_UNKNOWN: u32 = 100;
 /// Pages of workspaces whose long member lists are re-read together.
 const COMPLETION_WINDOW: usize = 8;
-/// Pages of one nested list at most: a server that never ends a list is refused, not followed.
-const MAX_LIST_PAGES: u32 = 10_000;
 /// Which workspaces to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StateFilter {
@@ -72,8 +73,8 @@ impl Client {
         expected: Option<u64>,
         members: ListLengths,
     ) -> impl Stream<Item = Result<Vec<Workspace>, Error>> + '_ {
-        let plan = NestedPlan::new(members, 4, self.config().workspaces_page, (NESTED, NESTED_UNKNOWN, NESTED_FULL));
-        let inline = plan.inline;
+        let plan = NestedPlan::new(members, &NESTED, self.config().workspaces_page, (NESTED_UNKNOWN, NESTED_FULL));
+        let inline: [u32; 4] = std::array::from_fn(|k| plan.inline(k));
         let page_size = self.config().workspaces_page;
         let read =
             pages_ahead(page_size, offset, self.ahead(expected), expected, true, move |limit, page| async move {
@@ -90,7 +91,10 @@ impl Client {
     /// pages brought, since a list that changes while it is paged can shift a workspace past a
     /// page boundary.
     pub async fn workspace_ids(&self, state: StateFilter, expected: Option<u64>) -> Result<Vec<u64>, Error> {
-        ids::listed(ids::PAGE, expected, |first, count| self.workspace_id_pages(state, first, count)).await
+        ids::listed(ids::PAGE, expected, ids::WORKSPACES_UNKNOWN, |first, count| {
+            self.workspace_id_pages(state, first, count)
+        })
+        .await
     }
 
     /// `count` pages of workspace ids from page `first` on, in one request.
@@ -116,16 +120,12 @@ impl Client {
 
     /// The workspaces in `state` with these ids, complete, read by id.
     pub async fn workspaces_by_ids(&self, state: StateFilter, ids: &[u64]) -> Result<Vec<Workspace>, Error> {
-        let plan = NestedPlan::new(
-            ListLengths::default(),
-            4,
-            self.config().workspaces_page,
-            (NESTED, NESTED_UNKNOWN, NESTED_FULL),
-        );
+        let page = self.config().workspaces_page;
+        let plan = NestedPlan::new(ListLengths::default(), &NESTED, page, (NESTED_UNKNOWN, NESTED_FULL));
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(self.config().workspaces_page.max(1) as usize) {
+        for chunk in ids.chunks(page.max(1) as usize) {
             let limit = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-            out.extend(self.workspace_page(state, Some(chunk), limit, 1, plan.inline).await?);
+            out.extend(self.workspace_page(state, Some(chunk), limit, 1, NESTED).await?);
         }
         self.complete_workspaces(out, &plan).await
     }
@@ -136,7 +136,7 @@ impl Client {
         only: Option<&[u64]>,
         limit: u32,
         page: u32,
-        inline: u32,
+        [owners, members, team_owners, teams]: [u32; 4],
     ) -> Result<Vec<Workspace>, Error> {
         {
             let vars = workspaces::Variables {
@@ -144,7 +144,10 @@ impl Client {
                 page: page.into(),
                 state: Some(crate::boards::gql_enum(state.as_str())?),
                 ids: only.map(|ids| ids.iter().map(u64::to_string).collect()),
-                nested: inline.into(),
+                owners: owners.into(),
+                members: members.into(),
+                team_owners: team_owners.into(),
+                teams: teams.into(),
             };
             let d = self.query::<Workspaces>(&format!("Workspaces/{limit}"), vars).await?;
             let list = d.workspaces.unwrap_or_default().into_iter().flatten().map(|w| {
@@ -168,77 +171,67 @@ impl Client {
         }
     }
 
-    /// `list` (read with member lists cut at the plan's inline limit) with every list whole:
-    /// the workspaces whose lists filled the limit are read again together, one request per
-    /// limit group and batch ([`NestedPlan::reread_groups`]). Same order.
+    /// `list` (read with member lists cut at the plan's inline limits) with every list whole:
+    /// the lists that filled their limit are read again together, each list alone, one
+    /// request per limit group and batch ([`NestedPlan::reread_groups`]). Same order.
     async fn complete_workspaces(&self, mut list: Vec<Workspace>, plan: &NestedPlan) -> Result<Vec<Workspace>, Error> {
-        let inline = plan.inline as usize;
-        let long = list
-            .iter()
-            .filter(|w| [&w.owners, &w.members, &w.team_owners, &w.team_members].iter().any(|l| l.len() >= inline))
-            .map(|w| w.id);
-        let reads = plan.reread_groups(long, 4, self.config().workspaces_page);
-        let read: Vec<HashMap<u64, [Vec<u64>; 4]>> = futures::stream::iter(reads)
-            .map(|(limit, ids)| self.workspace_members(ids, limit, plan))
-            .buffered(self.config().max_concurrency)
-            .try_collect()
+        let (page, concurrency) = (self.config().workspaces_page, self.config().max_concurrency);
+        plan.complete(&mut list, page, concurrency, |k, limit, ids| self.workspace_members(k, ids, limit, plan))
             .await?;
-        let mut read: HashMap<u64, [Vec<u64>; 4]> = read.into_iter().flatten().collect();
         for w in &mut list {
-            // A workspace gone since its page keeps what its page said.
-            if let Some([o, m, to, tm]) = read.remove(&w.id) {
-                (w.owners, w.members, w.team_owners, w.team_members) = (sorted(o), sorted(m), sorted(to), sorted(tm));
+            for l in w.lists() {
+                *l = sorted(std::mem::take(l));
             }
         }
         Ok(list)
     }
 
-    /// The whole member lists (owners, members, team owners, teams) of workspaces `ids`,
-    /// `limit` a page: the workspaces with a list that fills a page are asked the next.
+    /// List `list` ([`WorkspaceList`]) of workspaces `ids`, whole, from `limit` a page.
     async fn workspace_members(
         &self,
-        mut ids: Vec<u64>,
-        mut limit: u32,
+        list: usize,
+        ids: Vec<u64>,
+        limit: u32,
         plan: &NestedPlan,
-    ) -> Result<HashMap<u64, [Vec<u64>; 4]>, Error> {
-        let mut out: HashMap<u64, [Vec<u64>; 4]> = HashMap::new();
-        let mut page = 1;
-        for round in 1.. {
-            if ids.is_empty() {
-                break;
-            }
-            if round > MAX_LIST_PAGES {
-                let detail = format!("a member list longer than {MAX_LIST_PAGES} pages of {limit}");
-                return Err(crate::client::malformed("workspace members", detail));
-            }
+    ) -> Result<HashMap<u64, Vec<u64>>, Error> {
+        let asked = |l: WorkspaceList| list == l as usize;
+        plan.read_whole(ids, limit, "workspace members", |ids, limit, page| async move {
             let vars = workspace_members::Variables {
-                ids: ids.iter().map(u64::to_string).collect(),
                 count: i64::try_from(ids.len()).unwrap_or(i64::MAX),
+                ids: ids.iter().map(u64::to_string).collect(),
                 limit: limit.into(),
                 page: page.into(),
+                owners: asked(WorkspaceList::Owners),
+                members: asked(WorkspaceList::Members),
+                team_owners: asked(WorkspaceList::TeamOwners),
+                teams: asked(WorkspaceList::TeamMembers),
             };
             let d = self.query::<WorkspaceMembers>(&format!("WorkspaceMembers/{}", ids.len()), vars).await?;
-            let mut more = Vec::new();
+            let mut out = Vec::new();
             for ws in d.workspaces.unwrap_or_default().into_iter().flatten() {
                 let id = parse_id(ws.id.as_deref().unwrap_or(""), "workspace")?;
                 let what = format!("workspace {id} member");
-                let lists = [
-                    ids_of(ws.owners_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
-                    ids_of(ws.users_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
-                    ids_of(ws.team_owners_subscribers.map(|l| l.into_iter().map(|t| Some(t.id))), &what)?,
-                    ids_of(ws.teams_subscribers.map(|l| l.into_iter().map(|t| t.map(|t| t.id))), &what)?,
-                ];
-                if lists.iter().any(|l| l.len() >= limit as usize) && ids.contains(&id) {
-                    more.push(id);
-                }
-                let entry = out.entry(id).or_default();
-                for (all, l) in entry.iter_mut().zip(lists) {
-                    all.extend(l);
-                }
+                let items = match list {
+                    0 => ids_of(ws.owners_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
+                    1 => ids_of(ws.users_subscribers.map(|l| l.into_iter().map(|u| u.map(|u| u.id))), &what)?,
+                    2 => ids_of(ws.team_owners_subscribers.map(|l| l.into_iter().map(|t| Some(t.id))), &what)?,
+                    _ => ids_of(ws.teams_subscribers.map(|l| l.into_iter().map(|t| t.map(|t| t.id))), &what)?,
+                };
+                out.push((id, items));
             }
-            ids = more;
-            (limit, page) = plan.next_page(limit, page);
-        }
-        Ok(out)
+            Ok(out)
+        })
+        .await
+    }
+}
+
+impl Nested<4> for Workspace {
+    type Item = u64;
+    fn id(&self) -> u64 {
+        self.id
+    }
+    /// In [`WorkspaceList`]'s order.
+    fn lists(&mut self) -> [&mut Vec<u64>; 4] {
+        [&mut self.owners, &mut self.members, &mut self.team_owners, &mut self.team_members]
     }
 }

@@ -129,10 +129,10 @@ pub trait SnapshotStore: Send + Sync {
     /// offset and limit aside): seek points, so page `offset` of a large snapshot starts from
     /// the nearest one (`UserQuery::after`) instead of stepping over every user before it.
     async fn user_anchors(&self, sync_id: i64, q: &UserQuery, stride: u64) -> Result<Vec<String>>;
-    /// Per resource of `rtype`: its longest list of direct members of one kind (user
-    /// subscribers, team owners, ...; team lists only with `teams_only`), as monday.com listed
-    /// them: what the next read sizes its nested lists by.
-    async fn longest_lists(&self, sync_id: i64, rtype: ResourceType, teams_only: bool) -> Result<Vec<(String, i64)>>;
+    /// Per resource of `rtype`: the length of each of its lists of direct holders (user
+    /// subscribers, team owners, ...) as monday.com listed them, the empty ones left out: what
+    /// the next read sizes its nested lists by.
+    async fn list_lengths(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ListLength>>;
     /// One user by id or e-mail (case-insensitive).
     async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>>;
     /// Resources of one type, sorted by id.

@@ -209,6 +209,20 @@ pub struct EventQuery {
     pub limit: Option<u32>,
 }
 
+/// One nested list of a resource as monday.com listed it at a sync: the direct holders of one
+/// of its entitlements, users or teams (a board's team subscribers, a workspace's owners).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListLength {
+    /// The resource's id.
+    pub rid: String,
+    /// Whether the list holds teams (else users).
+    pub team: bool,
+    /// The entitlement its holders have (`owner`, `member`, `subscriber`).
+    pub slug: String,
+    /// How many it held.
+    pub n: i64,
+}
+
 /// Direct holders of one resource's entitlements.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberCounts {

@@ -1,6 +1,6 @@
 //! Boards with user and team subscribers and owners; team `-1` is everyone in the account.
 
-use monday_api::{BoardFilter, Client, ListLengths, StateFilter};
+use monday_api::{BoardFilter, BoardList, Client, ListLengths, StateFilter};
 use roster_core::entitlement::membership_grants;
 use roster_core::{ResourceRecord, ResourceType};
 use roster_store::{PartProgress, Store};
@@ -40,6 +40,16 @@ pub(crate) async fn sync(
     )
     .await?;
     Ok(Some(listed))
+}
+
+/// Which of a board's nested lists holds the direct holders of entitlement `slug` (teams if
+/// `team`), as [`to_rows`] stores them; user lists are not paged.
+pub(super) fn list_of(team: bool, slug: &str) -> Option<usize> {
+    match (team, slug) {
+        (true, "owner") => Some(BoardList::TeamOwners as usize),
+        (true, "subscriber") => Some(BoardList::TeamSubscribers as usize),
+        _ => None,
+    }
 }
 
 /// The rows of a page of boards.
@@ -86,4 +96,38 @@ pub(crate) async fn sweep(
         async move { client.boards_by_ids(&filter, &ids).await.map(|b| (to_rows(&b), b.len())) }
     };
     super::sweep_part(store, sync_id, (ResourceType::Board, "boards"), listed, list, read, progress).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each team list a board's rows store is counted back into the list it came from, and
+    /// the user lists (not paged) into none.
+    #[test]
+    fn stored_lists_map_back_to_the_lists_read() {
+        let board = monday_api::Board {
+            id: 7,
+            name: "b".into(),
+            kind: "public".into(),
+            state: "active".into(),
+            workspace_id: None,
+            permissions: "everyone".into(),
+            creator_id: 1,
+            created_at: None,
+            updated_at: None,
+            owners: vec![1],
+            subscribers: vec![1, 2, 3],
+            team_owners: vec![5],
+            team_subscribers: vec![-1, 5, 6],
+        };
+        let mut counted = std::collections::BTreeMap::new();
+        for g in to_rows(&[board]).grants {
+            let team = g.principal.ptype == roster_core::PrincipalType::Team;
+            *counted.entry(list_of(team, &g.entitlement.slug)).or_insert(0) += 1;
+        }
+        let want =
+            [(None, 4), (Some(BoardList::TeamOwners as usize), 1), (Some(BoardList::TeamSubscribers as usize), 3)];
+        assert_eq!(counted, want.into_iter().collect());
+    }
 }

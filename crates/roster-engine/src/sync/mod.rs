@@ -188,18 +188,22 @@ where
 
 pub use lease::{holder_id, SyncLease};
 
-/// Each resource of `rtype`'s longest nested list in snapshot `previous` (none: nothing known).
+/// Each resource of `rtype`'s nested lists' lengths in snapshot `previous` (none: nothing
+/// known), numbered by `list_of(is a team list, entitlement)`.
 async fn list_lengths(
     store: &dyn Store,
     previous: Option<i64>,
     rtype: ResourceType,
-    teams_only: bool,
+    list_of: fn(bool, &str) -> Option<usize>,
 ) -> Result<monday_api::ListLengths, SyncError> {
     let Some(id) = previous else { return Ok(monday_api::ListLengths::default()) };
-    let lists = store.longest_lists(id, rtype, teams_only).await?;
-    // A resource id that is not a number, or a length past u32, is no hint: it is left out.
+    let lists = store.list_lengths(id, rtype).await?;
+    // A resource id that is not a number, a list monday.com does not page, or a length past
+    // u32, is no hint: it is left out.
     Ok(monday_api::ListLengths::new(
-        lists.into_iter().filter_map(|(id, n)| Some((id.parse::<u64>().ok()?, u32::try_from(n).ok()?))),
+        lists
+            .into_iter()
+            .filter_map(|l| Some((l.rid.parse::<u64>().ok()?, list_of(l.team, &l.slug)?, u32::try_from(l.n).ok()?))),
     ))
 }
 
@@ -255,8 +259,8 @@ async fn run(
         None => None,
     };
     let expect = |n: fn(&roster_store::Counts) -> i64| known.as_ref().map(|c| n(c).max(0) as u64);
-    let board_teams = list_lengths(store, previous, ResourceType::Board, true).await?;
-    let workspace_members = list_lengths(store, previous, ResourceType::Workspace, false).await?;
+    let board_teams = list_lengths(store, previous, ResourceType::Board, boards::list_of).await?;
+    let workspace_members = list_lengths(store, previous, ResourceType::Workspace, workspaces::list_of).await?;
     // The account and its roles first: a user's role id is a custom role's only if the account
     // says so (one small request, read on a resumed sync too, which starts the id listings of
     // the boards and workspaces whose parts are not done).

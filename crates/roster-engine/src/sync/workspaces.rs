@@ -1,6 +1,6 @@
 //! Workspaces with user and team members and owners.
 
-use monday_api::{Client, ListLengths, StateFilter};
+use monday_api::{Client, ListLengths, StateFilter, WorkspaceList};
 use roster_core::entitlement::membership_grants;
 use roster_core::{ResourceRecord, ResourceType};
 use roster_store::{PartProgress, Store};
@@ -47,6 +47,19 @@ pub(crate) async fn sync(
     Ok(Some(listed))
 }
 
+/// Which of a workspace's nested lists holds the direct holders of entitlement `slug` (teams
+/// if `team`), as [`to_rows`] stores them.
+pub(super) fn list_of(team: bool, slug: &str) -> Option<usize> {
+    let list = match (team, slug) {
+        (false, "owner") => WorkspaceList::Owners,
+        (false, "member") => WorkspaceList::Members,
+        (true, "owner") => WorkspaceList::TeamOwners,
+        (true, "member") => WorkspaceList::TeamMembers,
+        _ => return None,
+    };
+    Some(list as usize)
+}
+
 /// The rows of a page of workspaces.
 fn to_rows(page: &[monday_api::Workspace]) -> Rows {
     {
@@ -88,4 +101,37 @@ pub(crate) async fn sweep(
     let read =
         |ids: Vec<u64>| async move { client.workspaces_by_ids(state, &ids).await.map(|w| (to_rows(&w), w.len())) };
     super::sweep_part(store, sync_id, (ResourceType::Workspace, "workspaces"), listed, list, read, progress).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each list a workspace's rows store is counted back into the list it came from.
+    #[test]
+    fn stored_lists_map_back_to_the_lists_read() {
+        let ws = monday_api::Workspace {
+            id: 3,
+            name: "w".into(),
+            kind: None,
+            state: None,
+            description: None,
+            created_at: None,
+            owners: vec![1],
+            members: vec![1, 2, 3, 4],
+            team_owners: vec![8],
+            team_members: vec![8, 9],
+        };
+        let mut counted = std::collections::BTreeMap::new();
+        for g in to_rows(&[ws]).grants {
+            let team = g.principal.ptype == roster_core::PrincipalType::Team;
+            *counted.entry(list_of(team, &g.entitlement.slug)).or_insert(0) += 1;
+        }
+        let want =
+            [WorkspaceList::Owners, WorkspaceList::Members, WorkspaceList::TeamOwners, WorkspaceList::TeamMembers]
+                .into_iter()
+                .zip([1, 4, 1, 2])
+                .map(|(l, n)| (Some(l as usize), n));
+        assert_eq!(counted, want.collect());
+    }
 }

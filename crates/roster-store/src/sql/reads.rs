@@ -433,28 +433,29 @@ impl SqlStore {
         })
     }
 
-    pub(super) async fn longest_lists_impl(
-        &self,
-        sync_id: i64,
-        rtype: ResourceType,
-        teams_only: bool,
-    ) -> Result<Vec<(String, i64)>> {
-        let teams = if teams_only { "AND g.ptype = 'team'" } else { "" };
+    pub(super) async fn list_lengths_impl(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ListLength>> {
         let rows = sqlx::query(sql!(
-            "SELECT rid, MAX(n) AS n FROM (
-                 SELECT g.rid, g.slug, g.ptype, COUNT(*) AS n FROM grants g
-                 WHERE {} AND g.rtype = $2 AND g.source = 'direct' {teams}
-                 GROUP BY g.rid, g.slug, g.ptype) lists
-             GROUP BY rid",
+            "SELECT g.rid, g.ptype, g.slug, COUNT(*) AS n FROM grants g
+             WHERE {} AND g.rtype = $2 AND g.source = 'direct'
+             GROUP BY g.rid, g.ptype, g.slug",
             visible("g", "$1")
         ))
         .bind(sync_id)
         .bind(rtype.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(StoreError::query("longest lists"))?;
-        let q = StoreError::query("read longest lists");
-        rows.iter().map(|r| Ok((r.try_get("rid").map_err(&q)?, r.try_get::<i64, _>("n").map_err(&q)?))).collect()
+        .map_err(StoreError::query("list lengths"))?;
+        let q = StoreError::query("read list lengths");
+        rows.iter()
+            .map(|r| {
+                Ok(ListLength {
+                    rid: r.try_get("rid").map_err(&q)?,
+                    team: r.try_get::<String, _>("ptype").map_err(&q)? == "team",
+                    slug: r.try_get("slug").map_err(&q)?,
+                    n: r.try_get("n").map_err(&q)?,
+                })
+            })
+            .collect()
     }
 
     pub(super) async fn member_counts_impl(
@@ -574,8 +575,8 @@ impl crate::SnapshotStore for SqlStore {
         self.user_anchors_impl(sync_id, q, stride).await
     }
 
-    async fn longest_lists(&self, sync_id: i64, rtype: ResourceType, teams_only: bool) -> Result<Vec<(String, i64)>> {
-        self.longest_lists_impl(sync_id, rtype, teams_only).await
+    async fn list_lengths(&self, sync_id: i64, rtype: ResourceType) -> Result<Vec<ListLength>> {
+        self.list_lengths_impl(sync_id, rtype).await
     }
 
     async fn find_user(&self, sync_id: i64, id_or_email: &str) -> Result<Option<UserRecord>> {

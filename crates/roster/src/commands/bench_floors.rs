@@ -7,9 +7,10 @@
 //!   largest nested page (100 teams of a board, 500 members of a workspace) one more request
 //!   per 100 such objects (their next page of members, asked together by id).
 //! - Least complexity: the account and the teams as read; users in full pages and a last page
-//!   of exactly what is left; each board and workspace charged for its own lists at exactly
-//!   their length, plus the per-request `complexity` field of each page. No read can pay less:
-//!   a real page charges every board on it for the page's one nested limit.
+//!   of exactly what is left; each board and workspace charged for each of its lists at
+//!   exactly its length (a list's limit is its own: no page can ask less of a list than its
+//!   length and still read it whole), plus the per-request `complexity` field of each page.
+//!   No read can pay less: a real page charges every board on it for each list's one limit.
 
 use anyhow::{anyhow, Result};
 use monday_api::queries::{account, boards, teams, users, workspaces};
@@ -52,32 +53,36 @@ pub(super) fn floors(sim: &Sim, org: &Org) -> Result<Floors> {
         left -= limit;
         user_pages += 1;
     }
-    let board = |limit: u64, nested: u64| {
+    let board = |limit: u64, [owners, subscribers]: [usize; 2]| {
         price(
             boards::QUERY,
-            json!({ "limit": limit, "page": 1, "state": "all", "kind": null, "workspaces": null, "ids": null, "nested": nested }),
+            json!({ "limit": limit, "page": 1, "state": "all", "kind": null, "workspaces": null, "ids": null,
+                    "teamOwners": owners, "teamSubscribers": subscribers }),
         )
     };
-    let board_overhead = board(0, 0)?;
+    let board_overhead = board(0, [0, 0])?;
     let board_pages = (org.boards.len() as u64).div_ceil(PAGE).max(1);
     complexity += board_pages * board_overhead;
     let (mut long_boards, mut long_workspaces) = (0u64, 0u64);
     for b in &org.boards {
-        let longest = (b.team_subscribers.len() + usize::from(b.everyone)).max(b.team_owners.len());
-        complexity += board(1, longest as u64)? - board_overhead;
-        long_boards += u64::from(longest > BOARD_TEAMS_MAX);
+        let lists = [b.team_owners.len(), b.team_subscribers.len() + usize::from(b.everyone)];
+        complexity += board(1, lists)? - board_overhead;
+        long_boards += u64::from(lists.iter().any(|&n| n > BOARD_TEAMS_MAX));
     }
-    let workspace = |limit: u64, nested: u64| {
-        price(workspaces::QUERY, json!({ "limit": limit, "page": 1, "state": "all", "ids": null, "nested": nested }))
+    let workspace = |limit: u64, [owners, members, team_owners, teams]: [usize; 4]| {
+        price(
+            workspaces::QUERY,
+            json!({ "limit": limit, "page": 1, "state": "all", "ids": null,
+                    "owners": owners, "members": members, "teamOwners": team_owners, "teams": teams }),
+        )
     };
-    let workspace_overhead = workspace(0, 0)?;
+    let workspace_overhead = workspace(0, [0; 4])?;
     let workspace_pages = (org.workspaces.len() as u64).div_ceil(PAGE).max(1);
     complexity += workspace_pages * workspace_overhead;
     for w in &org.workspaces {
-        let longest =
-            [w.members.len(), w.owners.len(), w.team_members.len(), w.team_owners.len()].into_iter().max().unwrap_or(0);
-        complexity += workspace(1, longest as u64)? - workspace_overhead;
-        long_workspaces += u64::from(longest > WORKSPACE_MEMBERS_MAX);
+        let lists = [w.owners.len(), w.members.len(), w.team_owners.len(), w.team_members.len()];
+        complexity += workspace(1, lists)? - workspace_overhead;
+        long_workspaces += u64::from(lists.iter().any(|&n| n > WORKSPACE_MEMBERS_MAX));
     }
     let extra = long_boards.div_ceil(PAGE) + long_workspaces.div_ceil(PAGE);
     Ok(Floors { requests: 2 + user_pages + board_pages + workspace_pages + extra, complexity })
