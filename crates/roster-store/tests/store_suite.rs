@@ -215,6 +215,12 @@ async fn grants_teams_filters_and_diffs() {
         let m = s.member_counts(a, ResourceType::Board).await.unwrap();
         let b = m.get("7").unwrap();
         assert_eq!((b.members, b.owners, b.teams, b.via_teams), (1, 1, 2, 2), "{db}");
+        // Each list of direct holders as monday.com listed it; access through a team is none.
+        let mut lists = s.list_lengths(a, ResourceType::Board).await.unwrap();
+        lists.sort_by(|x, y| (x.team, &x.slug).cmp(&(y.team, &y.slug)));
+        let lists: Vec<_> = lists.into_iter().map(|l| (l.rid, l.team, l.slug, l.n)).collect();
+        let want = [("7", false, "owner", 1), ("7", false, "subscriber", 1), ("7", true, "subscriber", 2)];
+        assert_eq!(lists, want.map(|(r, t, s, n)| (r.to_string(), t, s.to_string(), n)), "{db}");
         // Filters.
         let q = |status, role, team: Option<&str>, idle: Option<i64>, email: Option<&str>| UserQuery {
             status,
