@@ -1,12 +1,12 @@
 //! The client: sends one GraphQL document, paced by the complexity budget, retried on rate
 //! limits, 5xx, timeouts and dropped connections, and never on errors retrying cannot fix.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use backon::BackoffBuilder;
 use graphql_client::GraphQLQuery;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use serde_json::Value;
 use tokio::sync::Semaphore;
 use tracing::{field, Instrument};
 
@@ -72,6 +72,12 @@ pub enum Idempotency {
 /// A monday.com GraphQL client for one token.
 #[derive(Debug)]
 pub struct Client {
+    wire: Arc<Wire>,
+}
+
+/// What an exchange with monday.com needs, shared with the tasks that run them.
+#[derive(Debug)]
+struct Wire {
     http: reqwest::Client,
     config: ClientConfig,
     budget: Budget,
@@ -112,18 +118,14 @@ impl Client {
             .user_agent(config.user_agent.clone())
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;
-        Ok(Client {
-            http,
-            slots: Semaphore::new(config.max_concurrency),
-            config,
-            budget: Budget::default(),
-            metrics: Metrics::default(),
-        })
+        let slots = Semaphore::new(config.max_concurrency);
+        let wire = Wire { http, slots, config, budget: Budget::default(), metrics: Metrics::default() };
+        Ok(Client { wire: Arc::new(wire) })
     }
 
     /// The configuration.
     pub fn config(&self) -> &ClientConfig {
-        &self.config
+        &self.wire.config
     }
 
     /// Pages of one list asked at once: the configured look-ahead, within the concurrency.
@@ -132,30 +134,25 @@ impl Client {
     /// asked; within `max_concurrency`.
     pub(crate) fn ahead(&self, expected: Option<u64>) -> usize {
         let wanted =
-            if expected.is_some() { self.config.look_ahead.max(KNOWN_LOOK_AHEAD) } else { self.config.look_ahead };
-        wanted.min(self.config.max_concurrency).max(1)
+            if expected.is_some() { self.config().look_ahead.max(KNOWN_LOOK_AHEAD) } else { self.config().look_ahead };
+        wanted.min(self.config().max_concurrency).max(1)
     }
 
     /// The counters so far.
     pub fn metrics(&self) -> MetricsSnapshot {
-        self.metrics.snapshot()
+        self.wire.metrics.snapshot()
     }
 
     /// How much longer this client's requests wait for monday.com's complexity budget to
     /// refill or a rate limit to pass (`None`: not waiting).
     pub fn paused_for(&self) -> Option<std::time::Duration> {
-        self.budget.paused_for()
+        self.wire.budget.paused_for()
     }
 
     /// Runs a read query: paced, retried, typed. `key` names the query and its page size, for
     /// the budget estimate.
     pub async fn query<Q: GraphQLQuery>(&self, key: &str, variables: Q::Variables) -> Result<Q::ResponseData, Error> {
-        let body = serde_json::to_value(Q::build_query(variables)).map_err(|e| Error::MalformedResponse {
-            status: 0,
-            detail: format!("cannot encode the request: {e}"),
-            request_id: None,
-        })?;
-        let (data, _) = self.send(key, &body, Idempotency::Safe).await?;
+        let (data, _) = self.send(key, encoded(Q::build_query(variables))?, Idempotency::Safe).await?;
         serde_json::from_slice(&data).map_err(|e| Error::MalformedResponse {
             status: 200,
             detail: format!("the answer to {key} does not have the expected shape: {e}"),
@@ -171,12 +168,7 @@ impl Client {
         variables: Q::Variables,
         idempotency: Idempotency,
     ) -> Result<Q::ResponseData, Error> {
-        let body = serde_json::to_value(Q::build_query(variables)).map_err(|e| Error::MalformedResponse {
-            status: 0,
-            detail: format!("cannot encode the request: {e}"),
-            request_id: None,
-        })?;
-        let (data, _) = self.send(key, &body, idempotency).await?;
+        let (data, _) = self.send(key, encoded(Q::build_query(variables))?, idempotency).await?;
         serde_json::from_slice(&data).map_err(|e| Error::MalformedResponse {
             status: 200,
             detail: format!("the answer to {key} does not have the expected shape: {e}"),
@@ -188,10 +180,10 @@ impl Client {
     async fn send(
         &self,
         key: &str,
-        body: &Value,
+        body: bytes::Bytes,
         idempotency: Idempotency,
     ) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
-        let policy = &self.config.retry;
+        let policy = &self.config().retry;
         let mut backoff = backon::ExponentialBuilder::default()
             .with_jitter()
             .with_min_delay(policy.min_backoff)
@@ -203,57 +195,18 @@ impl Client {
         let mut connect_failures = 0usize;
         loop {
             attempt += 1;
-            let reservation = self.budget.acquire_for(key).await;
-            let outcome = {
-                let _slot = self.slots.acquire().await.map_err(|_| Error::Transport {
-                    url: self.config.endpoint.to_string(),
-                    detail: "client is shutting down".into(),
-                    timeout: false,
-                    connect: true,
-                })?;
-                let span = tracing::info_span!(
-                    "monday_request",
-                    operation = key,
-                    attempt,
-                    api_version = self.config.api_version.as_str(),
-                    status = field::Empty,
-                    complexity = field::Empty,
-                    latency_ms = field::Empty
-                );
-                self.attempt(body).instrument(span).await
-            };
-            // The reservation is given back only once the answer's figures are recorded: given
-            // back first, a request waiting for points could take them against a figure that
-            // does not yet count this query.
-            let err = match outcome {
-                Ok((data, complexity)) => {
-                    if let Some(c) = complexity {
-                        self.budget.observe(key, c.query, c.after, c.reset_in_x_seconds);
-                    }
-                    drop(reservation);
-                    self.metrics.success(complexity.map_or(0, |c| c.query));
-                    return Ok((data, complexity));
-                }
+            let err = match self.exchange(key, body.clone(), attempt).await {
+                Ok(answer) => return Ok(answer),
                 Err(e) => e,
             };
             let retryable = err.is_retryable() && (idempotency == Idempotency::Safe || err.not_processed());
             if !retryable {
-                self.metrics.failure();
+                self.wire.metrics.failure();
                 tracing::warn!(operation = key, attempt, error = %err, "monday.com call failed");
                 return Err(err);
             }
             // Wait exactly as long as monday.com says when it says; otherwise back off.
-            let wait = match err.retry_after() {
-                Some(w) => {
-                    if matches!(&err, Error::RateLimited { code, .. } if code.to_ascii_uppercase().contains("COMPLEXITY"))
-                    {
-                        self.budget.exhausted(w);
-                    }
-                    Some(w)
-                }
-                None => backoff.next(),
-            };
-            drop(reservation);
+            let wait = err.retry_after().or_else(|| backoff.next());
             let unreachable = matches!(err, Error::Transport { connect: true, .. });
             if unreachable {
                 connect_failures += 1;
@@ -266,7 +219,7 @@ impl Client {
                 Some(w) => attempt as usize > policy.max_retries || started.elapsed() + w > policy.total_deadline,
             };
             if give_up {
-                self.metrics.failure();
+                self.wire.metrics.failure();
                 tracing::warn!(operation = key, attempt, error = %err, "monday.com call failed after retries");
                 return Err(Error::RetriesExhausted {
                     attempts: attempt,
@@ -275,9 +228,9 @@ impl Client {
                 });
             }
             let wait = wait.unwrap_or_default();
-            self.metrics.retry(matches!(err, Error::RateLimited { .. }));
+            self.wire.metrics.retry(matches!(err, Error::RateLimited { .. }));
             if matches!(err, Error::RateLimited { .. }) {
-                self.budget.pausing(wait);
+                self.wire.budget.pausing(wait);
                 tracing::info!(operation = key, attempt, wait_ms = wait.as_millis() as u64, error = %err, "waiting out a monday.com rate limit");
             } else {
                 tracing::warn!(operation = key, attempt, wait_ms = wait.as_millis() as u64, error = %err, "retrying monday.com call");
@@ -286,8 +239,100 @@ impl Client {
         }
     }
 
+    /// One attempt, run on a task of its own ([`Wire::exchange`]): the caller only waits for
+    /// its outcome, and stopping the wait (dropping this future) stops the task.
+    async fn exchange(
+        &self,
+        key: &str,
+        body: bytes::Bytes,
+        attempt: u32,
+    ) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
+        let wire = Arc::clone(&self.wire);
+        let key = key.to_string();
+        let task = tokio::spawn(async move { wire.exchange(&key, body, attempt).await }.in_current_span());
+        AbortOnDrop(task).await.unwrap_or_else(|e| {
+            Err(Error::Transport {
+                url: self.config().endpoint.to_string(),
+                detail: format!("the request's task ended before its answer: {e}"),
+                timeout: false,
+                connect: false,
+            })
+        })
+    }
+}
+
+/// A task that is stopped when nobody waits for it any more.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl Wire {
+    /// One exchange from start to end: the budget's points and a request slot taken, the
+    /// request sent, what the answer said of the budget recorded, the points and the slot
+    /// given back. It runs on a task of its own so that all of this happens whether or not
+    /// the caller is being polled: a page asked ahead whose answer came back while its reader
+    /// completed the pages before it held its points and its slot until read; a window that
+    /// refilled meanwhile waited for them (a new window is probed one request at a time), and
+    /// the reader waited for the window: the sync stood still for good.
+    async fn exchange(
+        &self,
+        key: &str,
+        body: bytes::Bytes,
+        attempt: u32,
+    ) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
+        let reservation = self.budget.acquire_for(key).await;
+        let outcome = {
+            let _slot = self.slots.acquire().await.map_err(|_| Error::Transport {
+                url: self.config.endpoint.to_string(),
+                detail: "client is shutting down".into(),
+                timeout: false,
+                connect: true,
+            })?;
+            let span = tracing::info_span!(
+                "monday_request",
+                operation = key,
+                attempt,
+                api_version = self.config.api_version.as_str(),
+                status = field::Empty,
+                complexity = field::Empty,
+                latency_ms = field::Empty
+            );
+            self.attempt(body).instrument(span).await
+        };
+        // The reservation is given back only once the answer's figures are recorded: given
+        // back first, a request waiting for points could take them against a figure that
+        // does not yet count this query.
+        match &outcome {
+            Ok((_, complexity)) => {
+                if let Some(c) = complexity {
+                    self.budget.observe(key, c.query, c.after, c.reset_in_x_seconds);
+                }
+                self.metrics.success(complexity.map_or(0, |c| c.query));
+            }
+            Err(err @ Error::RateLimited { code, .. }) if code.to_ascii_uppercase().contains("COMPLEXITY") => {
+                if let Some(w) = err.retry_after() {
+                    self.budget.exhausted(w);
+                }
+            }
+            Err(_) => {}
+        }
+        drop(reservation);
+        outcome
+    }
+
     /// One HTTP exchange.
-    async fn attempt(&self, body: &Value) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
+    async fn attempt(&self, body: bytes::Bytes) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
         self.metrics.request();
@@ -309,7 +354,7 @@ impl Client {
             .header(AUTHORIZATION, auth)
             .header(CONTENT_TYPE, "application/json")
             .header("API-Version", self.config.api_version.as_str())
-            .json(body)
+            .body(body)
             .send()
             .await
             .map_err(transport)?;
@@ -334,6 +379,15 @@ impl Client {
         tracing::debug!(status, "monday.com answered");
         Ok((data, complexity))
     }
+}
+
+/// A request's body as sent.
+fn encoded<T: serde::Serialize>(request: T) -> Result<bytes::Bytes, Error> {
+    serde_json::to_vec(&request).map(bytes::Bytes::from).map_err(|e| Error::MalformedResponse {
+        status: 0,
+        detail: format!("cannot encode the request: {e}"),
+        request_id: None,
+    })
 }
 
 /// reqwest's message without the URL it repeats (the caller names the endpoint once).
