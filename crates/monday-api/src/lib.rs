@@ -43,6 +43,7 @@ pub use models::{
     UserStatus, Workspace,
 };
 pub use nested::{BoardList, ListLengths, WorkspaceList};
+pub use pager::Length;
 pub use users::{kind_with_fallback, status_with_fallback, LegacyFlags, UserFilter};
 pub use workspaces::StateFilter;
 

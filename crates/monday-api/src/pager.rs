@@ -55,6 +55,33 @@ where
     F: FnMut(u32, u32) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {
+    pages_ahead_of(limit, offset, ahead, expected.map(Length::Exactly), swept, fetch)
+}
+
+/// What is known of a list's length before it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    /// As long as when it was last read (it may have changed since).
+    Exactly(u64),
+    /// At least this long (a count that leaves some of the list out: the account's active
+    /// members, of a list of every user): the pages within it are asked ahead, and past it the
+    /// list is read one page at a time, with no probe for an end it does not tell.
+    AtLeast(u64),
+}
+
+/// [`pages_ahead`] with the list's [`Length`], exact or a lower bound.
+pub(crate) fn pages_ahead_of<T, F, Fut>(
+    limit: u32,
+    offset: u64,
+    ahead: usize,
+    length: Option<Length>,
+    swept: bool,
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>, Error>>
+where
+    F: FnMut(u32, u32) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, Error>>,
+{
     struct S<F, Fut: Future> {
         fetch: F,
         limit: u32,
@@ -93,9 +120,13 @@ where
             self.swept && self.expected.is_some_and(|n| self.offset >= n)
         }
     }
+    let expected = length.map(|l| match l {
+        Length::Exactly(n) | Length::AtLeast(n) => n,
+    });
+    let lower_bound = matches!(length, Some(Length::AtLeast(_)));
     // A list expected shorter than a page is asked with a page just longer than it: monday.com
     // charges a page for its limit, not for what it holds (a full page still asks the next).
-    let limit = match expected {
+    let limit = match length.filter(|_| !lower_bound).and(expected) {
         Some(n) if n < u64::from(limit) => u32::try_from(n + 1).unwrap_or(limit),
         _ => limit,
     }
@@ -112,7 +143,8 @@ where
         swept,
         inflight: FuturesOrdered::new(),
         probes: std::collections::VecDeque::new(),
-        grew: false,
+        // A lower bound tells no end to probe for.
+        grew: lower_bound,
         done: false,
     };
     futures::stream::unfold(state, |mut s| async move {
@@ -230,6 +262,44 @@ mod tests {
         // An offset that is not a multiple of the page size: smaller pages, nothing skipped.
         let got: Vec<u32> = pages(10, 15, |l, p| async move { Ok(items(35, l, p)) }).map(|r| r.unwrap()).concat().await;
         assert_eq!(got, (15..35).collect::<Vec<_>>());
+    }
+
+    /// A length known only as a lower bound: the list is read whole whether it is that long or
+    /// longer, the pages within the bound asked at once, no probe, and no page asked that a
+    /// read of one page at a time would not ask (a list is at least as long as its bound).
+    #[tokio::test]
+    async fn a_lower_bound_asks_ahead_within_it_and_nothing_more() {
+        for total in [0u32, 1, 9, 10, 11, 25, 40, 41] {
+            for bound in [0u32, 5, 10, 25, 40] {
+                if bound > total {
+                    continue;
+                }
+                for ahead in [1, 4] {
+                    let asked = std::sync::Mutex::new(Vec::new());
+                    let most = std::sync::atomic::AtomicUsize::new(0);
+                    let running = std::sync::atomic::AtomicUsize::new(0);
+                    let read = pages_ahead_of(10, 0, ahead, Some(Length::AtLeast(u64::from(bound))), false, |l, p| {
+                        asked.lock().unwrap().push((l, p));
+                        let n = running.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                        most.fetch_max(n, std::sync::atomic::Ordering::SeqCst);
+                        let running = &running;
+                        async move {
+                            tokio::task::yield_now().await;
+                            running.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                            Ok(items(total, l, p))
+                        }
+                    });
+                    let got: Vec<u32> = read.map(|r| r.unwrap()).concat().await;
+                    assert_eq!(got, (0..total).collect::<Vec<_>>(), "total {total} bound {bound}");
+                    let asked = asked.into_inner().unwrap();
+                    let one_at_a_time: Vec<(u32, u32)> = (1..=total / 10 + 1).map(|p| (10, p)).collect();
+                    assert_eq!(asked, one_at_a_time, "total {total} bound {bound} ahead {ahead}: the pages, no probe");
+                    if ahead > 1 && bound >= 20 {
+                        assert!(most.into_inner() > 1, "pages within the bound asked at once");
+                    }
+                }
+            }
+        }
     }
 
     /// With pages asked ahead: everything once and in order whatever the answers' timing, at

@@ -7,7 +7,7 @@ use crate::client::{parse_id, Client};
 use crate::config::ApiVersion;
 use crate::error::Error;
 use crate::models::{time, User, UserKind, UserStatus};
-use crate::pager::pages_ahead;
+use crate::pager::{pages_ahead_of, Length};
 use crate::queries::{users, users_legacy, Users, UsersLegacy};
 
 /// Which users to list.
@@ -102,8 +102,20 @@ impl Client {
         offset: u64,
         expected: Option<u64>,
     ) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
+        self.users_of_length(filter, offset, expected.map(Length::Exactly))
+    }
+
+    /// The same with what is known of the list's length: exact (as last read) or a lower bound
+    /// (a first sync knows the account's active members, and every one of them is listed).
+    pub fn users_of_length(
+        &self,
+        filter: UserFilter,
+        offset: u64,
+        length: Option<Length>,
+    ) -> impl Stream<Item = Result<Vec<User>, Error>> + '_ {
         let statuses: Vec<&'static str> = filter.statuses.iter().copied().map(status_name).collect();
-        pages_ahead(self.config().users_page, offset, self.ahead(expected), expected, false, move |limit, page| {
+        let (page, ahead) = (self.config().users_page, self.ahead(length.map(|_| 0)));
+        pages_ahead_of(page, offset, ahead, length, false, move |limit, page| {
             let statuses = statuses.clone();
             async move {
                 match self.config().api_version {

@@ -10,7 +10,7 @@ use crate::error::SyncError;
 
 /// What the account holds beside itself; `None` where the plan or the token does not show it.
 pub(crate) struct Overview {
-    account: Account,
+    pub(crate) account: Account,
     pub(crate) roles: Vec<AccountRole>,
     departments: Vec<Department>,
     service_users: Option<Vec<ServiceUser>>,

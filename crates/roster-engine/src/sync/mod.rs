@@ -242,6 +242,9 @@ async fn run(
     progress: &dyn SyncProgress,
 ) -> Result<SyncReport, SyncError> {
     let before = client.metrics();
+    let started = std::time::Instant::now();
+    // Where a sync's time goes, for `ROSTER_LOG=roster_engine=debug`.
+    let phase = |what: &str| tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "sync: {what}");
     let run = store.begin_sync(account, client.config().api_version.as_str(), Utc::now()).await?;
     let resumed = run.resumed > 0;
     if resumed {
@@ -273,11 +276,19 @@ async fn run(
         let mut overview = account::read(client, &listings).await?;
         let (board_ids, workspace_ids) = (overview.board_ids.take(), overview.workspace_ids.take());
         let custom: std::collections::HashSet<u64> = overview.roles.iter().filter(|r| r.custom).map(|r| r.id).collect();
+        // A first sync knows no length, but every active member of the account is listed:
+        // the pages within their count are asked ahead (a count past ten million is no hint).
+        let active =
+            overview.account.active_members_count.and_then(|n| u64::try_from(n).ok()).filter(|&n| n <= 10_000_000);
+        let users_length = match expect(|c| c.users) {
+            Some(n) => Some(monday_api::Length::Exactly(n)),
+            None => active.map(monday_api::Length::AtLeast),
+        };
         let workspace_plan = (opts.workspace_state, workspace_members, expect(|c| c.workspaces), workspace_ids);
         let board_plan = (opts.board_state, board_teams, expect(|c| c.boards), board_ids);
         let (_, _, _, workspaces, boards) = tokio::try_join!(
             account::sync(store, run.id, &parts, &overview, progress),
-            users::sync(store, client, run.id, &parts, expect(|c| c.users), &custom, progress),
+            users::sync(store, client, run.id, &parts, users_length, &custom, progress),
             teams::sync(store, client, run.id, &parts, progress),
             workspaces::sync(store, client, run.id, &parts, workspace_plan, progress),
             boards::sync(store, client, run.id, &parts, board_plan, progress),
@@ -285,6 +296,7 @@ async fn run(
         Ok::<_, SyncError>((workspaces, boards))
     }
     .await;
+    phase("every part read and written");
     // Lists that changed while they were paged: what the pages missed is read by id.
     let result = match result {
         Ok((workspaces, boards)) => {
@@ -312,7 +324,9 @@ async fn run(
         store.interrupt_sync(run.id, &e.to_string(), Utc::now()).await?;
         return Err(e);
     }
+    phase("swept");
     store.finish_snapshot(run.id).await?;
+    phase("snapshot finished");
     let previous = store.last_completed(account).await?.map(|r| r.id);
     let mut events = match previous {
         Some(prev) => crate::diff::events_between(store, prev, run.id).await?,
@@ -325,7 +339,9 @@ async fn run(
     let earlier = store.sync_run(run.id).await?.map_or((0, 0), |r| (r.requests, r.complexity));
     let total = SyncStats { requests: earlier.0 + stats.requests, complexity: earlier.1 + stats.complexity };
     events.push(crate::diff::sync_completed(&counts, previous, resumed, &total));
+    phase("compared with the previous snapshot");
     store.complete_sync(run.id, stats, &events, Utc::now()).await?;
+    phase("completed");
     if let Some(done) = store.sync_run(run.id).await? {
         crate::provision::confirm_pending(store, &done).await?;
         crate::review::verify_after_sync(store, &done).await?;

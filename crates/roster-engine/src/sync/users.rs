@@ -63,7 +63,7 @@ pub(crate) async fn sync(
     client: &Client,
     sync_id: i64,
     parts: &[PartProgress],
-    expected: Option<u64>,
+    length: Option<monday_api::Length>,
     // Which role ids are custom roles: only the account's roles tell (`account_roles`).
     custom_roles: &std::collections::HashSet<u64>,
     progress: &dyn SyncProgress,
@@ -97,7 +97,7 @@ pub(crate) async fn sync(
         sync_id,
         "users",
         offset,
-        client.users_from(UserFilter::default(), offset, expected),
+        client.users_of_length(UserFilter::default(), offset, length),
         to_rows,
         progress,
     )
