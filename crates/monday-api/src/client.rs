@@ -59,6 +59,9 @@ pub struct ComplexityReport {
     pub reset_in_x_seconds: u64,
 }
 
+/// An answer's bytes and what monday.com charged for it.
+type Answer = (bytes::Bytes, Option<ComplexityReport>);
+
 /// Whether a call may be repeated after a failure that leaves its outcome unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Idempotency {
@@ -177,12 +180,7 @@ impl Client {
     }
 
     /// Sends `body` until it succeeds, fails for good, or retries run out.
-    async fn send(
-        &self,
-        key: &str,
-        body: bytes::Bytes,
-        idempotency: Idempotency,
-    ) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
+    async fn send(&self, key: &str, body: bytes::Bytes, idempotency: Idempotency) -> Result<Answer, Error> {
         let policy = &self.config().retry;
         let mut backoff = backon::ExponentialBuilder::default()
             .with_jitter()
@@ -241,16 +239,11 @@ impl Client {
 
     /// One attempt, run on a task of its own ([`Wire::exchange`]): the caller only waits for
     /// its outcome, and stopping the wait (dropping this future) stops the task.
-    async fn exchange(
-        &self,
-        key: &str,
-        body: bytes::Bytes,
-        attempt: u32,
-    ) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
+    async fn exchange(&self, key: &str, body: bytes::Bytes, attempt: u32) -> Result<Answer, Error> {
         let wire = Arc::clone(&self.wire);
         let key = key.to_string();
         let task = tokio::spawn(async move { wire.exchange(&key, body, attempt).await }.in_current_span());
-        AbortOnDrop(task).await.unwrap_or_else(|e| {
+        tokio_util::task::AbortOnDropHandle::new(task).await.unwrap_or_else(|e| {
             Err(Error::Transport {
                 url: self.config().endpoint.to_string(),
                 detail: format!("the request's task ended before its answer: {e}"),
@@ -258,22 +251,6 @@ impl Client {
                 connect: false,
             })
         })
-    }
-}
-
-/// A task that is stopped when nobody waits for it any more.
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-impl<T> std::future::Future for AbortOnDrop<T> {
-    type Output = Result<T, tokio::task::JoinError>;
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-        std::pin::Pin::new(&mut self.0).poll(cx)
     }
 }
 
@@ -285,12 +262,7 @@ impl Wire {
     /// completed the pages before it held its points and its slot until read; a window that
     /// refilled meanwhile waited for them (a new window is probed one request at a time), and
     /// the reader waited for the window: the sync stood still for good.
-    async fn exchange(
-        &self,
-        key: &str,
-        body: bytes::Bytes,
-        attempt: u32,
-    ) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
+    async fn exchange(&self, key: &str, body: bytes::Bytes, attempt: u32) -> Result<Answer, Error> {
         let reservation = self.budget.acquire_for(key).await;
         let outcome = {
             let _slot = self.slots.acquire().await.map_err(|_| Error::Transport {
@@ -332,7 +304,7 @@ impl Wire {
     }
 
     /// One HTTP exchange.
-    async fn attempt(&self, body: bytes::Bytes) -> Result<(bytes::Bytes, Option<ComplexityReport>), Error> {
+    async fn attempt(&self, body: bytes::Bytes) -> Result<Answer, Error> {
         let span = tracing::Span::current();
         let started = Instant::now();
         self.metrics.request();
