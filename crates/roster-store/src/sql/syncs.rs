@@ -139,12 +139,13 @@ impl SqlStore {
 
     /// PostgreSQL plans from statistics that autovacuum refreshes in its own time: right after
     /// a first sync of 100,000 users it had none, and a name search scanned every user (60 ms)
-    /// instead of taking the trigram index (10 ms). So a completed sync that added or ended
+    /// instead of taking the trigram index (10 ms). So a sync, when its pages are written (see
+    /// `finish.rs`) and again when it completes, that added or ended
     /// more than a tenth of a snapshot table's rows (and at least [`ANALYZE_AFTER_ROWS`]), or
     /// wrote to a table never analyzed, analyzes it at once. Counted from the rows themselves
     /// (indexed by the sync that added and ended them): the statistics views lag behind.
     /// Best effort: the sync is complete either way, and autovacuum still runs.
-    async fn refresh_planner_statistics(&self, account: &str, sync_id: i64) {
+    pub(super) async fn refresh_planner_statistics(&self, account: &str, sync_id: i64) {
         for table in ["users", "resources", "grants"] {
             // The table's name comes from the fixed list above, never from input.
             let sql = format!(
