@@ -28,6 +28,8 @@ struct State {
     estimates: HashMap<String, u64>,
     /// Until when a request is paused for the budget or a rate limit, if one is.
     paused_until: Option<Instant>,
+    /// Pauses so far.
+    pauses: u64,
 }
 
 /// Shared budget tracker of one client (one token).
@@ -142,6 +144,12 @@ impl Budget {
         let until = Instant::now() + wait;
         let mut s = self.state.lock();
         s.paused_until = Some(s.paused_until.map_or(until, |old| old.max(until)));
+        s.pauses += 1;
+    }
+
+    /// How many times requests paused for the budget or a rate limit so far.
+    pub fn pauses(&self) -> u64 {
+        self.state.lock().pauses
     }
 
     /// How much longer requests are paused for the budget or a rate limit (`None`: not paused).
@@ -162,6 +170,19 @@ impl Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A request that has to wait for the window counts as a pause; one that fits does not
+    /// (a sync that never paused defers its access through teams to its finish).
+    #[tokio::test(start_paused = true)]
+    async fn waiting_for_the_window_counts_as_a_pause() {
+        let b = Budget::default();
+        b.observe("users", 100, 1_000, 60);
+        drop(b.acquire(100).await);
+        assert_eq!(b.pauses(), 0, "a request that fits does not pause");
+        b.observe("users", 100, 0, 60);
+        drop(b.acquire(100).await);
+        assert_eq!(b.pauses(), 1);
+    }
 
     #[tokio::test(start_paused = true)]
     async fn an_absurd_reset_time_is_bounded_not_a_panic() {

@@ -152,6 +152,12 @@ impl Client {
         self.wire.budget.paused_for()
     }
 
+    /// How many times this client's requests paused for monday.com's complexity budget or a
+    /// rate limit so far: a sync that never paused is bound by its own work, not the budget.
+    pub fn budget_pauses(&self) -> u64 {
+        self.wire.budget.pauses()
+    }
+
     /// Runs a read query: paced, retried, typed. `key` names the query and its page size, for
     /// the budget estimate.
     pub async fn query<Q: GraphQLQuery>(&self, key: &str, variables: Q::Variables) -> Result<Q::ResponseData, Error> {

@@ -112,6 +112,13 @@ pub struct Page {
     pub next_offset: u64,
     /// This was the part's last page.
     pub done: bool,
+    /// The rows through teams that this page's new team grants bring are left to the finish,
+    /// which writes those of every deferring page in one statement: a third less work in all
+    /// than a statement per page (random writes to the same index pages, once per page), so a
+    /// sync whose writer is its bottleneck defers. A sync that waits for monday.com's budget
+    /// has the writer idle between pages and writes them as it goes (the default), leaving the
+    /// finish little. New team memberships reach their team's grants as they are written.
+    pub defer_team_access: bool,
 }
 
 /// What a sync cost.

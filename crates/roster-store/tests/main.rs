@@ -6,4 +6,5 @@
 mod dialects_in_step;
 mod review_counts;
 mod store_suite;
+mod team_access;
 mod user_lists;

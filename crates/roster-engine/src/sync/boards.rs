@@ -14,6 +14,7 @@ pub(crate) async fn sync(
     sync_id: i64,
     parts: &[PartProgress],
     (state, teams, known, listed): (StateFilter, ListLengths, Option<u64>, Option<Vec<u64>>),
+    defer: &(dyn Fn() -> bool + Sync),
     progress: &dyn SyncProgress,
 ) -> Result<Option<Vec<u64>>, SyncError> {
     let (offset, done) = start_of(parts, "boards");
@@ -36,6 +37,7 @@ pub(crate) async fn sync(
         offset,
         client.boards_from(filter, offset, expected, teams),
         to_rows,
+        defer,
         progress,
     )
     .await?;

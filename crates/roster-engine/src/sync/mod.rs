@@ -94,8 +94,6 @@ pub(crate) struct Rows {
     pub grants: Vec<roster_core::Grant>,
 }
 
-/// Reads a paged part from its checkpoint to the end: each page becomes rows, stored with the
-/// offset it reached, and a last empty page marks the part done.
 /// Offset paging over a list that changes while it is read can skip an object: one archived or
 /// deleted before the current page shifts the rest back by one. `listed` is the listing taken
 /// before the pages (`None` when the pages were done by an earlier attempt): when the pages
@@ -155,6 +153,10 @@ where
     Ok(found)
 }
 
+/// Reads the pages of `part` from `offset`, storing each with the offset it reached, and a last
+/// empty page that marks the part done. `defer` says, page by page, whether the page leaves its
+/// rows through teams to the finish (`Page::defer_team_access`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn paged_part<T, S>(
     store: &dyn Store,
     sync_id: i64,
@@ -162,6 +164,7 @@ pub(crate) async fn paged_part<T, S>(
     mut offset: u64,
     pages: S,
     to_rows: impl Fn(&[T]) -> Rows,
+    defer: &(dyn Fn() -> bool + Sync),
     progress: &dyn SyncProgress,
 ) -> Result<(), SyncError>
 where
@@ -173,7 +176,15 @@ where
         let page = page.map_err(|source| SyncError::Api { part, source })?;
         let Rows { users, resources, grants } = to_rows(&page);
         offset += page.len() as u64;
-        let rows = Page { part: part.into(), users, resources, grants, next_offset: offset, ..Page::default() };
+        let rows = Page {
+            part: part.into(),
+            users,
+            resources,
+            grants,
+            next_offset: offset,
+            defer_team_access: defer(),
+            ..Page::default()
+        };
         store_page(store, sync_id, rows, page.len(), progress).await?;
     }
     store_page(
@@ -242,6 +253,13 @@ async fn run(
     progress: &dyn SyncProgress,
 ) -> Result<SyncReport, SyncError> {
     let before = client.metrics();
+    // Until a request of this sync pauses for monday.com's budget, the sync is bound by its
+    // own work, the store's writer above all: its pages leave their rows through teams to the
+    // finish, which writes them all at once for less. Once it pauses, the writer has time
+    // between pages and they write those rows as they go, leaving the finish little after
+    // the last page (a 100,000-user sync spends the last of five budget windows there).
+    let pauses = client.budget_pauses();
+    let defer = || client.budget_pauses() == pauses;
     let started = std::time::Instant::now();
     // Where a sync's time goes, for `ROSTER_LOG=roster_engine=debug`.
     let phase = |what: &str| tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "sync: {what}");
@@ -290,8 +308,8 @@ async fn run(
             account::sync(store, run.id, &parts, &overview, progress),
             users::sync(store, client, run.id, &parts, users_length, &custom, progress),
             teams::sync(store, client, run.id, &parts, progress),
-            workspaces::sync(store, client, run.id, &parts, workspace_plan, progress),
-            boards::sync(store, client, run.id, &parts, board_plan, progress),
+            workspaces::sync(store, client, run.id, &parts, workspace_plan, &defer, progress),
+            boards::sync(store, client, run.id, &parts, board_plan, &defer, progress),
         )?;
         Ok::<_, SyncError>((workspaces, boards))
     }

@@ -99,6 +99,7 @@ pub(crate) async fn sync(
         offset,
         client.users_of_length(UserFilter::default(), offset, length),
         to_rows,
+        &|| false,
         progress,
     )
     .await

@@ -20,6 +20,7 @@ pub(crate) async fn sync(
     sync_id: i64,
     parts: &[PartProgress],
     (state, members, known, listed): (StateFilter, ListLengths, Option<u64>, Option<Vec<u64>>),
+    defer: &(dyn Fn() -> bool + Sync),
     progress: &dyn SyncProgress,
 ) -> Result<Option<Vec<u64>>, SyncError> {
     let (offset, done) = start_of(parts, "workspaces");
@@ -41,6 +42,7 @@ pub(crate) async fn sync(
         offset,
         client.workspaces_from(state, offset, expected, members),
         to_rows,
+        defer,
         progress,
     )
     .await?;

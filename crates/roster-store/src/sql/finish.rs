@@ -7,11 +7,8 @@ use futures_util::TryStreamExt;
 use sqlx::{Any, Row, Transaction};
 
 use super::delta::{grant_key, resource_key, retire, user_key, Table, GRANT_KEY_SEPARATOR};
-use super::SqlStore;
+use super::{team_access, SqlStore};
 use crate::{Result, StoreError};
-
-/// Teams brought up to date per statement.
-const TEAMS_PER_STATEMENT: usize = 200;
 
 /// What the pages of `sync_id` saw: a sorted list of fingerprints (16 bytes each, allocated
 /// once at its exact size; a hash set of the same keys took twice the memory at its peak).
@@ -79,12 +76,15 @@ async fn unseen(
 impl SqlStore {
     pub(super) async fn finish_snapshot_impl(&self, sync_id: i64) -> Result<u64> {
         let account = self.account_of(sync_id).await?;
-        if self.postgres {
+        let pages_added = self.pages_add_team_access(sync_id).await?;
+        if self.postgres && (!pages_added || self.any_deferred(sync_id).await?) {
             // The pages just wrote most of the rows the statements below join: planned from
             // statistics of the store before them (a first sync: an empty one), PostgreSQL took
             // the team-membership side of access through teams as one row and read every
             // membership once per team grant (5.9 s at 10,000 users; 25 such statements at
-            // 100,000). SQLite plans from fixed statistics (`planner.rs`).
+            // 100,000). SQLite plans from fixed statistics (`planner.rs`). A sync whose pages
+            // added that access (none deferred) leaves the finish only the teams it closes
+            // something of.
             self.refresh_planner_statistics(&account, sync_id).await;
         }
         let mut tx = self.begin_write().await?;
@@ -158,92 +158,10 @@ impl SqlStore {
         }
         changed += gone.len() as u64;
 
-        changed += self.expand_teams(&mut tx, &account, sync_id).await?;
+        let teams = team_access::touched_teams(&mut tx, &account, sync_id, pages_added).await?;
+        changed += self.expand_teams(&mut tx, &account, sync_id, &teams).await?;
+        changed += team_access::add_deferred(&mut tx, &account, sync_id).await?;
         tx.commit().await.map_err(StoreError::query("commit the finished snapshot"))?;
-        Ok(changed)
-    }
-
-    /// Access through teams, for the teams whose members or board and workspace grants this
-    /// sync added or removed: a team's grant reaches each member of the team, and the grant
-    /// keeps the team as its source (team -1, "everyone", has no member rows and stays a team
-    /// grant). Rows through a team that no longer apply are ended; the others are left.
-    async fn expand_teams(&self, tx: &mut Transaction<'_, Any>, account: &str, sync_id: i64) -> Result<u64> {
-        let touched: Vec<String> = sqlx::query_scalar(
-            "SELECT pid FROM grants WHERE account = $1 AND from_sync = $2
-               AND ptype = 'team' AND rtype IN ('board', 'workspace') AND source = 'direct'
-             UNION SELECT pid FROM grants WHERE account = $1 AND to_sync = $2
-               AND ptype = 'team' AND rtype IN ('board', 'workspace') AND source = 'direct'
-             UNION SELECT rid FROM grants WHERE account = $1 AND from_sync = $2
-               AND rtype = 'team' AND slug = 'member' AND ptype = 'user'
-             UNION SELECT rid FROM grants WHERE account = $1 AND to_sync = $2
-               AND rtype = 'team' AND slug = 'member' AND ptype = 'user'",
-        )
-        .bind(account)
-        .bind(sync_id)
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(StoreError::query("find the teams that changed"))?;
-        let mut changed = 0;
-        for teams in touched.chunks(TEAMS_PER_STATEMENT) {
-            changed += self.expand_some(tx, account, sync_id, teams).await?;
-        }
-        Ok(changed)
-    }
-
-    async fn expand_some(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        account: &str,
-        sync_id: i64,
-        teams: &[String],
-    ) -> Result<u64> {
-        let sources: Vec<String> = teams.iter().map(|t| format!("team:{t}")).collect();
-        let p = |i: usize| if self.postgres { format!("${i}") } else { format!("?{i}") };
-        // $1 the account, $2 the sync, then one per team.
-        let (a, s) = (p(1), p(2));
-        let list = (3..3 + teams.len()).map(p).collect::<Vec<_>>().join(", ");
-        // A row through team T on (rtype, rid, slug) for user U applies while T holds that
-        // grant directly and U is T's member.
-        let applies = "EXISTS (SELECT 1 FROM grants g WHERE g.account = grants.account AND g.to_sync IS NULL
-                 AND g.rtype = grants.rtype AND g.rid = grants.rid AND g.slug = grants.slug
-                 AND g.ptype = 'team' AND g.pid = substr(grants.source, 6) AND g.source = 'direct')
-             AND EXISTS (SELECT 1 FROM grants m WHERE m.account = grants.account AND m.to_sync IS NULL
-                 AND m.rtype = 'team' AND m.rid = substr(grants.source, 6) AND m.slug = 'member'
-                 AND m.ptype = 'user' AND m.pid = grants.pid)";
-        let mut changed = 0;
-        // On PostgreSQL each statement is planned for its own teams (not prepared): a plan
-        // cached for the statement found the rows through a team by the account alone and
-        // read every such row for each 200 teams (2.1 to 2.8 s a statement at 100,000 users).
-        // A row this sync added is deleted, an older one closed (as `delta::retire` does).
-        for (head, op) in
-            [("DELETE FROM grants WHERE".to_string(), "="), (format!("UPDATE grants SET to_sync = {s} WHERE"), "<")]
-        {
-            let sql = format!(
-                "{head} account = {a} AND to_sync IS NULL AND source <> 'direct' AND from_sync {op} {s}
-                 AND source IN ({list}) AND NOT ({applies})"
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(!self.postgres).bind(account).bind(sync_id);
-            for source in &sources {
-                q = q.bind(source.as_str());
-            }
-            changed +=
-                q.execute(&mut **tx).await.map_err(StoreError::query("end access through a team"))?.rows_affected();
-        }
-        let sql = format!(
-            "INSERT INTO grants (account, from_sync, rtype, rid, slug, ptype, pid, source)
-             SELECT g.account, {s}, g.rtype, g.rid, g.slug, 'user', m.pid, 'team:' || g.pid
-             FROM grants g
-             JOIN grants m ON m.account = g.account AND m.to_sync IS NULL AND m.rtype = 'team' AND m.rid = g.pid
-               AND m.slug = 'member' AND m.ptype = 'user'
-             WHERE g.account = {a} AND g.to_sync IS NULL AND g.ptype = 'team' AND g.rtype IN ('board', 'workspace')
-               AND g.source = 'direct' AND g.pid IN ({list})
-             ON CONFLICT DO NOTHING"
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(!self.postgres).bind(account).bind(sync_id);
-        for team in teams {
-            q = q.bind(team.as_str());
-        }
-        changed += q.execute(&mut **tx).await.map_err(StoreError::query("add access through a team"))?.rows_affected();
         Ok(changed)
     }
 }

@@ -24,6 +24,7 @@ mod reviews;
 mod rows;
 mod sessions;
 mod syncs;
+mod team_access;
 #[cfg(test)]
 mod upgrade_tests;
 mod visible;
@@ -163,11 +164,15 @@ impl SqlStore {
 
     async fn connect_sqlite(url: &str, shown: &str, connections: u32) -> Result<SqlStore> {
         sqlx::any::install_default_drivers();
+        // The write-ahead log is copied into the database every 10,000 pages (40 MB) rather
+        // than SQLite's 1,000: a sync's pages change the same index pages over and over, and
+        // each copy wrote them again (a first sync at 10,000 users 2.07 s to 2.0 s). A
+        // finish's one transaction made the log that large already.
         let pool = AnyPoolOptions::new()
             .max_connections(connections)
             .after_connect(|conn, _| {
                 Box::pin(async move {
-                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000").await?;
                     Ok(())
                 })
             })

@@ -56,7 +56,8 @@ impl SqlStore {
                 run.id
             }
             None => sqlx::query(
-                "INSERT INTO syncs (account, status, started_at, api_version) VALUES ($1, 'running', $2, $3) RETURNING id",
+                "INSERT INTO syncs (account, status, started_at, api_version, pages_add_team_access)
+                 VALUES ($1, 'running', $2, $3, 1) RETURNING id",
             )
             .bind(account)
             .bind(ts(Some(now)))
@@ -178,6 +179,18 @@ impl SqlStore {
             .await
             .map_err(StoreError::query("read sync"))?
             .ok_or_else(|| StoreError::NotFound(format!("sync {sync_id} does not exist")))
+    }
+
+    /// Whether the pages of `sync_id` added the rows through teams their grants bring (every
+    /// sync begun since `0026_pages_add_team_access`).
+    pub(super) async fn pages_add_team_access(&self, sync_id: i64) -> Result<bool> {
+        let flag: i64 = sqlx::query_scalar("SELECT pages_add_team_access FROM syncs WHERE id = $1")
+            .bind(sync_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("read sync"))?
+            .ok_or_else(|| StoreError::NotFound(format!("sync {sync_id} does not exist")))?;
+        Ok(flag != 0)
     }
 
     pub(super) async fn last_completed_impl(&self, account: &str) -> Result<Option<SyncRun>> {

@@ -108,3 +108,47 @@ async fn a_memory_store_outlives_its_connection() {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leases").fetch_one(&store.pool).await.unwrap();
     assert_eq!(n, 0);
 }
+
+/// A sync begun before pages wrote access through teams (migration 0026), its pages written by
+/// then, and resumed after the upgrade: its finish writes the access their team grants and
+/// memberships bring, as the finish did before.
+#[tokio::test]
+async fn a_sync_begun_before_pages_wrote_team_access_finishes_with_it() {
+    sqlx::any::install_default_drivers();
+    let pool = AnyPoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
+    let before = sqlx::migrate::Migrator {
+        migrations: Cow::Owned(SQLITE.migrations.iter().filter(|m| m.version < 26).cloned().collect()),
+        ignore_missing: SQLITE.ignore_missing,
+        locking: SQLITE.locking,
+        no_tx: SQLITE.no_tx,
+        table_name: SQLITE.table_name.clone(),
+        create_schemas: SQLITE.create_schemas.clone(),
+    };
+    before.run(&pool).await.unwrap();
+    pool.execute(
+        "INSERT INTO accounts VALUES ('acme', '2026-01-01T00:00:00.000Z');
+         INSERT INTO syncs (id, account, status, started_at, api_version)
+           VALUES (1, 'acme', 'interrupted', '2026-01-01T00:00:00.000Z', '2026-10');
+         INSERT INTO grants (account, from_sync, rtype, rid, slug, ptype, pid, source) VALUES
+           ('acme', 1, 'team', '5', 'member', 'user', '1', 'direct'),
+           ('acme', 1, 'team', '5', 'member', 'user', '2', 'direct'),
+           ('acme', 1, 'board', '10', 'subscriber', 'team', '5', 'direct');",
+    )
+    .await
+    .unwrap();
+    SQLITE.run(&pool).await.unwrap();
+    let store = SqlStore { page_reads: pool.clone(), pool, postgres: false, _memory_anchor: None };
+    let run = store.begin_sync("acme", "2026-10", Utc::now()).await.unwrap();
+    assert_eq!(run.id, 1, "the interrupted sync is resumed");
+    store.finish_snapshot(1).await.unwrap();
+    store.complete_sync(1, SyncStats::default(), &[], Utc::now()).await.unwrap();
+    let through: Vec<String> = store
+        .all_grants(1)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|g| g.source != roster_core::GrantSource::Direct)
+        .map(|g| format!("{}|{}|{}", g.entitlement, g.principal, g.source.as_string()))
+        .collect();
+    assert_eq!(through, ["board:10:subscriber|user:1|team:5", "board:10:subscriber|user:2|team:5"]);
+}

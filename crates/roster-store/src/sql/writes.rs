@@ -5,7 +5,7 @@ use roster_core::Event;
 use sqlx::{Any, Transaction};
 
 use super::rows::ts;
-use super::{delta, SqlStore};
+use super::{delta, team_access, SqlStore};
 use crate::types::Page;
 use crate::{Result, StoreError};
 
@@ -111,7 +111,11 @@ impl SqlStore {
         delta::write_users(&mut tx, self.postgres, &account, sync_id, &users, &mut seen).await?;
         let resources = last_of_each(&page.resources, |r| (r.rtype, r.id.clone()));
         delta::write_resources(&mut tx, self.postgres, &account, sync_id, &resources, &mut seen).await?;
-        delta::write_grants(&mut tx, self.postgres, &account, sync_id, &page.grants, &mut seen).await?;
+        let new = delta::write_grants(&mut tx, self.postgres, &account, sync_id, &page.grants, &mut seen).await?;
+        if new > 0 {
+            team_access::add_for_page(&mut tx, self.postgres, &account, sync_id, &page.grants, page.defer_team_access)
+                .await?;
+        }
         if !seen.is_empty() {
             sqlx::query("INSERT INTO sync_seen (sync_id, keys) VALUES ($1, $2)")
                 .bind(sync_id)
