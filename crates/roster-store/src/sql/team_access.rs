@@ -44,6 +44,23 @@ fn place(postgres: bool, i: usize) -> String {
     }
 }
 
+/// Runs `sql` with `$1` the account, `$2` the sync and `values` after them; kept prepared if
+/// `reused`. Returns the rows it changed.
+async fn execute(
+    tx: &mut Transaction<'_, Any>,
+    sql: String,
+    reused: bool,
+    (account, sync_id): (&str, i64),
+    values: &[&str],
+    what: &'static str,
+) -> Result<u64> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(reused).bind(account).bind(sync_id);
+    for v in values {
+        q = q.bind(*v);
+    }
+    Ok(q.execute(&mut **tx).await.map_err(StoreError::query(what))?.rows_affected())
+}
+
 /// Adds the rows through teams that `grants` (a page just written by sync `sync_id`) bring:
 /// for its team grants on boards and workspaces and its team memberships that this sync added
 /// (a grant that was already open had its rows already). With `defer`, the boards and
@@ -98,19 +115,10 @@ pub(super) async fn add_for_page(
                 DERIVED.replace("{s}", &s),
                 p(3)
             );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .persistent(!postgres && chunk.len() == RESOURCES_PER_STATEMENT)
-                .bind(account)
-                .bind(sync_id)
-                .bind(rtype.as_str());
-            for rid in chunk {
-                q = q.bind(*rid);
-            }
-            added += q
-                .execute(&mut **tx)
-                .await
-                .map_err(StoreError::query("add access through the teams of a page"))?
-                .rows_affected();
+            let values: Vec<&str> = std::iter::once(rtype.as_str()).chain(chunk.iter().copied()).collect();
+            let reused = !postgres && chunk.len() == RESOURCES_PER_STATEMENT;
+            added +=
+                execute(tx, sql, reused, (account, sync_id), &values, "add access through the teams of a page").await?;
         }
     }
     teams.sort_unstable();
@@ -123,15 +131,8 @@ pub(super) async fn add_for_page(
              ON CONFLICT DO NOTHING",
             DERIVED.replace("{s}", &s),
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false).bind(account).bind(sync_id);
-        for team in chunk {
-            q = q.bind(*team);
-        }
-        added += q
-            .execute(&mut **tx)
-            .await
-            .map_err(StoreError::query("add access through the new members of a team"))?
-            .rows_affected();
+        added +=
+            execute(tx, sql, false, (account, sync_id), chunk, "add access through the new members of a team").await?;
     }
     Ok(added)
 }
@@ -213,61 +214,54 @@ impl SqlStore {
     ) -> Result<u64> {
         let mut changed = 0;
         for teams in teams.chunks(TEAMS_PER_STATEMENT) {
-            changed += self.expand_some(tx, account, sync_id, teams).await?;
+            changed += expand_some(tx, self.postgres, (account, sync_id), teams).await?;
         }
         Ok(changed)
     }
+}
 
-    async fn expand_some(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        account: &str,
-        sync_id: i64,
-        teams: &[String],
-    ) -> Result<u64> {
-        let sources: Vec<String> = teams.iter().map(|t| format!("team:{t}")).collect();
-        let p = |i: usize| place(self.postgres, i);
-        // $1 the account, $2 the sync, then one per team.
-        let (a, s) = (p(1), p(2));
-        let list = (3..3 + teams.len()).map(p).collect::<Vec<_>>().join(", ");
-        // A row through team T on (rtype, rid, slug) for user U applies while T holds that
-        // grant directly and U is T's member.
-        let applies = "EXISTS (SELECT 1 FROM grants g WHERE g.account = grants.account AND g.to_sync IS NULL
-                 AND g.rtype = grants.rtype AND g.rid = grants.rid AND g.slug = grants.slug
-                 AND g.ptype = 'team' AND g.pid = substr(grants.source, 6) AND g.source = 'direct')
-             AND EXISTS (SELECT 1 FROM grants m WHERE m.account = grants.account AND m.to_sync IS NULL
-                 AND m.rtype = 'team' AND m.rid = substr(grants.source, 6) AND m.slug = 'member'
-                 AND m.ptype = 'user' AND m.pid = grants.pid)";
-        let mut changed = 0;
-        // On PostgreSQL each statement is planned for its own teams (not prepared): a plan
-        // cached for the statement found the rows through a team by the account alone and
-        // read every such row for each 200 teams (2.1 to 2.8 s a statement at 100,000 users).
-        // A row this sync added is deleted, an older one closed (as `delta::retire` does).
-        for (head, op) in
-            [("DELETE FROM grants WHERE".to_string(), "="), (format!("UPDATE grants SET to_sync = {s} WHERE"), "<")]
-        {
-            let sql = format!(
-                "{head} account = {a} AND to_sync IS NULL AND source <> 'direct' AND from_sync {op} {s}
-                 AND source IN ({list}) AND NOT ({applies})"
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(!self.postgres).bind(account).bind(sync_id);
-            for source in &sources {
-                q = q.bind(source.as_str());
-            }
-            changed +=
-                q.execute(&mut **tx).await.map_err(StoreError::query("end access through a team"))?.rows_affected();
-        }
+/// [`SqlStore::expand_teams`] for up to [`TEAMS_PER_STATEMENT`] teams.
+async fn expand_some(
+    tx: &mut Transaction<'_, Any>,
+    postgres: bool,
+    (account, sync_id): (&str, i64),
+    teams: &[String],
+) -> Result<u64> {
+    let sources: Vec<String> = teams.iter().map(|t| format!("team:{t}")).collect();
+    let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+    let p = |i: usize| place(postgres, i);
+    // $1 the account, $2 the sync, then one per team.
+    let (a, s) = (p(1), p(2));
+    let list = (3..3 + teams.len()).map(p).collect::<Vec<_>>().join(", ");
+    // A row through team T on (rtype, rid, slug) for user U applies while T holds that
+    // grant directly and U is T's member.
+    let applies = "EXISTS (SELECT 1 FROM grants g WHERE g.account = grants.account AND g.to_sync IS NULL
+             AND g.rtype = grants.rtype AND g.rid = grants.rid AND g.slug = grants.slug
+             AND g.ptype = 'team' AND g.pid = substr(grants.source, 6) AND g.source = 'direct')
+         AND EXISTS (SELECT 1 FROM grants m WHERE m.account = grants.account AND m.to_sync IS NULL
+             AND m.rtype = 'team' AND m.rid = substr(grants.source, 6) AND m.slug = 'member'
+             AND m.ptype = 'user' AND m.pid = grants.pid)";
+    let mut changed = 0;
+    // On PostgreSQL each statement is planned for its own teams (not prepared): a plan
+    // cached for the statement found the rows through a team by the account alone and
+    // read every such row for each 200 teams (2.1 to 2.8 s a statement at 100,000 users).
+    // A row this sync added is deleted, an older one closed (as `delta::retire` does).
+    for (head, op) in
+        [("DELETE FROM grants WHERE".to_string(), "="), (format!("UPDATE grants SET to_sync = {s} WHERE"), "<")]
+    {
         let sql = format!(
-            "{} FROM grants g JOIN grants m ON {PAIRED}
-             WHERE g.account = {a} AND g.pid IN ({list})
-             ON CONFLICT DO NOTHING",
-            DERIVED.replace("{s}", &s)
+            "{head} account = {a} AND to_sync IS NULL AND source <> 'direct' AND from_sync {op} {s}
+             AND source IN ({list}) AND NOT ({applies})"
         );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(!self.postgres).bind(account).bind(sync_id);
-        for team in teams {
-            q = q.bind(team.as_str());
-        }
-        changed += q.execute(&mut **tx).await.map_err(StoreError::query("add access through a team"))?.rows_affected();
-        Ok(changed)
+        changed += execute(tx, sql, !postgres, (account, sync_id), &sources, "end access through a team").await?;
     }
+    let sql = format!(
+        "{} FROM grants g JOIN grants m ON {PAIRED}
+         WHERE g.account = {a} AND g.pid IN ({list})
+         ON CONFLICT DO NOTHING",
+        DERIVED.replace("{s}", &s)
+    );
+    let teams: Vec<&str> = teams.iter().map(String::as_str).collect();
+    changed += execute(tx, sql, !postgres, (account, sync_id), &teams, "add access through a team").await?;
+    Ok(changed)
 }

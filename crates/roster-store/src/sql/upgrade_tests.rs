@@ -37,6 +37,18 @@ INSERT INTO grants (sync_id, rtype, rid, slug, ptype, pid, source) VALUES
 INSERT INTO sync_progress (sync_id, part, next_offset, pages, done) VALUES (4, 'users', 1, 1, 0);
 ";
 
+/// The SQLite migrations before `version`.
+fn migrated_before(version: i64) -> sqlx::migrate::Migrator {
+    sqlx::migrate::Migrator {
+        migrations: Cow::Owned(SQLITE.migrations.iter().filter(|m| m.version < version).cloned().collect()),
+        ignore_missing: SQLITE.ignore_missing,
+        locking: SQLITE.locking,
+        no_tx: SQLITE.no_tx,
+        table_name: SQLITE.table_name.clone(),
+        create_schemas: SQLITE.create_schemas.clone(),
+    }
+}
+
 async fn names(store: &SqlStore, sync: i64) -> Vec<String> {
     store.users(sync, &UserQuery::default()).await.unwrap().into_iter().map(|u| u.name).collect()
 }
@@ -52,15 +64,7 @@ async fn grants(store: &SqlStore, sync: i64) -> Vec<String> {
 async fn a_store_from_before_delta_storage_reads_the_same_after_it() {
     sqlx::any::install_default_drivers();
     let pool = AnyPoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
-    let before = sqlx::migrate::Migrator {
-        migrations: Cow::Owned(SQLITE.migrations.iter().filter(|m| m.version < 17).cloned().collect()),
-        ignore_missing: SQLITE.ignore_missing,
-        locking: SQLITE.locking,
-        no_tx: SQLITE.no_tx,
-        table_name: SQLITE.table_name.clone(),
-        create_schemas: SQLITE.create_schemas.clone(),
-    };
-    before.run(&pool).await.unwrap();
+    migrated_before(17).run(&pool).await.unwrap();
     pool.execute(OLD_ROWS).await.unwrap();
     SQLITE.run(&pool).await.unwrap();
     let store = SqlStore { page_reads: pool.clone(), pool, postgres: false, _memory_anchor: None };
@@ -116,15 +120,7 @@ async fn a_memory_store_outlives_its_connection() {
 async fn a_sync_begun_before_pages_wrote_team_access_finishes_with_it() {
     sqlx::any::install_default_drivers();
     let pool = AnyPoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
-    let before = sqlx::migrate::Migrator {
-        migrations: Cow::Owned(SQLITE.migrations.iter().filter(|m| m.version < 26).cloned().collect()),
-        ignore_missing: SQLITE.ignore_missing,
-        locking: SQLITE.locking,
-        no_tx: SQLITE.no_tx,
-        table_name: SQLITE.table_name.clone(),
-        create_schemas: SQLITE.create_schemas.clone(),
-    };
-    before.run(&pool).await.unwrap();
+    migrated_before(26).run(&pool).await.unwrap();
     pool.execute(
         "INSERT INTO accounts VALUES ('acme', '2026-01-01T00:00:00.000Z');
          INSERT INTO syncs (id, account, status, started_at, api_version)
