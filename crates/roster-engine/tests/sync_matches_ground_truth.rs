@@ -37,6 +37,28 @@ async fn grants_equal_the_ground_truth_on_both_versions() {
     }
 }
 
+/// A sync that waits for monday.com's budget writes access through teams page by page (one
+/// that never waits leaves it to the finish): exact too, and the same as a sync that never
+/// waited, on an org that needs two of monday.com's windows (800k points, 500k a window of three
+/// seconds: short enough for a test, long enough that a slow machine still runs out).
+#[tokio::test]
+async fn a_sync_that_waits_for_the_budget_is_exact() {
+    let org = org(1000, 94);
+    let limits = monday_sim::limits::LimitsConfig {
+        complexity_per_minute: Some(500_000),
+        window_secs: 3,
+        ..monday_sim::limits::LimitsConfig::unlimited()
+    };
+    let sim = roster_testkit::start_with(org.clone(), monday_sim::SimConfig { limits, ..Default::default() }).await;
+    let store = SqlStore::in_memory().await.unwrap();
+    // Retries: a window's first answers tell the client the budget; until then a request
+    // can find it spent.
+    let c = client(&sim, ApiVersion::V2026_10, 12);
+    let report = sync_account(&store, &c, "acme", &ALL, &NoProgress).await.unwrap();
+    assert!(c.budget_pauses() > 0, "the sync waited for the budget");
+    assert_eq!(stored(&store, report.sync_id).await, truth(&org));
+}
+
 #[tokio::test]
 async fn exact_under_injected_faults() {
     let org = org(600, 92);
