@@ -44,6 +44,22 @@ fn place(postgres: bool, i: usize) -> String {
     }
 }
 
+/// PostgreSQL's `(VALUES ($first), ..) AS t(id)`: `n` ids, one placeholder each.
+fn values(first: usize, n: usize) -> String {
+    let rows = (first..first + n).map(|i| format!("(${i})")).collect::<Vec<_>>().join(", ");
+    format!("(VALUES {rows}) AS t(id)")
+}
+
+/// PostgreSQL's members `m` of the team `g.pid` (open memberships, `and` narrowing them), read
+/// once for each team grant `g`.
+fn members_lateral(and: &str) -> String {
+    format!(
+        "CROSS JOIN LATERAL (SELECT m.pid FROM grants m
+           WHERE m.account = $1 AND m.rtype = 'team' AND m.rid = g.pid AND m.slug = 'member'
+             AND m.ptype = 'user' AND m.to_sync IS NULL {and} OFFSET 0) m"
+    )
+}
+
 /// Runs `sql` with `$1` the account, `$2` the sync and `values` after them; kept prepared if
 /// `reused`. Returns the rows it changed.
 async fn execute(
@@ -65,6 +81,14 @@ async fn execute(
 /// for its team grants on boards and workspaces and its team memberships that this sync added
 /// (a grant that was already open had its rows already). With `defer`, the boards and
 /// workspaces are recorded for the finish ([`add_deferred`]) instead.
+///
+/// On PostgreSQL the statements name their plan: each listed id, then its team grants, then
+/// the members of each (`LATERAL ... OFFSET 0`), every step an index lookup by the id it is
+/// given, and the sync compared as `from_sync + 0` so no index on it is taken. A page is
+/// planned from statistics taken while the sync was writing (autovacuum's, or none): told the
+/// account had no memberships yet, PostgreSQL read every row this sync had added for each
+/// membership of a 100,000-user teams page (173 s for one statement) and, once it knew,
+/// every membership of the account for each 200 teams (4 to 8 s a statement).
 pub(super) async fn add_for_page(
     tx: &mut Transaction<'_, Any>,
     postgres: bool,
@@ -107,14 +131,26 @@ pub(super) async fn add_for_page(
                 continue;
             }
             // $1 the account, $2 the sync, $3 the resource type, then one per resource.
-            let list = (4..4 + chunk.len()).map(p).collect::<Vec<_>>().join(", ");
-            let sql = format!(
-                "{} FROM grants g JOIN grants m ON {PAIRED}
-                 WHERE g.account = {a} AND g.from_sync = {s} AND g.rtype = {} AND g.rid IN ({list})
-                 ON CONFLICT DO NOTHING",
-                DERIVED.replace("{s}", &s),
-                p(3)
-            );
+            let sql = if postgres {
+                format!(
+                    "{} FROM {} CROSS JOIN LATERAL (SELECT g.account, g.rtype, g.rid, g.slug, g.pid FROM grants g
+                       WHERE g.account = $1 AND g.rtype = $3 AND g.rid = t.id AND g.from_sync + 0 = $2
+                         AND g.ptype = 'team' AND g.source = 'direct' AND g.to_sync IS NULL OFFSET 0) g
+                     {} ON CONFLICT DO NOTHING",
+                    DERIVED.replace("{s}", "$2"),
+                    values(4, chunk.len()),
+                    members_lateral("")
+                )
+            } else {
+                let list = (4..4 + chunk.len()).map(p).collect::<Vec<_>>().join(", ");
+                format!(
+                    "{} FROM grants g JOIN grants m ON {PAIRED}
+                     WHERE g.account = {a} AND g.from_sync = {s} AND g.rtype = {} AND g.rid IN ({list})
+                     ON CONFLICT DO NOTHING",
+                    DERIVED.replace("{s}", &s),
+                    p(3)
+                )
+            };
             let values: Vec<&str> = std::iter::once(rtype.as_str()).chain(chunk.iter().copied()).collect();
             let reused = !postgres && chunk.len() == RESOURCES_PER_STATEMENT;
             added +=
@@ -124,13 +160,25 @@ pub(super) async fn add_for_page(
     teams.sort_unstable();
     teams.dedup();
     for chunk in teams.chunks(TEAMS_PER_STATEMENT) {
-        let list = (3..3 + chunk.len()).map(p).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "{} FROM grants m JOIN grants g ON {PAIRED}
-             WHERE m.account = {a} AND m.from_sync = {s} AND m.rid IN ({list})
-             ON CONFLICT DO NOTHING",
-            DERIVED.replace("{s}", &s),
-        );
+        let sql = if postgres {
+            format!(
+                "{} FROM {} CROSS JOIN LATERAL (SELECT g.account, g.rtype, g.rid, g.slug, g.pid FROM grants g
+                   WHERE g.account = $1 AND g.ptype = 'team' AND g.pid = t.id AND g.source = 'direct'
+                     AND g.to_sync IS NULL AND g.rtype IN ('board', 'workspace') OFFSET 0) g
+                 {} ON CONFLICT DO NOTHING",
+                DERIVED.replace("{s}", "$2"),
+                values(3, chunk.len()),
+                members_lateral("AND m.from_sync + 0 = $2")
+            )
+        } else {
+            let list = (3..3 + chunk.len()).map(p).collect::<Vec<_>>().join(", ");
+            format!(
+                "{} FROM grants m JOIN grants g ON {PAIRED}
+                 WHERE m.account = {a} AND m.from_sync = {s} AND m.rid IN ({list})
+                 ON CONFLICT DO NOTHING",
+                DERIVED.replace("{s}", &s),
+            )
+        };
         added +=
             execute(tx, sql, false, (account, sync_id), chunk, "add access through the new members of a team").await?;
     }
