@@ -112,6 +112,19 @@ pub(super) async fn add_for_page(
             _ => {}
         }
     }
+    let pairs = !teams.is_empty() || (!defer && by_type.iter().any(|(_, rids)| !rids.is_empty()));
+    if postgres && pairs {
+        // The two sides of a pair may be written by two pages at once, each on a connection
+        // of its own, and a statement sees only what had committed when it began: both
+        // would miss the pair. Pages of an account take their turn here, so whichever comes
+        // second sees the first (the lock is held until the page commits). SQLite's writer
+        // takes its turn for the whole page already.
+        sqlx::query("SELECT pg_advisory_xact_lock(7245, hashtext($1))")
+            .bind(account)
+            .execute(&mut **tx)
+            .await
+            .map_err(StoreError::query("wait for the account's access through teams"))?;
+    }
     let p = |i| place(postgres, i);
     let (a, s) = (p(1), p(2));
     let mut added = 0;
