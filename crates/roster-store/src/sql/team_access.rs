@@ -44,19 +44,21 @@ fn place(postgres: bool, i: usize) -> String {
     }
 }
 
-/// PostgreSQL's `(VALUES ($first), ..) AS t(id)`: `n` ids, one placeholder each.
-fn values(first: usize, n: usize) -> String {
+/// PostgreSQL's statement adding the rows through teams for `n` ids (`$first` on, each `t.id`):
+/// for each id the open direct team grants `g` that `grants_where` picks, then for each of
+/// those the open members `m` of its team (`members_and` narrowing them), each step an
+/// index lookup by what the step before found (`LATERAL ... OFFSET 0` keeps that order).
+fn paired_from_values(first: usize, n: usize, grants_where: &str, members_and: &str) -> String {
     let rows = (first..first + n).map(|i| format!("(${i})")).collect::<Vec<_>>().join(", ");
-    format!("(VALUES {rows}) AS t(id)")
-}
-
-/// PostgreSQL's members `m` of the team `g.pid` (open memberships, `and` narrowing them), read
-/// once for each team grant `g`.
-fn members_lateral(and: &str) -> String {
     format!(
-        "CROSS JOIN LATERAL (SELECT m.pid FROM grants m
+        "{} FROM (VALUES {rows}) AS t(id)
+         CROSS JOIN LATERAL (SELECT g.account, g.rtype, g.rid, g.slug, g.pid FROM grants g
+           WHERE g.account = $1 AND {grants_where} AND g.source = 'direct' AND g.to_sync IS NULL OFFSET 0) g
+         CROSS JOIN LATERAL (SELECT m.pid FROM grants m
            WHERE m.account = $1 AND m.rtype = 'team' AND m.rid = g.pid AND m.slug = 'member'
-             AND m.ptype = 'user' AND m.to_sync IS NULL {and} OFFSET 0) m"
+             AND m.ptype = 'user' AND m.to_sync IS NULL {members_and} OFFSET 0) m
+         ON CONFLICT DO NOTHING",
+        DERIVED.replace("{s}", "$2")
     )
 }
 
@@ -145,14 +147,11 @@ pub(super) async fn add_for_page(
             }
             // $1 the account, $2 the sync, $3 the resource type, then one per resource.
             let sql = if postgres {
-                format!(
-                    "{} FROM {} CROSS JOIN LATERAL (SELECT g.account, g.rtype, g.rid, g.slug, g.pid FROM grants g
-                       WHERE g.account = $1 AND g.rtype = $3 AND g.rid = t.id AND g.from_sync + 0 = $2
-                         AND g.ptype = 'team' AND g.source = 'direct' AND g.to_sync IS NULL OFFSET 0) g
-                     {} ON CONFLICT DO NOTHING",
-                    DERIVED.replace("{s}", "$2"),
-                    values(4, chunk.len()),
-                    members_lateral("")
+                paired_from_values(
+                    4,
+                    chunk.len(),
+                    "g.rtype = $3 AND g.rid = t.id AND g.from_sync + 0 = $2 AND g.ptype = 'team'",
+                    "",
                 )
             } else {
                 let list = (4..4 + chunk.len()).map(p).collect::<Vec<_>>().join(", ");
@@ -174,14 +173,11 @@ pub(super) async fn add_for_page(
     teams.dedup();
     for chunk in teams.chunks(TEAMS_PER_STATEMENT) {
         let sql = if postgres {
-            format!(
-                "{} FROM {} CROSS JOIN LATERAL (SELECT g.account, g.rtype, g.rid, g.slug, g.pid FROM grants g
-                   WHERE g.account = $1 AND g.ptype = 'team' AND g.pid = t.id AND g.source = 'direct'
-                     AND g.to_sync IS NULL AND g.rtype IN ('board', 'workspace') OFFSET 0) g
-                 {} ON CONFLICT DO NOTHING",
-                DERIVED.replace("{s}", "$2"),
-                values(3, chunk.len()),
-                members_lateral("AND m.from_sync + 0 = $2")
+            paired_from_values(
+                3,
+                chunk.len(),
+                "g.ptype = 'team' AND g.pid = t.id AND g.rtype IN ('board', 'workspace')",
+                "AND m.from_sync + 0 = $2",
             )
         } else {
             let list = (3..3 + chunk.len()).map(p).collect::<Vec<_>>().join(", ");
